@@ -1,0 +1,54 @@
+//! Helpers over objects in their wire form (`serde_json::Value`), the form
+//! the apiserver stores and kubectl prints.
+
+use serde_json::Value;
+
+/// Reads a string at a dotted path (`metadata.name`).
+pub fn str_at<'a>(obj: &'a Value, path: &str) -> Option<&'a str> {
+    at(obj, path)?.as_str()
+}
+
+pub fn at<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(obj, |v, seg| v.get(seg))
+}
+
+pub fn name(obj: &Value) -> &str {
+    str_at(obj, "metadata.name").unwrap_or("")
+}
+
+pub fn namespace(obj: &Value) -> Option<&str> {
+    str_at(obj, "metadata.namespace")
+}
+
+/// Sorted `k=v` pairs of a string map (labels, nodeSelector).
+pub fn string_map(obj: &Value, path: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = at(obj, path)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Sets a value at a dotted path, creating objects on the way.
+pub fn set(obj: &mut Value, path: &str, value: Value) {
+    let mut cur = obj;
+    let segs: Vec<&str> = path.split('.').collect();
+    for (i, seg) in segs.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = Value::Object(Default::default());
+        }
+        let Value::Object(map) = cur else { return };
+        if i + 1 == segs.len() {
+            map.insert(seg.to_string(), value);
+            return;
+        }
+        cur = map
+            .entry(seg.to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
+    }
+}

@@ -1,0 +1,251 @@
+//! The cluster a fresh simulation starts with: what `kubeadm init` on
+//! `controlplane` and `kubeadm join` on each worker leave, at v1.33.
+
+use super::{Cluster, KUBERNETES_VERSION};
+use crate::api::resolve;
+use crate::clock::Duration;
+use k8s_openapi::api::core::v1::{
+    Namespace, Node, NodeAddress, NodeCondition, NodeSpec as K8sNodeSpec, NodeStatus,
+    NodeSystemInfo, Taint,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time as K8sTime};
+use std::collections::BTreeMap;
+
+/// A node to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSpec {
+    pub name: String,
+    pub control_plane: bool,
+    pub cpu: String,
+    pub memory: String,
+    pub pods: u32,
+}
+
+impl NodeSpec {
+    pub fn worker(name: &str) -> Self {
+        NodeSpec {
+            name: name.into(),
+            control_plane: false,
+            cpu: "2".into(),
+            memory: "4015912Ki".into(),
+            pods: 110,
+        }
+    }
+    pub fn control_plane(name: &str) -> Self {
+        NodeSpec {
+            control_plane: true,
+            ..NodeSpec::worker(name)
+        }
+    }
+}
+
+/// The machines of the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topology {
+    pub nodes: Vec<NodeSpec>,
+}
+
+impl Default for Topology {
+    /// The CKA course's two-node lab cluster.
+    fn default() -> Self {
+        Topology {
+            nodes: vec![
+                NodeSpec::control_plane("controlplane"),
+                NodeSpec::worker("node01"),
+            ],
+        }
+    }
+}
+
+/// How long after `kubeadm init` the learner arrives.
+const UPTIME_AT_START: Duration = Duration::from_secs(14 * 60 + 23);
+
+pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let obj = Namespace {
+            metadata: ObjectMeta {
+                name: Some(ns.into()),
+                labels: Some(BTreeMap::from([(
+                    "kubernetes.io/metadata.name".to_string(),
+                    ns.to_string(),
+                )])),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        create(
+            cluster,
+            "namespaces",
+            None,
+            serde_json::to_value(obj).unwrap_or_default(),
+        );
+    }
+    for (i, spec) in topology.nodes.iter().enumerate() {
+        // kubeadm join of each worker follows the control plane by about half a minute.
+        cluster.step(Duration::from_secs(if i == 0 { 12 } else { 31 }));
+        let node = node(spec, i, cluster);
+        create(
+            cluster,
+            "nodes",
+            None,
+            serde_json::to_value(node).unwrap_or_default(),
+        );
+    }
+    cluster.step(UPTIME_AT_START);
+}
+
+fn create(cluster: &mut Cluster, resource: &str, ns: Option<&str>, mut obj: serde_json::Value) {
+    let Some(res) = resolve(resource) else { return };
+    if let Some(m) = obj.as_object_mut() {
+        m.remove("status")
+            .filter(|s| !s.is_null())
+            .map(|s| m.insert("status".into(), s));
+    }
+    let now = cluster.now();
+    // Bootstrap objects are well-formed; a failure here is a bug caught by the tests.
+    let _ = cluster.apiserver.create(res, ns, obj, now);
+}
+
+fn node(spec: &NodeSpec, index: usize, cluster: &Cluster) -> Node {
+    let now = K8sTime(chrono_free_time(cluster));
+    let mut labels = BTreeMap::from([
+        ("beta.kubernetes.io/arch".to_string(), "amd64".to_string()),
+        ("beta.kubernetes.io/os".to_string(), "linux".to_string()),
+        ("kubernetes.io/arch".to_string(), "amd64".to_string()),
+        ("kubernetes.io/hostname".to_string(), spec.name.clone()),
+        ("kubernetes.io/os".to_string(), "linux".to_string()),
+    ]);
+    let mut taints = None;
+    if spec.control_plane {
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+        labels.insert(
+            "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+            String::new(),
+        );
+        taints = Some(vec![Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        }]);
+    }
+    let annotations = BTreeMap::from([
+        (
+            "kubeadm.alpha.kubernetes.io/cri-socket".to_string(),
+            "unix:///var/run/containerd/containerd.sock".to_string(),
+        ),
+        ("node.alpha.kubernetes.io/ttl".to_string(), "0".to_string()),
+        (
+            "volumes.kubernetes.io/controller-managed-attach-detach".to_string(),
+            "true".to_string(),
+        ),
+    ]);
+    let pod_cidr = format!("10.244.{index}.0/24");
+    let resources = BTreeMap::from([
+        ("cpu".to_string(), Quantity(spec.cpu.clone())),
+        (
+            "ephemeral-storage".to_string(),
+            Quantity("101430960Ki".into()),
+        ),
+        ("hugepages-1Gi".to_string(), Quantity("0".into())),
+        ("hugepages-2Mi".to_string(), Quantity("0".into())),
+        ("memory".to_string(), Quantity(spec.memory.clone())),
+        ("pods".to_string(), Quantity(spec.pods.to_string())),
+    ]);
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(now.clone()),
+        last_transition_time: Some(now.clone()),
+    };
+    Node {
+        metadata: ObjectMeta {
+            name: Some(spec.name.clone()),
+            labels: Some(labels),
+            annotations: Some(annotations),
+            ..Default::default()
+        },
+        spec: Some(K8sNodeSpec {
+            pod_cidr: Some(pod_cidr.clone()),
+            pod_cidrs: Some(vec![pod_cidr]),
+            taints,
+            ..Default::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: format!("192.168.{}.{}", 100, 10 + index),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: spec.name.clone(),
+                },
+            ]),
+            allocatable: Some(resources.clone()),
+            capacity: Some(resources),
+            conditions: Some(vec![
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
+            ]),
+            daemon_endpoints: Some(k8s_openapi::api::core::v1::NodeDaemonEndpoints {
+                kubelet_endpoint: Some(k8s_openapi::api::core::v1::DaemonEndpoint { port: 10250 }),
+            }),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: format!(
+                    "{:08x}-0000-4000-8000-{:012x}",
+                    0x5eed_0000u32 + index as u32,
+                    cluster.seed() & 0xFFFF_FFFF_FFFF
+                ),
+                container_runtime_version: "containerd://1.7.27".into(),
+                kernel_version: "5.15.0-1083-gcp".into(),
+                kube_proxy_version: String::new(),
+                kubelet_version: KUBERNETES_VERSION.into(),
+                machine_id: format!("{:032x}", 0xd1_9e00 + index),
+                operating_system: "linux".into(),
+                os_image: "Ubuntu 22.04.5 LTS".into(),
+                system_uuid: format!(
+                    "{:08x}-0000-0000-0000-{:012x}",
+                    0xec2a_0000u32 + index as u32,
+                    index
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+/// The current time as k8s-openapi's timestamp type, without pulling a
+/// calendar library into the engine: go through the RFC 3339 text.
+fn chrono_free_time(cluster: &Cluster) -> k8s_openapi::jiff::Timestamp {
+    cluster.now().rfc3339().parse().unwrap_or_default()
+}

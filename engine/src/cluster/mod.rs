@@ -1,0 +1,52 @@
+//! The cluster as a whole: the virtual clock, the apiserver with its etcd,
+//! and (as later issues add them) the components that watch it. Components
+//! talk to each other only through the apiserver, as in Kubernetes.
+
+mod bootstrap;
+
+pub use bootstrap::{NodeSpec, Topology};
+
+use crate::apiserver::ApiServer;
+use crate::clock::{Clock, Duration, Time};
+
+/// The Kubernetes version this cluster runs (`kubectl version` and node kubelets).
+pub const KUBERNETES_VERSION: &str = "v1.33.1";
+
+#[derive(Debug)]
+pub struct Cluster {
+    pub clock: Clock,
+    pub apiserver: ApiServer,
+    seed: u64,
+}
+
+impl Cluster {
+    /// What `kubeadm init` plus `kubeadm join` leave behind, at v1.33: the
+    /// clock is then moved on a few minutes, as a learner arrives at a
+    /// cluster that has been up for a while.
+    pub fn new(seed: u64) -> Self {
+        Self::with_topology(seed, &Topology::default())
+    }
+
+    pub fn with_topology(seed: u64, topology: &Topology) -> Self {
+        let mut cluster = Cluster {
+            clock: Clock::new(Time::EPOCH),
+            apiserver: ApiServer::new(seed),
+            seed,
+        };
+        bootstrap::kubeadm_init(&mut cluster, topology);
+        cluster
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn now(&self) -> Time {
+        self.clock.now()
+    }
+
+    /// Runs the cluster forward by `d` of simulated time.
+    pub fn step(&mut self, d: Duration) {
+        self.clock.advance(d);
+    }
+}

@@ -1,0 +1,473 @@
+//! The etcd model: an MVCC key-value store with one global revision, as
+//! etcd v3 keeps it. The apiserver is its only writer (Architecture
+//! Invariant); `etcdctl` on the control-plane node reads it directly.
+//!
+//! What etcd keeps per key — `create_revision`, `mod_revision`, `version` —
+//! is kept here with the same meaning, so `etcdctl get -w json` and an
+//! object's `metadata.resourceVersion` agree with a real cluster.
+
+mod snapshot;
+
+pub use snapshot::{SnapshotError, SnapshotStatus};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One key's current value and its revisions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: Vec<u8>,
+    /// The revision of the last creation of this key.
+    pub create_revision: i64,
+    /// The revision of the last modification.
+    pub mod_revision: i64,
+    /// How many times the key was written since its creation (1 after create).
+    pub version: i64,
+}
+
+/// What a watcher sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventType {
+    Put,
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchEvent {
+    pub kind: EventType,
+    /// For a delete, the key with `mod_revision` set to the deletion revision and no value.
+    pub kv: KeyValue,
+    pub prev_kv: Option<KeyValue>,
+}
+
+/// etcd's errors, with etcd's own texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EtcdError {
+    Compacted { compact_revision: i64 },
+    FutureRevision,
+}
+
+impl std::fmt::Display for EtcdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EtcdError::Compacted { .. } => {
+                f.write_str("etcdserver: mvcc: required revision has been compacted")
+            }
+            EtcdError::FutureRevision => {
+                f.write_str("etcdserver: mvcc: required revision is a future revision")
+            }
+        }
+    }
+}
+
+/// A range request (`etcdctl get`).
+#[derive(Clone, Debug, Default)]
+pub struct RangeRequest {
+    pub key: String,
+    /// Everything from `key` up to this key (exclusive). `prefix` sets it.
+    pub range_end: Option<String>,
+    pub prefix: bool,
+    pub limit: usize,
+    /// 0 = the current revision.
+    pub revision: i64,
+    pub keys_only: bool,
+    pub count_only: bool,
+}
+
+impl RangeRequest {
+    pub fn key(key: impl Into<String>) -> Self {
+        RangeRequest {
+            key: key.into(),
+            ..Default::default()
+        }
+    }
+    pub fn prefix(key: impl Into<String>) -> Self {
+        RangeRequest {
+            key: key.into(),
+            prefix: true,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeResponse {
+    /// The store's revision when the range was served.
+    pub revision: i64,
+    pub kvs: Vec<KeyValue>,
+    /// How many keys the range matched, before `limit`.
+    pub count: usize,
+    pub more: bool,
+}
+
+/// What a transaction compares (`etcdctl txn`, and the apiserver's
+/// optimistic concurrency: "mod_revision of the key = the resourceVersion I read").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompareTarget {
+    Version(i64),
+    CreateRevision(i64),
+    ModRevision(i64),
+    Value(Vec<u8>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    Equal,
+    NotEqual,
+    Greater,
+    Less,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compare {
+    pub key: String,
+    pub op: CompareOp,
+    pub target: CompareTarget,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxnOp {
+    Put { key: String, value: Vec<u8> },
+    Delete { key: String },
+    Get { key: String },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxnResponse {
+    pub succeeded: bool,
+    pub revision: i64,
+    /// The results of the `Get` operations, in order.
+    pub gets: Vec<Option<KeyValue>>,
+}
+
+/// A revision of one key: its value then, or a tombstone.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Generation {
+    revision: i64,
+    kv: Option<KeyValue>,
+}
+
+/// The store. Cloning is cheap enough for tests; the simulation owns one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Store {
+    revision: i64,
+    compact_revision: i64,
+    /// Every key's history, oldest first; the last entry is the current state.
+    history: BTreeMap<String, Vec<Generation>>,
+    /// The change log watchers read, ordered by revision.
+    log: Vec<(i64, WatchEvent)>,
+}
+
+impl Store {
+    /// A fresh store. Like etcd, it starts at revision 1 with no keys.
+    pub fn new() -> Self {
+        Store {
+            revision: 1,
+            ..Default::default()
+        }
+    }
+
+    pub fn revision(&self) -> i64 {
+        self.revision
+    }
+
+    pub fn compact_revision(&self) -> i64 {
+        self.compact_revision
+    }
+
+    /// The current value of one key.
+    pub fn get(&self, key: &str) -> Option<&KeyValue> {
+        self.history.get(key)?.last()?.kv.as_ref()
+    }
+
+    /// Number of live keys.
+    pub fn len(&self) -> usize {
+        self.history
+            .values()
+            .filter(|h| h.last().is_some_and(|g| g.kv.is_some()))
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn range(&self, req: &RangeRequest) -> Result<RangeResponse, EtcdError> {
+        let at = if req.revision <= 0 {
+            self.revision
+        } else {
+            req.revision
+        };
+        if at > self.revision {
+            return Err(EtcdError::FutureRevision);
+        }
+        if at < self.compact_revision {
+            return Err(EtcdError::Compacted {
+                compact_revision: self.compact_revision,
+            });
+        }
+        let end = if req.prefix {
+            Some(prefix_end(&req.key))
+        } else {
+            req.range_end.clone()
+        };
+        let mut kvs = Vec::new();
+        let mut count = 0;
+        let mut visit = |hist: &Vec<Generation>| {
+            if let Some(kv) = value_at(hist, at) {
+                count += 1;
+                if !req.count_only && (req.limit == 0 || kvs.len() < req.limit) {
+                    let mut kv = kv.clone();
+                    if req.keys_only {
+                        kv.value.clear();
+                    }
+                    kvs.push(kv);
+                }
+            }
+        };
+        match end {
+            None => {
+                if let Some(h) = self.history.get(&req.key) {
+                    visit(h);
+                }
+            }
+            // etcd's "\0" range end means "every key >= key".
+            Some(end) if end == "\0" => self
+                .history
+                .range(req.key.clone()..)
+                .for_each(|(_, h)| visit(h)),
+            Some(end) => {
+                if end > req.key {
+                    self.history
+                        .range(req.key.clone()..end)
+                        .for_each(|(_, h)| visit(h))
+                }
+            }
+        }
+        let more = req.limit > 0 && count > req.limit;
+        Ok(RangeResponse {
+            revision: self.revision,
+            kvs,
+            count,
+            more,
+        })
+    }
+
+    /// Writes one key; returns the new revision.
+    pub fn put(&mut self, key: &str, value: Vec<u8>) -> i64 {
+        self.revision += 1;
+        let rev = self.revision;
+        self.write(key, Some(value), rev);
+        rev
+    }
+
+    /// Deletes the keys in a range; returns how many were deleted. The
+    /// revision moves only if something was deleted, as in etcd.
+    pub fn delete_range(&mut self, key: &str, prefix: bool) -> usize {
+        let keys: Vec<String> = if prefix {
+            let end = prefix_end(key);
+            self.history
+                .range(key.to_string()..)
+                .take_while(|(k, _)| end == "\0" || **k < end)
+                .filter(|(_, h)| h.last().is_some_and(|g| g.kv.is_some()))
+                .map(|(k, _)| k.clone())
+                .collect()
+        } else if self.get(key).is_some() {
+            vec![key.to_string()]
+        } else {
+            vec![]
+        };
+        if keys.is_empty() {
+            return 0;
+        }
+        self.revision += 1;
+        let rev = self.revision;
+        for k in &keys {
+            self.write(k, None, rev);
+        }
+        keys.len()
+    }
+
+    /// A compare-and-swap transaction: all compares hold → `success` ops,
+    /// else `failure` ops. Every write in it shares one new revision.
+    pub fn txn(
+        &mut self,
+        compares: &[Compare],
+        success: &[TxnOp],
+        failure: &[TxnOp],
+    ) -> TxnResponse {
+        let succeeded = compares.iter().all(|c| self.compare_holds(c));
+        let ops = if succeeded { success } else { failure };
+        let writes = ops.iter().any(|op| match op {
+            TxnOp::Put { .. } => true,
+            TxnOp::Delete { key } => self.get(key).is_some(),
+            TxnOp::Get { .. } => false,
+        });
+        if writes {
+            self.revision += 1;
+        }
+        let rev = self.revision;
+        let mut gets = Vec::new();
+        for op in ops {
+            match op {
+                TxnOp::Put { key, value } => self.write(key, Some(value.clone()), rev),
+                TxnOp::Delete { key } => {
+                    if self.get(key).is_some() {
+                        self.write(key, None, rev)
+                    }
+                }
+                TxnOp::Get { key } => gets.push(self.get(key).cloned()),
+            }
+        }
+        TxnResponse {
+            succeeded,
+            revision: rev,
+            gets,
+        }
+    }
+
+    fn compare_holds(&self, c: &Compare) -> bool {
+        let kv = self.get(&c.key);
+        // etcd compares a missing key as version/revisions 0 and an empty value.
+        let ord = match &c.target {
+            CompareTarget::Version(v) => kv.map_or(0, |k| k.version).cmp(v),
+            CompareTarget::CreateRevision(v) => kv.map_or(0, |k| k.create_revision).cmp(v),
+            CompareTarget::ModRevision(v) => kv.map_or(0, |k| k.mod_revision).cmp(v),
+            CompareTarget::Value(v) => match kv {
+                Some(k) => k.value.as_slice().cmp(v.as_slice()),
+                None => return false,
+            },
+        };
+        match c.op {
+            CompareOp::Equal => ord.is_eq(),
+            CompareOp::NotEqual => ord.is_ne(),
+            CompareOp::Greater => ord.is_gt(),
+            CompareOp::Less => ord.is_lt(),
+        }
+    }
+
+    fn write(&mut self, key: &str, value: Option<Vec<u8>>, rev: i64) {
+        let hist = self.history.entry(key.to_string()).or_default();
+        let prev = hist.last().and_then(|g| g.kv.clone());
+        let (kv, kind) = match value {
+            Some(value) => {
+                let (create_revision, version) = match &prev {
+                    Some(p) => (p.create_revision, p.version + 1),
+                    None => (rev, 1),
+                };
+                let kv = KeyValue {
+                    key: key.to_string(),
+                    value,
+                    create_revision,
+                    mod_revision: rev,
+                    version,
+                };
+                hist.push(Generation {
+                    revision: rev,
+                    kv: Some(kv.clone()),
+                });
+                (kv, EventType::Put)
+            }
+            None => {
+                hist.push(Generation {
+                    revision: rev,
+                    kv: None,
+                });
+                let kv = KeyValue {
+                    key: key.to_string(),
+                    value: vec![],
+                    create_revision: 0,
+                    mod_revision: rev,
+                    version: 0,
+                };
+                (kv, EventType::Delete)
+            }
+        };
+        self.log.push((
+            rev,
+            WatchEvent {
+                kind,
+                kv,
+                prev_kv: prev,
+            },
+        ));
+    }
+
+    /// Events with revision ≥ `from` for keys under `prefix` (or the single
+    /// key when `prefix` is false), as a watch started at `from` would deliver.
+    pub fn watch(&self, key: &str, prefix: bool, from: i64) -> Result<Vec<WatchEvent>, EtcdError> {
+        if from > 0 && from < self.compact_revision {
+            return Err(EtcdError::Compacted {
+                compact_revision: self.compact_revision,
+            });
+        }
+        let from = if from <= 0 { self.revision + 1 } else { from };
+        let start = self.log.partition_point(|(r, _)| *r < from);
+        Ok(self.log[start..]
+            .iter()
+            .filter(|(_, e)| {
+                if prefix {
+                    e.kv.key.starts_with(key)
+                } else {
+                    e.kv.key == key
+                }
+            })
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+
+    /// Forgets history before `rev`, as `etcdctl compaction` does; the
+    /// current state is kept.
+    pub fn compact(&mut self, rev: i64) -> Result<(), EtcdError> {
+        if rev > self.revision {
+            return Err(EtcdError::FutureRevision);
+        }
+        if rev <= self.compact_revision {
+            return Err(EtcdError::Compacted {
+                compact_revision: self.compact_revision,
+            });
+        }
+        self.compact_revision = rev;
+        self.history.retain(|_, hist| {
+            // Keep the newest generation at or before `rev` and everything after it.
+            let keep_from = hist
+                .partition_point(|g| g.revision <= rev)
+                .saturating_sub(1);
+            hist.drain(..keep_from);
+            if hist.len() == 1 && hist[0].kv.is_none() && hist[0].revision <= rev {
+                return false;
+            }
+            true
+        });
+        self.log.retain(|(r, _)| *r > rev);
+        Ok(())
+    }
+
+    /// Live keys at the current revision, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = &KeyValue> {
+        self.history
+            .values()
+            .filter_map(|h| h.last().and_then(|g| g.kv.as_ref()))
+    }
+}
+
+fn value_at(hist: &[Generation], rev: i64) -> Option<&KeyValue> {
+    let idx = hist.partition_point(|g| g.revision <= rev);
+    hist.get(idx.checked_sub(1)?)?.kv.as_ref()
+}
+
+/// etcd's `GetPrefixRangeEnd`: the key with its last byte incremented.
+pub fn prefix_end(key: &str) -> String {
+    let mut bytes = key.as_bytes().to_vec();
+    while let Some(last) = bytes.pop() {
+        if last < 0xff {
+            bytes.push(last + 1);
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
+    }
+    "\0".to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,221 @@
+use super::*;
+
+fn put(s: &mut Store, k: &str, v: &str) -> i64 {
+    s.put(k, v.as_bytes().to_vec())
+}
+
+#[test]
+fn revisions_follow_etcd() {
+    let mut s = Store::new();
+    assert_eq!(s.revision(), 1);
+    assert_eq!(put(&mut s, "/registry/pods/default/a", "1"), 2);
+    assert_eq!(put(&mut s, "/registry/pods/default/b", "1"), 3);
+    assert_eq!(put(&mut s, "/registry/pods/default/a", "2"), 4);
+    let a = s
+        .get("/registry/pods/default/a")
+        .cloned()
+        .unwrap_or_else(|| panic!("a missing"));
+    assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 4, 2));
+    // Deleting a missing key does not move the revision.
+    assert_eq!(s.delete_range("/registry/pods/default/zzz", false), 0);
+    assert_eq!(s.revision(), 4);
+    assert_eq!(s.delete_range("/registry/pods/default/a", false), 1);
+    assert_eq!(s.revision(), 5);
+    // Recreated: a new create_revision and version 1.
+    put(&mut s, "/registry/pods/default/a", "3");
+    let a = s
+        .get("/registry/pods/default/a")
+        .cloned()
+        .unwrap_or_else(|| panic!("a missing"));
+    assert_eq!((a.create_revision, a.mod_revision, a.version), (6, 6, 1));
+}
+
+#[test]
+fn range_prefix_limit_keys_only_and_history() {
+    let mut s = Store::new();
+    for k in [
+        "/registry/pods/default/a",
+        "/registry/pods/default/b",
+        "/registry/pods/kube-system/c",
+        "/registry/services/specs/default/k",
+    ] {
+        put(&mut s, k, "v");
+    }
+    let mut req = RangeRequest::prefix("/registry/pods/");
+    let r = s.range(&req).unwrap_or_default();
+    assert_eq!(r.count, 3);
+    req.limit = 2;
+    req.keys_only = true;
+    let r = s.range(&req).unwrap_or_default();
+    assert_eq!(r.kvs.len(), 2);
+    assert!(r.more);
+    assert!(r.kvs.iter().all(|kv| kv.value.is_empty()));
+    // Reading the past.
+    put(&mut s, "/registry/pods/default/a", "new");
+    let old = s
+        .range(&RangeRequest {
+            revision: 2,
+            ..RangeRequest::key("/registry/pods/default/a")
+        })
+        .unwrap_or_default();
+    assert_eq!(old.kvs[0].value, b"v");
+    assert_eq!(
+        s.range(&RangeRequest {
+            revision: 99,
+            ..RangeRequest::key("x")
+        }),
+        Err(EtcdError::FutureRevision)
+    );
+}
+
+#[test]
+fn txn_is_compare_and_swap() {
+    let mut s = Store::new();
+    let rev = put(&mut s, "k", "1");
+    let cmp = |r| {
+        vec![Compare {
+            key: "k".into(),
+            op: CompareOp::Equal,
+            target: CompareTarget::ModRevision(r),
+        }]
+    };
+    let ok = s.txn(
+        &cmp(rev),
+        &[
+            TxnOp::Put {
+                key: "k".into(),
+                value: b"2".to_vec(),
+            },
+            TxnOp::Put {
+                key: "j".into(),
+                value: b"x".to_vec(),
+            },
+        ],
+        &[],
+    );
+    assert!(ok.succeeded);
+    // Both writes share one revision.
+    assert_eq!(
+        s.get("k").map(|k| k.mod_revision),
+        s.get("j").map(|k| k.mod_revision)
+    );
+    let stale = s.txn(
+        &cmp(rev),
+        &[TxnOp::Put {
+            key: "k".into(),
+            value: b"3".to_vec(),
+        }],
+        &[TxnOp::Get { key: "k".into() }],
+    );
+    assert!(!stale.succeeded);
+    assert_eq!(
+        stale.gets[0].as_ref().map(|k| k.value.clone()),
+        Some(b"2".to_vec())
+    );
+    // A missing key compares as create_revision 0: "create only if absent".
+    let create = vec![Compare {
+        key: "new".into(),
+        op: CompareOp::Equal,
+        target: CompareTarget::CreateRevision(0),
+    }];
+    assert!(
+        s.txn(
+            &create,
+            &[TxnOp::Put {
+                key: "new".into(),
+                value: vec![]
+            }],
+            &[]
+        )
+        .succeeded
+    );
+    assert!(
+        !s.txn(
+            &create,
+            &[TxnOp::Put {
+                key: "new".into(),
+                value: vec![]
+            }],
+            &[]
+        )
+        .succeeded
+    );
+}
+
+#[test]
+fn watch_from_revision_and_compaction() {
+    let mut s = Store::new();
+    let r1 = put(&mut s, "/registry/pods/default/a", "1");
+    put(&mut s, "/registry/configmaps/default/x", "1");
+    put(&mut s, "/registry/pods/default/a", "2");
+    s.delete_range("/registry/pods/default/a", false);
+    let events = s.watch("/registry/pods/", true, r1).unwrap_or_default();
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| (e.kind.clone(), e.kv.mod_revision))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EventType::Put, 2),
+            (EventType::Put, 4),
+            (EventType::Delete, 5)
+        ]
+    );
+    assert_eq!(
+        events[2].prev_kv.as_ref().map(|k| k.value.clone()),
+        Some(b"2".to_vec())
+    );
+
+    s.compact(4).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.watch("/registry/pods/", true, 2),
+        Err(EtcdError::Compacted {
+            compact_revision: 4
+        })
+    );
+    assert_eq!(s.watch("/registry/pods/", true, 5).map(|e| e.len()), Ok(1));
+    let err = s.range(&RangeRequest {
+        revision: 3,
+        ..RangeRequest::key("/registry/configmaps/default/x")
+    });
+    assert_eq!(
+        err.map_err(|e| e.to_string()),
+        Err("etcdserver: mvcc: required revision has been compacted".into())
+    );
+    // The current state survives compaction.
+    assert!(s.get("/registry/configmaps/default/x").is_some());
+    assert!(s.compact(4).is_err());
+}
+
+#[test]
+fn snapshot_round_trip_and_corruption() {
+    let mut s = Store::new();
+    put(&mut s, "/registry/deployments/default/web", "{}");
+    put(&mut s, "/registry/namespaces/default", "{}");
+    let blob = s.snapshot();
+    let status = Store::snapshot_status(&blob).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (status.revision, status.total_keys, status.total_size),
+        (3, 2, blob.len())
+    );
+
+    let restored = Store::restore(&blob).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(restored.revision(), 3);
+    assert_eq!(
+        restored.get("/registry/deployments/default/web"),
+        s.get("/registry/deployments/default/web")
+    );
+
+    let mut bad = blob.clone();
+    let last = bad.len() - 2;
+    bad[last] ^= 1;
+    assert_eq!(Store::restore(&bad), Err(SnapshotError::HashMismatch));
+    assert_eq!(Store::restore(b"hello"), Err(SnapshotError::Invalid));
+}
+
+#[test]
+fn prefix_end_increments_last_byte() {
+    assert_eq!(prefix_end("/registry/pods/"), "/registry/pods0");
+    assert_eq!(prefix_end("a"), "b");
+}

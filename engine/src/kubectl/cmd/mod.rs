@@ -1,0 +1,4 @@
+//! One module per kubectl verb.
+
+pub mod get;
+pub mod version;

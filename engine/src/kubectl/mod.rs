@@ -1,0 +1,84 @@
+//! kubectl v1.33, as a learner sees it: the same verbs, flags, tables, YAML
+//! and error texts. Each verb is a file under `cmd/`; each declares its
+//! flags as data (see [`flags`]), from which parsing, help and completion
+//! are generated.
+
+pub mod cmd;
+pub mod flags;
+pub mod printers;
+
+use crate::cluster::Cluster;
+use crate::output::Output;
+use flags::Flag;
+
+/// What a kubectl command runs against: the cluster (through its
+/// apiserver, as the real client goes through HTTP) and the kubeconfig's
+/// current namespace.
+pub struct Context<'a> {
+    pub cluster: &'a mut Cluster,
+    pub namespace: String,
+}
+
+/// One kubectl verb, declared as data.
+pub struct Command {
+    pub name: &'static str,
+    pub short: &'static str,
+    pub usage: &'static str,
+    pub flags: &'static [Flag],
+    pub run: fn(&mut Context<'_>, &flags::Parsed) -> Output,
+}
+
+/// Every verb, in the order `kubectl --help` lists them.
+pub const COMMANDS: &[Command] = &[cmd::get::COMMAND, cmd::version::COMMAND];
+
+/// Runs `kubectl <args>`.
+pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
+    let Some(verb) = args.first() else {
+        return Output {
+            chunks: vec![],
+            status: 0,
+        }
+        .fail(top_level_help().trim_end());
+    };
+    let Some(command) = COMMANDS.iter().find(|c| c.name == verb) else {
+        if verb.starts_with('-') {
+            return Output::default().fail(format!(
+                "error: unknown flag: {verb}\nSee 'kubectl --help' for usage."
+            ));
+        }
+        return Output::default().fail(format!(
+            "error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+        ));
+    };
+    if args[1..].iter().any(|a| a == "--help" || a == "-h") {
+        let mut out = Output::default();
+        out.out(help(command));
+        return out;
+    }
+    match flags::parse(&args[1..], command.flags) {
+        Ok(parsed) => {
+            if let Some(ns) = parsed.string("namespace") {
+                ctx.namespace = ns.to_string();
+            }
+            (command.run)(ctx, &parsed)
+        }
+        Err(e) => Output::default().fail(format!(
+            "error: {}\nSee 'kubectl {} --help' for usage.",
+            e.0, command.name
+        )),
+    }
+}
+
+fn top_level_help() -> String {
+    let mut s =
+        String::from("kubectl controls the Kubernetes cluster manager.\n\nBasic Commands:\n");
+    for c in COMMANDS {
+        s.push_str(&format!("  {:<15}{}\n", c.name, c.short));
+    }
+    s.push_str("\nUsage:\n  kubectl [flags] [options]\n");
+    s
+}
+
+fn help(c: &Command) -> String {
+    format!("{}\n\nOptions:\n{}Usage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n", c.short, flags::help_block(c.flags), c.usage)
+}

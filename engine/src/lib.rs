@@ -1,0 +1,72 @@
+//! Dinghy's engine: a Kubernetes v1.33 cluster simulated in pure Rust.
+//!
+//! Laid out the way Kubernetes is: [`etcd`] (the store), [`apiserver`] (its
+//! only writer), [`cluster`] (the control plane and nodes on a virtual
+//! [`clock`]), [`kubectl`] and the [`shell`] the learner types into.
+//!
+//! **Architecture Invariant:** no web or I/O dependencies, and no wall
+//! clock: the same seed and the same input give the same bytes out.
+//!
+//! The API boundary is [`Simulation`]: text in, [`Output`] out, plain data.
+
+pub mod api;
+pub mod apiserver;
+pub mod clock;
+pub mod cluster;
+pub mod etcd;
+pub mod kubectl;
+pub mod output;
+pub mod rng;
+pub mod shell;
+pub mod yaml;
+
+pub use output::{Output, Stream};
+
+use cluster::Cluster;
+use shell::Session;
+
+/// A cluster with a learner's terminal session attached: what the browser
+/// app and `dinghy shell` drive.
+#[derive(Debug)]
+pub struct Simulation {
+    cluster: Cluster,
+    session: Session,
+}
+
+impl Simulation {
+    /// A fresh default cluster (`controlplane` and `node01`), seeded.
+    pub fn new(seed: u64) -> Self {
+        Simulation {
+            cluster: Cluster::new(seed),
+            session: Session::new("controlplane"),
+        }
+    }
+
+    /// Runs one complete input (see [`Simulation::is_complete`]).
+    pub fn run(&mut self, input: &str) -> Output {
+        shell::run(&mut self.session, &mut self.cluster, input)
+    }
+
+    /// Whether the text typed so far is a whole command, or the shell
+    /// needs more lines (open quote, here-document, trailing `|`).
+    pub fn is_complete(input: &str) -> bool {
+        shell::parse::is_complete(input)
+    }
+
+    pub fn prompt(&self) -> String {
+        self.session.prompt()
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
+    /// Whether the session asked to end (`exit` on the first node).
+    pub fn exited(&self) -> bool {
+        self.session.env.contains_key("\u{0}exit")
+    }
+}

@@ -1,0 +1,492 @@
+//! The one place the engine touches a YAML library. serde_yaml is archived
+//! upstream; keeping every call here makes a maintained fork a one-line swap.
+//!
+//! Objects inside the engine are `serde_json::Value`s (the apiserver's wire
+//! form); YAML is only a surface for input and `-o yaml` output.
+
+use serde_json::Value;
+
+/// A YAML document that did not parse, with serde_yaml's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError(pub String);
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Splits a multi-document YAML (or JSON) stream into values. Empty documents
+/// (`---` with nothing after) are skipped, as kubectl's decoder does.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
+    let mut out = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let v = serde_yaml::Value::deserialize_any(doc)?;
+        if v.is_null() {
+            continue;
+        }
+        out.push(yaml_to_json(v)?);
+    }
+    Ok(out)
+}
+
+trait DeserializeAny: Sized {
+    fn deserialize_any(d: serde_yaml::Deserializer<'_>) -> Result<Self, YamlError>;
+}
+
+impl DeserializeAny for serde_yaml::Value {
+    fn deserialize_any(d: serde_yaml::Deserializer<'_>) -> Result<Self, YamlError> {
+        use serde::Deserialize;
+        serde_yaml::Value::deserialize(d).map_err(|e| YamlError(e.to_string()))
+    }
+}
+
+fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, YamlError> {
+    use serde_yaml::Value as Y;
+    Ok(match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(seq) => Value::Array(
+            seq.into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(m) => {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in m {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_string(),
+                    other => return Err(YamlError(format!("invalid map key: {other:?}"))),
+                };
+                obj.insert(key, yaml_to_json(v)?);
+            }
+            Value::Object(obj)
+        }
+        Y::Tagged(t) => yaml_to_json(t.value)?,
+    })
+}
+
+/// Renders a value as kubectl's `-o yaml` does (sigs.k8s.io/yaml: block style,
+/// two-space indent, sequences not indented under their key).
+pub fn to_string(v: &Value) -> String {
+    let mut out = String::new();
+    emit::value_at_top(v, &mut out);
+    out
+}
+
+mod emit {
+    //! A small emitter matching go-yaml v2's style, which kubectl uses;
+    //! serde_yaml's own emitter indents sequences and quotes differently.
+    use serde_json::Value;
+
+    pub fn value_at_top(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(m) if !m.is_empty() => mapping(m, 0, out),
+            Value::Array(a) if !a.is_empty() => sequence(a, 0, out),
+            other => {
+                out.push_str(&scalar(other, 0));
+                out.push('\n');
+            }
+        }
+    }
+
+    fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+        let mut entries: Vec<_> = m.iter().collect();
+        entries.sort_by(|a, b| key_order(a.0, b.0));
+        entries
+    }
+
+    fn mapping(m: &serde_json::Map<String, Value>, indent: usize, out: &mut String) {
+        for (k, v) in sorted(m) {
+            pad(indent, out);
+            out.push_str(&key(k));
+            out.push(':');
+            child(v, indent, out);
+        }
+    }
+
+    fn sequence(a: &[Value], indent: usize, out: &mut String) {
+        for v in a {
+            pad(indent, out);
+            out.push('-');
+            match v {
+                Value::Object(m) if !m.is_empty() => {
+                    // First key on the dash line, the rest aligned under it.
+                    let mut first = true;
+                    for (k, val) in sorted(m) {
+                        if first {
+                            out.push(' ');
+                            first = false;
+                        } else {
+                            pad(indent + 2, out);
+                        }
+                        out.push_str(&key(k));
+                        out.push(':');
+                        child(val, indent + 2, out);
+                    }
+                }
+                Value::Array(inner) if !inner.is_empty() => {
+                    out.push('\n');
+                    sequence(inner, indent + 2, out);
+                }
+                other => {
+                    out.push(' ');
+                    out.push_str(&scalar(other, indent + 2));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+
+    fn child(v: &Value, indent: usize, out: &mut String) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                out.push('\n');
+                mapping(m, indent + 2, out);
+            }
+            Value::Array(a) if !a.is_empty() => {
+                out.push('\n');
+                sequence(a, indent, out);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&scalar(other, indent + 2));
+                out.push('\n');
+            }
+        }
+    }
+
+    fn pad(n: usize, out: &mut String) {
+        out.extend(std::iter::repeat_n(' ', n));
+    }
+
+    fn scalar(v: &Value, indent: usize) -> String {
+        match v {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => string(s, indent),
+            Value::Object(_) => "{}".into(),
+            Value::Array(_) => "[]".into(),
+        }
+    }
+
+    fn string(s: &str, indent: usize) -> String {
+        if resolves_to_non_string(s) {
+            return double_quoted(s);
+        }
+        if s.contains('\n') {
+            if s.chars().any(|c| c != '\n' && is_special(c))
+                || s.starts_with(' ')
+                || s.contains(" \n")
+            {
+                return double_quoted(s);
+            }
+            // Literal block, as go-yaml writes multi-line strings.
+            let chomp = if !s.ends_with('\n') {
+                "-"
+            } else if s.ends_with("\n\n") {
+                "+"
+            } else {
+                ""
+            };
+            let mut out = format!("|{chomp}");
+            let body = if chomp == "+" {
+                s.strip_suffix('\n').unwrap_or(s)
+            } else {
+                s.trim_end_matches('\n')
+            };
+            for line in body.split('\n') {
+                out.push('\n');
+                if !line.is_empty() {
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    out.push_str(line);
+                }
+            }
+            return out;
+        }
+        if s.chars().any(is_special) {
+            return double_quoted(s);
+        }
+        if plain_not_allowed(s) {
+            return format!("'{}'", s.replace('\'', "''"));
+        }
+        s.to_string()
+    }
+
+    fn key(k: &str) -> String {
+        string(k, 0)
+    }
+
+    fn is_special(c: char) -> bool {
+        c == '\t' || c.is_control() || c == '\u{feff}'
+    }
+
+    fn double_quoted(s: &str) -> String {
+        serde_json::to_string(s).unwrap_or_default()
+    }
+
+    /// go-yaml's emitter analysis: indicators that stop a string from being
+    /// written plain in block context (it is then single-quoted).
+    fn plain_not_allowed(s: &str) -> bool {
+        let chars: Vec<char> = s.chars().collect();
+        if chars.is_empty() || chars[0] == ' ' || chars[chars.len() - 1] == ' ' {
+            return true;
+        }
+        let followed_by_blank = |i: usize| chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == '\n');
+        for (i, &c) in chars.iter().enumerate() {
+            if i == 0 {
+                match c {
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
+                    | '"' | '%' | '@' | '`' => return true,
+                    '?' | ':' | '-' if followed_by_blank(i) => return true,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    ':' if followed_by_blank(i) => return true,
+                    '#' if chars[i - 1] == ' ' => return true,
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether YAML 1.1 (go-yaml v2's resolver) would read the plain string
+    /// as a bool, null, number or timestamp; such strings are double-quoted.
+    fn resolves_to_non_string(s: &str) -> bool {
+        if matches!(
+            s,
+            "" | "~"
+                | "null"
+                | "Null"
+                | "NULL"
+                | "y"
+                | "Y"
+                | "yes"
+                | "Yes"
+                | "YES"
+                | "n"
+                | "N"
+                | "no"
+                | "No"
+                | "NO"
+                | "true"
+                | "True"
+                | "TRUE"
+                | "false"
+                | "False"
+                | "FALSE"
+                | "on"
+                | "On"
+                | "ON"
+                | "off"
+                | "Off"
+                | "OFF"
+                | ".inf"
+                | ".Inf"
+                | ".INF"
+                | "+.inf"
+                | "+.Inf"
+                | "+.INF"
+                | "-.inf"
+                | "-.Inf"
+                | "-.INF"
+                | ".nan"
+                | ".NaN"
+                | ".NAN"
+                | "<<"
+        ) {
+            return true;
+        }
+        let first = s.chars().next().unwrap_or(' ');
+        if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '.')) {
+            return false;
+        }
+        let plain: String = s.chars().filter(|c| *c != '_').collect();
+        is_go_int(&plain) || is_yaml_float(&plain) || is_timestamp(s)
+    }
+
+    /// strconv.ParseInt(s, 0, 64) syntax: optional sign, then 0x/0o/0b/0-octal or decimal.
+    fn is_go_int(s: &str) -> bool {
+        let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+        let (digits, radix) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"))
+        {
+            (h, 16)
+        } else if let Some(b) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
+            (b, 2)
+        } else if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+            (o, 8)
+        } else if t.len() > 1 && t.starts_with('0') {
+            (&t[1..], 8)
+        } else {
+            (t, 10)
+        };
+        !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+    }
+
+    /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+    fn is_yaml_float(s: &str) -> bool {
+        let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+        let (mantissa, exp) = match t.find(['e', 'E']) {
+            Some(i) => (&t[..i], Some(&t[i + 1..])),
+            None => (t, None),
+        };
+        let mantissa_ok = match mantissa.split_once('.') {
+            Some(("", frac)) => !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit()),
+            Some((int, frac)) => {
+                !int.is_empty()
+                    && int.chars().all(|c| c.is_ascii_digit())
+                    && frac.chars().all(|c| c.is_ascii_digit())
+            }
+            None => !mantissa.is_empty() && mantissa.chars().all(|c| c.is_ascii_digit()),
+        };
+        let exp_ok = exp.is_none_or(|e| {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+        });
+        mantissa_ok && exp_ok
+    }
+
+    /// go-yaml v2 timestamps: `2006-1-2`, optionally followed by `T`/`t`/space and a time.
+    fn is_timestamp(s: &str) -> bool {
+        let mut parts = s.splitn(3, '-');
+        let (Some(y), Some(m), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        let d: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let after = &rest[d.len()..];
+        y.len() == 4
+            && y.chars().all(|c| c.is_ascii_digit())
+            && (1..=2).contains(&m.len())
+            && m.chars().all(|c| c.is_ascii_digit())
+            && (1..=2).contains(&d.len())
+            && (after.is_empty() || after.starts_with(['T', 't', ' ']))
+    }
+
+    /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
+    /// compare as numbers, and non-letters sort before letters.
+    pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let ar: Vec<char> = a.chars().collect();
+        let br: Vec<char> = b.chars().collect();
+        let mut i = 0;
+        while i < ar.len() && i < br.len() {
+            if ar[i] == br[i] {
+                i += 1;
+                continue;
+            }
+            let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+            if al && bl {
+                return ar[i].cmp(&br[i]);
+            }
+            if al || bl {
+                return if bl {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
+            }
+            let (mut an, mut bn) = (0i64, 0i64);
+            if ar[i] == '0' || br[i] == '0' {
+                let mut j = i;
+                while j > 0 && ar[j - 1].is_ascii_digit() {
+                    j -= 1;
+                    if ar[j] != '0' {
+                        an = 1;
+                        bn = 1;
+                        break;
+                    }
+                }
+            }
+            let mut ai = i;
+            while ai < ar.len() && ar[ai].is_ascii_digit() {
+                an = an
+                    .saturating_mul(10)
+                    .saturating_add(ar[ai] as i64 - '0' as i64);
+                ai += 1;
+            }
+            let mut bi = i;
+            while bi < br.len() && br[bi].is_ascii_digit() {
+                bn = bn
+                    .saturating_mul(10)
+                    .saturating_add(br[bi] as i64 - '0' as i64);
+                bi += 1;
+            }
+            if an != bn {
+                return an.cmp(&bn);
+            }
+            if ai != bi {
+                return ai.cmp(&bi);
+            }
+            return ar[i].cmp(&br[i]);
+        }
+        ar.len().cmp(&br.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn multi_document_stream() {
+        let docs = parse_documents("a: 1\n---\n---\nb: [x, 'y']\n").unwrap_or_default();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1]["b"][1], "y");
+        assert!(parse_documents("a: [").is_err());
+    }
+
+    #[test]
+    fn emits_like_kubectl() {
+        let v: Value = serde_json::from_str(
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"run":"web"},"name":"web","annotations":{}},
+                "spec":{"containers":[{"image":"nginx","name":"web","args":["sleep","3600"],"resources":{}}],
+                "nodeSelector":{"zone":"1"},"note":"line1\nline2\n","on":"true","empty":""}}"#,
+        )
+        .unwrap_or_default();
+        expect![[r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations: {}
+              labels:
+                run: web
+              name: web
+            spec:
+              containers:
+              - args:
+                - sleep
+                - "3600"
+                image: nginx
+                name: web
+                resources: {}
+              empty: ""
+              nodeSelector:
+                zone: "1"
+              note: |
+                line1
+                line2
+              "on": "true"
+        "#]]
+        .assert_eq(&to_string(&v));
+    }
+}
