@@ -1,1 +1,15 @@
-fn main() {}
+//! Dinghy's browser app. The engine runs inside the page; this crate draws
+//! it and feeds it keystrokes.
+//!
+//! **Architecture Invariant:** the web crate talks to the engine only
+//! through `engine::Simulation`'s public API (text in, output out).
+
+mod app;
+mod components;
+mod panic_hook;
+mod persist;
+
+fn main() {
+    panic_hook::install();
+    yew::Renderer::<app::App>::new().render();
+}

@@ -243,10 +243,12 @@ fn builtin(
                     return out
                         .fail("sleep: missing operand\nTry 'sleep --help' for more information.")
                 }
-                _ => return out.fail(format!(
+                _ => {
+                    return out.fail(format!(
                     "sleep: invalid time interval '{}'\nTry 'sleep --help' for more information.",
                     args.join(" ")
-                )),
+                ))
+                }
             }
         }
         "history" => {

@@ -1,0 +1,359 @@
+//! The terminal: scroll-back, a prompt, one input line. Keystrokes become
+//! engine inputs; a command that continues (open quote, here-document,
+//! trailing `|`) shows bash's `> ` prompt until it is whole.
+
+use crate::persist::{self, Journal, Loaded};
+use engine::{Simulation, Stream};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+const DEFAULT_SEED: u64 = 1;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Line {
+    /// What the learner typed, after the prompt it was typed at.
+    Input {
+        prompt: String,
+        text: String,
+    },
+    Stdout(String),
+    Stderr(String),
+    /// Dinghy's own notes (session restored, …), not cluster output.
+    Note(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+struct State {
+    lines: Vec<Line>,
+    /// Lines of a command that is not whole yet.
+    pending: String,
+    prompt: String,
+    history: Vec<String>,
+    /// Position while walking history with ↑/↓ (None: editing a new line).
+    cursor: Option<usize>,
+}
+
+enum Action {
+    Echo { prompt: String, text: String },
+    Output(Vec<(Stream, String)>),
+    Note(String),
+    Pending(String),
+    Prompt(String),
+    Remember(String),
+    Clear,
+    Walk(Option<usize>),
+}
+
+impl Reducible for State {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Echo { prompt, text } => s.lines.push(Line::Input { prompt, text }),
+            Action::Output(chunks) => {
+                for (stream, text) in chunks {
+                    s.lines.push(match stream {
+                        Stream::Stdout => Line::Stdout(text),
+                        Stream::Stderr => Line::Stderr(text),
+                    });
+                }
+            }
+            Action::Note(n) => s.lines.push(Line::Note(n)),
+            Action::Pending(p) => s.pending = p,
+            Action::Prompt(p) => s.prompt = p,
+            Action::Remember(cmd) => {
+                if s.history.last() != Some(&cmd) {
+                    s.history.push(cmd);
+                }
+                s.cursor = None;
+            }
+            Action::Clear => s.lines.clear(),
+            Action::Walk(c) => s.cursor = c,
+        }
+        // Bound the scroll-back so a long session stays fast.
+        let excess = s.lines.len().saturating_sub(5000);
+        s.lines.drain(..excess);
+        Rc::new(s)
+    }
+}
+
+/// Builds the simulation, replaying a saved journal if there is one.
+fn boot() -> (Simulation, Journal, Option<String>) {
+    match persist::load() {
+        Loaded::Fresh => (
+            Simulation::new(DEFAULT_SEED),
+            Journal {
+                seed: DEFAULT_SEED,
+                inputs: vec![],
+            },
+            None,
+        ),
+        Loaded::Corrupt => (
+            Simulation::new(DEFAULT_SEED),
+            Journal {
+                seed: DEFAULT_SEED,
+                inputs: vec![],
+            },
+            Some(
+                "Your saved session could not be read, so Dinghy started a fresh cluster."
+                    .to_string(),
+            ),
+        ),
+        Loaded::Restored(journal) => {
+            let mut sim = Simulation::new(journal.seed);
+            for input in &journal.inputs {
+                let _ = sim.run(input);
+            }
+            let note = format!(
+                "Restored your session: {} command(s) replayed on the same cluster.",
+                journal.inputs.len()
+            );
+            (sim, journal, Some(note))
+        }
+    }
+}
+
+#[function_component(Terminal)]
+pub fn terminal() -> Html {
+    let booted = use_mut_ref(|| None::<(Simulation, Journal)>);
+    let state = use_reducer(State::default);
+    let input_ref = use_node_ref();
+    let scroll_ref = use_node_ref();
+
+    // Boot once, after the first render, so the page paints before the replay.
+    {
+        let booted = booted.clone();
+        let state = state.clone();
+        let input_ref = input_ref.clone();
+        use_effect_with((), move |_| {
+            let (sim, journal, note) = boot();
+            state.dispatch(Action::Prompt(sim.prompt()));
+            if let Some(n) = note {
+                state.dispatch(Action::Note(n));
+            }
+            for input in &journal.inputs {
+                state.dispatch(Action::Remember(input.trim_end().to_string()));
+            }
+            *booted.borrow_mut() = Some((sim, journal));
+            if let Some(input) = input_ref.cast::<HtmlTextAreaElement>() {
+                let _ = input.focus();
+            }
+        });
+    }
+
+    // Keep the newest line in view.
+    {
+        let scroll_ref = scroll_ref.clone();
+        use_effect_with(state.lines.len(), move |_| {
+            if let Some(el) = scroll_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    // Submits one line of input (a command, or one more line of a continued command).
+    let submit = {
+        let booted = booted.clone();
+        let state = state.clone();
+        Rc::new(move |line: String| {
+            let mut guard = booted.borrow_mut();
+            let Some((sim, journal)) = guard.as_mut() else {
+                return;
+            };
+            let shown_prompt = if state.pending.is_empty() {
+                sim.prompt()
+            } else {
+                "> ".to_string()
+            };
+            state.dispatch(Action::Echo {
+                prompt: shown_prompt,
+                text: line.clone(),
+            });
+            let whole = format!("{}{}\n", state.pending, line);
+            if !Simulation::is_complete(&whole) {
+                state.dispatch(Action::Pending(whole));
+                return;
+            }
+            state.dispatch(Action::Pending(String::new()));
+            if !whole.trim().is_empty() {
+                state.dispatch(Action::Remember(whole.trim_end().to_string()));
+            }
+            if whole.trim() == "clear" {
+                state.dispatch(Action::Clear);
+            }
+            let out = sim.run(&whole);
+            // Saved only after the command finished: a command that panics is never replayed.
+            journal.inputs.push(whole);
+            persist::save(journal);
+            state.dispatch(Action::Output(out.chunks));
+            state.dispatch(Action::Prompt(sim.prompt()));
+        })
+    };
+
+    let onkeydown = {
+        let state = state.clone();
+        let submit = submit.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            else {
+                return;
+            };
+            match (e.key().as_str(), e.ctrl_key()) {
+                ("Enter", _) if !e.shift_key() => {
+                    e.prevent_default();
+                    // A recalled multi-line command is submitted line by line, as typed.
+                    let text = input.value();
+                    input.set_value("");
+                    resize(&input);
+                    for line in text.split('\n') {
+                        submit(line.trim_end_matches('\r').to_string());
+                    }
+                }
+                ("ArrowUp", _) | ("ArrowDown", _) => {
+                    let n = state.history.len();
+                    if n == 0 {
+                        return;
+                    }
+                    let next = match (e.key().as_str(), state.cursor) {
+                        ("ArrowUp", None) => Some(n - 1),
+                        ("ArrowUp", Some(i)) => Some(i.saturating_sub(1)),
+                        ("ArrowDown", Some(i)) if i + 1 < n => Some(i + 1),
+                        _ => None,
+                    };
+                    input.set_value(
+                        next.and_then(|i| state.history.get(i))
+                            .map(String::as_str)
+                            .unwrap_or(""),
+                    );
+                    state.dispatch(Action::Walk(next));
+                }
+                ("l", true) | ("L", true) => {
+                    e.prevent_default();
+                    state.dispatch(Action::Clear);
+                }
+                ("c", true) | ("C", true) => {
+                    // Ctrl-C with a selection copies; without one it cancels the line, as in a terminal.
+                    let selected = web_sys::window()
+                        .and_then(|w| w.get_selection().ok().flatten())
+                        .map(|s| !s.is_collapsed())
+                        .unwrap_or(false);
+                    if selected {
+                        return;
+                    }
+                    e.prevent_default();
+                    let prompt = if state.pending.is_empty() {
+                        state.prompt.clone()
+                    } else {
+                        "> ".to_string()
+                    };
+                    state.dispatch(Action::Echo {
+                        prompt,
+                        text: format!("{}^C", input.value()),
+                    });
+                    state.dispatch(Action::Pending(String::new()));
+                    input.set_value("");
+                }
+                ("u", true) | ("U", true) => {
+                    e.prevent_default();
+                    input.set_value("");
+                }
+                _ => {}
+            }
+        })
+    };
+
+    // A multi-line paste (a here-document, a manifest) runs line by line, as in a terminal.
+    let onpaste = {
+        let submit = submit.clone();
+        Callback::from(move |e: Event| {
+            let Ok(e) = e.dyn_into::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            else {
+                return;
+            };
+            let first = format!("{}{}", input.value(), text);
+            input.set_value("");
+            let mut lines: Vec<&str> = first.split('\n').collect();
+            let tail = lines.pop().unwrap_or("");
+            for l in lines {
+                submit(l.trim_end_matches('\r').to_string());
+            }
+            input.set_value(tail);
+        })
+    };
+
+    let focus_input = {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            let has_selection = web_sys::window()
+                .and_then(|w| w.get_selection().ok().flatten())
+                .map(|s| !s.is_collapsed())
+                .unwrap_or(false);
+            if !has_selection {
+                if let Some(input) = input_ref.cast::<HtmlTextAreaElement>() {
+                    let _ = input.focus();
+                }
+            }
+        })
+    };
+
+    let prompt = if state.pending.is_empty() {
+        state.prompt.clone()
+    } else {
+        "> ".to_string()
+    };
+    html! {
+        <section class="terminal" aria-label="Terminal" onclick={focus_input} ref={scroll_ref}>
+            <div class="scrollback" role="log" aria-live="polite" aria-relevant="additions text">
+                { for state.lines.iter().map(render_line) }
+            </div>
+            <div class="inputline">
+                <span class="prompt" aria-hidden="true">{ prompt }</span>
+                <textarea
+                    ref={input_ref}
+                    id="terminal-input"
+                    rows="1"
+                    aria-label="Command line"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    spellcheck="false"
+                    {onkeydown}
+                    {onpaste}
+                    {oninput}
+                />
+            </div>
+        </section>
+    }
+}
+
+/// The input grows with a recalled multi-line command.
+fn resize(input: &HtmlTextAreaElement) {
+    let lines = input.value().split('\n').count().max(1);
+    input.set_rows(lines as u32);
+}
+
+fn render_line(line: &Line) -> Html {
+    match line {
+        Line::Input { prompt, text } => {
+            html! { <pre class="line input"><span class="prompt">{ prompt }</span>{ text }</pre> }
+        }
+        Line::Stdout(t) => html! { <pre class="line stdout">{ t }</pre> },
+        Line::Stderr(t) => html! { <pre class="line stderr">{ t }</pre> },
+        Line::Note(t) => html! { <pre class="line note">{ t }</pre> },
+    }
+}
