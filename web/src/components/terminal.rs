@@ -312,6 +312,15 @@ pub fn terminal() -> Html {
         })
     };
 
+    let oninput = Callback::from(|e: InputEvent| {
+        if let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+        {
+            resize(&input);
+        }
+    });
+
     let prompt = if state.pending.is_empty() {
         state.prompt.clone()
     } else {

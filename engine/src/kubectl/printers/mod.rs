@@ -19,8 +19,11 @@ pub struct TableOptions {
 /// Columns of one kind: `(header, shown only with -o wide)`.
 type Columns = &'static [(&'static str, bool)];
 
+/// The cells of one object's row, in column order.
+type RowFn = fn(&Value, Time) -> Vec<String>;
+
 pub fn table(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -> String {
-    let (columns, row): (Columns, fn(&Value, Time) -> Vec<String>) = match res.kind {
+    let (columns, row): (Columns, RowFn) = match res.kind {
         "Node" => (NODE_COLUMNS, node_row),
         "Namespace" => (
             &[("NAME", false), ("STATUS", false), ("AGE", false)],
