@@ -11,13 +11,34 @@ pub enum ApiError {
     AlreadyExists { resource: String, name: String },
     /// 409, a stale resourceVersion
     Conflict { resource: String, name: String },
-    /// 422, validation; `message` is the apiserver's whole text after the
-    /// `(Invalid): ` prefix.
-    Invalid { message: String },
+    /// 422, validation. `message` is the apiserver's `Status.message`
+    /// (`Deployment.apps "x" is invalid: [a, b]`); `details` is what kubectl
+    /// prints from instead (`The Deployment "x" is invalid: a`).
+    Invalid {
+        message: String,
+        details: Option<StatusDetails>,
+    },
     /// 400
     BadRequest { message: String },
     /// 403
     Forbidden { message: String },
+}
+
+/// `metav1.StatusDetails` of an Invalid error: the kind (without group),
+/// the name and one cause per field error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusDetails {
+    pub kind: String,
+    pub name: String,
+    pub causes: Vec<StatusCause>,
+}
+
+/// `metav1.StatusCause`: `field` is `spec.containers[0].name`, `message` the
+/// error body (`Required value`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusCause {
+    pub field: String,
+    pub message: String,
 }
 
 impl ApiError {
@@ -71,12 +92,31 @@ impl ApiError {
             ApiError::Conflict { resource, name } => format!(
                 "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
             ),
-            ApiError::Invalid { message } | ApiError::BadRequest { message } | ApiError::Forbidden { message } => message.clone(),
+            ApiError::Invalid { message, .. } | ApiError::BadRequest { message } | ApiError::Forbidden { message } => message.clone(),
         }
     }
 
-    /// What kubectl prints for it.
+    /// What kubectl prints for it. Invalid errors with details are printed
+    /// from the causes, as kubectl's `CheckErr` does: one cause on the same
+    /// line, several as a `* ` list under `The Pod "x" is invalid: `.
     pub fn kubectl_text(&self) -> String {
+        if let ApiError::Invalid {
+            details: Some(d), ..
+        } = self
+        {
+            let head = format!("The {} \"{}\" is invalid: ", d.kind, d.name);
+            return match d.causes.as_slice() {
+                [] => format!("{head}{}", self.message()),
+                [one] => format!("{head}{}: {}", one.field, one.message),
+                many => {
+                    let mut out = head;
+                    for c in many {
+                        out.push_str(&format!("\n* {}: {}", c.field, c.message));
+                    }
+                    out
+                }
+            };
+        }
         format!("Error from server ({}): {}", self.reason(), self.message())
     }
 }

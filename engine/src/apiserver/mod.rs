@@ -4,9 +4,18 @@
 //! metadata filled in, then written to etcd with a compare-and-swap so that
 //! a failed request changes nothing.
 
+mod admission;
+mod decoding;
+mod defaulting;
 mod errors;
+mod field;
+#[cfg(test)]
+mod golden_tests;
+#[cfg(test)]
+mod seed_tests;
+mod validation;
 
-pub use errors::ApiError;
+pub use errors::{ApiError, StatusCause, StatusDetails};
 
 use crate::api::{object, Resource};
 use crate::clock::Time;
@@ -35,6 +44,23 @@ impl ApiServer {
 
     fn decode(bytes: &[u8]) -> Value {
         serde_json::from_slice(bytes).unwrap_or(Value::Null)
+    }
+
+    /// Strict decoding (kubectl's default `fieldValidation=Strict`): a body
+    /// that does not fit its kind's schema is a 400.
+    fn decode_request(&self, res: &Resource, obj: Value) -> Result<Value, ApiError> {
+        let fail = |detail: String| ApiError::BadRequest {
+            message: format!(
+                "{kind} in version \"{v}\" cannot be handled as a {kind}: {detail}",
+                kind = res.kind,
+                v = res.version
+            ),
+        };
+        let decoded = decoding::decode(&obj).map_err(fail)?;
+        if !decoded.unknown_fields.is_empty() {
+            return Err(fail(decoding::strict_error(&decoded.unknown_fields)));
+        }
+        Ok(decoded.object)
     }
 
     fn with_resource_version(mut obj: Value, rev: i64) -> Value {
@@ -80,9 +106,15 @@ impl ApiServer {
             match object::str_at(&obj, "metadata.generateName") {
                 Some(prefix) => name = format!("{prefix}{}", self.rng.k8s_suffix(5)),
                 None => {
-                    return Err(ApiError::Invalid {
-                        message: format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", res.kind),
-                    })
+                    return Err(field::invalid(
+                        res.kind,
+                        res.group,
+                        "",
+                        &[field::FieldError::required(
+                            "metadata.name",
+                            "name or generateName is required",
+                        )],
+                    ))
                 }
             }
         }
@@ -92,6 +124,21 @@ impl ApiServer {
         if let Some(ns) = &ns {
             object::set(&mut obj, "metadata.namespace", Value::String(ns.clone()));
         }
+        if let Some(ns) = &ns {
+            // NamespaceLifecycle admission.
+            if self
+                .store
+                .get(&format!("/registry/namespaces/{ns}"))
+                .is_none()
+            {
+                return Err(ApiError::NotFound {
+                    resource: "namespaces".into(),
+                    name: ns.clone(),
+                });
+            }
+        }
+        let mut obj = self.decode_request(res, obj)?;
+        defaulting::apply(res.kind, &mut obj);
         let uid = self.rng.uuid();
         object::set(&mut obj, "metadata.uid", Value::String(uid));
         object::set(
@@ -99,6 +146,37 @@ impl ApiServer {
             "metadata.creationTimestamp",
             Value::String(now.rfc3339()),
         );
+        if res.kind != "Node" {
+            defaulting::prepare_for_create(res.kind, &mut obj);
+        }
+        let mut errs = Vec::new();
+        match res.kind {
+            "Pod" => {
+                let store = &self.store;
+                let lookup = |class: &str| {
+                    let kv = store.get(&format!("/registry/priorityclasses/{class}"))?;
+                    let pc = Self::decode(&kv.value);
+                    Some((
+                        pc.get("value").and_then(Value::as_i64).unwrap_or(0),
+                        object::str_at(&pc, "preemptionPolicy")
+                            .unwrap_or("PreemptLowerPriority")
+                            .to_string(),
+                    ))
+                };
+                admission::pod(&mut obj, &mut self.rng, lookup)
+                    .map_err(|message| ApiError::Forbidden { message })?;
+            }
+            "Service" => {
+                let existing = self.list(res, None);
+                errs.extend(admission::service(&mut obj, &mut self.rng, &existing));
+            }
+            _ => {}
+        }
+        let mut all = validation::validate_create(res.kind, &obj);
+        all.extend(errs);
+        if !all.is_empty() {
+            return Err(field::invalid(res.kind, res.group, &name, &all));
+        }
         if obj.get("spec").is_some()
             && !matches!(
                 res.kind,
@@ -183,6 +261,27 @@ impl ApiServer {
             None => current.mod_revision,
         };
         let old = Self::decode(&current.value);
+        object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
+        object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
+        let mut obj = self.decode_request(res, obj)?;
+        defaulting::apply(res.kind, &mut obj);
+        // Without a status subresource yet, a body without status keeps the stored one.
+        if obj.get("status").is_none() {
+            if let Some(st) = old.get("status") {
+                object::set(&mut obj, "status", st.clone());
+            }
+        }
+        if res.kind == "Service" {
+            // The allocated values stay when the client leaves them out.
+            for key in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
+                let path = format!("spec.{key}");
+                if object::at(&obj, &path).is_none() {
+                    if let Some(v) = object::at(&old, &path) {
+                        object::set(&mut obj, &path, v.clone());
+                    }
+                }
+            }
+        }
         // Identity and creation facts are the server's, not the client's.
         for field in ["uid", "creationTimestamp", "namespace", "name"] {
             if let Some(v) = object::at(&old, &format!("metadata.{field}")) {
@@ -196,6 +295,10 @@ impl ApiServer {
                 "metadata.generation",
                 json!(if bump { gen + 1 } else { gen }),
             );
+        }
+        let errs = validation::validate_update(res.kind, &old, &obj);
+        if !errs.is_empty() {
+            return Err(field::invalid(res.kind, res.group, &name, &errs));
         }
         let txn = self.store.txn(
             &[Compare {
@@ -232,6 +335,22 @@ mod tests {
     use super::*;
     use crate::api::resolve;
 
+    /// An apiserver with the `default` namespace (NamespaceLifecycle needs it).
+    fn api() -> ApiServer {
+        let mut api = ApiServer::new(1);
+        let ns = resolve("namespaces")
+            .copied()
+            .unwrap_or_else(|| panic!("namespaces"));
+        api.create(
+            &ns,
+            None,
+            json!({"metadata": {"name": "default"}}),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        api
+    }
+
     fn cm() -> Resource {
         resolve("configmaps")
             .copied()
@@ -240,7 +359,7 @@ mod tests {
 
     #[test]
     fn resource_version_is_mod_revision() {
-        let mut api = ApiServer::new(1);
+        let mut api = api();
         let created = api.create(
             &cm(),
             Some("default"),
@@ -265,7 +384,7 @@ mod tests {
 
     #[test]
     fn stale_update_is_a_conflict_and_changes_nothing() {
-        let mut api = ApiServer::new(1);
+        let mut api = api();
         let a = api
             .create(
                 &cm(),
@@ -288,7 +407,7 @@ mod tests {
 
     #[test]
     fn create_twice_is_already_exists() {
-        let mut api = ApiServer::new(1);
+        let mut api = api();
         let obj = json!({"metadata": {"name": "a"}});
         assert!(api
             .create(&cm(), Some("default"), obj.clone(), Time::EPOCH)
