@@ -15,6 +15,7 @@ pub mod clock;
 pub mod cluster;
 pub mod etcd;
 pub mod kubectl;
+pub mod node;
 pub mod output;
 pub mod rng;
 pub mod shell;

@@ -11,6 +11,7 @@ mod errors;
 mod field;
 #[cfg(test)]
 mod golden_tests;
+mod raw;
 #[cfg(test)]
 mod seed_tests;
 mod validation;

@@ -84,6 +84,8 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
     for (i, spec) in topology.nodes.iter().enumerate() {
         // kubeadm join of each worker follows the control plane by about half a minute.
         cluster.step(Duration::from_secs(if i == 0 { 12 } else { 31 }));
+        let machine = crate::node::Machine::new(&spec.name, &node_ip(i), spec.control_plane);
+        cluster.machines.insert(spec.name.clone(), machine);
         let node = node(spec, i, cluster);
         create(
             cluster,
@@ -105,6 +107,11 @@ fn create(cluster: &mut Cluster, resource: &str, ns: Option<&str>, mut obj: serd
     let now = cluster.now();
     // Bootstrap objects are well-formed; a failure here is a bug caught by the tests.
     let _ = cluster.apiserver.create(res, ns, obj, now);
+}
+
+/// The machines' addresses: 192.168.100.10, .11, …
+pub fn node_ip(index: usize) -> String {
+    format!("192.168.100.{}", 10 + index)
 }
 
 fn node(spec: &NodeSpec, index: usize, cluster: &Cluster) -> Node {

@@ -8,6 +8,8 @@ pub use bootstrap::{NodeSpec, Topology};
 
 use crate::apiserver::ApiServer;
 use crate::clock::{Clock, Duration, Time};
+use crate::node::Machine;
+use std::collections::BTreeMap;
 
 /// The Kubernetes version this cluster runs (`kubectl version` and node kubelets).
 pub const KUBERNETES_VERSION: &str = "v1.33.1";
@@ -16,6 +18,8 @@ pub const KUBERNETES_VERSION: &str = "v1.33.1";
 pub struct Cluster {
     pub clock: Clock,
     pub apiserver: ApiServer,
+    /// The nodes as machines (file systems, services), by hostname.
+    pub machines: BTreeMap<String, Machine>,
     seed: u64,
 }
 
@@ -31,10 +35,19 @@ impl Cluster {
         let mut cluster = Cluster {
             clock: Clock::new(Time::EPOCH),
             apiserver: ApiServer::new(seed),
+            machines: BTreeMap::new(),
             seed,
         };
         bootstrap::kubeadm_init(&mut cluster, topology);
         cluster
+    }
+
+    pub fn machine(&self, name: &str) -> Option<&Machine> {
+        self.machines.get(name)
+    }
+
+    pub fn machine_mut(&mut self, name: &str) -> Option<&mut Machine> {
+        self.machines.get_mut(name)
     }
 
     pub fn seed(&self) -> u64 {

@@ -3,6 +3,7 @@
 //! flags as data (see [`flags`]), from which parsing, help and completion
 //! are generated.
 
+pub mod builder;
 pub mod cmd;
 pub mod flags;
 pub mod printers;
@@ -17,6 +18,11 @@ use flags::Flag;
 pub struct Context<'a> {
     pub cluster: &'a mut Cluster,
     pub namespace: String,
+    /// The machine kubectl runs on and its working directory (for `-f file`).
+    pub node: String,
+    pub cwd: String,
+    /// Standard input (for `-f -`).
+    pub stdin: Option<String>,
 }
 
 /// One kubectl verb, declared as data.
@@ -29,7 +35,12 @@ pub struct Command {
 }
 
 /// Every verb, in the order `kubectl --help` lists them.
-pub const COMMANDS: &[Command] = &[cmd::get::COMMAND, cmd::version::COMMAND];
+pub const COMMANDS: &[Command] = &[
+    cmd::create::COMMAND,
+    cmd::get::COMMAND,
+    cmd::apply::COMMAND,
+    cmd::version::COMMAND,
+];
 
 /// Runs `kubectl <args>`.
 pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {

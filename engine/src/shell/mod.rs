@@ -2,11 +2,14 @@
 //! `dinghy shell`. It parses a line (see [`parse`]), expands words, and runs
 //! builtins and node commands — `kubectl` among them — against the cluster.
 
+mod commands;
+mod coreutils;
+pub use coreutils::{base64_decode, base64_encode};
+mod etcdctl;
 pub mod parse;
 
-use crate::clock::Duration;
 use crate::cluster::Cluster;
-use crate::kubectl;
+use crate::node::fs;
 use crate::output::{Output, Stream};
 use parse::{Connector, Part, Redirect, SimpleCommand, Word};
 use std::collections::BTreeMap;
@@ -22,6 +25,8 @@ pub struct Session {
     pub last_status: i32,
     /// The kubeconfig context's namespace (`kubectl config set-context --current --namespace`).
     pub namespace: String,
+    /// Where `ssh` came from: `exit` goes back there.
+    pub ssh_stack: Vec<(String, String)>,
 }
 
 impl Session {
@@ -44,6 +49,7 @@ impl Session {
             history: Vec::new(),
             last_status: 0,
             namespace: "default".to_string(),
+            ssh_stack: Vec::new(),
         }
     }
 
@@ -102,13 +108,6 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
     out
 }
 
-impl Output {
-    fn with_status(mut self, status: i32) -> Self {
-        self.status = status;
-        self
-    }
-}
-
 fn run_pipeline(
     session: &mut Session,
     cluster: &mut Cluster,
@@ -141,7 +140,7 @@ fn run_simple(
         argv.extend(expand_word(session, cluster, w));
     }
     let mut stdin = stdin;
-    let mut merge_stderr = false;
+    // Input redirections first: they decide what the command reads.
     for r in &cmd.redirects {
         match r {
             Redirect::Heredoc { body, expand } => {
@@ -151,10 +150,32 @@ fn run_simple(
                     body.clone()
                 });
             }
-            Redirect::Dup { from: 2, to: 1 } => merge_stderr = true,
+            Redirect::In(word) => {
+                let target = expand_word(session, cluster, word).join(" ");
+                let path = fs::normalize(&session.cwd, &target);
+                match session_fs(session, cluster).map(|f| f.read_to_string(&path)) {
+                    Some(Ok(text)) => stdin = Some(text),
+                    Some(Err(e)) => {
+                        return Output::default().fail(format!("bash: {target}: {}", e.text()))
+                    }
+                    None => {
+                        return Output::default()
+                            .fail(format!("bash: {target}: No such file or directory"))
+                    }
+                }
+            }
             _ => {}
         }
     }
+    // `NAME=value cmd`: the assignment holds for that command only; alone, it sets a shell variable.
+    let assignments = argv.iter().take_while(|a| is_assignment(a)).count();
+    let saved_env = session.env.clone();
+    for a in argv.drain(..assignments).collect::<Vec<_>>() {
+        if let Some((k, v)) = a.split_once('=') {
+            session.env.insert(k.to_string(), v.to_string());
+        }
+    }
+    let temporary = !argv.is_empty() && assignments > 0;
     // Aliases apply to the first word, as in interactive bash.
     if let Some(first) = argv.first() {
         if let Some(alias) = session.aliases.get(first) {
@@ -164,150 +185,90 @@ fn run_simple(
     }
     let mut out = match argv.first().map(String::as_str) {
         None => Output::default(),
-        Some(name) => builtin(session, cluster, name, &argv[1..], stdin),
+        Some(name) => commands::run(session, cluster, name, &argv[1..], stdin),
     };
-    if merge_stderr {
-        let text = out.text();
-        out.chunks = if text.is_empty() {
-            vec![]
-        } else {
-            vec![(Stream::Stdout, text)]
-        };
+    if temporary {
+        let exit = session.env.get("\u{0}exit").cloned();
+        session.env = saved_env;
+        if let Some(e) = exit {
+            session.env.insert("\u{0}exit".into(), e);
+        }
     }
-    out
-}
-
-fn builtin(
-    session: &mut Session,
-    cluster: &mut Cluster,
-    name: &str,
-    args: &[String],
-    stdin: Option<String>,
-) -> Output {
-    let mut out = Output::default();
-    match name {
-        "kubectl" => {
-            let mut ctx = kubectl::Context {
-                cluster,
-                namespace: session.namespace.clone(),
-            };
-            return kubectl::run(&mut ctx, args);
-        }
-        "echo" => {
-            let (newline, rest) = match args.first().map(String::as_str) {
-                Some("-n") => (false, &args[1..]),
-                _ => (true, args),
-            };
-            out.out(rest.join(" "));
-            if newline {
-                out.out("\n");
+    // Output redirections, in order, as bash applies them.
+    for r in &cmd.redirects {
+        match r {
+            Redirect::Dup { from: 2, to: 1 } => {
+                let text = out.text();
+                out.chunks = if text.is_empty() {
+                    vec![]
+                } else {
+                    vec![(Stream::Stdout, text)]
+                };
             }
-        }
-        "cat" if args.is_empty() || args == ["-"] => out.out(stdin.unwrap_or_default()),
-        "true" | ":" => {}
-        "false" => out.status = 1,
-        "clear" => {}
-        "export" => {
-            for a in args {
-                if let Some((k, v)) = a.split_once('=') {
-                    session.env.insert(k.to_string(), v.to_string());
+            Redirect::Out { fd, target, append } => {
+                let target = expand_word(session, cluster, target).join(" ");
+                let stream = if *fd == 2 {
+                    Stream::Stderr
+                } else {
+                    Stream::Stdout
+                };
+                let data: String = out
+                    .chunks
+                    .iter()
+                    .filter(|(s, _)| *s == stream)
+                    .map(|(_, t)| t.as_str())
+                    .collect();
+                out.chunks.retain(|(s, _)| *s != stream);
+                if target == "/dev/null" {
+                    continue;
+                }
+                let path = fs::normalize(&session.cwd, &target);
+                let result = session_fs_mut(session, cluster)
+                    .map(|f| f.write(&path, data.as_bytes(), *append));
+                if let Some(Err(e)) = result {
+                    out.err(format!("bash: {target}: {}\n", e.text()));
+                    out.status = 1;
                 }
             }
-        }
-        "alias" => {
-            if args.is_empty() {
-                for (k, v) in &session.aliases {
-                    out.out(format!("alias {k}='{v}'\n"));
-                }
-            }
-            for a in args {
-                match a.split_once('=') {
-                    Some((k, v)) => {
-                        session.aliases.insert(k.to_string(), v.to_string());
-                    }
-                    None => match session.aliases.get(a) {
-                        Some(v) => out.out(format!("alias {a}='{v}'\n")),
-                        None => {
-                            out.err(format!("bash: alias: {a}: not found\n"));
-                            out.status = 1;
-                        }
-                    },
-                }
-            }
-        }
-        "sleep" => {
-            let total: Option<i64> = args.iter().map(|a| parse_sleep(a)).sum();
-            match total {
-                Some(ms) if !args.is_empty() => cluster.step(Duration::from_millis(ms)),
-                _ if args.is_empty() => {
-                    return out
-                        .fail("sleep: missing operand\nTry 'sleep --help' for more information.")
-                }
-                _ => {
-                    return out.fail(format!(
-                    "sleep: invalid time interval '{}'\nTry 'sleep --help' for more information.",
-                    args.join(" ")
-                ))
-                }
-            }
-        }
-        "history" => {
-            for (i, h) in session.history.iter().enumerate() {
-                out.out(format!("{:>5}  {h}\n", i + 1));
-            }
-        }
-        "hostname" => out.out(format!("{}\n", session.node)),
-        "whoami" => out.out("root\n"),
-        "pwd" => out.out(format!("{}\n", session.cwd)),
-        "date" => out.out(format!("{}\n", date_text(cluster))),
-        "exit" | "logout" => {
-            session.env.insert("\u{0}exit".into(), String::new());
-        }
-        other => {
-            out.err(format!("bash: {other}: command not found\n"));
-            out.status = 127;
+            _ => {}
         }
     }
     out
 }
 
-/// `date`'s default format, in UTC: `Wed Apr 23 08:14:35 UTC 2025`.
-fn date_text(cluster: &Cluster) -> String {
-    let t = cluster.now().rfc3339();
-    let days_since_epoch = cluster.now().0.div_euclid(86_400_000);
-    let weekday =
-        ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days_since_epoch.rem_euclid(7) as usize];
-    let month_idx: usize = t[5..7].parse().unwrap_or(1);
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(month_idx.clamp(1, 12)) - 1];
-    let day: u32 = t[8..10].parse().unwrap_or(1);
-    format!("{weekday} {month} {day:>2} {} UTC {}", &t[11..19], &t[0..4])
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
 }
 
-/// `sleep 5`, `sleep 1.5`, `sleep 2m`: milliseconds, or `None` if invalid.
-fn parse_sleep(arg: &str) -> Option<i64> {
-    let (num, unit) = match arg.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
-        Some((i, _)) => (&arg[..i], &arg[i..]),
-        None => (arg, "s"),
-    };
-    let n: f64 = num
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
-    let factor = match unit {
-        "s" => 1_000.0,
-        "m" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
-        _ => return None,
-    };
-    Some((n * factor).round().min(i64::MAX as f64 / 2.0) as i64)
+/// The file system of the machine the session is on.
+pub(crate) fn session_fs<'a>(
+    session: &Session,
+    cluster: &'a Cluster,
+) -> Option<&'a fs::FileSystem> {
+    cluster.machine(&session.node).map(|m| &m.fs)
+}
+
+pub(crate) fn session_fs_mut<'a>(
+    session: &Session,
+    cluster: &'a mut Cluster,
+) -> Option<&'a mut fs::FileSystem> {
+    cluster.machine_mut(&session.node).map(|m| &mut m.fs)
 }
 
 /// Expands one word to zero or more arguments: variables, `~`, `$(…)`;
 /// unquoted expansion results are split on blanks, as bash does.
-fn expand_word(session: &mut Session, cluster: &mut Cluster, word: &Word) -> Vec<String> {
+pub(crate) fn expand_word(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    word: &Word,
+) -> Vec<String> {
     let mut fields: Vec<String> = vec![String::new()];
     let mut any_quoted = false;
     for (i, part) in word.iter().enumerate() {

@@ -1,0 +1,24 @@
+//! etcd's own client port, as `etcdctl put/del` reach it on the control
+//! plane. These writes bypass every apiserver check — as on a real cluster,
+//! where writing etcd directly is possible and dangerous — but they still
+//! go through this module, so the apiserver sees them like any change.
+
+use super::ApiServer;
+
+impl ApiServer {
+    /// `etcdctl put`.
+    pub fn etcd_put(&mut self, key: &str, value: Vec<u8>) -> i64 {
+        self.store.put(key, value)
+    }
+
+    /// `etcdctl del [--prefix]`: how many keys went.
+    pub fn etcd_delete(&mut self, key: &str, prefix: bool) -> usize {
+        self.store.delete_range(key, prefix)
+    }
+
+    /// `etcdutl snapshot restore` + pointing etcd at the restored data: the
+    /// whole store replaced.
+    pub fn etcd_replace(&mut self, store: crate::etcd::Store) {
+        self.store = store;
+    }
+}

@@ -1,0 +1,150 @@
+//! Reading objects from `-f` sources, as cli-runtime's resource builder
+//! does: files, directories (their `.yaml`, `.yml` and `.json` files, in
+//! order), and `-` for standard input; each document mapped to a resource
+//! through discovery (the resource table), with kubectl's messages when it
+//! cannot be.
+
+use super::Context;
+use crate::api::{self, object, Resource};
+use crate::apiserver::ApiError;
+use crate::node::fs;
+use serde_json::Value;
+
+/// One object read from a source.
+#[derive(Debug)]
+pub struct Info {
+    /// `"STDIN"` or the path as the learner typed it.
+    pub source: String,
+    pub resource: &'static Resource,
+    pub object: Value,
+}
+
+/// Reads every `-f` source. Errors are already in kubectl's words; objects
+/// that could be read are returned alongside them, as kubectl goes on with
+/// the good documents.
+pub fn read(ctx: &Context<'_>, filenames: &[String]) -> (Vec<Info>, Vec<String>) {
+    let mut infos = Vec::new();
+    let mut errors = Vec::new();
+    for f in filenames {
+        for (source, text) in match sources(ctx, f) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        } {
+            let docs = match crate::yaml::parse_documents(&text) {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(format!(
+                        "error: error parsing {source}: error converting YAML to JSON: yaml: {}",
+                        e.0
+                    ));
+                    continue;
+                }
+            };
+            for doc in docs {
+                match map(&source, doc) {
+                    Ok(info) => infos.push(info),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+    }
+    (infos, errors)
+}
+
+fn sources(ctx: &Context<'_>, f: &str) -> Result<Vec<(String, String)>, String> {
+    if f == "-" {
+        return Ok(vec![(
+            "STDIN".into(),
+            ctx.stdin.clone().unwrap_or_default(),
+        )]);
+    }
+    if f.starts_with("http://") || f.starts_with("https://") {
+        return Err(format!(
+            "error: unable to read URL \"{f}\", server reported 404 Not Found, status code=404"
+        ));
+    }
+    let Some(machine) = ctx.cluster.machine(&ctx.node) else {
+        return Err(format!("error: the path \"{f}\" does not exist"));
+    };
+    let path = fs::normalize(&ctx.cwd, f);
+    if machine.fs.is_dir(&path) {
+        let names = machine.fs.list(&path).unwrap_or_default();
+        return Ok(names
+            .into_iter()
+            .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
+            .filter_map(|n| {
+                let p = fs::normalize(&path, &n);
+                let shown = format!("{}/{n}", f.trim_end_matches('/'));
+                machine.fs.read_to_string(&p).ok().map(|t| (shown, t))
+            })
+            .collect());
+    }
+    match machine.fs.read_to_string(&path) {
+        Ok(t) => Ok(vec![(f.to_string(), t)]),
+        Err(_) => Err(format!("error: the path \"{f}\" does not exist")),
+    }
+}
+
+fn map(source: &str, doc: Value) -> Result<Info, String> {
+    if !doc.is_object() {
+        return Err(format!("error: error validating \"{source}\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false"));
+    }
+    let kind = object::str_at(&doc, "kind").unwrap_or("");
+    let api_version = object::str_at(&doc, "apiVersion").unwrap_or("");
+    if kind.is_empty() {
+        return Err(format!("error: error validating \"{source}\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"));
+    }
+    if api_version.is_empty() {
+        return Err(format!("error: error validating \"{source}\": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false"));
+    }
+    match api::for_kind(api_version, kind) {
+        Some(resource) => Ok(Info {
+            source: source.to_string(),
+            resource,
+            object: doc,
+        }),
+        None => {
+            let ns = object::namespace(&doc).unwrap_or("");
+            Err(format!(
+                "error: resource mapping not found for name: \"{}\" namespace: \"{ns}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
+                object::name(&doc)
+            ))
+        }
+    }
+}
+
+/// The namespace an object from a file goes to: its own, or the context's;
+/// a conflict with an explicit `-n` is kubectl's error.
+pub fn namespace_for(
+    info: &Info,
+    ctx_namespace: &str,
+    explicit: bool,
+) -> Result<Option<String>, String> {
+    if !info.resource.namespaced {
+        return Ok(None);
+    }
+    match object::namespace(&info.object) {
+        Some(ns) if explicit && ns != ctx_namespace => Err(format!(
+            "error: the namespace from the provided object \"{ns}\" does not match the namespace \"{ctx_namespace}\". You must pass '--namespace={ns}' to perform this operation."
+        )),
+        Some(ns) if !ns.is_empty() => Ok(Some(ns.to_string())),
+        _ => Ok(Some(ctx_namespace.to_string())),
+    }
+}
+
+/// A server error as kubectl prints it for an object from a file:
+/// `Error from server (AlreadyExists): error when creating "pod.yaml": …`;
+/// Invalid errors are printed from their details, without the source.
+pub fn server_error(err: &ApiError, verb: &str, source: &str) -> String {
+    match err {
+        ApiError::Invalid { .. } => err.kubectl_text(),
+        _ => format!(
+            "Error from server ({}): error when {verb} \"{source}\": {}",
+            err.reason(),
+            err.message()
+        ),
+    }
+}

@@ -1,0 +1,328 @@
+//! `kubectl apply -f`: client-side apply. The configuration applied is kept
+//! in the `kubectl.kubernetes.io/last-applied-configuration` annotation; the
+//! next apply computes a three-way merge of that, the new configuration and
+//! the live object, so fields set by others (defaults, controllers) stay and
+//! fields removed from the file go.
+
+use super::super::{builder, flags::Flag, flags::Parsed, Command, Context};
+use crate::api::object;
+use crate::output::Output;
+use serde_json::{Map, Value};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+pub const COMMAND: Command = Command {
+    name: "apply",
+    short: "Apply a configuration to a resource by file name or stdin",
+    usage: "kubectl apply (-f FILENAME | -k DIRECTORY) [options]",
+    flags: &[
+        Flag::strings(
+            "filename",
+            "The files that contain the configurations to apply.",
+        )
+        .short('f'),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name).").short('o'),
+        Flag::string(
+            "dry-run",
+            "none",
+            "Must be \"none\", \"server\", or \"client\".",
+        ),
+        Flag::bool(
+            "recursive",
+            "Process the directory used in -f, --filename recursively.",
+        )
+        .short('R'),
+        Flag::bool(
+            "force",
+            "If true, immediately remove resources from API and bypass graceful deletion.",
+        ),
+        Flag::bool(
+            "server-side",
+            "If true, apply runs in the server instead of the client.",
+        ),
+        Flag::string(
+            "validate",
+            "strict",
+            "Must be one of: strict (or true), warn, ignore (or false).",
+        ),
+    ],
+    run,
+};
+
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let files = p.strings("filename");
+    let mut out = Output::default();
+    if files.is_empty() {
+        return out.fail("error: must specify one of -f and -k");
+    }
+    let (infos, errors) = builder::read(ctx, &files);
+    let explicit_ns = p.is_set("namespace");
+    let mut failed = !errors.is_empty();
+    for mut info in infos {
+        let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
+            Ok(ns) => ns,
+            Err(e) => {
+                out.err(format!("{e}\n"));
+                failed = true;
+                continue;
+            }
+        };
+        if let Some(ns) = &ns {
+            object::set(
+                &mut info.object,
+                "metadata.namespace",
+                Value::String(ns.clone()),
+            );
+        }
+        let kind_name = info.resource.singular_for_name();
+        let name = object::name(&info.object).to_string();
+        let applied = last_applied_text(&info.object);
+        let now = ctx.cluster.now();
+        let result = match ctx
+            .cluster
+            .apiserver
+            .get(info.resource, ns.as_deref(), &name)
+        {
+            Err(_) => {
+                let mut obj = info.object.clone();
+                set_annotation(&mut obj, LAST_APPLIED, &applied);
+                ctx.cluster
+                    .apiserver
+                    .create(info.resource, ns.as_deref(), obj, now)
+                    .map(|_| "created")
+                    .map_err(|e| builder::server_error(&e, "creating", &info.source))
+            }
+            Ok(live) => {
+                let original: Value = annotation(&live, LAST_APPLIED)
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .unwrap_or(Value::Null);
+                let mut merged = live.clone();
+                three_way(&mut merged, &original, &info.object);
+                set_annotation(&mut merged, LAST_APPLIED, &applied);
+                if merged == live {
+                    Ok("unchanged")
+                } else {
+                    ctx.cluster
+                        .apiserver
+                        .update(info.resource, ns.as_deref(), merged)
+                        .map(|_| "configured")
+                        .map_err(|e| builder::server_error(&e, "applying patch", &info.source))
+                }
+            }
+        };
+        match result {
+            Ok(verb) => out.out(format!("{kind_name}/{name} {verb}\n")),
+            Err(e) => {
+                out.err(format!("{e}\n"));
+                failed = true;
+            }
+        }
+    }
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    if failed {
+        out.status = 1;
+    }
+    out
+}
+
+/// The annotation's value: the configuration as compact JSON with sorted
+/// keys and a trailing newline, as kubectl writes it.
+fn last_applied_text(config: &Value) -> String {
+    let mut c = config.clone();
+    if let Some(ann) = c
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        ann.remove(LAST_APPLIED);
+        if ann.is_empty() {
+            if let Some(meta) = c.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+                meta.remove("annotations");
+            }
+        }
+    }
+    format!(
+        "{}\n",
+        serde_json::to_string(&sort_keys(&c)).unwrap_or_default()
+    )
+}
+
+fn sort_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sort_keys(&m[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sort_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+fn annotation(obj: &Value, key: &str) -> Option<String> {
+    obj.get("metadata")?
+        .get("annotations")?
+        .get(key)?
+        .as_str()
+        .map(String::from)
+}
+
+fn set_annotation(obj: &mut Value, key: &str, value: &str) {
+    let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let ann = meta
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !ann.is_object() {
+        *ann = Value::Object(Map::new());
+    }
+    if let Some(a) = ann.as_object_mut() {
+        a.insert(key.to_string(), Value::String(value.to_string()));
+    }
+}
+
+/// The strategic-merge keys of the built-in list fields kubectl applies:
+/// lists under these names are merged item by item (matched by the key)
+/// instead of being replaced whole, so what the server added to an item
+/// (defaults, injected mounts) stays.
+fn merge_key(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "hostAliases" => {
+            if field == "hostAliases" {
+                "ip"
+            } else {
+                "name"
+            }
+        }
+        "volumeMounts" | "volumeDevices" => "mountPath",
+        "ports" => "containerPort",
+        "conditions" => "type",
+        _ => return None,
+    })
+}
+
+/// A three-way merge, as client-side apply computes it: fields in
+/// `modified` are set on `live`; fields that were in `original` (the last
+/// applied configuration) but are gone from `modified` are removed; lists
+/// with a merge key are merged by item, other lists are replaced whole.
+fn three_way(live: &mut Value, original: &Value, modified: &Value) {
+    let (Some(live_m), Some(mod_m)) = (live.as_object_mut(), modified.as_object()) else {
+        *live = modified.clone();
+        return;
+    };
+    if let Some(orig_m) = original.as_object() {
+        for k in orig_m.keys() {
+            if !mod_m.contains_key(k) {
+                live_m.remove(k);
+            }
+        }
+    }
+    for (k, mv) in mod_m {
+        let ov = original.get(k).unwrap_or(&Value::Null);
+        match (live_m.get_mut(k), mv) {
+            (Some(lv), Value::Object(_)) if lv.is_object() => three_way(lv, ov, mv),
+            (Some(Value::Array(la)), Value::Array(ma)) => {
+                // Service ports merge by `port`, container ports by `containerPort`.
+                let key = match merge_key(k) {
+                    Some("containerPort")
+                        if ma.iter().all(|i| i.get("containerPort").is_none())
+                            && ma.iter().any(|i| i.get("port").is_some()) =>
+                    {
+                        Some("port")
+                    }
+                    other => other,
+                };
+                match key {
+                    Some(key) if ma.iter().all(|i| i.get(key).is_some()) => {
+                        merge_list(la, ov.as_array().map(Vec::as_slice).unwrap_or(&[]), ma, key)
+                    }
+                    _ => *la = ma.clone(),
+                }
+            }
+            _ => {
+                live_m.insert(k.clone(), mv.clone());
+            }
+        }
+    }
+}
+
+fn merge_list(live: &mut Vec<Value>, original: &[Value], modified: &[Value], key: &str) {
+    let id = |v: &Value| v.get(key).cloned();
+    // Items the last configuration had and the new one does not: removed.
+    live.retain(|item| {
+        let k = id(item);
+        !original.iter().any(|o| id(o) == k) || modified.iter().any(|m| id(m) == k)
+    });
+    let mut merged = Vec::new();
+    for m in modified {
+        let k = id(m);
+        let o = original.iter().find(|o| id(o) == k).unwrap_or(&Value::Null);
+        match live.iter().position(|l| id(l) == k) {
+            Some(i) => {
+                let mut item = live.remove(i);
+                three_way(&mut item, o, m);
+                merged.push(item);
+            }
+            None => merged.push(m.clone()),
+        }
+    }
+    // Items nobody's configuration mentions (added by others) stay, after ours.
+    merged.append(live);
+    *live = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn three_way_keeps_others_fields_and_drops_removed_ones() {
+        let mut live = json!({"spec": {"replicas": 3, "paused": true, "revisionHistoryLimit": 10}, "status": {"x": 1}});
+        let original = json!({"spec": {"replicas": 3, "paused": true}});
+        let modified = json!({"spec": {"replicas": 5}});
+        three_way(&mut live, &original, &modified);
+        assert_eq!(
+            live,
+            json!({"spec": {"replicas": 5, "revisionHistoryLimit": 10}, "status": {"x": 1}})
+        );
+    }
+
+    #[test]
+    fn lists_with_a_merge_key_merge_by_item() {
+        let mut live = json!({"spec": {"containers": [
+            {"name": "web", "image": "nginx:1.27", "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-x"}]},
+            {"name": "side", "image": "busybox"}
+        ]}});
+        let original = json!({"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}, {"name": "side", "image": "busybox"}]}});
+        let modified = json!({"spec": {"containers": [{"name": "web", "image": "nginx:1.28"}]}});
+        three_way(&mut live, &original, &modified);
+        assert_eq!(
+            live,
+            json!({"spec": {"containers": [
+                {"name": "web", "image": "nginx:1.28", "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-x"}]}
+            ]}})
+        );
+    }
+
+    #[test]
+    fn last_applied_is_sorted_compact_json_with_newline() {
+        let cfg = json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "a", "annotations": {LAST_APPLIED: "old"}}});
+        assert_eq!(
+            last_applied_text(&cfg),
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}\n"
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! The machines of the cluster. Each node is a machine with its own file
+//! system and services (the kubelet); the cluster's components read their
+//! configuration from these files, as on a kubeadm cluster, so editing
+//! `/etc/kubernetes/manifests/kube-scheduler.yaml` changes the scheduler.
+
+pub mod files;
+pub mod fs;
+
+pub use fs::FileSystem;
+
+/// One node, as a machine you can `ssh` into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Machine {
+    pub hostname: String,
+    pub ip: String,
+    pub control_plane: bool,
+    pub fs: FileSystem,
+    /// Whether the kubelet service runs (`systemctl stop kubelet` clears it).
+    pub kubelet_running: bool,
+}
+
+impl Machine {
+    pub fn new(hostname: &str, ip: &str, control_plane: bool) -> Self {
+        let mut m = Machine {
+            hostname: hostname.into(),
+            ip: ip.into(),
+            control_plane,
+            fs: FileSystem::default(),
+            kubelet_running: true,
+        };
+        files::install_base(&mut m);
+        m
+    }
+}

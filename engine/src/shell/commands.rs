@@ -1,0 +1,230 @@
+//! Command dispatch: shell builtins, node commands, and the programs a
+//! kubeadm node has (`kubectl`, `etcdctl`, `ssh`).
+
+use super::{coreutils, etcdctl, Session};
+use crate::clock::Duration;
+use crate::cluster::Cluster;
+use crate::kubectl;
+use crate::node::fs;
+use crate::output::Output;
+
+/// The programs on every node's PATH, for `which` and completion.
+pub const PROGRAMS: &[&str] = &[
+    "alias", "base64", "cat", "cd", "clear", "cp", "date", "echo", "env", "etcdctl", "exit",
+    "export", "false", "head", "history", "hostname", "kubectl", "ls", "mkdir", "mv", "pwd", "rm",
+    "sleep", "ssh", "tail", "touch", "true", "unalias", "wc", "which", "whoami",
+];
+
+pub fn run(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    name: &str,
+    args: &[String],
+    stdin: Option<String>,
+) -> Output {
+    let mut out = Output::default();
+    match name {
+        "kubectl" => {
+            let mut ctx = kubectl::Context {
+                cluster,
+                namespace: session.namespace.clone(),
+                node: session.node.clone(),
+                cwd: session.cwd.clone(),
+                stdin,
+            };
+            return kubectl::run(&mut ctx, args);
+        }
+        "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "cat" | "ls" | "mkdir" | "rm" | "cp" | "mv" | "touch" | "head" | "tail" | "wc"
+        | "base64" => return coreutils::run(session, cluster, name, args, stdin),
+        "echo" => {
+            let (newline, rest) = match args.first().map(String::as_str) {
+                Some("-n") => (false, &args[1..]),
+                _ => (true, args),
+            };
+            out.out(rest.join(" "));
+            if newline {
+                out.out("\n");
+            }
+        }
+        "true" | ":" => {}
+        "false" => out.status = 1,
+        "clear" => {}
+        "export" => {
+            for a in args {
+                if let Some((k, v)) = a.split_once('=') {
+                    session.env.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        "env" => {
+            for (k, v) in session.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')) {
+                out.out(format!("{k}={v}\n"));
+            }
+        }
+        "alias" => {
+            if args.is_empty() {
+                for (k, v) in &session.aliases {
+                    out.out(format!("alias {k}='{v}'\n"));
+                }
+            }
+            for a in args {
+                match a.split_once('=') {
+                    Some((k, v)) => {
+                        session.aliases.insert(k.to_string(), v.to_string());
+                    }
+                    None => match session.aliases.get(a) {
+                        Some(v) => out.out(format!("alias {a}='{v}'\n")),
+                        None => {
+                            out.err(format!("bash: alias: {a}: not found\n"));
+                            out.status = 1;
+                        }
+                    },
+                }
+            }
+        }
+        "unalias" => {
+            for a in args {
+                if session.aliases.remove(a).is_none() {
+                    out.err(format!("bash: unalias: {a}: not found\n"));
+                    out.status = 1;
+                }
+            }
+        }
+        "sleep" => {
+            let total: Option<i64> = args.iter().map(|a| parse_sleep(a)).sum();
+            match total {
+                _ if args.is_empty() => {
+                    return out
+                        .fail("sleep: missing operand\nTry 'sleep --help' for more information.")
+                }
+                Some(ms) => cluster.step(Duration::from_millis(ms)),
+                None => return out.fail(format!(
+                    "sleep: invalid time interval '{}'\nTry 'sleep --help' for more information.",
+                    args.join(" ")
+                )),
+            }
+        }
+        "history" => {
+            for (i, h) in session.history.iter().enumerate() {
+                out.out(format!("{:>5}  {h}\n", i + 1));
+            }
+        }
+        "hostname" => out.out(format!("{}\n", session.node)),
+        "whoami" => out.out("root\n"),
+        "pwd" => out.out(format!("{}\n", session.cwd)),
+        "cd" => {
+            let home = session
+                .env
+                .get("HOME")
+                .cloned()
+                .unwrap_or_else(|| "/root".into());
+            let target = args.first().cloned().unwrap_or(home);
+            let path = fs::normalize(&session.cwd, &target);
+            match super::session_fs(session, cluster) {
+                Some(f) if f.is_dir(&path) => session.cwd = path,
+                Some(f) if f.is_file(&path) => {
+                    return out.fail(format!("bash: cd: {target}: Not a directory"))
+                }
+                _ => return out.fail(format!("bash: cd: {target}: No such file or directory")),
+            }
+        }
+        "date" => out.out(format!("{}\n", date_text(cluster))),
+        "which" => {
+            for a in args {
+                if PROGRAMS.contains(&a.as_str()) {
+                    out.out(format!("/usr/bin/{a}\n"));
+                } else {
+                    out.status = 1;
+                }
+            }
+        }
+        "ssh" => return ssh(session, cluster, args),
+        "exit" | "logout" => match session.ssh_stack.pop() {
+            Some((node, cwd)) => {
+                let left = std::mem::replace(&mut session.node, node);
+                session.cwd = cwd;
+                session.env.insert("HOSTNAME".into(), session.node.clone());
+                out.out(format!("logout\nConnection to {left} closed.\n"));
+            }
+            None => {
+                session.env.insert("\u{0}exit".into(), String::new());
+            }
+        },
+        other => {
+            out.err(format!("bash: {other}: command not found\n"));
+            out.status = 127;
+        }
+    }
+    out
+}
+
+/// `ssh node01`: the session moves to that machine until `exit`.
+fn ssh(session: &mut Session, cluster: &Cluster, args: &[String]) -> Output {
+    let out = Output::default();
+    let Some(target) = args.iter().find(|a| !a.starts_with('-')) else {
+        return out
+            .fail("usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command]")
+            .with_status(255);
+    };
+    let host = target.rsplit('@').next().unwrap_or(target);
+    let Some(machine) = cluster
+        .machines
+        .values()
+        .find(|m| m.hostname == host || m.ip == host)
+    else {
+        return out
+            .fail(format!(
+                "ssh: Could not resolve hostname {host}: Name or service not known"
+            ))
+            .with_status(255);
+    };
+    let previous = (
+        std::mem::replace(&mut session.node, machine.hostname.clone()),
+        std::mem::replace(&mut session.cwd, "/root".into()),
+    );
+    session.ssh_stack.push(previous);
+    session.env.insert("HOSTNAME".into(), session.node.clone());
+    out
+}
+
+impl Output {
+    pub(crate) fn with_status(mut self, status: i32) -> Self {
+        self.status = status;
+        self
+    }
+}
+
+/// `date`'s default format, in UTC: `Wed Apr 23 08:14:35 UTC 2025`.
+fn date_text(cluster: &Cluster) -> String {
+    let t = cluster.now().rfc3339();
+    let days_since_epoch = cluster.now().0.div_euclid(86_400_000);
+    let weekday =
+        ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days_since_epoch.rem_euclid(7) as usize];
+    let month_idx: usize = t[5..7].parse().unwrap_or(1);
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month_idx.clamp(1, 12)) - 1];
+    let day: u32 = t[8..10].parse().unwrap_or(1);
+    format!("{weekday} {month} {day:>2} {} UTC {}", &t[11..19], &t[0..4])
+}
+
+/// `sleep 5`, `sleep 1.5`, `sleep 2m`: milliseconds, or `None` if invalid.
+fn parse_sleep(arg: &str) -> Option<i64> {
+    let (num, unit) = match arg.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&arg[..i], &arg[i..]),
+        None => (arg, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    let factor = match unit {
+        "s" => 1_000.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    Some((n * factor).round().min(i64::MAX as f64 / 2.0) as i64)
+}
