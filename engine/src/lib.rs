@@ -14,6 +14,7 @@ pub mod apiserver;
 pub mod clock;
 pub mod cluster;
 pub mod etcd;
+pub mod events;
 pub mod kubectl;
 pub mod node;
 pub mod output;
