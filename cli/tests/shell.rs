@@ -32,7 +32,7 @@ fn get_nodes_prints_the_default_cluster() {
     let (stdout, stderr, status) = dinghy_shell("kubectl get nodes\n", &[]);
     expect![[r#"
         NAME           STATUS   ROLES           AGE   VERSION
-        controlplane   Ready    control-plane   14m   v1.33.1
+        controlplane   Ready    control-plane   15m   v1.33.1
         node01         Ready    <none>          14m   v1.33.1
     "#]]
     .assert_eq(&stdout);

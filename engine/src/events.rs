@@ -38,13 +38,25 @@ pub struct Source {
 
 impl Source {
     pub fn component(c: &str) -> Self {
-        Source { component: c.into(), host: None, events_v1: false }
+        Source {
+            component: c.into(),
+            host: None,
+            events_v1: false,
+        }
     }
     pub fn kubelet(node: &str) -> Self {
-        Source { component: "kubelet".into(), host: Some(node.into()), events_v1: false }
+        Source {
+            component: "kubelet".into(),
+            host: Some(node.into()),
+            events_v1: false,
+        }
     }
     pub fn scheduler(name: &str) -> Self {
-        Source { component: name.into(), host: None, events_v1: true }
+        Source {
+            component: name.into(),
+            host: None,
+            events_v1: true,
+        }
     }
 }
 
@@ -64,8 +76,12 @@ pub struct Event {
 /// Records an event at `now`. Events are best effort, as in Kubernetes: a
 /// failure to write one never fails the component.
 pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
-    let Some(events) = resolve("events") else { return };
-    let ns = object::namespace(&ev.regarding).unwrap_or("default").to_string();
+    let Some(events) = resolve("events") else {
+        return;
+    };
+    let ns = object::namespace(&ev.regarding)
+        .unwrap_or("default")
+        .to_string();
     let involved = involved_object(ev);
     // Aggregate with an identical earlier event.
     // The correlator's key leaves out the object's resourceVersion.
@@ -77,7 +93,11 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         o
     };
     let existing = api.list(events, Some(&ns)).into_iter().find(|e| {
-        key(&e["involvedObject"]) == key(&involved) && e["reason"] == ev.reason.as_str() && e["message"] == ev.message.as_str() && e["type"] == ev.type_.as_str() && source_of(e) == ev.source.component
+        key(&e["involvedObject"]) == key(&involved)
+            && e["reason"] == ev.reason.as_str()
+            && e["message"] == ev.message.as_str()
+            && e["type"] == ev.type_.as_str()
+            && source_of(e) == ev.source.component
     });
     if let Some(mut e) = existing {
         let count = e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1;
@@ -109,7 +129,11 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         e["lastTimestamp"] = Value::Null;
         e["reportingComponent"] = json!(ev.source.component);
         e["reportingInstance"] = json!(format!("{}-controlplane", ev.source.component));
-        e["action"] = json!(if ev.reason == "Scheduled" { "Binding" } else { "Scheduling" });
+        e["action"] = json!(if ev.reason == "Scheduled" {
+            "Binding"
+        } else {
+            "Scheduling"
+        });
         e["source"] = json!({});
     } else {
         e["firstTimestamp"] = json!(now.rfc3339());
@@ -136,7 +160,10 @@ fn involved_object(ev: &Event) -> Value {
     if let Some(ns) = object::namespace(r) {
         o["namespace"] = json!(ns);
     }
-    for (k, path) in [("uid", "metadata.uid"), ("resourceVersion", "metadata.resourceVersion")] {
+    for (k, path) in [
+        ("uid", "metadata.uid"),
+        ("resourceVersion", "metadata.resourceVersion"),
+    ] {
         if let Some(v) = object::str_at(r, path) {
             o[k] = json!(v);
         }
@@ -148,5 +175,8 @@ fn involved_object(ev: &Event) -> Value {
 }
 
 fn source_of(e: &Value) -> String {
-    object::str_at(e, "source.component").or_else(|| object::str_at(e, "reportingComponent")).unwrap_or("").to_string()
+    object::str_at(e, "source.component")
+        .or_else(|| object::str_at(e, "reportingComponent"))
+        .unwrap_or("")
+        .to_string()
 }

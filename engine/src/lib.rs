@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod etcd;
 pub mod events;
 pub mod kubectl;
+pub mod kubelet;
 pub mod node;
 pub mod output;
 pub mod rng;
@@ -65,6 +66,39 @@ impl Simulation {
 
     pub fn cluster_mut(&mut self) -> &mut Cluster {
         &mut self.cluster
+    }
+
+    /// Runs a whole script as `dinghy shell` reads one (line by line, a
+    /// command continuing while it is incomplete) and returns everything
+    /// printed, both streams in order. With `echo`, each command is shown
+    /// first as `$ command`: a transcript.
+    pub fn run_script(&mut self, script: &str, echo: bool) -> String {
+        let mut text = String::new();
+        let mut pending = String::new();
+        for line in script.split_inclusive('\n') {
+            pending.push_str(line);
+            if !pending.ends_with('\n') {
+                pending.push('\n');
+            }
+            if !Simulation::is_complete(&pending) {
+                continue;
+            }
+            let input = std::mem::take(&mut pending);
+            if echo && !input.trim().is_empty() {
+                text.push_str(&format!("$ {}", input));
+            }
+            text.push_str(&self.run(&input).text());
+            if self.exited() {
+                return text;
+            }
+        }
+        if !pending.trim().is_empty() {
+            if echo {
+                text.push_str(&format!("$ {}", pending));
+            }
+            text.push_str(&self.run(&pending).text());
+        }
+        text
     }
 
     /// Whether the session asked to end (`exit` on the first node).

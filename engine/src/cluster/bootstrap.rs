@@ -81,6 +81,7 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
             serde_json::to_value(obj).unwrap_or_default(),
         );
     }
+    let mut rng = crate::rng::Rng::new(cluster.seed() ^ 0x006b_7562_6561_646d);
     for (i, spec) in topology.nodes.iter().enumerate() {
         // kubeadm join of each worker follows the control plane by about half a minute.
         cluster.step(Duration::from_secs(if i == 0 { 12 } else { 31 }));
@@ -93,7 +94,13 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
             None,
             serde_json::to_value(node).unwrap_or_default(),
         );
+        if i == 0 {
+            cluster.step(Duration::from_secs(3));
+            super::addons::control_plane(cluster, &mut rng);
+        }
     }
+    cluster.step(Duration::from_secs(20));
+    super::addons::addons(cluster, &mut rng, topology.nodes.len());
     cluster.step(UPTIME_AT_START);
 }
 

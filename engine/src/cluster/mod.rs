@@ -2,12 +2,15 @@
 //! and (as later issues add them) the components that watch it. Components
 //! talk to each other only through the apiserver, as in Kubernetes.
 
+mod addons;
 mod bootstrap;
+pub mod runtime;
 
 pub use bootstrap::{NodeSpec, Topology};
+pub use runtime::{Component, SyncContext};
 
 use crate::apiserver::ApiServer;
-use crate::clock::{Clock, Duration, Time};
+use crate::clock::{Clock, Time};
 use crate::node::Machine;
 use std::collections::BTreeMap;
 
@@ -20,6 +23,8 @@ pub struct Cluster {
     pub apiserver: ApiServer,
     /// The nodes as machines (file systems, services), by hostname.
     pub machines: BTreeMap<String, Machine>,
+    /// The control loop's reconcilers (see `runtime`).
+    components: Vec<Box<dyn Component>>,
     seed: u64,
 }
 
@@ -36,6 +41,7 @@ impl Cluster {
             clock: Clock::new(Time::EPOCH),
             apiserver: ApiServer::new(seed),
             machines: BTreeMap::new(),
+            components: Vec::new(),
             seed,
         };
         bootstrap::kubeadm_init(&mut cluster, topology);
@@ -56,10 +62,5 @@ impl Cluster {
 
     pub fn now(&self) -> Time {
         self.clock.now()
-    }
-
-    /// Runs the cluster forward by `d` of simulated time.
-    pub fn step(&mut self, d: Duration) {
-        self.clock.advance(d);
     }
 }

@@ -99,10 +99,12 @@ pub fn run(
                         .fail("sleep: missing operand\nTry 'sleep --help' for more information.")
                 }
                 Some(ms) => cluster.step(Duration::from_millis(ms)),
-                None => return out.fail(format!(
+                None => {
+                    return out.fail(format!(
                     "sleep: invalid time interval '{}'\nTry 'sleep --help' for more information.",
                     args.join(" ")
-                )),
+                ))
+                }
             }
         }
         "history" => {

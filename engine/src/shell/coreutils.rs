@@ -185,7 +185,10 @@ pub fn run(
                         .and_then(|d| fsys.write(&target, &d, false))
                 };
                 if let Err(e) = r {
-                    fail(&mut out, format!("{name}: cannot stat '{src}': {}", e.text()));
+                    fail(
+                        &mut out,
+                        format!("{name}: cannot stat '{src}': {}", e.text()),
+                    );
                 }
             }
         }
