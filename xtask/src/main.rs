@@ -92,6 +92,7 @@ fn serve_cmd() -> Result<(), String> {
 fn test_cmd() -> Result<(), String> {
     install::web_tools()?;
     install::browser()?;
+    install::etcd()?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
     run(cargo().args([
         "clippy",
