@@ -140,9 +140,24 @@ pub fn browser() -> Result<(), String> {
         "Debian's chromium",
         "the end-to-end tests run the app in a real headless browser",
     );
-    let root_user = output_of(Command::new("id").arg("-u"))
-        .map(|s| s.trim() == "0")
-        .unwrap_or(false);
+    apt_install(&["chromium"])
+}
+
+/// Debian's etcd, for the test that compares the etcd model with a real etcd.
+pub fn etcd() -> Result<(), String> {
+    let has = |bin: &str, arg: &str| output_of(Command::new(bin).arg(arg)).is_some();
+    if has("etcd", "--version") && has("etcdctl", "version") {
+        return Ok(());
+    }
+    say(
+        "Debian's etcd-server and etcd-client",
+        "a test compares the etcd model's revisions with a real etcd",
+    );
+    apt_install(&["etcd-server", "etcd-client"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let root_user = output_of(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
     let apt = |args: &[&str]| {
         let mut c = if root_user {
             Command::new("apt-get")
@@ -156,10 +171,7 @@ pub fn browser() -> Result<(), String> {
         c
     };
     run(&mut apt(&["update"]))?;
-    run(&mut apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-    ]))
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    run(&mut apt(&args))
 }
