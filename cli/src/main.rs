@@ -9,7 +9,8 @@ const HELP: &str = "\
 dinghy — a Kubernetes v1.33 cluster simulated on your machine, for CKA practice.
 
 Usage:
-  dinghy shell [--seed N]     Open a shell on the control-plane node of a fresh
+  dinghy shell [--seed N] [--node NAME] [--echo]
+                              Open a shell on the control-plane node of a fresh
                               cluster (controlplane + node01). When standard
                               input is not a terminal, it is read as bash reads
                               a script: line by line, a here-document or an
@@ -20,9 +21,11 @@ Usage:
   dinghy lab validate         Check every bundled lab.
   dinghy --help               This text.
 
-Options:
-  --seed N    Seed of the simulation (default 1). The same seed and the same
-              commands always give the same output.
+Options of dinghy shell:
+  --seed N      Seed of the simulation (default 1). The same seed and the same
+                commands always give the same output.
+  --node NAME   Start on that node instead of controlplane (as after ssh NAME).
+  --echo        Print `$ <command>` before each command's output: a transcript.
 
 Example:
   printf 'kubectl get nodes\\n' | dinghy shell
@@ -44,38 +47,67 @@ fn main() -> ExitCode {
     }
 }
 
-fn seed_from(args: &[String]) -> Result<u64, String> {
-    let mut seed = 1;
+/// `dinghy shell`'s options.
+#[derive(Debug, PartialEq, Eq)]
+struct ShellOptions {
+    seed: u64,
+    node: Option<String>,
+    echo: bool,
+}
+
+fn shell_options(args: &[String]) -> Result<ShellOptions, String> {
+    let mut o = ShellOptions {
+        seed: 1,
+        node: None,
+        echo: false,
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let value = if let Some(v) = a.strip_prefix("--seed=") {
-            Some(v.to_string())
-        } else if a == "--seed" {
-            i += 1;
-            Some(args.get(i).cloned().ok_or("--seed needs a number")?)
-        } else {
-            return Err(format!("unknown option {a:?}"));
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
         };
-        if let Some(v) = value {
-            seed = v
-                .parse()
-                .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
+        let mut value = || -> Result<String, String> {
+            if let Some(v) = &inline {
+                return Ok(v.clone());
+            }
+            i += 1;
+            args.get(i)
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match name {
+            "--seed" => {
+                let v = value()?;
+                o.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
+            }
+            "--node" => o.node = Some(value()?),
+            "--echo" => o.echo = true,
+            _ => return Err(format!("unknown option {a:?}")),
         }
         i += 1;
     }
-    Ok(seed)
+    Ok(o)
 }
 
 fn shell(args: &[String]) -> ExitCode {
-    let seed = match seed_from(args) {
-        Ok(s) => s,
+    let opts = match shell_options(args) {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("dinghy shell: {e}");
             return ExitCode::from(2);
         }
     };
-    let mut sim = Simulation::new(seed);
+    let mut sim = Simulation::new(opts.seed);
+    if let Some(node) = &opts.node {
+        if let Err(e) = sim.start_on(node) {
+            eprintln!("dinghy shell: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let interactive = std::io::stdin().is_terminal();
     let stdin = std::io::stdin();
     let mut pending = String::new();
@@ -93,7 +125,11 @@ fn shell(args: &[String]) -> ExitCode {
             }
             continue;
         }
-        let out = sim.run(&std::mem::take(&mut pending));
+        let input = std::mem::take(&mut pending);
+        if opts.echo && !input.trim().is_empty() {
+            print!("$ {input}");
+        }
+        let out = sim.run(&input);
         status = out.status;
         print_output(&out);
         if sim.exited() {
@@ -105,6 +141,9 @@ fn shell(args: &[String]) -> ExitCode {
     }
     if !pending.trim().is_empty() {
         // The script ended inside a quote or here-document, as bash reports.
+        if opts.echo {
+            print!("$ {pending}");
+        }
         let out = sim.run(&pending);
         status = out.status;
         print_output(&out);

@@ -45,6 +45,15 @@ impl Simulation {
         }
     }
 
+    /// Puts the session on another node, as if the learner had logged in there.
+    pub fn start_on(&mut self, node: &str) -> Result<(), String> {
+        if self.cluster.machine(node).is_none() {
+            return Err(format!("no node named {node:?}"));
+        }
+        self.session = Session::new(node);
+        Ok(())
+    }
+
     /// Runs one complete input (see [`Simulation::is_complete`]).
     pub fn run(&mut self, input: &str) -> Output {
         shell::run(&mut self.session, &mut self.cluster, input)

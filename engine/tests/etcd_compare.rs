@@ -92,7 +92,7 @@ fn ctl(etcd: &Etcd, args: &[&str]) -> Option<String> {
 fn real_state(etcd: &Etcd, prefix: &str) -> (i64, Vec<(String, i64, i64, i64)>) {
     let text = ctl(etcd, &["get", prefix, "--prefix", "-w", "json"]).unwrap_or_default();
     let text = text.lines().find(|l| l.starts_with('{')).unwrap_or("");
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     let rev = v["header"]["revision"].as_i64().unwrap_or(-1);
     let kvs = v["kvs"]
         .as_array()

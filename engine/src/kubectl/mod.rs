@@ -23,7 +23,14 @@ pub struct Context<'a> {
     pub cwd: String,
     /// Standard input (for `-f -`).
     pub stdin: Option<String>,
+    /// Whether a kubeconfig is there to reach the apiserver (`~/.kube/config`
+    /// or `$KUBECONFIG`). Without one kubectl falls back to localhost:8080,
+    /// where nothing listens: the classic "on node01" surprise.
+    pub kubeconfig: bool,
 }
+
+/// What kubectl prints when it cannot reach an apiserver.
+pub const CONNECTION_REFUSED: &str = "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
 
 /// One kubectl verb, declared as data.
 pub struct Command {
@@ -70,6 +77,10 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         Ok(parsed) => {
             if let Some(ns) = parsed.string("namespace") {
                 ctx.namespace = ns.to_string();
+            }
+            let offline = command.name == "version" || parsed.string("dry-run") == Some("client");
+            if !ctx.kubeconfig && !offline {
+                return Output::default().fail(CONNECTION_REFUSED);
             }
             (command.run)(ctx, &parsed)
         }

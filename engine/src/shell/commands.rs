@@ -10,9 +10,9 @@ use crate::output::Output;
 
 /// The programs on every node's PATH, for `which` and completion.
 pub const PROGRAMS: &[&str] = &[
-    "alias", "base64", "cat", "cd", "clear", "cp", "date", "echo", "env", "etcdctl", "exit",
-    "export", "false", "head", "history", "hostname", "kubectl", "ls", "mkdir", "mv", "pwd", "rm",
-    "sleep", "ssh", "tail", "touch", "true", "unalias", "wc", "which", "whoami",
+    "alias", "base64", "cat", "cd", "clear", "cp", "date", "echo", "egrep", "env", "etcdctl",
+    "exit", "grep", "export", "false", "head", "history", "hostname", "kubectl", "ls", "mkdir",
+    "mv", "pwd", "rm", "sleep", "ssh", "tail", "touch", "true", "unalias", "wc", "which", "whoami",
 ];
 
 pub fn run(
@@ -25,7 +25,17 @@ pub fn run(
     let mut out = Output::default();
     match name {
         "kubectl" => {
+            let kubeconfig = {
+                let path = session
+                    .env
+                    .get("KUBECONFIG")
+                    .cloned()
+                    .unwrap_or_else(|| "/root/.kube/config".to_string());
+                let path = fs::normalize(&session.cwd, &path);
+                super::session_fs(session, cluster).is_some_and(|f| f.is_file(&path))
+            };
             let mut ctx = kubectl::Context {
+                kubeconfig,
                 cluster,
                 namespace: session.namespace.clone(),
                 node: session.node.clone(),
@@ -35,6 +45,13 @@ pub fn run(
             return kubectl::run(&mut ctx, args);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "grep" | "egrep" => {
+            let mut args = args.to_vec();
+            if name == "egrep" {
+                args.insert(0, "-E".into());
+            }
+            return super::grep::run(session, cluster, &args, stdin);
+        }
         "cat" | "ls" | "mkdir" | "rm" | "cp" | "mv" | "touch" | "head" | "tail" | "wc"
         | "base64" => return coreutils::run(session, cluster, name, args, stdin),
         "echo" => {

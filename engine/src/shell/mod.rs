@@ -6,6 +6,7 @@ mod commands;
 mod coreutils;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
+mod grep;
 pub mod parse;
 
 use crate::cluster::Cluster;
@@ -39,7 +40,6 @@ impl Session {
                 "PATH".to_string(),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
             ),
-            ("KUBECONFIG".to_string(), "/root/.kube/config".to_string()),
         ]);
         Session {
             node: node.to_string(),

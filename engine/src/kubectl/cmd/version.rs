@@ -20,8 +20,15 @@ pub const COMMAND: Command = Command {
 
 const KUSTOMIZE: &str = "v5.6.0";
 
-fn run(_ctx: &mut Context<'_>, p: &Parsed) -> Output {
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let client_only = p.bool("client");
+    if !client_only && !ctx.kubeconfig {
+        let mut out = Output::default();
+        out.out(format!(
+            "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE}\n"
+        ));
+        return out.fail(super::super::CONNECTION_REFUSED);
+    }
     let mut out = Output::default();
     match p.string("output").unwrap_or("") {
         "" => {
