@@ -4,6 +4,7 @@
 
 mod addons;
 mod bootstrap;
+pub mod components;
 pub mod runtime;
 
 pub use bootstrap::{NodeSpec, Topology};
@@ -45,6 +46,10 @@ impl Cluster {
             seed,
         };
         bootstrap::kubeadm_init(&mut cluster, topology);
+        cluster
+            .components
+            .extend(components::default_components(&cluster.machines, seed));
+        cluster.settle();
         cluster
     }
 

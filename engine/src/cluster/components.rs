@@ -1,0 +1,14 @@
+//! The components a cluster runs, in the order the control loop syncs
+//! them. Each issue that brings a component registers it here, one line.
+
+use super::Component;
+use crate::node::Machine;
+use std::collections::BTreeMap;
+
+/// The default set for a kubeadm cluster with these machines.
+pub fn default_components(machines: &BTreeMap<String, Machine>, seed: u64) -> Vec<Box<dyn Component>> {
+    let _ = (machines, seed);
+    let components: Vec<Box<dyn Component>> = Vec::new();
+    // Registrations (one line each): kubelets, scheduler, controllers.
+    components
+}
