@@ -21,6 +21,7 @@ pub mod node;
 pub mod output;
 pub mod rng;
 pub mod shell;
+pub mod view;
 pub mod yaml;
 
 pub use output::{Output, Stream};
@@ -43,6 +44,20 @@ impl Simulation {
             cluster: Cluster::new(seed),
             session: Session::new("controlplane"),
         }
+    }
+
+    /// Moves simulated time forward (the UI's clock and fast-forward buttons).
+    pub fn step(&mut self, d: clock::Duration) {
+        self.cluster.step(d);
+    }
+
+    pub fn now(&self) -> clock::Time {
+        self.cluster.now()
+    }
+
+    /// The cluster as plain data, for the picture and the events feed.
+    pub fn view(&self) -> view::ClusterView {
+        view::view(&self.cluster)
     }
 
     /// Puts the session on another node, as if the learner had logged in there.
