@@ -3,6 +3,7 @@
 //! kubectl (names, short names, `api-resources`) and completion.
 
 pub mod object;
+pub mod selector;
 
 /// One served resource, as discovery describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

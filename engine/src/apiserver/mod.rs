@@ -14,7 +14,7 @@ mod golden_tests;
 mod raw;
 #[cfg(test)]
 mod seed_tests;
-mod validation;
+pub(crate) mod validation;
 
 pub use errors::{ApiError, StatusCause, StatusDetails};
 
