@@ -6,6 +6,8 @@
 
 mod app;
 mod components;
+mod hooks;
+mod i18n;
 mod panic_hook;
 mod persist;
 

@@ -1,1 +1,4 @@
+pub mod clock;
+pub mod cluster;
+pub mod events;
 pub mod terminal;

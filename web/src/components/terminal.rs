@@ -2,14 +2,12 @@
 //! engine inputs; a command that continues (open quote, here-document,
 //! trailing `|`) shows bash's `> ` prompt until it is whole.
 
-use crate::persist::{self, Journal, Loaded};
+use crate::hooks::engine::use_engine;
 use engine::{Simulation, Stream};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
-
-const DEFAULT_SEED: u64 = 1;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Line {
@@ -27,8 +25,8 @@ enum Line {
 #[derive(Clone, Debug, PartialEq, Default)]
 struct State {
     lines: Vec<Line>,
-    /// Lines of a command that is not whole yet.
-    pending: String,
+    /// A command continues on the next line (bash's `> ` prompt).
+    continuing: bool,
     prompt: String,
     history: Vec<String>,
     /// Position while walking history with ↑/↓ (None: editing a new line).
@@ -39,7 +37,7 @@ enum Action {
     Echo { prompt: String, text: String },
     Output(Vec<(Stream, String)>),
     Note(String),
-    Pending(String),
+    Pending(bool),
     Prompt(String),
     Remember(String),
     Clear,
@@ -61,7 +59,7 @@ impl Reducible for State {
                 }
             }
             Action::Note(n) => s.lines.push(Line::Note(n)),
-            Action::Pending(p) => s.pending = p,
+            Action::Pending(p) => s.continuing = p,
             Action::Prompt(p) => s.prompt = p,
             Action::Remember(cmd) => {
                 if s.history.last() != Some(&cmd) {
@@ -79,64 +77,40 @@ impl Reducible for State {
     }
 }
 
-/// Builds the simulation, replaying a saved journal if there is one.
-fn boot() -> (Simulation, Journal, Option<String>) {
-    match persist::load() {
-        Loaded::Fresh => (
-            Simulation::new(DEFAULT_SEED),
-            Journal {
-                seed: DEFAULT_SEED,
-                inputs: vec![],
-            },
-            None,
-        ),
-        Loaded::Corrupt => (
-            Simulation::new(DEFAULT_SEED),
-            Journal {
-                seed: DEFAULT_SEED,
-                inputs: vec![],
-            },
-            Some(
-                "Your saved session could not be read, so Dinghy started a fresh cluster."
-                    .to_string(),
-            ),
-        ),
-        Loaded::Restored(journal) => {
-            let mut sim = Simulation::new(journal.seed);
-            for input in &journal.inputs {
-                let _ = sim.run(input);
-            }
-            let note = format!(
-                "Restored your session: {} command(s) replayed on the same cluster.",
-                journal.inputs.len()
-            );
-            (sim, journal, Some(note))
-        }
-    }
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    /// A note from start-up (session restored, …), shown once.
+    #[prop_or_default]
+    pub note: Option<String>,
 }
 
 #[function_component(Terminal)]
-pub fn terminal() -> Html {
-    let booted = use_mut_ref(|| None::<(Simulation, Journal)>);
+pub fn terminal(props: &TerminalProps) -> Html {
+    let engine = use_engine();
     let state = use_reducer(State::default);
     let input_ref = use_node_ref();
     let scroll_ref = use_node_ref();
 
-    // Boot once, after the first render, so the page paints before the replay.
+    // The lines of a command that is not whole yet. A RefCell, not state:
+    // a multi-line paste submits several lines within one event.
+    let pending = use_mut_ref(String::new);
+
+    // Once: the prompt, the start-up note, the history, the focus.
     {
-        let booted = booted.clone();
+        let engine = engine.clone();
         let state = state.clone();
         let input_ref = input_ref.clone();
+        let note = props.note.clone();
         use_effect_with((), move |_| {
-            let (sim, journal, note) = boot();
-            state.dispatch(Action::Prompt(sim.prompt()));
+            if let Some(engine) = engine {
+                state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+                for input in engine.history() {
+                    state.dispatch(Action::Remember(input));
+                }
+            }
             if let Some(n) = note {
                 state.dispatch(Action::Note(n));
             }
-            for input in &journal.inputs {
-                state.dispatch(Action::Remember(input.trim_end().to_string()));
-            }
-            *booted.borrow_mut() = Some((sim, journal));
             if let Some(input) = input_ref.cast::<HtmlTextAreaElement>() {
                 let _ = input.focus();
             }
@@ -155,46 +129,40 @@ pub fn terminal() -> Html {
 
     // Submits one line of input (a command, or one more line of a continued command).
     let submit = {
-        let booted = booted.clone();
+        let engine = engine.clone();
         let state = state.clone();
+        let pending = pending.clone();
         Rc::new(move |line: String| {
-            let mut guard = booted.borrow_mut();
-            let Some((sim, journal)) = guard.as_mut() else {
+            let Some(engine) = engine.as_ref() else {
                 return;
             };
-            let shown_prompt = if state.pending.is_empty() {
-                sim.prompt()
-            } else {
-                "> ".to_string()
-            };
-            state.dispatch(Action::Echo {
-                prompt: shown_prompt,
-                text: line.clone(),
-            });
-            let whole = format!("{}{}\n", state.pending, line);
+            let continuing = !pending.borrow().is_empty();
+            let shown_prompt = if continuing { "> ".to_string() } else { engine.with(|s| s.prompt()) };
+            state.dispatch(Action::Echo { prompt: shown_prompt, text: line.clone() });
+            let whole = format!("{}{}\n", pending.borrow(), line);
             if !Simulation::is_complete(&whole) {
-                state.dispatch(Action::Pending(whole));
+                *pending.borrow_mut() = whole;
+                state.dispatch(Action::Pending(true));
                 return;
             }
-            state.dispatch(Action::Pending(String::new()));
+            pending.borrow_mut().clear();
+            state.dispatch(Action::Pending(false));
             if !whole.trim().is_empty() {
                 state.dispatch(Action::Remember(whole.trim_end().to_string()));
             }
             if whole.trim() == "clear" {
                 state.dispatch(Action::Clear);
             }
-            let out = sim.run(&whole);
-            // Saved only after the command finished: a command that panics is never replayed.
-            journal.inputs.push(whole);
-            persist::save(journal);
+            let out = engine.run(&whole);
             state.dispatch(Action::Output(out.chunks));
-            state.dispatch(Action::Prompt(sim.prompt()));
+            state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
         })
     };
 
     let onkeydown = {
         let state = state.clone();
         let submit = submit.clone();
+        let pending = pending.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = e
                 .target()
@@ -245,7 +213,7 @@ pub fn terminal() -> Html {
                         return;
                     }
                     e.prevent_default();
-                    let prompt = if state.pending.is_empty() {
+                    let prompt = if !state.continuing {
                         state.prompt.clone()
                     } else {
                         "> ".to_string()
@@ -254,7 +222,8 @@ pub fn terminal() -> Html {
                         prompt,
                         text: format!("{}^C", input.value()),
                     });
-                    state.dispatch(Action::Pending(String::new()));
+                    pending.borrow_mut().clear();
+                    state.dispatch(Action::Pending(false));
                     input.set_value("");
                 }
                 ("u", true) | ("U", true) => {
@@ -321,7 +290,7 @@ pub fn terminal() -> Html {
         }
     });
 
-    let prompt = if state.pending.is_empty() {
+    let prompt = if !state.continuing {
         state.prompt.clone()
     } else {
         "> ".to_string()

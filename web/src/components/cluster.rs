@@ -1,0 +1,109 @@
+//! The live cluster picture: nodes as cards (status, roles, taints,
+//! requested CPU and memory against allocatable), their pods as chips
+//! coloured by status, and the pods still waiting for the scheduler.
+
+use crate::hooks::engine::use_engine;
+use crate::i18n::use_t;
+use engine::view::{NodeView, PodView};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// The colour family of a pod status.
+fn tone(status: &str) -> &'static str {
+    match status {
+        "Running" => "ok",
+        "Completed" | "Succeeded" => "done",
+        "Pending" | "ContainerCreating" | "PodInitializing" => "wait",
+        "Terminating" => "leaving",
+        s if s.starts_with("Init:") => "wait",
+        _ => "bad",
+    }
+}
+
+fn percent(used: i64, total: i64) -> i64 {
+    if total <= 0 {
+        0
+    } else {
+        (used * 100 / total).clamp(0, 100)
+    }
+}
+
+fn chip(p: &PodView) -> Html {
+    let title = format!("{}/{} — {} {} restarts:{}", p.namespace, p.name, p.status, p.ready, p.restarts);
+    html! {
+        <li class={classes!("pod", tone(&p.status))} title={title}>
+            <span class="pod-name">{ &p.name }</span>
+            <span class="pod-status">{ &p.status }</span>
+        </li>
+    }
+}
+
+fn node_card(n: &NodeView, pods: &[&PodView], t: crate::i18n::Lang) -> Html {
+    let cpu = percent(n.cpu_requested_milli, n.cpu_allocatable_milli);
+    let mem = percent(n.memory_requested, n.memory_allocatable);
+    let healthy = n.status.starts_with("Ready");
+    html! {
+        <section class={classes!("node", (!healthy).then_some("unhealthy"), n.status.contains("SchedulingDisabled").then_some("cordoned"))} aria-label={n.name.clone()}>
+            <header>
+                <strong>{ &n.name }</strong>
+                <span class={classes!("node-status", if healthy { "ok" } else { "bad" })}>{ &n.status }</span>
+                { for n.roles.iter().map(|r| html! { <span class="role">{ r }</span> }) }
+            </header>
+            { for n.taints.iter().map(|tn| html! { <div class="taint" title="taint">{ tn }</div> }) }
+            <div class="bars">
+                <label>{ format!("{} {}% {}", t.text("cpu"), cpu, t.text("requested")) }<meter min="0" max="100" value={cpu.to_string()} /></label>
+                <label>{ format!("{} {}% {}", t.text("memory"), mem, t.text("requested")) }<meter min="0" max="100" value={mem.to_string()} /></label>
+            </div>
+            if pods.is_empty() {
+                <p class="empty">{ t.text("no-pods") }</p>
+            } else {
+                <ul class="pods">{ for pods.iter().map(|p| chip(p)) }</ul>
+            }
+        </section>
+    }
+}
+
+#[function_component(ClusterPicture)]
+pub fn cluster_picture() -> Html {
+    let engine = use_engine();
+    let t = use_t();
+    let namespace = use_state(String::new);
+    let Some(engine) = engine else { return html! {} };
+    let view = engine.with(|s| s.view());
+    let shown: Vec<&PodView> = view.pods.iter().filter(|p| namespace.is_empty() || p.namespace == *namespace).collect();
+    let pending: Vec<&PodView> = shown.iter().copied().filter(|p| p.node.is_empty()).collect();
+    let on_ns = {
+        let namespace = namespace.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
+                namespace.set(sel.value());
+            }
+        })
+    };
+    html! {
+        <div class="cluster" aria-label={t.text("cluster")}>
+            <div class="cluster-head">
+                <h2>{ t.text("cluster") }</h2>
+                <label class="ns-filter">
+                    { t.text("namespace") }
+                    <select onchange={on_ns}>
+                        <option value="" selected={namespace.is_empty()}>{ t.text("all-namespaces") }</option>
+                        { for view.namespaces.iter().map(|ns| html! { <option value={ns.clone()} selected={*namespace == *ns}>{ ns }</option> }) }
+                    </select>
+                </label>
+            </div>
+            if !pending.is_empty() {
+                <section class="queue">
+                    <h3>{ t.text("pending-queue") }</h3>
+                    <ul class="pods">{ for pending.iter().map(|p| chip(p)) }</ul>
+                </section>
+            }
+            <div class="nodes">
+                { for view.nodes.iter().map(|n| {
+                    let on_node: Vec<&PodView> = shown.iter().copied().filter(|p| p.node == n.name).collect();
+                    node_card(n, &on_node, t)
+                }) }
+            </div>
+        </div>
+    }
+}
