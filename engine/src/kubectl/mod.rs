@@ -6,6 +6,7 @@
 pub mod builder;
 pub mod cmd;
 pub mod flags;
+pub mod jsonpath;
 pub mod printers;
 
 use crate::cluster::Cluster;

@@ -1,0 +1,234 @@
+//! Pods: READY, STATUS, RESTARTS as `printPod` computes them.
+
+use super::{age, arr, col, s, wide, Column, NAME};
+use crate::api::object;
+use crate::clock::Time;
+use serde_json::Value;
+
+pub const POD: &[Column] = &[
+    NAME,
+    col("READY", ready),
+    col("STATUS", status),
+    col("RESTARTS", restarts),
+    col("AGE", age),
+    wide("IP", ip),
+    wide("NODE", node),
+    wide("NOMINATED NODE", nominated),
+    wide("READINESS GATES", readiness_gates),
+];
+
+/// What `printPod` derives from a pod's status.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub ready: usize,
+    pub total: usize,
+    pub reason: String,
+    pub restarts: i64,
+    /// The latest `lastState.terminated.finishedAt` among the counted containers.
+    pub last_restart: Option<Time>,
+}
+
+fn is_restartable_init(pod: &Value, name: &str) -> bool {
+    arr(pod, "spec.initContainers")
+        .iter()
+        .any(|c| s(c, "name") == name && s(c, "restartPolicy") == "Always")
+}
+
+fn finished_at(c: &Value) -> Option<Time> {
+    object::str_at(c, "lastState.terminated.finishedAt").and_then(Time::parse_rfc3339)
+}
+
+fn later(a: Option<Time>, b: Option<Time>) -> Option<Time> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn condition_true(pod: &Value, t: &str) -> bool {
+    arr(pod, "status.conditions")
+        .iter()
+        .any(|c| s(c, "type") == t && s(c, "status") == "True")
+}
+
+pub fn summarize(pod: &Value) -> Summary {
+    let mut restarts = 0i64;
+    let mut restartable_restarts = 0i64;
+    let mut total = arr(pod, "spec.containers").len();
+    let mut ready = 0usize;
+    let mut last_restart: Option<Time> = None;
+    let mut last_restartable: Option<Time> = None;
+    let phase = s(pod, "status.phase");
+    let mut reason = phase.to_string();
+    if !s(pod, "status.reason").is_empty() {
+        reason = s(pod, "status.reason").to_string();
+    }
+    for c in arr(pod, "status.conditions") {
+        if s(c, "type") == "PodScheduled" && s(c, "reason") == "SchedulingGated" {
+            reason = "SchedulingGated".into();
+        }
+    }
+    let init_specs = arr(pod, "spec.initContainers");
+    total += init_specs
+        .iter()
+        .filter(|c| s(c, "restartPolicy") == "Always")
+        .count();
+
+    let mut initializing = false;
+    for (i, c) in arr(pod, "status.initContainerStatuses").iter().enumerate() {
+        restarts += super::int(c, "restartCount");
+        last_restart = later(last_restart, finished_at(c));
+        let restartable = is_restartable_init(pod, s(c, "name"));
+        if restartable {
+            restartable_restarts += super::int(c, "restartCount");
+            last_restartable = later(last_restartable, finished_at(c));
+        }
+        let terminated = object::at(c, "state.terminated");
+        let waiting_reason = s(c, "state.waiting.reason");
+        if terminated.is_some() && super::int(c, "state.terminated.exitCode") == 0 {
+            continue;
+        }
+        if restartable && object::at(c, "started").and_then(Value::as_bool) == Some(true) {
+            if object::at(c, "ready").and_then(Value::as_bool) == Some(true) {
+                ready += 1;
+            }
+            continue;
+        }
+        if terminated.is_some() {
+            let r = s(c, "state.terminated.reason");
+            reason = if r.is_empty() {
+                let signal = super::int(c, "state.terminated.signal");
+                if signal != 0 {
+                    format!("Init:Signal:{signal}")
+                } else {
+                    format!(
+                        "Init:ExitCode:{}",
+                        super::int(c, "state.terminated.exitCode")
+                    )
+                }
+            } else {
+                format!("Init:{r}")
+            };
+        } else if !waiting_reason.is_empty() && waiting_reason != "PodInitializing" {
+            reason = format!("Init:{waiting_reason}");
+        } else {
+            reason = format!("Init:{i}/{}", init_specs.len());
+        }
+        initializing = true;
+        break;
+    }
+
+    if !initializing || condition_true(pod, "Initialized") {
+        restarts = restartable_restarts;
+        last_restart = last_restartable;
+        let mut has_running = false;
+        for c in arr(pod, "status.containerStatuses").iter().rev() {
+            restarts += super::int(c, "restartCount");
+            last_restart = later(last_restart, finished_at(c));
+            let waiting = s(c, "state.waiting.reason");
+            let terminated = object::at(c, "state.terminated");
+            let term_reason = s(c, "state.terminated.reason");
+            if object::at(c, "state.waiting").is_some() && !waiting.is_empty() {
+                reason = waiting.to_string();
+            } else if terminated.is_some() && !term_reason.is_empty() {
+                reason = term_reason.to_string();
+            } else if terminated.is_some() {
+                let signal = super::int(c, "state.terminated.signal");
+                reason = if signal != 0 {
+                    format!("Signal:{signal}")
+                } else {
+                    format!("ExitCode:{}", super::int(c, "state.terminated.exitCode"))
+                };
+            } else if object::at(c, "ready").and_then(Value::as_bool) == Some(true)
+                && object::at(c, "state.running").is_some()
+            {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            reason = if condition_true(pod, "Ready") {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
+        }
+    }
+
+    let deleting = object::at(pod, "metadata.deletionTimestamp").is_some_and(|v| !v.is_null());
+    if deleting && s(pod, "status.reason") == "NodeLost" {
+        reason = "Unknown".into();
+    } else if deleting && phase != "Succeeded" && phase != "Failed" {
+        reason = "Terminating".into();
+    }
+    Summary {
+        ready,
+        total,
+        reason,
+        restarts,
+        last_restart,
+    }
+}
+
+fn ready(pod: &Value, _: Time) -> String {
+    let sum = summarize(pod);
+    format!("{}/{}", sum.ready, sum.total)
+}
+
+fn status(pod: &Value, _: Time) -> String {
+    summarize(pod).reason
+}
+
+fn restarts(pod: &Value, now: Time) -> String {
+    let sum = summarize(pod);
+    match sum.last_restart {
+        Some(t) if sum.restarts != 0 => {
+            format!("{} ({} ago)", sum.restarts, super::duration::human(now - t))
+        }
+        _ => sum.restarts.to_string(),
+    }
+}
+
+fn or_none(v: &str) -> String {
+    if v.is_empty() {
+        "<none>".into()
+    } else {
+        v.to_string()
+    }
+}
+
+fn ip(pod: &Value, _: Time) -> String {
+    or_none(
+        arr(pod, "status.podIPs")
+            .first()
+            .map(|p| s(p, "ip"))
+            .unwrap_or(""),
+    )
+}
+
+fn node(pod: &Value, _: Time) -> String {
+    or_none(s(pod, "spec.nodeName"))
+}
+
+fn nominated(pod: &Value, _: Time) -> String {
+    or_none(s(pod, "status.nominatedNodeName"))
+}
+
+fn readiness_gates(pod: &Value, _: Time) -> String {
+    let gates = arr(pod, "spec.readinessGates");
+    if gates.is_empty() {
+        return "<none>".into();
+    }
+    let conditions = arr(pod, "status.conditions");
+    let true_count = gates
+        .iter()
+        .filter(|g| {
+            conditions
+                .iter()
+                .find(|c| s(c, "type") == s(g, "conditionType"))
+                .is_some_and(|c| s(c, "status") == "True")
+        })
+        .count();
+    format!("{true_count}/{}", gates.len())
+}
