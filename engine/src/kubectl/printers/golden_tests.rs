@@ -339,7 +339,7 @@ fn cluster_kinds() {
         "firstTimestamp": "2025-04-23T08:10:00Z", "lastTimestamp": "2025-04-23T08:58:00Z", "count": 7});
     check(
         "ev",
-        &[ev.clone()],
+        std::slice::from_ref(&ev),
         false,
         expect![[r#"
         LAST SEEN   TYPE      REASON    OBJECT    MESSAGE
