@@ -45,6 +45,9 @@ pub fn run(
             return kubectl::run(&mut ctx, args);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
+            return super::textutils::run(session, cluster, name, args, stdin)
+        }
         "grep" | "egrep" => {
             let mut args = args.to_vec();
             if name == "egrep" {
@@ -55,11 +58,28 @@ pub fn run(
         "cat" | "ls" | "mkdir" | "rm" | "cp" | "mv" | "touch" | "head" | "tail" | "wc"
         | "base64" => return coreutils::run(session, cluster, name, args, stdin),
         "echo" => {
-            let (newline, rest) = match args.first().map(String::as_str) {
-                Some("-n") => (false, &args[1..]),
-                _ => (true, args),
-            };
-            out.out(rest.join(" "));
+            // Leading -n / -e / -E flags, combinable (`-ne`), as bash's echo reads them.
+            let mut newline = true;
+            let mut escapes = false;
+            let mut rest = args;
+            while let Some(first) = rest.first() {
+                let is_flag = first.len() > 1
+                    && first.starts_with('-')
+                    && first[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
+                if !is_flag {
+                    break;
+                }
+                newline &= !first.contains('n');
+                if first.contains('e') {
+                    escapes = true;
+                }
+                if first.contains('E') {
+                    escapes = false;
+                }
+                rest = &rest[1..];
+            }
+            let text = rest.join(" ");
+            out.out(if escapes { unescape(&text) } else { text });
             if newline {
                 out.out("\n");
             }
@@ -173,6 +193,32 @@ pub fn run(
         other => {
             out.err(format!("bash: {other}: command not found\n"));
             out.status = 127;
+        }
+    }
+    out
+}
+
+/// `echo -e`'s escapes: `\n`, `\t`, `\\`, `\e`…
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some('e') => out.push('\u{1b}'),
+            Some('a') => out.push('\u{7}'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
         }
     }
     out

@@ -105,7 +105,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
 
 /// A basic regular expression in the extended syntax regex-lite reads:
 /// in BRE, `+ ? | ( ) { }` are literal unless escaped.
-fn bre_to_ere(p: &str) -> String {
+pub(super) fn bre_to_ere(p: &str) -> String {
     let mut out = String::new();
     let mut chars = p.chars().peekable();
     while let Some(c) = chars.next() {
