@@ -17,6 +17,12 @@ pub struct Machine {
     pub fs: FileSystem,
     /// Whether the kubelet service runs (`systemctl stop kubelet` clears it).
     pub kubelet_running: bool,
+    /// When the kubelet service last started or stopped (`systemctl status`).
+    pub kubelet_since: crate::clock::Time,
+    /// The kubelet's process id; a restart gives a new one.
+    pub kubelet_pid: u32,
+    /// `systemctl daemon-reload` has run since the unit files last changed.
+    pub units_loaded: bool,
 }
 
 impl Machine {
@@ -27,6 +33,9 @@ impl Machine {
             control_plane,
             fs: FileSystem::default(),
             kubelet_running: true,
+            kubelet_since: crate::clock::Time::EPOCH,
+            kubelet_pid: 1000 + hostname.len() as u32 * 7,
+            units_loaded: true,
         };
         files::install_base(&mut m);
         m

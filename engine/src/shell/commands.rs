@@ -10,9 +10,42 @@ use crate::output::Output;
 
 /// The programs on every node's PATH, for `which` and completion.
 pub const PROGRAMS: &[&str] = &[
-    "alias", "base64", "cat", "cd", "clear", "cp", "date", "echo", "egrep", "env", "etcdctl",
-    "exit", "grep", "export", "false", "head", "history", "hostname", "kubectl", "ls", "mkdir",
-    "mv", "pwd", "rm", "sleep", "ssh", "tail", "touch", "true", "unalias", "wc", "which", "whoami",
+    "alias",
+    "base64",
+    "cat",
+    "cd",
+    "clear",
+    "cp",
+    "date",
+    "echo",
+    "egrep",
+    "env",
+    "etcdctl",
+    "exit",
+    "grep",
+    "export",
+    "false",
+    "head",
+    "history",
+    "hostname",
+    "ip",
+    "kubectl",
+    "ls",
+    "ps",
+    "systemctl",
+    "mkdir",
+    "mv",
+    "pwd",
+    "rm",
+    "sleep",
+    "ssh",
+    "tail",
+    "touch",
+    "true",
+    "unalias",
+    "wc",
+    "which",
+    "whoami",
 ];
 
 pub fn run(
@@ -45,6 +78,10 @@ pub fn run(
             return kubectl::run(&mut ctx, args);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "systemctl" => return super::system::systemctl(session, cluster, args),
+        "ps" => return super::system::ps(session, cluster, args),
+        "ip" => return super::system::ip(session, cluster, args),
+        "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
             return super::textutils::run(session, cluster, name, args, stdin)
         }
@@ -149,7 +186,6 @@ pub fn run(
                 out.out(format!("{:>5}  {h}\n", i + 1));
             }
         }
-        "hostname" => out.out(format!("{}\n", session.node)),
         "whoami" => out.out("root\n"),
         "pwd" => out.out(format!("{}\n", session.cwd)),
         "cd" => {

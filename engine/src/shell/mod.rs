@@ -8,6 +8,7 @@ pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 mod grep;
 pub mod parse;
+mod system;
 mod textutils;
 
 use crate::cluster::Cluster;

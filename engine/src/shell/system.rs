@@ -1,0 +1,239 @@
+//! The node's services and processes: `systemctl` for the kubelet and
+//! containerd (stopping the kubelet really stops that node's kubelet in the
+//! simulation), `ps aux`, `ip addr`, `hostname -I`, `uptime`.
+
+use super::Session;
+use crate::api::{object, resolve};
+use crate::cluster::Cluster;
+use crate::output::Output;
+use serde_json::Value;
+
+const KUBELET_CMD: &str = "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
+
+/// `Wed 2025-04-23 08:00:09 UTC`, as systemd prints timestamps.
+fn systemd_time(t: crate::clock::Time) -> String {
+    let s = t.rfc3339();
+    let days = t.0.div_euclid(86_400_000);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    format!(
+        "{weekday} {} {} UTC",
+        s.get(0..10).unwrap_or(""),
+        s.get(11..19).unwrap_or("")
+    )
+}
+
+/// systemd's "5min ago" style.
+fn ago(d: crate::clock::Duration) -> String {
+    let s = d.as_secs().max(0);
+    match s {
+        s if s < 60 => format!("{s}s ago"),
+        s if s < 3600 => format!("{}min {}s ago", s / 60, s % 60),
+        s if s < 86_400 => format!("{}h {}min ago", s / 3600, (s % 3600) / 60),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
+pub fn systemctl(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let out = Output::default();
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let now = cluster.now();
+    let node = session.node.clone();
+    let Some(m) = cluster.machine_mut(&node) else {
+        return out;
+    };
+    let (verb, unit) = match words.as_slice() {
+        [v] => (*v, ""),
+        [v, u, ..] => (*v, u.trim_end_matches(".service")),
+        [] => return out.fail("systemctl: missing verb"),
+    };
+    let known = matches!(unit, "kubelet" | "containerd" | "");
+    if !known {
+        return out
+            .fail(format!("Unit {unit}.service could not be found."))
+            .with_status(if verb == "status" { 4 } else { 5 });
+    }
+    let mut out = out;
+    match (verb, unit) {
+        ("daemon-reload", _) => m.units_loaded = true,
+        ("start", "kubelet") => {
+            if !m.kubelet_running {
+                m.kubelet_running = true;
+                m.kubelet_since = now;
+                m.kubelet_pid += 17;
+            }
+        }
+        ("stop", "kubelet") => {
+            if m.kubelet_running {
+                m.kubelet_running = false;
+                m.kubelet_since = now;
+            }
+        }
+        ("restart", "kubelet") => {
+            m.kubelet_running = true;
+            m.kubelet_since = now;
+            m.kubelet_pid += 17;
+        }
+        ("enable" | "disable", "kubelet") => {}
+        ("is-active", "kubelet") => {
+            out.out(if m.kubelet_running { "active\n" } else { "inactive\n" });
+            out.status = if m.kubelet_running { 0 } else { 3 };
+        }
+        ("is-active", "containerd") => out.out("active\n"),
+        ("status", "kubelet") => {
+            let since = format!("{}; {}", systemd_time(m.kubelet_since), ago(now - m.kubelet_since));
+            let pid = m.kubelet_pid;
+            if m.kubelet_running {
+                out.out(format!(
+                    "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n     Active: active (running) since {since}\n       Docs: https://kubernetes.io/docs/\n   Main PID: {pid} (kubelet)\n      Tasks: 14 (limit: 4611)\n     Memory: 45.2M\n        CPU: 12.345s\n     CGroup: /system.slice/kubelet.service\n             └─{pid} {KUBELET_CMD}\n"
+                ));
+            } else {
+                out.out(format!(
+                    "○ kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n     Active: inactive (dead) since {since}\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=killed, signal=TERM)\n   Main PID: {pid} (code=killed, signal=TERM)\n"
+                ));
+                out.status = 3;
+            }
+        }
+        ("status", "containerd") => out.out(format!(
+            "● containerd.service - containerd container runtime\n     Loaded: loaded (/lib/systemd/system/containerd.service; enabled; vendor preset: enabled)\n     Active: active (running) since {}\n       Docs: https://containerd.io\n",
+            systemd_time(crate::clock::Time::EPOCH)
+        )),
+        ("start" | "stop" | "restart" | "enable" | "disable", "containerd") => {}
+        (v, _) => return out.fail(format!("Unknown command verb '{v}'.")),
+    }
+    out
+}
+
+/// `ps aux`: the node's processes — systemd, containerd, the kubelet while it
+/// runs, and the processes of the pods running on the node (the control
+/// plane's, with their flags).
+pub fn ps(session: &Session, cluster: &Cluster, _args: &[String]) -> Output {
+    let mut out = Output::default();
+    let Some(m) = cluster.machine(&session.node) else {
+        return out;
+    };
+    let mut rows: Vec<(u32, String)> = vec![
+        (1, "/sbin/init".into()),
+        (412, "/usr/bin/containerd".into()),
+    ];
+    if m.kubelet_running {
+        rows.push((m.kubelet_pid, KUBELET_CMD.into()));
+    }
+    if let Some(pods) = resolve("pods") {
+        let mut pid = 2000;
+        for p in cluster.apiserver.list(pods, None) {
+            if object::str_at(&p, "spec.nodeName") != Some(session.node.as_str())
+                || object::str_at(&p, "status.phase") != Some("Running")
+            {
+                continue;
+            }
+            for c in object::at(&p, "spec.containers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let mut argv: Vec<String> = c
+                    .get("command")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                argv.extend(
+                    c.get("args")
+                        .and_then(Value::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(String::from))
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default(),
+                );
+                if argv.is_empty() {
+                    argv.push(
+                        c.get("image")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or("")
+                            .split(':')
+                            .next()
+                            .unwrap_or("")
+                            .to_string(),
+                    );
+                }
+                pid += 37;
+                rows.push((pid, argv.join(" ")));
+            }
+        }
+    }
+    out.out("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
+    for (pid, cmd) in rows {
+        out.out(format!(
+            "root    {pid:>8}  0.5  1.2 1234567 51234 ?       Ssl  08:00   0:12 {cmd}\n"
+        ));
+    }
+    out.out(format!(
+        "root    {:>8}  0.0  0.0   7060  1600 pts/0    R+   08:15   0:00 ps aux\n",
+        9999
+    ));
+    out
+}
+
+pub fn ip(session: &Session, cluster: &Cluster, args: &[String]) -> Output {
+    let mut out = Output::default();
+    let Some(m) = cluster.machine(&session.node) else {
+        return out;
+    };
+    match args.first().map(String::as_str) {
+        Some("a" | "addr" | "address") | None => out.out(format!(
+            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000\n    link/ether 02:42:c0:a8:64:{:02x} brd ff:ff:ff:ff:ff:ff\n    inet {}/24 brd 192.168.100.255 scope global eth0\n       valid_lft forever preferred_lft forever\n",
+            m.ip.rsplit('.').next().and_then(|x| x.parse::<u8>().ok()).unwrap_or(0),
+            m.ip
+        )),
+        Some(other) => return out.fail(format!("Object \"{other}\" is unknown, try \"ip help\".")).with_status(255),
+    }
+    out
+}
+
+pub fn hostname(session: &Session, cluster: &Cluster, args: &[String]) -> Output {
+    let mut out = Output::default();
+    if args.iter().any(|a| a == "-I" || a == "-i") {
+        let ip = cluster
+            .machine(&session.node)
+            .map(|m| m.ip.clone())
+            .unwrap_or_default();
+        out.out(format!("{ip} \n"));
+    } else {
+        out.out(format!("{}\n", session.node));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stopping_the_kubelet_is_seen_by_systemctl_and_ps() {
+        let mut sim = crate::Simulation::new(1);
+        let t = sim.run_script("ssh node01\nsystemctl stop kubelet\nsystemctl is-active kubelet\nsystemctl status kubelet | head -5\nps aux | grep -c kubelet\nsystemctl start kubelet\nsystemctl is-active kubelet\nps aux | grep -c /usr/bin/kubelet\n", false);
+        assert!(
+            t.starts_with("inactive\n○ kubelet.service - kubelet: The Kubernetes Node Agent\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Active: inactive (dead) since Wed 2025-04-23 08:15:"),
+            "{t}"
+        );
+        assert!(t.ends_with("0\nactive\n1\n"), "{t}");
+        assert!(sim
+            .cluster()
+            .machine("node01")
+            .is_some_and(|m| m.kubelet_running));
+    }
+}
