@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 /// The default set for a kubeadm cluster with these machines.
 pub fn default_components(machines: &BTreeMap<String, Machine>, seed: u64) -> Vec<Box<dyn Component>> {
     let _ = (machines, seed);
-    let components: Vec<Box<dyn Component>> = Vec::new();
+    let mut components: Vec<Box<dyn Component>> = Vec::new();
     // Registrations (one line each): kubelets, scheduler, controllers.
+    components.push(Box::new(crate::controllers::deployment::DeploymentController::new()));
+    components.push(Box::new(crate::controllers::replicaset::ReplicaSetController::new(crate::controllers::replicaset::Kind::ReplicaSet)));
+    components.push(Box::new(crate::controllers::replicaset::ReplicaSetController::new(crate::controllers::replicaset::Kind::ReplicationController)));
     components
 }

@@ -1,0 +1,721 @@
+//! The Deployment controller (`pkg/controller/deployment`): one ReplicaSet
+//! per pod template, named `<deployment>-<pod-template-hash>`; RollingUpdate
+//! within maxSurge/maxUnavailable, Recreate, revisions and history cleanup,
+//! rollback (the template set back to an old ReplicaSet's), pause, and the
+//! Progressing/Available conditions.
+
+use super::util::{self, event};
+use crate::api::object;
+use crate::clock::{Duration, Time};
+use crate::cluster::{Component, SyncContext};
+use serde_json::{json, Value};
+
+const COMPONENT: &str = "deployment-controller";
+const REVISION: &str = "deployment.kubernetes.io/revision";
+const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
+const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
+const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
+const HASH_LABEL: &str = "pod-template-hash";
+
+#[derive(Debug, Default)]
+pub struct DeploymentController {
+    wakeup: Option<Time>,
+}
+
+impl DeploymentController {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Component for DeploymentController {
+    fn name(&self) -> String {
+        COMPONENT.into()
+    }
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        self.wakeup = None;
+        for d in util::list(ctx.api, "deployments", None) {
+            self.sync_one(ctx, d);
+        }
+    }
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        self.wakeup
+    }
+}
+
+fn replicas(o: &Value) -> i64 {
+    util::i64_at(o, "spec.replicas").unwrap_or(1).max(0)
+}
+fn status_i(o: &Value, f: &str) -> i64 {
+    util::i64_at(o, &format!("status.{f}")).unwrap_or(0)
+}
+fn revision(rs: &Value) -> i64 {
+    object::at(rs, "metadata.annotations")
+        .and_then(|a| a.get(REVISION))
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The template without its `pod-template-hash` label (`EqualIgnoreHash`).
+fn without_hash(t: &Value) -> Value {
+    let mut t = t.clone();
+    if let Some(l) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.remove(HASH_LABEL);
+        if l.is_empty() {
+            if let Some(m) = t.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("labels");
+            }
+        }
+    }
+    t
+}
+
+/// (maxSurge, maxUnavailable) resolved as upstream: surge rounded up,
+/// unavailable down, and never both zero.
+fn surge_unavailable(d: &Value) -> (i64, i64) {
+    if object::str_at(d, "spec.strategy.type") == Some("Recreate") {
+        return (0, 0);
+    }
+    let n = replicas(d);
+    let ru = object::at(d, "spec.strategy.rollingUpdate");
+    let surge = util::scaled_value(
+        ru.and_then(|r| r.get("maxSurge")),
+        n,
+        true,
+        (n * 25 + 99) / 100,
+    );
+    let mut unavail = util::scaled_value(
+        ru.and_then(|r| r.get("maxUnavailable")),
+        n,
+        false,
+        n * 25 / 100,
+    );
+    if surge == 0 && unavail == 0 {
+        unavail = 1;
+    }
+    (surge, unavail.min(n))
+}
+
+impl DeploymentController {
+    fn scale_rs(&self, ctx: &mut SyncContext<'_>, d: &Value, rs: &mut Value, to: i64) -> bool {
+        let from = replicas(rs);
+        let (surge, _) = surge_unavailable(d);
+        let mut new = rs.clone();
+        new["spec"]["replicas"] = json!(to);
+        new["metadata"]["annotations"][DESIRED] = json!(replicas(d).to_string());
+        new["metadata"]["annotations"][MAX_REPLICAS] = json!((replicas(d) + surge).to_string());
+        if let Some(u) = util::update_if_changed(ctx.api, "replicasets", rs, new) {
+            *rs = u;
+            if from != to {
+                let dir = if to > from { "up" } else { "down" };
+                event(
+                    ctx,
+                    COMPONENT,
+                    d,
+                    false,
+                    "ScalingReplicaSet",
+                    format!(
+                        "Scaled {dir} replica set {} from {from} to {to}",
+                        object::name(rs)
+                    ),
+                );
+                return true;
+            }
+        }
+        false
+    }
+
+    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, d: Value) {
+        let ns = object::namespace(&d).unwrap_or("default").to_string();
+        let name = object::name(&d).to_string();
+        if util::is_deleting(&d) || util::selector_is_empty(object::at(&d, "spec.selector")) {
+            return;
+        }
+        let d_uid = util::uid(&d).to_string();
+        // Claim ReplicaSets: adopt orphans, release those that stopped matching.
+        let mut rss = Vec::new();
+        for rs in util::list(ctx.api, "replicasets", Some(&ns)) {
+            let mine = util::is_controlled_by(&rs, &d);
+            let matches =
+                util::selector_matches(object::at(&d, "spec.selector"), &util::labels(&rs));
+            if mine && !matches {
+                let mut r = rs.clone();
+                util::release(&mut r, &d_uid);
+                util::update(ctx.api, "replicasets", r);
+            } else if !mine
+                && matches
+                && util::controller_of(&rs).is_none()
+                && !util::is_deleting(&rs)
+            {
+                let mut r = rs.clone();
+                util::adopt(&mut r, &d);
+                if let Some(r) = util::update(ctx.api, "replicasets", r) {
+                    rss.push(r);
+                }
+            } else if mine {
+                rss.push(rs);
+            }
+        }
+        rss.sort_by_key(|r| (util::created(r), object::name(r).to_string()));
+        let template = object::at(&d, "spec.template")
+            .cloned()
+            .unwrap_or(json!({}));
+        let new_idx = rss.iter().position(|r| {
+            object::at(r, "spec.template").map(without_hash).as_ref()
+                == Some(&without_hash(&template))
+        });
+        let paused = object::at(&d, "spec.paused").and_then(Value::as_bool) == Some(true);
+        let mut conds: Vec<Value> = object::at(&d, "status.conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let deadline =
+            util::i64_at(&d, "spec.progressDeadlineSeconds").filter(|s| *s != i64::from(i32::MAX));
+        // Pause/resume conditions.
+        let prog_reason = conds
+            .iter()
+            .find(|c| c["type"] == "Progressing")
+            .and_then(|c| c["reason"].as_str())
+            .map(String::from);
+        if deadline.is_some() {
+            if paused && prog_reason.as_deref() != Some("DeploymentPaused") {
+                set_prog(
+                    &mut conds,
+                    "Unknown",
+                    "DeploymentPaused",
+                    "Deployment is paused",
+                    ctx.now,
+                );
+            } else if !paused && prog_reason.as_deref() == Some("DeploymentPaused") {
+                set_prog(
+                    &mut conds,
+                    "Unknown",
+                    "DeploymentResumed",
+                    "Deployment is resumed",
+                    ctx.now,
+                );
+            }
+        }
+        let max_old_rev = rss
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != new_idx)
+            .map(|(_, r)| revision(r))
+            .max()
+            .unwrap_or(0);
+        let new_revision = max_old_rev + 1;
+        let mut new_rs: Option<Value> = new_idx.and_then(|i| rss.get(i).cloned());
+        let mut olds: Vec<Value> = rss
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != new_idx)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let (surge, max_unavail) = surge_unavailable(&d);
+        let want = replicas(&d);
+        let recreate = object::str_at(&d, "spec.strategy.type") == Some("Recreate");
+
+        // The new ReplicaSet's revision (a rollback makes an old one new again).
+        if let Some(rs) = new_rs.as_mut() {
+            if revision(rs) < new_revision && !paused {
+                let mut r = rs.clone();
+                let old = revision(rs);
+                r["metadata"]["annotations"][REVISION] = json!(new_revision.to_string());
+                if old > 0 {
+                    let hist = object::at(rs, "metadata.annotations")
+                        .and_then(|a| a.get(REVISION_HISTORY))
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(|h| format!("{h},{old}"))
+                        .unwrap_or(old.to_string());
+                    r["metadata"]["annotations"][REVISION_HISTORY] = json!(hist);
+                }
+                if let Some(u) = util::update(ctx.api, "replicasets", r) {
+                    *rs = u;
+                }
+            }
+            if deadline.is_some() && !conds.iter().any(|c| c["type"] == "Progressing") {
+                set_prog(
+                    &mut conds,
+                    "True",
+                    "FoundNewReplicaSet",
+                    &format!("Found new replica set \"{}\"", object::name(rs)),
+                    ctx.now,
+                );
+            }
+        }
+
+        let active_count = rss.iter().filter(|r| replicas(r) > 0).count();
+        let scaling_event = rss.iter().any(|r| {
+            replicas(r) > 0
+                && object::at(r, "metadata.annotations")
+                    .and_then(|a| a.get(DESIRED))
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .is_some_and(|n| n != want)
+        });
+        if paused || (scaling_event && active_count > 1) {
+            // `sync`: scale only (proportionally when several are active).
+            self.proportional_scale(ctx, &d, &mut new_rs, &mut olds, want, surge);
+        } else if recreate {
+            let mut scaled_down = false;
+            for rs in olds.iter_mut() {
+                if replicas(rs) > 0 {
+                    scaled_down |= self.scale_rs(ctx, &d, rs, 0);
+                }
+            }
+            let old_pods_running = !scaled_down
+                && util::pods_in(ctx.api, &ns).iter().any(|p| {
+                    olds.iter().any(|r| util::is_controlled_by(p, r))
+                        && !matches!(util::phase(p), "Succeeded" | "Failed")
+                });
+            if !scaled_down && !old_pods_running {
+                if new_rs.is_none() {
+                    new_rs = self.create_rs(ctx, &d, &template, new_revision, 0, &mut conds, &rss);
+                }
+                if let Some(rs) = new_rs.as_mut() {
+                    if replicas(rs) != want {
+                        self.scale_rs(ctx, &d, rs, want);
+                    }
+                }
+            }
+        } else {
+            // RollingUpdate.
+            let all_spec: i64 = rss.iter().map(replicas).sum();
+            let new_target = |cur_new: i64, all: i64| -> i64 {
+                if cur_new >= want {
+                    return want;
+                }
+                let max_total = want + surge;
+                if all >= max_total {
+                    return cur_new;
+                }
+                cur_new + (max_total - all).min(want - cur_new)
+            };
+            match new_rs.as_mut() {
+                None => {
+                    let n = new_target(0, all_spec);
+                    new_rs = self.create_rs(ctx, &d, &template, new_revision, n, &mut conds, &rss);
+                }
+                Some(rs) => {
+                    let cur = replicas(rs);
+                    let to = if cur > want {
+                        want
+                    } else {
+                        new_target(cur, all_spec)
+                    };
+                    if to != cur {
+                        self.scale_rs(ctx, &d, rs, to);
+                    } else {
+                        self.scale_rs(ctx, &d, rs, cur);
+                    }
+                }
+            }
+            // Old ReplicaSets down, keeping minAvailable.
+            let old_total: i64 = olds.iter().map(replicas).sum();
+            if old_total > 0 {
+                let all: i64 = olds.iter().map(replicas).sum::<i64>()
+                    + new_rs.as_ref().map(replicas).unwrap_or(0);
+                let min_available = want - max_unavail;
+                let new_unavail = new_rs
+                    .as_ref()
+                    .map(|r| replicas(r) - status_i(r, "availableReplicas"))
+                    .unwrap_or(0)
+                    .max(0);
+                let mut max_down = all - min_available - new_unavail;
+                if max_down > 0 {
+                    // Unhealthy replicas first.
+                    for rs in olds.iter_mut() {
+                        if max_down <= 0 {
+                            break;
+                        }
+                        let unhealthy = replicas(rs) - status_i(rs, "availableReplicas");
+                        if unhealthy <= 0 {
+                            continue;
+                        }
+                        let down = unhealthy.min(max_down);
+                        let to = replicas(rs) - down;
+                        self.scale_rs(ctx, &d, rs, to);
+                        max_down -= down;
+                    }
+                    let available: i64 = olds
+                        .iter()
+                        .chain(new_rs.iter())
+                        .map(|r| status_i(r, "availableReplicas"))
+                        .sum();
+                    if available > min_available {
+                        let mut total_down = (available - min_available).min(max_down.max(0));
+                        for rs in olds.iter_mut() {
+                            if total_down <= 0 {
+                                break;
+                            }
+                            if replicas(rs) == 0 {
+                                continue;
+                            }
+                            let down = replicas(rs).min(total_down);
+                            let to = replicas(rs) - down;
+                            self.scale_rs(ctx, &d, rs, to);
+                            total_down -= down;
+                        }
+                    }
+                }
+            }
+            for rs in olds.iter_mut() {
+                if replicas(rs) == 0 {
+                    self.scale_rs(ctx, &d, rs, 0);
+                }
+            }
+        }
+        // Fresh status of every ReplicaSet after the scaling above.
+        let olds: Vec<Value> = olds
+            .iter()
+            .filter_map(|r| util::get(ctx.api, "replicasets", Some(&ns), object::name(r)))
+            .collect();
+        let new_rs =
+            new_rs.and_then(|r| util::get(ctx.api, "replicasets", Some(&ns), object::name(&r)));
+        let mut d = util::get(ctx.api, "deployments", Some(&ns), &name).unwrap_or(d);
+        let old_d = d.clone();
+        if let Some(rs) = &new_rs {
+            let rev = revision(rs);
+            let have = object::at(&d, "metadata.annotations")
+                .and_then(|a| a.get(REVISION))
+                .and_then(Value::as_str);
+            if rev > 0 && have != Some(rev.to_string().as_str()) {
+                d["metadata"]["annotations"][REVISION] = json!(rev.to_string());
+            }
+        }
+        let all: Vec<&Value> = olds.iter().chain(new_rs.iter()).collect();
+        let sum = |f: &str| -> i64 { all.iter().map(|r| status_i(r, f)).sum() };
+        let (total, ready, avail) = (
+            sum("replicas"),
+            sum("readyReplicas"),
+            sum("availableReplicas"),
+        );
+        let updated = new_rs
+            .as_ref()
+            .map(|r| status_i(r, "replicas"))
+            .unwrap_or(0);
+        let generation = util::i64_at(&d, "metadata.generation").unwrap_or(0);
+        let min_avail = want - max_unavail;
+        if avail >= min_avail {
+            util::set_condition(
+                &mut conds,
+                cond(
+                    "Available",
+                    "True",
+                    "MinimumReplicasAvailable",
+                    "Deployment has minimum availability.",
+                    ctx.now,
+                ),
+            );
+        } else {
+            util::set_condition(
+                &mut conds,
+                cond(
+                    "Available",
+                    "False",
+                    "MinimumReplicasUnavailable",
+                    "Deployment does not have minimum availability.",
+                    ctx.now,
+                ),
+            );
+        }
+        if let (Some(secs), false) = (deadline, paused) {
+            let cur = conds.iter().find(|c| c["type"] == "Progressing").cloned();
+            let complete_already = total == updated
+                && cur
+                    .as_ref()
+                    .is_some_and(|c| c["reason"] == "NewReplicaSetAvailable");
+            if !complete_already {
+                let rs_name = new_rs.as_ref().map(|r| object::name(r).to_string());
+                let complete = updated == want && total == want && avail == want;
+                let old_total: i64 = olds.iter().map(|r| status_i(r, "replicas")).sum();
+                let old_old: i64 =
+                    status_i(&old_d, "replicas") - status_i(&old_d, "updatedReplicas");
+                let progressing = updated > status_i(&old_d, "updatedReplicas")
+                    || old_total < old_old
+                    || ready > status_i(&old_d, "readyReplicas")
+                    || avail > status_i(&old_d, "availableReplicas");
+                if complete {
+                    let msg = match &rs_name {
+                        Some(n) => format!("ReplicaSet \"{n}\" has successfully progressed."),
+                        None => format!("Deployment \"{name}\" has successfully progressed."),
+                    };
+                    set_prog(&mut conds, "True", "NewReplicaSetAvailable", &msg, ctx.now);
+                } else if progressing {
+                    let msg = match &rs_name {
+                        Some(n) => format!("ReplicaSet \"{n}\" is progressing."),
+                        None => format!("Deployment \"{name}\" is progressing."),
+                    };
+                    let mut c = cond("Progressing", "True", "ReplicaSetUpdated", &msg, ctx.now);
+                    if let Some(cur) = cur.as_ref().filter(|c| c["status"] == "True") {
+                        c["lastTransitionTime"] = cur["lastTransitionTime"].clone();
+                    }
+                    conds.retain(|c| c["type"] != "Progressing");
+                    conds.push(c);
+                } else if let Some(cur) = cur {
+                    let from = cur["lastUpdateTime"]
+                        .as_str()
+                        .and_then(Time::parse_rfc3339)
+                        .unwrap_or(ctx.now);
+                    let timed_out = cur["reason"] == "ProgressDeadlineExceeded"
+                        || (cur["reason"] != "NewReplicaSetAvailable"
+                            && from + Duration::from_secs(secs) < ctx.now);
+                    if timed_out {
+                        let msg = match &rs_name {
+                            Some(n) => format!("ReplicaSet \"{n}\" has timed out progressing."),
+                            None => format!("Deployment \"{name}\" has timed out progressing."),
+                        };
+                        set_prog(
+                            &mut conds,
+                            "False",
+                            "ProgressDeadlineExceeded",
+                            &msg,
+                            ctx.now,
+                        );
+                    } else if cur["reason"] != "NewReplicaSetAvailable" {
+                        // Woken just after the deadline passes.
+                        self.wakeup = util::earliest(
+                            self.wakeup,
+                            Some(from + Duration::from_secs(secs) + Duration::from_millis(1000)),
+                        );
+                    }
+                }
+            }
+        }
+        // Old ReplicaSets beyond revisionHistoryLimit, once the rollout is done.
+        let limit = util::i64_at(&d, "spec.revisionHistoryLimit")
+            .unwrap_or(10)
+            .max(0) as usize;
+        let done = updated == want && total == want && avail == want;
+        if done || paused {
+            let mut dead: Vec<&Value> = olds
+                .iter()
+                .filter(|r| {
+                    replicas(r) == 0 && status_i(r, "replicas") == 0 && !util::is_deleting(r)
+                })
+                .collect();
+            if dead.len() > limit {
+                dead.sort_by_key(|r| (revision(r), util::created(r)));
+                let n = dead.len() - limit;
+                for r in dead.into_iter().take(n) {
+                    util::delete(ctx.api, "replicasets", Some(&ns), object::name(r));
+                }
+            }
+        }
+        let mut status = serde_json::Map::new();
+        if avail > 0 {
+            status.insert("availableReplicas".into(), json!(avail));
+        }
+        if let Some(c) = object::at(&d, "status.collisionCount") {
+            status.insert("collisionCount".into(), c.clone());
+        }
+        if !conds.is_empty() {
+            status.insert("conditions".into(), Value::Array(conds));
+        }
+        status.insert("observedGeneration".into(), json!(generation));
+        if ready > 0 {
+            status.insert("readyReplicas".into(), json!(ready));
+        }
+        if total > 0 {
+            status.insert("replicas".into(), json!(total));
+        }
+        if want - avail > 0 {
+            status.insert("unavailableReplicas".into(), json!(want - avail));
+        }
+        if updated > 0 {
+            status.insert("updatedReplicas".into(), json!(updated));
+        }
+        d["status"] = Value::Object(status);
+        util::update_if_changed(ctx.api, "deployments", &old_d, d);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create_rs(
+        &self,
+        ctx: &mut SyncContext<'_>,
+        d: &Value,
+        template: &Value,
+        revision: i64,
+        n: i64,
+        conds: &mut Vec<Value>,
+        existing: &[Value],
+    ) -> Option<Value> {
+        let ns = object::namespace(d).unwrap_or("default").to_string();
+        let mut collision = util::i64_at(d, "status.collisionCount");
+        for _ in 0..5 {
+            let hash = util::compute_hash(template, collision);
+            let name = format!("{}-{hash}", object::name(d));
+            if existing.iter().any(|r| object::name(r) == name)
+                || util::get(ctx.api, "replicasets", Some(&ns), &name).is_some()
+            {
+                // A name collision with a different template: bump collisionCount.
+                let c = collision.unwrap_or(0) + 1;
+                collision = Some(c);
+                if let Some(mut dd) = util::get(ctx.api, "deployments", Some(&ns), object::name(d))
+                {
+                    dd["status"]["collisionCount"] = json!(c);
+                    util::update(ctx.api, "deployments", dd);
+                }
+                continue;
+            }
+            let mut t = template.clone();
+            t["metadata"]["labels"][HASH_LABEL] = json!(hash);
+            let mut selector = object::at(d, "spec.selector").cloned().unwrap_or(json!({}));
+            selector["matchLabels"][HASH_LABEL] = json!(hash);
+            let mut labels = object::at(template, "metadata.labels")
+                .cloned()
+                .unwrap_or(json!({}));
+            labels[HASH_LABEL] = json!(hash);
+            let mut annotations = serde_json::Map::new();
+            if let Some(a) = object::at(d, "metadata.annotations").and_then(Value::as_object) {
+                for (k, v) in a {
+                    if !matches!(
+                        k.as_str(),
+                        "kubectl.kubernetes.io/last-applied-configuration"
+                            | REVISION
+                            | REVISION_HISTORY
+                            | DESIRED
+                            | MAX_REPLICAS
+                            | "deprecated.deployment.rollback.to"
+                    ) {
+                        annotations.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            let (surge, _) = surge_unavailable(d);
+            annotations.insert(DESIRED.into(), json!(replicas(d).to_string()));
+            annotations.insert(
+                MAX_REPLICAS.into(),
+                json!((replicas(d) + surge).to_string()),
+            );
+            annotations.insert(REVISION.into(), json!(revision.to_string()));
+            let mut spec = json!({"replicas": n, "selector": selector, "template": t});
+            if let Some(m) = util::i64_at(d, "spec.minReadySeconds").filter(|m| *m > 0) {
+                spec["minReadySeconds"] = json!(m);
+            }
+            let rs = json!({
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {"name": name, "namespace": ns, "labels": labels, "annotations": annotations, "ownerReferences": [util::owner_ref(d)]},
+                "spec": spec,
+            });
+            let created = util::create(ctx.api, "replicasets", Some(&ns), rs, ctx.now)?;
+            if n > 0 {
+                event(
+                    ctx,
+                    COMPONENT,
+                    d,
+                    false,
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {name} from 0 to {n}"),
+                );
+            }
+            if util::i64_at(d, "spec.progressDeadlineSeconds")
+                .is_some_and(|s| s != i64::from(i32::MAX))
+            {
+                set_prog(
+                    conds,
+                    "True",
+                    "NewReplicaSetCreated",
+                    &format!("Created new replica set \"{name}\""),
+                    ctx.now,
+                );
+            }
+            return Some(created);
+        }
+        None
+    }
+
+    /// `dc.scale`: a replicas change while several ReplicaSets are active
+    /// (or the Deployment is paused) is spread in proportion to their sizes.
+    fn proportional_scale(
+        &self,
+        ctx: &mut SyncContext<'_>,
+        d: &Value,
+        new_rs: &mut Option<Value>,
+        olds: &mut [Value],
+        want: i64,
+        surge: i64,
+    ) {
+        let active: i64 = olds
+            .iter()
+            .chain(new_rs.iter())
+            .filter(|r| replicas(r) > 0)
+            .count() as i64;
+        if active <= 1 {
+            let target = new_rs
+                .iter_mut()
+                .chain(olds.iter_mut())
+                .find(|r| replicas(r) > 0);
+            if let Some(rs) = target {
+                self.scale_rs(ctx, d, rs, want);
+            } else if let Some(rs) = new_rs.as_mut() {
+                self.scale_rs(ctx, d, rs, want);
+            }
+            return;
+        }
+        let all: i64 = olds.iter().chain(new_rs.iter()).map(replicas).sum();
+        let allowed = want + surge;
+        let to_add = allowed - all;
+        if to_add == 0 {
+            return;
+        }
+        let mut rs_list: Vec<&mut Value> = new_rs
+            .iter_mut()
+            .chain(olds.iter_mut())
+            .filter(|r| replicas(r) > 0)
+            .collect();
+        // Largest first, newest first on ties.
+        rs_list.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(replicas(r)),
+                std::cmp::Reverse(util::created(r)),
+            )
+        });
+        let mut added = 0;
+        let mut targets: Vec<i64> = Vec::new();
+        for r in rs_list.iter() {
+            let share = if all > 0 {
+                replicas(r) * to_add / all
+            } else {
+                0
+            };
+            let share = if to_add > 0 {
+                share.min(to_add - added)
+            } else {
+                share.max(to_add - added)
+            };
+            added += share;
+            targets.push(replicas(r) + share);
+        }
+        if let Some(first) = targets.first_mut() {
+            *first = (*first + to_add - added).max(0);
+        }
+        for (r, t) in rs_list.into_iter().zip(targets) {
+            self.scale_rs(ctx, d, r, t);
+        }
+    }
+}
+
+fn cond(type_: &str, status: &str, reason: &str, msg: &str, now: Time) -> Value {
+    json!({
+        "lastTransitionTime": now.rfc3339(),
+        "lastUpdateTime": now.rfc3339(),
+        "message": msg,
+        "reason": reason,
+        "status": status,
+        "type": type_,
+    })
+}
+
+fn set_prog(conds: &mut Vec<Value>, status: &str, reason: &str, msg: &str, now: Time) {
+    util::set_condition(conds, cond("Progressing", status, reason, msg, now));
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,380 @@
+//! The ReplicaSet and ReplicationController controllers
+//! (`pkg/controller/replicaset`): keep `replicas` pods matching the selector,
+//! adopting orphans and releasing pods whose labels no longer match.
+
+use super::util::{self, event};
+use crate::api::object;
+use crate::clock::Time;
+use crate::cluster::{Component, SyncContext};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Which of the two kinds this instance manages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    ReplicaSet,
+    ReplicationController,
+}
+
+#[derive(Debug)]
+pub struct ReplicaSetController {
+    kind: Kind,
+    wakeup: Option<Time>,
+}
+
+impl ReplicaSetController {
+    pub fn new(kind: Kind) -> Self {
+        ReplicaSetController { kind, wakeup: None }
+    }
+    fn plural(&self) -> &'static str {
+        match self.kind {
+            Kind::ReplicaSet => "replicasets",
+            Kind::ReplicationController => "replicationcontrollers",
+        }
+    }
+    fn component(&self) -> &'static str {
+        match self.kind {
+            Kind::ReplicaSet => "replicaset-controller",
+            Kind::ReplicationController => "replication-controller",
+        }
+    }
+    fn selects(&self, rs: &Value, pod: &Value) -> bool {
+        let labels = util::labels(pod);
+        match self.kind {
+            Kind::ReplicaSet => util::selector_matches(object::at(rs, "spec.selector"), &labels),
+            Kind::ReplicationController => {
+                let sel = object::at(rs, "spec.selector")
+                    .or_else(|| object::at(rs, "spec.template.metadata.labels"));
+                util::map_selector_matches(sel, &labels)
+            }
+        }
+    }
+    fn selector_empty(&self, rs: &Value) -> bool {
+        match self.kind {
+            Kind::ReplicaSet => util::selector_is_empty(object::at(rs, "spec.selector")),
+            Kind::ReplicationController => false,
+        }
+    }
+}
+
+impl Component for ReplicaSetController {
+    fn name(&self) -> String {
+        self.component().into()
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        self.wakeup = None;
+        for rs in util::list(ctx.api, self.plural(), None) {
+            self.sync_one(ctx, rs);
+        }
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        self.wakeup
+    }
+}
+
+/// Sort key for deletion (`controller.ActivePodsWithRanks`): unscheduled,
+/// pending, unknown, not ready, more pods on the same node, ready for less
+/// time, more restarts, newer — first.
+type Rank = (
+    u8,
+    u8,
+    u8,
+    std::cmp::Reverse<usize>,
+    std::cmp::Reverse<Time>,
+    std::cmp::Reverse<i64>,
+    std::cmp::Reverse<Time>,
+    String,
+);
+
+fn deletion_rank(pod: &Value, colocated: usize) -> Rank {
+    let assigned = u8::from(object::str_at(pod, "spec.nodeName").is_some_and(|n| !n.is_empty()));
+    let phase = match util::phase(pod) {
+        "Pending" => 0,
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 3,
+    };
+    let ready = u8::from(util::pod_ready(pod));
+    let since = util::ready_since(pod).unwrap_or_default();
+    let restarts: i64 = object::at(pod, "status.containerStatuses")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+                .sum()
+        })
+        .unwrap_or(0);
+    (
+        assigned,
+        phase,
+        ready,
+        std::cmp::Reverse(colocated),
+        std::cmp::Reverse(since),
+        std::cmp::Reverse(restarts),
+        std::cmp::Reverse(util::created(pod)),
+        object::name(pod).to_string(),
+    )
+}
+
+impl ReplicaSetController {
+    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, rs: Value) {
+        let ns = object::namespace(&rs).unwrap_or("default").to_string();
+        let rs_uid = util::uid(&rs).to_string();
+        let mut owned = Vec::new();
+        for pod in util::pods_in(ctx.api, &ns) {
+            let mine = util::is_controlled_by(&pod, &rs);
+            let matches = self.selects(&rs, &pod);
+            if mine && !matches && !util::is_deleting(&pod) {
+                // Release: the pod's labels no longer match.
+                let mut p = pod.clone();
+                util::release(&mut p, &rs_uid);
+                util::update(ctx.api, "pods", p);
+                continue;
+            }
+            if !mine
+                && matches
+                && util::controller_of(&pod).is_none()
+                && !util::is_deleting(&pod)
+                && !util::is_deleting(&rs)
+                && !self.selector_empty(&rs)
+            {
+                let mut p = pod.clone();
+                util::adopt(&mut p, &rs);
+                if let Some(p) = util::update(ctx.api, "pods", p) {
+                    owned.push(p);
+                }
+                continue;
+            }
+            if mine {
+                owned.push(pod);
+            }
+        }
+        let active: Vec<&Value> = owned.iter().filter(|p| util::pod_active(p)).collect();
+        let want = util::i64_at(&rs, "spec.replicas").unwrap_or(1).max(0) as usize;
+        if !util::is_deleting(&rs) && !self.selector_empty(&rs) {
+            if active.len() < want {
+                for _ in 0..(want - active.len()).min(500) {
+                    self.create_pod(ctx, &rs, &ns);
+                }
+            } else if active.len() > want {
+                let mut per_node: BTreeMap<String, usize> = BTreeMap::new();
+                for p in &active {
+                    *per_node
+                        .entry(object::str_at(p, "spec.nodeName").unwrap_or("").to_string())
+                        .or_default() += 1;
+                }
+                let mut ranked: Vec<&&Value> = active.iter().collect();
+                ranked.sort_by_key(|p| {
+                    let node = object::str_at(p, "spec.nodeName").unwrap_or("");
+                    deletion_rank(
+                        p,
+                        if node.is_empty() {
+                            0
+                        } else {
+                            per_node.get(node).copied().unwrap_or(0)
+                        },
+                    )
+                });
+                for p in ranked.into_iter().take(active.len() - want) {
+                    let name = object::name(p).to_string();
+                    if util::delete(ctx.api, "pods", Some(&ns), &name) {
+                        event(
+                            ctx,
+                            self.component(),
+                            &rs,
+                            false,
+                            "SuccessfulDelete",
+                            format!("Deleted pod: {name}"),
+                        );
+                    }
+                }
+            }
+        }
+        self.update_status(ctx, &rs, &ns);
+    }
+
+    fn create_pod(&mut self, ctx: &mut SyncContext<'_>, rs: &Value, ns: &str) {
+        let template = object::at(rs, "spec.template")
+            .cloned()
+            .unwrap_or(json!({}));
+        let mut pod = json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": template.get("metadata").cloned().unwrap_or(json!({})),
+            "spec": template.get("spec").cloned().unwrap_or(json!({})),
+        });
+        if !pod["metadata"].is_object() {
+            pod["metadata"] = json!({});
+        }
+        if let Some(m) = pod["metadata"].as_object_mut() {
+            m.remove("name");
+            m.remove("creationTimestamp");
+            m.insert(
+                "generateName".into(),
+                json!(format!("{}-", object::name(rs))),
+            );
+            m.insert("namespace".into(), json!(ns));
+            m.insert("ownerReferences".into(), json!([util::owner_ref(rs)]));
+        }
+        match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
+            Some(Ok(p)) => event(
+                ctx,
+                self.component(),
+                rs,
+                false,
+                "SuccessfulCreate",
+                format!("Created pod: {}", object::name(&p)),
+            ),
+            Some(Err(e)) => event(
+                ctx,
+                self.component(),
+                rs,
+                true,
+                "FailedCreate",
+                format!("Error creating: {}", e.message()),
+            ),
+            None => {}
+        }
+    }
+
+    fn update_status(&mut self, ctx: &mut SyncContext<'_>, rs: &Value, ns: &str) {
+        let Some(rs) = util::get(ctx.api, self.plural(), Some(ns), object::name(rs)) else {
+            return;
+        };
+        let min_ready = util::i64_at(&rs, "spec.minReadySeconds").unwrap_or(0);
+        let template_labels = object::at(&rs, "spec.template.metadata.labels")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let pods: Vec<Value> = util::pods_in(ctx.api, ns)
+            .into_iter()
+            .filter(|p| util::is_controlled_by(p, &rs) && util::pod_active(p))
+            .collect();
+        let (mut full, mut ready, mut avail) = (0, 0, 0);
+        for p in &pods {
+            let l = util::labels(p);
+            if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
+                full += 1;
+            }
+            if util::pod_ready(p) {
+                ready += 1;
+                if util::pod_available(p, min_ready, ctx.now) {
+                    avail += 1;
+                } else {
+                    self.wakeup =
+                        util::earliest(self.wakeup, util::available_at(p, min_ready, ctx.now));
+                }
+            }
+        }
+        let mut status = serde_json::Map::new();
+        if avail > 0 {
+            status.insert("availableReplicas".into(), json!(avail));
+        }
+        if let Some(c) = object::at(&rs, "status.conditions") {
+            status.insert("conditions".into(), c.clone());
+        }
+        if full > 0 {
+            status.insert("fullyLabeledReplicas".into(), json!(full));
+        }
+        if let Some(g) = object::at(&rs, "metadata.generation") {
+            status.insert("observedGeneration".into(), g.clone());
+        }
+        if ready > 0 {
+            status.insert("readyReplicas".into(), json!(ready));
+        }
+        status.insert("replicas".into(), json!(pods.len()));
+        let mut new = rs.clone();
+        new["status"] = Value::Object(status);
+        util::update_if_changed(ctx.api, self.plural(), &rs, new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::util::testing::*;
+    use super::*;
+
+    const RS: &str = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n";
+
+    #[test]
+    fn creates_scales_adopts_and_releases() {
+        let mut api = api();
+        let t = Time::EPOCH;
+        apply(&mut api, "pods", "metadata:\n  name: orphan\n  labels:\n    app: web\nspec:\n  containers:\n  - name: a\n    image: nginx\n", t);
+        apply(&mut api, "replicasets", RS, t);
+        let mut c = ReplicaSetController::new(Kind::ReplicaSet);
+        settle(&mut api, &mut [&mut c], t);
+        let pods = names(&api, "pods", "default");
+        assert_eq!(pods.len(), 3, "{pods:?}");
+        assert!(pods.contains(&"orphan".to_string()));
+        assert!(pods
+            .iter()
+            .all(|p| p == "orphan" || (p.starts_with("web-") && p.len() == 9)));
+        let orphan = util::get(&api, "pods", Some("default"), "orphan").unwrap_or_default();
+        assert_eq!(
+            orphan["metadata"]["ownerReferences"][0]["kind"],
+            "ReplicaSet"
+        );
+        assert_eq!(
+            orphan["metadata"]["ownerReferences"][0]["blockOwnerDeletion"],
+            true
+        );
+        let ev = events(&api, "default");
+        assert!(
+            ev.iter()
+                .any(|e| e.starts_with("SuccessfulCreate Created pod: web-")),
+            "{ev:?}"
+        );
+        // Relabel the orphan: released, and replaced.
+        let mut o = orphan;
+        o["metadata"]["labels"]["app"] = json!("other");
+        util::update(&mut api, "pods", o);
+        settle(&mut api, &mut [&mut c], t);
+        let orphan = util::get(&api, "pods", Some("default"), "orphan").unwrap_or_default();
+        assert!(orphan["metadata"].get("ownerReferences").is_none());
+        assert_eq!(names(&api, "pods", "default").len(), 4);
+        // Make one ready; scale to 1: the ready one stays.
+        let keep = names(&api, "pods", "default")
+            .into_iter()
+            .find(|n| n != "orphan")
+            .unwrap_or_default();
+        run_pod(&mut api, "default", &keep, "node01", "10.244.1.2", t);
+        let mut rs = util::get(&api, "replicasets", Some("default"), "web").unwrap_or_default();
+        rs["spec"]["replicas"] = json!(1);
+        util::update(&mut api, "replicasets", rs);
+        let t = t + crate::clock::Duration::from_secs(5);
+        settle(&mut api, &mut [&mut c], t);
+        let pods = names(&api, "pods", "default");
+        assert_eq!(
+            pods,
+            vec!["orphan".to_string(), keep.clone()]
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
+        let rs = util::get(&api, "replicasets", Some("default"), "web").unwrap_or_default();
+        assert_eq!(
+            rs["status"],
+            json!({"availableReplicas": 1, "fullyLabeledReplicas": 1, "observedGeneration": 2, "readyReplicas": 1, "replicas": 1})
+        );
+        assert!(events(&api, "default")
+            .iter()
+            .any(|e| e.starts_with("SuccessfulDelete Deleted pod: web-")));
+    }
+
+    #[test]
+    fn replication_controller_uses_map_selector() {
+        let mut api = api();
+        let t = Time::EPOCH;
+        apply(&mut api, "replicationcontrollers", "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: rc\nspec:\n  replicas: 2\n  selector:\n    app: rc\n  template:\n    metadata:\n      labels:\n        app: rc\n    spec:\n      containers:\n      - name: a\n        image: nginx\n", t);
+        let mut c = ReplicaSetController::new(Kind::ReplicationController);
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(names(&api, "pods", "default").len(), 2);
+        let rc =
+            util::get(&api, "replicationcontrollers", Some("default"), "rc").unwrap_or_default();
+        assert_eq!(rc["status"]["replicas"], 2);
+    }
+}
