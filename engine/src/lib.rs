@@ -12,7 +12,6 @@
 pub mod api;
 pub mod apiserver;
 pub mod clock;
-pub mod controllers;
 pub mod cluster;
 pub mod etcd;
 pub mod events;
@@ -45,6 +44,12 @@ impl Simulation {
             cluster: Cluster::new(seed),
             session: Session::new("controlplane"),
         }
+    }
+
+    /// Tab completion for the text left of the cursor: the candidates for
+    /// its last word (see `shell::complete`).
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        shell::complete::complete(&self.session, &self.cluster, line)
     }
 
     /// Moves simulated time forward (the UI's clock and fast-forward buttons).

@@ -3,6 +3,7 @@
 //! builtins and node commands — `kubectl` among them — against the cluster.
 
 mod commands;
+pub mod complete;
 mod coreutils;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
