@@ -12,6 +12,7 @@
 pub mod api;
 pub mod apiserver;
 pub mod clock;
+pub mod controllers;
 pub mod cluster;
 pub mod etcd;
 pub mod events;
