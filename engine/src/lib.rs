@@ -12,8 +12,8 @@
 pub mod api;
 pub mod apiserver;
 pub mod clock;
-pub mod controllers;
 pub mod cluster;
+pub mod controllers;
 pub mod etcd;
 pub mod events;
 pub mod kubectl;

@@ -1,8 +1,8 @@
 //! The page: a header with the clock, the terminal, and the cluster
 //! picture with the events feed beside it.
 
-use crate::components::cluster::ClusterPicture;
 use crate::components::clock::Clock;
+use crate::components::cluster::ClusterPicture;
 use crate::components::events::EventsFeed;
 use crate::components::terminal::Terminal;
 use crate::hooks::engine::{use_engine_root, Engine};
@@ -15,7 +15,13 @@ pub fn app() -> Html {
     let lang = use_lang();
     let toggle_lang = {
         let lang = lang.clone();
-        Callback::from(move |_| lang.set(if lang.get() == Lang::En { Lang::Ko } else { Lang::En }))
+        Callback::from(move |_| {
+            lang.set(if lang.get() == Lang::En {
+                Lang::Ko
+            } else {
+                Lang::En
+            })
+        })
     };
     let picture_open = use_state(|| true);
     let toggle_picture = {

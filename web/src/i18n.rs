@@ -13,13 +13,21 @@ const KEY: &str = "dinghy/v1/lang";
 
 /// Every UI string: (key, English, Korean).
 const STRINGS: &[(&str, &str, &str)] = &[
-    ("tagline", "a Kubernetes v1.33 cluster in your browser tab", "브라우저 탭 안의 쿠버네티스 v1.33 클러스터"),
+    (
+        "tagline",
+        "a Kubernetes v1.33 cluster in your browser tab",
+        "브라우저 탭 안의 쿠버네티스 v1.33 클러스터",
+    ),
     ("other-language", "한국어", "English"),
     ("switch-language", "Switch to Korean", "영어로 전환"),
     ("hide-cluster", "Hide cluster", "클러스터 숨기기"),
     ("show-cluster", "Show cluster", "클러스터 보기"),
     ("cluster", "Cluster", "클러스터"),
-    ("pending-queue", "Waiting for the scheduler", "스케줄러 대기 중"),
+    (
+        "pending-queue",
+        "Waiting for the scheduler",
+        "스케줄러 대기 중",
+    ),
     ("no-pods", "no pods", "파드 없음"),
     ("all-namespaces", "all namespaces", "모든 네임스페이스"),
     ("namespace", "Namespace", "네임스페이스"),
@@ -69,7 +77,9 @@ impl LangContext {
 pub fn use_lang() -> LangContext {
     let lang = use_state(|| {
         let saved = LocalStorage::raw().get_item(KEY).ok().flatten();
-        let browser = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+        let browser = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default();
         match saved.as_deref() {
             Some("ko") => Lang::Ko,
             Some("en") => Lang::En,
@@ -82,7 +92,9 @@ pub fn use_lang() -> LangContext {
 
 #[hook]
 pub fn use_t() -> Lang {
-    use_context::<LangContext>().map(|c| c.get()).unwrap_or(Lang::En)
+    use_context::<LangContext>()
+        .map(|c| c.get())
+        .unwrap_or(Lang::En)
 }
 
 #[cfg(test)]

@@ -6,12 +6,27 @@ use crate::node::Machine;
 use std::collections::BTreeMap;
 
 /// The default set for a kubeadm cluster with these machines.
-pub fn default_components(machines: &BTreeMap<String, Machine>, seed: u64) -> Vec<Box<dyn Component>> {
+// One `push` per component keeps each registration a one-line change.
+#[allow(clippy::vec_init_then_push)]
+pub fn default_components(
+    machines: &BTreeMap<String, Machine>,
+    seed: u64,
+) -> Vec<Box<dyn Component>> {
     let _ = (machines, seed);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     // Registrations (one line each): kubelets, scheduler, controllers.
-    components.push(Box::new(crate::controllers::deployment::DeploymentController::new()));
-    components.push(Box::new(crate::controllers::replicaset::ReplicaSetController::new(crate::controllers::replicaset::Kind::ReplicaSet)));
-    components.push(Box::new(crate::controllers::replicaset::ReplicaSetController::new(crate::controllers::replicaset::Kind::ReplicationController)));
+    components.push(Box::new(
+        crate::controllers::deployment::DeploymentController::new(),
+    ));
+    components.push(Box::new(
+        crate::controllers::replicaset::ReplicaSetController::new(
+            crate::controllers::replicaset::Kind::ReplicaSet,
+        ),
+    ));
+    components.push(Box::new(
+        crate::controllers::replicaset::ReplicaSetController::new(
+            crate::controllers::replicaset::Kind::ReplicationController,
+        ),
+    ));
     components
 }

@@ -31,9 +31,15 @@ pub fn clock() -> Html {
         });
     }
 
-    let now = engine.as_ref().map(|e| e.with(|s| s.now())).unwrap_or_default();
+    let now = engine
+        .as_ref()
+        .map(|e| e.with(|s| s.now()))
+        .unwrap_or_default();
     let text = now.rfc3339();
-    let (date, time) = (text.get(0..10).unwrap_or(""), text.get(11..19).unwrap_or(""));
+    let (date, time) = (
+        text.get(0..10).unwrap_or(""),
+        text.get(11..19).unwrap_or(""),
+    );
     let forward = |secs: i64| {
         let engine = engine.clone();
         Callback::from(move |_| {

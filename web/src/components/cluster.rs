@@ -29,7 +29,10 @@ fn percent(used: i64, total: i64) -> i64 {
 }
 
 fn chip(p: &PodView) -> Html {
-    let title = format!("{}/{} — {} {} restarts:{}", p.namespace, p.name, p.status, p.ready, p.restarts);
+    let title = format!(
+        "{}/{} — {} {} restarts:{}",
+        p.namespace, p.name, p.status, p.ready, p.restarts
+    );
     html! {
         <li class={classes!("pod", tone(&p.status))} title={title}>
             <span class="pod-name">{ &p.name }</span>
@@ -68,10 +71,20 @@ pub fn cluster_picture() -> Html {
     let engine = use_engine();
     let t = use_t();
     let namespace = use_state(String::new);
-    let Some(engine) = engine else { return html! {} };
+    let Some(engine) = engine else {
+        return html! {};
+    };
     let view = engine.with(|s| s.view());
-    let shown: Vec<&PodView> = view.pods.iter().filter(|p| namespace.is_empty() || p.namespace == *namespace).collect();
-    let pending: Vec<&PodView> = shown.iter().copied().filter(|p| p.node.is_empty()).collect();
+    let shown: Vec<&PodView> = view
+        .pods
+        .iter()
+        .filter(|p| namespace.is_empty() || p.namespace == *namespace)
+        .collect();
+    let pending: Vec<&PodView> = shown
+        .iter()
+        .copied()
+        .filter(|p| p.node.is_empty())
+        .collect();
     let on_ns = {
         let namespace = namespace.clone();
         Callback::from(move |e: Event| {

@@ -10,14 +10,24 @@ pub fn events_feed() -> Html {
     let engine = use_engine();
     let t = use_t();
     let filter = use_state(String::new);
-    let Some(engine) = engine else { return html! {} };
+    let Some(engine) = engine else {
+        return html! {};
+    };
     let view = engine.with(|s| s.view());
     let needle = filter.to_lowercase();
     let shown: Vec<_> = view
         .events
         .iter()
         .rev()
-        .filter(|e| needle.is_empty() || format!("{} {} {} {} {}", e.type_, e.reason, e.object, e.message, e.namespace).to_lowercase().contains(&needle))
+        .filter(|e| {
+            needle.is_empty()
+                || format!(
+                    "{} {} {} {} {}",
+                    e.type_, e.reason, e.object, e.message, e.namespace
+                )
+                .to_lowercase()
+                .contains(&needle)
+        })
         .take(200)
         .collect();
     let on_input = {

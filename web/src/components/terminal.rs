@@ -137,8 +137,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 return;
             };
             let continuing = !pending.borrow().is_empty();
-            let shown_prompt = if continuing { "> ".to_string() } else { engine.with(|s| s.prompt()) };
-            state.dispatch(Action::Echo { prompt: shown_prompt, text: line.clone() });
+            let shown_prompt = if continuing {
+                "> ".to_string()
+            } else {
+                engine.with(|s| s.prompt())
+            };
+            state.dispatch(Action::Echo {
+                prompt: shown_prompt,
+                text: line.clone(),
+            });
             let whole = format!("{}{}\n", pending.borrow(), line);
             if !Simulation::is_complete(&whole) {
                 *pending.borrow_mut() = whole;
@@ -159,10 +166,13 @@ pub fn terminal(props: &TerminalProps) -> Html {
         })
     };
 
+    let last_tab = use_mut_ref(String::new);
     let onkeydown = {
         let state = state.clone();
         let submit = submit.clone();
         let pending = pending.clone();
+        let engine = engine.clone();
+        let last_tab = last_tab.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = e
                 .target()
@@ -227,8 +237,95 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     input.set_value("");
                 }
                 ("u", true) | ("U", true) => {
+                    // Ctrl-U: delete from the start of the line to the cursor.
                     e.prevent_default();
-                    input.set_value("");
+                    let (before, after) = split_at_caret(&input);
+                    let _ = before;
+                    input.set_value(&after);
+                    set_caret(&input, 0);
+                }
+                ("w", true) | ("W", true) => {
+                    // Ctrl-W: delete the word before the cursor.
+                    e.prevent_default();
+                    let (before, after) = split_at_caret(&input);
+                    let trimmed = before.trim_end();
+                    let cut = trimmed
+                        .rfind(char::is_whitespace)
+                        .map(|i| i + 1)
+                        .unwrap_or(0);
+                    let kept = before[..cut].to_string();
+                    input.set_value(&format!("{kept}{after}"));
+                    set_caret(&input, kept.chars().count());
+                }
+                ("a", true) | ("A", true) => {
+                    e.prevent_default();
+                    set_caret(&input, 0);
+                }
+                ("e", true) | ("E", true) => {
+                    e.prevent_default();
+                    set_caret(&input, input.value().chars().count());
+                }
+                ("r", true) | ("R", true) => {
+                    // Ctrl-R: the newest history entry containing what is typed.
+                    e.prevent_default();
+                    let needle = input.value();
+                    let start = state.cursor.unwrap_or(state.history.len());
+                    let found = state.history[..start.min(state.history.len())]
+                        .iter()
+                        .rposition(|h| h.contains(&needle));
+                    if let Some(i) = found {
+                        input.set_value(&state.history[i]);
+                        resize(&input);
+                        state.dispatch(Action::Walk(Some(i)));
+                    }
+                }
+                ("Tab", _) => {
+                    e.prevent_default();
+                    let Some(engine) = engine.as_ref() else {
+                        return;
+                    };
+                    let (before, after) = split_at_caret(&input);
+                    let candidates = engine.with(|s| s.complete(&before));
+                    let word_start = if before.ends_with(char::is_whitespace) {
+                        before.len()
+                    } else {
+                        before
+                            .rfind(char::is_whitespace)
+                            .map(|i| i + 1)
+                            .unwrap_or(0)
+                    };
+                    let prefix = engine::shell::complete::common_prefix(&candidates);
+                    let current = &before[word_start..];
+                    if candidates.len() == 1 {
+                        let only = &candidates[0];
+                        let space = if only.ends_with('/') || only.ends_with('=') {
+                            ""
+                        } else {
+                            " "
+                        };
+                        let new_before = format!("{}{only}{space}", &before[..word_start]);
+                        input.set_value(&format!("{new_before}{after}"));
+                        set_caret(&input, new_before.chars().count());
+                    } else if prefix.len() > current.len() {
+                        let new_before = format!("{}{prefix}", &before[..word_start]);
+                        input.set_value(&format!("{new_before}{after}"));
+                        set_caret(&input, new_before.chars().count());
+                    } else if !candidates.is_empty() && *last_tab.borrow() == before {
+                        // A second Tab lists the candidates, as bash does.
+                        state.dispatch(Action::Echo {
+                            prompt: if state.continuing {
+                                "> ".to_string()
+                            } else {
+                                state.prompt.clone()
+                            },
+                            text: input.value(),
+                        });
+                        state.dispatch(Action::Output(vec![(
+                            Stream::Stdout,
+                            format!("{}\n", candidates.join("  ")),
+                        )]));
+                    }
+                    *last_tab.borrow_mut() = before;
                 }
                 _ => {}
             }
@@ -317,6 +414,26 @@ pub fn terminal(props: &TerminalProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// The text before and after the caret.
+fn split_at_caret(input: &HtmlTextAreaElement) -> (String, String) {
+    let value = input.value();
+    let caret = input
+        .selection_start()
+        .ok()
+        .flatten()
+        .unwrap_or(value.len() as u32) as usize;
+    let byte = value
+        .char_indices()
+        .nth(caret)
+        .map(|(i, _)| i)
+        .unwrap_or(value.len());
+    (value[..byte].to_string(), value[byte..].to_string())
+}
+
+fn set_caret(input: &HtmlTextAreaElement, pos: usize) {
+    let _ = input.set_selection_range(pos as u32, pos as u32);
 }
 
 /// The input grows with a recalled multi-line command.

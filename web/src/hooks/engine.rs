@@ -62,17 +62,34 @@ impl Engine {
     }
 
     pub fn history(&self) -> Vec<String> {
-        self.state.borrow().journal.inputs().map(|s| s.trim_end().to_string()).collect()
+        self.state
+            .borrow()
+            .journal
+            .inputs()
+            .map(|s| s.trim_end().to_string())
+            .collect()
     }
 }
 
 /// Builds the simulation, replaying a saved journal if there is one; the
 /// note says what happened, for the terminal to show.
 fn boot() -> (EngineState, Option<String>) {
-    let fresh = || EngineState { sim: Simulation::new(DEFAULT_SEED), journal: Journal { seed: DEFAULT_SEED, entries: vec![] } };
+    let fresh = || EngineState {
+        sim: Simulation::new(DEFAULT_SEED),
+        journal: Journal {
+            seed: DEFAULT_SEED,
+            entries: vec![],
+        },
+    };
     match persist::load() {
         Loaded::Fresh => (fresh(), None),
-        Loaded::Corrupt => (fresh(), Some("Your saved session could not be read, so Dinghy started a fresh cluster.".to_string())),
+        Loaded::Corrupt => (
+            fresh(),
+            Some(
+                "Your saved session could not be read, so Dinghy started a fresh cluster."
+                    .to_string(),
+            ),
+        ),
         Loaded::Restored(journal) => {
             let mut sim = Simulation::new(journal.seed);
             let mut commands = 0;
@@ -85,7 +102,9 @@ fn boot() -> (EngineState, Option<String>) {
                     Entry::Step(ms) => sim.step(Duration::from_millis(*ms)),
                 }
             }
-            let note = format!("Restored your session: {commands} command(s) replayed on the same cluster.");
+            let note = format!(
+                "Restored your session: {commands} command(s) replayed on the same cluster."
+            );
             (EngineState { sim, journal }, Some(note))
         }
     }
@@ -119,7 +138,14 @@ pub fn use_engine_root() -> (Engine, Option<String>) {
         let version = version.clone();
         Callback::from(move |_| version.dispatch(()))
     };
-    (Engine { state, version: version.0, bump }, note)
+    (
+        Engine {
+            state,
+            version: version.0,
+            bump,
+        },
+        note,
+    )
 }
 
 #[hook]
