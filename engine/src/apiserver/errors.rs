@@ -22,7 +22,21 @@ pub enum ApiError {
     BadRequest { message: String },
     /// 403
     Forbidden { message: String },
+    /// Any other status: 404 without a name, 409 with a reason, 410
+    /// (`Expired`), 429 (`TooManyRequests`), 500.
+    Status {
+        code: u16,
+        reason: &'static str,
+        message: String,
+    },
+    /// 422 without details, as a failed JSON patch gives: kubectl prints
+    /// `The request is invalid: the server rejected our request due to an
+    /// error in our request`; `cause` is the patch library's error.
+    InvalidRequest { cause: String },
 }
+
+/// The message of a 422 built by `NewGenericServerResponse`.
+const GENERIC_422: &str = "the server rejected our request due to an error in our request";
 
 /// `metav1.StatusDetails` of an Invalid error: the kind (without group),
 /// the name and one cause per field error.
@@ -69,6 +83,8 @@ impl ApiError {
             ApiError::Invalid { .. } => 422,
             ApiError::BadRequest { .. } => 400,
             ApiError::Forbidden { .. } => 403,
+            ApiError::Status { code, .. } => *code,
+            ApiError::InvalidRequest { .. } => 422,
         }
     }
 
@@ -81,6 +97,8 @@ impl ApiError {
             ApiError::Invalid { .. } => "Invalid",
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::Status { reason, .. } => reason,
+            ApiError::InvalidRequest { .. } => "Invalid",
         }
     }
 
@@ -92,7 +110,8 @@ impl ApiError {
             ApiError::Conflict { resource, name } => format!(
                 "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
             ),
-            ApiError::Invalid { message, .. } | ApiError::BadRequest { message } | ApiError::Forbidden { message } => message.clone(),
+            ApiError::Invalid { message, .. } | ApiError::BadRequest { message } | ApiError::Forbidden { message } | ApiError::Status { message, .. } => message.clone(),
+            ApiError::InvalidRequest { .. } => GENERIC_422.to_string(),
         }
     }
 
@@ -117,7 +136,28 @@ impl ApiError {
                 }
             };
         }
+        if let ApiError::InvalidRequest { .. } = self {
+            return format!("The request is invalid: {GENERIC_422}");
+        }
         format!("Error from server ({}): {}", self.reason(), self.message())
+    }
+
+    /// `the server could not find the requested resource` (404).
+    pub fn not_found_plain() -> Self {
+        ApiError::Status {
+            code: 404,
+            reason: "NotFound",
+            message: "the server could not find the requested resource".into(),
+        }
+    }
+
+    /// `Operation cannot be fulfilled on pods/binding "x": detail` (409).
+    pub fn conflict_with(resource: &str, name: &str, detail: &str) -> Self {
+        ApiError::Status {
+            code: 409,
+            reason: "Conflict",
+            message: format!("Operation cannot be fulfilled on {resource} \"{name}\": {detail}"),
+        }
     }
 }
 

@@ -835,6 +835,20 @@ fn pod_spec_change(old: Option<&Value>, new: Option<&Value>) -> Option<String> {
                 None => m.remove("tolerations"),
             };
         }
+        // Scheduling gates may only be removed (KEP-3521): this is how a
+        // controller releases a gated pod to the scheduler.
+        let old_g = arr(old, "schedulingGates");
+        let new_g: Vec<Value> = m
+            .get("schedulingGates")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if new_g.iter().all(|g| old_g.contains(g)) {
+            match old.get("schedulingGates") {
+                Some(v) => m.insert("schedulingGates".into(), v.clone()),
+                None => m.remove("schedulingGates"),
+            };
+        }
         let old_grace = old
             .get("terminationGracePeriodSeconds")
             .and_then(Value::as_i64);

@@ -1,134 +1,69 @@
-//! What the default admission plugins and the registry add on create, after
-//! defaulting: a Pod's service account and its token volume
-//! (ServiceAccount plugin), the not-ready/unreachable tolerations
-//! (DefaultTolerationSeconds), its priority (Priority); a Service's cluster
-//! IP and node ports (the registry's allocators).
+//! Admission: the plugins v1.33's kube-apiserver runs by default that
+//! matter here, one file each, in the real order — every mutating plugin
+//! first, then (after validation) every validating one:
+//!
+//! mutating: NamespaceLifecycle, LimitRanger, ServiceAccount, Priority,
+//! DefaultTolerationSeconds, DefaultStorageClass;
+//! validating: LimitRanger, ResourceQuota.
+//!
+//! Plus the registry's allocations for a new Service (cluster IP, node
+//! ports), which are not admission but run at the same point.
 //!
 //! Simplifications: the ServiceAccount plugin does not check that the
-//! account exists (no service-account controller yet); allocation draws
-//! from the apiserver's seeded rng and checks the stored Services.
+//! account exists; allocation draws from the apiserver's seeded rng and
+//! checks the stored Services; ResourceQuota computes usage from the
+//! stored objects (standing in for the resourcequota controller).
+
+pub mod default_storage_class;
+pub mod default_toleration_seconds;
+pub mod limit_ranger;
+pub mod namespace_lifecycle;
+pub mod priority;
+pub mod quantity;
+pub mod resource_quota;
+pub mod service_account;
 
 use super::field::{BadValue, FieldError};
+use crate::api::resolve;
+use crate::etcd::{RangeRequest, Store};
 use crate::rng::Rng;
 use serde_json::{json, Value};
 
-/// `DefaultTolerationSeconds`, `ServiceAccount` and `Priority` on a new Pod.
-/// `priority_of` looks a PriorityClass up; `Err` is the Forbidden message.
-pub fn pod(
-    obj: &mut Value,
-    rng: &mut Rng,
-    priority_of: impl Fn(&str) -> Option<(i64, String)>,
-) -> Result<(), String> {
-    let name = obj
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let Some(spec) = obj.get_mut("spec").filter(|s| s.is_object()) else {
-        return Ok(());
-    };
-    // Priority.
-    let class = spec
-        .get("priorityClassName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    if class.is_empty() {
-        super::defaulting::default(spec, "priority", json!(0));
-    } else {
-        let found = match class.as_str() {
-            "system-node-critical" => Some((2_000_001_000, "PreemptLowerPriority".to_string())),
-            "system-cluster-critical" => Some((2_000_000_000, "PreemptLowerPriority".to_string())),
-            other => priority_of(other),
-        };
-        let Some((value, policy)) = found else {
-            return Err(format!(
-                "pods \"{name}\" is forbidden: no PriorityClass with name {class} was found"
-            ));
-        };
-        super::defaulting::default(spec, "priority", json!(value));
-        super::defaulting::default(spec, "preemptionPolicy", json!(policy));
-    }
-    super::defaulting::default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+/// The mutating plugins, in the order the apiserver calls them.
+pub const MUTATING: &[&str] = &[
+    "NamespaceLifecycle",
+    "LimitRanger",
+    "ServiceAccount",
+    "Priority",
+    "DefaultTolerationSeconds",
+    "DefaultStorageClass",
+];
 
-    // DefaultTolerationSeconds.
-    let tolerations = spec
-        .get("tolerations")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let tolerates = |key: &str| {
-        tolerations.iter().any(|t| {
-            let k = t.get("key").and_then(Value::as_str).unwrap_or_default();
-            let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
-            let effect = t.get("effect").and_then(Value::as_str).unwrap_or_default();
-            (k == key || (k.is_empty() && op == "Exists"))
-                && (effect.is_empty() || effect == "NoExecute")
-        })
-    };
-    let mut added = tolerations.clone();
-    for key in [
-        "node.kubernetes.io/not-ready",
-        "node.kubernetes.io/unreachable",
-    ] {
-        if !tolerates(key) {
-            added.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
-        }
-    }
-    if let Some(m) = spec.as_object_mut() {
-        m.insert("tolerations".into(), Value::Array(added));
-    }
+/// The validating plugins, in order.
+pub const VALIDATING: &[&str] = &["LimitRanger", "ResourceQuota"];
 
-    // ServiceAccount.
-    let sa = spec
-        .get("serviceAccountName")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .or_else(|| spec.get("serviceAccount").and_then(Value::as_str))
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-        .to_string();
-    if let Some(m) = spec.as_object_mut() {
-        m.insert("serviceAccountName".into(), json!(sa));
-        m.insert("serviceAccount".into(), json!(sa));
-    }
-    let automount = spec
-        .get("automountServiceAccountToken")
-        .and_then(Value::as_bool)
-        != Some(false);
-    const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-    let mounted = ["containers", "initContainers"].iter().any(|k| {
-        spec.get(*k).and_then(Value::as_array).is_some_and(|cs| {
-            cs.iter().any(|c| {
-                c.get("volumeMounts")
-                    .and_then(Value::as_array)
-                    .is_some_and(|ms| {
-                        ms.iter()
-                            .any(|m| m.get("mountPath").and_then(Value::as_str) == Some(MOUNT))
-                    })
-            })
+/// The operation being admitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+/// The stored objects of a resource (by plural), decoded, in key order.
+pub fn objects(store: &Store, plural: &str, namespace: Option<&str>) -> Vec<Value> {
+    let Some(res) = resolve(plural) else {
+        return Vec::new();
+    };
+    store
+        .range(&RangeRequest::prefix(res.prefix(namespace)))
+        .map(|r| {
+            r.kvs
+                .iter()
+                .map(|kv| serde_json::from_slice(&kv.value).unwrap_or(Value::Null))
+                .collect()
         })
-    });
-    if automount && !mounted {
-        let vol = format!("kube-api-access-{}", rng.k8s_suffix(5));
-        super::defaulting::default(spec, "volumes", json!([]));
-        if let Some(vs) = spec.get_mut("volumes").and_then(Value::as_array_mut) {
-            vs.push(json!({"name": vol, "projected": {"defaultMode": 420, "sources": [
-                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
-            ]}}));
-        }
-        for key in ["containers", "initContainers"] {
-            for c in super::defaulting::items_mut(spec, key) {
-                super::defaulting::default(c, "volumeMounts", json!([]));
-                if let Some(ms) = c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
-                    ms.push(json!({"mountPath": MOUNT, "name": vol, "readOnly": true}));
-                }
-            }
-        }
-    }
-    Ok(())
+        .unwrap_or_default()
 }
 
 /// The registry's allocations for a new Service: a cluster IP from

@@ -1,0 +1,512 @@
+//! Tests of the request paths around the verbs: selectors, graceful
+//! deletion, patches, subresources, watches, admission plugins, traces.
+
+use super::*;
+use crate::api::resolve;
+use crate::clock::Duration;
+
+fn r(name: &str) -> Resource {
+    resolve(name).copied().unwrap_or_else(|| panic!("{name}"))
+}
+
+fn api() -> ApiServer {
+    let mut api = ApiServer::new(7);
+    for ns in ["default", "dev"] {
+        api.create(
+            &r("namespaces"),
+            None,
+            json!({"metadata": {"name": ns}}),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    api
+}
+
+fn pod(name: &str, labels: Value) -> Value {
+    json!({"metadata": {"name": name, "labels": labels},
+        "spec": {"containers": [{"name": "web", "image": "nginx"}]}})
+}
+
+fn text(r: Result<Value, ApiError>) -> String {
+    match r {
+        Ok(v) => format!("ok {}", object::name(&v)),
+        Err(e) => e.kubectl_text(),
+    }
+}
+
+#[test]
+fn list_filtered_by_labels_and_fields() {
+    let mut api = api();
+    let pods = r("pods");
+    for (n, app) in [("a", "web"), ("b", "db"), ("c", "web")] {
+        api.create(
+            &pods,
+            Some("default"),
+            pod(n, json!({"app": app})),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    api.bind("default", "c", "node01", Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names = |v: Result<Vec<Value>, ApiError>| match v {
+        Ok(items) => items
+            .iter()
+            .map(|o| object::name(o).to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        Err(e) => e.kubectl_text(),
+    };
+    let out = [
+        names(api.list_filtered(&pods, Some("default"), Some("app=web"), None)),
+        names(api.list_filtered(
+            &pods,
+            Some("default"),
+            Some("app in (web,db),app!=db"),
+            Some("spec.nodeName=node01"),
+        )),
+        names(api.list_filtered(&pods, Some("default"), None, Some("spec.nodeName="))),
+        names(api.list_filtered(&pods, Some("default"), Some("app in web"), None)),
+        names(api.list_filtered(&pods, Some("default"), None, Some("spec.image=nginx"))),
+    ];
+    expect_test::expect![[r#"
+        a,c
+        c
+        a,b
+        Error from server (BadRequest): unable to parse requirement: found 'web' expected: '('
+        Error from server (BadRequest): field label not supported: spec.image"#]]
+    .assert_eq(&out.join("\n"));
+}
+
+#[test]
+fn graceful_pod_delete_and_finalizers() {
+    let mut api = api();
+    let pods = r("pods");
+    let now = Time::EPOCH + Duration::from_secs(60);
+    api.create(&pods, Some("default"), pod("bound", json!({})), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    api.create(&pods, Some("default"), pod("free", json!({})), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    api.bind("default", "bound", "node01", now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Unbound: gone at once.
+    api.delete_with(
+        &pods,
+        Some("default"),
+        "free",
+        DeleteOptions::default(),
+        now,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(api.get(&pods, Some("default"), "free").is_err());
+    // Bound: stays with a deletion timestamp 30s ahead.
+    let p = api
+        .delete_with(
+            &pods,
+            Some("default"),
+            "bound",
+            DeleteOptions::default(),
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        object::str_at(&p, "metadata.deletionTimestamp"),
+        Some("2025-04-23T08:01:30Z")
+    );
+    assert_eq!(
+        object::at(&p, "metadata.deletionGracePeriodSeconds"),
+        Some(&json!(30))
+    );
+    assert!(api.get(&pods, Some("default"), "bound").is_ok());
+    // The kubelet confirms.
+    let zero = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..Default::default()
+    };
+    api.delete_with(&pods, Some("default"), "bound", zero.clone(), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(api.get(&pods, Some("default"), "bound").is_err());
+
+    // Finalizers hold a ConfigMap until an update removes them.
+    let cm = r("configmaps");
+    api.create(
+        &cm,
+        Some("default"),
+        json!({"metadata": {"name": "c", "finalizers": ["example.com/keep"]}}),
+        now,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let held = api
+        .delete_with(&cm, Some("default"), "c", zero.clone(), now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        object::str_at(&held, "metadata.deletionTimestamp"),
+        Some("2025-04-23T08:01:00Z")
+    );
+    let mut cleared = held.clone();
+    object::set(&mut cleared, "metadata.finalizers", json!([]));
+    api.update(&cm, Some("default"), cleared)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(api.get(&cm, Some("default"), "c").is_err());
+
+    // Propagation policies become finalizers for the garbage collector.
+    let deploy = r("deployments");
+    let d = json!({"metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}});
+    api.create(&deploy, Some("default"), d, now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fg = DeleteOptions {
+        propagation_policy: Some(Propagation::Foreground),
+        ..Default::default()
+    };
+    let d = api
+        .delete_with(&deploy, Some("default"), "web", fg, now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        object::at(&d, "metadata.finalizers"),
+        Some(&json!(["foregroundDeletion"]))
+    );
+}
+
+#[test]
+fn namespaces_terminate_and_refuse_new_content() {
+    let mut api = api();
+    let ns = r("namespaces");
+    let out = [
+        text(api.delete_with(&ns, None, "default", DeleteOptions::default(), Time::EPOCH)),
+        text(api.delete_with(&ns, None, "dev", DeleteOptions::default(), Time::EPOCH)),
+        text(api.create(&r("pods"), Some("dev"), pod("p", json!({})), Time::EPOCH)),
+        text(api.delete_with(&ns, None, "dev", DeleteOptions::default(), Time::EPOCH)),
+        text(api.create(&r("pods"), Some("nope"), pod("p", json!({})), Time::EPOCH)),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted
+        ok dev
+        Error from server (Forbidden): pods "p" is forbidden: unable to create new content in namespace dev because it is being terminated
+        Error from server (Conflict): Operation cannot be fulfilled on namespaces "dev": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.
+        Error from server (NotFound): namespaces "nope" not found"#]]
+    .assert_eq(&out.join("\n"));
+    let dev = api.get(&ns, None, "dev").unwrap_or_default();
+    assert_eq!(object::str_at(&dev, "status.phase"), Some("Terminating"));
+    api.finalize_namespace("dev")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(api.get(&ns, None, "dev").is_err());
+}
+
+#[test]
+fn patches_go_through_validation() {
+    let mut api = api();
+    let pods = r("pods");
+    api.create(
+        &pods,
+        Some("default"),
+        pod("p", json!({"app": "web"})),
+        Time::EPOCH,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = api
+        .patch(&pods, Some("default"), "p", PatchType::Strategic,
+            &json!({"metadata": {"labels": {"tier": "front"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(object::str_at(&p, "metadata.labels.tier"), Some("front"));
+    assert_eq!(
+        p.pointer("/spec/containers/0/image"),
+        Some(&json!("nginx:1.27"))
+    );
+    let out = [
+        text(api.patch(
+            &pods,
+            Some("default"),
+            "p",
+            PatchType::Json,
+            &json!([{"op": "test", "path": "/metadata/labels/app", "value": "db"}]),
+        )),
+        text(api.patch(
+            &pods,
+            Some("default"),
+            "p",
+            PatchType::Merge,
+            &json!({"spec": {"nodeName": "x"}}),
+        )),
+        text(api.patch(&pods, Some("default"), "nope", PatchType::Merge, &json!({}))),
+    ];
+    let first_line: Vec<String> = out
+        .iter()
+        .map(|s| s.lines().next().unwrap_or_default().to_string())
+        .collect();
+    expect_test::expect![[r#"
+        The request is invalid: the server rejected our request due to an error in our request
+        The Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)
+        Error from server (NotFound): pods "nope" not found"#]]
+    .assert_eq(&first_line.join("\n"));
+}
+
+#[test]
+fn status_scale_binding_eviction() {
+    let mut api = api();
+    let deploy = r("deployments");
+    let d = json!({"metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}});
+    api.create(&deploy, Some("default"), d, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Status: spec ignored, generation kept.
+    let mut s = api.get(&deploy, Some("default"), "web").unwrap_or_default();
+    object::set(&mut s, "status", json!({"replicas": 2, "readyReplicas": 1}));
+    object::set(&mut s, "spec.replicas", json!(9));
+    let s = api
+        .update_status(&deploy, Some("default"), s)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(object::at(&s, "spec.replicas"), Some(&json!(2)));
+    assert_eq!(object::at(&s, "metadata.generation"), Some(&json!(1)));
+    // Scale.
+    let sc = api
+        .update_scale(&deploy, Some("default"), "web", 5)
+        .unwrap_or_else(|e| panic!("{e}"));
+    expect_test::expect![[r#"{"apiVersion":"autoscaling/v1","kind":"Scale","status":{"replicas":2,"selector":"app=web"},"spec":{"replicas":5}}"#]]
+    .assert_eq(&{
+        let mut sc = sc;
+        if let Some(m) = sc.as_object_mut() {
+            m.remove("metadata");
+        }
+        sc.to_string()
+    });
+    let out = [
+        text(api.update_scale(&deploy, Some("default"), "web", -1)),
+        text(api.get_scale(&r("pods"), Some("default"), "x")),
+    ];
+    expect_test::expect![[r#"
+        The Scale "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0
+        Error from server (NotFound): the server could not find the requested resource"#]]
+    .assert_eq(&out.join("\n"));
+    // Binding.
+    let pods = r("pods");
+    for n in ["a", "b"] {
+        api.create(
+            &pods,
+            Some("default"),
+            pod(n, json!({"app": "web"})),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        api.bind("default", n, "node01", Time::EPOCH)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut p = api.get(&pods, Some("default"), n).unwrap_or_default();
+        object::set(&mut p, "status.phase", json!("Running"));
+        object::set(
+            &mut p,
+            "status.conditions",
+            json!([{"type": "Ready", "status": "True"}]),
+        );
+        api.update_status(&pods, Some("default"), p)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let pdb = r("poddisruptionbudgets");
+    api.create(
+        &pdb,
+        Some("default"),
+        json!({"metadata": {"name": "web"},
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}}}),
+        Time::EPOCH,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = [
+        text(api.bind("default", "a", "node02", Time::EPOCH)),
+        text(api.evict("default", "a", Time::EPOCH)),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Conflict): Operation cannot be fulfilled on pods/binding "a": pod a is already assigned to node "node01"
+        Error from server (TooManyRequests): Cannot evict pod as it would violate the pod's disruption budget."#]]
+    .assert_eq(&out.join("\n"));
+    assert_eq!(
+        api.last_trace().map(|t| t.resource.as_str()),
+        Some("pods/eviction")
+    );
+    // With a budget of 1 the eviction is a graceful delete.
+    let mut b = api.get(&pdb, Some("default"), "web").unwrap_or_default();
+    object::set(&mut b, "spec.minAvailable", json!(1));
+    api.update(&pdb, Some("default"), b)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let p = api
+        .evict("default", "a", Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(object::at(&p, "metadata.deletionTimestamp").is_some());
+}
+
+#[test]
+fn watch_and_changes_since() {
+    let mut api = api();
+    let cm = r("configmaps");
+    let start = api.store().revision();
+    api.create(
+        &cm,
+        Some("default"),
+        json!({"metadata": {"name": "a"}}),
+        Time::EPOCH,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut a = api.get(&cm, Some("default"), "a").unwrap_or_default();
+    object::set(&mut a, "data", json!({"k": "v"}));
+    api.update(&cm, Some("default"), a)
+        .unwrap_or_else(|e| panic!("{e}"));
+    api.delete(&cm, Some("default"), "a")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let evs = api
+        .watch(&cm, Some("default"), start)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let kinds: Vec<String> = evs
+        .iter()
+        .map(|e| format!("{} {}", e.type_.as_str(), e.revision))
+        .collect();
+    assert_eq!(kinds, ["ADDED 4", "MODIFIED 5", "DELETED 6"]);
+    let (rev, changes) = api.changes_since(start).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rev, 6);
+    assert_eq!(
+        changes.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        ["configmaps"; 3]
+    );
+    let mut store = api.store().clone();
+    store.compact(5).unwrap_or_else(|e| panic!("{e}"));
+    api.etcd_replace(store);
+    assert_eq!(
+        api.watch(&cm, Some("default"), 3)
+            .err()
+            .map(|e| e.kubectl_text()),
+        Some("Error from server (Expired): too old resource version: 3 (5)".to_string())
+    );
+}
+
+#[test]
+fn limit_ranger_storage_class_and_quota() {
+    let mut api = api();
+    let pods = r("pods");
+    api.create(
+        &r("limitranges"),
+        Some("dev"),
+        json!({"metadata": {"name": "lr"},
+        "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "256Mi"},
+            "defaultRequest": {"cpu": "100m"}, "max": {"cpu": "1"}}]}}),
+        Time::EPOCH,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = api
+        .create(&pods, Some("dev"), pod("d", json!({})), Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    expect_test::expect![[r#"{"limits":{"cpu":"500m","memory":"256Mi"},"requests":{"cpu":"100m","memory":"256Mi"}} LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for container web"#]]
+    .assert_eq(&format!(
+        "{} {}",
+        p.pointer("/spec/containers/0/resources").cloned().unwrap_or_default(),
+        object::str_at(&p, "metadata.annotations").unwrap_or_else(|| p.pointer("/metadata/annotations/kubernetes.io~1limit-ranger").and_then(Value::as_str).unwrap_or_default())
+    ));
+    let big = json!({"metadata": {"name": "big"}, "spec": {"containers": [{"name": "web", "image": "nginx",
+        "resources": {"limits": {"cpu": "2", "memory": "256Mi"}}}]}});
+    let quota = json!({"metadata": {"name": "q"}, "spec": {"hard": {"requests.cpu": "1", "limits.memory": "1Gi", "pods": "3"}}});
+    api.create(&r("resourcequotas"), Some("default"), quota, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let small = |n: &str, cpu: &str| {
+        json!({"metadata": {"name": n}, "spec": {"containers": [{"name": "web", "image": "nginx",
+        "resources": {"requests": {"cpu": cpu}, "limits": {"memory": "128Mi"}}}]}})
+    };
+    let out = [
+        text(api.create(&pods, Some("dev"), big, Time::EPOCH)),
+        text(api.create(&pods, Some("default"), pod("bare", json!({})), Time::EPOCH)),
+        text(api.create(&pods, Some("default"), small("s1", "900m"), Time::EPOCH)),
+        text(api.create(&pods, Some("default"), small("s2", "200m"), Time::EPOCH)),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Forbidden): pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2
+        Error from server (Forbidden): pods "bare" is forbidden: failed quota: q: must specify limits.memory for: web; requests.cpu for: web
+        ok s1
+        Error from server (Forbidden): pods "s2" is forbidden: exceeded quota: q, requested: requests.cpu=200m, used: requests.cpu=900m, limited: requests.cpu=1"#]]
+    .assert_eq(&out.join("\n"));
+    let q = api
+        .get(&r("resourcequotas"), Some("default"), "q")
+        .unwrap_or_default();
+    assert_eq!(
+        q.pointer("/status/used"),
+        Some(&json!({"requests.cpu": "900m", "limits.memory": "128Mi", "pods": "1"}))
+    );
+    api.delete(&pods, Some("default"), "s1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let q = api
+        .get(&r("resourcequotas"), Some("default"), "q")
+        .unwrap_or_default();
+    assert_eq!(q.pointer("/status/used/pods"), Some(&json!("0")));
+    // DefaultStorageClass.
+    api.create(&r("storageclasses"), None, json!({"metadata": {"name": "local",
+        "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}, "provisioner": "x"}), Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pvc = api
+        .create(
+            &r("pvc"),
+            Some("dev"),
+            json!({"metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(object::str_at(&pvc, "spec.storageClassName"), Some("local"));
+}
+
+#[test]
+fn traces_and_authorization() {
+    let mut api = api();
+    let pods = r("pods");
+    api.create(&pods, Some("default"), pod("p", json!({})), Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let trace = api.last_trace().map(|t| t.render()).unwrap_or_default();
+    expect_test::expect![[r#"
+        create pods p -n default as kubernetes-admin
+          authentication: user kubernetes-admin in groups [kubeadm:cluster-admins, system:authenticated] (client certificate)
+          authorization: allowed by AlwaysAllow
+          decoding: Pod decoded (strict) and defaulted
+          mutating admission NamespaceLifecycle: no change
+          mutating admission LimitRanger: no change
+          mutating admission ServiceAccount: serviceAccountName default; token volume kube-api-access-stqfr mounted at /var/run/secrets/kubernetes.io/serviceaccount
+          mutating admission Priority: priority 0
+          mutating admission DefaultTolerationSeconds: toleration node.kubernetes.io/not-ready:NoExecute for 300s; toleration node.kubernetes.io/unreachable:NoExecute for 300s
+          validation: valid
+          validating admission LimitRanger: no change
+          validating admission ResourceQuota: no change
+          etcd: put /registry/pods/default/p at revision 4
+          => written at revision 4
+    "#]]
+    .assert_eq(&trace);
+    assert_eq!(
+        api.last_trace()
+            .map(|t| t.admission.clone())
+            .unwrap_or_default(),
+        [
+            "NamespaceLifecycle",
+            "LimitRanger",
+            "ServiceAccount",
+            "Priority",
+            "DefaultTolerationSeconds",
+            "LimitRanger",
+            "ResourceQuota"
+        ]
+    );
+    api.set_authorizer(Box::new(DenyAll));
+    api.set_user(User::new("x", &["dev"]));
+    let out = [
+        api.list_filtered(&pods, Some("default"), None, None)
+            .err()
+            .map(|e| e.kubectl_text())
+            .unwrap_or_default(),
+        text(api.create(
+            &r("nodes"),
+            None,
+            json!({"metadata": {"name": "n"}}),
+            Time::EPOCH,
+        )),
+        text(api.delete(&pods, Some("default"), "p")),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Forbidden): pods is forbidden: User "x" cannot list resource "pods" in API group "" in the namespace "default"
+        Error from server (Forbidden): nodes is forbidden: User "x" cannot create resource "nodes" in API group "" at the cluster scope
+        Error from server (Forbidden): pods "p" is forbidden: User "x" cannot delete resource "pods" in API group "" in the namespace "default""#]]
+    .assert_eq(&out.join("\n"));
+    let last = api.last_trace().map(|t| t.render()).unwrap_or_default();
+    assert!(last.contains("authorization ✗"), "{last}");
+    assert!(api.traces().count() <= 200);
+}
