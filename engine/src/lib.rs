@@ -21,6 +21,7 @@ pub mod kubelet;
 pub mod node;
 pub mod output;
 pub mod rng;
+pub mod scheduler;
 pub mod shell;
 pub mod view;
 pub mod yaml;
