@@ -45,6 +45,8 @@ pub struct Command {
 /// Every verb, in the order `kubectl --help` lists them.
 pub const COMMANDS: &[Command] = &[
     cmd::create::COMMAND,
+    cmd::expose::COMMAND,
+    cmd::run::COMMAND,
     cmd::get::COMMAND,
     cmd::apply::COMMAND,
     cmd::version::COMMAND,
@@ -69,12 +71,13 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
             "error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         ));
     };
-    if args[1..].iter().any(|a| a == "--help" || a == "-h") {
+    let (command, rest) = cmd::resolve(command, &args[1..]);
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
         let mut out = Output::default();
         out.out(help(command));
         return out;
     }
-    match flags::parse(&args[1..], command.flags) {
+    match flags::parse(&rest, command.flags) {
         Ok(parsed) => {
             if let Some(ns) = parsed.string("namespace") {
                 ctx.namespace = ns.to_string();

@@ -1,9 +1,18 @@
-//! `kubectl create -f`: create objects from files. (The generators —
-//! `create deployment`, `create configmap`, … — arrive with the kubectl issue.)
+//! `kubectl create -f`: create objects from files; and the generators,
+//! `create deployment`, `create configmap`, … (in `create/`), each a
+//! subcommand with its own flags. A generator builds the object kubectl's
+//! would build, in the Go struct's field order (so `-o json` prints like
+//! kubectl's), then prints it (`--dry-run=client`) or creates it.
+
+mod config;
+mod misc;
+mod rbac;
+mod workload;
 
 use super::super::{builder, flags::Flag, flags::Parsed, Command, Context};
 use crate::api::object;
 use crate::output::Output;
+use serde_json::Value;
 
 pub const COMMAND: Command = Command {
     name: "create",
@@ -42,6 +51,12 @@ pub const COMMAND: Command = Command {
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let files = p.strings("filename");
     let mut out = Output::default();
+    if files.is_empty() && !p.args.is_empty() {
+        return out.fail(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+            p.args.join(" ")
+        ));
+    }
     if files.is_empty() {
         return out.fail("error: must specify one of -f and -k\n\nerror: unknown command \"\"\nSee 'kubectl create -h' for help and examples");
     }
@@ -89,4 +104,130 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         out.status = 1;
     }
     out
+}
+
+/// The flags every generator has (kubectl's print, dry-run and
+/// create-options flags), after its own.
+macro_rules! generator_flags {
+    ($($f:expr),* $(,)?) => {
+        &[
+            $($f,)*
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+            Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+            Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false)."),
+            Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file."),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template."),
+        ]
+    };
+}
+pub(crate) use generator_flags;
+
+fn secret_group(_: &mut Context<'_>, p: &Parsed) -> Output {
+    subgroup(p, "create secret", SECRET_SUBCOMMANDS)
+}
+
+fn service_group(_: &mut Context<'_>, p: &Parsed) -> Output {
+    subgroup(p, "create service", SERVICE_SUBCOMMANDS)
+}
+
+/// `kubectl create secret` without a known type: cobra's help, or its
+/// `unknown command` error.
+fn subgroup(p: &Parsed, name: &str, children: &[Command]) -> Output {
+    let mut out = Output::default();
+    if !p.args.is_empty() {
+        return out.fail(format!(
+            "error: unknown command \"{}\"\nSee 'kubectl {name} -h' for help and examples",
+            p.args.join(" ")
+        ));
+    }
+    let mut s = String::from("Available Commands:\n");
+    for c in children {
+        let short = c.name.rsplit(' ').next().unwrap_or(c.name);
+        s.push_str(&format!("  {short:<16}{}\n", c.short));
+    }
+    s.push_str(&format!(
+        "\nUsage:\n  kubectl {name} [flags] [options]\n\nUse \"kubectl {name} <command> --help\" for more information about a given command.\n"
+    ));
+    out.out(s);
+    out
+}
+
+/// The generators, by their full command names.
+pub const SUBCOMMANDS: &[Command] = &[
+    workload::DEPLOYMENT,
+    workload::JOB,
+    workload::CRONJOB,
+    Command {
+        name: "create secret",
+        short: "Create a secret using a specified subcommand",
+        usage: "kubectl create secret (docker-registry | generic | tls) [options]",
+        flags: &[],
+        run: secret_group,
+    },
+    Command {
+        name: "create service",
+        short: "Create a service using a specified subcommand",
+        usage: "kubectl create service [flags] [options]",
+        flags: &[],
+        run: service_group,
+    },
+    config::CONFIGMAP,
+    misc::NAMESPACE,
+    misc::QUOTA,
+    misc::PRIORITYCLASS,
+    misc::INGRESS,
+    rbac::SERVICEACCOUNT,
+    rbac::ROLE,
+    rbac::CLUSTERROLE,
+    rbac::ROLEBINDING,
+    rbac::CLUSTERROLEBINDING,
+    rbac::TOKEN,
+];
+
+pub const SECRET_SUBCOMMANDS: &[Command] = &[
+    config::SECRET_DOCKER_REGISTRY,
+    config::SECRET_GENERIC,
+    config::SECRET_TLS,
+];
+
+pub const SERVICE_SUBCOMMANDS: &[Command] = &[
+    misc::SERVICE_CLUSTERIP,
+    misc::SERVICE_EXTERNALNAME,
+    misc::SERVICE_LOADBALANCER,
+    misc::SERVICE_NODEPORT,
+];
+
+/// `metadata` of a generated object: `name`, `namespace` when `-n` was
+/// given, the `creationTimestamp: null` of a fresh Go object, then labels.
+pub(crate) fn meta(ctx: &Context<'_>, p: &Parsed, name: &str, labels: Option<Value>) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("name".into(), Value::String(name.to_string()));
+    if p.is_set("namespace") {
+        m.insert("namespace".into(), Value::String(ctx.namespace.clone()));
+    }
+    m.insert("creationTimestamp".into(), Value::Null);
+    if let Some(l) = labels {
+        m.insert("labels".into(), l);
+    }
+    Value::Object(m)
+}
+
+/// Checks flags cobra marks required, in its words.
+pub(crate) fn required(p: &Parsed, names: &[&str]) -> Result<(), String> {
+    let missing: Vec<String> = names
+        .iter()
+        .filter(|n| !p.is_set(n))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "error: required flag(s) {} not set",
+            missing.join(", ")
+        ))
+    }
 }

@@ -1,0 +1,310 @@
+//! `kubectl run`: a pod from an image, with `--expose` for a ClusterIP
+//! Service in front of it. There is no attach in the simulation: with
+//! `-i`/`-t` the pod is created and kubectl's end-of-session lines are
+//! printed (`pod "x" deleted` with `--rm`).
+
+use super::common::{self, create_error, dry_run, print, usage_error, DryRun};
+use crate::api;
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::kubectl::{Command, Context};
+use crate::output::Output;
+use serde_json::{json, Map, Value};
+
+pub const COMMAND: Command = Command {
+    name: "run",
+    short: "Run a particular image on the cluster",
+    usage: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]",
+    flags: &[
+        Flag::string("image", "", "The image for the container to run."),
+        Flag::string("port", "", "The port that this container exposes."),
+        Flag::string("labels", "", "Comma separated labels to apply to the pod. Will override previous values.").short('l'),
+        Flag::strings("env", "Environment variables to set in the container."),
+        Flag::strings("annotations", "Annotations to apply to the pod."),
+        Flag::bool("command", "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default."),
+        Flag::string("restart", "Always", "The restart policy for this Pod.  Legal values [Always, OnFailure, Never]."),
+        Flag::string("overrides", "", "An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field."),
+        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic."),
+        Flag::bool("expose", "If true, create a ClusterIP service associated with the pod.  Requires `--port`."),
+        Flag::bool("rm", "If true, delete the pod after it exits.  Only valid when attaching to the container, e.g. with '--attach' or with '-i/--stdin'."),
+        Flag::bool("stdin", "Keep stdin open on the container in the pod, even if nothing is attached.").short('i'),
+        Flag::bool("tty", "Allocate a TTY for the container in the pod.").short('t'),
+        Flag::bool("attach", "If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called."),
+        Flag::bool("quiet", "If true, suppress prompt messages.").short('q'),
+        Flag::string("image-pull-policy", "", "The image pull policy for the container."),
+        Flag::bool("privileged", "If true, run the container in privileged mode."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\"."),
+        Flag::string("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
+        Flag::string("field-manager", "kubectl-run", "Name of the manager used to track field ownership."),
+    ],
+    run,
+};
+
+fn fail(msg: String) -> Output {
+    Output::default().fail(msg)
+}
+
+/// RFC 7386 JSON merge patch (`--override-type=merge`).
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(pm) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(tm) = target {
+        for (k, v) in pm {
+            if v.is_null() {
+                tm.remove(k);
+            } else {
+                merge_patch(tm.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+    }
+}
+
+fn labels_from(spec: &str) -> Result<Map<String, Value>, String> {
+    let mut m = Map::new();
+    for kv in spec.split(',') {
+        match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                m.insert(k.to_string(), json!(v));
+            }
+            _ => return Err(format!("error: unexpected label spec: {kv}")),
+        }
+    }
+    Ok(m)
+}
+
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let Some(name) = p.args.first().cloned() else {
+        return fail(usage_error("NAME is required for run", "run"));
+    };
+    let image = match p.string("image") {
+        Some(i) if !i.is_empty() => i.to_string(),
+        _ => return fail("error: required flag(s) \"image\" not set".into()),
+    };
+    let restart = p.string("restart").unwrap_or("Always");
+    if !matches!(restart, "Always" | "OnFailure" | "Never") {
+        return fail(usage_error(
+            &format!("invalid restart policy: {restart}"),
+            "run",
+        ));
+    }
+    let interactive = p.bool("stdin") || p.bool("attach");
+    if p.bool("tty") && !p.bool("stdin") {
+        return fail(usage_error(
+            "-i/--stdin is required for containers with -t/--tty=true",
+            "run",
+        ));
+    }
+    if p.bool("rm") && !interactive {
+        return fail(usage_error(
+            "--rm should only be used for attached containers",
+            "run",
+        ));
+    }
+    let dry = match dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    if dry != DryRun::None && (interactive || p.bool("tty")) {
+        return fail(usage_error("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)", "run"));
+    }
+    if let Err(e) = common::check_output(p) {
+        return fail(e);
+    }
+    let port = p.string("port").unwrap_or("");
+    if p.bool("expose") && port.is_empty() {
+        return fail(usage_error(
+            "--port must be set when exposing a service",
+            "run",
+        ));
+    }
+    let port_n = if port.is_empty() {
+        None
+    } else {
+        match port.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return fail(format!(
+                    "error: strconv.Atoi: parsing {port:?}: invalid syntax"
+                ))
+            }
+        }
+    };
+    let labels = match p.string("labels").filter(|l| !l.is_empty()) {
+        Some(l) => match labels_from(l) {
+            Ok(m) => m,
+            Err(e) => return fail(e),
+        },
+        None => {
+            let mut m = Map::new();
+            m.insert("run".into(), json!(name));
+            m
+        }
+    };
+    let mut env = Vec::new();
+    for e in p.strings("env") {
+        let Some((k, v)) = e.split_once('=') else {
+            return fail(format!("error: invalid env: {e}"));
+        };
+        env.push(json!({ "name": k, "value": v }));
+    }
+    let extra: Vec<String> = p
+        .args
+        .iter()
+        .skip(1)
+        .cloned()
+        .chain(p.after_dashes.clone().unwrap_or_default())
+        .collect();
+    let mut c = Map::new();
+    c.insert("name".into(), json!(name));
+    c.insert("image".into(), json!(image));
+    if !extra.is_empty() {
+        let field = if p.bool("command") { "command" } else { "args" };
+        c.insert(field.into(), json!(extra));
+    }
+    if let Some(n) = port_n {
+        c.insert("ports".into(), json!([{ "containerPort": n }]));
+    }
+    if !env.is_empty() {
+        c.insert("env".into(), Value::Array(env));
+    }
+    c.insert("resources".into(), json!({}));
+    if let Some(policy) = p.string("image-pull-policy").filter(|s| !s.is_empty()) {
+        c.insert("imagePullPolicy".into(), json!(policy));
+    }
+    if p.bool("privileged") {
+        c.insert("securityContext".into(), json!({ "privileged": true }));
+    }
+    if p.bool("stdin") {
+        c.insert("stdin".into(), json!(true));
+        if !p.bool("attach") || p.bool("rm") {
+            c.insert("stdinOnce".into(), json!(true));
+        }
+    }
+    if p.bool("tty") {
+        c.insert("tty".into(), json!(true));
+    }
+    let mut metadata = Map::new();
+    metadata.insert("name".into(), json!(name));
+    if p.is_set("namespace") {
+        metadata.insert("namespace".into(), json!(ctx.namespace));
+    }
+    metadata.insert("creationTimestamp".into(), Value::Null);
+    metadata.insert("labels".into(), Value::Object(labels.clone()));
+    let annotations = p.strings("annotations");
+    if !annotations.is_empty() {
+        let mut a = Map::new();
+        for kv in annotations {
+            let (k, v) = kv.split_once('=').unwrap_or((&kv, ""));
+            a.insert(k.to_string(), json!(v));
+        }
+        metadata.insert("annotations".into(), Value::Object(a));
+    }
+    let mut pod = json!({
+        "kind": "Pod",
+        "apiVersion": "v1",
+        "metadata": Value::Object(metadata),
+        "spec": {
+            "containers": [Value::Object(c)],
+            "restartPolicy": restart,
+            "dnsPolicy": "ClusterFirst",
+        },
+        "status": {},
+    });
+    if let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) {
+        match serde_json::from_str::<Value>(o) {
+            Ok(patch) => merge_patch(&mut pod, &patch),
+            Err(e) => return fail(format!("error: Invalid JSON Patch: {e}")),
+        }
+    }
+    let mut out = Output::default();
+    if p.bool("expose") {
+        let svc = json!({
+            "kind": "Service",
+            "apiVersion": "v1",
+            "metadata": { "name": name, "creationTimestamp": null },
+            "spec": {
+                "ports": [{ "protocol": "TCP", "port": port_n, "targetPort": port_n }],
+                "selector": Value::Object(labels),
+            },
+            "status": { "loadBalancer": {} },
+        });
+        if !emit(ctx, p, dry, svc, &mut out) {
+            return out;
+        }
+        if matches!(p.string("output"), Some("yaml")) {
+            out.out("---\n");
+        }
+    }
+    if interactive {
+        return attach(ctx, p, pod, &name, out);
+    }
+    if p.bool("expose") && matches!(p.string("output"), Some("yaml")) {
+        out.out("---\n");
+    }
+    emit(ctx, p, dry, pod, &mut out);
+    out
+}
+
+/// Prints or creates one object; false if it failed (the error is in `out`).
+fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, obj: Value, out: &mut Output) -> bool {
+    if dry == DryRun::Client {
+        print(out, p, &obj, "created", dry);
+        return true;
+    }
+    let kind = crate::api::object::str_at(&obj, "kind").unwrap_or("");
+    let Some(res) = api::for_kind("v1", kind) else {
+        return false;
+    };
+    let ns = ctx.namespace.clone();
+    let now = ctx.cluster.now();
+    match ctx
+        .cluster
+        .apiserver
+        .create(res, Some(&ns), common::strip_client_nulls(obj), now)
+    {
+        Ok(created) => {
+            print(out, p, &created, "created", dry);
+            true
+        }
+        Err(e) => {
+            out.err(format!("{}\n", create_error(&e, None)));
+            out.status = 1;
+            false
+        }
+    }
+}
+
+/// `-i`/`-t`: the pod is created; with nothing to attach to, the session
+/// ends at once, and kubectl's closing lines follow.
+fn attach(ctx: &mut Context<'_>, p: &Parsed, pod: Value, name: &str, mut out: Output) -> Output {
+    let Some(res) = api::resolve("pods") else {
+        return out;
+    };
+    let ns = ctx.namespace.clone();
+    let now = ctx.cluster.now();
+    if let Err(e) =
+        ctx.cluster
+            .apiserver
+            .create(res, Some(&ns), common::strip_client_nulls(pod), now)
+    {
+        out.err(format!("{}\n", create_error(&e, None)));
+        out.status = 1;
+        return out;
+    }
+    ctx.cluster.settle();
+    if p.bool("rm") {
+        if ctx.cluster.apiserver.delete(res, Some(&ns), name).is_ok() {
+            out.out(format!("pod \"{name}\" deleted\n"));
+        }
+    } else if p.bool("tty") {
+        out.out(format!(
+            "Session ended, resume using 'kubectl attach {name} -c {name} -i -t' command when the pod is running\n"
+        ));
+    }
+    out
+}
