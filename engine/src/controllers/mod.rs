@@ -6,6 +6,8 @@
 //!
 //! [`Component`]: crate::cluster::Component
 
+pub mod daemonset;
 pub mod deployment;
+pub mod job;
 pub mod replicaset;
 pub mod util;
