@@ -62,16 +62,6 @@ pub fn bench_run(cache: &mut Cache, queue: &mut SchedulingQueue) -> usize {
     scheduled
 }
 
-/// Schedules `pods` pods onto `nodes` nodes and returns how many were
-/// scheduled and the wall time the scheduling took (setup excluded).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn bench_schedule(nodes: usize, pods: usize) -> (usize, std::time::Duration) {
-    let (mut cache, mut queue) = bench_setup(nodes, pods);
-    let start = std::time::Instant::now();
-    let n = bench_run(&mut cache, &mut queue);
-    (n, start.elapsed())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +83,10 @@ mod tests {
     #[ignore]
     fn bench_report() {
         for (nodes, pods) in [(5000, 10_000), (5000, 50_000)] {
-            let (n, d) = bench_schedule(nodes, pods);
+            let (mut cache, mut queue) = bench_setup(nodes, pods);
+            let start = std::time::Instant::now();
+            let n = bench_run(&mut cache, &mut queue);
+            let d = start.elapsed();
             let rate = n as f64 / d.as_secs_f64().max(1e-9);
             println!(
                 "{nodes} nodes, {pods} pods: {n} scheduled in {:.3}s = {rate:.0} pods/s",

@@ -25,7 +25,6 @@ pub mod profile;
 pub mod queue;
 pub mod types;
 
-pub use bench::bench_schedule;
 pub use explain::Explanation;
 pub use profile::Profile;
 
