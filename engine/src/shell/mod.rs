@@ -100,6 +100,10 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
             continue;
         }
         let result = run_pipeline(session, cluster, pipeline);
+        // The cluster reacts at once to what the command changed (the
+        // controllers' instantaneous reconciles); time moves only by
+        // `sleep`, `kubectl wait` or the clock.
+        cluster.settle();
         status = result.status;
         session.last_status = status;
         out.extend(result);
