@@ -5,6 +5,7 @@
 mod addons;
 mod bootstrap;
 pub mod components;
+pub mod etcd_member;
 pub mod runtime;
 
 pub use bootstrap::{NodeSpec, Topology};
@@ -27,6 +28,8 @@ pub struct Cluster {
     /// The control loop's reconcilers (see `runtime`).
     components: Vec<Box<dyn Component>>,
     seed: u64,
+    /// The data directory etcd runs on (it follows the etcd manifest).
+    etcd_data_dir: etcd_member::DataDir,
 }
 
 impl Cluster {
@@ -44,6 +47,7 @@ impl Cluster {
             machines: BTreeMap::new(),
             components: Vec::new(),
             seed,
+            etcd_data_dir: etcd_member::DataDir::Host(etcd_member::DEFAULT_DATA_DIR.into()),
         };
         bootstrap::kubeadm_init(&mut cluster, topology);
         cluster

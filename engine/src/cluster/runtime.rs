@@ -49,6 +49,7 @@ impl Cluster {
 
     /// Runs every component until the store stops changing at this instant.
     pub fn settle(&mut self) {
+        self.sync_etcd_data_dir();
         for _ in 0..MAX_SETTLE_ROUNDS {
             let before = self.apiserver.store().revision();
             self.sync_all();

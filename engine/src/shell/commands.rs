@@ -21,6 +21,7 @@ pub const PROGRAMS: &[&str] = &[
     "egrep",
     "env",
     "etcdctl",
+    "etcdutl",
     "exit",
     "grep",
     "export",
@@ -78,6 +79,7 @@ pub fn run(
             return kubectl::run(&mut ctx, args);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "etcdutl" => return etcdctl::etcdutl(session, cluster, args),
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),

@@ -26,6 +26,7 @@ struct Opts {
     cacert: Option<String>,
     cert: Option<String>,
     key: Option<String>,
+    data_dir: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Opts, String> {
@@ -41,6 +42,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
         cacert: None,
         cert: None,
         key: None,
+        data_dir: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -80,16 +82,18 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             "--cacert" => o.cacert = Some(value(&mut i)?),
             "--cert" => o.cert = Some(value(&mut i)?),
             "--key" => o.key = Some(value(&mut i)?),
+            "--data-dir" => o.data_dir = Some(value(&mut i)?),
             "--endpoints"
             | "--dial-timeout"
             | "--command-timeout"
-            | "--data-dir"
             | "--name"
             | "--initial-cluster"
             | "--initial-advertise-peer-urls"
-            | "--initial-cluster-token" => {
+            | "--initial-cluster-token"
+            | "--wal-dir" => {
                 value(&mut i)?;
             }
+            "--skip-hash-check" | "--mark-compacted" => {}
             "--insecure-skip-tls-verify" | "--insecure-transport" | "--debug" | "--hex" => {}
             n if n.starts_with('-') => return Err(format!("unknown flag: {n}")),
             _ => o.words.push(a.clone()),
@@ -131,6 +135,11 @@ pub fn run(
         }
         ["snapshot", "status", file] => {
             return snapshot_status(session, cluster, file, &o.write_out, true)
+        }
+        ["snapshot", "restore", file] => {
+            let mut out = out;
+            out.err("Deprecated: Use `etcdutl snapshot restore` instead.\n\n");
+            return restore(out, session, cluster, file, o.data_dir.as_deref());
         }
         [] => return out.fail("Error: unknown command \"\" for \"etcdctl\""),
         _ => {}
@@ -253,6 +262,107 @@ pub fn run(
             o.words.first().cloned().unwrap_or_default()
         )),
     }
+}
+
+/// `etcdutl` (v3.5): the offline tool that works on data files.
+pub fn etcdutl(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let out = Output::default();
+    let on_control_plane = cluster
+        .machine(&session.node)
+        .is_some_and(|m| m.control_plane);
+    if !on_control_plane {
+        return out
+            .fail("bash: etcdutl: command not found")
+            .with_status(127);
+    }
+    let o = match parse(args) {
+        Ok(o) => o,
+        Err(e) => return out.fail(format!("Error: {e}")),
+    };
+    let cmd: Vec<&str> = o.words.iter().map(String::as_str).collect();
+    match cmd.as_slice() {
+        ["version"] => {
+            let mut out = out;
+            out.out(format!("etcdutl version: {VERSION}\nAPI version: 3.5\n"));
+            out
+        }
+        ["snapshot", "status", file] => {
+            snapshot_status(session, cluster, file, &o.write_out, false)
+        }
+        ["snapshot", "restore", file] => {
+            restore(out, session, cluster, file, o.data_dir.as_deref())
+        }
+        ["snapshot", "restore"] | ["snapshot", "status"] => {
+            out.fail("Error: snapshot restore exactly one argument is required")
+        }
+        _ => out.fail(format!(
+            "Error: unknown command \"{}\" for \"etcdutl\"",
+            o.words.join(" ")
+        )),
+    }
+}
+
+/// `snapshot restore`: a new data directory (`member/snap/db`,
+/// `member/wal`) holding the snapshot. etcd uses it once its manifest
+/// points at it (`cluster::etcd_member`).
+fn restore(
+    mut out: Output,
+    session: &mut Session,
+    cluster: &mut Cluster,
+    file: &str,
+    data_dir: Option<&str>,
+) -> Output {
+    let dir = fs::normalize(&session.cwd, data_dir.unwrap_or("default.etcd"));
+    let shown = data_dir.unwrap_or("default.etcd").trim_end_matches('/');
+    let path = fs::normalize(&session.cwd, file);
+    let ts = cluster.now().rfc3339();
+    let fields = format!(
+        "{{\"path\": \"{file}\", \"wal-dir\": \"{shown}/member/wal\", \"data-dir\": \"{shown}\", \"snap-dir\": \"{shown}/member/snap\"}}"
+    );
+    let Some(fsys) = session_fs_mut(session, cluster) else {
+        return out.fail("Error: no file system");
+    };
+    let not_empty = fsys.is_file(&dir) || fsys.list(&dir).is_ok_and(|l| !l.is_empty());
+    if not_empty {
+        return out.fail(format!(
+            "Error: data-dir \"{shown}\" not empty or could not be read"
+        ));
+    }
+    let blob = match fsys.read(&path) {
+        Ok(b) => b.to_vec(),
+        Err(_) => return out.fail(format!("Error: open {file}: no such file or directory")),
+    };
+    if let Err(e) = Store::snapshot_status(&blob) {
+        return out.fail(format!("Error: {e}"));
+    }
+    let written = fsys
+        .mkdir_p(&format!("{dir}/member/snap"))
+        .and_then(|_| fsys.mkdir_p(&format!("{dir}/member/wal")))
+        .and_then(|_| fsys.write(&format!("{dir}/member/snap/db"), &blob, false))
+        .and_then(|_| {
+            fsys.write(
+                &format!("{dir}/member/snap/0000000000000001-0000000000000001.snap"),
+                b"",
+                false,
+            )
+        })
+        .and_then(|_| {
+            fsys.write(
+                &format!("{dir}/member/wal/0000000000000000-0000000000000000.wal"),
+                b"",
+                false,
+            )
+        });
+    if let Err(e) = written {
+        return out.fail(format!("Error: mkdir {shown}: {}", e.text().to_lowercase()));
+    }
+    out.err(format!(
+        "{ts}\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot\t{fields}\n\
+         {ts}\tinfo\tmembership/store.go:141\tTrimming membership information from the backend...\n\
+         {ts}\tinfo\tmembership/cluster.go:421\tadded member\t{{\"cluster-id\": \"cdf818194e3a8c32\", \"local-member-id\": \"0\", \"added-peer-id\": \"8e9e05c52164694d\", \"added-peer-peer-urls\": [\"http://localhost:2380\"]}}\n\
+         {ts}\tinfo\tsnapshot/v3_snapshot.go:293\trestored snapshot\t{fields}\n"
+    ));
+    out
 }
 
 fn check_tls(session: &Session, cluster: &Cluster, o: &Opts) -> Result<(), String> {
