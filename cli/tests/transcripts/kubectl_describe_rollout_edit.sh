@@ -63,3 +63,22 @@ kubectl completion bash | head -1
 kubectl wait --for=delete pod/nginx --timeout=5s
 kubectl wait --for=condition=Available deployment/web --timeout=3s
 kubectl api-versions
+# describe quota and limitrange (no Events section for these)
+kubectl create quota compute --hard=cpu=2,memory=1Gi,pods=10
+kubectl describe quota compute
+kubectl apply -f - <<LR
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: cpu-limits
+spec:
+  limits:
+  - type: Container
+    default:
+      cpu: 500m
+    defaultRequest:
+      cpu: 250m
+    max:
+      cpu: "1"
+LR
+kubectl describe limitrange cpu-limits

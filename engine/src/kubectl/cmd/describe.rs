@@ -772,6 +772,14 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
                 w.w(0, &format!("{k}:\t{len} bytes\n"));
             }
         }
+        "ResourceQuota" => {
+            quota(&mut w, o);
+            return w.s;
+        }
+        "LimitRange" => {
+            limit_range(&mut w, o);
+            return w.s;
+        }
         _ => head(&mut w, o, item.res.namespaced),
     }
     if show_events {
@@ -779,6 +787,113 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
         describe_events(&mut w, &evs, now);
     }
     w.s
+}
+
+/// `describeQuota` (its describer shows no events).
+fn quota(w: &mut W, o: &Value) {
+    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+    );
+    let mut scopes: Vec<&str> = arr(o, "spec.scopes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !scopes.is_empty() {
+        scopes.sort();
+        w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        for s in scopes {
+            let help = match s {
+                "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+                "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+                "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+                "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+                _ => "",
+            };
+            if !help.is_empty() {
+                w.w(0, &format!(" * {help}\n"));
+            }
+        }
+    }
+    w.w(0, "Resource\tUsed\tHard\n");
+    w.w(0, "--------\t----\t----\n");
+    let hard = object::at(o, "status.hard")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let used = object::at(o, "status.used")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (k, h) in resource_names(&hard) {
+        let u = used
+            .get(&k)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .unwrap_or_else(|| "0".into());
+        w.w(0, &format!("{k}\t{u}\t{h}\n"));
+    }
+}
+
+/// `describeLimitRange`: one line per type and resource (kubectl's order is
+/// a Go map's; here it is sorted).
+fn limit_range(w: &mut W, o: &Value) {
+    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.w(
+        0,
+        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+    );
+    w.w(
+        0,
+        "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n",
+    );
+    w.w(
+        0,
+        "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
+    );
+    for item in arr(o, "spec.limits") {
+        let get = |field: &str, k: &str| {
+            item.get(field)
+                .and_then(|m| m.get(k))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .unwrap_or_else(|| "-".into())
+        };
+        let mut keys: Vec<String> = [
+            "max",
+            "min",
+            "default",
+            "defaultRequest",
+            "maxLimitRequestRatio",
+        ]
+        .iter()
+        .filter_map(|f| item.get(*f).and_then(Value::as_object))
+        .flat_map(|m| m.keys().cloned())
+        .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let ty = s(item, "type");
+            let def_req = get("defaultRequest", &k);
+            let def_lim = get("default", &k);
+            w.w(
+                0,
+                &format!(
+                    "{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
+                    get("min", &k),
+                    get("max", &k),
+                    get("maxLimitRequestRatio", &k)
+                ),
+            );
+        }
+    }
 }
 
 fn decoded_len(b64: &str) -> usize {
