@@ -364,17 +364,24 @@ impl ApiServer {
             ));
         }
         t.step(Stage::Validation, "valid");
-        if obj.get("spec").is_some()
-            && !matches!(
-                res.kind,
-                "Pod"
-                    | "Node"
-                    | "Namespace"
-                    | "Service"
-                    | "PersistentVolume"
-                    | "PersistentVolumeClaim"
-            )
-        {
+        // The registry strategies that start `generation` at 1 (Pods too
+        // since v1.33, ungated: KEP-5067).
+        if matches!(
+            res.kind,
+            "Pod"
+                | "Deployment"
+                | "ReplicaSet"
+                | "DaemonSet"
+                | "StatefulSet"
+                | "ReplicationController"
+                | "Job"
+                | "CronJob"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "Ingress"
+                | "IngressClass"
+                | "EndpointSlice"
+        ) {
             object::set(&mut obj, "metadata.generation", json!(1));
         }
         if res.kind == "ResourceQuota" {

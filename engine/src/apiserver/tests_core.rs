@@ -118,6 +118,8 @@ fn graceful_pod_delete_and_finalizers() {
         object::at(&p, "metadata.deletionGracePeriodSeconds"),
         Some(&json!(30))
     );
+    // Marking it for deletion moves the generation (1 on create).
+    assert_eq!(object::at(&p, "metadata.generation"), Some(&json!(2)));
     assert!(api.get(&pods, Some("default"), "bound").is_ok());
     // The kubelet confirms.
     let zero = DeleteOptions {
@@ -167,6 +169,7 @@ fn graceful_pod_delete_and_finalizers() {
         object::at(&d, "metadata.finalizers"),
         Some(&json!(["foregroundDeletion"]))
     );
+    assert_eq!(object::at(&d, "metadata.generation"), Some(&json!(2)));
 }
 
 #[test]
