@@ -342,10 +342,10 @@ fn rbac_subject(subject: &mut Value) {
 /// it comes from the controller-manager's flag).
 fn horizontal_pod_autoscaler(spec: &mut Value) {
     default(spec, "minReplicas", json!(1));
-    if !spec
+    if spec
         .get("metrics")
         .and_then(Value::as_array)
-        .is_some_and(|a| !a.is_empty())
+        .is_none_or(|a| a.is_empty())
     {
         set(
             spec,
