@@ -218,6 +218,20 @@ pub fn apply(kind: &str, obj: &mut Value) {
                 horizontal_pod_autoscaler(spec);
             }
         }
+        // A core/v1 Event's zero values that have no `omitempty` (not the
+        // events.k8s.io shape, which has `regarding` and `note`).
+        "Event" if obj.get("regarding").is_none() && obj.get("note").is_none() => {
+            for (k, v) in [
+                ("eventTime", Value::Null),
+                ("firstTimestamp", Value::Null),
+                ("lastTimestamp", Value::Null),
+                ("reportingComponent", json!("")),
+                ("reportingInstance", json!("")),
+                ("source", json!({})),
+            ] {
+                default(obj, k, v);
+            }
+        }
         "Node" => {
             if let Some(spec) = obj.get_mut("spec") {
                 if let Some(cidr) = spec.get("podCIDR").cloned() {
@@ -258,19 +272,6 @@ pub fn prepare_for_create(kind: &str, obj: &mut Value) {
                 "status",
                 json!({"phase": "Pending", "lastPhaseTransitionTime": now}),
             );
-        }
-        // A core/v1 Event's zero values that have no `omitempty`.
-        "Event" if obj.get("apiVersion").and_then(Value::as_str) == Some("v1") => {
-            for (k, v) in [
-                ("eventTime", Value::Null),
-                ("firstTimestamp", Value::Null),
-                ("lastTimestamp", Value::Null),
-                ("reportingComponent", json!("")),
-                ("reportingInstance", json!("")),
-                ("source", json!({})),
-            ] {
-                default(obj, k, v);
-            }
         }
         // The zero status: what shows is the fields without `omitempty`.
         "Deployment" | "Job" | "CronJob" => set(obj, "status", json!({})),
