@@ -13,6 +13,7 @@
 //! (`watch.rs`).
 
 pub mod admission;
+mod conversion;
 mod decoding;
 mod defaulting;
 mod delete;
@@ -311,6 +312,7 @@ impl ApiServer {
                 }
             }
         }
+        conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
         object::set(&mut obj, "metadata.name", Value::String(name.clone()));
@@ -683,6 +685,7 @@ impl ApiServer {
             None => current.mod_revision,
         };
         let old = Self::decode(&current.value);
+        conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
         let mut obj = self
