@@ -629,3 +629,33 @@ fn failed_writes_change_nothing() {
     .assert_eq(&out.join("\n"));
     assert!(api.store() == &before, "a failed request wrote to etcd");
 }
+
+/// `generateName` takes five characters of apimachinery's alphabet from
+/// the seeded rng; neither name nor generateName is the real 422.
+#[test]
+fn generate_name_and_missing_name() {
+    let mut api = api();
+    let pods = r("pods");
+    let mut named = |body: Value| text(api.create(&pods, Some("default"), body, Time::EPOCH));
+    let spec = json!({"containers": [{"name": "web", "image": "nginx"}]});
+    let out = [
+        named(json!({"metadata": {"generateName": "web-"}, "spec": spec})),
+        named(json!({"metadata": {"generateName": "web-"}, "spec": spec})),
+        named(json!({"metadata": {}, "spec": spec})),
+    ];
+    expect_test::expect![[r#"
+        ok web-77stq
+        ok web-gcsfz
+        The Pod "" is invalid: metadata.name: Required value: name or generateName is required"#]]
+    .assert_eq(&out.join("\n"));
+    for name in &out[..2] {
+        let suffix = name.trim_start_matches("ok web-");
+        assert!(
+            suffix.len() == 5
+                && suffix
+                    .chars()
+                    .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)),
+            "{name}"
+        );
+    }
+}
