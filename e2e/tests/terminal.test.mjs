@@ -91,3 +91,34 @@ test('a panic shows a clear error and one-click restart brings the session back'
     await context.close();
   }
 });
+
+test('Tab completes from the engine and Ctrl-C cancels the line', async () => {
+  const { context, page } = await launch();
+  try {
+    await ready(page);
+    const input = page.locator('#terminal-input');
+    await input.fill('kubectl get node');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl get nodes ');
+    await input.pressSequentially('node0');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl get nodes node01 ');
+    await input.press('Enter');
+    await waitForOutput(page, 'node01   Ready');
+    // A second Tab lists the candidates.
+    await input.fill('kubectl get pods -n kube-');
+    await input.press('Tab');
+    assert.equal(await input.inputValue(), 'kubectl get pods -n kube-');
+    await input.press('Tab');
+    await waitForOutput(page, 'kube-node-lease  kube-public  kube-system');
+    // Ctrl-C abandons the line and shows ^C, as a terminal does.
+    await input.fill('kubectl delete node node01');
+    await input.press('Control+c');
+    assert.equal(await input.inputValue(), '');
+    await waitForOutput(page, 'kubectl delete node node01^C');
+    await type(page, 'kubectl get nodes --no-headers | wc -l');
+    await waitForOutput(page, '\n2\n');
+  } finally {
+    await context.close();
+  }
+});

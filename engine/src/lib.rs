@@ -82,6 +82,23 @@ impl Simulation {
         shell::run(&mut self.session, &mut self.cluster, input)
     }
 
+    /// Lets the session open editors in the host (the browser): `vi` and
+    /// `kubectl edit` then suspend at an [`shell::editor::EditorRequest`].
+    pub fn set_interactive_editor(&mut self, on: bool) {
+        self.session.editor.interactive = on;
+    }
+
+    /// The editor the last command is waiting for, if any.
+    pub fn editor_request(&self) -> Option<&shell::editor::EditorRequest> {
+        self.session.editor.request.as_ref()
+    }
+
+    /// Closes the open editor: `Some(text)` saves (`:wq`), `None` quits
+    /// without saving (`:q!`). The suspended command line goes on.
+    pub fn editor_done(&mut self, saved: Option<String>) -> Output {
+        shell::editor_done(&mut self.session, &mut self.cluster, saved)
+    }
+
     /// Whether the text typed so far is a whole command, or the shell
     /// needs more lines (open quote, here-document, trailing `|`).
     pub fn is_complete(input: &str) -> bool {

@@ -16,6 +16,8 @@ pub enum Entry {
     Input(String),
     /// The clock moved by this many milliseconds (time controls).
     Step(i64),
+    /// The open editor closed: the saved text, or nothing (`:q!`).
+    Editor(Option<String>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,7 +39,7 @@ impl Journal {
     pub fn inputs(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter_map(|e| match e {
             Entry::Input(s) => Some(s.as_str()),
-            Entry::Step(_) => None,
+            Entry::Step(_) | Entry::Editor(_) => None,
         })
     }
 }
@@ -71,6 +73,12 @@ fn parse(raw: &str) -> Option<Journal> {
         .map(|e| {
             if let Some(s) = e.get("in").and_then(Value::as_str) {
                 Some(Entry::Input(s.to_string()))
+            } else if let Some(ed) = e.get("editor") {
+                match ed {
+                    Value::Null => Some(Entry::Editor(None)),
+                    Value::String(t) => Some(Entry::Editor(Some(t.clone()))),
+                    _ => None,
+                }
             } else {
                 e.get("step").and_then(Value::as_i64).map(Entry::Step)
             }
@@ -86,6 +94,7 @@ pub fn save(journal: &Journal) {
         .map(|e| match e {
             Entry::Input(s) => json!({ "in": s }),
             Entry::Step(ms) => json!({ "step": ms }),
+            Entry::Editor(saved) => json!({ "editor": saved }),
         })
         .collect();
     let v = json!({ "seed": journal.seed, "entries": entries });

@@ -22,6 +22,9 @@ pub const PROGRAMS: &[&str] = &[
     "env",
     "etcdctl",
     "etcdutl",
+    "nano",
+    "vi",
+    "vim",
     "exit",
     "grep",
     "export",
@@ -79,7 +82,7 @@ pub fn run(
                 .cloned()
                 .unwrap_or_else(|| "vi".to_string());
             let mut open = |cluster: &mut Cluster, path: &str| -> Output {
-                super::run(session, cluster, &format!("{editor_cmd} {path}"))
+                super::run_line(session, cluster, &format!("{editor_cmd} {path}"))
             };
             let mut ctx = kubectl::Context {
                 kubeconfig,
@@ -95,6 +98,7 @@ pub fn run(
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
         "etcdutl" => return etcdctl::etcdutl(session, cluster, args),
+        "vi" | "vim" | "nano" => return super::editor::run(session, cluster, name, args),
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
@@ -278,13 +282,16 @@ fn unescape(s: &str) -> String {
 }
 
 /// `ssh node01`: the session moves to that machine until `exit`.
-fn ssh(session: &mut Session, cluster: &Cluster, args: &[String]) -> Output {
+fn ssh(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
     let out = Output::default();
-    let Some(target) = args.iter().find(|a| !a.starts_with('-')) else {
+    let Some(at) = args.iter().position(|a| !a.starts_with('-')) else {
         return out
             .fail("usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command]")
             .with_status(255);
     };
+    let target = &args[at];
+    // `ssh node01 'cmd …'`: the words after the host are one command run there.
+    let remote = args[at + 1..].join(" ");
     let host = target.rsplit('@').next().unwrap_or(target);
     let Some(machine) = cluster
         .machines
@@ -303,7 +310,32 @@ fn ssh(session: &mut Session, cluster: &Cluster, args: &[String]) -> Output {
     );
     session.ssh_stack.push(previous);
     session.env.insert("HOSTNAME".into(), session.node.clone());
-    out
+    if remote.trim().is_empty() {
+        return out;
+    }
+    let saved = (
+        session.env.clone(),
+        session.aliases.clone(),
+        session.namespace.clone(),
+    );
+    let depth = session.ssh_stack.len();
+    let mut result = super::run_line(session, cluster, &format!("{remote}\n"));
+    if session.ssh_stack.len() < depth {
+        // The command logged out itself (`exit`): say nothing more.
+        result.chunks.clear();
+        (session.env, session.aliases, session.namespace) = saved;
+        session.env.remove("\u{0}exit");
+        return result;
+    }
+    // Back where we were, with the login shell's state gone.
+    (session.env, session.aliases, session.namespace) = saved;
+    session.env.remove("\u{0}exit");
+    if let Some((node, cwd)) = session.ssh_stack.pop() {
+        session.env.insert("HOSTNAME".into(), node.clone());
+        session.node = node;
+        session.cwd = cwd;
+    }
+    result
 }
 
 impl Output {

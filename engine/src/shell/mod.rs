@@ -5,8 +5,10 @@
 mod commands;
 pub mod complete;
 mod coreutils;
+pub mod editor;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
+pub mod glob;
 mod grep;
 pub mod parse;
 mod system;
@@ -31,6 +33,8 @@ pub struct Session {
     pub namespace: String,
     /// Where `ssh` came from: `exit` goes back there.
     pub ssh_stack: Vec<(String, String)>,
+    /// `vi` and `kubectl edit`'s editor (see [`editor`]).
+    pub editor: editor::EditorState,
 }
 
 impl Session {
@@ -53,6 +57,7 @@ impl Session {
             last_status: 0,
             namespace: "default".to_string(),
             ssh_stack: Vec::new(),
+            editor: editor::EditorState::default(),
         }
     }
 
@@ -75,6 +80,28 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
     if !trimmed.is_empty() {
         session.history.push(src.trim_end_matches('\n').to_string());
     }
+    // A new line abandons an editor left open.
+    session.editor = editor::EditorState {
+        interactive: session.editor.interactive,
+        ..Default::default()
+    };
+    run_line(session, cluster, src)
+}
+
+/// Answers the editor the command line is suspended at (see [`editor`]):
+/// the saved text, or `None` for quitting without saving. The line runs
+/// again with every answer so far; it may suspend at another editor.
+pub fn editor_done(session: &mut Session, cluster: &mut Cluster, saved: Option<String>) -> Output {
+    let Some(line) = session.editor.pending_line.clone() else {
+        return Output::default();
+    };
+    session.editor.answers.push(saved);
+    session.editor.request = None;
+    session.editor.consumed = 0;
+    run_line(session, cluster, &line)
+}
+
+pub(crate) fn run_line(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
     let script = match parse::parse(src) {
         Ok(s) => s,
         Err(e) => {
@@ -110,7 +137,15 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
         if session.env.contains_key("\u{0}exit") {
             break;
         }
+        if session.editor.request.is_some() {
+            // Suspended at an editor: the rest runs once it is answered.
+            session.editor.pending_line = Some(src.to_string());
+            out.status = 0;
+            return out;
+        }
     }
+    session.editor.pending_line = None;
+    session.editor.answers.clear();
     out.status = status;
     out
 }
@@ -321,6 +356,29 @@ pub(crate) fn expand_word(
     }
     if !any_quoted && fields.iter().all(String::is_empty) {
         return vec![];
+    }
+    // Pathname expansion, for patterns written unquoted.
+    let unquoted_pattern = word
+        .iter()
+        .any(|p| matches!(p, Part::Bare(s) if glob::is_pattern(s)));
+    if unquoted_pattern {
+        if let Some(fsys) = session_fs(session, cluster) {
+            return fields
+                .into_iter()
+                .flat_map(|f| {
+                    let hits = if glob::is_pattern(&f) {
+                        glob::expand(fsys, &session.cwd, &f)
+                    } else {
+                        vec![]
+                    };
+                    if hits.is_empty() {
+                        vec![f]
+                    } else {
+                        hits
+                    }
+                })
+                .collect();
+        }
     }
     fields
 }

@@ -1,4 +1,5 @@
 pub mod clock;
 pub mod cluster;
+pub mod editor;
 pub mod events;
 pub mod terminal;

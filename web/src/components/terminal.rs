@@ -2,6 +2,7 @@
 //! engine inputs; a command that continues (open quote, here-document,
 //! trailing `|`) shows bash's `> ` prompt until it is whole.
 
+use crate::components::editor::Editor;
 use crate::hooks::engine::use_engine;
 use engine::{Simulation, Stream};
 use std::rc::Rc;
@@ -163,6 +164,27 @@ pub fn terminal(props: &TerminalProps) -> Html {
             let out = engine.run(&whole);
             state.dispatch(Action::Output(out.chunks));
             state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+        })
+    };
+
+    // The editor `vi` / `kubectl edit` opened, if the last command is waiting on one.
+    let editor_request = engine
+        .as_ref()
+        .and_then(|e| e.with(|s| s.editor_request().cloned()));
+    let on_editor_close = {
+        let engine = engine.clone();
+        let state = state.clone();
+        let input_ref = input_ref.clone();
+        Callback::from(move |saved: Option<String>| {
+            let Some(engine) = engine.as_ref() else {
+                return;
+            };
+            let out = engine.editor_done(saved);
+            state.dispatch(Action::Output(out.chunks));
+            state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+            if let Some(input) = input_ref.cast::<HtmlTextAreaElement>() {
+                let _ = input.focus();
+            }
         })
     };
 
@@ -397,6 +419,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <div class="scrollback" role="log" aria-live="polite" aria-relevant="additions text">
                 { for state.lines.iter().map(render_line) }
             </div>
+            if let Some(req) = editor_request {
+                <Editor program={req.program} path={req.path} text={req.text} on_close={on_editor_close} />
+            }
             <div class="inputline">
                 <span class="prompt" aria-hidden="true">{ prompt }</span>
                 <textarea

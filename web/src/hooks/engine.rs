@@ -45,6 +45,19 @@ impl Engine {
         out
     }
 
+    /// Closes the editor the last command opened; the command goes on.
+    pub fn editor_done(&self, saved: Option<String>) -> Output {
+        let out = {
+            let mut s = self.state.borrow_mut();
+            let out = s.sim.editor_done(saved.clone());
+            s.journal.push(Entry::Editor(saved));
+            persist::save(&s.journal);
+            out
+        };
+        self.bump.emit(());
+        out
+    }
+
     /// Moves simulated time forward.
     pub fn step(&self, d: Duration) {
         {
@@ -71,11 +84,17 @@ impl Engine {
     }
 }
 
+/// The browser can show an editor: `vi` and `kubectl edit` open it.
+fn interactive(mut sim: Simulation) -> Simulation {
+    sim.set_interactive_editor(true);
+    sim
+}
+
 /// Builds the simulation, replaying a saved journal if there is one; the
 /// note says what happened, for the terminal to show.
 fn boot() -> (EngineState, Option<String>) {
     let fresh = || EngineState {
-        sim: Simulation::new(DEFAULT_SEED),
+        sim: interactive(Simulation::new(DEFAULT_SEED)),
         journal: Journal {
             seed: DEFAULT_SEED,
             entries: vec![],
@@ -91,7 +110,7 @@ fn boot() -> (EngineState, Option<String>) {
             ),
         ),
         Loaded::Restored(journal) => {
-            let mut sim = Simulation::new(journal.seed);
+            let mut sim = interactive(Simulation::new(journal.seed));
             let mut commands = 0;
             for e in &journal.entries {
                 match e {
@@ -100,6 +119,9 @@ fn boot() -> (EngineState, Option<String>) {
                         commands += 1;
                     }
                     Entry::Step(ms) => sim.step(Duration::from_millis(*ms)),
+                    Entry::Editor(saved) => {
+                        let _ = sim.editor_done(saved.clone());
+                    }
                 }
             }
             let note = format!(

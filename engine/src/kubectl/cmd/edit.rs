@@ -200,6 +200,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             return out.fail("error: unable to launch the editor \"vi\"");
         };
         let ed_out = editor(ctx.cluster, &path);
+        if ed_out.status == crate::shell::editor::SUSPENDED {
+            // The editor is open in the host; this runs again when it is answered.
+            return ed_out;
+        }
         // What the editor prints goes to the terminal, as a real editor's screen does.
         for (stream, text) in &ed_out.chunks {
             match stream {

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, ready, type, waitForOutput, SHOTS } from './helpers.mjs';
+
+test('kubectl edit opens the editor; :wq applies the change and a reload keeps it', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=3');
+    await waitForOutput(page, 'deployment.apps/web created');
+    await type(page, 'kubectl edit deployment web');
+    const editor = page.locator('.editor');
+    await editor.waitFor();
+    assert.match(await page.locator('.editor-file').innerText(), /\/tmp\/kubectl-edit-\d+\.yaml/);
+    const text = page.locator('#editor-text');
+    const yaml = await text.inputValue();
+    assert.match(yaml, /^# Please edit the object below/);
+    assert.match(yaml, /- image: nginx\n/);
+    await text.fill(yaml.replace('- image: nginx\n', '- image: nginx:1.27\n'));
+    await page.screenshot({ path: `${SHOTS}/editor.png` });
+    // Esc, then :wq, as in vim.
+    await text.press('Escape');
+    await page.locator('#editor-command').pressSequentially('wq');
+    await page.locator('#editor-command').press('Enter');
+    await editor.waitFor({ state: 'detached' });
+    await waitForOutput(page, 'deployment.apps/web edited');
+    await type(page, "kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}{\"\\n\"}'");
+    await waitForOutput(page, 'nginx:1.27');
+    // The rollout made a second ReplicaSet.
+    await type(page, 'kubectl rollout history deployment web');
+    await waitForOutput(page, 'REVISION  CHANGE-CAUSE');
+
+    // vi on a file: :q! keeps the file as it was; Ctrl-S saves.
+    await type(page, 'echo one > f.txt && vi f.txt && cat f.txt');
+    await editor.waitFor();
+    await text.fill('changed\n');
+    await text.press('Escape');
+    await page.locator('#editor-command').pressSequentially('q!');
+    await page.locator('#editor-command').press('Enter');
+    await waitForOutput(page, '\none\n');
+    await type(page, 'vi f.txt; cat f.txt');
+    await editor.waitFor();
+    await text.fill('two\n');
+    await text.press('Control+s');
+    await waitForOutput(page, '\ntwo\n');
+
+    // The edits are in the saved session.
+    await page.reload();
+    await waitForOutput(page, 'Restored your session');
+    await type(page, 'cat f.txt; kubectl get deploy web -o jsonpath="{.spec.template.spec.containers[0].image}"; echo');
+    await waitForOutput(page, 'two\nnginx:1.27');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,234 @@
+//! The editor `vi`, `vim`, `nano` and `kubectl edit` open: a full-window
+//! text area over the terminal with line numbers, and the keys a CKA
+//! candidate reaches for — `:wq`, `:x`, `:w`, `:q`, `:q!` typed after Esc,
+//! Ctrl-S to save and close, and buttons for the same.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    /// `vi`, `vim` or `nano`.
+    pub program: String,
+    pub path: String,
+    pub text: String,
+    /// `Some(text)`: saved; `None`: quit without saving.
+    pub on_close: Callback<Option<String>>,
+}
+
+/// What an ex command asks for.
+#[derive(Debug, PartialEq)]
+enum Ex {
+    /// Save, stay open (`:w`): saving and closing are one step for the engine,
+    /// so `:w` marks the text saved and `:q` then closes with it.
+    Write,
+    WriteQuit,
+    Quit,
+    ForceQuit,
+    Unknown(String),
+}
+
+fn parse_ex(cmd: &str) -> Ex {
+    match cmd.trim().trim_start_matches(':').trim() {
+        "w" | "w!" => Ex::Write,
+        "wq" | "wq!" | "x" | "x!" | "wqa" | "xa" => Ex::WriteQuit,
+        "q" | "qa" => Ex::Quit,
+        "q!" | "qa!" | "cq" => Ex::ForceQuit,
+        other => Ex::Unknown(other.to_string()),
+    }
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let text_ref = use_node_ref();
+    let cmd_ref = use_node_ref();
+    let lines = use_state(|| props.text.lines().count().max(1));
+    // The text as last written with `:w` (None: not written in this session).
+    let written = use_mut_ref(|| None::<String>);
+    let message = use_state(String::new);
+
+    {
+        let text_ref = text_ref.clone();
+        use_effect_with(props.path.clone(), move |_| {
+            if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
+                let _ = t.focus();
+                t.set_selection_range(0, 0).ok();
+            }
+        });
+    }
+
+    let current = {
+        let text_ref = text_ref.clone();
+        move || {
+            text_ref
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default()
+        }
+    };
+
+    let run_ex = {
+        let on_close = props.on_close.clone();
+        let written = written.clone();
+        let message = message.clone();
+        let current = current.clone();
+        let original = props.text.clone();
+        let path = props.path.clone();
+        Callback::from(move |cmd: String| match parse_ex(&cmd) {
+            Ex::Write => {
+                *written.borrow_mut() = Some(current());
+                message.set(format!("\"{path}\" written"));
+            }
+            Ex::WriteQuit => on_close.emit(Some(current())),
+            Ex::Quit => {
+                let now = current();
+                let saved = written.borrow().clone();
+                let unchanged = saved.as_deref().unwrap_or(&original) == now;
+                if unchanged {
+                    on_close.emit(saved);
+                } else {
+                    message.set("E37: No write since last change (add ! to override)".into());
+                }
+            }
+            Ex::ForceQuit => on_close.emit(written.borrow().clone()),
+            Ex::Unknown(c) => message.set(format!("E492: Not an editor command: {c}")),
+        })
+    };
+
+    let onkeydown_text = {
+        let cmd_ref = cmd_ref.clone();
+        let run_ex = run_ex.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            if (e.ctrl_key() || e.meta_key()) && key.eq_ignore_ascii_case("s") {
+                e.prevent_default();
+                run_ex.emit("wq".into());
+            } else if key == "Escape" {
+                e.prevent_default();
+                if let Some(c) = cmd_ref.cast::<HtmlInputElement>() {
+                    c.set_value(":");
+                    let _ = c.focus();
+                }
+            } else if key == "Tab" {
+                // YAML is indented with spaces: Tab inserts two.
+                e.prevent_default();
+                if let Some(t) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+                {
+                    let start = t.selection_start().ok().flatten().unwrap_or(0);
+                    let end = t.selection_end().ok().flatten().unwrap_or(start);
+                    let _ = t.set_range_text_with_start_and_end("  ", start, end);
+                    let _ = t.set_selection_range(start + 2, start + 2);
+                }
+            }
+        })
+    };
+    let oninput = {
+        let lines = lines.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
+                lines.set(t.value().split('\n').count().max(1));
+            }
+        })
+    };
+    let onkeydown_cmd = {
+        let run_ex = run_ex.clone();
+        let text_ref = text_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(c) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let v = c.value();
+                    c.set_value("");
+                    run_ex.emit(v);
+                    if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
+                        let _ = t.focus();
+                    }
+                }
+                "Escape" => {
+                    c.set_value("");
+                    if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
+                        let _ = t.focus();
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+    let save = {
+        let run_ex = run_ex.clone();
+        Callback::from(move |_| run_ex.emit("wq".into()))
+    };
+    let quit = {
+        let run_ex = run_ex.clone();
+        Callback::from(move |_| run_ex.emit("q!".into()))
+    };
+    // Clicks stay in the editor (the terminal behind focuses its input on click).
+    let keep = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let gutter: String = (1..=*lines).map(|n| format!("{n}\n")).collect();
+    html! {
+        <div class="editor" onclick={keep} role="dialog" aria-modal="true" aria-label={format!("{} {}", props.program, props.path)}>
+            <div class="editor-title">
+                <span class="editor-file">{ format!("{} — {}", props.program, props.path) }</span>
+                <span class="spacer" />
+                <button class="chip-button" onclick={save} title="Ctrl-S, or Esc then :wq">{ "Save & quit (:wq)" }</button>
+                <button class="chip-button" onclick={quit} title="Esc then :q!">{ "Quit without saving (:q!)" }</button>
+            </div>
+            <div class="editor-body">
+                <pre class="editor-gutter" aria-hidden="true">{ gutter }</pre>
+                <textarea
+                    ref={text_ref}
+                    id="editor-text"
+                    class="editor-text"
+                    aria-label={format!("Editing {}", props.path)}
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    wrap="off"
+                    value={props.text.clone()}
+                    onkeydown={onkeydown_text}
+                    {oninput}
+                />
+            </div>
+            <div class="editor-status">
+                <input
+                    ref={cmd_ref}
+                    id="editor-command"
+                    class="editor-command"
+                    aria-label="Editor command (:wq, :q!)"
+                    placeholder="Esc, then :wq to save and quit, :q! to quit without saving"
+                    autocomplete="off"
+                    spellcheck="false"
+                    onkeydown={onkeydown_cmd}
+                />
+                <span class="editor-message" role="status">{ (*message).clone() }</span>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ex_commands() {
+        assert_eq!(parse_ex(":wq"), Ex::WriteQuit);
+        assert_eq!(parse_ex(":x"), Ex::WriteQuit);
+        assert_eq!(parse_ex(":q!"), Ex::ForceQuit);
+        assert_eq!(parse_ex(":q"), Ex::Quit);
+        assert_eq!(parse_ex(":w"), Ex::Write);
+        assert_eq!(parse_ex(":foo"), Ex::Unknown("foo".into()));
+    }
+}
