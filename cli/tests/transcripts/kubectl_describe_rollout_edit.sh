@@ -40,8 +40,9 @@ kubectl get deploy web -o jsonpath='{.spec.replicas}'; echo
 KUBE_EDITOR=true kubectl edit deployment web
 KUBE_EDITOR="sed -i 's/containerPort: 80/containerPort: 81/'" kubectl edit pod nginx
 ls /tmp
-grep -A2 'was not valid' /tmp/kubectl-edit-3928112884.yaml
-kubectl replace --force -f /tmp/kubectl-edit-3928112884.yaml
+f=$(grep -l 'was not valid' /tmp/kubectl-edit-*.yaml)
+grep -A2 'was not valid' $f
+kubectl replace --force -f $f
 kubectl get pod nginx -o jsonpath='{.spec.containers[0].ports[0].containerPort}'; echo
 kubectl get pod nginx -o yaml > pod.yaml
 kubectl replace -f pod.yaml

@@ -1,5 +1,5 @@
 //! `grep` as GNU grep behaves for what exams use: basic (default) and
-//! extended (`-E`) patterns, `-i -v -c -n -w -o -q -A N -B N -C N`, files
+//! extended (`-E`) patterns, `-i -v -c -n -w -x -o -q -l -L -h -A N -B N -C N`, files
 //! or standard input, exit status 0 (matched), 1 (none), 2 (error).
 
 use super::{session_fs, Session};
@@ -18,6 +18,12 @@ struct Opts {
     quiet: bool,
     extended: bool,
     fixed: bool,
+    /// `-x`: the whole line must match.
+    line: bool,
+    /// `-l` / `-L`: print only the names of files with (without) a match.
+    files_with: Option<bool>,
+    /// `-h`: no file name prefixes.
+    no_filename: bool,
     after: usize,
     before: usize,
     patterns: Vec<String>,
@@ -54,6 +60,10 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 "quiet" | "silent" => o.quiet = true,
                 "extended-regexp" => o.extended = true,
                 "fixed-strings" => o.fixed = true,
+                "line-regexp" => o.line = true,
+                "files-with-matches" => o.files_with = Some(true),
+                "files-without-match" => o.files_with = Some(false),
+                "no-filename" => o.no_filename = true,
                 "color" | "colour" | "color=auto" | "color=never" | "colour=auto" => {}
                 _ => return Err(format!("grep: unrecognized option '{a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.")),
             }
@@ -74,6 +84,10 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 'q' => o.quiet = true,
                 'E' => o.extended = true,
                 'F' => o.fixed = true,
+                'x' => o.line = true,
+                'l' => o.files_with = Some(true),
+                'L' => o.files_with = Some(false),
+                'h' => o.no_filename = true,
                 'A' | 'B' | 'C' | 'e' => {
                     let rest: String = chars[j..].iter().collect();
                     let v = if !rest.is_empty() {
@@ -151,7 +165,9 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
             }
         })
         .map(|p| {
-            if o.word {
+            if o.line {
+                format!("^(?:{p})$")
+            } else if o.word {
                 format!(r"\b(?:{p})\b")
             } else {
                 format!("(?:{p})")
@@ -206,9 +222,15 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
         if o.quiet {
             continue;
         }
+        if let Some(with) = o.files_with {
+            if (count > 0) == with {
+                out.out(format!("{name}\n"));
+            }
+            continue;
+        }
         let prefix = |sep: char, i: usize| {
             let mut p = String::new();
-            if many {
+            if many && !o.no_filename {
                 p.push_str(&name);
                 p.push(sep);
             }
@@ -218,7 +240,7 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
             p
         };
         if o.count {
-            out.out(if many {
+            out.out(if many && !o.no_filename {
                 format!("{name}:{count}\n")
             } else {
                 format!("{count}\n")
