@@ -79,7 +79,10 @@ impl Simulation {
 
     /// Runs one complete input (see [`Simulation::is_complete`]).
     pub fn run(&mut self, input: &str) -> Output {
-        shell::run(&mut self.session, &mut self.cluster, input)
+        let out = shell::run(&mut self.session, &mut self.cluster, input);
+        // The components react to what the command changed, at this instant.
+        self.cluster.settle();
+        out
     }
 
     /// Whether the text typed so far is a whole command, or the shell
