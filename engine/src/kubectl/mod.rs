@@ -57,6 +57,8 @@ pub const COMMANDS: &[Command] = &[
     cmd::drain::CORDON,
     cmd::drain::UNCORDON,
     cmd::drain::DRAIN,
+    cmd::logs::COMMAND,
+    cmd::exec::COMMAND,
     cmd::version::COMMAND,
 ];
 

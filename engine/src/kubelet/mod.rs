@@ -22,6 +22,7 @@ mod node_status;
 mod pod_status;
 mod probes;
 pub mod runtime;
+pub mod server;
 pub mod shell;
 pub mod static_pods;
 pub mod status;
@@ -280,10 +281,7 @@ impl Component for Kubelet {
             return;
         };
         // Pods gone from the API (a forced delete): their containers go too.
-        let live: Vec<String> = pods
-            .iter()
-            .filter_map(|p| object::str_at(p, "metadata.uid").map(String::from))
-            .collect();
+        let live: Vec<String> = pods.iter().map(static_pods::kubelet_uid).collect();
         let gone: Vec<String> = self
             .workers
             .keys()
@@ -318,9 +316,7 @@ impl Kubelet {
         now: Time,
         events: &mut Vec<Event>,
     ) {
-        let uid = object::str_at(pod, "metadata.uid")
-            .unwrap_or("")
-            .to_string();
+        let uid = static_pods::kubelet_uid(pod);
         let phase = object::str_at(pod, "status.phase").unwrap_or("");
         let deleting = object::at(pod, "metadata.deletionTimestamp").is_some();
         if !self.workers.contains_key(&uid) {
@@ -414,9 +410,7 @@ impl Kubelet {
     }
 
     fn new_worker(&mut self, pod: &Value, machine: &Machine, now: Time) -> Worker {
-        let uid = object::str_at(pod, "metadata.uid")
-            .unwrap_or("")
-            .to_string();
+        let uid = static_pods::kubelet_uid(pod);
         let host_network =
             object::at(pod, "spec.hostNetwork").and_then(Value::as_bool) == Some(true);
         let existing_ip = object::str_at(pod, "status.podIP").map(String::from);

@@ -220,3 +220,50 @@ fn the_node_lease_is_renewed_every_ten_seconds() {
     c.step(Duration::from_secs(60));
     assert_eq!(renew(&c), stopped);
 }
+
+#[test]
+fn a_static_pod_file_gives_a_mirror_pod_that_comes_back() {
+    let mut c = Cluster::new(1);
+    if let Some(m) = c.machine_mut("node01") {
+        m.fs.write(
+            "/etc/kubernetes/manifests/static-web.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    c.settle();
+    assert_eq!(status(&c, "static-web-node01"), "ContainerCreating");
+    c.step(Duration::from_secs(10));
+    assert_eq!(status(&c, "static-web-node01"), "Running");
+    let uid = |c: &Cluster| pod(c, "static-web-node01")["metadata"]["uid"].clone();
+    let before = uid(&c);
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    let now = c.now();
+    c.apiserver
+        .delete_with(
+            &res,
+            Some("default"),
+            "static-web-node01",
+            Default::default(),
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    c.settle();
+    assert_ne!(uid(&c), before);
+    assert_eq!(status(&c, "static-web-node01"), "Running");
+    if let Some(m) = c.machine_mut("node01") {
+        m.fs.remove("/etc/kubernetes/manifests/static-web.yaml", false)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    c.settle();
+    assert!(c
+        .apiserver
+        .get(&res, Some("default"), "static-web-node01")
+        .is_err());
+    // The control plane's mirror pods are left as they are.
+    assert!(c
+        .apiserver
+        .get(&res, Some("kube-system"), "etcd-controlplane")
+        .is_ok());
+}

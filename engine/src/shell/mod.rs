@@ -5,6 +5,7 @@
 mod commands;
 pub mod complete;
 mod coreutils;
+mod crictl;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 mod grep;
