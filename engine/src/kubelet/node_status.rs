@@ -42,11 +42,7 @@ pub(super) fn heartbeat(k: &mut Kubelet, api: &mut ApiServer, node: &str, now: T
         .flatten()
         .any(|c| c["type"] == "Ready" && c["status"] == "True");
     if k.status_posted.is_none_or(|t| now >= t + REPORT_FREQUENCY) || !ready_true {
-        // The first report of a kubelet that just started only refreshes
-        // what is there; a Ready node keeps its heartbeat times until due.
-        if k.status_posted.is_some() || !ready_true {
-            post_status(api, n, now);
-        }
+        post_status(api, n, now);
         k.status_posted = Some(now);
     }
     if let Some(t) = k.status_posted {
