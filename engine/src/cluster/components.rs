@@ -15,6 +15,7 @@ pub fn default_components(
     let _ = (machines, seed);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     // Registrations (one line each): kubelets, scheduler, controllers.
+    components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(
         crate::controllers::deployment::DeploymentController::new(),
     ));

@@ -17,6 +17,7 @@
 
 pub mod bench;
 pub mod cache;
+pub mod component;
 pub mod explain;
 pub mod framework;
 pub mod messages;
@@ -25,7 +26,9 @@ pub mod profile;
 pub mod queue;
 pub mod types;
 
+#[cfg(not(target_arch = "wasm32"))]
 pub use bench::bench_schedule;
+pub use component::KubeScheduler;
 pub use explain::Explanation;
 pub use profile::Profile;
 

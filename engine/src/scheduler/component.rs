@@ -1,0 +1,232 @@
+//! kube-scheduler as a component of the cluster's control loop.
+//!
+//! It runs only while its static pod runs (`cluster::control_plane`): the
+//! manifest `/etc/kubernetes/manifests/kube-scheduler.yaml` on a machine
+//! whose kubelet runs. Its configuration comes from the manifest as the real
+//! binary reads it: `--config` names a `KubeSchedulerConfiguration` (through
+//! the pod's hostPath mounts) whose `profiles` give the scheduler names and
+//! plugins; without it, the one `default-scheduler` profile. A second static
+//! pod running `kube-scheduler` with its own config (the CKA course's
+//! `my-scheduler`) adds its profiles.
+//!
+//! A pod that would crash at start-up does not schedule anything: an image
+//! that is not kube-scheduler's, an unknown flag, a `--kubeconfig` or
+//! `--config` file that does not exist, a config that does not parse. (The
+//! kubelet will show the CrashLoopBackOff; here the scheduler just does not
+//! run, and pending pods get no events — the troubleshooting lab.)
+//!
+//! When the configuration changes the scheduler restarts: a fresh queue and
+//! cache, and every pending pod is tried again, as after a real restart.
+
+use super::profile::Profile;
+use super::Scheduler;
+use crate::clock::Time;
+use crate::cluster::control_plane::{self, StaticPod};
+use crate::cluster::{Component, SyncContext};
+use crate::node::Machine;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// kube-scheduler v1.33's command-line flags (`kube-scheduler --help`); any
+/// other makes the binary exit with `unknown flag`.
+const FLAGS: &[&str] = &[
+    "allow-metric-labels",
+    "allow-metric-labels-manifest",
+    "authentication-kubeconfig",
+    "authentication-skip-lookup",
+    "authentication-token-webhook-cache-ttl",
+    "authentication-tolerate-lookup-failure",
+    "authorization-always-allow-paths",
+    "authorization-kubeconfig",
+    "authorization-webhook-cache-authorized-ttl",
+    "authorization-webhook-cache-unauthorized-ttl",
+    "bind-address",
+    "cert-dir",
+    "client-ca-file",
+    "config",
+    "contention-profiling",
+    "disabled-metrics",
+    "emulated-version",
+    "feature-gates",
+    "help",
+    "http2-max-streams-per-connection",
+    "kube-api-burst",
+    "kube-api-content-type",
+    "kube-api-qps",
+    "kubeconfig",
+    "leader-elect",
+    "leader-elect-lease-duration",
+    "leader-elect-renew-deadline",
+    "leader-elect-resource-lock",
+    "leader-elect-resource-name",
+    "leader-elect-resource-namespace",
+    "leader-elect-retry-period",
+    "log-flush-frequency",
+    "log-json-info-buffer-size",
+    "log-json-split-stream",
+    "log-text-info-buffer-size",
+    "log-text-split-stream",
+    "logging-format",
+    "master",
+    "permit-address-sharing",
+    "permit-port-sharing",
+    "pod-max-in-unschedulable-pods-duration",
+    "profiling",
+    "requestheader-allowed-names",
+    "requestheader-client-ca-file",
+    "requestheader-extra-headers-prefix",
+    "requestheader-group-headers",
+    "requestheader-uid-headers",
+    "requestheader-username-headers",
+    "secure-port",
+    "show-hidden-metrics-for-version",
+    "tls-cert-file",
+    "tls-cipher-suites",
+    "tls-min-version",
+    "tls-private-key-file",
+    "tls-sni-cert-key",
+    "v",
+    "version",
+    "vmodule",
+    "write-config-to",
+];
+
+/// Reads a file the container sees at `path` from the machine: through the
+/// pod's hostPath mounts, else (no mount there) not at all.
+fn read_in_pod(
+    machines: &BTreeMap<String, Machine>,
+    pod: &StaticPod,
+    path: &str,
+) -> Option<String> {
+    let host = pod.host_path(path)?;
+    machines.get(&pod.machine)?.fs.read_to_string(&host).ok()
+}
+
+/// The profiles a kube-scheduler static pod runs, or why it crashes.
+pub fn profiles_of(
+    machines: &BTreeMap<String, Machine>,
+    pod: &StaticPod,
+) -> Result<Vec<Profile>, String> {
+    let image = pod
+        .manifest
+        .pointer("/spec/containers/0/image")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // The repository's last path segment, without tag or digest.
+    let repo = image.split(['@']).next().unwrap_or("");
+    let repo = match repo.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => repo,
+    };
+    if repo.rsplit('/').next() != Some("kube-scheduler") {
+        return Err(format!("image {image:?} is not kube-scheduler"));
+    }
+    for arg in pod.command().iter().skip(1) {
+        let Some(flag) = arg.strip_prefix("--") else {
+            continue;
+        };
+        let name = flag.split('=').next().unwrap_or("");
+        if !FLAGS.contains(&name) {
+            return Err(format!("unknown flag: --{name}"));
+        }
+    }
+    for flag in [
+        "kubeconfig",
+        "authentication-kubeconfig",
+        "authorization-kubeconfig",
+    ] {
+        if let Some(path) = pod.flag(flag) {
+            if read_in_pod(machines, pod, &path).is_none() {
+                return Err(format!("stat {path}: no such file or directory"));
+            }
+        }
+    }
+    match pod.flag("config") {
+        None => Ok(vec![Profile::default()]),
+        Some(path) => {
+            let text = read_in_pod(machines, pod, &path)
+                .ok_or_else(|| format!("open {path}: no such file or directory"))?;
+            Profile::from_config(&text)
+        }
+    }
+}
+
+/// The kube-scheduler component: one [`Scheduler`] per profile of every
+/// running kube-scheduler static pod (the first to claim a scheduler name
+/// keeps it, as the leader would).
+#[derive(Debug, Default)]
+pub struct KubeScheduler {
+    profiles: Vec<Profile>,
+    schedulers: Vec<Scheduler>,
+}
+
+impl KubeScheduler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The scheduler names running now.
+    pub fn running(&self) -> Vec<&str> {
+        self.schedulers.iter().map(|s| s.name()).collect()
+    }
+
+    /// What the running static pods ask for.
+    fn wanted(machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
+        let mut out: Vec<Profile> = Vec::new();
+        for pod in control_plane::running(machines, "kube-scheduler") {
+            let Ok(profiles) = profiles_of(machines, &pod) else {
+                continue;
+            };
+            for p in profiles {
+                if !out.iter().any(|o| o.scheduler_name == p.scheduler_name) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Component for KubeScheduler {
+    fn name(&self) -> String {
+        "kube-scheduler".into()
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        let wanted = Self::wanted(ctx.machines);
+        if wanted != self.profiles {
+            self.schedulers = wanted
+                .iter()
+                .map(|p| Scheduler::new(&p.scheduler_name.clone(), p.clone()))
+                .collect();
+            self.profiles = wanted;
+        }
+        for s in &mut self.schedulers {
+            let events = s.schedule_pending(ctx.api, ctx.now);
+            ctx.events.extend(events);
+        }
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        self.schedulers.iter().filter_map(|s| s.next_wakeup()).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+
+    #[test]
+    fn default_manifest_runs_default_scheduler() {
+        let c = Cluster::new(1);
+        let pods = control_plane::running(&c.machines, "kube-scheduler");
+        assert_eq!(pods.len(), 1);
+        let names: Vec<String> = profiles_of(&c.machines, &pods[0])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|p| p.scheduler_name)
+            .collect();
+        assert_eq!(names, ["default-scheduler"]);
+    }
+}
