@@ -1,18 +1,28 @@
 //! Whether a control-plane component (kube-scheduler,
 //! kube-controller-manager) is running, as a kubeadm cluster decides it: the
-//! component is a **static pod**, so it runs while its manifest is in a
-//! kubelet's `staticPodPath` (`/etc/kubernetes/manifests`) and that
-//! machine's kubelet runs. Moving the manifest out, or `systemctl stop
-//! kubelet` on the control plane, stops it; putting it back starts it.
+//! component is a **static pod**, run by the kubelet of its machine from the
+//! manifests in its `staticPodPath` (`/etc/kubernetes/manifests`). Moving
+//! the manifest out stops the pod; putting it back starts it.
+//!
+//! The kubelet only *watches* that directory: containers run under
+//! containerd, so `systemctl stop kubelet` leaves the static pods running
+//! as they were — but while it is stopped, manifest changes on that machine
+//! go unnoticed until it starts again. [`StaticPods`] keeps that memory.
 //!
 //! This is the one place that answers the question, so every control-plane
-//! component asks it the same way. It is deliberately simple: a manifest
-//! that does not parse as a Pod never becomes a pod (the kubelet logs an
-//! error and skips it), so it does not run either. What a component does
-//! with a pod that exists but would crash (a bad flag, a missing file) is
-//! the component's own check, on the returned manifest — see
-//! `scheduler::component`. Start-up delays (the kubelet's 20 s file check,
-//! leader election) are not modelled: the component runs from the next sync.
+//! component asks it the same way:
+//!
+//! ```ignore
+//! let running = self.static_pods.running(ctx.machines, "kube-controller-manager");
+//! ```
+//!
+//! It is deliberately simple: a manifest that does not parse as a Pod never
+//! becomes a pod (the kubelet logs an error and skips it), so it does not
+//! run. What a component does with a pod that exists but would crash (a bad
+//! flag, a missing file) is the component's own check, on the returned
+//! manifest — see `scheduler::component`. Start-up delays (the kubelet's
+//! 20 s file check, leader election) are not modelled: the component runs
+//! from the next sync.
 
 use crate::node::files::MANIFESTS;
 use crate::node::Machine;
@@ -111,54 +121,74 @@ impl StaticPod {
     }
 }
 
-/// Every static pod that runs now: the parseable Pod manifests in
-/// `/etc/kubernetes/manifests` of each machine whose kubelet runs, by
-/// machine and file name.
-pub fn static_pods(machines: &BTreeMap<String, Machine>) -> Vec<StaticPod> {
+/// The Pod manifests in `/etc/kubernetes/manifests` of one machine, as its
+/// kubelet reads them (hidden files and unparseable ones skipped).
+fn manifests_of(name: &str, m: &Machine) -> Vec<StaticPod> {
     let mut out = Vec::new();
-    for (name, m) in machines {
-        if !m.kubelet_running {
+    let Ok(files) = m.fs.list(MANIFESTS) else {
+        return out;
+    };
+    for f in files {
+        let file = format!("{MANIFESTS}/{f}");
+        // The kubelet skips hidden files (editors' swap files).
+        if f.starts_with('.') || !m.fs.is_file(&file) {
             continue;
         }
-        let Ok(files) = m.fs.list(MANIFESTS) else {
+        let Ok(text) = m.fs.read_to_string(&file) else {
             continue;
         };
-        for f in files {
-            let file = format!("{MANIFESTS}/{f}");
-            // The kubelet skips hidden files (editors' swap files).
-            if f.starts_with('.') || !m.fs.is_file(&file) {
-                continue;
-            }
-            let Ok(text) = m.fs.read_to_string(&file) else {
-                continue;
-            };
-            let Ok(docs) = crate::yaml::parse_documents(&text) else {
-                continue;
-            };
-            let Some(manifest) = docs.into_iter().next() else {
-                continue;
-            };
-            if manifest.get("kind").and_then(Value::as_str) != Some("Pod") {
-                continue;
-            }
-            out.push(StaticPod {
-                machine: name.clone(),
-                file,
-                manifest,
-            });
+        let Ok(docs) = crate::yaml::parse_documents(&text) else {
+            continue;
+        };
+        let Some(manifest) = docs.into_iter().next() else {
+            continue;
+        };
+        if manifest.get("kind").and_then(Value::as_str) != Some("Pod") {
+            continue;
         }
+        out.push(StaticPod {
+            machine: name.to_string(),
+            file,
+            manifest,
+        });
     }
     out
 }
 
-/// The running static pods of a control-plane component: those whose first
-/// container runs the `component` binary (`command[0]`), e.g.
-/// `kube-scheduler` or `kube-controller-manager`. Empty: not running.
-pub fn running(machines: &BTreeMap<String, Machine>, component: &str) -> Vec<StaticPod> {
-    static_pods(machines)
-        .into_iter()
-        .filter(|p| p.command().first().map(String::as_str) == Some(component))
-        .collect()
+/// The static pods of every machine, remembering what each kubelet last saw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StaticPods {
+    /// Per machine, the pods its kubelet started when it last looked.
+    seen: BTreeMap<String, Vec<StaticPod>>,
+}
+
+impl StaticPods {
+    /// Every static pod running now: on machines whose kubelet runs, what
+    /// the manifest directory holds; on machines whose kubelet is stopped,
+    /// what it held when the kubelet last looked.
+    pub fn all(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<StaticPod> {
+        self.seen.retain(|name, _| machines.contains_key(name));
+        for (name, m) in machines {
+            if m.kubelet_running || !self.seen.contains_key(name) {
+                self.seen.insert(name.clone(), manifests_of(name, m));
+            }
+        }
+        self.seen.values().flatten().cloned().collect()
+    }
+
+    /// The running static pods of a control-plane component: those whose
+    /// first container runs the `component` binary (`command[0]`), e.g.
+    /// `kube-scheduler` or `kube-controller-manager`. Empty: not running.
+    pub fn running(
+        &mut self,
+        machines: &BTreeMap<String, Machine>,
+        component: &str,
+    ) -> Vec<StaticPod> {
+        self.all(machines)
+            .into_iter()
+            .filter(|p| p.command().first().map(String::as_str) == Some(component))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -167,22 +197,26 @@ mod tests {
     use super::*;
     use crate::cluster::Cluster;
 
-    fn schedulers(c: &Cluster) -> Vec<(String, String)> {
-        running(&c.machines, "kube-scheduler")
+    fn schedulers(c: &Cluster, seen: &mut StaticPods) -> Vec<(String, String)> {
+        seen.running(&c.machines, "kube-scheduler")
             .into_iter()
             .map(|p| (p.machine, p.file))
             .collect()
     }
 
     #[test]
-    fn kube_scheduler_runs_while_its_manifest_and_the_kubelet_are_there() {
+    fn kube_scheduler_runs_while_its_manifest_is_there() {
         let mut c = Cluster::new(1);
+        let mut seen = StaticPods::default();
         let want = vec![(
             "controlplane".to_string(),
             "/etc/kubernetes/manifests/kube-scheduler.yaml".to_string(),
         )];
-        assert_eq!(schedulers(&c), want);
-        assert_eq!(running(&c.machines, "kube-controller-manager").len(), 1);
+        assert_eq!(schedulers(&c, &mut seen), want);
+        assert_eq!(
+            seen.running(&c.machines, "kube-controller-manager").len(),
+            1
+        );
         let cp = c.machine_mut("controlplane").unwrap();
         cp.fs
             .rename(
@@ -190,7 +224,7 @@ mod tests {
                 "/root/kube-scheduler.yaml",
             )
             .unwrap();
-        assert_eq!(schedulers(&c), vec![]);
+        assert_eq!(schedulers(&c, &mut seen), vec![]);
         let cp = c.machine_mut("controlplane").unwrap();
         cp.fs
             .rename(
@@ -198,9 +232,27 @@ mod tests {
                 "/etc/kubernetes/manifests/kube-scheduler.yaml",
             )
             .unwrap();
-        assert_eq!(schedulers(&c), want);
-        c.machine_mut("controlplane").unwrap().kubelet_running = false;
-        assert_eq!(schedulers(&c), vec![]);
+        assert_eq!(schedulers(&c, &mut seen), want);
+    }
+
+    #[test]
+    fn a_stopped_kubelet_leaves_its_static_pods_as_they_were() {
+        let mut c = Cluster::new(1);
+        let mut seen = StaticPods::default();
+        assert_eq!(schedulers(&c, &mut seen).len(), 1);
+        let cp = c.machine_mut("controlplane").unwrap();
+        cp.kubelet_running = false;
+        // The containers run on; the manifest's removal goes unnoticed...
+        cp.fs
+            .rename(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                "/root/kube-scheduler.yaml",
+            )
+            .unwrap();
+        assert_eq!(schedulers(&c, &mut seen).len(), 1);
+        // ...until the kubelet starts again.
+        c.machine_mut("controlplane").unwrap().kubelet_running = true;
+        assert_eq!(schedulers(&c, &mut seen), vec![]);
     }
 
     #[test]
@@ -214,13 +266,15 @@ mod tests {
                 false,
             )
             .unwrap();
-        assert_eq!(schedulers(&c), vec![]);
+        assert_eq!(schedulers(&c, &mut StaticPods::default()), vec![]);
     }
 
     #[test]
     fn flags_and_host_paths() {
         let c = Cluster::new(1);
-        let p = running(&c.machines, "kube-scheduler").remove(0);
+        let p = StaticPods::default()
+            .running(&c.machines, "kube-scheduler")
+            .remove(0);
         assert_eq!(
             p.flag("kubeconfig").as_deref(),
             Some("/etc/kubernetes/scheduler.conf")

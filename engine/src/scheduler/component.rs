@@ -21,7 +21,7 @@
 use super::profile::Profile;
 use super::Scheduler;
 use crate::clock::Time;
-use crate::cluster::control_plane::{self, StaticPod};
+use crate::cluster::control_plane::{StaticPod, StaticPods};
 use crate::cluster::{Component, SyncContext};
 use crate::node::Machine;
 use serde_json::Value;
@@ -156,6 +156,7 @@ pub fn profiles_of(
 /// keeps it, as the leader would).
 #[derive(Debug, Default)]
 pub struct KubeScheduler {
+    static_pods: StaticPods,
     profiles: Vec<Profile>,
     schedulers: Vec<Scheduler>,
 }
@@ -171,9 +172,9 @@ impl KubeScheduler {
     }
 
     /// What the running static pods ask for.
-    fn wanted(machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
+    fn wanted(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
         let mut out: Vec<Profile> = Vec::new();
-        for pod in control_plane::running(machines, "kube-scheduler") {
+        for pod in self.static_pods.running(machines, "kube-scheduler") {
             let Ok(profiles) = profiles_of(machines, &pod) else {
                 continue;
             };
@@ -193,7 +194,7 @@ impl Component for KubeScheduler {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        let wanted = Self::wanted(ctx.machines);
+        let wanted = self.wanted(ctx.machines);
         if wanted != self.profiles {
             self.schedulers = wanted
                 .iter()
@@ -220,7 +221,7 @@ mod tests {
     #[test]
     fn default_manifest_runs_default_scheduler() {
         let c = Cluster::new(1);
-        let pods = control_plane::running(&c.machines, "kube-scheduler");
+        let pods = StaticPods::default().running(&c.machines, "kube-scheduler");
         assert_eq!(pods.len(), 1);
         let names: Vec<String> = profiles_of(&c.machines, &pods[0])
             .unwrap_or_else(|e| panic!("{e}"))
@@ -228,5 +229,194 @@ mod tests {
             .map(|p| p.scheduler_name)
             .collect();
         assert_eq!(names, ["default-scheduler"]);
+    }
+
+    use crate::api::resolve;
+    use crate::clock::Duration;
+    use serde_json::json;
+
+    fn res(plural: &str) -> &'static crate::api::Resource {
+        resolve(plural).unwrap_or_else(|| panic!("{plural}"))
+    }
+
+    fn create_pod(c: &mut Cluster, name: &str, spec: Value) {
+        let now = c.now();
+        let mut spec = spec;
+        spec["containers"] = json!([{"name": name, "image": "nginx"}]);
+        c.apiserver
+            .create(
+                res("pods"),
+                Some("default"),
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}),
+                now,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    fn node_of(c: &Cluster, name: &str) -> String {
+        c.apiserver
+            .get(res("pods"), Some("default"), name)
+            .ok()
+            .and_then(|p| {
+                p.pointer("/spec/nodeName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many times FailedScheduling was recorded for `pod` (the event's count).
+    fn failures(c: &Cluster, pod: &str) -> i64 {
+        c.apiserver
+            .list(res("events"), Some("default"))
+            .iter()
+            .filter(|e| e["involvedObject"]["name"] == pod && e["reason"] == "FailedScheduling")
+            .map(|e| e["count"].as_i64().unwrap_or(1))
+            .sum()
+    }
+
+    fn label_node01(c: &mut Cluster, key: &str, value: &str) {
+        let mut n = c
+            .apiserver
+            .get(res("nodes"), None, "node01")
+            .unwrap_or_else(|e| panic!("{e}"));
+        n["metadata"]["labels"][key] = json!(value);
+        c.apiserver
+            .update(res("nodes"), None, n)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn a_node_update_requeues_the_pod_after_its_one_second_backoff() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        assert_eq!(
+            (node_of(&c, "ssd"), failures(&c, "ssd")),
+            (String::new(), 1)
+        );
+        label_node01(&mut c, "disktype", "ssd");
+        c.settle();
+        // Moved to backoffQ, not yet out of it.
+        assert_eq!(node_of(&c, "ssd"), "");
+        c.step(Duration::from_millis(999));
+        assert_eq!(node_of(&c, "ssd"), "");
+        c.step(Duration::from_millis(1));
+        assert_eq!(node_of(&c, "ssd"), "node01");
+        assert_eq!(failures(&c, "ssd"), 1);
+    }
+
+    #[test]
+    fn an_event_no_plugin_cares_about_leaves_the_pod_for_five_minutes() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        // A new pod being bound is an AssignedPodAdd: NodeAffinity does not care.
+        create_pod(&mut c, "other", json!({}));
+        c.step(Duration::from_secs(299));
+        assert_eq!(node_of(&c, "other"), "node01");
+        assert_eq!(failures(&c, "ssd"), 1);
+        // podMaxInUnschedulablePodsDuration: retried after 5 minutes anyway.
+        c.step(Duration::from_secs(1));
+        assert_eq!(failures(&c, "ssd"), 2);
+    }
+
+    #[test]
+    fn backoff_doubles_between_attempts_moved_by_events() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        // Each node update that does not help moves the pod to backoffQ; the
+        // next attempts come 1 s, 2 s, 4 s, 8 s, 10 s, 10 s after the failures.
+        for (i, backoff) in [1000, 2000, 4000, 8000, 10_000, 10_000]
+            .into_iter()
+            .enumerate()
+        {
+            label_node01(&mut c, "tick", &i.to_string());
+            let before = failures(&c, "ssd");
+            c.step(Duration::from_millis(backoff - 1));
+            assert_eq!(failures(&c, "ssd"), before, "attempt {i} came early");
+            c.step(Duration::from_millis(1));
+            assert_eq!(
+                failures(&c, "ssd"),
+                before + 1,
+                "attempt {i} after {backoff} ms"
+            );
+        }
+    }
+
+    #[test]
+    fn without_its_manifest_no_scheduler_runs_and_pods_get_no_events() {
+        let mut c = Cluster::new(1);
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .rename(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                "/root/kube-scheduler.yaml",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        create_pod(&mut c, "web", json!({}));
+        c.step(Duration::from_secs(600));
+        assert_eq!(node_of(&c, "web"), "");
+        assert!(c.apiserver.list(res("events"), Some("default")).is_empty());
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .rename(
+                "/root/kube-scheduler.yaml",
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        c.settle();
+        assert_eq!(node_of(&c, "web"), "node01");
+    }
+
+    #[test]
+    fn a_broken_manifest_crashes_the_scheduler() {
+        let c = Cluster::new(1);
+        let pod = StaticPods::default()
+            .running(&c.machines, "kube-scheduler")
+            .remove(0);
+        let with = |from: &str, to: &str| {
+            let text = serde_json::to_string(&pod.manifest)
+                .unwrap_or_default()
+                .replace(from, to);
+            StaticPod {
+                manifest: serde_json::from_str(&text).unwrap_or_default(),
+                ..pod.clone()
+            }
+        };
+        let cases = [
+            (
+                "--leader-elect=true",
+                "--leader-elekt=true",
+                "unknown flag: --leader-elekt",
+            ),
+            (
+                "--kubeconfig=/etc/kubernetes/scheduler.conf",
+                "--kubeconfig=/etc/kubernetes/schedular.conf",
+                "stat /etc/kubernetes/schedular.conf: no such file or directory",
+            ),
+            (
+                "registry.k8s.io/kube-scheduler:v1.33.1",
+                "registry.k8s.io/kube-schedular:v1.33.1",
+                "image \"registry.k8s.io/kube-schedular:v1.33.1\" is not kube-scheduler",
+            ),
+            (
+                "--bind-address=127.0.0.1",
+                "--config=/etc/kubernetes/nope.yaml",
+                "open /etc/kubernetes/nope.yaml: no such file or directory",
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(
+                profiles_of(&c.machines, &with(from, to)),
+                Err(want.to_string()),
+                "{to}"
+            );
+        }
     }
 }
