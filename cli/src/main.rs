@@ -1,8 +1,6 @@
 //! `dinghy`: the simulated cluster in a terminal — the same engine, shell and
 //! kubectl as the browser app, for instructors, scripts and tests.
 
-mod bench;
-
 use engine::{Simulation, Stream};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -21,10 +19,6 @@ Usage:
                               order) is printed with no prompt or echo.
   dinghy lab list             List the bundled labs.
   dinghy lab validate         Check every bundled lab.
-  dinghy bench schedule [--nodes N] [--pods N]
-                              Time the scheduler placing N pods (100m CPU,
-                              500Mi) on N nodes (4 CPU, 32Gi, 110 pods); the
-                              last line is the rate in pods/s.
   dinghy --help               This text.
 
 Options of dinghy shell:
@@ -46,7 +40,6 @@ fn main() -> ExitCode {
         }
         Some("shell") => shell(&args[1..]),
         Some("lab") => lab(&args[1..]),
-        Some("bench") => bench::bench(&args[1..]),
         Some(other) => {
             eprintln!("dinghy: unknown command {other:?}\n\n{HELP}");
             ExitCode::from(2)

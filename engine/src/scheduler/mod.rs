@@ -26,11 +26,13 @@ pub mod profile;
 pub mod queue;
 pub mod types;
 
+// The benchmark reads the wall clock, so it exists only off the web.
 #[cfg(not(target_arch = "wasm32"))]
 pub use bench::bench_schedule;
-pub use component::KubeScheduler;
 pub use explain::Explanation;
 pub use profile::Profile;
+
+pub use component::KubeScheduler;
 
 use crate::api::resolve;
 use crate::apiserver::ApiServer;
