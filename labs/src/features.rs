@@ -84,9 +84,13 @@ fn probe(name: &str) -> bool {
                 .contains("pod/probe-")
         }
         "static-pods" => {
-            sim.run(
-                "ssh node01 'cat > /etc/kubernetes/manifests/probe.yaml' <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\nspec:\n  containers:\n  - name: c\n    image: nginx\nEOF\n",
-            );
+            if let Some(m) = sim.cluster_mut().machine_mut("node01") {
+                m.fs.install(
+                    "/etc/kubernetes/manifests/probe.yaml",
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\nspec:\n  containers:\n  - name: c\n    image: nginx\n",
+                    0o600,
+                );
+            }
             sim.step(Duration::from_secs(60));
             !pod_field(&sim, "default", "probe-node01", "metadata.name").is_empty()
         }

@@ -135,6 +135,9 @@ pub struct NodeSetup {
     /// `key=value:Effect` or `key:Effect`, as `kubectl taint` writes them.
     #[serde(default)]
     pub taints: Vec<String>,
+    /// Cordoned (`spec.unschedulable`), as `kubectl cordon` leaves it.
+    #[serde(default)]
+    pub unschedulable: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -142,6 +145,10 @@ pub struct NodeSetup {
 pub struct Task {
     pub id: String,
     pub text: Text,
+    /// Features this task needs beyond the lab's; while one is missing the
+    /// validator skips the task (reporting it pending). Put such tasks last.
+    #[serde(default)]
+    pub requires: Vec<String>,
     #[serde(default)]
     pub hints: Vec<Text>,
     #[serde(default)]
@@ -216,6 +223,9 @@ pub struct Check {
     pub contains: Option<String>,
     #[serde(default)]
     pub at_least: Option<u64>,
+    /// With `file`: passes when the file does NOT exist.
+    #[serde(default)]
+    pub deleted: bool,
     #[serde(default)]
     pub selector: Option<String>,
     #[serde(default)]

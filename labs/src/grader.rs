@@ -280,6 +280,11 @@ pub fn evaluate(check: &Check, sim: &mut Simulation) -> Result<Outcome, String> 
             return Err(format!("no node named {node:?}"));
         };
         match m.fs.read_to_string(path) {
+            Ok(_) if check.deleted => Outcome::fail(
+                format!("{path} still exists on {node}."),
+                format!("{node}에 {path} 파일이 아직 있습니다."),
+            ),
+            Err(_) if check.deleted => Outcome::pass(),
             Err(_) => Outcome::fail(
                 format!("{path} does not exist on {node}."),
                 format!("{node}에 {path} 파일이 없습니다."),

@@ -47,7 +47,8 @@ pub struct Summary {
     pub difficulty: String,
     pub minutes: u32,
     pub tasks: usize,
-    /// Engine features the lab needs that Dinghy lacks yet (see [`features`]).
+    /// Engine features the lab (or one of its tasks) needs that Dinghy
+    /// lacks yet (see [`features`]).
     pub missing: Vec<String>,
 }
 
@@ -64,7 +65,15 @@ pub fn list() -> Vec<Summary> {
             difficulty: format!("{:?}", l.spec.difficulty).to_lowercase(),
             minutes: l.spec.minutes,
             tasks: l.spec.tasks.len(),
-            missing: features::missing(&l.spec.requires),
+            missing: {
+                let mut all = l.spec.requires.clone();
+                for t in &l.spec.tasks {
+                    all.extend(t.requires.iter().cloned());
+                }
+                all.sort();
+                all.dedup();
+                features::missing(&all)
+            },
         })
         .collect()
 }
@@ -219,7 +228,7 @@ impl Lab {
             Simulation::with_topology(self.seed, &Topology { nodes })
         };
         for n in &setup.nodes {
-            if !n.labels.is_empty() || !n.taints.is_empty() {
+            if !n.labels.is_empty() || !n.taints.is_empty() || n.unschedulable {
                 label_and_taint(&mut sim, n)?;
             }
         }
@@ -356,9 +365,12 @@ fn label_and_taint(sim: &mut Simulation, n: &format::NodeSetup) -> Result<(), St
         }
         taints.push(taint);
     }
-    if !taints.is_empty() {
-        if let Some(spec) = node.get_mut("spec").and_then(Value::as_object_mut) {
+    if let Some(spec) = node.get_mut("spec").and_then(Value::as_object_mut) {
+        if !taints.is_empty() {
             spec.insert("taints".into(), Value::Array(taints));
+        }
+        if n.unschedulable {
+            spec.insert("unschedulable".into(), Value::Bool(true));
         }
     }
     sim.cluster_mut()

@@ -51,7 +51,11 @@ pub fn draw(
 pub fn substitute(s: &str, values: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(start) = rest.find("{{") {
+    while let Some(mut start) = rest.find("{{") {
+        // `{{{key}}` is a literal brace before a parameter (`{spray: x}`).
+        while rest[start + 2..].starts_with('{') {
+            start += 1;
+        }
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else {
@@ -112,6 +116,10 @@ mod tests {
         assert_eq!(
             substitute("in {{ns}}: {{ actual }}", &values).unwrap(),
             "in dev: {{ actual }}"
+        );
+        assert_eq!(
+            substitute("taint {{{ns}}: x}", &values).unwrap(),
+            "taint {dev: x}"
         );
         assert_eq!(
             substitute("{{nss}}", &values).unwrap_err(),

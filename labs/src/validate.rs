@@ -72,6 +72,13 @@ pub fn validate(files: &[LabFile]) -> Validation {
             v.pending.push((f.path.to_string(), missing));
             continue;
         }
+        for (i, t) in lab.spec.tasks.iter().enumerate() {
+            let missing = features::missing(&t.requires);
+            if !missing.is_empty() {
+                v.pending
+                    .push((format!("{} tasks[{i}] ({})", f.path, t.id), missing));
+            }
+        }
         for &seed in SEEDS {
             let lab = match Lab::load(f.path, f.text, seed) {
                 Ok(l) => l,
@@ -149,6 +156,11 @@ pub fn static_problems(spec: &LabSpec) -> Vec<String> {
             out.push(format!("{spot}.id: {:?} is used twice", t.id));
         }
         text_problems(&format!("{spot}.text"), &t.text, &mut out);
+        for r in &t.requires {
+            if !features::is_known(r) {
+                out.push(format!("{spot}.requires: unknown feature {r:?}"));
+            }
+        }
         if t.hints.is_empty() {
             out.push(format!("{spot}.hints: give at least one hint"));
         }
@@ -241,8 +253,17 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
         Err(e) => return vec![e],
     };
     let none = BTreeMap::new();
+    let ready: Vec<bool> = lab
+        .spec
+        .tasks
+        .iter()
+        .map(|t| features::missing(&t.requires).is_empty())
+        .collect();
     let before = lab.check(&mut sim, &none, Lang::En);
     for (i, t) in before.tasks.iter().enumerate() {
+        if !ready[i] {
+            continue;
+        }
         for (j, c) in t.checks.iter().enumerate() {
             if c.passed {
                 let what = if j < lab.spec.tasks[i].checks.len() {
@@ -260,6 +281,9 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
     }
     let mut answers = BTreeMap::new();
     for (i, t) in lab.spec.tasks.iter().enumerate() {
+        if !ready[i] {
+            continue;
+        }
         match run_solution(&mut sim, &t.solution) {
             Ok(stdout) => {
                 if t.question.is_some() {
@@ -272,6 +296,9 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
     lab.settle(&mut sim);
     let after = lab.check(&mut sim, &answers, Lang::En);
     for (i, t) in after.tasks.iter().enumerate() {
+        if !ready[i] {
+            continue;
+        }
         for (j, c) in t.checks.iter().enumerate() {
             if !c.passed {
                 out.push(format!(
