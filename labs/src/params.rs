@@ -107,6 +107,7 @@ pub fn substitute_tree(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

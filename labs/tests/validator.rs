@@ -1,5 +1,6 @@
 //! The validator over the bundled labs, its refusals of broken lab files,
 //! and golden explanations of typical wrong answers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use expect_test::expect;
 use labs::{validate, Lab, LabFile, Lang};
@@ -11,7 +12,7 @@ fn every_bundled_lab_validates_at_every_seed() {
     let problems: Vec<String> = v.problems.iter().map(|p| p.to_string()).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
-        v.validated.len() >= 10,
+        v.validated.len() >= 15,
         "validated for real: {:?}",
         v.validated
     );
