@@ -222,7 +222,7 @@ pub struct Check {
     #[serde(default)]
     pub contains: Option<String>,
     #[serde(default)]
-    pub at_least: Option<u64>,
+    pub at_least: Option<Scalar>,
     /// With `file`: passes when the file does NOT exist.
     #[serde(default)]
     pub deleted: bool,

@@ -169,148 +169,159 @@ pub fn run_script(sim: &mut Simulation, node: &str, script: &str) -> (String, i3
 /// unknown kind), reported by the validator and shown as a failure.
 pub fn evaluate(check: &Check, sim: &mut Simulation) -> Result<Outcome, String> {
     let ns = check.namespace.as_deref();
-    let outcome = if let Some(spec) = &check.exists {
-        let t = Target::parse(spec, ns)?;
-        if t.get(sim).is_some() {
-            Outcome::pass()
-        } else {
-            t.missing()
-        }
-    } else if let Some(spec) = &check.absent {
-        let t = Target::parse(spec, ns)?;
-        if t.get(sim).is_none() {
-            Outcome::pass()
-        } else {
-            Outcome::fail(
-                format!("{} still exists.", t.label()),
-                format!("{}이(가) 아직 남아 있습니다.", t.label()),
-            )
-        }
-    } else if let Some(spec) = &check.field {
-        let t = Target::parse(spec, ns)?;
-        let path = check.path.as_deref().ok_or("a field check needs a path")?;
-        match t.get(sim) {
-            None => t.missing(),
-            Some(obj) => {
-                let actual = jsonpath(path, &obj)?;
-                match compare(check, &actual)? {
-                    None if !actual.trim().is_empty() => Outcome::pass(),
-                    None => Outcome::fail(
-                        format!("{}: {path} is not set.", t.label()),
-                        format!("{}: {path} 값이 설정되어 있지 않습니다.", t.label()),
-                    ),
-                    Some((true, _)) => Outcome::pass(),
-                    Some((false, expected)) => Outcome::fail(
-                        format!(
-                            "{}: {path} is {}; the task asks for {expected}.",
-                            t.label(),
-                            shown(&actual)
+    let outcome =
+        if let Some(spec) = &check.exists {
+            let t = Target::parse(spec, ns)?;
+            if t.get(sim).is_some() {
+                Outcome::pass()
+            } else {
+                t.missing()
+            }
+        } else if let Some(spec) = &check.absent {
+            let t = Target::parse(spec, ns)?;
+            // A terminating object is on its way out: on a node whose kubelet
+            // is gone it may stay Terminating for ever, as in Kubernetes.
+            let gone = t
+                .get(sim)
+                .is_none_or(|o| object::at(&o, "metadata.deletionTimestamp").is_some());
+            if gone {
+                Outcome::pass()
+            } else {
+                Outcome::fail(
+                    format!("{} still exists.", t.label()),
+                    format!("{}이(가) 아직 남아 있습니다.", t.label()),
+                )
+            }
+        } else if let Some(spec) = &check.field {
+            let t = Target::parse(spec, ns)?;
+            let path = check.path.as_deref().ok_or("a field check needs a path")?;
+            match t.get(sim) {
+                None => t.missing(),
+                Some(obj) => {
+                    let actual = jsonpath(path, &obj)?;
+                    match compare(check, &actual)? {
+                        None if !actual.trim().is_empty() => Outcome::pass(),
+                        None => Outcome::fail(
+                            format!("{}: {path} is not set.", t.label()),
+                            format!("{}: {path} 값이 설정되어 있지 않습니다.", t.label()),
                         ),
-                        format!(
+                        Some((true, _)) => Outcome::pass(),
+                        Some((false, expected)) => Outcome::fail(
+                            format!(
+                                "{}: {path} is {}; the task asks for {expected}.",
+                                t.label(),
+                                shown(&actual)
+                            ),
+                            format!(
                             "{}: {path} 값이 {}입니다. 과제에서 요구하는 값은 {expected}입니다.",
                             t.label(),
                             shown_ko(&actual)
                         ),
-                    ),
+                        ),
+                    }
                 }
             }
-        }
-    } else if let Some(kind) = &check.count {
-        let items = select(sim, kind, ns, check)?;
-        let n = items.len() as u64;
-        let what = describe_selection(kind, ns, check);
-        if let Some(e) = &check.equals {
-            let e = e.text();
-            if n.to_string() == e.trim() {
+        } else if let Some(kind) = &check.count {
+            let items = select(sim, kind, ns, check)?;
+            let n = items.len() as u64;
+            let what = describe_selection(kind, ns, check);
+            if let Some(e) = &check.equals {
+                let e = e.text();
+                if n.to_string() == e.trim() {
+                    Outcome::pass()
+                } else {
+                    Outcome::fail(
+                        format!("Found {n} {what}; the task asks for {e}."),
+                        format!("{what}: {n}개가 있습니다. 과제에서 요구하는 수는 {e}개입니다."),
+                    )
+                }
+            } else {
+                let min =
+                    match &check.at_least {
+                        None => 1,
+                        Some(a) => a.text().trim().parse::<u64>().map_err(|_| {
+                            format!("at_least: {:?} is not a whole number", a.text())
+                        })?,
+                    };
+                if n >= min {
+                    Outcome::pass()
+                } else {
+                    Outcome::fail(
+                        format!("Found {n} {what}; the task asks for at least {min}."),
+                        format!("{what}: {n}개가 있습니다. 과제에서는 최소 {min}개가 필요합니다."),
+                    )
+                }
+            }
+        } else if let Some(spec) = &check.running {
+            running(sim, spec, ns, check)?
+        } else if let Some(spec) = &check.event {
+            let t = Target::parse(spec, ns)?;
+            let reason = check.reason.as_deref().unwrap_or("");
+            let events = sim.cluster().apiserver.list(
+                api::resolve("events").ok_or("no events resource")?,
+                t.ns.as_deref(),
+            );
+            let found = events.iter().any(|e| {
+                object::str_at(e, "involvedObject.kind") == Some(t.res.kind)
+                    && object::str_at(e, "involvedObject.name") == Some(t.name.as_str())
+                    && (reason.is_empty() || object::str_at(e, "reason") == Some(reason))
+                    && check.message.as_deref().is_none_or(|m| {
+                        object::str_at(e, "message").is_some_and(|msg| msg.contains(m))
+                    })
+            });
+            if found {
                 Outcome::pass()
             } else {
-                Outcome::fail(
-                    format!("Found {n} {what}; the task asks for {e}."),
-                    format!("{what}: {n}개가 있습니다. 과제에서 요구하는 수는 {e}개입니다."),
-                )
-            }
-        } else {
-            let min = check.at_least.unwrap_or(1);
-            if n >= min {
-                Outcome::pass()
-            } else {
-                Outcome::fail(
-                    format!("Found {n} {what}; the task asks for at least {min}."),
-                    format!("{what}: {n}개가 있습니다. 과제에서는 최소 {min}개가 필요합니다."),
-                )
-            }
-        }
-    } else if let Some(spec) = &check.running {
-        running(sim, spec, ns, check)?
-    } else if let Some(spec) = &check.event {
-        let t = Target::parse(spec, ns)?;
-        let reason = check.reason.as_deref().unwrap_or("");
-        let events = sim.cluster().apiserver.list(
-            api::resolve("events").ok_or("no events resource")?,
-            t.ns.as_deref(),
-        );
-        let found = events.iter().any(|e| {
-            object::str_at(e, "involvedObject.kind") == Some(t.res.kind)
-                && object::str_at(e, "involvedObject.name") == Some(t.name.as_str())
-                && (reason.is_empty() || object::str_at(e, "reason") == Some(reason))
-                && check
+                let extra = check
                     .message
                     .as_deref()
-                    .is_none_or(|m| object::str_at(e, "message").is_some_and(|msg| msg.contains(m)))
-        });
-        if found {
-            Outcome::pass()
-        } else {
-            let extra = check
-                .message
-                .as_deref()
-                .map(|m| format!(" (message containing {m:?})"))
-                .unwrap_or_default();
-            Outcome::fail(
-                format!("No {reason} event{extra} was recorded about {}.", t.label()),
-                format!(
-                    "{}에 대한 {reason} 이벤트{extra}가 기록되지 않았습니다.",
-                    t.label()
+                    .map(|m| format!(" (message containing {m:?})"))
+                    .unwrap_or_default();
+                Outcome::fail(
+                    format!("No {reason} event{extra} was recorded about {}.", t.label()),
+                    format!(
+                        "{}에 대한 {reason} 이벤트{extra}가 기록되지 않았습니다.",
+                        t.label()
+                    ),
+                )
+            }
+        } else if let Some(path) = &check.file {
+            let node = check.node.as_deref().unwrap_or("controlplane");
+            let Some(m) = sim.cluster().machine(node) else {
+                return Err(format!("no node named {node:?}"));
+            };
+            match m.fs.read_to_string(path) {
+                Ok(_) if check.deleted => Outcome::fail(
+                    format!("{path} still exists on {node}."),
+                    format!("{node}에 {path} 파일이 아직 있습니다."),
                 ),
-            )
-        }
-    } else if let Some(path) = &check.file {
-        let node = check.node.as_deref().unwrap_or("controlplane");
-        let Some(m) = sim.cluster().machine(node) else {
-            return Err(format!("no node named {node:?}"));
-        };
-        match m.fs.read_to_string(path) {
-            Ok(_) if check.deleted => Outcome::fail(
-                format!("{path} still exists on {node}."),
-                format!("{node}에 {path} 파일이 아직 있습니다."),
-            ),
-            Err(_) if check.deleted => Outcome::pass(),
-            Err(_) => Outcome::fail(
-                format!("{path} does not exist on {node}."),
-                format!("{node}에 {path} 파일이 없습니다."),
-            ),
-            Ok(text) => file_check(check, path, node, &text)?,
-        }
-    } else if let Some(script) = &check.script {
-        let node = check.node.as_deref().unwrap_or("controlplane");
-        if sim.cluster().machine(node).is_none() {
-            return Err(format!("no node named {node:?}"));
-        }
-        let (_, status) = run_script(sim, node, script);
-        if status == 0 {
-            Outcome::pass()
+                Err(_) if check.deleted => Outcome::pass(),
+                Err(_) => Outcome::fail(
+                    format!("{path} does not exist on {node}."),
+                    format!("{node}에 {path} 파일이 없습니다."),
+                ),
+                Ok(text) => file_check(check, path, node, &text)?,
+            }
+        } else if let Some(script) = &check.script {
+            let node = check.node.as_deref().unwrap_or("controlplane");
+            if sim.cluster().machine(node).is_none() {
+                return Err(format!("no node named {node:?}"));
+            }
+            let (_, status) = run_script(sim, node, script);
+            if status == 0 {
+                Outcome::pass()
+            } else {
+                Outcome::fail(
+                    "The verify script failed.".into(),
+                    "검증 스크립트가 실패했습니다.".into(),
+                )
+            }
         } else {
-            Outcome::fail(
-                "The verify script failed.".into(),
-                "검증 스크립트가 실패했습니다.".into(),
-            )
-        }
-    } else {
-        return Err(
+            return Err(
             "the check has no kind (exists, absent, field, count, running, event, file, script)"
                 .into(),
         );
-    };
+        };
     Ok(with_explain(outcome, check))
 }
 
