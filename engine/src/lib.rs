@@ -48,6 +48,14 @@ impl Simulation {
         }
     }
 
+    /// A fresh cluster with these machines (labs choose their topology).
+    pub fn with_topology(seed: u64, topology: &cluster::Topology) -> Self {
+        Simulation {
+            cluster: Cluster::with_topology(seed, topology),
+            session: Session::new("controlplane"),
+        }
+    }
+
     /// Tab completion for the text left of the cursor: the candidates for
     /// its last word (see `shell::complete`).
     pub fn complete(&self, line: &str) -> Vec<String> {
