@@ -1,5 +1,6 @@
 //! A native benchmark of the scheduling hot loop, without criterion:
-//! `dinghy bench schedule` and criterion benches call [`bench_schedule`].
+//! `dinghy bench schedule` and criterion benches time [`bench_run`] after [`bench_setup`]
+//! (the timing is theirs: the engine never reads the wall clock).
 //!
 //! It builds the upstream `scheduler_perf` SchedulingBasic shape — nodes of
 //! 4 CPU / 32Gi / 110 pods, pods requesting 100m / 500Mi — puts every pod in
@@ -8,8 +9,7 @@
 //! the pod into the cache. The apiserver round trip of binding is not part
 //! of it (that is the apiserver's cost, measured by its own benchmarks).
 //!
-//! This is the only place the engine reads the wall clock; it exists only
-//! off the web (not on wasm32), and no simulation output depends on it.
+//! Only the ignored `bench_report` test below reads the wall clock.
 
 use super::cache::Cache;
 use super::profile::Profile;

@@ -17,6 +17,7 @@
 
 pub mod bench;
 pub mod cache;
+pub mod component;
 pub mod explain;
 pub mod framework;
 pub mod messages;
@@ -27,6 +28,8 @@ pub mod types;
 
 pub use explain::Explanation;
 pub use profile::Profile;
+
+pub use component::KubeScheduler;
 
 use crate::api::resolve;
 use crate::apiserver::ApiServer;

@@ -5,6 +5,7 @@
 mod commands;
 pub mod complete;
 mod coreutils;
+mod crictl;
 pub mod editor;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
@@ -127,10 +128,6 @@ pub(crate) fn run_line(session: &mut Session, cluster: &mut Cluster, src: &str) 
             continue;
         }
         let result = run_pipeline(session, cluster, pipeline);
-        // The cluster reacts at once to what the command changed (the
-        // controllers' instantaneous reconciles); time moves only by
-        // `sleep`, `kubectl wait` or the clock.
-        cluster.settle();
         status = result.status;
         session.last_status = status;
         out.extend(result);
@@ -160,6 +157,9 @@ fn run_pipeline(
     for (i, cmd) in pipeline.iter().enumerate() {
         let last = i + 1 == pipeline.len();
         let result = run_simple(session, cluster, cmd, stdin.take());
+        // The control loop reacts before the next command, as a real
+        // cluster's components do within milliseconds.
+        cluster.settle();
         if last {
             out.extend(result);
         } else {
