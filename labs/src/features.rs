@@ -3,7 +3,8 @@
 //! day that component lands, with no list to update.
 //!
 //! Names: `scheduler`, `kubelet`, `daemonset-controller`, `static-pods`,
-//! `metrics-server`, and `kubectl VERB` (`kubectl taint`, `kubectl rollout`).
+//! `metrics-server`, `oom-kill` (the kubelet kills a container over its
+//! memory limit), and `kubectl VERB` (`kubectl taint`, `kubectl rollout`).
 
 use engine::clock::Duration;
 use engine::Simulation;
@@ -17,6 +18,7 @@ pub const KNOWN: &[&str] = &[
     "daemonset-controller",
     "static-pods",
     "metrics-server",
+    "oom-kill",
 ];
 
 static CACHE: Mutex<BTreeMap<String, bool>> = Mutex::new(BTreeMap::new());
@@ -73,6 +75,16 @@ fn probe(name: &str) -> bool {
             );
             sim.step(Duration::from_secs(60));
             pod_field(&sim, "default", "probe", "status.phase") == "Running"
+        }
+        "oom-kill" => {
+            sim.run(
+                "kubectl create -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\nspec:\n  nodeName: node01\n  containers:\n  - name: c\n    image: polinux/stress\n    command: [\"stress\"]\n    args: [\"--vm\", \"1\", \"--vm-bytes\", \"15M\", \"--vm-hang\", \"1\"]\n    resources:\n      limits:\n        memory: 10Mi\nEOF\n",
+            );
+            sim.step(Duration::from_secs(60));
+            let reason = sim
+                .run("kubectl get pod probe -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason}{.status.containerStatuses[0].state.terminated.reason}'\n")
+                .stdout();
+            reason.contains("OOMKilled")
         }
         "daemonset-controller" => {
             sim.run(
