@@ -32,7 +32,8 @@ kubectl get pod queue -o wide
 mv /root/kube-scheduler.yaml /etc/kubernetes/manifests/
 kubectl get pod queue -o wide
 # Pods for another scheduler wait until a scheduler with that name runs:
-# here a second static pod with a KubeSchedulerConfiguration, as in the CKA course.
+# here a second static pod with a KubeSchedulerConfiguration, as in the CKA
+# course (on its own --secure-port: both use the host's network).
 kubectl apply -f - <<EOF
 apiVersion: v1
 kind: Pod
@@ -53,7 +54,7 @@ profiles:
 leaderElection:
   leaderElect: false
 EOF
-sed -e 's/name: kube-scheduler$/name: my-scheduler/' -e 's|    - --leader-elect=true|    - --leader-elect=false\n    - --config=/etc/kubernetes/my-scheduler-config.yaml|' -e 's|    - mountPath: /etc/kubernetes/scheduler.conf|    - mountPath: /etc/kubernetes/my-scheduler-config.yaml\n      name: config\n      readOnly: true\n    - mountPath: /etc/kubernetes/scheduler.conf|' -e 's|  - hostPath:|  - hostPath:\n      path: /etc/kubernetes/my-scheduler-config.yaml\n      type: File\n    name: config\n  - hostPath:|' /etc/kubernetes/manifests/kube-scheduler.yaml > /etc/kubernetes/manifests/my-scheduler.yaml
-grep -n -e config -e my-scheduler /etc/kubernetes/manifests/my-scheduler.yaml
+sed -e 's/name: kube-scheduler$/name: my-scheduler/' -e 's|    - --leader-elect=true|    - --leader-elect=false\n    - --secure-port=10282\n    - --config=/etc/kubernetes/my-scheduler-config.yaml|' -e 's|    - mountPath: /etc/kubernetes/scheduler.conf|    - mountPath: /etc/kubernetes/my-scheduler-config.yaml\n      name: config\n      readOnly: true\n    - mountPath: /etc/kubernetes/scheduler.conf|' -e 's|  - hostPath:|  - hostPath:\n      path: /etc/kubernetes/my-scheduler-config.yaml\n      type: File\n    name: config\n  - hostPath:|' /etc/kubernetes/manifests/kube-scheduler.yaml > /etc/kubernetes/manifests/my-scheduler.yaml
+grep -n -e config -e my-scheduler -e port= /etc/kubernetes/manifests/my-scheduler.yaml
 kubectl get pod custom -o wide
 kubectl get events --field-selector involvedObject.name=custom

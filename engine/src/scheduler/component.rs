@@ -19,9 +19,10 @@
 //! cache, and every pending pod is tried again, as after a real restart.
 
 use super::profile::Profile;
-use super::Scheduler;
+use super::{Explanation, Scheduler};
 use crate::clock::Time;
 use crate::cluster::control_plane::{StaticPod, StaticPods};
+use crate::cluster::Cluster;
 use crate::cluster::{Component, SyncContext};
 use crate::node::Machine;
 use serde_json::Value;
@@ -174,10 +175,28 @@ impl KubeScheduler {
     /// What the running static pods ask for.
     fn wanted(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
         let mut out: Vec<Profile> = Vec::new();
+        // kube-scheduler serves /healthz on --secure-port (10259); static
+        // pods use the host's network, so a second one on the same machine
+        // and port fails with "address already in use" (the first in file
+        // order keeps it here).
+        let mut ports: Vec<(String, String)> = Vec::new();
         for pod in self.static_pods.running(machines, "kube-scheduler") {
             let Ok(profiles) = profiles_of(machines, &pod) else {
                 continue;
             };
+            let host_network = pod
+                .manifest
+                .pointer("/spec/hostNetwork")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if host_network {
+                let port = pod.flag("secure-port").unwrap_or_else(|| "10259".into());
+                let key = (pod.machine.clone(), port);
+                if ports.contains(&key) {
+                    continue;
+                }
+                ports.push(key);
+            }
             for p in profiles {
                 if !out.iter().any(|o| o.scheduler_name == p.scheduler_name) {
                     out.push(p);
@@ -186,6 +205,32 @@ impl KubeScheduler {
         }
         out
     }
+}
+
+/// Why `ns/pod` goes (or went) where it does, for the UI: every node, each
+/// Filter plugin's verdict, each Score plugin's raw and normalized score,
+/// the choice. It uses the profile of the scheduler named in the pod's
+/// `schedulerName` as the running kube-scheduler static pods configure it
+/// (the default profile when none runs), against the cluster as it is now.
+pub fn explain(cluster: &Cluster, ns: &str, pod: &str) -> Option<Explanation> {
+    let pods = crate::api::resolve("pods")?;
+    let obj = cluster.apiserver.get(pods, Some(ns), pod).ok()?;
+    let name = obj
+        .pointer("/spec/schedulerName")
+        .and_then(Value::as_str)
+        .unwrap_or("default-scheduler")
+        .to_string();
+    let profile = KubeScheduler::new()
+        .wanted(&cluster.machines)
+        .into_iter()
+        .find(|p| p.scheduler_name == name)
+        .unwrap_or_else(|| Profile {
+            scheduler_name: name.clone(),
+            ..Profile::default()
+        });
+    let mut s = Scheduler::new(&name, profile);
+    s.refresh(&cluster.apiserver, cluster.now());
+    s.explain(&cluster.apiserver, ns, pod)
 }
 
 impl Component for KubeScheduler {
@@ -423,5 +468,113 @@ mod tests {
                 "{to}"
             );
         }
+    }
+
+    #[test]
+    fn a_second_scheduler_on_the_same_host_port_does_not_start() {
+        let mut c = Cluster::new(1);
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        let text = cp
+            .fs
+            .read_to_string("/etc/kubernetes/manifests/kube-scheduler.yaml")
+            .unwrap_or_default();
+        cp.fs
+            .write(
+                "/etc/kubernetes/my-scheduler-config.yaml",
+                b"apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- schedulerName: my-scheduler\n",
+                false,
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mine = text
+            .replace("name: kube-scheduler\n", "name: my-scheduler\n")
+            .replace(
+                "    - --leader-elect=true\n",
+                "    - --leader-elect=false\n    - --config=/etc/kubernetes/my-scheduler-config.yaml\n",
+            )
+            .replace(
+                "    volumeMounts:\n",
+                "    volumeMounts:\n    - mountPath: /etc/kubernetes/my-scheduler-config.yaml\n      name: config\n",
+            )
+            .replace(
+                "  volumes:\n",
+                "  volumes:\n  - hostPath:\n      path: /etc/kubernetes/my-scheduler-config.yaml\n    name: config\n",
+            );
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .write(
+                "/etc/kubernetes/manifests/my-scheduler.yaml",
+                mine.as_bytes(),
+                false,
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut k = KubeScheduler::new();
+        let names = |k: &mut KubeScheduler, c: &Cluster| -> Vec<String> {
+            k.wanted(&c.machines)
+                .into_iter()
+                .map(|p| p.scheduler_name)
+                .collect()
+        };
+        assert_eq!(names(&mut k, &c), ["default-scheduler"]);
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        let fixed = mine.replace(
+            "    - --leader-elect=false\n",
+            "    - --leader-elect=false\n    - --secure-port=10282\n",
+        );
+        cp.fs
+            .write(
+                "/etc/kubernetes/manifests/my-scheduler.yaml",
+                fixed.as_bytes(),
+                false,
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(names(&mut k, &c), ["default-scheduler", "my-scheduler"]);
+    }
+
+    #[test]
+    fn explain_names_each_plugin_verdict_and_the_choice() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        let e = explain(&c, "default", "ssd").unwrap_or_else(|| panic!("no explanation"));
+        assert_eq!(e.chosen, None);
+        let rejected: Vec<(String, Option<String>)> = e
+            .nodes
+            .iter()
+            .map(|n| (n.node.clone(), n.rejected_by.clone()))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                (
+                    "controlplane".to_string(),
+                    Some("TaintToleration".to_string())
+                ),
+                ("node01".to_string(), Some("NodeAffinity".to_string())),
+            ]
+        );
+        // Every Filter plugin's verdict on the control plane, not just the first.
+        let cp: Vec<(&str, &str)> = e.nodes[0]
+            .filters
+            .iter()
+            .map(|v| (v.plugin.as_str(), v.code.as_str()))
+            .collect();
+        assert!(
+            cp.contains(&("TaintToleration", "UnschedulableAndUnresolvable")),
+            "{cp:?}"
+        );
+        assert!(
+            cp.contains(&("NodeAffinity", "UnschedulableAndUnresolvable")),
+            "{cp:?}"
+        );
+        label_node01(&mut c, "disktype", "ssd");
+        let e = explain(&c, "default", "ssd").unwrap_or_else(|| panic!("no explanation"));
+        assert_eq!(e.chosen.as_deref(), Some("node01"));
+        assert!(explain(&c, "default", "nope").is_none());
     }
 }
