@@ -15,18 +15,6 @@ pub fn default_components(
     let _ = (machines, seed);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
     // Registrations (one line each): kubelets, scheduler, controllers.
-    components.push(Box::new(
-        crate::controllers::deployment::DeploymentController::new(),
-    ));
-    components.push(Box::new(
-        crate::controllers::replicaset::ReplicaSetController::new(
-            crate::controllers::replicaset::Kind::ReplicaSet,
-        ),
-    ));
-    components.push(Box::new(
-        crate::controllers::replicaset::ReplicaSetController::new(
-            crate::controllers::replicaset::Kind::ReplicationController,
-        ),
-    ));
+    components.push(Box::new(crate::controllers::KubeControllerManager::new()));
     components
 }
