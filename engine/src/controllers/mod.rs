@@ -14,9 +14,11 @@
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod endpoint;
 pub mod garbagecollector;
 pub mod job;
 pub mod namespace;
+pub mod nodelifecycle;
 pub mod replicaset;
 pub mod serviceaccount;
 pub mod util;
@@ -71,6 +73,9 @@ impl KubeControllerManager {
             Box::new(namespace::NamespaceController::new()),
             Box::new(serviceaccount::ServiceAccountController::new()),
             Box::new(garbagecollector::GarbageCollector::new()),
+            Box::new(nodelifecycle::NodeLifecycleController::new()),
+            Box::new(nodelifecycle::eviction::TaintEvictionController::new()),
+            Box::new(endpoint::EndpointsController::new()),
         ];
         KubeControllerManager {
             controllers,
