@@ -100,6 +100,9 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
             continue;
         }
         let result = run_pipeline(session, cluster, pipeline);
+        // The control loop catches up after each command, as controllers
+        // react within milliseconds on a real cluster.
+        cluster.settle();
         status = result.status;
         session.last_status = status;
         out.extend(result);
