@@ -21,6 +21,7 @@ pub mod namespace;
 pub mod nodelifecycle;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod util;
 
 use crate::clock::Time;
@@ -68,6 +69,7 @@ impl KubeControllerManager {
                 replicaset::Kind::ReplicationController,
             )),
             Box::new(daemonset::DaemonSetController::new()),
+            Box::new(statefulset::StatefulSetController::new()),
             Box::new(cronjob::CronJobController::new()),
             Box::new(job::JobController::new()),
             Box::new(namespace::NamespaceController::new()),
