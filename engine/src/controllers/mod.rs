@@ -19,6 +19,7 @@ pub mod garbagecollector;
 pub mod job;
 pub mod namespace;
 pub mod nodelifecycle;
+pub mod persistentvolume;
 pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
@@ -78,6 +79,7 @@ impl KubeControllerManager {
             Box::new(nodelifecycle::NodeLifecycleController::new()),
             Box::new(nodelifecycle::eviction::TaintEvictionController::new()),
             Box::new(endpoint::EndpointsController::new()),
+            Box::new(persistentvolume::PersistentVolumeController::new()),
         ];
         KubeControllerManager {
             controllers,

@@ -415,7 +415,10 @@ mod tests {
         );
         // One revision for all: the hash does not move when status appears.
         assert_eq!(s["status"]["updatedReplicas"], 3);
-        assert_eq!(s["status"]["currentRevision"], s["status"]["updateRevision"]);
+        assert_eq!(
+            s["status"]["currentRevision"],
+            s["status"]["updateRevision"]
+        );
         // Scale to 1: web-2 goes first (graceful), web-1 waits for it.
         let mut s = s;
         s["spec"]["replicas"] = json!(1);
