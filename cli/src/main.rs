@@ -18,7 +18,14 @@ Usage:
                               each command's output (stdout and stderr, in
                               order) is printed with no prompt or echo.
   dinghy lab list             List the bundled labs.
-  dinghy lab validate         Check every bundled lab.
+  dinghy lab show ID [--seed N] [--lang en|ko]
+                              Print a lab's description and tasks.
+  dinghy lab check ID [--seed N] [--lang en|ko] [--answer TASK=TEXT]…
+                              Set the lab up, run the commands on standard
+                              input as the learner, and grade the cluster.
+  dinghy lab validate [FILE…] Check the bundled labs (or these files): they
+                              parse, both languages are complete, every check
+                              fails before the solution and passes after it.
   dinghy --help               This text.
 
 Options of dinghy shell:
@@ -173,32 +180,166 @@ fn print_output(out: &engine::Output) {
 }
 
 fn lab(args: &[String]) -> ExitCode {
+    let rest = args.get(1..).unwrap_or(&[]);
     match args.first().map(String::as_str) {
         Some("list") => {
-            for f in labs::BUNDLED {
-                println!("{}", f.path);
+            for l in labs::list() {
+                let pending = if l.missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (pending: needs {})", l.missing.join(", "))
+                };
+                println!(
+                    "{:<24} {:<7} {:>3} min  {}{pending}",
+                    l.id, l.difficulty, l.minutes, l.title.en
+                );
             }
             ExitCode::SUCCESS
         }
-        Some("validate") => {
-            let problems = labs::validate(labs::BUNDLED);
-            for p in &problems {
-                eprintln!("{}: {}", p.path, p.message);
-            }
-            println!(
-                "validated {} lab(s): {} problem(s)",
-                labs::BUNDLED.len(),
-                problems.len()
-            );
-            if problems.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Some("validate") => lab_validate(rest),
+        Some("show") => lab_run(rest, false),
+        Some("check") => lab_run(rest, true),
         _ => {
-            eprintln!("usage: dinghy lab list | dinghy lab validate");
+            eprintln!("{LAB_USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+const LAB_USAGE: &str = "\
+usage: dinghy lab list
+       dinghy lab show ID [--seed N] [--lang en|ko]
+       dinghy lab check ID [--seed N] [--lang en|ko] [--answer TASK=TEXT]… < commands
+       dinghy lab validate [FILE…]";
+
+fn lab_validate(paths: &[String]) -> ExitCode {
+    let owned: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| (p.clone(), std::fs::read_to_string(p).unwrap_or_default()))
+        .collect();
+    // Leaked once per run: LabFile borrows 'static text, like the bundled labs.
+    let files: Vec<labs::LabFile> = if owned.is_empty() {
+        labs::BUNDLED.to_vec()
+    } else {
+        owned
+            .into_iter()
+            .map(|(p, t)| labs::LabFile {
+                path: Box::leak(p.into_boxed_str()),
+                text: Box::leak(t.into_boxed_str()),
+            })
+            .collect()
+    };
+    let v = labs::validate(&files);
+    for p in &v.problems {
+        eprintln!("{p}");
+    }
+    for (path, missing) in &v.pending {
+        println!("{path}: pending: needs {}", missing.join(", "));
+    }
+    println!(
+        "validated {} lab(s) at seeds {:?}; {} pending; {} problem(s)",
+        v.validated.len(),
+        labs::validate::SEEDS,
+        v.pending.len(),
+        v.problems.len()
+    );
+    if v.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `dinghy lab show|check`: the lab's text, or its setup, the learner's
+/// commands from standard input, and the grade.
+fn lab_run(args: &[String], check: bool) -> ExitCode {
+    let mut id = None;
+    let mut seed = 1u64;
+    let mut lang = labs::Lang::En;
+    let mut answers = std::collections::BTreeMap::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let next = args.get(i + 1).cloned().unwrap_or_default();
+        match a {
+            "--seed" => {
+                let Ok(s) = next.parse() else {
+                    eprintln!("dinghy lab: --seed takes a whole number, not {next:?}");
+                    return ExitCode::from(2);
+                };
+                seed = s;
+                i += 1;
+            }
+            "--lang" => {
+                let Some(l) = labs::Lang::parse(&next) else {
+                    eprintln!("dinghy lab: --lang is en or ko, not {next:?}");
+                    return ExitCode::from(2);
+                };
+                lang = l;
+                i += 1;
+            }
+            "--answer" => {
+                let Some((k, v)) = next.split_once('=') else {
+                    eprintln!("dinghy lab: --answer takes TASK=TEXT, not {next:?}");
+                    return ExitCode::from(2);
+                };
+                answers.insert(k.to_string(), v.to_string());
+                i += 1;
+            }
+            _ if id.is_none() && !a.starts_with('-') => id = Some(a.to_string()),
+            _ => {
+                eprintln!("dinghy lab: unknown option {a:?}\n{LAB_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 1;
+    }
+    let Some(id) = id else {
+        eprintln!("{LAB_USAGE}");
+        return ExitCode::from(2);
+    };
+    let Some(file) = labs::find(&id) else {
+        eprintln!("dinghy lab: no lab {id:?} (see dinghy lab list)");
+        return ExitCode::from(2);
+    };
+    let lab = match labs::Lab::load(file.path, file.text, seed) {
+        Ok(l) => l,
+        Err(p) => {
+            eprintln!("{p}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !check {
+        println!(
+            "# {}\n\n{}",
+            lab.spec.title.get(lang),
+            lab.spec.description.get(lang).trim()
+        );
+        for t in &lab.spec.tasks {
+            println!("\n## {}\n{}", t.id, t.text.get(lang).trim());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut sim = match lab.start() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dinghy lab: the setup failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut script = String::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        script.push_str(&line);
+        script.push('\n');
+    }
+    let _ = sim.run_script(&script, false);
+    lab.settle(&mut sim);
+    let report = lab.check(&mut sim, &answers, lang);
+    print!("{}", report.render(lang));
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

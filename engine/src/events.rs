@@ -160,7 +160,19 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         }
         e["source"] = source;
     }
-    let _ = api.create(events, Some(&ns), e, now);
+    // Several events about one object at one instant: the real names
+    // differ in their nanoseconds, so take the next free one.
+    for bump in 0..64u64 {
+        e["metadata"]["name"] = json!(format!(
+            "{}.{:x}",
+            object::name(&ev.regarding),
+            nanos + bump
+        ));
+        match api.create(events, Some(&ns), e.clone(), now) {
+            Err(crate::apiserver::ApiError::AlreadyExists { .. }) => continue,
+            _ => return,
+        }
+    }
 }
 
 fn involved_object(ev: &Event) -> Value {

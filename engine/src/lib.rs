@@ -48,6 +48,14 @@ impl Simulation {
         }
     }
 
+    /// A fresh cluster with these machines (labs choose their topology).
+    pub fn with_topology(seed: u64, topology: &cluster::Topology) -> Self {
+        Simulation {
+            cluster: Cluster::with_topology(seed, topology),
+            session: Session::new("controlplane"),
+        }
+    }
+
     /// Tab completion for the text left of the cursor: the candidates for
     /// its last word (see `shell::complete`).
     pub fn complete(&self, line: &str) -> Vec<String> {
@@ -79,7 +87,10 @@ impl Simulation {
 
     /// Runs one complete input (see [`Simulation::is_complete`]).
     pub fn run(&mut self, input: &str) -> Output {
-        shell::run(&mut self.session, &mut self.cluster, input)
+        let out = shell::run(&mut self.session, &mut self.cluster, input);
+        // The components react to what the command changed, at this instant.
+        self.cluster.settle();
+        out
     }
 
     /// Whether the text typed so far is a whole command, or the shell

@@ -1,3 +1,7 @@
+# Until the kubelet finishes graceful deletions, a bound pod would stay
+# Terminating after delete; with the scheduler stopped, pods stay unbound
+# and deletes complete at once, as they do on a cluster with kubelets.
+mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/
 # delete: by name, force with its warning, usage errors, --all, -f, -l.
 kubectl run nginx --image=nginx
 kubectl delete pod nginx

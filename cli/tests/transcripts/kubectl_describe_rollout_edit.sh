@@ -1,3 +1,7 @@
+# Until the kubelet finishes graceful deletions, replace --force of a bound
+# pod would wait forever; with the scheduler stopped, pods stay unbound and
+# deletes complete at once, as they do on a cluster with kubelets.
+mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/
 # describe: a pod, a deployment with its events, a service, a node, errors.
 kubectl run nginx --image=nginx --port=80 --labels=app=web
 kubectl describe pod nginx
@@ -40,8 +44,8 @@ kubectl get deploy web -o jsonpath='{.spec.replicas}'; echo
 KUBE_EDITOR=true kubectl edit deployment web
 KUBE_EDITOR="sed -i 's/containerPort: 80/containerPort: 81/'" kubectl edit pod nginx
 ls /tmp
-grep -A2 'was not valid' /tmp/kubectl-edit-3928112884.yaml
-kubectl replace --force -f /tmp/kubectl-edit-3928112884.yaml
+grep -A2 'was not valid' /tmp/kubectl-edit-2125534286.yaml
+kubectl replace --force -f /tmp/kubectl-edit-2125534286.yaml
 kubectl get pod nginx -o jsonpath='{.spec.containers[0].ports[0].containerPort}'; echo
 kubectl get pod nginx -o yaml > pod.yaml
 kubectl replace -f pod.yaml

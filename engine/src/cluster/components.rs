@@ -14,7 +14,13 @@ pub fn default_components(
 ) -> Vec<Box<dyn Component>> {
     let _ = (machines, seed);
     let mut components: Vec<Box<dyn Component>> = Vec::new();
+    components.extend(
+        machines
+            .keys()
+            .map(|n| Box::new(crate::kubelet::Kubelet::new(n, seed)) as Box<dyn Component>),
+    );
     // Registrations (one line each): kubelets, scheduler, controllers.
+    components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(crate::controllers::KubeControllerManager::new()));
     components
 }

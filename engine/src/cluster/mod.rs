@@ -5,6 +5,7 @@
 mod addons;
 mod bootstrap;
 pub mod components;
+pub mod control_plane;
 pub mod runtime;
 
 pub use bootstrap::{NodeSpec, Topology};

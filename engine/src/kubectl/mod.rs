@@ -67,6 +67,8 @@ pub const COMMANDS: &[Command] = &[
     cmd::drain::CORDON,
     cmd::drain::UNCORDON,
     cmd::drain::DRAIN,
+    cmd::logs::COMMAND,
+    cmd::exec::COMMAND,
     cmd::describe::COMMAND,
     cmd::edit::COMMAND,
     cmd::replace::COMMAND,

@@ -1,5 +1,612 @@
-//! The kubelet: one per node. It runs the pods bound to its node and
-//! reports their status. This module starts with the status it reports for
-//! a running pod; the pod lifecycle arrives with the kubelet issue.
+//! The kubelet: one per node. It runs the pods bound to its node through
+//! the node's container runtime ([`runtime`]) and reports their status,
+//! renews the node's Lease and posts the node's status. When the node's
+//! `kubelet` service is stopped (`systemctl stop kubelet`) it does nothing
+//! at all: its containers keep running, but nobody reports on them.
+//!
+//! The pod lifecycle follows v1.33's `SyncPod`: sandbox, then init
+//! containers one at a time, then the app containers, each one pulled
+//! (`Pulling`/`Pulled`, `ErrImagePull`/`ImagePullBackOff`), created and
+//! started (`Created`/`Started`); an exited container is restarted per
+//! `restartPolicy` after a back-off ([`backoff`]: 10 s doubling to 5 min,
+//! `CrashLoopBackOff` meanwhile). A pod with a `deletionTimestamp` has its
+//! containers stopped (`Killing`) within its grace period, and is then
+//! removed with a delete of grace 0.
 
+pub mod backoff;
+pub mod container;
+pub mod env;
+pub mod images;
+mod lifecycle;
+mod node_status;
+mod pod_status;
+mod probes;
+pub mod runtime;
+pub mod server;
+pub mod shell;
+pub mod static_pods;
 pub mod status;
+
+use crate::api::{object, resolve};
+use crate::apiserver::ApiServer;
+use crate::clock::{Duration, Time};
+use crate::cluster::{Component, SyncContext};
+use crate::events::{Event, EventType, Source};
+use crate::node::Machine;
+use crate::rng::Rng;
+use backoff::Backoff;
+use runtime::{Container, Sandbox};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// How long the sandbox (pause container and CNI) takes to come up.
+const SANDBOX_MS: i64 = 1_200;
+/// From the end of a pull to the container running (create + start).
+const CREATE_MS: i64 = 150;
+/// The pod worker's retry after a failed sync (`backOffPeriod`).
+const RETRY: Duration = Duration::from_secs(10);
+/// How far ahead a container's process is computed at a time.
+const HORIZON_MS: i64 = 3_600_000;
+
+/// Where a container stands, on the kubelet's side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Slot {
+    /// Not started yet (or to be started again).
+    Idle,
+    /// Pulling its image until `until`; the outcome is decided.
+    Pulling {
+        until: Time,
+        started: Time,
+        result: Result<images::Resolved, String>,
+    },
+    /// A pull failed: `ErrImagePull`, then `ImagePullBackOff`.
+    PullFailed {
+        reason: &'static str,
+        message: String,
+        retry_at: Time,
+    },
+    /// The image is there; the container is created at `at`.
+    Creating { at: Time, image: images::Resolved },
+    /// `CreateContainerConfigError` (a missing ConfigMap or Secret…).
+    ConfigError { message: String, retry_at: Time },
+    /// A volume cannot be set up yet (`FailedMount`): `ContainerCreating`.
+    VolumeWait { retry_at: Time },
+    /// Has a container in the runtime (running or exited).
+    Started,
+    /// Exited and waiting for its back-off to end.
+    CrashBackOff {
+        until: Time,
+        backoff: Duration,
+        next_event: Time,
+    },
+    /// Finished for good (restart policy says no more).
+    Done,
+}
+
+/// One pod's worker.
+#[derive(Clone, Debug)]
+struct Worker {
+    uid: String,
+    namespace: String,
+    name: String,
+    /// When the kubelet first saw it (`startTime`).
+    seen: Time,
+    /// The sandbox is ready at this time.
+    sandbox_at: Time,
+    ip: String,
+    slots: BTreeMap<String, Slot>,
+    /// Termination started (containers are being stopped).
+    killing: bool,
+    /// Liveness/readiness/startup results per container.
+    probes: BTreeMap<String, probes::State>,
+}
+
+/// The kubelet of one node.
+#[derive(Debug)]
+pub struct Kubelet {
+    node: String,
+    rng: Rng,
+    workers: BTreeMap<String, Worker>,
+    crash_backoff: Backoff,
+    image_backoff: Backoff,
+    next_ip: u32,
+    /// `10.244.1.` from the Node's `spec.podCIDR`.
+    pod_cidr_prefix: String,
+    lease_renewed: Option<Time>,
+    status_posted: Option<Time>,
+    was_running: bool,
+    wakeups: Vec<Time>,
+    static_pods: static_pods::StaticPods,
+}
+
+impl Kubelet {
+    pub fn new(node: &str, seed: u64) -> Self {
+        let salt = node
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(0x100_0000_01B3) ^ u64::from(b));
+        Kubelet {
+            node: node.to_string(),
+            rng: Rng::new(seed ^ salt ^ 0x6b75_6265_6c65_7421),
+            workers: BTreeMap::new(),
+            crash_backoff: Backoff::default(),
+            image_backoff: Backoff::default(),
+            next_ip: 1,
+            pod_cidr_prefix: String::new(),
+            lease_renewed: None,
+            status_posted: None,
+            was_running: true,
+            wakeups: Vec::new(),
+            static_pods: static_pods::StaticPods::default(),
+        }
+    }
+
+    fn wake(&mut self, t: Time) {
+        self.wakeups.push(t);
+    }
+
+    fn jitter(&mut self, max_ms: u64) -> i64 {
+        self.rng.below(max_ms) as i64
+    }
+
+    fn hex_id(&mut self) -> String {
+        format!(
+            "{:016x}{:016x}{:016x}{:016x}",
+            self.rng.next_u64(),
+            self.rng.next_u64(),
+            self.rng.next_u64(),
+            self.rng.next_u64()
+        )
+    }
+}
+
+fn event(
+    pod: &Value,
+    container: Option<&str>,
+    init: bool,
+    type_: EventType,
+    reason: &str,
+    message: String,
+    node: &str,
+) -> Event {
+    Event {
+        regarding: pod.clone(),
+        field_path: container.map(|c| {
+            if init {
+                format!("spec.initContainers{{{c}}}")
+            } else {
+                format!("spec.containers{{{c}}}")
+            }
+        }),
+        type_,
+        reason: reason.to_string(),
+        message,
+        source: Source::kubelet(node),
+    }
+}
+
+fn id_of(rt: &runtime::Runtime, uid: &str, name: &str) -> String {
+    rt.latest(uid, name)
+        .0
+        .map(|c| c.id.clone())
+        .unwrap_or_default()
+}
+
+/// A container spec with whether it is an init container.
+fn specs(pod: &Value) -> (Vec<Value>, Vec<Value>) {
+    let list = |p: &str| {
+        object::at(pod, p)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    (list("spec.initContainers"), list("spec.containers"))
+}
+
+fn cname(c: &Value) -> &str {
+    c.get("name").and_then(Value::as_str).unwrap_or("")
+}
+
+fn restart_policy(pod: &Value) -> &str {
+    object::str_at(pod, "spec.restartPolicy").unwrap_or("Always")
+}
+
+/// The stable key of a container for its crash back-off
+/// (`podName_namespace_uid_container`).
+fn crash_key(w: &Worker, c: &str) -> String {
+    format!("{}_{}_{}_{}", w.uid, w.name, w.namespace, c)
+}
+
+fn image_key(w: &Worker, image: &str) -> String {
+    format!("{}_{}", w.uid, image)
+}
+
+/// `ExpandContainerCommandAndArgs` on top of the image's ENTRYPOINT/CMD.
+fn argv(c: &Value, kind: images::Kind, env: &[(String, String)]) -> Vec<String> {
+    let strs = |k: &str| -> Option<Vec<String>> {
+        c.get(k).and_then(Value::as_array).map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(|s| container::expand_kube_vars(s, env))
+                .collect()
+        })
+    };
+    let (entry, cmd) = container::image_defaults(kind);
+    let entry: Vec<String> = entry.into_iter().map(String::from).collect();
+    let cmd: Vec<String> = cmd.into_iter().map(String::from).collect();
+    match (strs("command"), strs("args")) {
+        (Some(command), Some(args)) => command.into_iter().chain(args).collect(),
+        (Some(command), None) => command,
+        (None, Some(args)) => entry.into_iter().chain(args).collect(),
+        (None, None) => entry.into_iter().chain(cmd).collect(),
+    }
+}
+
+impl Component for Kubelet {
+    fn name(&self) -> String {
+        format!("kubelet@{}", self.node)
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        self.wakeups.clear();
+        let now = ctx.now;
+        let Some(machine) = ctx.machines.get_mut(&self.node) else {
+            return;
+        };
+        if !machine.kubelet_running {
+            self.was_running = false;
+            // Poll for the service coming back.
+            self.wake(now + RETRY);
+            return;
+        }
+        if !self.was_running {
+            // A restarted kubelet renews and reports at once.
+            self.was_running = true;
+            self.lease_renewed = None;
+            self.status_posted = None;
+        }
+        let node = self.node.clone();
+        node_status::heartbeat(self, ctx.api, &node, now);
+        let Some(machine) = ctx.machines.get_mut(&self.node) else {
+            return;
+        };
+        static_pods::sync(self, ctx.api, machine, now);
+        let Some(res) = resolve("pods") else { return };
+        let pods: Vec<Value> = ctx
+            .api
+            .list(res, None)
+            .into_iter()
+            .filter(|p| object::str_at(p, "spec.nodeName") == Some(node.as_str()))
+            .collect();
+        let Some(machine) = ctx.machines.get_mut(&self.node) else {
+            return;
+        };
+        // Pods gone from the API (a forced delete): their containers go too.
+        let live: Vec<String> = pods.iter().map(static_pods::kubelet_uid).collect();
+        let gone: Vec<String> = self
+            .workers
+            .keys()
+            .filter(|u| !live.contains(u) && !self.static_pods.owns(u))
+            .cloned()
+            .collect();
+        for uid in gone {
+            self.workers.remove(&uid);
+            machine.runtime.remove_pod(&uid);
+            self.crash_backoff.forget_prefix(&uid);
+            self.image_backoff.forget_prefix(&uid);
+        }
+        for pod in pods {
+            let mut events = Vec::new();
+            self.sync_pod(ctx.api, machine, &pod, now, &mut events);
+            ctx.events.extend(events);
+        }
+    }
+
+    fn next_wakeup(&self, now: Time) -> Option<Time> {
+        self.wakeups.iter().copied().filter(|t| *t > now).min()
+    }
+}
+
+impl Kubelet {
+    /// Runs one pod forward to `now` and reports its status.
+    fn sync_pod(
+        &mut self,
+        api: &mut ApiServer,
+        machine: &mut Machine,
+        pod: &Value,
+        now: Time,
+        events: &mut Vec<Event>,
+    ) {
+        let uid = static_pods::kubelet_uid(pod);
+        let phase = object::str_at(pod, "status.phase").unwrap_or("");
+        let deleting = object::at(pod, "metadata.deletionTimestamp").is_some();
+        if !self.workers.contains_key(&uid) {
+            if matches!(phase, "Succeeded" | "Failed") && !deleting {
+                return;
+            }
+            let mut w = self.new_worker(pod, machine, now);
+            self.adopt(&mut w, pod, machine);
+            self.workers.insert(uid.clone(), w);
+        }
+        let Some(mut w) = self.workers.remove(&uid) else {
+            return;
+        };
+        let node = self.node.clone();
+        // The sandbox.
+        if machine.runtime.sandbox(&uid).is_none() && now >= w.sandbox_at && !deleting {
+            let id = self.hex_id();
+            machine.runtime.sandboxes.push(Sandbox {
+                id,
+                pod_uid: uid.clone(),
+                pod_name: w.name.clone(),
+                namespace: w.namespace.clone(),
+                attempt: 0,
+                created: w.sandbox_at,
+                ip: w.ip.clone(),
+                ready: true,
+            });
+        }
+        if machine.runtime.sandbox(&uid).is_none() && !deleting {
+            self.wake(w.sandbox_at);
+        }
+        self.observe_exits(&mut w, machine, now);
+        if deleting {
+            self.terminate(&mut w, machine, pod, now, events);
+        } else if machine.runtime.sandbox(&uid).is_some() {
+            self.advance(&mut w, api, machine, pod, now, events);
+        }
+        probes::run(self, &mut w, machine, pod, now, events);
+        self.observe_exits(&mut w, machine, now);
+        // Wake-ups for what the processes will do by themselves.
+        for c in machine.runtime.pod_containers(&uid) {
+            if c.running() {
+                let exits = [c.natural_exit(), c.stop_exit()];
+                for t in exits.into_iter().flatten() {
+                    self.wakeups.push(t.0);
+                }
+                if c.outcome.exit.is_none() && !c.outcome.forever {
+                    self.wakeups
+                        .push(c.started + Duration::from_millis(c.horizon));
+                }
+                for (ms, _) in &c.outcome.ops[c.ops_applied.min(c.outcome.ops.len())..] {
+                    self.wakeups.push(c.started + Duration::from_millis(*ms));
+                }
+            }
+        }
+        let done = w.killing && machine.runtime.pod_containers(&uid).all(|c| !c.running());
+        if done {
+            // All stopped: the pod goes.
+            if let Some(res) = resolve("pods") {
+                let _ = api.delete_with(
+                    res,
+                    Some(&w.namespace),
+                    &w.name,
+                    crate::apiserver::DeleteOptions {
+                        grace_period_seconds: Some(0),
+                        preconditions: crate::apiserver::Preconditions {
+                            uid: Some(uid.clone()),
+                            resource_version: None,
+                        },
+                        ..Default::default()
+                    },
+                    now,
+                );
+            }
+            machine.runtime.remove_pod(&uid);
+            self.crash_backoff.forget_prefix(&uid);
+            self.image_backoff.forget_prefix(&uid);
+            return;
+        }
+        pod_status::report(self, &w, api, machine, pod, now, &node);
+        let finished = w.slots.values().all(|s| *s == Slot::Done);
+        if finished {
+            // A finished pod's sandbox is stopped.
+            for s in machine.runtime.sandboxes.iter_mut() {
+                if s.pod_uid == uid {
+                    s.ready = false;
+                }
+            }
+        }
+        self.workers.insert(uid, w);
+    }
+
+    fn new_worker(&mut self, pod: &Value, machine: &Machine, now: Time) -> Worker {
+        let uid = static_pods::kubelet_uid(pod);
+        let host_network =
+            object::at(pod, "spec.hostNetwork").and_then(Value::as_bool) == Some(true);
+        let existing_ip = object::str_at(pod, "status.podIP").map(String::from);
+        let ip = match existing_ip {
+            Some(ip) => ip,
+            None if host_network => machine.ip.clone(),
+            None => self.allocate_ip(machine),
+        };
+        let (inits, apps) = specs(pod);
+        let mut slots = BTreeMap::new();
+        for c in inits.iter().chain(apps.iter()) {
+            slots.insert(cname(c).to_string(), Slot::Idle);
+        }
+        let w = Worker {
+            uid: uid.clone(),
+            namespace: object::namespace(pod).unwrap_or("default").to_string(),
+            name: object::name(pod).to_string(),
+            seen: now,
+            sandbox_at: now + Duration::from_millis(SANDBOX_MS + self.jitter(600)),
+            ip,
+            slots,
+            killing: false,
+            probes: BTreeMap::new(),
+        };
+        w
+    }
+
+    /// The pod CIDR's addresses in turn (host-local IPAM), skipping those
+    /// in use on the node.
+    fn allocate_ip(&mut self, machine: &Machine) -> String {
+        let prefix = if self.pod_cidr_prefix.is_empty() {
+            "10.244.0.".to_string()
+        } else {
+            self.pod_cidr_prefix.clone()
+        };
+        let used: Vec<&str> = machine
+            .runtime
+            .sandboxes
+            .iter()
+            .map(|s| s.ip.as_str())
+            .chain(self.workers.values().map(|w| w.ip.as_str()))
+            .collect();
+        for _ in 0..253 {
+            self.next_ip = if self.next_ip >= 254 {
+                2
+            } else {
+                self.next_ip + 1
+            };
+            let ip = format!("{prefix}{}", self.next_ip);
+            if !used.contains(&ip.as_str()) {
+                return ip;
+            }
+        }
+        format!("{prefix}{}", self.next_ip)
+    }
+
+    /// A pod that already runs when the kubelet starts (what `kubeadm`
+    /// left): its sandbox and containers are taken into the runtime as
+    /// they are, running since their `startedAt`.
+    fn adopt(&mut self, w: &mut Worker, pod: &Value, machine: &mut Machine) {
+        let now = w.seen;
+        let statuses = object::at(pod, "status.containerStatuses")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let running = |s: &Value| object::at(s, "state.running").is_some();
+        if statuses.is_empty() || !statuses.iter().all(running) {
+            return;
+        }
+        let (_, apps) = specs(pod);
+        let started_min = statuses
+            .iter()
+            .filter_map(|s| object::str_at(s, "state.running.startedAt"))
+            .filter_map(Time::parse_rfc3339)
+            .min()
+            .unwrap_or(w.seen);
+        let sandbox_id = self.hex_id();
+        machine.runtime.sandboxes.push(Sandbox {
+            id: sandbox_id.clone(),
+            pod_uid: w.uid.clone(),
+            pod_name: w.name.clone(),
+            namespace: w.namespace.clone(),
+            attempt: 0,
+            created: started_min + Duration::from_secs(-1),
+            ip: w.ip.clone(),
+            ready: true,
+        });
+        w.sandbox_at = started_min + Duration::from_secs(-1);
+        if let Some(t) = object::str_at(pod, "status.startTime").and_then(Time::parse_rfc3339) {
+            w.seen = t;
+        }
+        for s in &statuses {
+            let name = object::str_at(s, "name").unwrap_or("").to_string();
+            let Some(spec) = apps.iter().find(|c| cname(c) == name) else {
+                continue;
+            };
+            let image = spec.get("image").and_then(Value::as_str).unwrap_or("");
+            let Ok(img) = images::resolve(image) else {
+                continue;
+            };
+            machine.runtime.images.insert(img.reference.clone());
+            let started = object::str_at(s, "state.running.startedAt")
+                .and_then(Time::parse_rfc3339)
+                .unwrap_or(started_min);
+            let id = object::str_at(s, "containerID")
+                .map(|i| i.trim_start_matches("containerd://").to_string())
+                .unwrap_or_else(|| self.hex_id());
+            let hostname =
+                if object::at(pod, "spec.hostNetwork").and_then(Value::as_bool) == Some(true) {
+                    self.node.clone()
+                } else {
+                    w.name.clone()
+                };
+            let mut pod_env: Vec<(String, String)> = Vec::new();
+            for e in spec
+                .get("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let k = e
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let v =
+                    if object::str_at(e, "valueFrom.fieldRef.fieldPath") == Some("spec.nodeName") {
+                        self.node.clone()
+                    } else {
+                        e.get("value")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    };
+                pod_env.push((k, v));
+            }
+            let proc_env = env::process_env(img.kind, &img.tag, &hostname, &pod_env);
+            let ctx = container::RunCtx {
+                kind: img.kind,
+                tag: img.tag.clone(),
+                argv: argv(spec, img.kind, &proc_env),
+                env: proc_env,
+                hostname,
+                pod_ip: w.ip.clone(),
+                start: started,
+                seed: self.rng.next_u64(),
+            };
+            let mut outcome = {
+                let view = env::View::new(
+                    &machine.fs,
+                    &[],
+                    &id,
+                    img.kind,
+                    &ctx.hostname,
+                    &w.ip,
+                    &w.namespace,
+                );
+                container::run(&ctx, &view, HORIZON_MS)
+            };
+            // These were running when the learner arrived: they run on.
+            if outcome.exit.is_some() || outcome.start_error.is_some() {
+                outcome.exit = None;
+                outcome.start_error = None;
+                outcome.forever = true;
+            }
+            machine.runtime.containers.push(Container {
+                id,
+                sandbox_id: sandbox_id.clone(),
+                pod_uid: w.uid.clone(),
+                pod_name: w.name.clone(),
+                namespace: w.namespace.clone(),
+                name: name.clone(),
+                attempt: object::at(s, "restartCount")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0) as u32,
+                image: img.reference.clone(),
+                image_id: img.image_id.clone(),
+                created: started,
+                started,
+                ctx,
+                outcome,
+                horizon: HORIZON_MS,
+                ops_applied: 0,
+                mounts: Vec::new(),
+                stop_requested: None,
+                exited: None,
+                message: None,
+            });
+            w.probes.insert(
+                name.clone(),
+                probes::State::adopted(&id_of(&machine.runtime, &w.uid, &name), spec, now),
+            );
+            w.slots.insert(name, Slot::Started);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

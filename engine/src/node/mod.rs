@@ -23,6 +23,8 @@ pub struct Machine {
     pub kubelet_pid: u32,
     /// `systemctl daemon-reload` has run since the unit files last changed.
     pub units_loaded: bool,
+    /// containerd's images, sandboxes and containers (the kubelet drives it).
+    pub runtime: crate::kubelet::runtime::Runtime,
 }
 
 impl Machine {
@@ -36,6 +38,7 @@ impl Machine {
             kubelet_since: crate::clock::Time::EPOCH,
             kubelet_pid: 1000 + hostname.len() as u32 * 7,
             units_loaded: true,
+            runtime: Default::default(),
         };
         files::install_base(&mut m);
         m

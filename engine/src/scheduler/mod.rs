@@ -17,6 +17,7 @@
 
 pub mod bench;
 pub mod cache;
+pub mod component;
 pub mod explain;
 pub mod framework;
 pub mod messages;
@@ -25,9 +26,13 @@ pub mod profile;
 pub mod queue;
 pub mod types;
 
+// The benchmark reads the wall clock, so it exists only off the web.
+#[cfg(not(target_arch = "wasm32"))]
 pub use bench::bench_schedule;
 pub use explain::Explanation;
 pub use profile::Profile;
+
+pub use component::KubeScheduler;
 
 use crate::api::resolve;
 use crate::apiserver::ApiServer;

@@ -16,6 +16,7 @@ pub const PROGRAMS: &[&str] = &[
     "cd",
     "clear",
     "cp",
+    "crictl",
     "date",
     "echo",
     "egrep",
@@ -93,6 +94,7 @@ pub fn run(
             return kubectl::run(&mut ctx, args);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
+        "crictl" => return super::crictl::run(session, cluster, args),
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),

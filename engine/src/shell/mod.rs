@@ -5,6 +5,7 @@
 mod commands;
 pub mod complete;
 mod coreutils;
+mod crictl;
 pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 mod grep;
@@ -124,6 +125,9 @@ fn run_pipeline(
     for (i, cmd) in pipeline.iter().enumerate() {
         let last = i + 1 == pipeline.len();
         let result = run_simple(session, cluster, cmd, stdin.take());
+        // The control loop reacts before the next command, as a real
+        // cluster's components do within milliseconds.
+        cluster.settle();
         if last {
             out.extend(result);
         } else {

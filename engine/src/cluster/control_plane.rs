@@ -1,0 +1,289 @@
+//! Whether a control-plane component (kube-scheduler,
+//! kube-controller-manager) is running, as a kubeadm cluster decides it: the
+//! component is a **static pod**, run by the kubelet of its machine from the
+//! manifests in its `staticPodPath` (`/etc/kubernetes/manifests`). Moving
+//! the manifest out stops the pod; putting it back starts it.
+//!
+//! The kubelet only *watches* that directory: containers run under
+//! containerd, so `systemctl stop kubelet` leaves the static pods running
+//! as they were — but while it is stopped, manifest changes on that machine
+//! go unnoticed until it starts again. [`StaticPods`] keeps that memory.
+//!
+//! This is the one place that answers the question, so every control-plane
+//! component asks it the same way:
+//!
+//! ```ignore
+//! let running = self.static_pods.running(ctx.machines, "kube-controller-manager");
+//! ```
+//!
+//! It is deliberately simple: a manifest that does not parse as a Pod never
+//! becomes a pod (the kubelet logs an error and skips it), so it does not
+//! run. What a component does with a pod that exists but would crash (a bad
+//! flag, a missing file) is the component's own check, on the returned
+//! manifest — see `scheduler::component`. Start-up delays (the kubelet's
+//! 20 s file check, leader election) are not modelled: the component runs
+//! from the next sync.
+
+use crate::node::files::MANIFESTS;
+use crate::node::Machine;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A static pod the kubelet of `machine` runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaticPod {
+    /// The machine (node) whose kubelet runs it.
+    pub machine: String,
+    /// The manifest file, e.g. `/etc/kubernetes/manifests/kube-scheduler.yaml`.
+    pub file: String,
+    /// The manifest, parsed.
+    pub manifest: Value,
+}
+
+impl StaticPod {
+    /// The first container's `command` followed by its `args`.
+    pub fn command(&self) -> Vec<String> {
+        let c = self.manifest.pointer("/spec/containers/0");
+        let list = |k: &str| -> Vec<String> {
+            c.and_then(|c| c.get(k))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut cmd = list("command");
+        cmd.extend(list("args"));
+        cmd
+    }
+
+    /// The value of `--flag=value` (or `--flag value`) in the command.
+    pub fn flag(&self, flag: &str) -> Option<String> {
+        let cmd = self.command();
+        let long = format!("--{flag}");
+        let mut it = cmd.iter();
+        while let Some(a) = it.next() {
+            if let Some(v) = a.strip_prefix(&long).and_then(|r| r.strip_prefix('=')) {
+                return Some(v.to_string());
+            }
+            if *a == long {
+                return it.next().cloned();
+            }
+        }
+        None
+    }
+
+    /// The host path behind `path` inside the container: through the
+    /// container's `volumeMounts` and the pod's `hostPath` volumes (how a
+    /// static pod reads `/etc/kubernetes/scheduler.conf`); `None` when no
+    /// hostPath volume is mounted there.
+    pub fn host_path(&self, path: &str) -> Option<String> {
+        let mounts = self
+            .manifest
+            .pointer("/spec/containers/0/volumeMounts")
+            .and_then(Value::as_array)?;
+        let volumes = self
+            .manifest
+            .pointer("/spec/volumes")
+            .and_then(Value::as_array)?;
+        // The longest mount path that contains `path` wins, as in a mount table.
+        let mut best: Option<(usize, String)> = None;
+        for m in mounts {
+            let (Some(mp), Some(name)) = (
+                m.get("mountPath").and_then(Value::as_str),
+                m.get("name").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let mp = mp.trim_end_matches('/');
+            let rest = if path == mp {
+                Some("")
+            } else {
+                path.strip_prefix(mp).filter(|r| r.starts_with('/'))
+            };
+            let Some(rest) = rest else { continue };
+            let Some(host) = volumes
+                .iter()
+                .find(|v| v.get("name").and_then(Value::as_str) == Some(name))
+                .and_then(|v| v.pointer("/hostPath/path"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(l, _)| mp.len() > *l) {
+                best = Some((mp.len(), format!("{}{rest}", host.trim_end_matches('/'))));
+            }
+        }
+        best.map(|(_, p)| p)
+    }
+}
+
+/// The Pod manifests in `/etc/kubernetes/manifests` of one machine, as its
+/// kubelet reads them (hidden files and unparseable ones skipped).
+fn manifests_of(name: &str, m: &Machine) -> Vec<StaticPod> {
+    let mut out = Vec::new();
+    let Ok(files) = m.fs.list(MANIFESTS) else {
+        return out;
+    };
+    for f in files {
+        let file = format!("{MANIFESTS}/{f}");
+        // The kubelet skips hidden files (editors' swap files).
+        if f.starts_with('.') || !m.fs.is_file(&file) {
+            continue;
+        }
+        let Ok(text) = m.fs.read_to_string(&file) else {
+            continue;
+        };
+        let Ok(docs) = crate::yaml::parse_documents(&text) else {
+            continue;
+        };
+        let Some(manifest) = docs.into_iter().next() else {
+            continue;
+        };
+        if manifest.get("kind").and_then(Value::as_str) != Some("Pod") {
+            continue;
+        }
+        out.push(StaticPod {
+            machine: name.to_string(),
+            file,
+            manifest,
+        });
+    }
+    out
+}
+
+/// The static pods of every machine, remembering what each kubelet last saw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StaticPods {
+    /// Per machine, the pods its kubelet started when it last looked.
+    seen: BTreeMap<String, Vec<StaticPod>>,
+}
+
+impl StaticPods {
+    /// Every static pod running now: on machines whose kubelet runs, what
+    /// the manifest directory holds; on machines whose kubelet is stopped,
+    /// what it held when the kubelet last looked.
+    pub fn all(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<StaticPod> {
+        self.seen.retain(|name, _| machines.contains_key(name));
+        for (name, m) in machines {
+            if m.kubelet_running || !self.seen.contains_key(name) {
+                self.seen.insert(name.clone(), manifests_of(name, m));
+            }
+        }
+        self.seen.values().flatten().cloned().collect()
+    }
+
+    /// The running static pods of a control-plane component: those whose
+    /// first container runs the `component` binary (`command[0]`), e.g.
+    /// `kube-scheduler` or `kube-controller-manager`. Empty: not running.
+    pub fn running(
+        &mut self,
+        machines: &BTreeMap<String, Machine>,
+        component: &str,
+    ) -> Vec<StaticPod> {
+        self.all(machines)
+            .into_iter()
+            .filter(|p| p.command().first().map(String::as_str) == Some(component))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+
+    fn schedulers(c: &Cluster, seen: &mut StaticPods) -> Vec<(String, String)> {
+        seen.running(&c.machines, "kube-scheduler")
+            .into_iter()
+            .map(|p| (p.machine, p.file))
+            .collect()
+    }
+
+    #[test]
+    fn kube_scheduler_runs_while_its_manifest_is_there() {
+        let mut c = Cluster::new(1);
+        let mut seen = StaticPods::default();
+        let want = vec![(
+            "controlplane".to_string(),
+            "/etc/kubernetes/manifests/kube-scheduler.yaml".to_string(),
+        )];
+        assert_eq!(schedulers(&c, &mut seen), want);
+        assert_eq!(
+            seen.running(&c.machines, "kube-controller-manager").len(),
+            1
+        );
+        let cp = c.machine_mut("controlplane").unwrap();
+        cp.fs
+            .rename(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                "/root/kube-scheduler.yaml",
+            )
+            .unwrap();
+        assert_eq!(schedulers(&c, &mut seen), vec![]);
+        let cp = c.machine_mut("controlplane").unwrap();
+        cp.fs
+            .rename(
+                "/root/kube-scheduler.yaml",
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+            )
+            .unwrap();
+        assert_eq!(schedulers(&c, &mut seen), want);
+    }
+
+    #[test]
+    fn a_stopped_kubelet_leaves_its_static_pods_as_they_were() {
+        let mut c = Cluster::new(1);
+        let mut seen = StaticPods::default();
+        assert_eq!(schedulers(&c, &mut seen).len(), 1);
+        let cp = c.machine_mut("controlplane").unwrap();
+        cp.kubelet_running = false;
+        // The containers run on; the manifest's removal goes unnoticed...
+        cp.fs
+            .rename(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                "/root/kube-scheduler.yaml",
+            )
+            .unwrap();
+        assert_eq!(schedulers(&c, &mut seen).len(), 1);
+        // ...until the kubelet starts again.
+        c.machine_mut("controlplane").unwrap().kubelet_running = true;
+        assert_eq!(schedulers(&c, &mut seen), vec![]);
+    }
+
+    #[test]
+    fn a_manifest_that_does_not_parse_does_not_run() {
+        let mut c = Cluster::new(1);
+        let cp = c.machine_mut("controlplane").unwrap();
+        cp.fs
+            .write(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                b"apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - command:\n   - kube-scheduler\n  bad: [\n",
+                false,
+            )
+            .unwrap();
+        assert_eq!(schedulers(&c, &mut StaticPods::default()), vec![]);
+    }
+
+    #[test]
+    fn flags_and_host_paths() {
+        let c = Cluster::new(1);
+        let p = StaticPods::default()
+            .running(&c.machines, "kube-scheduler")
+            .remove(0);
+        assert_eq!(
+            p.flag("kubeconfig").as_deref(),
+            Some("/etc/kubernetes/scheduler.conf")
+        );
+        assert_eq!(p.flag("config"), None);
+        assert_eq!(
+            p.host_path("/etc/kubernetes/scheduler.conf").as_deref(),
+            Some("/etc/kubernetes/scheduler.conf")
+        );
+        assert_eq!(p.host_path("/etc/other.conf"), None);
+    }
+}

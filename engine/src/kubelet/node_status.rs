@@ -1,0 +1,145 @@
+//! The node's heartbeats: the Lease in `kube-node-lease` renewed every
+//! 10 s (a quarter of its 40 s duration), and the Node's status posted
+//! every 5 min (`nodeStatusReportFrequency`) or at once when its Ready
+//! condition is not what the kubelet says (after the node-lifecycle
+//! controller marked it `Unknown`).
+
+use super::Kubelet;
+use crate::api::{object, resolve};
+use crate::apiserver::ApiServer;
+use crate::clock::{Duration, Time};
+use serde_json::{json, Value};
+
+/// `nodeLeaseDurationSeconds`.
+pub const LEASE_DURATION_SECONDS: i64 = 40;
+/// The lease is renewed every quarter of its duration.
+pub const RENEW_INTERVAL: Duration = Duration::from_secs(10);
+/// `nodeStatusReportFrequency`.
+pub const REPORT_FREQUENCY: Duration = Duration::from_secs(300);
+
+pub(super) fn heartbeat(k: &mut Kubelet, api: &mut ApiServer, node: &str, now: Time) {
+    let Some(nodes) = resolve("nodes") else {
+        return;
+    };
+    let Ok(n) = api.get(nodes, None, node) else {
+        return;
+    };
+    if let Some(cidr) = object::str_at(&n, "spec.podCIDR") {
+        if let Some((net, _)) = cidr.rsplit_once('.') {
+            k.pod_cidr_prefix = format!("{net}.");
+        }
+    }
+    if k.lease_renewed.is_none_or(|t| now >= t + RENEW_INTERVAL) {
+        renew_lease(api, &n, node, now);
+        k.lease_renewed = Some(now);
+    }
+    if let Some(t) = k.lease_renewed {
+        k.wake(t + RENEW_INTERVAL);
+    }
+    let ready_true = object::at(&n, "status.conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == "Ready" && c["status"] == "True");
+    if k.status_posted.is_none_or(|t| now >= t + REPORT_FREQUENCY) || !ready_true {
+        post_status(api, n, now);
+        k.status_posted = Some(now);
+    }
+    if let Some(t) = k.status_posted {
+        k.wake(t + REPORT_FREQUENCY);
+    }
+}
+
+fn renew_lease(api: &mut ApiServer, n: &Value, node: &str, now: Time) {
+    let Some(leases) = resolve("leases") else {
+        return;
+    };
+    match api.get(leases, Some("kube-node-lease"), node) {
+        Ok(mut l) => {
+            l["spec"]["renewTime"] = json!(now.rfc3339_micro());
+            let _ = api.update(leases, Some("kube-node-lease"), l);
+        }
+        Err(_) => {
+            let lease = json!({
+                "apiVersion": "coordination.k8s.io/v1",
+                "kind": "Lease",
+                "metadata": {
+                    "name": node,
+                    "namespace": "kube-node-lease",
+                    "ownerReferences": [{
+                        "apiVersion": "v1",
+                        "kind": "Node",
+                        "name": node,
+                        "uid": object::str_at(n, "metadata.uid").unwrap_or(""),
+                    }],
+                },
+                "spec": {
+                    "holderIdentity": node,
+                    "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                    "renewTime": now.rfc3339_micro(),
+                },
+            });
+            let _ = api.create(leases, Some("kube-node-lease"), lease, now);
+        }
+    }
+}
+
+/// The node conditions as a healthy kubelet reports them.
+fn post_status(api: &mut ApiServer, mut n: Value, now: Time) {
+    let Some(nodes) = resolve("nodes") else {
+        return;
+    };
+    let healthy = [
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ];
+    let old: Vec<Value> = object::at(&n, "status.conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let conditions: Vec<Value> = healthy
+        .iter()
+        .map(|(type_, status, reason, message)| {
+            let prev = old.iter().find(|c| c["type"] == *type_);
+            let since = prev
+                .filter(|c| c["status"] == *status)
+                .and_then(|c| c.get("lastTransitionTime").cloned())
+                .unwrap_or_else(|| json!(now.rfc3339()));
+            json!({
+                "lastHeartbeatTime": now.rfc3339(),
+                "lastTransitionTime": since,
+                "message": message,
+                "reason": reason,
+                "status": status,
+                "type": type_,
+            })
+        })
+        .collect();
+    n["status"]["conditions"] = json!(conditions);
+    if let Some(m) = n.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    let _ = api.update_status(nodes, None, n);
+}

@@ -1,0 +1,395 @@
+//! The pod status the kubelet reports (`generateAPIPodStatus`): container
+//! statuses from the runtime and the worker, the phase (`getPhase`), the
+//! conditions in the kubelet's order, written through `pods/status` only
+//! when something changed.
+
+use super::runtime::Container;
+use super::{cname, restart_policy, specs, Kubelet, Slot, Worker};
+use crate::api::{object, resolve};
+use crate::apiserver::ApiServer;
+use crate::clock::Time;
+use crate::node::Machine;
+use serde_json::{json, Map, Value};
+
+fn terminated(c: &Container) -> Option<Value> {
+    let (t, code, reason) = c.exited.as_ref()?;
+    let mut v = json!({
+        "containerID": format!("containerd://{}", c.id),
+        "exitCode": code,
+        "finishedAt": t.rfc3339(),
+        "reason": reason,
+        "startedAt": c.started.rfc3339(),
+    });
+    if let Some(m) = &c.message {
+        v["message"] = json!(m);
+    }
+    Some(v)
+}
+
+fn volume_mounts(spec: &Value) -> Option<Value> {
+    let mounts = spec.get("volumeMounts").and_then(Value::as_array)?;
+    Some(Value::Array(
+        mounts
+            .iter()
+            .map(|m| {
+                let mut v = json!({ "mountPath": m.get("mountPath").cloned().unwrap_or(Value::Null), "name": m.get("name").cloned().unwrap_or(Value::Null) });
+                if m.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                    v["readOnly"] = json!(true);
+                    v["recursiveReadOnly"] = json!("Disabled");
+                }
+                v
+            })
+            .collect(),
+    ))
+}
+
+/// One container's status.
+fn container_status(w: &Worker, machine: &Machine, spec: &Value, init: bool) -> Value {
+    let name = cname(spec);
+    let (last, prev) = machine.runtime.latest(&w.uid, name);
+    let slot = w.slots.get(name).cloned().unwrap_or(Slot::Idle);
+    let probe = w.probes.get(name);
+    let mut st = Map::new();
+    let waiting = |reason: &str, message: Option<&str>| {
+        let mut v = json!({ "reason": reason });
+        if let Some(m) = message {
+            v["message"] = json!(m);
+        }
+        json!({ "waiting": v })
+    };
+    let (state, last_state) = match (&slot, last) {
+        (
+            Slot::PullFailed {
+                reason, message, ..
+            },
+            l,
+        ) => (waiting(reason, Some(message)), l.and_then(terminated)),
+        (Slot::ConfigError { message, .. }, l) => (
+            waiting("CreateContainerConfigError", Some(message)),
+            l.and_then(terminated),
+        ),
+        (Slot::CrashBackOff { backoff, .. }, l) => (
+            waiting(
+                "CrashLoopBackOff",
+                Some(&format!(
+                    "back-off {}s restarting failed container={name} pod={}_{}({})",
+                    backoff.as_secs(),
+                    w.name,
+                    w.namespace,
+                    w.uid
+                )),
+            ),
+            l.and_then(terminated),
+        ),
+        (_, Some(l)) if l.running() => (
+            json!({ "running": { "startedAt": l.started.rfc3339() } }),
+            prev.and_then(terminated),
+        ),
+        (Slot::Started | Slot::Done, Some(l)) => (
+            json!({ "terminated": terminated(l) }),
+            prev.and_then(terminated),
+        ),
+        (_, Some(l)) => (
+            // Being started again after an exit.
+            waiting("ContainerCreating", None),
+            terminated(l),
+        ),
+        (_, None) => (
+            if init {
+                waiting("PodInitializing", None)
+            } else {
+                waiting("ContainerCreating", None)
+            },
+            None,
+        ),
+    };
+    let running = state.get("running").is_some();
+    let sidecar = spec.get("restartPolicy").and_then(Value::as_str) == Some("Always");
+    let started = running && probe.is_none_or(|p| p.started);
+    let ready = if init && !sidecar {
+        state
+            .pointer("/terminated/exitCode")
+            .and_then(Value::as_i64)
+            == Some(0)
+    } else {
+        started && probe.is_none_or(|p| p.ready)
+    };
+    if let Some(l) = last {
+        st.insert(
+            "containerID".into(),
+            json!(format!("containerd://{}", l.id)),
+        );
+        st.insert("image".into(), json!(l.image));
+        st.insert("imageID".into(), json!(l.image_id));
+    } else {
+        st.insert(
+            "image".into(),
+            spec.get("image").cloned().unwrap_or(Value::Null),
+        );
+        st.insert("imageID".into(), json!(""));
+    }
+    st.insert(
+        "lastState".into(),
+        match last_state {
+            Some(t) => json!({ "terminated": t }),
+            None => json!({}),
+        },
+    );
+    st.insert("name".into(), json!(name));
+    st.insert("ready".into(), json!(ready));
+    st.insert(
+        "restartCount".into(),
+        json!(last.map(|l| l.attempt).unwrap_or(0)),
+    );
+    st.insert("started".into(), json!(started));
+    st.insert("state".into(), state);
+    if let Some(m) = volume_mounts(spec) {
+        st.insert("volumeMounts".into(), m);
+    }
+    Value::Object(st)
+}
+
+/// `getPhase`.
+fn phase(
+    pod: &Value,
+    inits: &[Value],
+    init_statuses: &[Value],
+    statuses: &[Value],
+) -> &'static str {
+    let policy = restart_policy(pod);
+    let mut pending_init = 0;
+    for (spec, s) in inits.iter().zip(init_statuses) {
+        let sidecar = spec.get("restartPolicy").and_then(Value::as_str) == Some("Always");
+        if sidecar {
+            if s.get("started").and_then(Value::as_bool) != Some(true) {
+                pending_init += 1;
+            }
+            continue;
+        }
+        match s
+            .pointer("/state/terminated/exitCode")
+            .and_then(Value::as_i64)
+        {
+            Some(0) => {}
+            Some(_) if policy == "Never" => return "Failed",
+            _ => pending_init += 1,
+        }
+    }
+    if pending_init > 0 {
+        return "Pending";
+    }
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    for s in statuses {
+        if s.pointer("/state/running").is_some() {
+            running += 1;
+        } else if let Some(code) = s
+            .pointer("/state/terminated/exitCode")
+            .and_then(Value::as_i64)
+        {
+            stopped += 1;
+            if code == 0 {
+                succeeded += 1;
+            }
+        } else if s.pointer("/lastState/terminated").is_some() {
+            stopped += 1;
+        } else {
+            waiting += 1;
+        }
+    }
+    if waiting > 0 {
+        "Pending"
+    } else if running > 0 {
+        "Running"
+    } else if stopped > 0 {
+        if policy == "Always" {
+            "Running"
+        } else if stopped == succeeded {
+            "Succeeded"
+        } else if policy == "Never" {
+            "Failed"
+        } else {
+            "Running"
+        }
+    } else {
+        "Pending"
+    }
+}
+
+fn condition(
+    old: &[Value],
+    type_: &str,
+    ok: bool,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: Time,
+) -> Value {
+    let status = if ok { "True" } else { "False" };
+    let since = old
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some(type_))
+        .filter(|c| c.get("status").and_then(Value::as_str) == Some(status))
+        .and_then(|c| c.get("lastTransitionTime").cloned())
+        .unwrap_or_else(|| json!(now.rfc3339()));
+    let mut c = json!({ "lastProbeTime": null, "lastTransitionTime": since, "status": status, "type": type_ });
+    if !ok {
+        if let Some(r) = reason {
+            c["reason"] = json!(r);
+        }
+        if let Some(m) = message {
+            c["message"] = json!(m);
+        }
+    }
+    c
+}
+
+/// Computes the pod's status and writes it if it changed.
+pub(super) fn report(
+    kubelet: &Kubelet,
+    w: &Worker,
+    api: &mut ApiServer,
+    machine: &Machine,
+    pod: &Value,
+    now: Time,
+    node: &str,
+) {
+    let (inits, apps) = specs(pod);
+    let init_statuses: Vec<Value> = inits
+        .iter()
+        .map(|c| container_status(w, machine, c, true))
+        .collect();
+    let statuses: Vec<Value> = apps
+        .iter()
+        .map(|c| container_status(w, machine, c, false))
+        .collect();
+    let phase = phase(pod, &inits, &init_statuses, &statuses);
+    let old: Vec<Value> = object::at(pod, "status.conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let sandbox_ready = machine.runtime.sandbox(&w.uid).is_some_and(|s| s.ready)
+        && !matches!(phase, "Succeeded" | "Failed");
+    let incomplete: Vec<&str> = inits
+        .iter()
+        .zip(&init_statuses)
+        .filter(|(spec, s)| {
+            let sidecar = spec.get("restartPolicy").and_then(Value::as_str) == Some("Always");
+            if sidecar {
+                s.get("started").and_then(Value::as_bool) != Some(true)
+            } else {
+                s.pointer("/state/terminated/exitCode")
+                    .and_then(Value::as_i64)
+                    != Some(0)
+            }
+        })
+        .map(|(spec, _)| cname(spec))
+        .collect();
+    let initialized = incomplete.is_empty();
+    let unready: Vec<&str> = inits
+        .iter()
+        .zip(&init_statuses)
+        .filter(|(spec, _)| spec.get("restartPolicy").and_then(Value::as_str) == Some("Always"))
+        .chain(apps.iter().zip(&statuses))
+        .filter(|(_, s)| s.get("ready").and_then(Value::as_bool) != Some(true))
+        .map(|(spec, _)| cname(spec))
+        .collect();
+    let containers_ready = unready.is_empty();
+    let (ready_reason, ready_message) = if phase == "Succeeded" {
+        ("PodCompleted", None)
+    } else if !initialized {
+        (
+            "ContainersNotInitialized",
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            )),
+        )
+    } else {
+        (
+            "ContainersNotReady",
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        )
+    };
+    let scheduled_since = old
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some("PodScheduled"))
+        .and_then(|c| c.get("lastTransitionTime").cloned())
+        .unwrap_or_else(|| json!(w.seen.rfc3339()));
+    let mut scheduled = condition(&old, "PodScheduled", true, None, None, now);
+    scheduled["lastTransitionTime"] = scheduled_since;
+    let conditions = vec![
+        condition(
+            &old,
+            "PodReadyToStartContainers",
+            sandbox_ready,
+            None,
+            None,
+            now,
+        ),
+        condition(
+            &old,
+            "Initialized",
+            initialized,
+            Some("ContainersNotInitialized"),
+            (!initialized).then(|| {
+                format!(
+                    "containers with incomplete status: [{}]",
+                    incomplete.join(" ")
+                )
+            }),
+            now,
+        ),
+        condition(
+            &old,
+            "Ready",
+            containers_ready && initialized && phase != "Succeeded",
+            Some(ready_reason),
+            ready_message.clone(),
+            now,
+        ),
+        condition(
+            &old,
+            "ContainersReady",
+            containers_ready && phase != "Succeeded",
+            Some(ready_reason),
+            ready_message,
+            now,
+        ),
+        scheduled,
+    ];
+    let host_ip = machine.ip.clone();
+    let mut status = json!({
+        "conditions": conditions,
+        "hostIP": host_ip,
+        "hostIPs": [{ "ip": host_ip }],
+        "phase": phase,
+        "qosClass": pod.pointer("/status/qosClass").cloned().unwrap_or(json!("BestEffort")),
+        "startTime": w.seen.rfc3339(),
+    });
+    if !statuses.is_empty() {
+        status["containerStatuses"] = json!(statuses);
+    }
+    if !init_statuses.is_empty() {
+        status["initContainerStatuses"] = json!(init_statuses);
+    }
+    if machine.runtime.sandbox(&w.uid).is_some() {
+        status["podIP"] = json!(w.ip);
+        status["podIPs"] = json!([{ "ip": w.ip }]);
+    }
+    if let Some(n) = pod.pointer("/status/nominatedNodeName") {
+        status["nominatedNodeName"] = n.clone();
+    }
+    let _ = (kubelet, node);
+    if pod.get("status") == Some(&status) {
+        return;
+    }
+    let Some(res) = resolve("pods") else { return };
+    let mut next = pod.clone();
+    next["status"] = status;
+    if let Some(m) = next.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    let _ = api.update_status(res, Some(&w.namespace), next);
+}

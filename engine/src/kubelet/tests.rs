@@ -1,0 +1,269 @@
+//! The pod lifecycle on a whole cluster, with the clock moved by hand.
+
+use crate::api::{object, resolve};
+use crate::clock::Duration;
+use crate::cluster::Cluster;
+use serde_json::{json, Value};
+
+fn pod(c: &Cluster, name: &str) -> Value {
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    c.apiserver
+        .get(&res, Some("default"), name)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn create(c: &mut Cluster, yaml: &str) {
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    let doc = crate::yaml::parse_documents(yaml)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .remove(0);
+    let now = c.now();
+    let p = c
+        .apiserver
+        .create(&res, Some("default"), doc, now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let name = object::name(&p).to_string();
+    if object::str_at(&p, "spec.nodeName").is_none() {
+        c.apiserver
+            .bind("default", &name, "node01", now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    c.settle();
+}
+
+fn status(c: &Cluster, name: &str) -> String {
+    crate::kubectl::printers::pod::summarize(&pod(c, name)).reason
+}
+
+fn events(c: &Cluster, name: &str) -> Vec<String> {
+    let res = resolve("events")
+        .copied()
+        .unwrap_or_else(|| panic!("events"));
+    let mut evs: Vec<Value> = c
+        .apiserver
+        .list(&res, Some("default"))
+        .into_iter()
+        .filter(|e| e["involvedObject"]["name"] == json!(name))
+        .collect();
+    evs.sort_by_key(|e| object::str_at(e, "metadata.name").unwrap_or("").to_string());
+    evs.iter()
+        .map(|e| {
+            format!(
+                "{} {} x{}",
+                object::str_at(e, "reason").unwrap_or(""),
+                object::str_at(e, "message").unwrap_or(""),
+                e["count"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nginx_goes_from_container_creating_to_running() {
+    let mut c = Cluster::new(1);
+    create(
+        &mut c,
+        "metadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+    );
+    assert_eq!(status(&c, "web"), "ContainerCreating");
+    c.step(Duration::from_secs(1));
+    assert_eq!(status(&c, "web"), "ContainerCreating");
+    c.step(Duration::from_secs(10));
+    assert_eq!(status(&c, "web"), "Running");
+    let p = pod(&c, "web");
+    assert_eq!(object::str_at(&p, "status.phase"), Some("Running"));
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["image"],
+        json!("docker.io/library/nginx:latest")
+    );
+    assert_eq!(
+        p["status"]["podIP"]
+            .as_str()
+            .map(|s| s.starts_with("10.244.1.")),
+        Some(true)
+    );
+    let ev = events(&c, "web");
+    let reasons: Vec<&str> = ev
+        .iter()
+        .map(|e| e.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec!["Pulling", "Pulled", "Created", "Started"],
+        "{ev:?}"
+    );
+    assert!(
+        ev[1].starts_with("Pulled Successfully pulled image \"nginx\" in "),
+        "{ev:?}"
+    );
+    // Idempotent: nothing more is written while nothing happens.
+    let rv = c.apiserver.store().revision();
+    c.settle();
+    assert_eq!(c.apiserver.store().revision(), rv);
+}
+
+#[test]
+fn a_shell_with_nothing_to_do_crash_loops_with_growing_back_off() {
+    let mut c = Cluster::new(1);
+    create(
+        &mut c,
+        "metadata:\n  name: bb\nspec:\n  containers:\n  - name: bb\n    image: busybox\n",
+    );
+    c.step(Duration::from_secs(8));
+    let restarts =
+        |c: &Cluster| pod(c, "bb")["status"]["containerStatuses"][0]["restartCount"].as_i64();
+    assert_eq!(status(&c, "bb"), "CrashLoopBackOff");
+    assert_eq!(restarts(&c), Some(1));
+    c.step(Duration::from_secs(15));
+    assert_eq!(restarts(&c), Some(2));
+    c.step(Duration::from_secs(25));
+    assert_eq!(restarts(&c), Some(3));
+    let p = pod(&c, "bb");
+    assert_eq!(p["status"]["phase"], json!("Running"));
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["state"]["waiting"]["message"]
+            .as_str()
+            .map(|m| m.starts_with("back-off 40s restarting failed container=bb pod=bb_default(")),
+        Some(true)
+    );
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["lastState"]["terminated"]["reason"],
+        json!("Completed")
+    );
+}
+
+#[test]
+fn never_restarted_shell_completes() {
+    let mut c = Cluster::new(1);
+    create(&mut c, "metadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: once\n    image: busybox\n    command: [\"sleep\", \"5\"]\n");
+    c.step(Duration::from_secs(5));
+    assert_eq!(status(&c, "once"), "Running");
+    c.step(Duration::from_secs(5));
+    assert_eq!(status(&c, "once"), "Completed");
+    let p = pod(&c, "once");
+    assert_eq!(p["status"]["phase"], json!("Succeeded"));
+    assert_eq!(
+        p["status"]["conditions"][2]["reason"],
+        json!("PodCompleted")
+    );
+}
+
+#[test]
+fn a_missing_image_backs_off() {
+    let mut c = Cluster::new(1);
+    create(
+        &mut c,
+        "metadata:\n  name: bad\nspec:\n  containers:\n  - name: bad\n    image: redis123\n",
+    );
+    c.step(Duration::from_millis(2_700));
+    assert_eq!(status(&c, "bad"), "ErrImagePull");
+    c.step(Duration::from_secs(3));
+    assert_eq!(status(&c, "bad"), "ImagePullBackOff");
+    c.step(Duration::from_secs(60));
+    let ev = events(&c, "bad");
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("Pulling Pulling image \"redis123\" x3")),
+        "{ev:?}"
+    );
+    let ev = events(&c, "bad");
+    assert!(ev.iter().any(|e| e.starts_with("Failed Failed to pull image \"redis123\": failed to pull and unpack image \"docker.io/library/redis123:latest\"")), "{ev:?}");
+    assert!(
+        ev.iter()
+            .any(|e| e == "Failed Error: ErrImagePull x1"
+                || e.starts_with("Failed Error: ErrImagePull")),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn deleting_a_pod_stops_it_within_its_grace_period() {
+    let mut c = Cluster::new(1);
+    create(&mut c, "metadata:\n  name: sl\nspec:\n  terminationGracePeriodSeconds: 20\n  containers:\n  - name: sl\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n");
+    c.step(Duration::from_secs(10));
+    assert_eq!(status(&c, "sl"), "Running");
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    let now = c.now();
+    c.apiserver
+        .delete_with(&res, Some("default"), "sl", Default::default(), now)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    c.settle();
+    assert!(events(&c, "sl")
+        .iter()
+        .any(|e| e.starts_with("Killing Stopping container sl")));
+    c.step(Duration::from_secs(19));
+    assert!(c.apiserver.get(&res, Some("default"), "sl").is_ok());
+    c.step(Duration::from_secs(2));
+    assert!(c.apiserver.get(&res, Some("default"), "sl").is_err());
+}
+
+#[test]
+fn the_node_lease_is_renewed_every_ten_seconds() {
+    let mut c = Cluster::new(1);
+    let res = resolve("leases")
+        .copied()
+        .unwrap_or_else(|| panic!("leases"));
+    let renew = |c: &Cluster| {
+        c.apiserver
+            .get(&res, Some("kube-node-lease"), "node01")
+            .ok()
+            .and_then(|l| l["spec"]["renewTime"].as_str().map(String::from))
+    };
+    let first = renew(&c);
+    assert!(first.is_some());
+    c.step(Duration::from_secs(10));
+    assert_ne!(renew(&c), first);
+    if let Some(m) = c.machine_mut("node01") {
+        m.kubelet_running = false;
+    }
+    let stopped = renew(&c);
+    c.step(Duration::from_secs(60));
+    assert_eq!(renew(&c), stopped);
+}
+
+#[test]
+fn a_static_pod_file_gives_a_mirror_pod_that_comes_back() {
+    let mut c = Cluster::new(1);
+    if let Some(m) = c.machine_mut("node01") {
+        m.fs.write(
+            "/etc/kubernetes/manifests/static-web.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    c.settle();
+    assert_eq!(status(&c, "static-web-node01"), "ContainerCreating");
+    c.step(Duration::from_secs(10));
+    assert_eq!(status(&c, "static-web-node01"), "Running");
+    let uid = |c: &Cluster| pod(c, "static-web-node01")["metadata"]["uid"].clone();
+    let before = uid(&c);
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    let now = c.now();
+    c.apiserver
+        .delete_with(
+            &res,
+            Some("default"),
+            "static-web-node01",
+            Default::default(),
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    c.settle();
+    assert_ne!(uid(&c), before);
+    assert_eq!(status(&c, "static-web-node01"), "Running");
+    if let Some(m) = c.machine_mut("node01") {
+        m.fs.remove("/etc/kubernetes/manifests/static-web.yaml", false)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    c.settle();
+    assert!(c
+        .apiserver
+        .get(&res, Some("default"), "static-web-node01")
+        .is_err());
+    // The control plane's mirror pods are left as they are.
+    assert!(c
+        .apiserver
+        .get(&res, Some("kube-system"), "etcd-controlplane")
+        .is_ok());
+}

@@ -1,0 +1,427 @@
+//! kube-scheduler as a component of the cluster's control loop.
+//!
+//! It runs only while its static pod runs (`cluster::control_plane`): the
+//! manifest `/etc/kubernetes/manifests/kube-scheduler.yaml` on a machine
+//! whose kubelet runs. Its configuration comes from the manifest as the real
+//! binary reads it: `--config` names a `KubeSchedulerConfiguration` (through
+//! the pod's hostPath mounts) whose `profiles` give the scheduler names and
+//! plugins; without it, the one `default-scheduler` profile. A second static
+//! pod running `kube-scheduler` with its own config (the CKA course's
+//! `my-scheduler`) adds its profiles.
+//!
+//! A pod that would crash at start-up does not schedule anything: an image
+//! that is not kube-scheduler's, an unknown flag, a `--kubeconfig` or
+//! `--config` file that does not exist, a config that does not parse. (The
+//! kubelet will show the CrashLoopBackOff; here the scheduler just does not
+//! run, and pending pods get no events — the troubleshooting lab.)
+//!
+//! When the configuration changes the scheduler restarts: a fresh queue and
+//! cache, and every pending pod is tried again, as after a real restart.
+
+use super::profile::Profile;
+use super::Scheduler;
+use crate::clock::Time;
+use crate::cluster::control_plane::{StaticPod, StaticPods};
+use crate::cluster::{Component, SyncContext};
+use crate::node::Machine;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// kube-scheduler v1.33's command-line flags (`kube-scheduler --help`); any
+/// other makes the binary exit with `unknown flag`.
+const FLAGS: &[&str] = &[
+    "allow-metric-labels",
+    "allow-metric-labels-manifest",
+    "authentication-kubeconfig",
+    "authentication-skip-lookup",
+    "authentication-token-webhook-cache-ttl",
+    "authentication-tolerate-lookup-failure",
+    "authorization-always-allow-paths",
+    "authorization-kubeconfig",
+    "authorization-webhook-cache-authorized-ttl",
+    "authorization-webhook-cache-unauthorized-ttl",
+    "bind-address",
+    "cert-dir",
+    "client-ca-file",
+    "config",
+    "contention-profiling",
+    "disabled-metrics",
+    "emulated-version",
+    "feature-gates",
+    "help",
+    "http2-max-streams-per-connection",
+    "kube-api-burst",
+    "kube-api-content-type",
+    "kube-api-qps",
+    "kubeconfig",
+    "leader-elect",
+    "leader-elect-lease-duration",
+    "leader-elect-renew-deadline",
+    "leader-elect-resource-lock",
+    "leader-elect-resource-name",
+    "leader-elect-resource-namespace",
+    "leader-elect-retry-period",
+    "log-flush-frequency",
+    "log-json-info-buffer-size",
+    "log-json-split-stream",
+    "log-text-info-buffer-size",
+    "log-text-split-stream",
+    "logging-format",
+    "master",
+    "permit-address-sharing",
+    "permit-port-sharing",
+    "pod-max-in-unschedulable-pods-duration",
+    "profiling",
+    "requestheader-allowed-names",
+    "requestheader-client-ca-file",
+    "requestheader-extra-headers-prefix",
+    "requestheader-group-headers",
+    "requestheader-uid-headers",
+    "requestheader-username-headers",
+    "secure-port",
+    "show-hidden-metrics-for-version",
+    "tls-cert-file",
+    "tls-cipher-suites",
+    "tls-min-version",
+    "tls-private-key-file",
+    "tls-sni-cert-key",
+    "v",
+    "version",
+    "vmodule",
+    "write-config-to",
+];
+
+/// Reads a file the container sees at `path` from the machine: through the
+/// pod's hostPath mounts, else (no mount there) not at all.
+fn read_in_pod(
+    machines: &BTreeMap<String, Machine>,
+    pod: &StaticPod,
+    path: &str,
+) -> Option<String> {
+    let host = pod.host_path(path)?;
+    machines.get(&pod.machine)?.fs.read_to_string(&host).ok()
+}
+
+/// The profiles a kube-scheduler static pod runs, or why it crashes.
+pub fn profiles_of(
+    machines: &BTreeMap<String, Machine>,
+    pod: &StaticPod,
+) -> Result<Vec<Profile>, String> {
+    let image = pod
+        .manifest
+        .pointer("/spec/containers/0/image")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // The repository's last path segment, without tag or digest.
+    let repo = image.split(['@']).next().unwrap_or("");
+    let repo = match repo.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => repo,
+    };
+    if repo.rsplit('/').next() != Some("kube-scheduler") {
+        return Err(format!("image {image:?} is not kube-scheduler"));
+    }
+    for arg in pod.command().iter().skip(1) {
+        let Some(flag) = arg.strip_prefix("--") else {
+            continue;
+        };
+        let name = flag.split('=').next().unwrap_or("");
+        if !FLAGS.contains(&name) {
+            return Err(format!("unknown flag: --{name}"));
+        }
+    }
+    for flag in [
+        "kubeconfig",
+        "authentication-kubeconfig",
+        "authorization-kubeconfig",
+    ] {
+        if let Some(path) = pod.flag(flag) {
+            if read_in_pod(machines, pod, &path).is_none() {
+                return Err(format!("stat {path}: no such file or directory"));
+            }
+        }
+    }
+    match pod.flag("config") {
+        None => Ok(vec![Profile::default()]),
+        Some(path) => {
+            let text = read_in_pod(machines, pod, &path)
+                .ok_or_else(|| format!("open {path}: no such file or directory"))?;
+            Profile::from_config(&text)
+        }
+    }
+}
+
+/// The kube-scheduler component: one [`Scheduler`] per profile of every
+/// running kube-scheduler static pod (the first to claim a scheduler name
+/// keeps it, as the leader would).
+#[derive(Debug, Default)]
+pub struct KubeScheduler {
+    static_pods: StaticPods,
+    profiles: Vec<Profile>,
+    schedulers: Vec<Scheduler>,
+}
+
+impl KubeScheduler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The scheduler names running now.
+    pub fn running(&self) -> Vec<&str> {
+        self.schedulers.iter().map(|s| s.name()).collect()
+    }
+
+    /// What the running static pods ask for.
+    fn wanted(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
+        let mut out: Vec<Profile> = Vec::new();
+        for pod in self.static_pods.running(machines, "kube-scheduler") {
+            let Ok(profiles) = profiles_of(machines, &pod) else {
+                continue;
+            };
+            for p in profiles {
+                if !out.iter().any(|o| o.scheduler_name == p.scheduler_name) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Component for KubeScheduler {
+    fn name(&self) -> String {
+        "kube-scheduler".into()
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        let wanted = self.wanted(ctx.machines);
+        if wanted != self.profiles {
+            self.schedulers = wanted
+                .iter()
+                .map(|p| Scheduler::new(&p.scheduler_name.clone(), p.clone()))
+                .collect();
+            self.profiles = wanted;
+        }
+        for s in &mut self.schedulers {
+            let events = s.schedule_pending(ctx.api, ctx.now);
+            ctx.events.extend(events);
+        }
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        self.schedulers.iter().filter_map(|s| s.next_wakeup()).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+
+    #[test]
+    fn default_manifest_runs_default_scheduler() {
+        let c = Cluster::new(1);
+        let pods = StaticPods::default().running(&c.machines, "kube-scheduler");
+        assert_eq!(pods.len(), 1);
+        let names: Vec<String> = profiles_of(&c.machines, &pods[0])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|p| p.scheduler_name)
+            .collect();
+        assert_eq!(names, ["default-scheduler"]);
+    }
+
+    use crate::api::resolve;
+    use crate::clock::Duration;
+    use serde_json::json;
+
+    fn res(plural: &str) -> &'static crate::api::Resource {
+        resolve(plural).unwrap_or_else(|| panic!("{plural}"))
+    }
+
+    fn create_pod(c: &mut Cluster, name: &str, spec: Value) {
+        let now = c.now();
+        let mut spec = spec;
+        spec["containers"] = json!([{"name": name, "image": "nginx"}]);
+        c.apiserver
+            .create(
+                res("pods"),
+                Some("default"),
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}),
+                now,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    fn node_of(c: &Cluster, name: &str) -> String {
+        c.apiserver
+            .get(res("pods"), Some("default"), name)
+            .ok()
+            .and_then(|p| {
+                p.pointer("/spec/nodeName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many times FailedScheduling was recorded for `pod`.
+    fn failures(c: &Cluster, pod: &str) -> i64 {
+        c.apiserver
+            .list(res("events"), Some("default"))
+            .iter()
+            .filter(|e| e["involvedObject"]["name"] == pod && e["reason"] == "FailedScheduling")
+            // events.k8s.io repeats are a series (count 2 on the first repeat).
+            .map(|e| {
+                e.pointer("/series/count")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1)
+            })
+            .sum()
+    }
+
+    fn label_node01(c: &mut Cluster, key: &str, value: &str) {
+        let mut n = c
+            .apiserver
+            .get(res("nodes"), None, "node01")
+            .unwrap_or_else(|e| panic!("{e}"));
+        n["metadata"]["labels"][key] = json!(value);
+        c.apiserver
+            .update(res("nodes"), None, n)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn a_node_update_requeues_the_pod_after_its_one_second_backoff() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        assert_eq!(
+            (node_of(&c, "ssd"), failures(&c, "ssd")),
+            (String::new(), 1)
+        );
+        label_node01(&mut c, "disktype", "ssd");
+        c.settle();
+        // Moved to backoffQ, not yet out of it.
+        assert_eq!(node_of(&c, "ssd"), "");
+        c.step(Duration::from_millis(999));
+        assert_eq!(node_of(&c, "ssd"), "");
+        c.step(Duration::from_millis(1));
+        assert_eq!(node_of(&c, "ssd"), "node01");
+        assert_eq!(failures(&c, "ssd"), 1);
+    }
+
+    #[test]
+    fn an_event_no_plugin_cares_about_leaves_the_pod_for_five_minutes() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        // A new pod being bound is an AssignedPodAdd: NodeAffinity does not care.
+        create_pod(&mut c, "other", json!({}));
+        c.step(Duration::from_secs(299));
+        assert_eq!(node_of(&c, "other"), "node01");
+        assert_eq!(failures(&c, "ssd"), 1);
+        // podMaxInUnschedulablePodsDuration: retried after 5 minutes anyway.
+        c.step(Duration::from_secs(1));
+        assert_eq!(failures(&c, "ssd"), 2);
+    }
+
+    #[test]
+    fn backoff_doubles_between_attempts_moved_by_events() {
+        let mut c = Cluster::new(1);
+        create_pod(&mut c, "ssd", json!({"nodeSelector": {"disktype": "ssd"}}));
+        c.settle();
+        // Each node update that does not help moves the pod to backoffQ; the
+        // next attempts come 1 s, 2 s, 4 s, 8 s, 10 s, 10 s after the failures.
+        for (i, backoff) in [1000, 2000, 4000, 8000, 10_000, 10_000]
+            .into_iter()
+            .enumerate()
+        {
+            label_node01(&mut c, "tick", &i.to_string());
+            let before = failures(&c, "ssd");
+            c.step(Duration::from_millis(backoff - 1));
+            assert_eq!(failures(&c, "ssd"), before, "attempt {i} came early");
+            c.step(Duration::from_millis(1));
+            assert_eq!(
+                failures(&c, "ssd"),
+                before + 1,
+                "attempt {i} after {backoff} ms"
+            );
+        }
+    }
+
+    #[test]
+    fn without_its_manifest_no_scheduler_runs_and_pods_get_no_events() {
+        let mut c = Cluster::new(1);
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .rename(
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+                "/root/kube-scheduler.yaml",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        create_pod(&mut c, "web", json!({}));
+        c.step(Duration::from_secs(600));
+        assert_eq!(node_of(&c, "web"), "");
+        assert!(c.apiserver.list(res("events"), Some("default")).is_empty());
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .rename(
+                "/root/kube-scheduler.yaml",
+                "/etc/kubernetes/manifests/kube-scheduler.yaml",
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        c.settle();
+        assert_eq!(node_of(&c, "web"), "node01");
+    }
+
+    #[test]
+    fn a_broken_manifest_crashes_the_scheduler() {
+        let c = Cluster::new(1);
+        let pod = StaticPods::default()
+            .running(&c.machines, "kube-scheduler")
+            .remove(0);
+        let with = |from: &str, to: &str| {
+            let text = serde_json::to_string(&pod.manifest)
+                .unwrap_or_default()
+                .replace(from, to);
+            StaticPod {
+                manifest: serde_json::from_str(&text).unwrap_or_default(),
+                ..pod.clone()
+            }
+        };
+        let cases = [
+            (
+                "--leader-elect=true",
+                "--leader-elekt=true",
+                "unknown flag: --leader-elekt",
+            ),
+            (
+                "--kubeconfig=/etc/kubernetes/scheduler.conf",
+                "--kubeconfig=/etc/kubernetes/schedular.conf",
+                "stat /etc/kubernetes/schedular.conf: no such file or directory",
+            ),
+            (
+                "registry.k8s.io/kube-scheduler:v1.33.1",
+                "registry.k8s.io/kube-schedular:v1.33.1",
+                "image \"registry.k8s.io/kube-schedular:v1.33.1\" is not kube-scheduler",
+            ),
+            (
+                "--bind-address=127.0.0.1",
+                "--config=/etc/kubernetes/nope.yaml",
+                "open /etc/kubernetes/nope.yaml: no such file or directory",
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(
+                profiles_of(&c.machines, &with(from, to)),
+                Err(want.to_string()),
+                "{to}"
+            );
+        }
+    }
+}
