@@ -44,8 +44,8 @@ kubectl get deploy web -o jsonpath='{.spec.replicas}'; echo
 KUBE_EDITOR=true kubectl edit deployment web
 KUBE_EDITOR="sed -i 's/containerPort: 80/containerPort: 81/'" kubectl edit pod nginx
 ls /tmp
-grep -A2 'was not valid' /tmp/kubectl-edit-2125534286.yaml
-kubectl replace --force -f /tmp/kubectl-edit-2125534286.yaml
+grep -A2 'was not valid' /tmp/kubectl-edit-647729340.yaml
+kubectl replace --force -f /tmp/kubectl-edit-647729340.yaml
 kubectl get pod nginx -o jsonpath='{.spec.containers[0].ports[0].containerPort}'; echo
 kubectl get pod nginx -o yaml > pod.yaml
 kubectl replace -f pod.yaml
