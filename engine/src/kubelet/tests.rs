@@ -267,3 +267,30 @@ fn a_static_pod_file_gives_a_mirror_pod_that_comes_back() {
         .get(&res, Some("kube-system"), "etcd-controlplane")
         .is_ok());
 }
+
+#[test]
+fn a_failing_liveness_probe_restarts_the_container() {
+    let mut c = Cluster::new(1);
+    create(&mut c, "metadata:\n  name: live\nspec:\n  containers:\n  - name: live\n    image: busybox\n    args: [\"/bin/sh\", \"-c\", \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\"]\n    livenessProbe:\n      exec:\n        command: [\"cat\", \"/tmp/healthy\"]\n      initialDelaySeconds: 5\n      periodSeconds: 5\n");
+    c.step(Duration::from_secs(30));
+    assert_eq!(status(&c, "live"), "Running");
+    c.step(Duration::from_secs(60));
+    let ev = events(&c, "live");
+    assert!(ev.iter().any(|e| e.starts_with("Unhealthy Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory")), "{ev:?}");
+    assert!(
+        ev.iter()
+            .any(|e| e
+                .starts_with("Killing Container live failed liveness probe, will be restarted")),
+        "{ev:?}"
+    );
+    let p = pod(&c, "live");
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["restartCount"],
+        json!(1),
+        "{ev:?}"
+    );
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"],
+        json!(137)
+    );
+}
