@@ -118,8 +118,14 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         return;
     }
     // Names as the recorder makes them: `<object>.<unix nanoseconds in hex>`.
-    let nanos = (now.0 as u128 * 1_000_000) as u64;
-    let name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
+    // Several events at one virtual instant would share a name; the real
+    // clock's nanoseconds differ, so take the next free nanosecond.
+    let mut nanos = (now.0 as u128 * 1_000_000) as u64;
+    let mut name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
+    while api.get(events, Some(&ns), &name).is_ok() {
+        nanos += 1;
+        name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
+    }
     let mut e = json!({
         "apiVersion": "v1",
         "kind": "Event",

@@ -21,18 +21,6 @@ pub fn default_components(
     );
     // Registrations (one line each): kubelets, scheduler, controllers.
     components.push(Box::new(crate::scheduler::KubeScheduler::new()));
-    components.push(Box::new(
-        crate::controllers::deployment::DeploymentController::new(),
-    ));
-    components.push(Box::new(
-        crate::controllers::replicaset::ReplicaSetController::new(
-            crate::controllers::replicaset::Kind::ReplicaSet,
-        ),
-    ));
-    components.push(Box::new(
-        crate::controllers::replicaset::ReplicaSetController::new(
-            crate::controllers::replicaset::Kind::ReplicationController,
-        ),
-    ));
+    components.push(Box::new(crate::controllers::KubeControllerManager::new()));
     components
 }

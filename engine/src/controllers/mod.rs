@@ -4,10 +4,167 @@
 //! and each asks to be woken when time alone will change something
 //! (minReadySeconds, a progress deadline, a cron schedule, a grace period).
 //!
+//! [`KubeControllerManager`] is the process: it runs the controllers only
+//! while its static pod runs on a control-plane node, so moving
+//! `kube-controller-manager.yaml` out of `/etc/kubernetes/manifests` stops
+//! self-healing, as on a kubeadm cluster.
+//!
 //! [`Component`]: crate::cluster::Component
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod endpoint;
+pub mod garbagecollector;
 pub mod job;
+pub mod namespace;
+pub mod nodelifecycle;
+pub mod persistentvolume;
 pub mod replicaset;
+pub mod serviceaccount;
+pub mod statefulset;
 pub mod util;
+
+use crate::clock::Time;
+use crate::cluster::{Component, SyncContext};
+use crate::node::Machine;
+use std::collections::BTreeMap;
+
+/// The static pod's name (and its manifest's file name).
+pub const NAME: &str = "kube-controller-manager";
+
+/// Whether kube-controller-manager runs: its manifest is on a control-plane
+/// node and is a Pod. Stopping the kubelet does not stop running
+/// containers, so only the manifest counts. Without machines (unit tests of
+/// a bare apiserver) it runs.
+pub fn controller_manager_running(machines: &BTreeMap<String, Machine>) -> bool {
+    if machines.is_empty() {
+        return true;
+    }
+    let path = format!("{}/{NAME}.yaml", crate::node::files::MANIFESTS);
+    machines.values().filter(|m| m.control_plane).any(|m| {
+        m.fs.read_to_string(&path)
+            .ok()
+            .and_then(|text| crate::yaml::parse_documents(&text).ok())
+            .and_then(|docs| docs.into_iter().next())
+            .is_some_and(|d| d.get("kind").and_then(|k| k.as_str()) == Some("Pod"))
+    })
+}
+
+/// The controllers kube-controller-manager v1.33 starts by default, in the
+/// order they sync here.
+#[derive(Debug)]
+pub struct KubeControllerManager {
+    controllers: Vec<Box<dyn Component>>,
+    running: bool,
+}
+
+impl KubeControllerManager {
+    pub fn new() -> Self {
+        let controllers: Vec<Box<dyn Component>> = vec![
+            Box::new(deployment::DeploymentController::new()),
+            Box::new(replicaset::ReplicaSetController::new(
+                replicaset::Kind::ReplicaSet,
+            )),
+            Box::new(replicaset::ReplicaSetController::new(
+                replicaset::Kind::ReplicationController,
+            )),
+            Box::new(daemonset::DaemonSetController::new()),
+            Box::new(statefulset::StatefulSetController::new()),
+            Box::new(cronjob::CronJobController::new()),
+            Box::new(job::JobController::new()),
+            Box::new(namespace::NamespaceController::new()),
+            Box::new(serviceaccount::ServiceAccountController::new()),
+            Box::new(garbagecollector::GarbageCollector::new()),
+            Box::new(nodelifecycle::NodeLifecycleController::new()),
+            Box::new(nodelifecycle::eviction::TaintEvictionController::new()),
+            Box::new(endpoint::EndpointsController::new()),
+            Box::new(persistentvolume::PersistentVolumeController::new()),
+        ];
+        KubeControllerManager {
+            controllers,
+            running: true,
+        }
+    }
+}
+
+impl Default for KubeControllerManager {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Component for KubeControllerManager {
+    fn name(&self) -> String {
+        NAME.into()
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        self.running = controller_manager_running(ctx.machines);
+        if !self.running {
+            return;
+        }
+        for c in &mut self.controllers {
+            c.sync(ctx);
+        }
+    }
+
+    fn next_wakeup(&self, now: Time) -> Option<Time> {
+        if !self.running {
+            return None;
+        }
+        self.controllers
+            .iter()
+            .filter_map(|c| c.next_wakeup(now))
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+    use serde_json::json;
+
+    fn deploy(c: &mut Cluster, name: &str) {
+        let now = c.now();
+        let d = json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
+        });
+        util::create(&mut c.apiserver, "deployments", Some("default"), d, now);
+        c.settle();
+    }
+
+    fn pods_of(c: &Cluster, app: &str) -> usize {
+        util::list(&c.apiserver, "pods", Some("default"))
+            .iter()
+            .filter(|p| p["metadata"]["labels"]["app"] == app)
+            .count()
+    }
+
+    #[test]
+    fn controllers_run_only_while_the_static_pod_is_there() {
+        let mut c = Cluster::new(1);
+        deploy(&mut c, "a");
+        assert_eq!(pods_of(&c, "a"), 1);
+        let manifest = format!("{}/{NAME}.yaml", crate::node::files::MANIFESTS);
+        let Some(m) = c.machine_mut("controlplane") else {
+            panic!("no controlplane");
+        };
+        m.fs.rename(&manifest, "/tmp/kcm.yaml")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        deploy(&mut c, "b");
+        assert_eq!(pods_of(&c, "b"), 0, "no controller manager, no ReplicaSet");
+        let Some(m) = c.machine_mut("controlplane") else {
+            panic!("no controlplane");
+        };
+        m.fs.rename("/tmp/kcm.yaml", &manifest)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        c.settle();
+        assert_eq!(pods_of(&c, "b"), 1);
+    }
+}

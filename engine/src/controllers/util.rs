@@ -4,7 +4,7 @@
 //! apimachinery the reconcilers share.
 
 use crate::api::{object, resolve, Resource};
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiServer, DeleteOptions};
 use crate::clock::{Duration, Time};
 use crate::cluster::SyncContext;
 use crate::events::{Event, EventType, Source};
@@ -42,6 +42,16 @@ pub fn delete(api: &mut ApiServer, plural: &str, ns: Option<&str>, name: &str) -
     res(plural).is_some_and(|r| api.delete(&r, ns, name).is_ok())
 }
 
+/// Deletes a pod as the controllers do (`PodControl.DeletePod`): a plain
+/// `DELETE` with default options, so a bound pod gets its grace period and
+/// stays `Terminating` until its kubelet confirms.
+pub fn delete_pod(api: &mut ApiServer, ns: &str, name: &str, now: Time) -> bool {
+    res("pods").is_some_and(|r| {
+        api.delete_with(&r, Some(ns), name, DeleteOptions::default(), now)
+            .is_ok()
+    })
+}
+
 /// Writes `obj` back only if it differs from `old` (idempotent reconcilers).
 pub fn update_if_changed(
     api: &mut ApiServer,
@@ -55,7 +65,7 @@ pub fn update_if_changed(
     update(api, plural, obj)
 }
 
-fn strip_rv(v: &Value) -> Value {
+pub fn strip_rv(v: &Value) -> Value {
     let mut v = v.clone();
     if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         m.remove("resourceVersion");
@@ -457,12 +467,11 @@ pub mod testing {
             return;
         };
         if object::str_at(&p, "spec.nodeName").is_none() {
-            if let Some(r) = res("bindings") {
-                let _ = r;
+            // As the scheduler does: through the binding subresource.
+            if let Ok(b) = api.bind(ns, name, node, now) {
+                p = b;
             }
-            let mut bound = p.clone();
-            bound["spec"]["nodeName"] = json!(node);
-            if let Some(b) = update(api, "pods", bound) {
+            if let Some(b) = get(api, "pods", Some(ns), name) {
                 p = b;
             }
         }

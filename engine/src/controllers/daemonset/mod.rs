@@ -309,7 +309,7 @@ impl DaemonSetController {
             to_delete.sort();
             to_delete.dedup();
             for name in to_delete {
-                if util::delete(ctx.api, "pods", Some(&ns), &name) {
+                if util::delete_pod(ctx.api, &ns, &name, ctx.now) {
                     event(
                         ctx,
                         COMPONENT,
@@ -499,7 +499,10 @@ mod tests {
         let t = t + crate::clock::Duration::from_secs(1);
         settle(&mut api, &mut [&mut c], t);
         // maxUnavailable 1: one replaced, the new one not yet ready, so the other waits.
-        let pods = util::list(&api, "pods", Some("default"));
+        let all = util::list(&api, "pods", Some("default"));
+        // The replaced pod terminates gracefully (its kubelet confirms later).
+        assert_eq!(all.iter().filter(|p| util::is_deleting(p)).count(), 1);
+        let pods: Vec<&Value> = all.iter().filter(|p| !util::is_deleting(p)).collect();
         let gens: Vec<String> = pods
             .iter()
             .map(|p| {

@@ -33,10 +33,13 @@ impl World {
         self.now = self.now + Duration::from_secs(secs);
         self.settle();
     }
-    /// Runs every pod that is not yet running (a kubelet's work).
+    /// Runs every pod that is not yet running and confirms the deletion
+    /// of terminating ones (a kubelet's work).
     fn run_all(&mut self) {
         for p in util::list(&self.api, "pods", Some("default")) {
-            if util::phase(&p) != "Running" {
+            if util::is_deleting(&p) {
+                util::delete(&mut self.api, "pods", Some("default"), object::name(&p));
+            } else if util::phase(&p) != "Running" {
                 self.ip += 1;
                 run_pod(
                     &mut self.api,
@@ -177,6 +180,14 @@ fn recreate_scales_old_down_first() {
     util::update(&mut w.api, "deployments", d);
     w.run_all();
     w.set_image("nginx:1.28");
+    // The old pods terminate first; no new ReplicaSet while they do.
+    let rs = w.rs();
+    assert_eq!(rs.len(), 1, "{rs:?}");
+    assert_eq!(rs[0].1, 0);
+    let pods = util::list(&w.api, "pods", Some("default"));
+    assert_eq!(pods.len(), 3);
+    assert!(pods.iter().all(util::is_deleting));
+    w.run_all();
     let rs = w.rs();
     assert!(rs.iter().all(|r| r.1 == 3 || r.1 == 0), "{rs:?}");
     assert_eq!(rs.iter().map(|r| r.1).sum::<i64>(), 3);

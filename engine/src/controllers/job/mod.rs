@@ -181,7 +181,7 @@ impl JobController {
             if terminal {
                 // Remaining pods go; the final condition waits for them.
                 for p in &active {
-                    util::delete(ctx.api, "pods", Some(&ns), object::name(p));
+                    util::delete_pod(ctx.api, &ns, object::name(p), ctx.now);
                 }
                 let target = conds
                     .iter()
@@ -257,7 +257,7 @@ impl JobController {
                     extra
                         .sort_by_key(|p| (util::pod_ready(p), std::cmp::Reverse(util::created(p))));
                     for p in extra.into_iter().take(active.len() - want) {
-                        util::delete(ctx.api, "pods", Some(&ns), object::name(p));
+                        util::delete_pod(ctx.api, &ns, object::name(p), ctx.now);
                     }
                 }
             }

@@ -179,7 +179,7 @@ impl ReplicaSetController {
                 });
                 for p in ranked.into_iter().take(active.len() - want) {
                     let name = object::name(p).to_string();
-                    if util::delete(ctx.api, "pods", Some(&ns), &name) {
+                    if util::delete_pod(ctx.api, &ns, &name, ctx.now) {
                         event(
                             ctx,
                             self.component(),
