@@ -20,6 +20,7 @@ pub mod kubectl;
 pub mod kubelet;
 pub mod node;
 pub mod output;
+pub mod perf;
 pub mod rng;
 pub mod scheduler;
 pub mod shell;
@@ -44,6 +45,15 @@ impl Simulation {
     pub fn new(seed: u64) -> Self {
         Simulation {
             cluster: Cluster::new(seed),
+            session: Session::new("controlplane"),
+        }
+    }
+
+    /// A simulation of a cluster built elsewhere (benchmarks), the session
+    /// on its `controlplane` node.
+    pub fn with_cluster(cluster: Cluster) -> Self {
+        Simulation {
+            cluster,
             session: Session::new("controlplane"),
         }
     }
