@@ -1,6 +1,8 @@
 //! `dinghy`: the simulated cluster in a terminal — the same engine, shell and
 //! kubectl as the browser app, for instructors, scripts and tests.
 
+mod bench;
+
 use engine::{Simulation, Stream};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -19,6 +21,9 @@ Usage:
                               order) is printed with no prompt or echo.
   dinghy lab list             List the bundled labs.
   dinghy lab validate         Check every bundled lab.
+  dinghy bench [SCENARIO...] [--smoke]
+                              Measure the engine's speed on this machine
+                              (dinghy bench --help lists the scenarios).
   dinghy --help               This text.
 
 Options of dinghy shell:
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
         }
         Some("shell") => shell(&args[1..]),
         Some("lab") => lab(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some(other) => {
             eprintln!("dinghy: unknown command {other:?}\n\n{HELP}");
             ExitCode::from(2)
