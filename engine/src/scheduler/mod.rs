@@ -25,6 +25,8 @@ pub mod profile;
 pub mod queue;
 pub mod types;
 
+// The benchmark reads the wall clock, so it exists only off the web.
+#[cfg(not(target_arch = "wasm32"))]
 pub use bench::bench_schedule;
 pub use explain::Explanation;
 pub use profile::Profile;
