@@ -510,3 +510,51 @@ fn traces_and_authorization() {
     assert!(last.contains("authorization ✗"), "{last}");
     assert!(api.traces().count() <= 200);
 }
+
+#[test]
+fn service_account_admission_leaves_mirror_pods_alone() {
+    let mut api = api();
+    let pods = r("pods");
+    let mirror = |name: &str, spec: Value| {
+        json!({"metadata": {"name": name,
+            "annotations": {"kubernetes.io/config.mirror": "abc"}},
+            "spec": spec})
+    };
+    let web = json!({"containers": [{"name": "web", "image": "nginx"}]});
+    let created = api
+        .create(
+            &pods,
+            Some("default"),
+            mirror("m", web.clone()),
+            Time::EPOCH,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let spec = &created["spec"];
+    // No account, no token volume, no mount: the kubelet's spec stands.
+    assert_eq!(spec.get("serviceAccountName"), None, "{spec}");
+    assert_eq!(spec.get("volumes"), None, "{spec}");
+    assert_eq!(spec.pointer("/containers/0/volumeMounts"), None, "{spec}");
+    let mut with = |spec: Value, key: &str, value: Value| {
+        let mut spec = spec;
+        spec[key] = value;
+        text(api.create(&pods, Some("default"), mirror("bad", spec), Time::EPOCH))
+    };
+    let out = [
+        with(web.clone(), "serviceAccountName", json!("builder")),
+        with(
+            web.clone(),
+            "volumes",
+            json!([{"name": "s", "secret": {"secretName": "s"}}]),
+        ),
+        with(
+            web.clone(),
+            "volumes",
+            json!([{"name": "t", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}}]),
+        ),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Forbidden): pods "bad" is forbidden: a mirror pod may not reference service accounts
+        Error from server (Forbidden): pods "bad" is forbidden: a mirror pod may not reference secrets
+        Error from server (Forbidden): pods "bad" is forbidden: a mirror pod may not use ServiceAccountToken volume projections"#]]
+    .assert_eq(&out.join("\n"));
+}

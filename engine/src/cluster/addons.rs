@@ -135,6 +135,14 @@ pub(super) fn control_plane(cluster: &mut Cluster, rng: &mut Rng) {
         pod["metadata"]["annotations"]["kubernetes.io/config.source"] = json!("file");
         pod["metadata"]["ownerReferences"] = json!([{"apiVersion": "v1", "controller": true, "kind": "Node", "name": machine.hostname, "uid": node_uid}]);
         pod["spec"]["nodeName"] = json!(machine.hostname);
+        // The kubelet lets every static pod tolerate all NoExecute taints,
+        // so DefaultTolerationSeconds adds nothing to a mirror pod.
+        if !pod["spec"]["tolerations"].is_array() {
+            pod["spec"]["tolerations"] = json!([]);
+        }
+        if let Some(ts) = pod["spec"]["tolerations"].as_array_mut() {
+            ts.push(json!({"effect": "NoExecute", "operator": "Exists"}));
+        }
         if let Some(m) = pod["metadata"].as_object_mut() {
             m.remove("creationTimestamp");
         }

@@ -49,6 +49,14 @@ pub const COMMANDS: &[Command] = &[
     cmd::run::COMMAND,
     cmd::get::COMMAND,
     cmd::apply::COMMAND,
+    cmd::delete::COMMAND,
+    cmd::scale::COMMAND,
+    cmd::label::LABEL,
+    cmd::label::ANNOTATE,
+    cmd::taint::COMMAND,
+    cmd::drain::CORDON,
+    cmd::drain::UNCORDON,
+    cmd::drain::DRAIN,
     cmd::version::COMMAND,
 ];
 

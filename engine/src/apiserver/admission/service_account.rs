@@ -1,15 +1,32 @@
 //! `ServiceAccount`: a Pod runs as `default` unless it names an account,
 //! and gets the projected token volume mounted in every container (unless
 //! automounting is off or the path is already mounted).
+//!
+//! Mirror pods (the kubelet's copies of its static pods, marked with the
+//! `kubernetes.io/config.mirror` annotation) are left as they are: the
+//! kubelet would see a changed spec and delete them. Instead they may not
+//! name an account, mount secrets, or project a token at all.
 
 use crate::rng::Rng;
 use serde_json::{json, Value};
 
 const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-pub fn admit(pod: &mut Value, rng: &mut Rng) -> Vec<String> {
+/// The annotation the kubelet puts on the mirror pod of a static pod.
+pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+/// Mutates `pod`; returns what changed, or the reason a mirror pod is
+/// forbidden.
+pub fn admit(pod: &mut Value, rng: &mut Rng) -> Result<Vec<String>, String> {
+    if pod
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(MIRROR_ANNOTATION))
+        .is_some()
+    {
+        return validate_mirror(pod).map(|()| vec!["mirror pod: left unchanged".into()]);
+    }
     let Some(spec) = pod.get_mut("spec").filter(|s| s.is_object()) else {
-        return vec![];
+        return Ok(vec![]);
     };
     let mut changes = Vec::new();
     let sa = spec
@@ -63,5 +80,55 @@ pub fn admit(pod: &mut Value, rng: &mut Rng) -> Vec<String> {
             }
         }
     }
-    changes
+    Ok(changes)
+}
+
+/// What the plugin checks of a mirror pod, with the real messages.
+fn validate_mirror(pod: &Value) -> Result<(), String> {
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    if spec
+        .get("serviceAccountName")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty())
+    {
+        return Err("a mirror pod may not reference service accounts".into());
+    }
+    let volumes = spec.get("volumes").and_then(Value::as_array);
+    let volumes = volumes.map(Vec::as_slice).unwrap_or_default();
+    let secret_env = ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .flat_map(|k| spec.get(*k).and_then(Value::as_array).into_iter().flatten())
+        .any(|c| {
+            let env = c.get("env").and_then(Value::as_array).into_iter().flatten();
+            let env_from = c
+                .get("envFrom")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            env.into_iter()
+                .any(|e| e.pointer("/valueFrom/secretKeyRef").is_some())
+                || env_from.into_iter().any(|e| e.get("secretRef").is_some())
+        });
+    let secret_volume = volumes.iter().any(|v| {
+        v.get("secret").is_some()
+            || v.pointer("/projected/sources")
+                .and_then(Value::as_array)
+                .is_some_and(|ss| ss.iter().any(|s| s.get("secret").is_some()))
+    });
+    let pull_secrets = spec
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if secret_env || secret_volume || pull_secrets {
+        return Err("a mirror pod may not reference secrets".into());
+    }
+    let token = volumes.iter().any(|v| {
+        v.pointer("/projected/sources")
+            .and_then(Value::as_array)
+            .is_some_and(|ss| ss.iter().any(|s| s.get("serviceAccountToken").is_some()))
+    });
+    if token {
+        return Err("a mirror pod may not use ServiceAccountToken volume projections".into());
+    }
+    Ok(())
 }

@@ -4,9 +4,15 @@
 pub mod apply;
 pub mod common;
 pub mod create;
+pub mod delete;
+pub mod drain;
 pub mod expose;
 pub mod get;
+pub mod label;
 pub mod run;
+pub mod scale;
+pub mod select;
+pub mod taint;
 pub mod version;
 
 #[cfg(test)]

@@ -1,0 +1,195 @@
+//! `kubectl delete`: by name, `-f`, `-l`, `--all`; `--grace-period`,
+//! `--now`, `--force` (with kubectl's warning), `--cascade`, and waiting
+//! for the objects to be gone (`--wait`, on by default), which moves the
+//! virtual clock as a real wait would take time.
+
+use super::common::{dry_run, DryRun};
+use super::select::{item_error, select, Allow};
+use crate::apiserver::{DeleteOptions, Propagation};
+use crate::clock::Duration;
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::kubectl::{Command, Context};
+use crate::output::Output;
+
+pub const COMMAND: Command = Command {
+    name: "delete",
+    short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
+    usage: "kubectl delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)]) [options]",
+    flags: &[
+        Flag::bool("all", "Delete all resources, in the namespace of the specified resource types."),
+        Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.").short('A'),
+        Flag::string("cascade", "background", "Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        Flag::strings("filename", "containing the resource to delete.").short('f'),
+        Flag::bool("force", "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation."),
+        Flag::int("grace-period", "-1", "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
+        Flag::bool("ignore-not-found", "Treat \"resource not found\" as a successful delete. Defaults to \"true\" when --all is specified."),
+        Flag::bool("interactive", "If true, delete resource only when user confirms.").short('i'),
+        Flag::bool("now", "If true, resources are signaled for immediate shutdown (same as --grace-period=1)."),
+        Flag::string("output", "", "Output mode. Use \"-o name\" for shorter output (resource/name).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::string("timeout", "0s", "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object"),
+        Flag::string("wait", "true", "If true, wait for resources to be gone before returning. This waits for finalizers."),
+    ],
+    run,
+};
+
+/// How long kubectl's wait may move the clock before giving up here (a
+/// real kubectl would wait a week; nothing in a lab takes this long).
+const WAIT_LIMIT: Duration = Duration::from_secs(600);
+
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let out = Output::default();
+    let dry = match dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return out.fail(e),
+    };
+    let mut grace: i64 = p
+        .string("grace-period")
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(-1);
+    let force = p.bool("force");
+    if p.bool("now") {
+        if grace != -1 {
+            return out.fail("error: --now and --grace-period cannot be specified together");
+        }
+        grace = 1;
+    }
+    if grace == 0 && !force {
+        // kubectl keeps --grace-period=0 from meaning "force" by accident.
+        grace = 1;
+    }
+    if force && grace < 0 {
+        grace = 0;
+    }
+    let propagation = match p.string("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "orphan" | "false" => Propagation::Orphan,
+        "foreground" => Propagation::Foreground,
+        other => {
+            return out.fail(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
+    };
+    match p.string("output").unwrap_or("") {
+        "" | "name" => {}
+        other => {
+            return out.fail(format!(
+                "error: unexpected -o output mode: {other}. We only support '-o name'"
+            ))
+        }
+    }
+    if p.bool("all") && p.is_set("selector") {
+        return out.fail("error: cannot set --all and --selector at the same time");
+    }
+    if p.bool("all") && p.is_set("field-selector") {
+        return out.fail("error: cannot set --all and --field-selector at the same time");
+    }
+    let mut out = out;
+    if grace == 0 && force {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    } else if grace > 0 && force {
+        return out
+            .fail("error: --force and --grace-period greater than 0 cannot be specified together");
+    }
+    let sel = match select(
+        ctx,
+        p,
+        &p.args,
+        Allow {
+            selectors: true,
+            bare_type: false,
+        },
+    ) {
+        Ok(s) => s,
+        Err(e) => return out.fail(e),
+    };
+    let ignore_not_found = p.bool("ignore-not-found") || p.bool("all");
+    let mut errors: Vec<String> = sel
+        .errors
+        .into_iter()
+        .filter(|e| !(ignore_not_found && e.starts_with("Error from server (NotFound)")))
+        .collect();
+    let warn_cluster_scope = p.is_set("namespace") && !p.bool("all-namespaces");
+    let mut warned = false;
+    let operation = {
+        let base = if grace == 0 {
+            "force deleted"
+        } else {
+            "deleted"
+        };
+        match dry {
+            DryRun::None => base.to_string(),
+            DryRun::Client => format!("{base} (dry run)"),
+            DryRun::Server => format!("{base} (server dry run)"),
+        }
+    };
+    let mut deleted = Vec::new();
+    let found = sel.items.len();
+    for item in sel.items {
+        if warn_cluster_scope && !item.res.namespaced && !warned {
+            out.err("Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n");
+            warned = true;
+        }
+        let line = if p.string("output") == Some("name") {
+            format!("{}/{}\n", item.kind_name(), item.name)
+        } else {
+            format!("{} \"{}\" {operation}\n", item.kind_name(), item.name)
+        };
+        if dry != DryRun::None {
+            out.out(line);
+            continue;
+        }
+        let opts = DeleteOptions {
+            grace_period_seconds: (grace >= 0).then_some(grace),
+            propagation_policy: Some(propagation),
+            ..Default::default()
+        };
+        let now = ctx.cluster.now();
+        match ctx
+            .cluster
+            .apiserver
+            .delete_with(item.res, item.ns.as_deref(), &item.name, opts, now)
+        {
+            Ok(_) => {
+                out.out(line);
+                deleted.push(item);
+            }
+            Err(e) => errors.push(item_error(&item, &e, "deleting")),
+        }
+    }
+    if found == 0 && errors.is_empty() {
+        out.out("No resources found\n");
+        return out;
+    }
+    if p.string("wait") != Some("false") && dry == DryRun::None && !deleted.is_empty() {
+        ctx.cluster.settle();
+        // Wait as kubectl does: until every deleted object is gone.
+        let deadline = ctx.cluster.now() + WAIT_LIMIT;
+        loop {
+            let pending = deleted.iter().any(|i| {
+                ctx.cluster
+                    .apiserver
+                    .get(i.res, i.ns.as_deref(), &i.name)
+                    .is_ok_and(|o| {
+                        crate::api::object::str_at(&o, "metadata.uid")
+                            == crate::api::object::str_at(&i.obj, "metadata.uid")
+                    })
+            });
+            if !pending || ctx.cluster.now() >= deadline {
+                break;
+            }
+            ctx.cluster.step(Duration::from_secs(1));
+        }
+    }
+    for e in &errors {
+        out.err(format!("{e}\n"));
+    }
+    if !errors.is_empty() {
+        out.status = 1;
+    }
+    out
+}

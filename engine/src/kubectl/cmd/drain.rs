@@ -1,0 +1,441 @@
+//! `kubectl cordon`, `uncordon` and `drain`. Drain cordons, sorts the
+//! node's pods through kubectl's filters (DaemonSet-managed, mirror,
+//! local storage, unreplicated — in that order, the first refusal wins),
+//! refuses with the real aggregated message, or evicts the pods through
+//! the eviction subresource and waits for them to go.
+
+use super::common::{dry_run, print, DryRun};
+use super::select::{select, Allow, Item};
+use crate::api::{self, object};
+use crate::clock::Duration;
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::kubectl::{Command, Context};
+use crate::output::Output;
+use serde_json::{json, Value};
+
+const CORDON_FLAGS: &[Flag] = &[
+    Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+    Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
+];
+
+pub const CORDON: Command = Command {
+    name: "cordon",
+    short: "Mark node as unschedulable",
+    usage: "kubectl cordon NODE [options]",
+    flags: CORDON_FLAGS,
+    run: run_cordon,
+};
+
+pub const UNCORDON: Command = Command {
+    name: "uncordon",
+    short: "Mark node as schedulable",
+    usage: "kubectl uncordon NODE [options]",
+    flags: CORDON_FLAGS,
+    run: run_uncordon,
+};
+
+pub const DRAIN: Command = Command {
+    name: "drain",
+    short: "Drain node in preparation for maintenance",
+    usage: "kubectl drain NODE [options]",
+    flags: &[
+        Flag::string("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future."),
+        Flag::bool("delete-emptydir-data", "Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained)."),
+        Flag::bool("disable-eviction", "Force drain to use delete, even if eviction is supported. This will bypass checking PodDisruptionBudgets, use with caution."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::bool("force", "Continue even if there are pods that do not declare a controller."),
+        Flag::int("grace-period", "-1", "Period of time in seconds given to each pod to terminate gracefully. If negative, the default value specified in the pod will be used."),
+        Flag::bool("ignore-daemonsets", "Ignore DaemonSet-managed pods."),
+        Flag::string("pod-selector", "", "Label selector to filter pods on the node"),
+        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
+        Flag::int("skip-wait-for-delete-timeout", "0", "If pod DeletionTimestamp older than N seconds, skip waiting for the pod.  Seconds must be greater than 0 to skip."),
+        Flag::string("timeout", "0s", "The length of time to wait before giving up, zero means infinite"),
+    ],
+    run: run_drain,
+};
+
+fn run_cordon(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    match nodes(ctx, p, "cordon") {
+        Ok(items) => {
+            let dry = dry_run(p).unwrap_or(DryRun::None);
+            if cordon(ctx, p, &items, true, dry, &mut out).is_err() {
+                out.status = 1;
+            }
+            out
+        }
+        Err(e) => out.fail(e),
+    }
+}
+
+fn run_uncordon(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    match nodes(ctx, p, "uncordon") {
+        Ok(items) => {
+            let dry = dry_run(p).unwrap_or(DryRun::None);
+            if cordon(ctx, p, &items, false, dry, &mut out).is_err() {
+                out.status = 1;
+            }
+            out
+        }
+        Err(e) => out.fail(e),
+    }
+}
+
+/// The nodes named (one name, or `-l`).
+fn nodes(ctx: &mut Context<'_>, p: &Parsed, verb: &str) -> Result<Vec<Item>, String> {
+    dry_run(p)?;
+    let selector = p.is_set("selector");
+    if p.args.len() > 1 || (p.args.is_empty() && !selector) {
+        return Err(format!(
+            "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples"
+        ));
+    }
+    if !p.args.is_empty() && selector {
+        return Err(format!("error: error: cannot specify both a node name and a --selector option\nSee 'kubectl {verb} -h' for help and examples"));
+    }
+    let mut args = vec!["nodes".to_string()];
+    args.extend(p.args.iter().cloned());
+    let sel = select(
+        ctx,
+        p,
+        &args,
+        Allow {
+            selectors: true,
+            bare_type: false,
+        },
+    )?;
+    if let Some(e) = sel.errors.into_iter().next() {
+        return Err(e);
+    }
+    Ok(sel.items)
+}
+
+fn cordon(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    items: &[Item],
+    desired: bool,
+    dry: DryRun,
+    out: &mut Output,
+) -> Result<(), ()> {
+    let mut failed = false;
+    for item in items {
+        let current = object::at(&item.obj, "spec.unschedulable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let word = if desired { "cordon" } else { "uncordon" };
+        if current == desired {
+            print(out, p, &item.obj, &format!("already {word}ed"), dry);
+            continue;
+        }
+        let mut obj = item.obj.clone();
+        if desired {
+            object::set(&mut obj, "spec.unschedulable", json!(true));
+        } else if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.remove("unschedulable");
+        }
+        if dry == DryRun::None {
+            match ctx.cluster.apiserver.update(item.res, None, obj.clone()) {
+                Ok(o) => obj = o,
+                Err(e) => {
+                    out.err(format!(
+                        "error: unable to {word} node \"{}\": {}\n",
+                        item.name,
+                        e.message()
+                    ));
+                    failed = true;
+                    continue;
+                }
+            }
+        }
+        print(out, p, &obj, &format!("{word}ed"), dry);
+    }
+    if failed {
+        Err(())
+    } else {
+        Ok(())
+    }
+}
+
+const DAEMONSET_FATAL: &str = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
+const DAEMONSET_WARNING: &str = "ignoring DaemonSet-managed Pods";
+const LOCAL_STORAGE_FATAL: &str =
+    "Pods with local storage (use --delete-emptydir-data to override)";
+const LOCAL_STORAGE_WARNING: &str = "deleting Pods with local storage";
+const UNMANAGED_FATAL: &str =
+    "cannot delete Pods that declare no controller (use --force to override)";
+const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Status {
+    Okay,
+    Skip,
+    Warning(bool, String),
+    Error(String),
+}
+
+impl Status {
+    fn deletes(&self) -> bool {
+        matches!(self, Status::Okay | Status::Warning(true, _))
+    }
+}
+
+fn controller_of(pod: &Value) -> Option<(String, String)> {
+    object::at(pod, "metadata.ownerReferences")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+        .map(|r| {
+            (
+                object::str_at(r, "kind").unwrap_or("").to_string(),
+                object::str_at(r, "name").unwrap_or("").to_string(),
+            )
+        })
+}
+
+fn finished(pod: &Value) -> bool {
+    matches!(
+        object::str_at(pod, "status.phase"),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+/// kubectl's filter chain for one pod; the first status that does not
+/// delete ends it.
+fn filter(ctx: &Context<'_>, p: &Parsed, pod: &Value) -> Status {
+    let ns = object::namespace(pod).unwrap_or("default");
+    let filters: [&dyn Fn() -> Status; 4] = [
+        &|| match controller_of(pod) {
+            Some((kind, name)) if kind == "DaemonSet" && !finished(pod) => {
+                let ds = api::resolve("daemonsets.apps");
+                let exists =
+                    ds.is_some_and(|r| ctx.cluster.apiserver.get(r, Some(ns), &name).is_ok());
+                if !exists {
+                    let msg = format!("daemonsets.apps \"{name}\" not found");
+                    return if p.bool("force") {
+                        Status::Warning(true, msg)
+                    } else {
+                        Status::Error(msg)
+                    };
+                }
+                if p.bool("ignore-daemonsets") {
+                    Status::Warning(false, DAEMONSET_WARNING.into())
+                } else {
+                    Status::Error(DAEMONSET_FATAL.into())
+                }
+            }
+            _ => Status::Okay,
+        },
+        &|| {
+            if object::at(pod, "metadata.annotations")
+                .and_then(|a| a.get("kubernetes.io/config.mirror"))
+                .is_some()
+            {
+                Status::Skip
+            } else {
+                Status::Okay
+            }
+        },
+        &|| {
+            let local = object::at(pod, "spec.volumes")
+                .and_then(Value::as_array)
+                .is_some_and(|vs| vs.iter().any(|v| v.get("emptyDir").is_some()));
+            if !local || finished(pod) {
+                Status::Okay
+            } else if p.bool("delete-emptydir-data") {
+                Status::Warning(true, LOCAL_STORAGE_WARNING.into())
+            } else {
+                Status::Error(LOCAL_STORAGE_FATAL.into())
+            }
+        },
+        &|| {
+            if finished(pod) || controller_of(pod).is_some() {
+                Status::Okay
+            } else if p.bool("force") {
+                Status::Warning(true, UNMANAGED_WARNING.into())
+            } else {
+                Status::Error(UNMANAGED_FATAL.into())
+            }
+        },
+    ];
+    let mut status = Status::Okay;
+    for f in filters {
+        status = f();
+        if !status.deletes() {
+            break;
+        }
+    }
+    status
+}
+
+/// Groups `ns/name` by message, in the order messages first appear.
+fn grouped<'a>(items: impl Iterator<Item = (&'a str, String)>) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (msg, pod) in items {
+        match groups.iter_mut().find(|(m, _)| m == msg) {
+            Some((_, pods)) => pods.push(pod),
+            None => groups.push((msg.to_string(), vec![pod])),
+        }
+    }
+    groups
+}
+
+fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let items = match nodes(ctx, p, "drain") {
+        Ok(i) => i,
+        Err(e) => return out.fail(e),
+    };
+    let dry = dry_run(p).unwrap_or(DryRun::None);
+    if cordon(ctx, p, &items, true, dry, &mut out).is_err() {
+        out.status = 1;
+        return out;
+    }
+    let Some(pods_res) = api::resolve("pods") else {
+        return out.fail("error: the server doesn't have a resource type \"pods\"");
+    };
+    let mut remaining = Vec::new();
+    let mut fatal: Vec<String> = Vec::new();
+    for node in &items {
+        let field = format!("spec.nodeName={}", node.name);
+        let pods = ctx
+            .cluster
+            .apiserver
+            .list_filtered(
+                pods_res,
+                None,
+                p.string("pod-selector").filter(|s| !s.is_empty()),
+                Some(&field),
+            )
+            .unwrap_or_default();
+        let statuses: Vec<(Value, Status)> = pods
+            .into_iter()
+            .map(|pod| {
+                let s = filter(ctx, p, &pod);
+                (pod, s)
+            })
+            .collect();
+        let id = |pod: &Value| {
+            format!(
+                "{}/{}",
+                object::namespace(pod).unwrap_or(""),
+                object::name(pod)
+            )
+        };
+        let errors = grouped(statuses.iter().filter_map(|(pod, s)| match s {
+            Status::Error(m) => Some((m.as_str(), id(pod))),
+            _ => None,
+        }));
+        if !errors.is_empty() {
+            let msgs: Vec<String> = errors
+                .iter()
+                .map(|(m, pods)| format!("cannot delete {m}: {}", pods.join(", ")))
+                .collect();
+            let joined = if msgs.len() == 1 {
+                msgs[0].clone()
+            } else {
+                format!("[{}]", msgs.join(", "))
+            };
+            out.err(format!(
+                "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\n",
+                node.name
+            ));
+            remaining.push(node.name.clone());
+            fatal.extend(msgs);
+            continue;
+        }
+        let warnings = grouped(statuses.iter().filter_map(|(pod, s)| match s {
+            Status::Warning(_, m) => Some((m.as_str(), id(pod))),
+            _ => None,
+        }));
+        if !warnings.is_empty() {
+            let text: Vec<String> = warnings
+                .iter()
+                .map(|(m, pods)| format!("{m}: {}", pods.join(", ")))
+                .collect();
+            out.err(format!("Warning: {}\n", text.join("; ")));
+        }
+        let to_evict: Vec<&Value> = statuses
+            .iter()
+            .filter(|(_, s)| s.deletes())
+            .map(|(pod, _)| pod)
+            .collect();
+        if dry == DryRun::Client {
+            for pod in &to_evict {
+                out.out(format!("evicting pod {} (dry run)\n", id(pod)));
+            }
+        } else {
+            let mut evicted = Vec::new();
+            for pod in &to_evict {
+                let ns = object::namespace(pod).unwrap_or("default").to_string();
+                let name = object::name(pod).to_string();
+                out.out(format!("evicting pod {ns}/{name}\n"));
+                let now = ctx.cluster.now();
+                let r = if p.bool("disable-eviction") {
+                    ctx.cluster.apiserver.delete_with(
+                        pods_res,
+                        Some(&ns),
+                        &name,
+                        Default::default(),
+                        now,
+                    )
+                } else {
+                    ctx.cluster.apiserver.evict(&ns, &name, now)
+                };
+                match r {
+                    Ok(_) => evicted.push((ns, name, (*pod).clone())),
+                    Err(e) => {
+                        out.err(format!(
+                            "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
+                            e.message()
+                        ));
+                    }
+                }
+            }
+            ctx.cluster.settle();
+            // Wait for each pod to be gone (or replaced by a new one of the
+            // same name), moving the clock as the wait would.
+            let verb = if p.bool("disable-eviction") {
+                "deleted"
+            } else {
+                "evicted"
+            };
+            let deadline = ctx.cluster.now() + Duration::from_secs(600);
+            let mut pending = evicted;
+            loop {
+                let (gone, still): (Vec<_>, Vec<_>) =
+                    pending.into_iter().partition(|(ns, name, pod)| {
+                        ctx.cluster
+                            .apiserver
+                            .get(pods_res, Some(ns), name)
+                            .map(|o| {
+                                object::str_at(&o, "metadata.uid")
+                                    != object::str_at(pod, "metadata.uid")
+                            })
+                            .unwrap_or(true)
+                    });
+                for (_, _, pod) in gone {
+                    print(&mut out, p, &pod, verb, DryRun::None);
+                }
+                pending = still;
+                if pending.is_empty() || ctx.cluster.now() >= deadline {
+                    break;
+                }
+                ctx.cluster.step(Duration::from_secs(1));
+            }
+        }
+        print(&mut out, p, &node.obj, "drained", dry);
+    }
+    if !remaining.is_empty() {
+        out.err("There are pending nodes to be drained:\n");
+        for n in &remaining {
+            out.err(format!(" {n}\n"));
+        }
+        for m in fatal {
+            out.err(format!("{m}\n"));
+        }
+        out.status = 1;
+    }
+    out
+}
