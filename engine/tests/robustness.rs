@@ -56,12 +56,27 @@ fn scale(default: usize) -> usize {
 thread_local! {
     /// The message and place of the last panic on this thread.
     static LAST_PANIC: RefCell<String> = const { RefCell::new(String::new()) };
+    /// Whether this thread is running fuzz input (its panics are recorded).
+    static FUZZING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `catch_unwind` with the panic recorded for the report, not printed.
+fn catching<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    FUZZING.with(|q| q.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    FUZZING.with(|q| q.set(false));
+    r
 }
 
 /// Records panics instead of printing them: a failing test lists them all
 /// at the end with the inputs that caused them.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
+        if !FUZZING.with(|q| q.get()) {
+            // The test's own assertion: print it as usual.
+            eprintln!("{info}");
+            return;
+        }
         let place = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
@@ -104,7 +119,7 @@ impl Harness {
     /// Runs one complete input; `None` when it panicked.
     fn run(&mut self, input: &str) -> Option<Output> {
         let sim = &mut self.sim;
-        match catch_unwind(AssertUnwindSafe(|| sim.run(input))) {
+        match catching(|| sim.run(input)) {
             Ok(out) => {
                 if std::env::var_os("DINGHY_FUZZ_SHOW").is_some() {
                     eprintln!("$ {input}{}[{}]", out.text(), out.status);
@@ -123,7 +138,7 @@ impl Harness {
 
     fn step(&mut self, d: Duration) {
         let sim = &mut self.sim;
-        if catch_unwind(AssertUnwindSafe(|| sim.step(d))).is_err() {
+        if catching(|| sim.step(d)).is_err() {
             let what = LAST_PANIC.with(|p| p.borrow().clone());
             self.fail(format!("panic while stepping: {what}"), "(clock step)");
             self.sim = Simulation::new(self.seed);
@@ -433,14 +448,16 @@ fn random_line(g: &mut Gen) -> String {
 }
 
 /// Bash reads a script line by line until the input is whole; so does this,
-/// and an input left open at the end is run as it stands.
-fn run_script(h: &mut Harness, script: &str) {
+/// and an input left open at the end is run as it stands. Returns what the
+/// inputs printed.
+fn run_script(h: &mut Harness, script: &str) -> String {
+    let mut text = String::new();
     let mut pending = String::new();
     for line in script.split_inclusive('\n') {
         pending.push_str(line);
         let complete = {
             let p = pending.clone();
-            catch_unwind(|| Simulation::is_complete(&p))
+            catching(|| Simulation::is_complete(&p))
         };
         match complete {
             Ok(false) => continue,
@@ -451,11 +468,16 @@ fn run_script(h: &mut Harness, script: &str) {
             }
         }
         let input = std::mem::take(&mut pending);
-        h.run(&input);
+        if let Some(out) = h.run(&input) {
+            text.push_str(&out.text());
+        }
     }
     if !pending.is_empty() {
-        h.run(&pending);
+        if let Some(out) = h.run(&pending) {
+            text.push_str(&out.text());
+        }
     }
+    text
 }
 
 #[test]
@@ -467,7 +489,7 @@ fn random_shell_lines_never_panic() {
         let line = random_line(&mut g);
         // Completion runs on every Tab, on whatever is typed.
         let sim = &h.sim;
-        if catch_unwind(AssertUnwindSafe(|| sim.complete(line.trim_end()))).is_err() {
+        if catching(|| sim.complete(line.trim_end())).is_err() {
             let what = LAST_PANIC.with(|p| p.borrow().clone());
             h.fail(format!("panic in complete: {what}"), &line);
         }
@@ -665,11 +687,27 @@ fn mutated_manifests_never_panic() {
         };
         let apply = g.word(APPLY);
         let script = if apply.contains("/root/m.yaml") {
-            format!("cat > /root/m.yaml <<'EOF_M'\n{yaml}EOF_M\n{apply}\n")
+            run_script(&mut h, &format!("cat > /root/m.yaml <<'EOF_M'\n{yaml}EOF_M\n"));
+            format!("{apply}\n")
         } else {
             format!("{apply} <<'EOF_M'\n{yaml}EOF_M\n")
         };
-        run_script(&mut h, &script);
+        // Apply atomicity: what the apiserver rejects leaves the store as
+        // it was, and so does every dry run.
+        let problems = h.failures.len();
+        let before = h.sim.cluster().apiserver.store().revision();
+        let text = run_script(&mut h, &script);
+        let after = h.sim.cluster().apiserver.store().revision();
+        if h.failures.len() == problems && after != before {
+            let wrote = text.lines().any(|l| {
+                l.ends_with(" created") || l.ends_with(" configured") || !l.contains(' ')
+            });
+            if apply.contains("--dry-run") {
+                h.fail("a dry run changed the store".into(), &format!("{yaml}{script}"));
+            } else if !wrote && !apply.contains(" -o ") {
+                h.fail("a rejected apply changed the store".into(), &format!("{yaml}{script}"));
+            }
+        }
         if i % 10 == 9 {
             run_script(&mut h, &format!("{}\n", g.word(READS)));
             h.step(Duration::from_secs(1 + g.below(120) as i64));
