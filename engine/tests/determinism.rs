@@ -89,7 +89,8 @@ fn same_seed_same_bytes_after_a_long_session() {
 fn different_seeds_differ() {
     // A check that the comparison above can fail: the seed reaches the
     // bytes (UIDs and generated names in the store).
-    let script = "kubectl create deployment web --image=nginx --replicas=2\nkubectl get pods -o name\n";
+    let script =
+        "kubectl create deployment web --image=nginx --replicas=2\nkubectl get pods -o name\n";
     let (_, s1) = session(1, script);
     let (_, s2) = session(2, script);
     assert_ne!(s1, s2);

@@ -687,7 +687,10 @@ fn mutated_manifests_never_panic() {
         };
         let apply = g.word(APPLY);
         let script = if apply.contains("/root/m.yaml") {
-            run_script(&mut h, &format!("cat > /root/m.yaml <<'EOF_M'\n{yaml}EOF_M\n"));
+            run_script(
+                &mut h,
+                &format!("cat > /root/m.yaml <<'EOF_M'\n{yaml}EOF_M\n"),
+            );
             format!("{apply}\n")
         } else {
             format!("{apply} <<'EOF_M'\n{yaml}EOF_M\n")
@@ -699,13 +702,19 @@ fn mutated_manifests_never_panic() {
         let text = run_script(&mut h, &script);
         let after = h.sim.cluster().apiserver.store().revision();
         if h.failures.len() == problems && after != before {
-            let wrote = text.lines().any(|l| {
-                l.ends_with(" created") || l.ends_with(" configured") || !l.contains(' ')
-            });
+            let wrote = text
+                .lines()
+                .any(|l| l.ends_with(" created") || l.ends_with(" configured") || !l.contains(' '));
             if apply.contains("--dry-run") {
-                h.fail("a dry run changed the store".into(), &format!("{yaml}{script}"));
+                h.fail(
+                    "a dry run changed the store".into(),
+                    &format!("{yaml}{script}"),
+                );
             } else if !wrote && !apply.contains(" -o ") {
-                h.fail("a rejected apply changed the store".into(), &format!("{yaml}{script}"));
+                h.fail(
+                    "a rejected apply changed the store".into(),
+                    &format!("{yaml}{script}"),
+                );
             }
         }
         if i % 10 == 9 {

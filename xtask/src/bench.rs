@@ -9,11 +9,13 @@ use std::time::Instant;
 
 /// The release `dist/`'s size after brotli (quality 11), in bytes.
 ///
-/// Set from the first measurement plus 10 %: 2026-11-24, commit on branch
-/// `perf` after 251c63f, dist/ = 1,234,567 bytes raw, 123,456 brotli.
-/// Never raise it silently: a larger bundle needs a reason in the commit
-/// that raises this number (the goal is 1 MB brotli at most).
-pub const BROTLI_BUDGET: u64 = 0;
+/// Set from the first measurement plus 10 %: on 2026-11-24 (main at
+/// 4e4c31a plus branch `perf`), `trunk build --release` gave a dist/ of
+/// 2,225,737 bytes raw and 645,805 with brotli (the wasm 2,182,349 raw,
+/// 637,574 brotli). Never raise it silently: a larger bundle needs a
+/// reason in the commit that raises this number (the goal is 1 MB
+/// brotli at most).
+pub const BROTLI_BUDGET: u64 = 710_386;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the
@@ -145,4 +147,26 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_size_counts_the_files_of_a_directory() {
+        let dir = std::env::temp_dir().join(format!("xtask-size-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub"))
+            .map_err(|e| e.to_string())
+            .unwrap_or(());
+        let text = "dinghy ".repeat(1000);
+        std::fs::write(dir.join("a.js"), &text).unwrap_or(());
+        std::fs::write(dir.join("sub").join("ignored"), "x").unwrap_or(());
+        let sizes = bundle_size(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let (raw, br) = sizes.unwrap_or((0, 0));
+        // Files at the top only, as Trunk writes dist/; repetitive text compresses.
+        assert_eq!(raw, 7000);
+        assert!(br > 0 && br < 100, "brotli size {br}");
+    }
 }
