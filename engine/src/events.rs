@@ -100,11 +100,18 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
             && source_of(e) == ev.source.component
     });
     if let Some(mut e) = existing {
-        let count = e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1;
-        e["count"] = json!(count);
         if ev.source.events_v1 {
+            // events.k8s.io: an isomorphic event starts a `series` (count 2
+            // on the first repeat); the legacy `count` stays unset.
+            let count = e
+                .pointer("/series/count")
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+                + 1;
             e["series"] = json!({ "count": count, "lastObservedTime": now.rfc3339_micro() });
         } else {
+            let count = e.get("count").and_then(Value::as_i64).unwrap_or(1) + 1;
+            e["count"] = json!(count);
             e["lastTimestamp"] = json!(now.rfc3339());
         }
         let _ = api.update(events, Some(&ns), e);
@@ -121,7 +128,6 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         "reason": ev.reason,
         "message": ev.message,
         "type": ev.type_.as_str(),
-        "count": 1,
     });
     if ev.source.events_v1 {
         e["eventTime"] = json!(now.rfc3339_micro());
@@ -136,6 +142,7 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         });
         e["source"] = json!({});
     } else {
+        e["count"] = json!(1);
         e["firstTimestamp"] = json!(now.rfc3339());
         e["lastTimestamp"] = json!(now.rfc3339());
         e["eventTime"] = Value::Null;
@@ -179,4 +186,177 @@ fn source_of(e: &Value) -> String {
         .or_else(|| object::str_at(e, "reportingComponent"))
         .unwrap_or("")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Duration;
+
+    fn api() -> ApiServer {
+        let mut api = ApiServer::new(5);
+        if let Some(ns) = resolve("namespaces") {
+            api.create(
+                ns,
+                None,
+                json!({"metadata": {"name": "default"}}),
+                Time::EPOCH,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        api
+    }
+
+    fn pod(resource_version: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web",
+            "namespace": "default", "uid": "7f3c", "resourceVersion": resource_version}})
+    }
+
+    fn events(api: &ApiServer) -> String {
+        let Some(res) = resolve("events") else {
+            return String::new();
+        };
+        api.list(res, Some("default"))
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                if let Some(m) = e["metadata"].as_object_mut() {
+                    for k in ["uid", "resourceVersion", "creationTimestamp"] {
+                        m.remove(k);
+                    }
+                }
+                crate::yaml::to_string(&e)
+            })
+            .collect::<Vec<_>>()
+            .join("---\n")
+    }
+
+    /// client-go's correlator: the same source, object (whatever its
+    /// resourceVersion), type, reason and message make one Event whose
+    /// `count` and `lastTimestamp` move; the name and `firstTimestamp`
+    /// stay the first occurrence's. Another message is another Event.
+    #[test]
+    fn repeats_aggregate_with_count() {
+        let mut api = api();
+        let t0 = Time::EPOCH + Duration::from_secs(60);
+        let backoff = |rv: &str| Event {
+            regarding: pod(rv),
+            field_path: Some("spec.containers{web}".into()),
+            type_: EventType::Warning,
+            reason: "BackOff".into(),
+            message: "Back-off restarting failed container web in pod web_default(7f3c)".into(),
+            source: Source::kubelet("node01"),
+        };
+        record(&mut api, t0, &backoff("10"));
+        record(&mut api, t0 + Duration::from_secs(10), &backoff("11"));
+        record(&mut api, t0 + Duration::from_secs(30), &backoff("12"));
+        let mut pulled = backoff("12");
+        pulled.type_ = EventType::Normal;
+        pulled.reason = "Pulled".into();
+        pulled.message = "Container image \"nginx\" already present on machine".into();
+        record(&mut api, t0 + Duration::from_secs(30), &pulled);
+        expect_test::expect![[r#"
+            apiVersion: v1
+            count: 3
+            eventTime: null
+            firstTimestamp: "2025-04-23T08:01:00Z"
+            involvedObject:
+              apiVersion: v1
+              fieldPath: spec.containers{web}
+              kind: Pod
+              name: web
+              namespace: default
+              resourceVersion: "10"
+              uid: 7f3c
+            kind: Event
+            lastTimestamp: "2025-04-23T08:01:30Z"
+            message: Back-off restarting failed container web in pod web_default(7f3c)
+            metadata:
+              name: web.1838e3bdd0f35800
+              namespace: default
+            reason: BackOff
+            reportingComponent: kubelet
+            reportingInstance: node01
+            source:
+              component: kubelet
+              host: node01
+            type: Warning
+            ---
+            apiVersion: v1
+            count: 1
+            eventTime: null
+            firstTimestamp: "2025-04-23T08:01:30Z"
+            involvedObject:
+              apiVersion: v1
+              fieldPath: spec.containers{web}
+              kind: Pod
+              name: web
+              namespace: default
+              resourceVersion: "12"
+              uid: 7f3c
+            kind: Event
+            lastTimestamp: "2025-04-23T08:01:30Z"
+            message: Container image "nginx" already present on machine
+            metadata:
+              name: web.1838e3c4cd170400
+              namespace: default
+            reason: Pulled
+            reportingComponent: kubelet
+            reportingInstance: node01
+            source:
+              component: kubelet
+              host: node01
+            type: Normal
+        "#]]
+        .assert_eq(&events(&api));
+    }
+
+    /// The scheduler's events.k8s.io recorder: no legacy `count`; a repeat
+    /// starts a `series`.
+    #[test]
+    fn events_v1_repeats_become_a_series() {
+        let mut api = api();
+        let t0 = Time::EPOCH + Duration::from_secs(60);
+        let failed = Event {
+            regarding: pod("10"),
+            field_path: None,
+            type_: EventType::Warning,
+            reason: "FailedScheduling".into(),
+            message: "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.".into(),
+            source: Source::scheduler("default-scheduler"),
+        };
+        record(&mut api, t0, &failed);
+        let first = events(&api);
+        assert!(!first.contains("count"), "{first}");
+        record(&mut api, t0 + Duration::from_secs(5), &failed);
+        record(&mut api, t0 + Duration::from_secs(15), &failed);
+        expect_test::expect![[r#"
+            action: Scheduling
+            apiVersion: v1
+            eventTime: "2025-04-23T08:01:00.000000Z"
+            firstTimestamp: null
+            involvedObject:
+              apiVersion: v1
+              kind: Pod
+              name: web
+              namespace: default
+              resourceVersion: "10"
+              uid: 7f3c
+            kind: Event
+            lastTimestamp: null
+            message: '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.'
+            metadata:
+              name: web.1838e3bdd0f35800
+              namespace: default
+            reason: FailedScheduling
+            reportingComponent: default-scheduler
+            reportingInstance: default-scheduler-controlplane
+            series:
+              count: 3
+              lastObservedTime: "2025-04-23T08:01:15.000000Z"
+            source: {}
+            type: Warning
+        "#]]
+        .assert_eq(&events(&api));
+    }
 }

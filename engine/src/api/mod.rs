@@ -145,7 +145,12 @@ pub fn resolve(name: &str) -> Option<&'static Resource> {
     })
 }
 
-/// The resource serving a kind in an apiVersion (`apps/v1`, `Deployment`).
+/// Older versions still served for a kind, converted on the way in to the
+/// version in the table (which discovery prefers and etcd stores).
+pub const ALSO_SERVED: &[(&str, &str, &str)] = &[("autoscaling", "v1", "HorizontalPodAutoscaler")];
+
+/// The resource serving a kind in an apiVersion (`apps/v1`, `Deployment`;
+/// `autoscaling/v1` finds the `autoscaling/v2` HorizontalPodAutoscalers).
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
     let (group, version) = match api_version.split_once('/') {
         Some((g, v)) => (g, v),
@@ -154,6 +159,17 @@ pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
     RESOURCES
         .iter()
         .find(|r| r.kind == kind && r.group == group && r.version == version)
+        .or_else(|| {
+            ALSO_SERVED
+                .iter()
+                .any(|(g, v, k)| (*g, *v, *k) == (group, version, kind))
+                .then(|| {
+                    RESOURCES
+                        .iter()
+                        .find(|r| r.kind == kind && r.group == group)
+                })
+                .flatten()
+        })
 }
 
 #[cfg(test)]

@@ -159,6 +159,79 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "PriorityClass" => default(obj, "preemptionPolicy", json!("PreemptLowerPriority")),
+        "Endpoints" => {
+            for subset in items_mut(obj, "subsets") {
+                for p in items_mut(subset, "ports") {
+                    default(p, "protocol", json!("TCP"));
+                }
+            }
+        }
+        "EndpointSlice" => {
+            for p in items_mut(obj, "ports") {
+                default(p, "name", json!(""));
+                default(p, "protocol", json!("TCP"));
+            }
+        }
+        "StorageClass" => {
+            default(obj, "reclaimPolicy", json!("Delete"));
+            default(obj, "volumeBindingMode", json!("Immediate"));
+        }
+        "RoleBinding" | "ClusterRoleBinding" => {
+            if let Some(r) = obj.get_mut("roleRef") {
+                if r.get("apiGroup")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .is_empty()
+                {
+                    set(r, "apiGroup", json!("rbac.authorization.k8s.io"));
+                }
+            }
+            for subject in items_mut(obj, "subjects") {
+                rbac_subject(subject);
+            }
+        }
+        "NetworkPolicy" => {
+            if let Some(spec) = obj.get_mut("spec") {
+                for dir in ["ingress", "egress"] {
+                    for rule in items_mut(spec, dir) {
+                        for p in items_mut(rule, "ports") {
+                            default(p, "protocol", json!("TCP"));
+                        }
+                    }
+                }
+                let has = |k: &str| {
+                    spec.get(k)
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| !a.is_empty())
+                };
+                if !has("policyTypes") {
+                    let mut types = vec![json!("Ingress")];
+                    if has("egress") {
+                        types.push(json!("Egress"));
+                    }
+                    set(spec, "policyTypes", Value::Array(types));
+                }
+            }
+        }
+        "HorizontalPodAutoscaler" => {
+            if let Some(spec) = obj.get_mut("spec") {
+                horizontal_pod_autoscaler(spec);
+            }
+        }
+        // A core/v1 Event's zero values that have no `omitempty` (not the
+        // events.k8s.io shape, which has `regarding` and `note`).
+        "Event" if obj.get("regarding").is_none() && obj.get("note").is_none() => {
+            for (k, v) in [
+                ("eventTime", Value::Null),
+                ("firstTimestamp", Value::Null),
+                ("lastTimestamp", Value::Null),
+                ("reportingComponent", json!("")),
+                ("reportingInstance", json!("")),
+                ("source", json!({})),
+            ] {
+                default(obj, k, v);
+            }
+        }
         "Node" => {
             if let Some(spec) = obj.get_mut("spec") {
                 if let Some(cidr) = spec.get("podCIDR").cloned() {
@@ -188,19 +261,44 @@ pub fn prepare_for_create(kind: &str, obj: &mut Value) {
             set(obj, "status", json!({"phase": "Active"}));
         }
         "Service" => set(obj, "status", json!({"loadBalancer": {}})),
-        "PersistentVolumeClaim" | "PersistentVolume" => {
-            set(obj, "status", json!({"phase": "Pending"}));
+        "PersistentVolumeClaim" => set(obj, "status", json!({"phase": "Pending"})),
+        "PersistentVolume" => {
+            let now = obj
+                .pointer("/metadata/creationTimestamp")
+                .cloned()
+                .unwrap_or(Value::Null);
+            set(
+                obj,
+                "status",
+                json!({"phase": "Pending", "lastPhaseTransitionTime": now}),
+            );
         }
-        "Deployment"
-        | "ReplicaSet"
-        | "DaemonSet"
-        | "StatefulSet"
-        | "Job"
-        | "CronJob"
-        | "ReplicationController" => {
-            set(obj, "status", json!({}));
+        // The zero status: what shows is the fields without `omitempty`.
+        "Deployment" | "Job" | "CronJob" => set(obj, "status", json!({})),
+        "ReplicaSet" | "ReplicationController" => set(obj, "status", json!({"replicas": 0})),
+        "StatefulSet" => set(
+            obj,
+            "status",
+            json!({"availableReplicas": 0, "replicas": 0}),
+        ),
+        "DaemonSet" => set(
+            obj,
+            "status",
+            json!({"currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0, "numberReady": 0}),
+        ),
+        "HorizontalPodAutoscaler" => {
+            set(
+                obj,
+                "status",
+                json!({"currentMetrics": null, "desiredReplicas": 0}),
+            );
         }
-        "DaemonSetStatus" => {}
+        "PodDisruptionBudget" => set(
+            obj,
+            "status",
+            json!({"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0}),
+        ),
+        "Ingress" => set(obj, "status", json!({"loadBalancer": {}})),
         _ => {}
     }
     if kind == "Job" {
@@ -217,6 +315,72 @@ pub fn prepare_for_create(kind: &str, obj: &mut Value) {
         if let Some(spec) = obj.get_mut("spec") {
             job_selector(spec, &uid, &name);
         }
+    }
+}
+
+/// `SetDefaults_Subject` (rbac/v1): users and groups are RBAC's, service
+/// accounts the core group's.
+fn rbac_subject(subject: &mut Value) {
+    if !subject
+        .get("apiGroup")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .is_empty()
+    {
+        return;
+    }
+    let group = match subject.get("kind").and_then(Value::as_str) {
+        Some("ServiceAccount") => "",
+        Some("User" | "Group") => "rbac.authorization.k8s.io",
+        _ => return,
+    };
+    set(subject, "apiGroup", json!(group));
+}
+
+/// `SetDefaults_HorizontalPodAutoscaler` (autoscaling/v2): one replica at
+/// least, 80% CPU when no metric is given, and a given `behavior` filled
+/// with the controller's built-in rules (scale-down's window stays unset:
+/// it comes from the controller-manager's flag).
+fn horizontal_pod_autoscaler(spec: &mut Value) {
+    default(spec, "minReplicas", json!(1));
+    if spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .is_none_or(|a| a.is_empty())
+    {
+        set(
+            spec,
+            "metrics",
+            json!([{"type": "Resource", "resource": {"name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": 80}}}]),
+        );
+    }
+    let Some(behavior) = spec.get_mut("behavior").filter(|b| b.is_object()) else {
+        return;
+    };
+    let rules = [
+        (
+            "scaleUp",
+            Some(0),
+            json!([{"type": "Pods", "value": 4, "periodSeconds": 15},
+                {"type": "Percent", "value": 100, "periodSeconds": 15}]),
+        ),
+        (
+            "scaleDown",
+            None,
+            json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
+        ),
+    ];
+    for (key, window, policies) in rules {
+        default(behavior, key, json!({}));
+        let Some(r) = behavior.get_mut(key) else {
+            continue;
+        };
+        default(r, "selectPolicy", json!("Max"));
+        if let Some(w) = window {
+            default(r, "stabilizationWindowSeconds", json!(w));
+        }
+        default(r, "policies", policies);
     }
 }
 

@@ -213,6 +213,15 @@ impl ApiServer {
                 t.outcome = Outcome::Served;
                 return Ok(obj);
             }
+            // Marking an object as being deleted is a change of its
+            // desired state: the generation moves (`BeforeDelete`,
+            // `markAsDeleting`).
+            if let Some(g) = object::at(&obj, "metadata.generation")
+                .and_then(Value::as_i64)
+                .filter(|g| *g > 0)
+            {
+                object::set(&mut obj, "metadata.generation", json!(g + 1));
+            }
             let at = now + Duration::from_secs(grace);
             object::set(&mut obj, "metadata.deletionTimestamp", json!(at.rfc3339()));
             object::set(

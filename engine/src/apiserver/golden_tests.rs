@@ -58,6 +58,7 @@ fn pod_defaults() {
           "kind": "Pod",
           "metadata": {
             "creationTimestamp": "2025-04-23T08:00:00Z",
+            "generation": 1,
             "name": "web",
             "namespace": "default",
             "resourceVersion": "3",
@@ -321,7 +322,12 @@ fn workload_defaults() {
               "type": "RollingUpdate"
             }
           },
-          "status": {}
+          "status": {
+            "currentNumberScheduled": 0,
+            "desiredNumberScheduled": 0,
+            "numberMisscheduled": 0,
+            "numberReady": 0
+          }
         }
         ---
         {
@@ -381,7 +387,10 @@ fn workload_defaults() {
               "type": "RollingUpdate"
             }
           },
-          "status": {}
+          "status": {
+            "availableReplicas": 0,
+            "replicas": 0
+          }
         }"#]]
     .assert_eq(&out.join("\n---\n"));
 }
@@ -728,4 +737,583 @@ fn bootstrap_objects_are_accepted() {
     assert!(listed
         .iter()
         .all(|n| n.pointer("/status/conditions").is_some()));
+}
+
+/// Every other kind the engine serves, as `kubectl get -o yaml` would show
+/// it right after `kubectl create -f` (what the v1.33 defaulters of
+/// core/v1, apps/v1, discovery/v1, storage/v1, rbac/v1, autoscaling/v2,
+/// networking/v1 and policy/v1 fill in, and the strategies' create-time
+/// status and generation). Kinds without defaulters come back as sent.
+#[test]
+fn remaining_kinds_defaults() {
+    let mut api = api();
+    let tmpl = json!({"metadata": {"labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}});
+    let cases = [
+        (
+            "replicasets",
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": tmpl}}),
+        ),
+        (
+            "replicationcontrollers",
+            json!({"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "web"},
+            "spec": {"template": tmpl}}),
+        ),
+        (
+            "endpoints",
+            json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "ext"},
+            "subsets": [{"addresses": [{"ip": "192.168.1.10"}], "ports": [{"port": 5432}]}]}),
+        ),
+        (
+            "endpointslices",
+            json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "ext-1"},
+            "addressType": "IPv4", "endpoints": [{"addresses": ["192.168.1.10"]}], "ports": [{"port": 5432}]}),
+        ),
+        (
+            "configmaps",
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"k": "v"}}),
+        ),
+        (
+            "serviceaccounts",
+            json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "builder"}}),
+        ),
+        (
+            "resourcequotas",
+            json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"},
+            "spec": {"hard": {"pods": "2"}}}),
+        ),
+        (
+            "limitranges",
+            json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr"},
+            "spec": {"limits": [{"type": "Container", "max": {"cpu": "1"}, "min": {"memory": "64Mi"}}]}}),
+        ),
+        (
+            "events",
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "web.1"},
+            "involvedObject": {"kind": "Pod", "name": "web", "namespace": "default"}, "reason": "Test", "message": "m", "type": "Normal"}),
+        ),
+        (
+            "leases",
+            json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "l"},
+            "spec": {"holderIdentity": "a", "leaseDurationSeconds": 15}}),
+        ),
+        (
+            "persistentvolumes",
+            json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv1"},
+            "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data"}}}),
+        ),
+        (
+            "storageclasses",
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "fast"},
+            "provisioner": "kubernetes.io/no-provisioner"}),
+        ),
+        (
+            "roles",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "reader"},
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}),
+        ),
+        (
+            "rolebindings",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "reader"},
+            "roleRef": {"kind": "Role", "name": "reader"},
+            "subjects": [{"kind": "User", "name": "jane"}, {"kind": "ServiceAccount", "name": "builder", "namespace": "default"}]}),
+        ),
+        (
+            "clusterroles",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "node-reader"},
+            "rules": [{"apiGroups": [""], "resources": ["nodes"], "verbs": ["list"]}]}),
+        ),
+        (
+            "clusterrolebindings",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "node-reader"},
+            "roleRef": {"kind": "ClusterRole", "name": "node-reader"}, "subjects": [{"kind": "Group", "name": "ops"}]}),
+        ),
+        (
+            "horizontalpodautoscalers",
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "maxReplicas": 5}}),
+        ),
+        (
+            "horizontalpodautoscalers",
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "api"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "maxReplicas": 5,
+                "behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}}),
+        ),
+        (
+            "networkpolicies",
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "db"},
+            "spec": {"podSelector": {"matchLabels": {"app": "db"}},
+                "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 5432}]}],
+                "egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]}]}}),
+        ),
+        (
+            "ingresses",
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"},
+            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix",
+                "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}),
+        ),
+        (
+            "poddisruptionbudgets",
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web"},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}}),
+        ),
+    ];
+    let out: Vec<String> = cases
+        .into_iter()
+        .map(|(resource, obj)| {
+            let Some(res) = resolve(resource).copied() else {
+                return format!("no resource {resource}");
+            };
+            let ns = res.namespaced.then_some("default");
+            match api.create(&res, ns, obj, Time::EPOCH) {
+                Ok(mut v) => {
+                    // The uid is the seeded rng's; its shape is tested elsewhere.
+                    v["metadata"]["uid"] = json!("…");
+                    crate::yaml::to_string(&v)
+                }
+                Err(e) => e.kubectl_text(),
+            }
+        })
+        .collect();
+    expect_test::expect![[r#"
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          name: web
+          namespace: default
+          resourceVersion: "3"
+          uid: …
+        spec:
+          replicas: 1
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              creationTimestamp: null
+              labels:
+                app: web
+            spec:
+              containers:
+              - image: nginx:1.27
+                imagePullPolicy: IfNotPresent
+                name: web
+                resources: {}
+                terminationMessagePath: /dev/termination-log
+                terminationMessagePolicy: File
+              dnsPolicy: ClusterFirst
+              restartPolicy: Always
+              schedulerName: default-scheduler
+              securityContext: {}
+              terminationGracePeriodSeconds: 30
+        status:
+          replicas: 0
+        ---
+        apiVersion: v1
+        kind: ReplicationController
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          labels:
+            app: web
+          name: web
+          namespace: default
+          resourceVersion: "4"
+          uid: …
+        spec:
+          replicas: 1
+          selector:
+            app: web
+          template:
+            metadata:
+              creationTimestamp: null
+              labels:
+                app: web
+            spec:
+              containers:
+              - image: nginx:1.27
+                imagePullPolicy: IfNotPresent
+                name: web
+                resources: {}
+                terminationMessagePath: /dev/termination-log
+                terminationMessagePolicy: File
+              dnsPolicy: ClusterFirst
+              restartPolicy: Always
+              schedulerName: default-scheduler
+              securityContext: {}
+              terminationGracePeriodSeconds: 30
+        status:
+          replicas: 0
+        ---
+        apiVersion: v1
+        kind: Endpoints
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: ext
+          namespace: default
+          resourceVersion: "5"
+          uid: …
+        subsets:
+        - addresses:
+          - ip: 192.168.1.10
+          ports:
+          - port: 5432
+            protocol: TCP
+        ---
+        addressType: IPv4
+        apiVersion: discovery.k8s.io/v1
+        endpoints:
+        - addresses:
+          - 192.168.1.10
+        kind: EndpointSlice
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          name: ext-1
+          namespace: default
+          resourceVersion: "6"
+          uid: …
+        ports:
+        - name: ""
+          port: 5432
+          protocol: TCP
+        ---
+        apiVersion: v1
+        data:
+          k: v
+        kind: ConfigMap
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: cfg
+          namespace: default
+          resourceVersion: "7"
+          uid: …
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: builder
+          namespace: default
+          resourceVersion: "8"
+          uid: …
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: q
+          namespace: default
+          resourceVersion: "9"
+          uid: …
+        spec:
+          hard:
+            pods: "2"
+        status:
+          hard:
+            pods: "2"
+          used:
+            pods: "0"
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: lr
+          namespace: default
+          resourceVersion: "10"
+          uid: …
+        spec:
+          limits:
+          - default:
+              cpu: "1"
+            defaultRequest:
+              cpu: "1"
+              memory: 64Mi
+            max:
+              cpu: "1"
+            min:
+              memory: 64Mi
+            type: Container
+        ---
+        apiVersion: v1
+        eventTime: null
+        firstTimestamp: null
+        involvedObject:
+          kind: Pod
+          name: web
+          namespace: default
+        kind: Event
+        lastTimestamp: null
+        message: m
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: web.1
+          namespace: default
+          resourceVersion: "11"
+          uid: …
+        reason: Test
+        reportingComponent: ""
+        reportingInstance: ""
+        source: {}
+        type: Normal
+        ---
+        apiVersion: coordination.k8s.io/v1
+        kind: Lease
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: l
+          namespace: default
+          resourceVersion: "12"
+          uid: …
+        spec:
+          holderIdentity: a
+          leaseDurationSeconds: 15
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: pv1
+          resourceVersion: "13"
+          uid: …
+        spec:
+          accessModes:
+          - ReadWriteOnce
+          capacity:
+            storage: 1Gi
+          hostPath:
+            path: /data
+            type: ""
+          persistentVolumeReclaimPolicy: Retain
+          volumeMode: Filesystem
+        status:
+          lastPhaseTransitionTime: "2025-04-23T08:00:00Z"
+          phase: Pending
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: fast
+          resourceVersion: "14"
+          uid: …
+        provisioner: kubernetes.io/no-provisioner
+        reclaimPolicy: Delete
+        volumeBindingMode: Immediate
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: reader
+          namespace: default
+          resourceVersion: "15"
+          uid: …
+        rules:
+        - apiGroups:
+          - ""
+          resources:
+          - pods
+          verbs:
+          - get
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: reader
+          namespace: default
+          resourceVersion: "16"
+          uid: …
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: reader
+        subjects:
+        - apiGroup: rbac.authorization.k8s.io
+          kind: User
+          name: jane
+        - apiGroup: ""
+          kind: ServiceAccount
+          name: builder
+          namespace: default
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: node-reader
+          resourceVersion: "17"
+          uid: …
+        rules:
+        - apiGroups:
+          - ""
+          resources:
+          - nodes
+          verbs:
+          - list
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: node-reader
+          resourceVersion: "18"
+          uid: …
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: node-reader
+        subjects:
+        - apiGroup: rbac.authorization.k8s.io
+          kind: Group
+          name: ops
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: web
+          namespace: default
+          resourceVersion: "19"
+          uid: …
+        spec:
+          maxReplicas: 5
+          metrics:
+          - resource:
+              name: cpu
+              target:
+                averageUtilization: 80
+                type: Utilization
+            type: Resource
+          minReplicas: 1
+          scaleTargetRef:
+            apiVersion: apps/v1
+            kind: Deployment
+            name: web
+        status:
+          currentMetrics: null
+          desiredReplicas: 0
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          name: api
+          namespace: default
+          resourceVersion: "20"
+          uid: …
+        spec:
+          behavior:
+            scaleDown:
+              policies:
+              - periodSeconds: 15
+                type: Percent
+                value: 100
+              selectPolicy: Max
+              stabilizationWindowSeconds: 60
+            scaleUp:
+              policies:
+              - periodSeconds: 15
+                type: Pods
+                value: 4
+              - periodSeconds: 15
+                type: Percent
+                value: 100
+              selectPolicy: Max
+              stabilizationWindowSeconds: 0
+          maxReplicas: 5
+          metrics:
+          - resource:
+              name: cpu
+              target:
+                averageUtilization: 80
+                type: Utilization
+            type: Resource
+          minReplicas: 1
+          scaleTargetRef:
+            apiVersion: apps/v1
+            kind: Deployment
+            name: api
+        status:
+          currentMetrics: null
+          desiredReplicas: 0
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          name: db
+          namespace: default
+          resourceVersion: "21"
+          uid: …
+        spec:
+          egress:
+          - to:
+            - ipBlock:
+                cidr: 10.0.0.0/8
+          ingress:
+          - from:
+            - podSelector:
+                matchLabels:
+                  app: web
+            ports:
+            - port: 5432
+              protocol: TCP
+          podSelector:
+            matchLabels:
+              app: db
+          policyTypes:
+          - Ingress
+          - Egress
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          name: web
+          namespace: default
+          resourceVersion: "22"
+          uid: …
+        spec:
+          rules:
+          - http:
+              paths:
+              - backend:
+                  service:
+                    name: web
+                    port:
+                      number: 80
+                path: /
+                pathType: Prefix
+        status:
+          loadBalancer: {}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata:
+          creationTimestamp: "2025-04-23T08:00:00Z"
+          generation: 1
+          name: web
+          namespace: default
+          resourceVersion: "23"
+          uid: …
+        spec:
+          minAvailable: 1
+          selector:
+            matchLabels:
+              app: web
+        status:
+          currentHealthy: 0
+          desiredHealthy: 0
+          disruptionsAllowed: 0
+          expectedPods: 0
+    "#]]
+    .assert_eq(&out.join("---\n"));
 }

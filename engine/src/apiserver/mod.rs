@@ -13,6 +13,7 @@
 //! (`watch.rs`).
 
 pub mod admission;
+mod conversion;
 mod decoding;
 mod defaulting;
 mod delete;
@@ -311,6 +312,7 @@ impl ApiServer {
                 }
             }
         }
+        conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
         object::set(&mut obj, "metadata.name", Value::String(name.clone()));
@@ -364,17 +366,24 @@ impl ApiServer {
             ));
         }
         t.step(Stage::Validation, "valid");
-        if obj.get("spec").is_some()
-            && !matches!(
-                res.kind,
-                "Pod"
-                    | "Node"
-                    | "Namespace"
-                    | "Service"
-                    | "PersistentVolume"
-                    | "PersistentVolumeClaim"
-            )
-        {
+        // The registry strategies that start `generation` at 1 (Pods too
+        // since v1.33, ungated: KEP-5067).
+        if matches!(
+            res.kind,
+            "Pod"
+                | "Deployment"
+                | "ReplicaSet"
+                | "DaemonSet"
+                | "StatefulSet"
+                | "ReplicationController"
+                | "Job"
+                | "CronJob"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "Ingress"
+                | "IngressClass"
+                | "EndpointSlice"
+        ) {
             object::set(&mut obj, "metadata.generation", json!(1));
         }
         if res.kind == "ResourceQuota" {
@@ -676,6 +685,7 @@ impl ApiServer {
             None => current.mod_revision,
         };
         let old = Self::decode(&current.value);
+        conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
         let mut obj = self

@@ -177,6 +177,78 @@ fn cases() -> Vec<Case> {
             side: Side::Server,
             expected: r#"Error from server (BadRequest): error when creating "f.yaml": Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"#,
         },
+        Case {
+            note: "004:749 ClusterIP Service back-end",
+            yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: back-end\nspec:\n  type: ClusterIP\n  ports:\n  - targetPort: 80\n    port: 80\n  selector:\n    app: myapp\n    type: back-end\n",
+            side: Side::Server,
+            expected: "service/back-end created",
+        },
+        Case {
+            note: "004:831 Namespace dev",
+            yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n",
+            side: Side::Server,
+            expected: "namespace/dev created",
+        },
+        Case {
+            note: "004:853 ResourceQuota in dev before dev exists (NamespaceLifecycle)",
+            yaml: "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute-quota\n  namespace: dev\nspec:\n  hard:\n    pods: \"10\"\n    requests.cpu: \"4\"\n    requests.memory: 5Gi\n    limits.cpu: \"10\"\n    limits.memory: 10Gi\n",
+            side: Side::Server,
+            expected: "Error from server (NotFound): error when creating \"f.yaml\": namespaces \"dev\" not found",
+        },
+        Case {
+            note: "004:997 Pod with a nodeSelector",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: myapp-pod\nspec:\n  containers: \n  - name: data-processor\n    image: data-processor\n  nodeSelector:\n    size: Large #이거 Large는 노드에 레이블로 size=Large이렇게 붙여진거임\n",
+            side: Side::Server,
+            expected: "pod/myapp-pod created",
+        },
+        Case {
+            note: "004:1031 Pod with node affinity operator Exists",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: myapp-pod\nspec:\n  containers: \n  - name: data-processor\n    image: data-processor\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions:\n          - key: size\n            operator: Exists\n",
+            side: Side::Server,
+            expected: "pod/myapp-pod created",
+        },
+        Case {
+            note: "004:1190 LimitRange for memory",
+            yaml: "apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: memory-resource-constraint\nspec:\n  limits:\n  - default:\n      memory: 1Gi\n    defaultRequest:\n      memory: 1Gi\n    max:\n      memory: 1Gi\n    min:\n      memory: 500Mi\n    type: Container\n",
+            side: Side::Server,
+            expected: "limitrange/memory-resource-constraint created",
+        },
+        Case {
+            note: "004:1442 Pod with a command",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ubuntu-sleeper-2\nspec:\n  containers:\n  - name: ubuntu\n    image: ubuntu\n    command:\n    - sleep\n    - \"5000\"\n",
+            side: Side::Server,
+            expected: "pod/ubuntu-sleeper-2 created",
+        },
+        Case {
+            note: "004:1458 command with a typo (`pyhton`): accepted, fails only at run time",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: webapp-green\n  labels:\n    name: webapp-green\nspec:\n  containers:\n  - name: simple-webapp\n    image: kodekloud/webapp-color\n    command: [\"pyhton\",\"app.py\"]\n    args: [\"--color\", \"pink\"]\n",
+            side: Side::Server,
+            expected: "pod/webapp-green created",
+        },
+        Case {
+            note: "004:1483 Pod with env",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: webapp-green\n  labels:\n    name: webapp-green\nspec:\n  containers:\n  - name: simple-webapp\n    image: kodekloud/webapp-color\n    ports:\n    - containerPort: 8080\n    env:   ###----------------------------이게 환경변수 부분임\n    - name: APP_COLOR\n      value: pink\n",
+            side: Side::Server,
+            expected: "pod/webapp-green created",
+        },
+        Case {
+            note: "004:1503 envFrom configMapRef with the notes' placeholder name",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: webapp-green\n  labels:\n    name: webapp-green\nspec:\n  containers:\n  - name: simple-webapp\n    image: kodekloud/webapp-color\n    ports:\n      - containerPort: 8080\n    envFrom:   ###----------------------------이게 환경변수 부분임\n      - configMapRef:\n          name: <configmap 이름>\n",
+            side: Side::Server,
+            expected: "The Pod \"webapp-green\" is invalid: spec.containers[0].envFrom[0].configMapRef.name: Invalid value: \"<configmap 이름>\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        },
+        Case {
+            note: "004:1524 envFrom secretRef with the notes' placeholder name",
+            yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: webapp-green\n  labels:\n    name: webapp-green\nspec:\n  containers:\n  - name: simple-webapp\n    image: kodekloud/webapp-color\n    ports:\n    - containerPort: 8080\n    envFrom:   ###----------------------------이게 환경변수 부분임\n    - secretRef:\n        name: <시크릿이름>\n",
+            side: Side::Server,
+            expected: "The Pod \"webapp-green\" is invalid: spec.containers[0].envFrom[0].secretRef.name: Invalid value: \"<시크릿이름>\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        },
+        Case {
+            note: "004:1576 ConfigMap app-config",
+            yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  APP_COLOR: blue\n  APP_MODE: prod\n",
+            side: Side::Server,
+            expected: "configmap/app-config created",
+        },
     ]
 }
 

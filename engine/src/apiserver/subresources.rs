@@ -373,8 +373,13 @@ impl ApiServer {
     /// `status.disruptionsAllowed` when the disruption controller wrote it;
     /// otherwise computed from the healthy pods the budget selects.
     fn disruptions_allowed(&self, namespace: &str, budget: &Value) -> i64 {
-        if let Some(n) = object::at(budget, "status.disruptionsAllowed").and_then(Value::as_i64) {
-            return n;
+        // A new budget's status is all zeros; only one the controller has
+        // observed (`observedGeneration`) counts.
+        if object::at(budget, "status.observedGeneration").is_some() {
+            if let Some(n) = object::at(budget, "status.disruptionsAllowed").and_then(Value::as_i64)
+            {
+                return n;
+            }
         }
         let Some(pods) = resolve("pods").copied() else {
             return 0;

@@ -118,6 +118,8 @@ fn graceful_pod_delete_and_finalizers() {
         object::at(&p, "metadata.deletionGracePeriodSeconds"),
         Some(&json!(30))
     );
+    // Marking it for deletion moves the generation (1 on create).
+    assert_eq!(object::at(&p, "metadata.generation"), Some(&json!(2)));
     assert!(api.get(&pods, Some("default"), "bound").is_ok());
     // The kubelet confirms.
     let zero = DeleteOptions {
@@ -167,6 +169,7 @@ fn graceful_pod_delete_and_finalizers() {
         object::at(&d, "metadata.finalizers"),
         Some(&json!(["foregroundDeletion"]))
     );
+    assert_eq!(object::at(&d, "metadata.generation"), Some(&json!(2)));
 }
 
 #[test]
@@ -557,4 +560,102 @@ fn service_account_admission_leaves_mirror_pods_alone() {
         Error from server (Forbidden): pods "bad" is forbidden: a mirror pod may not reference secrets
         Error from server (Forbidden): pods "bad" is forbidden: a mirror pod may not use ServiceAccountToken volume projections"#]]
     .assert_eq(&out.join("\n"));
+}
+
+/// Every kind of failed write leaves the store byte-for-byte as it was
+/// (same revision, same keys, same values): optimistic-concurrency
+/// conflicts, forbidden updates, admission and quota refusals, writes into
+/// missing namespaces, deletes of what is not there.
+#[test]
+fn failed_writes_change_nothing() {
+    let mut api = api();
+    let pods = r("pods");
+    let deploys = r("deployments");
+    let created = api
+        .create(&pods, Some("default"), pod("p", json!({})), Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = json!({"metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}});
+    let d = api
+        .create(&deploys, Some("default"), d, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    api.create(
+        &r("resourcequotas"),
+        Some("dev"),
+        json!({"metadata": {"name": "q"}, "spec": {"hard": {"pods": "0"}}}),
+        Time::EPOCH,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // A newer write makes `created` and `d` stale.
+    let mut newer = created.clone();
+    object::set(&mut newer, "metadata.labels", json!({"v": "2"}));
+    api.update(&pods, Some("default"), newer)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut newer = d.clone();
+    object::set(&mut newer, "metadata.labels", json!({"v": "2"}));
+    api.update(&deploys, Some("default"), newer)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = api.store().clone();
+
+    let mut stale_pod = created.clone();
+    object::set(&mut stale_pod, "metadata.labels", json!({"v": "stale"}));
+    let mut stale_deploy = d.clone();
+    object::set(&mut stale_deploy, "spec.replicas", json!(3));
+    let mut port = api.get(&pods, Some("default"), "p").unwrap_or_default();
+    if let Some(c) = port.pointer_mut("/spec/containers/0") {
+        object::set(c, "ports", json!([{"containerPort": 80}]));
+    }
+    let out = [
+        text(api.update(&pods, Some("default"), stale_pod)),
+        text(api.update(&deploys, Some("default"), stale_deploy)),
+        text(api.update(&pods, Some("default"), port))
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        text(api.create(&pods, Some("dev"), pod("q1", json!({})), Time::EPOCH)),
+        text(api.create(&pods, Some("nope"), pod("x", json!({})), Time::EPOCH)),
+        text(api.create(&pods, Some("default"), pod("p", json!({})), Time::EPOCH)),
+        text(api.delete(&pods, Some("default"), "missing")),
+    ];
+    expect_test::expect![[r#"
+        Error from server (Conflict): Operation cannot be fulfilled on pods "p": the object has been modified; please apply your changes to the latest version and try again
+        Error from server (Conflict): Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again
+        The Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)
+        Error from server (Forbidden): pods "q1" is forbidden: exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0
+        Error from server (NotFound): namespaces "nope" not found
+        Error from server (AlreadyExists): pods "p" already exists
+        Error from server (NotFound): pods "missing" not found"#]]
+    .assert_eq(&out.join("\n"));
+    assert!(api.store() == &before, "a failed request wrote to etcd");
+}
+
+/// `generateName` takes five characters of apimachinery's alphabet from
+/// the seeded rng; neither name nor generateName is the real 422.
+#[test]
+fn generate_name_and_missing_name() {
+    let mut api = api();
+    let pods = r("pods");
+    let mut named = |body: Value| text(api.create(&pods, Some("default"), body, Time::EPOCH));
+    let spec = json!({"containers": [{"name": "web", "image": "nginx"}]});
+    let out = [
+        named(json!({"metadata": {"generateName": "web-"}, "spec": spec})),
+        named(json!({"metadata": {"generateName": "web-"}, "spec": spec})),
+        named(json!({"metadata": {}, "spec": spec})),
+    ];
+    expect_test::expect![[r#"
+        ok web-77stq
+        ok web-gcsfz
+        The Pod "" is invalid: metadata.name: Required value: name or generateName is required"#]]
+    .assert_eq(&out.join("\n"));
+    for name in &out[..2] {
+        let suffix = name.trim_start_matches("ok web-");
+        assert!(
+            suffix.len() == 5
+                && suffix
+                    .chars()
+                    .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)),
+            "{name}"
+        );
+    }
 }

@@ -341,6 +341,7 @@ fn containers(
                 }
             }
         }
+        env_from(arr(c, "envFrom"), &format!("{p}.envFrom"), errs);
         for (j, m) in arr(c, "volumeMounts").iter().enumerate() {
             let mp = format!("{p}.volumeMounts[{j}]");
             let vname = s(m, "name").unwrap_or_default();
@@ -365,6 +366,51 @@ fn containers(
                     PULL_POLICIES,
                 ));
             }
+        }
+    }
+}
+
+/// `ValidateEnvFrom`: one source per entry, named as its object must be
+/// (a learner's `<configmap name>` placeholder is refused here).
+fn env_from(list: &[Value], path: &str, errs: &mut Errs) {
+    for (i, e) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        if let Some(prefix) = s(e, "prefix").filter(|x| !x.is_empty()) {
+            if !prefix.chars().all(|c| c.is_ascii_graphic() || c == ' ') || prefix.contains('=') {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.prefix"),
+                    BadValue::Str(prefix.into()),
+                    "a valid environment variable name must consist only of printable ASCII characters other than '='",
+                ));
+            }
+        }
+        let sources: Vec<&str> = ["configMapRef", "secretRef"]
+            .into_iter()
+            .filter(|k| e.get(*k).is_some_and(|v| !v.is_null()))
+            .collect();
+        for key in &sources {
+            let sp = format!("{p}.{key}.name");
+            match e.get(*key).and_then(|r| s(r, "name")).unwrap_or_default() {
+                "" => errs.push(FieldError::required(&sp, "")),
+                name => {
+                    for m in dns1123_subdomain(name) {
+                        errs.push(FieldError::invalid(&sp, BadValue::Str(name.into()), &m));
+                    }
+                }
+            }
+        }
+        match sources.len() {
+            0 => errs.push(FieldError::invalid(
+                path,
+                BadValue::Str(String::new()),
+                "must specify one of: `configMapRef` or `secretRef`",
+            )),
+            1 => {}
+            _ => errs.push(FieldError::invalid(
+                path,
+                BadValue::Str(String::new()),
+                "may not have more than one field specified at a time",
+            )),
         }
     }
 }

@@ -28,7 +28,17 @@ pub struct Context<'a> {
     /// or `$KUBECONFIG`). Without one kubectl falls back to localhost:8080,
     /// where nothing listens: the classic "on node01" surprise.
     pub kubeconfig: bool,
+    /// Where the kubeconfig is (`$KUBECONFIG` or `~/.kube/config`).
+    pub kubeconfig_path: String,
+    /// The editor `kubectl edit` opens: "edit the file at this path on
+    /// kubectl's machine, return when saved". The shell runs
+    /// `$KUBE_EDITOR`/`$EDITOR` here; `None` when there is none.
+    pub editor: Option<&'a mut Editor<'a>>,
 }
+
+/// An editor: opens the file at a path on kubectl's machine and returns
+/// when it has been saved, with what it printed.
+pub type Editor<'e> = dyn FnMut(&mut Cluster, &str) -> Output + 'e;
 
 /// What kubectl prints when it cannot reach an apiserver.
 pub const CONNECTION_REFUSED: &str = "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
@@ -57,6 +67,20 @@ pub const COMMANDS: &[Command] = &[
     cmd::drain::CORDON,
     cmd::drain::UNCORDON,
     cmd::drain::DRAIN,
+    cmd::describe::COMMAND,
+    cmd::edit::COMMAND,
+    cmd::replace::COMMAND,
+    cmd::patch::PATCH,
+    cmd::patch::SET,
+    cmd::rollout::COMMAND,
+    cmd::config::COMMAND,
+    cmd::misc::TOP,
+    cmd::misc::CLUSTER_INFO,
+    cmd::misc::API_RESOURCES,
+    cmd::misc::API_VERSIONS,
+    cmd::misc::AUTH,
+    cmd::misc::WAIT,
+    cmd::misc::COMPLETION,
     cmd::version::COMMAND,
 ];
 
@@ -89,8 +113,15 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         Ok(parsed) => {
             if let Some(ns) = parsed.string("namespace") {
                 ctx.namespace = ns.to_string();
+            } else if ctx.kubeconfig {
+                if let Some(ns) = cmd::config::context_namespace(ctx) {
+                    ctx.namespace = ns;
+                }
             }
-            let offline = command.name == "version" || parsed.string("dry-run") == Some("client");
+            let offline = command.name == "version"
+                || command.name == "completion"
+                || command.name.starts_with("config")
+                || parsed.string("dry-run") == Some("client");
             if !ctx.kubeconfig && !offline {
                 return Output::default().fail(CONNECTION_REFUSED);
             }

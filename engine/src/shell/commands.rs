@@ -58,22 +58,37 @@ pub fn run(
     let mut out = Output::default();
     match name {
         "kubectl" => {
+            let kubeconfig_path = session
+                .env
+                .get("KUBECONFIG")
+                .cloned()
+                .unwrap_or_else(|| "/root/.kube/config".to_string());
             let kubeconfig = {
-                let path = session
-                    .env
-                    .get("KUBECONFIG")
-                    .cloned()
-                    .unwrap_or_else(|| "/root/.kube/config".to_string());
-                let path = fs::normalize(&session.cwd, &path);
+                let path = fs::normalize(&session.cwd, &kubeconfig_path);
                 super::session_fs(session, cluster).is_some_and(|f| f.is_file(&path))
+            };
+            let namespace = session.namespace.clone();
+            let node = session.node.clone();
+            let cwd = session.cwd.clone();
+            // `kubectl edit` runs the editor as the shell would: `$KUBE_EDITOR FILE`.
+            let editor_cmd = session
+                .env
+                .get("KUBE_EDITOR")
+                .or_else(|| session.env.get("EDITOR"))
+                .cloned()
+                .unwrap_or_else(|| "vi".to_string());
+            let mut open = |cluster: &mut Cluster, path: &str| -> Output {
+                super::run(session, cluster, &format!("{editor_cmd} {path}"))
             };
             let mut ctx = kubectl::Context {
                 kubeconfig,
                 cluster,
-                namespace: session.namespace.clone(),
-                node: session.node.clone(),
-                cwd: session.cwd.clone(),
+                namespace,
+                node,
+                cwd,
                 stdin,
+                kubeconfig_path,
+                editor: Some(&mut open),
             };
             return kubectl::run(&mut ctx, args);
         }

@@ -3,12 +3,20 @@
 
 pub mod apply;
 pub mod common;
+pub mod config;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod drain;
+pub mod edit;
 pub mod expose;
 pub mod get;
+pub mod gotab;
 pub mod label;
+pub mod misc;
+pub mod patch;
+pub mod replace;
+pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod select;
@@ -28,6 +36,10 @@ pub const SUBCOMMANDS: &[(&str, &[Command])] = &[
     ("create", create::SUBCOMMANDS),
     ("create secret", create::SECRET_SUBCOMMANDS),
     ("create service", create::SERVICE_SUBCOMMANDS),
+    ("rollout", rollout::SUBCOMMANDS),
+    ("config", config::SUBCOMMANDS),
+    ("set", patch::SET_SUBCOMMANDS),
+    ("auth", misc::AUTH_SUBCOMMANDS),
 ];
 
 /// Other names cobra accepts for a subcommand (its `Aliases`).

@@ -13,6 +13,8 @@ fn get(cluster: &mut Cluster, line: &str) -> String {
         node: "controlplane".into(),
         cwd: "/root".into(),
         stdin: None,
+        kubeconfig_path: "/root/.kube/config".into(),
+        editor: None,
     };
     let args: Vec<String> = line.split_whitespace().map(String::from).collect();
     let out = kubectl::run(&mut ctx, &args);

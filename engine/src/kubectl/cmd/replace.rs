@@ -1,0 +1,178 @@
+//! `kubectl replace -f` (a PUT of the whole object) and `--force`
+//! (delete, wait until gone, create again) — the seeds' way out of a
+//! refused `kubectl edit` on a pod: `kubectl replace --force -f
+//! /tmp/kubectl-edit-….yaml`.
+
+use super::super::builder;
+use crate::api::object;
+use crate::apiserver::DeleteOptions;
+use crate::clock::Duration;
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::kubectl::{Command, Context};
+use crate::output::Output;
+use serde_json::Value;
+
+pub const COMMAND: Command = Command {
+    name: "replace",
+    short: "Replace a resource by file name or stdin",
+    usage: "kubectl replace -f FILENAME [options]",
+    flags: &[
+        Flag::string("cascade", "background", "Must be \"background\", \"orphan\", or \"foreground\"."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\"."),
+        Flag::strings("filename", "The files that contain the configurations to replace.").short('f'),
+        Flag::bool("force", "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation."),
+        Flag::int("grace-period", "-1", "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
+        Flag::string("output", "", "Output format.").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively.").short('R'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation."),
+        Flag::string("timeout", "0s", "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object"),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false)."),
+        Flag::string("wait", "true", "If true, wait for resources to be gone before returning. This waits for finalizers."),
+    ],
+    run,
+};
+
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let force = p.bool("force");
+    if p.is_set("grace-period") && !force {
+        return out.fail("error: --grace-period must have --force specified");
+    }
+    if p.is_set("timeout") && !force {
+        return out.fail("error: --timeout must have --force specified");
+    }
+    if force && p.is_set("dry-run") && p.string("dry-run") != Some("none") {
+        return out.fail("error: --dry-run can not be used when --force is set");
+    }
+    let files = p.strings("filename");
+    if files.is_empty() {
+        return out.fail("error: must specify --filename to replace\nSee 'kubectl replace -h' for help and examples");
+    }
+    let (infos, errors) = builder::read(ctx, &files);
+    let explicit = p.is_set("namespace");
+    let mut errors = errors;
+    let mut targets = Vec::new();
+    for info in infos {
+        match builder::namespace_for(&info, &ctx.namespace, explicit) {
+            Ok(ns) => targets.push((info, ns)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if force {
+        let grace: i64 = p
+            .string("grace-period")
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(-1);
+        if grace == 0 {
+            out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+        }
+        let mut deleted = Vec::new();
+        for (info, ns) in &targets {
+            let name = object::name(&info.object).to_string();
+            let now = ctx.cluster.now();
+            let opts = DeleteOptions {
+                grace_period_seconds: (grace >= 0).then_some(grace),
+                ..Default::default()
+            };
+            match ctx
+                .cluster
+                .apiserver
+                .delete_with(info.resource, ns.as_deref(), &name, opts, now)
+            {
+                Ok(_) => {
+                    let op = if grace == 0 {
+                        "force deleted"
+                    } else {
+                        "deleted"
+                    };
+                    out.out(format!(
+                        "{} \"{name}\" {op}\n",
+                        info.resource.singular_for_name()
+                    ));
+                    deleted.push((info.resource, ns.clone(), name));
+                }
+                Err(e) => errors.push(builder::server_error(&e, "deleting", &info.source)),
+            }
+        }
+        if !errors.is_empty() {
+            return finish(out, &errors);
+        }
+        ctx.cluster.settle();
+        let deadline = ctx.cluster.now() + Duration::from_secs(300);
+        while deleted
+            .iter()
+            .any(|(r, ns, n)| ctx.cluster.apiserver.get(r, ns.as_deref(), n).is_ok())
+        {
+            if ctx.cluster.now() >= deadline {
+                return out.fail("error: timed out waiting for the condition");
+            }
+            ctx.cluster.step(Duration::from_secs(1));
+        }
+        for (info, ns) in targets {
+            let mut obj = info.object.clone();
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("resourceVersion");
+            }
+            let now = ctx.cluster.now();
+            match ctx
+                .cluster
+                .apiserver
+                .create(info.resource, ns.as_deref(), obj, now)
+            {
+                Ok(o) => {
+                    super::common::print(&mut out, p, &o, "replaced", super::common::DryRun::None)
+                }
+                Err(e) => errors.push(builder::server_error(&e, "creating", &info.source)),
+            }
+        }
+        return finish(out, &errors);
+    }
+    for (info, ns) in targets {
+        let name = object::name(&info.object).to_string();
+        let mut obj = info.object.clone();
+        if let Some(ns) = &ns {
+            object::set(&mut obj, "metadata.namespace", Value::String(ns.clone()));
+        }
+        if object::str_at(&obj, "metadata.resourceVersion").is_none_or(str::is_empty) {
+            // An object without a resourceVersion replaces whatever is there.
+            match ctx
+                .cluster
+                .apiserver
+                .get(info.resource, ns.as_deref(), &name)
+            {
+                Ok(live) => {
+                    if let Some(rv) = object::str_at(&live, "metadata.resourceVersion") {
+                        object::set(
+                            &mut obj,
+                            "metadata.resourceVersion",
+                            Value::String(rv.to_string()),
+                        );
+                    }
+                }
+                Err(e) => {
+                    errors.push(builder::server_error(&e, "replacing", &info.source));
+                    continue;
+                }
+            }
+        }
+        match ctx
+            .cluster
+            .apiserver
+            .update(info.resource, ns.as_deref(), obj)
+        {
+            Ok(o) => super::common::print(&mut out, p, &o, "replaced", super::common::DryRun::None),
+            Err(e) => errors.push(builder::server_error(&e, "replacing", &info.source)),
+        }
+    }
+    finish(out, &errors)
+}
+
+fn finish(mut out: Output, errors: &[String]) -> Output {
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    if !errors.is_empty() {
+        out.status = 1;
+    }
+    out
+}

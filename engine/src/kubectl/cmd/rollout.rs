@@ -1,0 +1,629 @@
+//! `kubectl rollout status|history|undo|restart|pause|resume` for
+//! Deployments, with kubectl's status-viewer messages. `status` watches as
+//! the real one does: the virtual clock moves while it waits, and each new
+//! status line is printed as the controllers change the Deployment.
+
+use super::common::{dry_run, print, DryRun};
+use super::select::{item_error, select, Allow, Item};
+use crate::api::{self, object};
+use crate::apiserver::PatchType;
+use crate::clock::Duration;
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::kubectl::{Command, Context};
+use crate::output::Output;
+use serde_json::{json, Map, Value};
+
+const REVISION: &str = "deployment.kubernetes.io/revision";
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+pub const COMMAND: Command = Command {
+    name: "rollout",
+    short: "Manage the rollout of a resource",
+    usage: "kubectl rollout SUBCOMMAND [options]",
+    flags: &[],
+    run: run_root,
+};
+
+const SELECT_FLAGS: [Flag; 2] = [
+    Flag::strings(
+        "filename",
+        "Filename, directory, or URL to files identifying the resource to get from a server.",
+    )
+    .short('f'),
+    Flag::string(
+        "selector",
+        "",
+        "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.",
+    )
+    .short('l'),
+];
+
+pub const SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "rollout status",
+        short: "Show the status of the rollout",
+        usage: "kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::int(
+                "revision",
+                "0",
+                "Pin to a specific revision for showing its status. Defaults to 0 (last revision).",
+            ),
+            Flag::string(
+                "timeout",
+                "0s",
+                "The length of time to wait before ending watch, zero means never.",
+            ),
+            Flag::string(
+                "watch",
+                "true",
+                "Watch the status of the rollout until it's done.",
+            )
+            .short('w'),
+        ],
+        run: run_status,
+    },
+    Command {
+        name: "rollout history",
+        short: "View rollout history",
+        usage: "kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::int(
+                "revision",
+                "0",
+                "See the details, including podTemplate of the revision specified",
+            ),
+            Flag::string("output", "", "Output format.").short('o'),
+        ],
+        run: run_history,
+    },
+    Command {
+        name: "rollout undo",
+        short: "Undo a previous rollout",
+        usage: "kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::int(
+                "to-revision",
+                "0",
+                "The revision to rollback to. Default to 0 (last revision).",
+            ),
+            Flag::string(
+                "dry-run",
+                "none",
+                "Must be \"none\", \"server\", or \"client\".",
+            ),
+            Flag::string("output", "", "Output format.").short('o'),
+        ],
+        run: run_undo,
+    },
+    Command {
+        name: "rollout restart",
+        short: "Restart a resource",
+        usage: "kubectl rollout restart RESOURCE [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::string("output", "", "Output format.").short('o'),
+        ],
+        run: run_restart,
+    },
+    Command {
+        name: "rollout pause",
+        short: "Mark the provided resource as paused",
+        usage: "kubectl rollout pause RESOURCE [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::string("output", "", "Output format.").short('o'),
+        ],
+        run: run_pause,
+    },
+    Command {
+        name: "rollout resume",
+        short: "Resume a paused resource",
+        usage: "kubectl rollout resume RESOURCE [options]",
+        flags: &[
+            SELECT_FLAGS[0],
+            SELECT_FLAGS[1],
+            Flag::string("output", "", "Output format.").short('o'),
+        ],
+        run: run_resume,
+    },
+];
+
+fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    match p.args.first() {
+        Some(sub) => out.fail(format!(
+            "error: unknown command \"{sub}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
+        )),
+        None => {
+            out.out("Manage the rollout of one or many resources.\n\nAvailable Commands:\n");
+            for c in SUBCOMMANDS {
+                let short = c.name.trim_start_matches("rollout ");
+                out.out(format!("  {short:<10}{}\n", c.short));
+            }
+            out.out("\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+            out
+        }
+    }
+}
+
+/// The objects a rollout subcommand acts on; `required resource not specified` when none.
+fn items(ctx: &mut Context<'_>, p: &Parsed) -> Result<(Vec<Item>, Vec<String>), String> {
+    if p.args.is_empty() && p.strings("filename").is_empty() {
+        return Err("error: required resource not specified".into());
+    }
+    let sel = select(
+        ctx,
+        p,
+        &p.args,
+        Allow {
+            selectors: true,
+            bare_type: false,
+        },
+    )?;
+    Ok((sel.items, sel.errors))
+}
+
+fn finish(mut out: Output, errors: &[String]) -> Output {
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    if !errors.is_empty() {
+        out.status = 1;
+    }
+    out
+}
+
+fn int(o: &Value, path: &str) -> i64 {
+    object::at(o, path).and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// The Deployment status viewer: the message and whether the rollout is done.
+fn deployment_status(d: &Value, revision: i64) -> Result<(String, bool), String> {
+    let name = object::name(d);
+    if revision > 0 {
+        let rev = object::str_at(
+            d,
+            &format!("metadata.annotations.{}", REVISION.replace('.', "\\.")),
+        )
+        .and_then(|r| r.parse::<i64>().ok())
+        .or_else(|| {
+            object::string_map(d, "metadata.annotations")
+                .into_iter()
+                .find(|(k, _)| k == REVISION)
+                .and_then(|(_, v)| v.parse().ok())
+        })
+        .unwrap_or(0);
+        if rev != revision {
+            return Err(format!(
+                "error: desired revision ({revision}) is different from the running revision ({rev})"
+            ));
+        }
+    }
+    if int(d, "metadata.generation") <= int(d, "status.observedGeneration") {
+        let timed_out = object::at(d, "status.conditions")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    object::str_at(c, "type") == Some("Progressing")
+                        && object::str_at(c, "reason") == Some("ProgressDeadlineExceeded")
+                })
+            });
+        if timed_out {
+            return Err(format!(
+                "error: deployment \"{name}\" exceeded its progress deadline"
+            ));
+        }
+        let replicas = object::at(d, "spec.replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let updated = int(d, "status.updatedReplicas");
+        let total = int(d, "status.replicas");
+        let available = int(d, "status.availableReplicas");
+        if updated < replicas {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated...\n"), false));
+        }
+        if total > updated {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", total - updated), false));
+        }
+        if available < updated {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), false));
+        }
+        return Ok((
+            format!("deployment \"{name}\" successfully rolled out\n"),
+            true,
+        ));
+    }
+    Ok((
+        "Waiting for deployment spec update to be observed...\n".into(),
+        false,
+    ))
+}
+
+/// How long `rollout status` may move the clock while watching.
+const WATCH_LIMIT: Duration = Duration::from_secs(900);
+
+fn run_status(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let revision: i64 = p
+        .string("revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    if revision < 0 {
+        return out.fail(format!(
+            "error: revision must be a positive integer: {revision}"
+        ));
+    }
+    let (items, errors) = match items(ctx, p) {
+        Ok(x) => x,
+        Err(e) => return out.fail(e),
+    };
+    if !errors.is_empty() {
+        return finish(out, &errors);
+    }
+    let watch = p.string("watch") != Some("false");
+    for item in items {
+        if item.res.kind != "Deployment" {
+            return out.fail(format!(
+                "error: no status viewer has been implemented for {}",
+                item.res.kind
+            ));
+        }
+        ctx.cluster.settle();
+        let deadline = ctx.cluster.now() + WATCH_LIMIT;
+        let mut last = String::new();
+        loop {
+            let d = match ctx
+                .cluster
+                .apiserver
+                .get(item.res, item.ns.as_deref(), &item.name)
+            {
+                Ok(d) => d,
+                Err(_) => return out.fail("error: object has been deleted"),
+            };
+            match deployment_status(&d, revision) {
+                Err(e) => return out.fail(e),
+                Ok((msg, done)) => {
+                    if msg != last {
+                        out.out(&msg);
+                        last = msg;
+                    }
+                    if done || !watch || ctx.cluster.now() >= deadline {
+                        break;
+                    }
+                }
+            }
+            ctx.cluster.step(Duration::from_secs(1));
+        }
+    }
+    out
+}
+
+fn revision_of(o: &Value) -> Option<i64> {
+    object::string_map(o, "metadata.annotations")
+        .into_iter()
+        .find(|(k, _)| k == REVISION)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+fn replicasets_of(ctx: &Context<'_>, d: &Value) -> Vec<Value> {
+    let Some(rs) = api::resolve("replicasets.apps") else {
+        return vec![];
+    };
+    let uid = object::str_at(d, "metadata.uid").unwrap_or("");
+    ctx.cluster
+        .apiserver
+        .list(rs, object::namespace(d))
+        .into_iter()
+        .filter(|r| {
+            object::at(r, "metadata.ownerReferences")
+                .and_then(Value::as_array)
+                .is_some_and(|os| os.iter().any(|o| object::str_at(o, "uid") == Some(uid)))
+        })
+        .collect()
+}
+
+fn strip_hash(t: &Value) -> Value {
+    let mut t = t.clone();
+    if let Some(l) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.remove("pod-template-hash");
+        if l.is_empty() {
+            if let Some(m) = t.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+                m.remove("labels");
+            }
+        }
+    }
+    t
+}
+
+/// `printTemplate`: a revision's pod template as `describe` prints it.
+fn template_text(t: &Value) -> String {
+    super::describe::pod_template_text(t)
+}
+
+fn run_history(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let revision: i64 = p
+        .string("revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let (items, errors) = match items(ctx, p) {
+        Ok(x) => x,
+        Err(e) => return out.fail(e),
+    };
+    let mut errors = errors;
+    for item in items {
+        if item.res.kind != "Deployment" {
+            errors.push(format!(
+                "error: no history viewer has been implemented for \"{}\"",
+                item.res.kind
+            ));
+            continue;
+        }
+        let mut history: Vec<(i64, Value)> = replicasets_of(ctx, &item.obj)
+            .into_iter()
+            .filter_map(|rs| revision_of(&rs).map(|r| (r, rs)))
+            .collect();
+        history.sort_by_key(|(r, _)| *r);
+        let body = if history.is_empty() {
+            "No rollout history found.".to_string()
+        } else if revision > 0 {
+            match history.iter().find(|(r, _)| *r == revision) {
+                Some((_, rs)) => {
+                    let mut t = object::at(rs, "spec.template")
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    if let Some(cause) = object::string_map(rs, "metadata.annotations")
+                        .into_iter()
+                        .find(|(k, _)| k == CHANGE_CAUSE)
+                    {
+                        object::set(
+                            &mut t,
+                            "metadata.annotations",
+                            json!({ CHANGE_CAUSE: cause.1 }),
+                        );
+                    }
+                    template_text(&t)
+                }
+                None => {
+                    errors.push("error: unable to find the specified revision".into());
+                    continue;
+                }
+            }
+        } else {
+            let rows: Vec<String> = std::iter::once("REVISION\tCHANGE-CAUSE\n".to_string())
+                .chain(history.iter().map(|(r, rs)| {
+                    let cause = object::string_map(rs, "metadata.annotations")
+                        .into_iter()
+                        .find(|(k, _)| k == CHANGE_CAUSE)
+                        .map(|(_, v)| v)
+                        .unwrap_or_else(|| "<none>".into());
+                    format!("{r}\t{cause}\n")
+                }))
+                .collect();
+            super::gotab::format(&rows.concat(), 0, 2)
+        };
+        let with = if revision > 0 {
+            format!("with revision #{revision}")
+        } else {
+            String::new()
+        };
+        print(
+            &mut out,
+            p,
+            &item.obj,
+            &format!("{with}\n{body}"),
+            DryRun::None,
+        );
+    }
+    finish(out, &errors)
+}
+
+fn run_undo(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let dry = match dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return out.fail(e),
+    };
+    let to: i64 = p
+        .string("to-revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let (items, mut errors) = match items(ctx, p) {
+        Ok(x) => x,
+        Err(e) => return out.fail(e),
+    };
+    for item in items {
+        if item.res.kind != "Deployment" {
+            errors.push(format!(
+                "error: no rollbacker has been implemented for \"{}\"",
+                item.res.kind
+            ));
+            continue;
+        }
+        let d = &item.obj;
+        let mut rss: Vec<(i64, Value)> = replicasets_of(ctx, d)
+            .into_iter()
+            .filter_map(|rs| revision_of(&rs).map(|r| (r, rs)))
+            .collect();
+        rss.sort_by_key(|(r, _)| *r);
+        let target = if to > 0 {
+            match rss.iter().find(|(r, _)| *r == to) {
+                Some((_, rs)) => rs.clone(),
+                None => {
+                    errors.push(format!(
+                        "error: unable to find specified revision {to} in history"
+                    ));
+                    continue;
+                }
+            }
+        } else if rss.len() >= 2 {
+            rss[rss.len() - 2].1.clone()
+        } else {
+            errors.push(format!(
+                "error: no rollout history found for deployment \"{}\"",
+                item.name
+            ));
+            continue;
+        };
+        let target_rev = revision_of(&target).unwrap_or(0);
+        let template = object::at(&target, "spec.template")
+            .cloned()
+            .unwrap_or(Value::Null);
+        if dry == DryRun::Client {
+            print(&mut out, p, d, &template_text(&strip_hash(&template)), dry);
+            continue;
+        }
+        if object::at(d, "spec.paused").and_then(Value::as_bool) == Some(true) {
+            errors.push("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+            continue;
+        }
+        let current = object::at(d, "spec.template")
+            .cloned()
+            .unwrap_or(Value::Null);
+        if strip_hash(&template) == strip_hash(&current) {
+            print(
+                &mut out,
+                p,
+                d,
+                &format!(
+                    "skipped rollback (current template already matches revision {target_rev})"
+                ),
+                dry,
+            );
+            continue;
+        }
+        // The Deployment's own bookkeeping annotations stay; the rest come from the ReplicaSet.
+        let skip = [
+            super::apply::LAST_APPLIED,
+            REVISION,
+            "deployment.kubernetes.io/revision-history",
+            "deployment.kubernetes.io/desired-replicas",
+            "deployment.kubernetes.io/max-replicas",
+            "deprecated.deployment.rollback.to",
+        ];
+        let mut ann = Map::new();
+        for (k, v) in object::string_map(d, "metadata.annotations") {
+            if skip.contains(&k.as_str()) {
+                ann.insert(k, Value::String(v));
+            }
+        }
+        for (k, v) in object::string_map(&target, "metadata.annotations") {
+            if !skip.contains(&k.as_str()) {
+                ann.insert(k, Value::String(v));
+            }
+        }
+        let patch = json!([
+            { "op": "replace", "path": "/spec/template", "value": strip_hash(&template) },
+            { "op": "replace", "path": "/metadata/annotations", "value": Value::Object(ann) },
+        ]);
+        match ctx.cluster.apiserver.patch(
+            item.res,
+            item.ns.as_deref(),
+            &item.name,
+            PatchType::Json,
+            &patch,
+        ) {
+            Ok(o) => print(&mut out, p, &o, "rolled back", dry),
+            Err(e) => errors.push(format!(
+                "error: failed restoring revision {target_rev}: {}",
+                e.message()
+            )),
+        }
+    }
+    finish(out, &errors)
+}
+
+fn run_restart(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let mut out = Output::default();
+    let (items, mut errors) = match items(ctx, p) {
+        Ok(x) => x,
+        Err(e) => return out.fail(e),
+    };
+    for item in items {
+        if !matches!(item.res.kind, "Deployment" | "DaemonSet" | "StatefulSet") {
+            errors.push(format!(
+                "error: {}/{} restarting is not supported",
+                item.res.plural, item.name
+            ));
+            continue;
+        }
+        let now = ctx.cluster.now().rfc3339();
+        let patch = json!({"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt": now}}}}});
+        match ctx.cluster.apiserver.patch(
+            item.res,
+            item.ns.as_deref(),
+            &item.name,
+            PatchType::Strategic,
+            &patch,
+        ) {
+            Ok(o) => print(&mut out, p, &o, "restarted", DryRun::None),
+            Err(e) => errors.push(format!("error: failed to patch: {}", e.message())),
+        }
+    }
+    finish(out, &errors)
+}
+
+fn set_paused(ctx: &mut Context<'_>, p: &Parsed, paused: bool) -> Output {
+    let mut out = Output::default();
+    let (items, mut errors) = match items(ctx, p) {
+        Ok(x) => x,
+        Err(e) => return out.fail(e),
+    };
+    let word = if paused { "paused" } else { "resumed" };
+    for item in items {
+        if item.res.kind != "Deployment" {
+            let verb = if paused { "pausing" } else { "resuming" };
+            errors.push(format!(
+                "error: {}/{} {verb} is not supported",
+                item.res.plural, item.name
+            ));
+            continue;
+        }
+        let current = object::at(&item.obj, "spec.paused")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if current == paused {
+            print(
+                &mut out,
+                p,
+                &item.obj,
+                &format!("already {word}"),
+                DryRun::None,
+            );
+            continue;
+        }
+        let patch =
+            json!({"spec":{"paused": if paused { Value::Bool(true) } else { Value::Null }}});
+        match ctx.cluster.apiserver.patch(
+            item.res,
+            item.ns.as_deref(),
+            &item.name,
+            PatchType::Strategic,
+            &patch,
+        ) {
+            Ok(o) => print(&mut out, p, &o, word, DryRun::None),
+            Err(e) => errors.push(item_error(&item, &e, "patching")),
+        }
+    }
+    finish(out, &errors)
+}
+
+fn run_pause(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    set_paused(ctx, p, true)
+}
+
+fn run_resume(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    set_paused(ctx, p, false)
+}
