@@ -1,6 +1,8 @@
 //! `dinghy`: the simulated cluster in a terminal — the same engine, shell and
 //! kubectl as the browser app, for instructors, scripts and tests.
 
+mod bench;
+
 use engine::{Simulation, Stream};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -26,6 +28,9 @@ Usage:
   dinghy lab validate [FILE…] Check the bundled labs (or these files): they
                               parse, both languages are complete, every check
                               fails before the solution and passes after it.
+  dinghy bench [SCENARIO...] [--smoke]
+                              Measure the engine's speed on this machine
+                              (dinghy bench --help lists the scenarios).
   dinghy --help               This text.
 
 Options of dinghy shell:
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
         }
         Some("shell") => shell(&args[1..]),
         Some("lab") => lab(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some(other) => {
             eprintln!("dinghy: unknown command {other:?}\n\n{HELP}");
             ExitCode::from(2)

@@ -20,6 +20,7 @@ pub mod kubectl;
 pub mod kubelet;
 pub mod node;
 pub mod output;
+pub mod perf;
 pub mod rng;
 pub mod scheduler;
 pub mod shell;
@@ -52,6 +53,15 @@ impl Simulation {
     pub fn with_topology(seed: u64, topology: &cluster::Topology) -> Self {
         Simulation {
             cluster: Cluster::with_topology(seed, topology),
+            session: Session::new("controlplane"),
+        }
+    }
+
+    /// A simulation of a cluster built elsewhere (benchmarks), the session
+    /// on its `controlplane` node.
+    pub fn with_cluster(cluster: Cluster) -> Self {
+        Simulation {
+            cluster,
             session: Session::new("controlplane"),
         }
     }

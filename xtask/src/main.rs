@@ -1,8 +1,9 @@
-//! `cargo xtask serve | test`: the project's own set-up and checks. Each
+//! `cargo xtask serve | test | bench`: the project's own set-up and checks. Each
 //! command first installs what is missing on this machine (and says what
 //! and why), so a fresh clone needs nothing but Rust, Node.js and Debian's
 //! package manager.
 
+mod bench;
 mod install;
 mod serve;
 
@@ -18,7 +19,12 @@ Commands:
   test    Install what is missing, then run every check, stopping at the first
           failure: rustfmt, clippy, unit and transcript tests, lab validation,
           the release wasm build, and end-to-end tests in headless Chromium
-          against the build served under /dinghy/.
+          against the build served under /dinghy/; the bundle's brotli
+          size budget and native smoke benchmarks.
+  bench   Build in release mode and print issue 11's figures: each scenario
+          natively (scheduling, envelope, command latency, simulated time;
+          `cargo xtask bench commands` for one), the bundle's size, and the
+          real kubectl's start time for comparison.
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(),
         Some("test") => test_cmd(),
+        Some("bench") => bench::bench(&args[1..]),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())
@@ -113,6 +120,9 @@ fn test_cmd() -> Result<(), String> {
         "validate",
     ]))?;
     build_web("/dinghy/")?;
+    // Issue 11's budgets: bundle size, then order-of-magnitude speed.
+    bench::check_size_budget()?;
+    bench::smoke()?;
     e2e()
 }
 

@@ -5,6 +5,7 @@
 //! fields removed from the file go.
 
 use super::super::{builder, flags::Flag, flags::Parsed, Command, Context};
+use super::common::{self, DryRun};
 use crate::api::object;
 use crate::output::Output;
 use serde_json::{Map, Value};
@@ -55,6 +56,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if files.is_empty() {
         return out.fail("error: must specify one of -f and -k");
     }
+    // A dry run never writes; both flags are checked before anything is read.
+    let dry = match common::dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return out.fail(e),
+    };
+    if let Err(e) = common::check_output(p) {
+        return out.fail(e);
+    }
     let (infos, errors) = builder::read(ctx, &files);
     let explicit_ns = p.is_set("namespace");
     let mut failed = !errors.is_empty();
@@ -86,11 +95,15 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             Err(_) => {
                 let mut obj = info.object.clone();
                 set_annotation(&mut obj, LAST_APPLIED, &applied);
-                ctx.cluster
-                    .apiserver
-                    .create(info.resource, ns.as_deref(), obj, now)
-                    .map(|_| "created")
-                    .map_err(|e| builder::server_error(&e, "creating", &info.source))
+                if dry != DryRun::None {
+                    Ok((obj, "created"))
+                } else {
+                    ctx.cluster
+                        .apiserver
+                        .create(info.resource, ns.as_deref(), obj, now)
+                        .map(|o| (o, "created"))
+                        .map_err(|e| builder::server_error(&e, "creating", &info.source))
+                }
             }
             Ok(live) => {
                 let original: Value = annotation(&live, LAST_APPLIED)
@@ -100,18 +113,28 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 three_way(&mut merged, &original, &info.object);
                 set_annotation(&mut merged, LAST_APPLIED, &applied);
                 if merged == live {
-                    Ok("unchanged")
+                    Ok((live, "unchanged"))
+                } else if dry != DryRun::None {
+                    Ok((merged, "configured"))
                 } else {
                     ctx.cluster
                         .apiserver
                         .update(info.resource, ns.as_deref(), merged)
-                        .map(|_| "configured")
+                        .map(|o| (o, "configured"))
                         .map_err(|e| builder::server_error(&e, "applying patch", &info.source))
                 }
             }
         };
         match result {
-            Ok(verb) => out.out(format!("{kind_name}/{name} {verb}\n")),
+            Ok((obj, verb)) if p.is_set("output") => common::print(&mut out, p, &obj, verb, dry),
+            Ok((_, verb)) => {
+                let suffix = match dry {
+                    DryRun::None => "",
+                    DryRun::Client => " (dry run)",
+                    DryRun::Server => " (server dry run)",
+                };
+                out.out(format!("{kind_name}/{name} {verb}{suffix}\n"))
+            }
             Err(e) => {
                 out.err(format!("{e}\n"));
                 failed = true;

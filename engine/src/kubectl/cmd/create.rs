@@ -60,9 +60,16 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if files.is_empty() {
         return out.fail("error: must specify one of -f and -k\n\nerror: unknown command \"\"\nSee 'kubectl create -h' for help and examples");
     }
+    // A dry run never writes; both flags are checked before anything is read.
+    let dry = match super::common::dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return out.fail(e),
+    };
+    if let Err(e) = super::common::check_output(p) {
+        return out.fail(e);
+    }
     let (infos, errors) = builder::read(ctx, &files);
     let explicit_ns = p.is_set("namespace");
-    let dry_run = p.string("dry-run").unwrap_or("none");
     let mut failed = !errors.is_empty();
     for info in infos {
         let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
@@ -74,11 +81,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             }
         };
         let name = info.resource.singular_for_name();
-        if dry_run == "client" {
-            out.out(format!(
-                "{name}/{} created (dry run)\n",
-                object::name(&info.object)
-            ));
+        if dry != super::common::DryRun::None {
+            super::common::print(&mut out, p, &info.object, "created", dry);
             continue;
         }
         let now = ctx.cluster.now();
@@ -87,6 +91,9 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .apiserver
             .create(info.resource, ns.as_deref(), info.object, now)
         {
+            Ok(created) if p.is_set("output") => {
+                super::common::print(&mut out, p, &created, "created", dry)
+            }
             Ok(created) => out.out(format!("{name}/{} created\n", object::name(&created))),
             Err(e) => {
                 out.err(format!(
