@@ -79,8 +79,19 @@ impl Cache {
                         n.add_pod(p.clone());
                     }
                 }
-                self.nodes.push(n);
-                self.reindex();
+                // Nodes usually arrive in name order (a cluster being built):
+                // appending keeps the order, so only this node is indexed.
+                // Otherwise the whole index is rebuilt.
+                if self.nodes.last().is_none_or(|last| last.name < name) {
+                    for img in n.images.keys() {
+                        *self.image_nodes.entry(img.clone()).or_default() += 1;
+                    }
+                    self.node_index.insert(name, self.nodes.len());
+                    self.nodes.push(n);
+                } else {
+                    self.nodes.push(n);
+                    self.reindex();
+                }
                 true
             }
         }

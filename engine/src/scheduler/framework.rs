@@ -305,6 +305,34 @@ impl Framework {
         Status::success()
     }
 
+    /// The Filter plugins this cycle runs (those whose PreFilter did not
+    /// return Skip), worked out once per pod rather than once per node: the
+    /// filter loop over thousands of nodes is the scheduler's hot path.
+    pub fn active_filters(&self, state: &CycleState) -> Vec<&(dyn FilterPlugin + Send + Sync)> {
+        self.filter
+            .iter()
+            .filter(|p| !state.skip_filter.contains(&p.name()))
+            .map(|p| &**p)
+            .collect()
+    }
+
+    /// [`Framework::run_filters`] over a list from [`Framework::active_filters`].
+    pub fn run_active_filters(
+        filters: &[&(dyn FilterPlugin + Send + Sync)],
+        state: &CycleState,
+        pod: &PodInfo,
+        node: &NodeInfo,
+        cache: &Cache,
+    ) -> Status {
+        for p in filters {
+            let st = p.filter(state, pod, node, cache);
+            if !st.is_success() {
+                return st.with_plugin(p.name());
+            }
+        }
+        Status::success()
+    }
+
     /// Every Filter plugin's verdict on a node (for explanations).
     pub fn run_all_filters(
         &self,

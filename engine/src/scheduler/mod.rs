@@ -130,6 +130,7 @@ pub fn schedule_pod(fw: &Framework, cache: &Cache, pod: &PodInfo, start: &mut us
     let want = num_feasible_nodes_to_find(fw.percentage_of_nodes_to_score, n);
     let mut feasible: Vec<&NodeInfo> = Vec::with_capacity(want.min(n));
     let mut statuses: NodeStatuses = Vec::new();
+    let filters = fw.active_filters(&state);
     let begin = *start % n;
     let mut processed = 0;
     for k in 0..n {
@@ -141,7 +142,7 @@ pub fn schedule_pod(fw: &Framework, cache: &Cache, pod: &PodInfo, start: &mut us
             continue;
         };
         processed += 1;
-        let st = fw.run_filters(&state, pod, node, cache);
+        let st = Framework::run_active_filters(&filters, &state, pod, node, cache);
         if st.is_success() {
             feasible.push(node);
         } else {
@@ -579,7 +580,9 @@ impl Scheduler {
             now,
         )
         .ok()?;
-        self.cache.remove_pod(&format!("{ns}/{name}"));
+        // The victim stays in the cache until the store says it is gone:
+        // that deletion is the AssignedPodDelete event which moves the
+        // preemptor (waiting as unschedulable) back to the queue.
         Some(Event {
             regarding: victim,
             field_path: None,
