@@ -5,6 +5,7 @@
 
 pub mod builder;
 pub mod cmd;
+pub mod explain;
 pub mod flags;
 pub mod jsonpath;
 pub mod printers;
@@ -80,6 +81,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::misc::CLUSTER_INFO,
     cmd::misc::API_RESOURCES,
     cmd::misc::API_VERSIONS,
+    explain::COMMAND,
     cmd::misc::AUTH,
     cmd::misc::WAIT,
     cmd::misc::COMPLETION,
