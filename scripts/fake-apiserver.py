@@ -182,8 +182,10 @@ class H(BaseHTTPRequestHandler):
                 return self.send(200, json.load(fh))
         if len(rest) >= 2:
             plural, name = rest[-2], rest[-1]
+            # The apiserver names the resource with its group: deployments.apps "x".
+            qualified = plural if parts[0] == "api" else f"{plural}.{parts[1]}"
             return self.send(404, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                                   "message": f"{plural} \"{name}\" not found", "reason": "NotFound",
+                                   "message": f"{qualified} \"{name}\" not found", "reason": "NotFound",
                                    "details": {"name": name, "kind": plural}, "code": 404})
         return self.not_found()
 

@@ -62,6 +62,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::apply::COMMAND,
     cmd::delete::COMMAND,
     cmd::scale::COMMAND,
+    cmd::autoscale::COMMAND,
     cmd::label::LABEL,
     cmd::label::ANNOTATE,
     cmd::taint::COMMAND,
