@@ -498,8 +498,11 @@ mod tests {
         let fake = dir.join("kubectl");
         std::fs::write(&script, BASH_COMPLETION).unwrap_or_else(|e| panic!("{e}"));
         // A kubectl that answers `__complete` as kubectl does: candidates, then `:directive`.
-        std::fs::write(&fake, "#!/bin/sh\n[ \"$1\" = __complete ] && printf 'get\\ngenerate\\nlogs\\n:4\\n'\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\n[ \"$1\" = __complete ] && printf 'get\\ngenerate\\nlogs\\n:4\\n'\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let Ok(out) = Command::new("bash")
             .arg("-c")
             .arg("chmod +x \"$1/kubectl\"; PATH=\"$1:$PATH\"; source \"$1/completion.bash\"; complete -p kubectl; COMP_WORDS=(kubectl ge); COMP_CWORD=1; __start_kubectl; echo \"${COMPREPLY[*]}\"")

@@ -18,20 +18,27 @@ const DRY_RUN: Flag = Flag::string(
     "none",
     "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.",
 );
-const FILENAME: Flag =
-    Flag::strings("filename", "Filename, directory, or URL to files the resource to update").short('f');
+const FILENAME: Flag = Flag::strings(
+    "filename",
+    "Filename, directory, or URL to files the resource to update",
+)
+.short('f');
 const OUTPUT: Flag = Flag::string("output", "", "Output format.").short('o');
 const ALL: Flag = Flag::bool(
     "all",
     "If true, select all resources in the namespace of the specified resource types",
 );
-const SELECTOR: Flag = Flag::string("selector", "", "Selector (label query) to filter on").short('l');
+const SELECTOR: Flag =
+    Flag::string("selector", "", "Selector (label query) to filter on").short('l');
 const LOCAL: Flag = Flag::bool(
     "local",
     "If true, set will NOT contact api-server but run locally.",
 );
-const RECURSIVE: Flag =
-    Flag::bool("recursive", "Process the directory used in -f, --filename recursively.").short('R');
+const RECURSIVE: Flag = Flag::bool(
+    "recursive",
+    "Process the directory used in -f, --filename recursively.",
+)
+.short('R');
 
 pub const ENV: Command = Command {
     name: "set env",
@@ -147,8 +154,7 @@ fn apply_change(
     errors: &mut Vec<String>,
     item: &Item,
     changed: Value,
-    verb: &str,
-    what: &str,
+    (verb, what): (&str, &str),
 ) {
     if p.bool("local") {
         print(out, p, &changed, verb, DryRun::None);
@@ -198,10 +204,7 @@ fn selection(
     if p.bool("local") {
         let files = p.strings("filename");
         if files.is_empty() {
-            return Err((
-                vec![],
-                vec![super::select::NO_RESOURCES.to_string()],
-            ));
+            return Err((vec![], vec![super::select::NO_RESOURCES.to_string()]));
         }
         let (infos, errors) = crate::kubectl::builder::read(ctx, &files);
         let items: Vec<Item> = infos
@@ -265,14 +268,20 @@ fn env_ref_string(from: &Value) -> String {
         );
     }
     if let Some(r) = from.get("fieldRef") {
-        return format!("field path {}", object::str_at(r, "fieldPath").unwrap_or(""));
+        return format!(
+            "field path {}",
+            object::str_at(r, "fieldPath").unwrap_or("")
+        );
     }
     if let Some(r) = from.get("resourceFieldRef") {
         let c = object::str_at(r, "containerName")
             .filter(|c| !c.is_empty())
             .map(|c| format!("{c}:"))
             .unwrap_or_default();
-        return format!("resource {c}{}", object::str_at(r, "resource").unwrap_or(""));
+        return format!(
+            "resource {c}{}",
+            object::str_at(r, "resource").unwrap_or("")
+        );
     }
     "invalid valueFrom".to_string()
 }
@@ -313,9 +322,7 @@ fn run_env(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         let (res, key_ref) = match kind {
             "configmap" | "configmaps" | "cm" => ("configmaps", "configMapKeyRef"),
             "secret" | "secrets" => ("secrets", "secretKeyRef"),
-            _ => {
-                return out.fail("error: unsupported resource specified in --from")
-            }
+            _ => return out.fail("error: unsupported resource specified in --from"),
         };
         let Some(r) = api::resolve(res) else {
             return out;
@@ -386,13 +393,18 @@ fn run_env(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     if !glob(&selector, cname) {
                         continue;
                     }
-                    out.out(format!("# {} {}, container {cname}\n", item.res.kind, item.name));
+                    out.out(format!(
+                        "# {} {}, container {cname}\n",
+                        item.res.kind, item.name
+                    ));
                     for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
                         let n = object::str_at(e, "name").unwrap_or("");
                         match e.get("valueFrom") {
                             None => out.out(format!(
                                 "{n}={}\n",
-                                object::str_at(e, "value").unwrap_or("").replace('\n', "\\n")
+                                object::str_at(e, "value")
+                                    .unwrap_or("")
+                                    .replace('\n', "\\n")
                             )),
                             Some(f) => out.out(format!("# {n} from {}\n", env_ref_string(f))),
                         }
@@ -441,7 +453,15 @@ fn run_env(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         if obj == item.obj {
             continue;
         }
-        apply_change(ctx, p, &mut out, &mut errors, &item, obj, "env updated", "env");
+        apply_change(
+            ctx,
+            p,
+            &mut out,
+            &mut errors,
+            &item,
+            obj,
+            ("env updated", "env"),
+        );
     }
     finish(out, &errors)
 }
@@ -573,8 +593,7 @@ fn run_resources(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             &mut errors,
             &item,
             obj,
-            "resource requirements updated",
-            "resources",
+            ("resource requirements updated", "resources"),
         );
     }
     finish(out, &errors)
@@ -616,8 +635,7 @@ fn run_serviceaccount(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             &mut errors,
             &item,
             obj,
-            "serviceaccount updated",
-            "serviceaccount",
+            ("serviceaccount updated", "serviceaccount"),
         );
     }
     finish(out, &errors)
@@ -674,7 +692,15 @@ fn run_selector(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 continue;
             }
         }
-        apply_change(ctx, p, &mut out, &mut errors, &item, obj, "selector updated", "selector");
+        apply_change(
+            ctx,
+            p,
+            &mut out,
+            &mut errors,
+            &item,
+            obj,
+            ("selector updated", "selector"),
+        );
     }
     finish(out, &errors)
 }
@@ -685,12 +711,21 @@ mod tests {
 
     #[test]
     fn env_updates_keep_places() {
-        let existing = vec![json!({"name": "A", "value": "1"}), json!({"name": "B", "value": "2"})];
-        let env = vec![json!({"name": "B", "value": "3"}), json!({"name": "C", "value": "4"})];
+        let existing = vec![
+            json!({"name": "A", "value": "1"}),
+            json!({"name": "B", "value": "2"}),
+        ];
+        let env = vec![
+            json!({"name": "B", "value": "3"}),
+            json!({"name": "C", "value": "4"}),
+        ];
         let got = update_env(&existing, &env, &["A".to_string()]);
         assert_eq!(
             got,
-            vec![json!({"name": "B", "value": "3"}), json!({"name": "C", "value": "4"})]
+            vec![
+                json!({"name": "B", "value": "3"}),
+                json!({"name": "C", "value": "4"})
+            ]
         );
     }
 

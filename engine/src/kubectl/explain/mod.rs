@@ -330,7 +330,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if !group.is_empty() {
         text.push_str(&format!("GROUP:      {group}\n"));
     }
-    text.push_str(&format!("KIND:       {}\nVERSION:    {version}\n\n", kind[2]));
+    text.push_str(&format!(
+        "KIND:       {}\nVERSION:    {version}\n\n",
+        kind[2]
+    ));
     // Follow the field path: through fields, and through arrays and maps
     // to their items, as the template's `output` does.
     let mut ty: String = format!("@{}", kind[3]);
