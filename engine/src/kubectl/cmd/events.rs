@@ -84,9 +84,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .iter()
             .any(|k| k.eq_ignore_ascii_case(t))
         {
-            return out.fail(format!(
-                "error: valid --types are Normal or Warning, got {t}"
-            ));
+            return out.fail("error: valid --types are Normal or Warning");
         }
     }
     // `--for pod/web`: the kind as the RESTMapper names it, and the name.
