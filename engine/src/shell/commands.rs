@@ -35,6 +35,7 @@ pub const PROGRAMS: &[&str] = &[
     "history",
     "hostname",
     "ip",
+    "journalctl",
     "kubectl",
     "ls",
     "ps",
@@ -115,6 +116,7 @@ pub fn run(
         "crictl" => return super::crictl::run(session, cluster, args),
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
+        "journalctl" => return super::system::journalctl(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {

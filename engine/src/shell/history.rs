@@ -36,7 +36,7 @@ fn expand_line(line: &str, history: &[String]) -> Result<Option<String>, String>
                 continue;
             }
             // `${!name}` is indirection, not history.
-            '!' if !in_single && !(i > 0 && chars[i - 1] == '{') => {
+            '!' if !(in_single || i > 0 && chars[i - 1] == '{') => {
                 if let Some((text, used)) = event(&chars[i + 1..], history)? {
                     out.push_str(&text);
                     changed = true;

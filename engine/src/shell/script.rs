@@ -302,11 +302,17 @@ mod tests {
 
     #[test]
     fn if_parts() {
-        let p = split_if("if a; then b; elif c; then d; else e; fi").expect("parts");
-        assert_eq!(p.branches, vec![(" a; ", " b; "), (" c; ", " d; ")]);
-        assert_eq!(p.otherwise, Some(" e; "));
-        let nested = split_if("if a; then if b; then c; fi; else d; fi").expect("parts");
-        assert_eq!(nested.branches, vec![(" a; ", " if b; then c; fi; ")]);
+        let p = split_if("if a; then b; elif c; then d; else e; fi");
+        assert_eq!(
+            p.as_ref().map(|p| p.branches.clone()),
+            Some(vec![(" a; ", " b; "), (" c; ", " d; ")])
+        );
+        assert_eq!(p.and_then(|p| p.otherwise), Some(" e; "));
+        let nested = split_if("if a; then if b; then c; fi; else d; fi");
+        assert_eq!(
+            nested.map(|p| p.branches),
+            Some(vec![(" a; ", " if b; then c; fi; ")])
+        );
         assert!(split_if("if a; fi").is_none());
     }
 }
