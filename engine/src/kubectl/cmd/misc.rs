@@ -458,16 +458,67 @@ pub const COMPLETION: Command = Command {
     run: run_completion,
 };
 
+/// The bash completion script `source <(kubectl completion bash)` reads
+/// (Dinghy's own, shaped like cobra's V2 script kubectl prints).
+pub const BASH_COMPLETION: &str = include_str!("completion.bash");
+
 fn run_completion(_: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
-    match p.args.first().map(String::as_str) {
-        Some("bash" | "zsh" | "fish" | "powershell") => {
-            // The terminal completes kubectl from the same flag data; the
-            // script only has to be accepted by `source`.
-            out.out("# bash completion for kubectl                              -*- shell-script -*-\n# Completion is built into this terminal: press Tab.\n");
+    match p.args.as_slice() {
+        [shell] if shell == "bash" => {
+            out.out(BASH_COMPLETION);
             out
         }
-        Some(other) => out.fail(format!("error: Unsupported shell type \"{other}\".\nSee 'kubectl completion -h' for help and examples")),
-        None => out.fail("error: Shell not specified.\nSee 'kubectl completion -h' for help and examples"),
+        [shell] if matches!(shell.as_str(), "zsh" | "fish" | "powershell") => {
+            // The terminal is bash; other shells' scripts would never run.
+            out.out(format!(
+                "# {shell} completion for kubectl is not simulated: Dinghy's terminal is bash.\n# Use: source <(kubectl completion bash)\n"
+            ));
+            out
+        }
+        [other] => out.fail(format!("error: Unsupported shell type \"{other}\".\nSee 'kubectl completion -h' for help and examples")),
+        [] => out.fail("error: Shell not specified.\nSee 'kubectl completion -h' for help and examples"),
+        _ => out.fail("error: Too many arguments. Expected only the shell type.\nSee 'kubectl completion -h' for help and examples"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BASH_COMPLETION;
+    use std::process::Command;
+
+    /// The script is real bash: sourced by bash it registers kubectl's
+    /// completion as kubectl's does, and its function asks
+    /// `kubectl __complete` and filters the answer by the word typed.
+    #[test]
+    fn bash_sources_the_completion_script() {
+        let dir = std::env::temp_dir().join(format!("dinghy-completion-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let script = dir.join("completion.bash");
+        let fake = dir.join("kubectl");
+        std::fs::write(&script, BASH_COMPLETION).unwrap_or_else(|e| panic!("{e}"));
+        // A kubectl that answers `__complete` as kubectl does: candidates, then `:directive`.
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\n[ \"$1\" = __complete ] && printf 'get\\ngenerate\\nlogs\\n:4\\n'\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Ok(out) = Command::new("bash")
+            .arg("-c")
+            .arg("chmod +x \"$1/kubectl\"; PATH=\"$1:$PATH\"; source \"$1/completion.bash\"; complete -p kubectl; COMP_WORDS=(kubectl ge); COMP_CWORD=1; __start_kubectl; echo \"${COMPREPLY[*]}\"")
+            .arg("bash")
+            .arg(&dir)
+            .output()
+        else {
+            eprintln!("bash not available: skipped");
+            return;
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "complete -o default -F __start_kubectl kubectl\nget generate\n",
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! (`create deployment`, `create secret generic`, `set image`).
 
 pub mod apply;
+pub mod autoscale;
 pub mod common;
 pub mod config;
 pub mod create;
@@ -22,6 +23,7 @@ pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod select;
+pub mod set;
 pub mod taint;
 pub mod version;
 
@@ -55,6 +57,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("create pc", "create priorityclass"),
     ("create cj", "create cronjob"),
     ("create ing", "create ingress"),
+    ("set sa", "set serviceaccount"),
 ];
 
 fn child(parent: &str, word: &str) -> Option<&'static Command> {
