@@ -62,6 +62,8 @@ pub struct Outcome {
     pub start_error: Option<String>,
     /// Extra memory the program allocates (stress `--vm-bytes`).
     pub memory_extra: u64,
+    /// Extra CPU (millicores) the program burns (stress `--cpu N`).
+    pub cpu_extra: u64,
     /// Whether it blocks forever (a server, `sleep infinity`, `tail -f`).
     pub forever: bool,
     /// ms from SIGTERM to exit 0, or `None` when it ignores SIGTERM (a
@@ -1392,6 +1394,9 @@ impl Sim<'_> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         self.out.memory_extra = vm * bytes;
+        // Each hog spins a core; a `--vm-hang` worker sleeps on its memory.
+        let spinning_vm = if get("--vm-hang").is_some() { 0 } else { vm };
+        self.out.cpu_extra = (cpu + spinning_vm) * 1000;
         self.log_at(
             0,
             format!("stress: info: [1] dispatching hogs: {cpu} cpu, 0 io, {vm} vm, 0 hdd"),
