@@ -1552,12 +1552,44 @@ impl Sim<'_> {
                     Some(5000),
                 )
             }
-            "metrics-server" => self.serve(
-                vec![10250, 4443],
-                vec![(10250, Paths::Any), (4443, Paths::Any)],
-                2000,
-                Some(200),
-            ),
+            "metrics-server" => {
+                let port = flag("secure-port")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(10250);
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "serving.go:374",
+                        "Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)",
+                    ),
+                );
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "handler.go:288",
+                        "Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager",
+                    ),
+                );
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "secure_serving.go:213",
+                        &format!("Serving securely on [::]:{port}"),
+                    ),
+                );
+                // `/readyz` answers once the storage can serve a rate: after
+                // the second scrape, one resolution after the start.
+                let resolution = crate::metrics::server::resolution(args).as_millis();
+                self.serve(
+                    vec![port],
+                    vec![(port, Paths::Only(vec!["/livez", "/readyz", "/healthz"]))],
+                    resolution + 500,
+                    Some(200),
+                )
+            }
             _ => self.serve(vec![8080], vec![(8080, Paths::Any)], 500, Some(200)),
         }
     }

@@ -127,6 +127,9 @@ pub struct Runtime {
     pub images: BTreeSet<String>,
     pub sandboxes: Vec<Sandbox>,
     pub containers: Vec<Container>,
+    /// What each metrics-server process on the node holds in memory, by
+    /// container ID (gone with the process, as its scrapes are).
+    pub metrics: std::collections::BTreeMap<String, crate::metrics::store::Store>,
 }
 
 impl Runtime {

@@ -23,6 +23,7 @@ pub mod run;
 pub mod scale;
 pub mod select;
 pub mod taint;
+pub mod top;
 pub mod version;
 
 #[cfg(test)]
