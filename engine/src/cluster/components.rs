@@ -22,7 +22,9 @@ pub fn default_components(
     // Registrations (one line each): kubelets, scheduler, controllers.
     components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(crate::controllers::KubeControllerManager::new()));
-    components.push(Box::new(crate::metrics::aggregator::AvailableConditionController));
+    components.push(Box::new(
+        crate::metrics::aggregator::AvailableConditionController,
+    ));
     components.push(Box::new(crate::metrics::server::MetricsServer::new()));
     components
 }

@@ -152,7 +152,7 @@ pub fn load_target(argv: &[String]) -> Option<(String, Option<String>, u64)> {
     let sleep = script
         .split("sleep ")
         .nth(1)
-        .and_then(|s| s.split(|c: char| c == ';' || c == ' ').next())
+        .and_then(|s| s.split([';', ' ']).next())
         .and_then(|s| s.parse::<f64>().ok())
         .unwrap_or(1.0);
     Some((svc, ns, load_demand_milli(sleep)))
@@ -187,15 +187,22 @@ mod tests {
             load_target(&argv),
             Some(("php-apache".to_string(), None, 1000))
         );
-        let argv: Vec<String> = ["sh", "-c", "while true; do curl -s http://web.prod.svc.cluster.local:80/; sleep 1; done"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let argv: Vec<String> = [
+            "sh",
+            "-c",
+            "while true; do curl -s http://web.prod.svc.cluster.local:80/; sleep 1; done",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(
             load_target(&argv),
             Some(("web".to_string(), Some("prod".to_string()), 10))
         );
-        let argv: Vec<String> = ["wget", "http://web"].iter().map(|s| s.to_string()).collect();
+        let argv: Vec<String> = ["wget", "http://web"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(load_target(&argv), None);
     }
 }

@@ -15,11 +15,18 @@ pub struct AvailableConditionController;
 fn check(ctx: &SyncContext<'_>, ns: &str, name: &str, port: i64) -> (bool, &'static str, String) {
     let svc = resolve("services").and_then(|r| ctx.api.get(r, Some(ns), name).ok());
     let Some(svc) = svc else {
-        return (false, "ServiceNotFound", format!("service/{name} in {ns:?} is not present"));
+        return (
+            false,
+            "ServiceNotFound",
+            format!("service/{name} in {ns:?} is not present"),
+        );
     };
     let port_name = object::at(&svc, "spec.ports")
         .and_then(Value::as_array)
-        .and_then(|ps| ps.iter().find(|p| p.get("port").and_then(Value::as_i64) == Some(port)))
+        .and_then(|ps| {
+            ps.iter()
+                .find(|p| p.get("port").and_then(Value::as_i64) == Some(port))
+        })
         .and_then(|p| p.get("name").and_then(Value::as_str))
         .unwrap_or("")
         .to_string();
@@ -30,9 +37,13 @@ fn check(ctx: &SyncContext<'_>, ns: &str, name: &str, port: i64) -> (bool, &'sta
             .into_iter()
             .flatten()
             .any(|s| {
-                let has_addr = s.get("addresses").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+                let has_addr = s
+                    .get("addresses")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty());
                 let has_port = s.get("ports").and_then(Value::as_array).is_some_and(|ps| {
-                    ps.iter().any(|p| p.get("name").and_then(Value::as_str).unwrap_or("") == port_name)
+                    ps.iter()
+                        .any(|p| p.get("name").and_then(Value::as_str).unwrap_or("") == port_name)
                 });
                 has_addr && has_port
             })
@@ -62,15 +73,25 @@ impl Component for AvailableConditionController {
                 object::str_at(&svc, "spec.service.name"),
             ) {
                 (Some(ns), Some(n)) => {
-                    let port = object::at(&svc, "spec.service.port").and_then(Value::as_i64).unwrap_or(443);
+                    let port = object::at(&svc, "spec.service.port")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(443);
                     check(ctx, ns, n, port)
                 }
-                _ => (true, "Local", "Local APIServices are always available".to_string()),
+                _ => (
+                    true,
+                    "Local",
+                    "Local APIServices are always available".to_string(),
+                ),
             };
             let status = if ok { "True" } else { "False" };
             let old = object::at(&svc, "status.conditions")
                 .and_then(Value::as_array)
-                .and_then(|cs| cs.iter().find(|c| object::str_at(c, "type") == Some("Available")).cloned());
+                .and_then(|cs| {
+                    cs.iter()
+                        .find(|c| object::str_at(c, "type") == Some("Available"))
+                        .cloned()
+                });
             let same = old.as_ref().is_some_and(|c| {
                 object::str_at(c, "status") == Some(status)
                     && object::str_at(c, "reason") == Some(reason)

@@ -41,7 +41,12 @@ pub fn store<'a>(api: &ApiServer, machines: &'a BTreeMap<String, Machine>) -> Op
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .flat_map(|s| s.get("addresses").and_then(Value::as_array).cloned().unwrap_or_default())
+        .flat_map(|s| {
+            s.get("addresses")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
         .collect();
     addresses.iter().find_map(|a| {
         let uid = object::str_at(a, "targetRef.uid")?;
@@ -145,7 +150,10 @@ pub fn go_duration(d: Duration) -> String {
     let secs = if rest % 1000 == 0 {
         format!("{}s", rest / 1000)
     } else {
-        format!("{}", rest as f64 / 1000.0).trim_end_matches('0').to_string() + "s"
+        format!("{}", rest as f64 / 1000.0)
+            .trim_end_matches('0')
+            .to_string()
+            + "s"
     };
     if m > 0 {
         format!("{m}m{secs}")

@@ -6,7 +6,7 @@
 //! whose kubelet is stopped does not answer, so it drops out of the
 //! metrics.
 
-use super::store::{Point, PodKey, Store};
+use super::store::{PodKey, Point, Store};
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
 use crate::clock::{Duration, Time};
@@ -50,14 +50,19 @@ impl MetricsServer {
 
 /// A stable number for a name (per-node measurement offsets).
 fn hash(s: &str) -> u64 {
-    s.bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// The CPU load generators give each pod (by UID): a client looping on
 /// `wget`/`curl` to a Service shares its demand among the Service's ready
 /// endpoints.
-pub fn load_by_pod(api: &ApiServer, machines: &BTreeMap<String, Machine>, at: Time) -> BTreeMap<String, u64> {
+pub fn load_by_pod(
+    api: &ApiServer,
+    machines: &BTreeMap<String, Machine>,
+    at: Time,
+) -> BTreeMap<String, u64> {
     let mut load: BTreeMap<String, u64> = BTreeMap::new();
     let Some(eps_res) = resolve("endpoints") else {
         return load;
@@ -78,7 +83,12 @@ pub fn load_by_pod(api: &ApiServer, machines: &BTreeMap<String, Machine>, at: Ti
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .flat_map(|s| s.get("addresses").and_then(Value::as_array).cloned().unwrap_or_default())
+                .flat_map(|s| {
+                    s.get("addresses")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .filter_map(|a| object::str_at(&a, "targetRef.uid").map(str::to_string))
                 .collect();
             if uids.is_empty() {
@@ -98,7 +108,10 @@ fn scrape(
     api: &ApiServer,
     machines: &BTreeMap<String, Machine>,
     tick: Time,
-) -> (BTreeMap<String, Point>, BTreeMap<PodKey, BTreeMap<String, Point>>) {
+) -> (
+    BTreeMap<String, Point>,
+    BTreeMap<PodKey, BTreeMap<String, Point>>,
+) {
     let load = load_by_pod(api, machines, tick);
     let node_res = resolve("nodes");
     let mut nodes = BTreeMap::new();
@@ -157,7 +170,9 @@ impl Component for MetricsServer {
                 m.runtime
                     .containers
                     .iter()
-                    .filter(|c| is_metrics_server(c) && c.started <= now && c.exit_by(now).is_none())
+                    .filter(|c| {
+                        is_metrics_server(c) && c.started <= now && c.exit_by(now).is_none()
+                    })
                     .map(move |c| (n.clone(), c.id.clone(), c.started, resolution(&c.ctx.argv)))
             })
             .collect();
@@ -175,7 +190,11 @@ impl Component for MetricsServer {
                 let tick = started + Duration::from_millis(k * res.as_millis());
                 let (nodes, pods) = scrape(ctx.api, ctx.machines, tick);
                 if let Some(m) = ctx.machines.get_mut(&node) {
-                    let store = m.runtime.metrics.entry(id.clone()).or_insert_with(Store::default);
+                    let store = m
+                        .runtime
+                        .metrics
+                        .entry(id.clone())
+                        .or_insert_with(Store::default);
                     store.record(nodes, pods, res);
                     store.ticks_done = Some(k);
                 }

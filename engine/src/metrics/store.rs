@@ -139,13 +139,20 @@ mod tests {
         assert_eq!(s.nodes["n"].window(), Some(Duration::from_secs(15)));
         // A restart (a later start) begins again.
         s.record(one(pt(120, 130)), BTreeMap::new(), res);
-        assert_eq!(s.nodes["n"].window(), Some(Duration::from_secs(10)), "fresh: its start counts");
+        assert_eq!(
+            s.nodes["n"].window(),
+            Some(Duration::from_secs(10)),
+            "fresh: its start counts"
+        );
         s.record(one(pt(135, 140)), BTreeMap::new(), res);
         assert_eq!(s.nodes["n"].window(), None, "5 s old is too fresh");
         let key = ("default".to_string(), "web".to_string());
         let pods = BTreeMap::from([(
             key.clone(),
-            BTreeMap::from([("a".to_string(), pt(0, 100)), ("b".to_string(), pt(89, 100))]),
+            BTreeMap::from([
+                ("a".to_string(), pt(0, 100)),
+                ("b".to_string(), pt(89, 100)),
+            ]),
         )]);
         s.record(BTreeMap::new(), pods, res);
         assert!(s.pod(&key).is_none(), "container a has one point only");

@@ -43,7 +43,10 @@ fn run_top(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             return out;
         }
     }
-    let nodes = matches!(p.args.first().map(String::as_str), Some("node" | "nodes" | "no"));
+    let nodes = matches!(
+        p.args.first().map(String::as_str),
+        Some("node" | "nodes" | "no")
+    );
     super::top::run(ctx, p, nodes)
 }
 

@@ -71,7 +71,10 @@ pub fn run(ctx: &mut Context<'_>, p: &Parsed, nodes: bool) -> Output {
         Err(e) => return out.fail(e),
     };
     let name = p.args.get(1).cloned();
-    let selector = p.string("selector").filter(|s| !s.is_empty()).map(str::to_string);
+    let selector = p
+        .string("selector")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let fields = p
         .string("field-selector")
         .filter(|s| !s.is_empty())
@@ -119,7 +122,10 @@ fn top_nodes(
             Err(e) => return out.fail(e.kubectl_text()),
         },
     };
-    let names: Vec<String> = node_objs.iter().map(|n| object::name(n).to_string()).collect();
+    let names: Vec<String> = node_objs
+        .iter()
+        .map(|n| object::name(n).to_string())
+        .collect();
     let mut ms: Vec<NodeMetrics> = metrics::store(&ctx.cluster.apiserver, &ctx.cluster.machines)
         .map(|s| metrics::nodes(s, &names))
         .unwrap_or_default();
@@ -132,8 +138,8 @@ fn top_nodes(
         return out.fail("error: metrics not available yet");
     }
     match sort {
-        Some("cpu") => ms.sort_by(|a, b| milli(b.cpu_nano).cmp(&milli(a.cpu_nano))),
-        Some("memory") => ms.sort_by(|a, b| b.memory.cmp(&a.memory)),
+        Some("cpu") => ms.sort_by_key(|m| std::cmp::Reverse(milli(m.cpu_nano))),
+        Some("memory") => ms.sort_by_key(|m| std::cmp::Reverse(m.memory)),
         _ => ms.sort_by(|a, b| a.name.cmp(&b.name)),
     }
     let basis = if p.bool("show-capacity") {
@@ -198,7 +204,10 @@ fn top_pods(
     let now = ctx.cluster.now();
     let api = &mut ctx.cluster.apiserver;
     let pods: Vec<Value> = match &name {
-        Some(n) => api.get(res, Some(&ns), n).map(|o| vec![o]).unwrap_or_default(),
+        Some(n) => api
+            .get(res, Some(&ns), n)
+            .map(|o| vec![o])
+            .unwrap_or_default(),
         None => match api.list_filtered(
             res,
             if all { None } else { Some(&ns) },
@@ -258,10 +267,14 @@ fn top_pods(
         return out;
     }
     match sort {
-        Some("cpu") => ms.sort_by(|a, b| milli(b.cpu_nano()).cmp(&milli(a.cpu_nano()))),
-        Some("memory") => ms.sort_by(|a, b| b.memory().cmp(&a.memory())),
+        Some("cpu") => ms.sort_by_key(|m| std::cmp::Reverse(milli(m.cpu_nano()))),
+        Some("memory") => ms.sort_by_key(|m| std::cmp::Reverse(m.memory())),
         _ => ms.sort_by(|a, b| {
-            let by_ns = if all { a.namespace.cmp(&b.namespace) } else { std::cmp::Ordering::Equal };
+            let by_ns = if all {
+                a.namespace.cmp(&b.namespace)
+            } else {
+                std::cmp::Ordering::Equal
+            };
             by_ns.then(a.name.cmp(&b.name))
         }),
     }
@@ -286,8 +299,8 @@ fn top_pods(
         if containers {
             let mut cs = m.containers.clone();
             match sort {
-                Some("cpu") => cs.sort_by(|a, b| milli(b.cpu_nano).cmp(&milli(a.cpu_nano))),
-                Some("memory") => cs.sort_by(|a, b| b.memory.cmp(&a.memory)),
+                Some("cpu") => cs.sort_by_key(|c| std::cmp::Reverse(milli(c.cpu_nano))),
+                Some("memory") => cs.sort_by_key(|c| std::cmp::Reverse(c.memory)),
                 _ => cs.sort_by(|a, b| a.name.cmp(&b.name)),
             }
             for c in cs {
