@@ -106,7 +106,12 @@ fn probe(name: &str) -> bool {
             sim.step(Duration::from_secs(60));
             !pod_field(&sim, "default", "probe-node01", "metadata.name").is_empty()
         }
-        "metrics-server" => sim.run("kubectl top nodes\n").status == 0,
+        "metrics-server" => {
+            // An add-on, as on a kubeadm cluster: installed from its release manifest.
+            sim.run("kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml\n");
+            sim.step(Duration::from_secs(60));
+            sim.run("kubectl top nodes\n").status == 0
+        }
         _ => false,
     }
 }

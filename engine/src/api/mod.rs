@@ -99,6 +99,7 @@ resources! {
     "secrets" "secret" [] "" "v1" "Secret" true "secrets" &[];
     "serviceaccounts" "serviceaccount" ["sa"] "" "v1" "ServiceAccount" true "serviceaccounts" &[];
     "services" "service" ["svc"] "" "v1" "Service" true "services/specs" ALL;
+    "apiservices" "apiservice" [] "apiregistration.k8s.io" "v1" "APIService" false "apiregistration.k8s.io/apiservices" &[];
     "controllerrevisions" "controllerrevision" [] "apps" "v1" "ControllerRevision" true "controllerrevisions" &[];
     "daemonsets" "daemonset" ["ds"] "apps" "v1" "DaemonSet" true "daemonsets" ALL;
     "deployments" "deployment" ["deploy"] "apps" "v1" "Deployment" true "deployments" ALL;

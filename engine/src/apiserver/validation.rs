@@ -199,6 +199,8 @@ fn object_meta(kind: &str, obj: &Value, errs: &mut Errs) {
     let msgs = match kind {
         "Namespace" => dns1123_label(name),
         "Service" => dns1035_label(name),
+        // `ValidateRBACName` is `path.IsValidPathSegmentName`: `system:…` names are fine.
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => path_segment_name(name),
         _ => dns1123_subdomain(name),
     };
     for m in msgs {
@@ -209,6 +211,18 @@ fn object_meta(kind: &str, obj: &Value, errs: &mut Errs) {
         ));
     }
     labels(meta.get("labels"), "metadata.labels", errs);
+}
+
+/// `path.IsValidPathSegmentName`.
+fn path_segment_name(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|c| name.contains(**c))
+        .map(|c| format!("may not contain '{c}'"))
+        .collect()
 }
 
 // ---- quantities ----

@@ -23,5 +23,9 @@ pub fn default_components(
     components.push(Box::new(crate::node::service::Systemd::default()));
     components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(crate::controllers::KubeControllerManager::new()));
+    components.push(Box::new(
+        crate::metrics::aggregator::AvailableConditionController,
+    ));
+    components.push(Box::new(crate::metrics::server::MetricsServer::new()));
     components
 }

@@ -20,6 +20,7 @@ pub mod job;
 pub mod namespace;
 pub mod nodelifecycle;
 pub mod persistentvolume;
+pub mod podautoscaler;
 pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
@@ -80,6 +81,7 @@ impl KubeControllerManager {
             Box::new(nodelifecycle::eviction::TaintEvictionController::new()),
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
+            Box::new(podautoscaler::HorizontalController::new()),
         ];
         KubeControllerManager {
             controllers,

@@ -61,6 +61,9 @@ fn sources(ctx: &Context<'_>, f: &str) -> Result<Vec<(String, String)>, String> 
             ctx.stdin.clone().unwrap_or_default(),
         )]);
     }
+    if let Some(text) = crate::metrics::manifest::for_url(f) {
+        return Ok(vec![(f.to_string(), text.to_string())]);
+    }
     if f.starts_with("http://") || f.starts_with("https://") {
         return Err(format!(
             "error: unable to read URL \"{f}\", server reported 404 Not Found, status code=404"

@@ -62,6 +62,8 @@ pub struct Outcome {
     pub start_error: Option<String>,
     /// Extra memory the program allocates (stress `--vm-bytes`).
     pub memory_extra: u64,
+    /// Extra CPU (millicores) the program burns (stress `--cpu N`).
+    pub cpu_extra: u64,
     /// Whether it blocks forever (a server, `sleep infinity`, `tail -f`).
     pub forever: bool,
     /// ms from SIGTERM to exit 0, or `None` when it ignores SIGTERM (a
@@ -1392,6 +1394,9 @@ impl Sim<'_> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         self.out.memory_extra = vm * bytes;
+        // Each hog spins a core; a `--vm-hang` worker sleeps on its memory.
+        let spinning_vm = if get("--vm-hang").is_some() { 0 } else { vm };
+        self.out.cpu_extra = (cpu + spinning_vm) * 1000;
         self.log_at(
             0,
             format!("stress: info: [1] dispatching hogs: {cpu} cpu, 0 io, {vm} vm, 0 hdd"),
@@ -1547,12 +1552,44 @@ impl Sim<'_> {
                     Some(5000),
                 )
             }
-            "metrics-server" => self.serve(
-                vec![10250, 4443],
-                vec![(10250, Paths::Any), (4443, Paths::Any)],
-                2000,
-                Some(200),
-            ),
+            "metrics-server" => {
+                let port = flag("secure-port")
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(10250);
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "serving.go:374",
+                        "Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)",
+                    ),
+                );
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "handler.go:288",
+                        "Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager",
+                    ),
+                );
+                self.log_at(
+                    0,
+                    klog(
+                        'I',
+                        "secure_serving.go:213",
+                        &format!("Serving securely on [::]:{port}"),
+                    ),
+                );
+                // `/readyz` answers once the storage can serve a rate: after
+                // the second scrape, one resolution after the start.
+                let resolution = crate::metrics::server::resolution(args).as_millis();
+                self.serve(
+                    vec![port],
+                    vec![(port, Paths::Only(vec!["/livez", "/readyz", "/healthz"]))],
+                    resolution + 500,
+                    Some(200),
+                )
+            }
             _ => self.serve(vec![8080], vec![(8080, Paths::Any)], 500, Some(200)),
         }
     }

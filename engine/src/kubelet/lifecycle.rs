@@ -473,6 +473,7 @@ impl Kubelet {
             stop_requested: None,
             exited: None,
             message: None,
+            limits: super::usage::Limits::of(c),
         };
         match start_error {
             Some(err) => {
@@ -529,7 +530,13 @@ impl Kubelet {
                 c.ops_applied += 1;
             }
             if let Some((t, code)) = exit {
-                let reason = if code == 0 { "Completed" } else { "Error" };
+                let reason = if code == 137 && c.oom_kill() == Some(t) {
+                    "OOMKilled"
+                } else if code == 0 {
+                    "Completed"
+                } else {
+                    "Error"
+                };
                 c.exited = Some((t, code, reason.to_string()));
             }
         }

@@ -26,6 +26,7 @@ pub mod server;
 pub mod shell;
 pub mod static_pods;
 pub mod status;
+pub mod usage;
 
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
@@ -599,6 +600,7 @@ impl Kubelet {
                 stop_requested: None,
                 exited: None,
                 message: None,
+                limits: usage::Limits::of(spec),
             });
             w.probes.insert(
                 name.clone(),

@@ -44,7 +44,15 @@ fn volume_mounts(spec: &Value) -> Option<Value> {
 }
 
 /// One container's status.
-fn container_status(w: &Worker, machine: &Machine, spec: &Value, init: bool) -> Value {
+/// `has_inits`: the pod has init containers, so a container not created yet
+/// waits as `PodInitializing` (the kubelet's default waiting state then).
+fn container_status(
+    w: &Worker,
+    machine: &Machine,
+    spec: &Value,
+    init: bool,
+    has_inits: bool,
+) -> Value {
     let name = cname(spec);
     let (last, prev) = machine.runtime.latest(&w.uid, name);
     let slot = w.slots.get(name).cloned().unwrap_or(Slot::Idle);
@@ -90,12 +98,13 @@ fn container_status(w: &Worker, machine: &Machine, spec: &Value, init: bool) -> 
             prev.and_then(terminated),
         ),
         (_, Some(l)) => (
-            // Being started again after an exit.
-            waiting("ContainerCreating", None),
-            terminated(l),
+            // Exited and about to be started again: the runtime still
+            // reports the exited instance (`Error`, `Completed`).
+            json!({ "terminated": terminated(l) }),
+            prev.and_then(terminated),
         ),
         (_, None) => (
-            if init {
+            if init || has_inits {
                 waiting("PodInitializing", None)
             } else {
                 waiting("ContainerCreating", None)
@@ -255,11 +264,11 @@ pub(super) fn report(
     let (inits, apps) = specs(pod);
     let init_statuses: Vec<Value> = inits
         .iter()
-        .map(|c| container_status(w, machine, c, true))
+        .map(|c| container_status(w, machine, c, true, true))
         .collect();
     let statuses: Vec<Value> = apps
         .iter()
-        .map(|c| container_status(w, machine, c, false))
+        .map(|c| container_status(w, machine, c, false, !inits.is_empty()))
         .collect();
     let phase = phase(pod, &inits, &init_statuses, &statuses);
     let old: Vec<Value> = object::at(pod, "status.conditions")

@@ -56,6 +56,8 @@ pub struct Container {
     pub exited: Option<(Time, i32, String)>,
     /// The runtime's message for a container that could not start.
     pub message: Option<String>,
+    /// `resources.limits` as the cgroup enforces them.
+    pub limits: super::usage::Limits,
 }
 
 impl Container {
@@ -76,12 +78,25 @@ impl Container {
         })
     }
 
+    /// When the kernel's OOM killer ends the process (its memory outgrows
+    /// the memory limit), if it does.
+    pub fn oom_kill(&self) -> Option<Time> {
+        self.limits
+            .oom_after(super::usage::peak_memory(self), self.outcome.memory_extra)
+            .map(|ms| self.started + Duration::from_millis(ms))
+            .filter(|t| self.natural_exit().is_none_or(|(e, _)| *t < e))
+    }
+
     /// The process's exit as seen at `now`, if it has exited by then.
     pub fn exit_by(&self, now: Time) -> Option<(Time, i32)> {
         if let Some((t, c, _)) = &self.exited {
             return Some((*t, *c));
         }
-        let candidates = [self.natural_exit(), self.stop_exit()];
+        let candidates = [
+            self.natural_exit(),
+            self.stop_exit(),
+            self.oom_kill().map(|t| (t, 137)),
+        ];
         candidates
             .into_iter()
             .flatten()
@@ -112,6 +127,9 @@ pub struct Runtime {
     pub images: BTreeSet<String>,
     pub sandboxes: Vec<Sandbox>,
     pub containers: Vec<Container>,
+    /// What each metrics-server process on the node holds in memory, by
+    /// container ID (gone with the process, as its scrapes are).
+    pub metrics: std::collections::BTreeMap<String, crate::metrics::store::Store>,
 }
 
 impl Runtime {

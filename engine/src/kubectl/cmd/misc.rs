@@ -18,8 +18,10 @@ pub const TOP: Command = Command {
     flags: &[
         Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces.").short('A'),
         Flag::bool("containers", "If present, print usage of containers within a pod."),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
         Flag::bool("no-headers", "If present, print output without headers."),
         Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
+        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes."),
         Flag::string("sort-by", "", "If non-empty, sort pods list using specified field. The field can be either 'cpu' or 'memory'."),
         Flag::bool("sum", "Print the sum of the resource usage"),
     ],
@@ -41,29 +43,11 @@ fn run_top(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             return out;
         }
     }
-    // metrics-server registers v1beta1.metrics.k8s.io; until something
-    // serves it, the Metrics API is not there.
-    let served = api::resolve("apiservices.apiregistration.k8s.io").is_some_and(|r| {
-        ctx.cluster
-            .apiserver
-            .get(r, None, "v1beta1.metrics.k8s.io")
-            .ok()
-            .and_then(|a| {
-                object::at(&a, "status.conditions")
-                    .and_then(Value::as_array)
-                    .map(|cs| {
-                        cs.iter().any(|c| {
-                            object::str_at(c, "type") == Some("Available")
-                                && object::str_at(c, "status") == Some("True")
-                        })
-                    })
-            })
-            .unwrap_or(false)
-    });
-    if !served {
-        return out.fail("error: Metrics API not available");
-    }
-    out.fail("error: metrics not available yet")
+    let nodes = matches!(
+        p.args.first().map(String::as_str),
+        Some("node" | "nodes" | "no")
+    );
+    super::top::run(ctx, p, nodes)
 }
 
 pub const CLUSTER_INFO: Command = Command {
@@ -119,6 +103,7 @@ pub const API_RESOURCES: Command = Command {
         Flag::string("namespaced", "true", "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default."),
         Flag::bool("no-headers", "When using the default or custom-column output format, don't print headers (default print headers)."),
         Flag::string("output", "", "Output format. One of: (wide, name).").short('o'),
+        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes."),
         Flag::string("sort-by", "", "If non-empty, sort list of resources using specified field. The field can be either 'name' or 'kind'."),
         Flag::strings("verbs", "Limit to resources that support the specified verbs."),
     ],

@@ -27,6 +27,7 @@ pub mod scale;
 pub mod select;
 pub mod set;
 pub mod taint;
+pub mod top;
 pub mod version;
 
 #[cfg(test)]
