@@ -18,6 +18,7 @@ pub mod etcd;
 pub mod events;
 pub mod kubectl;
 pub mod kubelet;
+pub mod network;
 pub mod node;
 pub mod output;
 pub mod perf;

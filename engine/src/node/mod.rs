@@ -25,6 +25,9 @@ pub struct Machine {
     pub units_loaded: bool,
     /// containerd's images, sandboxes and containers (the kubelet drives it).
     pub runtime: crate::kubelet::runtime::Runtime,
+    /// Connections opened from this node: drives kube-proxy's random
+    /// choice among a Service's endpoints (see `network::proxy`).
+    pub connections: u64,
 }
 
 impl Machine {
@@ -39,6 +42,7 @@ impl Machine {
             kubelet_pid: 1000 + hostname.len() as u32 * 7,
             units_loaded: true,
             runtime: Default::default(),
+            connections: 0,
         };
         files::install_base(&mut m);
         m

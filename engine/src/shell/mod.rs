@@ -11,6 +11,7 @@ pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 pub mod glob;
 mod grep;
+mod net;
 pub mod parse;
 mod system;
 mod textutils;
