@@ -12,6 +12,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod policy;
 pub mod proxy;
 pub mod tools;
 
@@ -23,6 +24,9 @@ mod tests;
 pub struct Client {
     /// The node the packets leave from.
     pub node: String,
+    /// The address they leave with (the pod's, or the node's): what
+    /// NetworkPolicies judge.
+    pub source_ip: String,
     /// The resolver the program uses.
     pub resolver: Resolver,
     /// Which build of the program: its messages differ between versions.
@@ -110,6 +114,9 @@ pub fn pod_client(
     };
     Some(Client {
         node: node.to_string(),
+        source_ip: object::str_at(pod, "status.podIP")
+            .unwrap_or("")
+            .to_string(),
         resolver,
         flavour,
     })

@@ -4,6 +4,7 @@
 //! random (`--probability` rules); a Service with none rejects the
 //! connection; a pod's address leads to the container listening there.
 
+use super::policy::{permits, Peer};
 use crate::api::{object, resolve as resource};
 use crate::cluster::Cluster;
 use crate::kubelet::container::{Paths, RunCtx};
@@ -107,7 +108,13 @@ fn is_node_ip(cluster: &Cluster, ip: &str) -> bool {
 }
 
 /// Opens a TCP connection from node `from` to `ip:port`.
-pub fn connect(cluster: &mut Cluster, from: &str, ip: &str, port: u16) -> Result<Backend, Refusal> {
+pub fn connect(
+    cluster: &mut Cluster,
+    from: &str,
+    source_ip: &str,
+    ip: &str,
+    port: u16,
+) -> Result<Backend, Refusal> {
     let services = list(cluster, "services");
     // KUBE-SERVICES: ClusterIP:port.
     if let Some(svc) = services
@@ -129,7 +136,7 @@ pub fn connect(cluster: &mut Cluster, from: &str, ip: &str, port: u16) -> Result
         };
         let eps = endpoints(cluster, svc, &sport);
         let (eip, eport) = choose(cluster, from, &eps).ok_or(Refusal::Refused)?;
-        return to_pod(cluster, &eip, eport);
+        return to_pod(cluster, source_ip, &eip, eport);
     }
     // KUBE-NODEPORTS: any node's address and a NodePort.
     if is_node_ip(cluster, ip) {
@@ -147,7 +154,12 @@ pub fn connect(cluster: &mut Cluster, from: &str, ip: &str, port: u16) -> Result
         if let Some((svc, sport)) = found {
             let eps = endpoints(cluster, &svc, &sport);
             let (eip, eport) = choose(cluster, from, &eps).ok_or(Refusal::Refused)?;
-            return to_pod(cluster, &eip, eport);
+            let snat = cluster
+                .machines
+                .get(from)
+                .map(|m| m.ip.clone())
+                .unwrap_or_default();
+            return to_pod(cluster, &snat, &eip, eport);
         }
         let ip = if ip == "127.0.0.1" {
             cluster
@@ -159,13 +171,19 @@ pub fn connect(cluster: &mut Cluster, from: &str, ip: &str, port: u16) -> Result
             ip.to_string()
         };
         // Host-network pods (the control plane) listen on the node itself.
-        return to_pod(cluster, &ip, port).map_err(|_| Refusal::Refused);
+        return to_pod(cluster, source_ip, &ip, port).map_err(|_| Refusal::Refused);
     }
-    to_pod(cluster, ip, port)
+    to_pod(cluster, source_ip, ip, port)
 }
 
 /// The container listening on `ip:port`.
-fn to_pod(cluster: &Cluster, ip: &str, port: u16) -> Result<Backend, Refusal> {
+fn to_pod(cluster: &Cluster, source_ip: &str, ip: &str, port: u16) -> Result<Backend, Refusal> {
+    let api = &cluster.apiserver;
+    let (src, dst) = (Peer::at(api, source_ip), Peer::at(api, ip));
+    if dst.pod.is_some() && !permits(api, &src, &dst, "TCP", port) {
+        // Dropped by a NetworkPolicy: no answer at all.
+        return Err(Refusal::TimedOut);
+    }
     let now = cluster.now();
     let mut exists = false;
     for m in cluster.machines.values() {

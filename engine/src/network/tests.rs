@@ -77,3 +77,21 @@ fn readiness_keeps_a_pod_out_of_the_rotation() {
     assert!(t.contains("\nslow               60s\n"), "{t}");
     assert!(t.contains("\n000\n"), "{t}");
 }
+
+#[test]
+fn network_policies_drop_what_they_do_not_allow() {
+    let t = script(
+        "kubectl create deployment web --image=nginx\nkubectl expose deployment web --port=80\nkubectl run client --image=nginx --labels=role=client\nkubectl run other --image=nginx\nkubectl create ns dev\nkubectl label ns dev team=dev\nkubectl run dev --image=nginx -n dev\nsleep 30\nkubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' web\ncat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          role: client\n    - namespaceSelector:\n        matchLabels:\n          team: dev\n    ports:\n    - port: 80\nEOF\nkubectl exec client -- curl -s -o /dev/null -w '%{http_code}\\n' web\nkubectl exec other -- curl --max-time 2 web\nkubectl exec dev -n dev -- curl -s -o /dev/null -w '%{http_code}\\n' web.default\ncat <<EOF | kubectl apply -f -\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress\nEOF\nkubectl exec client -- curl web\n",
+    );
+    // Before any policy, and for the allowed pod and namespace: 200.
+    assert_eq!(t.matches("\n200\n").count(), 3, "{t}");
+    assert!(
+        t.contains("curl: (28) Connection timed out after 2001 milliseconds\ncommand terminated with exit code 28"),
+        "{t}"
+    );
+    // Default-deny egress also silences DNS.
+    assert!(
+        t.contains("curl: (6) Could not resolve host: web\ncommand terminated with exit code 6"),
+        "{t}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::dns::{self, Answer};
 use super::proxy::{self, Refusal};
-use super::{http, Client, Flavour, Resolver, Run, CLUSTER_DNS};
+use super::{http, policy, Client, Flavour, Resolver, Run, CLUSTER_DNS};
 use crate::apiserver::ApiServer;
 use crate::cluster::Cluster;
 
@@ -216,7 +216,10 @@ fn curl(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
             )
         }
     };
-    let Some((_, ips)) = dns::resolve(&cluster.apiserver, &client.resolver, &url.host) else {
+    let resolved = (!dns_blocked(&cluster.apiserver, client, &url.host))
+        .then(|| dns::resolve(&cluster.apiserver, &client.resolver, &url.host))
+        .flatten();
+    let Some((_, ips)) = resolved else {
         return say(
             run,
             6,
@@ -224,7 +227,7 @@ fn curl(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
         );
     };
     let ip = ips.first().cloned().unwrap_or_default();
-    let backend = match proxy::connect(cluster, &client.node, &ip, url.port) {
+    let backend = match proxy::connect(cluster, &client.node, &client.source_ip, &ip, url.port) {
         Ok(b) => b,
         Err(r) => {
             let (code, msg) = curl_connect_error(client.flavour, &url.host, url.port, &r, max_time);
@@ -335,7 +338,10 @@ fn wget(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
         Ok(u) => u,
         Err(_) => return run.fail(1, format!("wget: not an http or ftp url: {raw}\n")),
     };
-    let Some((_, ips)) = dns::resolve(&cluster.apiserver, &client.resolver, &url.host) else {
+    let resolved = (!dns_blocked(&cluster.apiserver, client, &url.host))
+        .then(|| dns::resolve(&cluster.apiserver, &client.resolver, &url.host))
+        .flatten();
+    let Some((_, ips)) = resolved else {
         return run.fail(1, format!("wget: bad address '{}'\n", url.host));
     };
     let ip = ips.first().cloned().unwrap_or_default();
@@ -345,7 +351,7 @@ fn wget(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
             url.host, url.port, url.port
         ));
     }
-    let backend = match proxy::connect(cluster, &client.node, &ip, url.port) {
+    let backend = match proxy::connect(cluster, &client.node, &client.source_ip, &ip, url.port) {
         Ok(b) => b,
         Err(Refusal::Refused) => {
             return run.fail(
@@ -415,6 +421,13 @@ fn wget(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
         }
     }
     run
+}
+
+/// Whether a pod's queries to CoreDNS are dropped by an Egress policy.
+fn dns_blocked(api: &ApiServer, client: &Client, name: &str) -> bool {
+    matches!(client.resolver, Resolver::Pod { .. })
+        && !dns::is_ip(name)
+        && !policy::dns_permitted(api, &policy::Peer::at(api, &client.source_ip))
 }
 
 /// The server a resolver asks and whether it is CoreDNS.
@@ -503,6 +516,12 @@ pub fn nslookup(api: &ApiServer, client: &Client, args: &[String]) -> Run {
                 run
             }
         };
+    }
+    if coredns && dns_blocked(api, client, name) {
+        run.out
+            .push_str(";; connection timed out; no servers could be reached\n\n");
+        run.code = 1;
+        return run;
     }
     let answer = query(api, client, name, coredns);
     match client.flavour {

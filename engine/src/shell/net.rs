@@ -9,8 +9,13 @@ use crate::node::fs;
 use crate::output::Output;
 
 pub fn run(session: &mut Session, cluster: &mut Cluster, name: &str, args: &[String]) -> Output {
+    let source_ip = cluster
+        .machine(&session.node)
+        .map(|m| m.ip.clone())
+        .unwrap_or_default();
     let client = Client {
         node: session.node.clone(),
+        source_ip,
         resolver: Resolver::Node,
         flavour: Flavour::Ubuntu,
     };
