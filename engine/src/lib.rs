@@ -19,6 +19,7 @@ pub mod events;
 pub mod kubectl;
 pub mod kubelet;
 pub mod metrics;
+pub mod network;
 pub mod node;
 pub mod output;
 pub mod perf;

@@ -640,6 +640,9 @@ pub struct View<'a> {
     pub mounts: &'a [Mount],
     pub rootfs: String,
     pub base: BTreeMap<String, String>,
+    /// The cluster DNS the container's resolver asks (set where a
+    /// container process starts; see `network::container_nslookup`).
+    pub dns: Option<(&'a ApiServer, crate::network::Client)>,
 }
 
 enum Place<'a> {
@@ -662,6 +665,7 @@ impl<'a> View<'a> {
             mounts,
             rootfs: format!("{}/rootfs", task_dir(container_id)),
             base: base_files(kind, hostname, pod_ip, ns),
+            dns: None,
         }
     }
 
@@ -690,6 +694,11 @@ impl<'a> View<'a> {
 }
 
 impl Files for View<'_> {
+    fn nslookup(&self, args: &[String]) -> Option<(String, i32)> {
+        let (api, client) = self.dns.as_ref()?;
+        Some(crate::network::container_nslookup(api, client, args))
+    }
+
     fn read(&self, path: &str) -> Option<String> {
         match self.place(path) {
             Some(Place::Node(p)) => self.fs.read_to_string(&p).ok(),

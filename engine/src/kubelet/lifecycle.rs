@@ -431,7 +431,7 @@ impl Kubelet {
         };
         let mounts = env::mounts(c, &vols);
         let outcome = {
-            let view = env::View::new(
+            let mut view = env::View::new(
                 &machine.fs,
                 &mounts,
                 &id,
@@ -440,6 +440,8 @@ impl Kubelet {
                 &w.ip,
                 &w.namespace,
             );
+            view.dns = crate::network::pod_client(pod, &self.node, img.kind, &img.tag)
+                .map(|client| (&*api, client));
             container::run(&ctx, &view, HORIZON_MS)
         };
         let sandbox_id = machine

@@ -28,6 +28,9 @@ pub struct Machine {
     pub kubelet: service::KubeletService,
     /// containerd's images, sandboxes and containers (the kubelet drives it).
     pub runtime: crate::kubelet::runtime::Runtime,
+    /// Connections opened from this node: drives kube-proxy's random
+    /// choice among a Service's endpoints (see `network::proxy`).
+    pub connections: u64,
 }
 
 impl Machine {
@@ -43,6 +46,7 @@ impl Machine {
             units_loaded: true,
             kubelet: Default::default(),
             runtime: Default::default(),
+            connections: 0,
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

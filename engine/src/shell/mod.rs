@@ -12,6 +12,7 @@ mod etcdctl;
 pub mod glob;
 mod grep;
 mod history;
+mod net;
 pub mod parse;
 mod script;
 mod system;

@@ -221,6 +221,21 @@ impl DeploymentController {
 
         // The new ReplicaSet's revision (a rollback makes an old one new again).
         if let Some(rs) = new_rs.as_mut() {
+            // Annotations added to the Deployment after the rollout began
+            // (`kubectl annotate … kubernetes.io/change-cause=…`) follow.
+            let copied = copied_annotations(&d);
+            let stale = copied.iter().any(|(k, v)| {
+                object::at(rs, "metadata.annotations").and_then(|a| a.get(k)) != Some(v)
+            });
+            if stale && !paused {
+                let mut r = rs.clone();
+                for (k, v) in copied {
+                    r["metadata"]["annotations"][k] = v;
+                }
+                if let Some(u) = util::update(ctx.api, "replicasets", r) {
+                    *rs = u;
+                }
+            }
             if revision(rs) < new_revision && !paused {
                 let mut r = rs.clone();
                 let old = revision(rs);
@@ -571,22 +586,7 @@ impl DeploymentController {
                 .cloned()
                 .unwrap_or(json!({}));
             labels[HASH_LABEL] = json!(hash);
-            let mut annotations = serde_json::Map::new();
-            if let Some(a) = object::at(d, "metadata.annotations").and_then(Value::as_object) {
-                for (k, v) in a {
-                    if !matches!(
-                        k.as_str(),
-                        "kubectl.kubernetes.io/last-applied-configuration"
-                            | REVISION
-                            | REVISION_HISTORY
-                            | DESIRED
-                            | MAX_REPLICAS
-                            | "deprecated.deployment.rollback.to"
-                    ) {
-                        annotations.insert(k.clone(), v.clone());
-                    }
-                }
-            }
+            let mut annotations = copied_annotations(d);
             let (surge, _) = surge_unavailable(d);
             annotations.insert(DESIRED.into(), json!(replicas(d).to_string()));
             annotations.insert(
@@ -700,6 +700,30 @@ impl DeploymentController {
             self.scale_rs(ctx, d, r, t);
         }
     }
+}
+
+/// The Deployment's annotations a ReplicaSet carries
+/// (`copyDeploymentAnnotationsToReplicaSet`): all but the controller's own
+/// bookkeeping and `last-applied-configuration`. This is how
+/// `kubernetes.io/change-cause` reaches `kubectl rollout history`.
+fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
+    let mut annotations = serde_json::Map::new();
+    if let Some(a) = object::at(d, "metadata.annotations").and_then(Value::as_object) {
+        for (k, v) in a {
+            if !matches!(
+                k.as_str(),
+                "kubectl.kubernetes.io/last-applied-configuration"
+                    | REVISION
+                    | REVISION_HISTORY
+                    | DESIRED
+                    | MAX_REPLICAS
+                    | "deprecated.deployment.rollback.to"
+            ) {
+                annotations.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    annotations
 }
 
 fn cond(type_: &str, status: &str, reason: &str, msg: &str, now: Time) -> Value {

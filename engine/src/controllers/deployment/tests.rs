@@ -236,3 +236,162 @@ fn paused_deployment_does_not_roll() {
     w.tick(1);
     assert_eq!(w.rs().len(), 2);
 }
+
+impl World {
+    /// One step of a kubelet's work: the oldest terminating pod goes, or
+    /// else one waiting pod starts running.
+    fn kubelet_step(&mut self) -> bool {
+        let pods = util::list(&self.api, "pods", Some("default"));
+        if let Some(p) = pods.iter().find(|p| util::is_deleting(p)) {
+            util::delete(&mut self.api, "pods", Some("default"), object::name(p));
+        } else if let Some(p) = pods.iter().find(|p| util::phase(p) != "Running") {
+            self.ip += 1;
+            run_pod(
+                &mut self.api,
+                "default",
+                object::name(p),
+                "node01",
+                &format!("10.244.1.{}", self.ip),
+                self.now,
+            );
+        } else {
+            return false;
+        }
+        self.tick(1);
+        true
+    }
+    /// Pods per ReplicaSet that are not terminating, as (old, new), and how
+    /// many of them run.
+    fn counts(&self, old: &str) -> (usize, usize, usize) {
+        let pods: Vec<Value> = util::list(&self.api, "pods", Some("default"))
+            .into_iter()
+            .filter(|p| !util::is_deleting(p))
+            .collect();
+        let in_old = pods
+            .iter()
+            .filter(|p| object::name(p).starts_with(&format!("{old}-")))
+            .count();
+        let running = pods.iter().filter(|p| util::phase(p) == "Running").count();
+        (in_old, pods.len() - in_old, running)
+    }
+}
+
+/// Four replicas, maxSurge and maxUnavailable 25 % (1 each): the rollout
+/// never has more than 5 pods nor fewer than 3 available, and walks the
+/// same steps as kube-controller-manager v1.33.
+#[test]
+fn rolling_update_respects_surge_and_unavailable_at_every_step() {
+    let mut w = World::new();
+    let mut d = w.deploy();
+    d["spec"]["replicas"] = json!(4);
+    util::update(&mut w.api, "deployments", d);
+    w.tick(1);
+    w.run_all();
+    let old = w.rs()[0].0.clone();
+    assert_eq!(w.counts(&old), (4, 0, 4));
+    w.set_image("nginx:1.28");
+    let mut steps = vec![w.counts(&old)];
+    while w.kubelet_step() {
+        steps.push(w.counts(&old));
+    }
+    for (old_n, new_n, running) in &steps {
+        assert!(old_n + new_n <= 5, "more than 5 pods: {steps:?}");
+        assert!(*running >= 3, "fewer than 3 available: {steps:?}");
+    }
+    // (old, new, running), terminating pods not counted: the surge pod and
+    // one old pod's deletion come first; each new pod that becomes
+    // available lets one more old pod go and one more new pod come (the
+    // controller counts ReplicaSets' spec.replicas, so a terminating pod
+    // no longer holds a place).
+    assert_eq!(
+        steps,
+        vec![
+            (3, 2, 3),
+            (3, 2, 3),
+            (2, 3, 3),
+            (2, 3, 3),
+            (1, 4, 3),
+            (1, 4, 3),
+            (0, 4, 3),
+            (0, 4, 3),
+            (0, 4, 4),
+        ],
+        "{steps:?}"
+    );
+    let new = w
+        .rs()
+        .into_iter()
+        .find(|r| r.0 != old)
+        .unwrap_or_default()
+        .0;
+    let ev: Vec<String> = events(&w.api, "default")
+        .into_iter()
+        .filter(|e| e.starts_with("ScalingReplicaSet"))
+        .collect();
+    assert_eq!(
+        ev,
+        vec![
+            format!("ScalingReplicaSet Scaled up replica set {old} from 0 to 3"),
+            format!("ScalingReplicaSet Scaled up replica set {old} from 3 to 4"),
+            format!("ScalingReplicaSet Scaled up replica set {new} from 0 to 1"),
+            format!("ScalingReplicaSet Scaled down replica set {old} from 4 to 3"),
+            format!("ScalingReplicaSet Scaled up replica set {new} from 1 to 2"),
+            format!("ScalingReplicaSet Scaled down replica set {old} from 3 to 2"),
+            format!("ScalingReplicaSet Scaled up replica set {new} from 2 to 3"),
+            format!("ScalingReplicaSet Scaled down replica set {old} from 2 to 1"),
+            format!("ScalingReplicaSet Scaled up replica set {new} from 3 to 4"),
+            format!("ScalingReplicaSet Scaled down replica set {old} from 1 to 0"),
+        ]
+    );
+}
+
+/// Recreate: every old pod is gone before the first new one exists.
+#[test]
+fn recreate_never_mixes_old_and_new_pods() {
+    let mut w = World::new();
+    let mut d = w.deploy();
+    d["spec"]["strategy"] = json!({"type": "Recreate"});
+    util::update(&mut w.api, "deployments", d);
+    w.tick(1);
+    w.run_all();
+    let old = w.rs()[0].0.clone();
+    w.set_image("nginx:1.28");
+    let mut steps = vec![w.counts(&old)];
+    while w.kubelet_step() {
+        steps.push(w.counts(&old));
+    }
+    assert!(
+        steps.iter().all(|(o, n, _)| *o == 0 || *n == 0),
+        "{steps:?}"
+    );
+    assert_eq!(steps.first(), Some(&(0, 0, 0)));
+    assert_eq!(steps.last(), Some(&(0, 3, 3)));
+}
+
+/// `kubectl annotate deploy web kubernetes.io/change-cause=…` after `set
+/// image` still names the new revision in `rollout history`.
+#[test]
+fn change_cause_follows_to_the_new_replicaset() {
+    let mut w = World::new();
+    w.run_all();
+    w.set_image("nginx:1.28");
+    let mut d = w.deploy();
+    d["metadata"]["annotations"]["kubernetes.io/change-cause"] = json!("image 1.28");
+    util::update(&mut w.api, "deployments", d);
+    w.tick(1);
+    let rs = util::list(&w.api, "replicasets", Some("default"));
+    let causes: Vec<(String, Value)> = rs
+        .iter()
+        .map(|r| {
+            (
+                revision(r).to_string(),
+                r["metadata"]["annotations"]["kubernetes.io/change-cause"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        causes.contains(&("2".into(), json!("image 1.28"))),
+        "{causes:?}"
+    );
+    assert!(causes.contains(&("1".into(), Value::Null)), "{causes:?}");
+}

@@ -57,6 +57,16 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             "error: an interactive shell is not available in this terminal; run commands with `kubectl exec POD -- COMMAND`",
         );
     }
+    if let Some(r) = crate::network::exec_in_pod(ctx.cluster, &t.pod, &t.container, &argv) {
+        out.err(r.head);
+        out.out(r.out);
+        out.err(r.err);
+        if r.code != 0 {
+            out = out.fail(format!("command terminated with exit code {}", r.code));
+            out.status = r.code;
+        }
+        return out;
+    }
     let now = ctx.cluster.now();
     match server::exec(&mut ctx.cluster.machines, &t, &argv, now) {
         Ok(r) => {

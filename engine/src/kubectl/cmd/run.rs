@@ -1,12 +1,15 @@
 //! `kubectl run`: a pod from an image, with `--expose` for a ClusterIP
-//! Service in front of it. There is no attach in the simulation: with
-//! `-i`/`-t` the pod is created and kubectl's end-of-session lines are
-//! printed (`pod "x" deleted` with `--rm`).
+//! Service in front of it. There is no interactive attach in the
+//! simulation: with `-i`/`-t` the pod is created, a command that ends soon
+//! shows its output (as kubectl's attach falls back to the logs), and
+//! kubectl's end-of-session lines are printed (`pod "x" deleted` with
+//! `--rm`).
 
 use super::common::{self, create_error, dry_run, print, usage_error, DryRun};
 use crate::api;
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
+use crate::kubelet::server;
 use crate::output::Output;
 use serde_json::{json, Map, Value};
 
@@ -297,6 +300,45 @@ fn attach(ctx: &mut Context<'_>, p: &Parsed, pod: Value, name: &str, mut out: Ou
         return out;
     }
     ctx.cluster.settle();
+    // kubectl waits for the pod to run; a command that has already ended
+    // by then is shown through its logs (what the learner sees of
+    // `kubectl run t --rm -it --image=busybox:1.28 -- nslookup web`).
+    let mut running_for = 0;
+    for _ in 0..60 {
+        let phase = ctx
+            .cluster
+            .apiserver
+            .get(res, Some(&ns), name)
+            .ok()
+            .and_then(|p| {
+                p.pointer("/status/phase")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            });
+        if matches!(phase.as_deref(), Some("Succeeded" | "Failed")) {
+            if let Ok(t) = server::target(&ctx.cluster.apiserver, &ns, name, None) {
+                let now = ctx.cluster.now();
+                let cluster = &mut *ctx.cluster;
+                if let Ok(lines) =
+                    server::logs(&cluster.apiserver, &mut cluster.machines, &t, false, now)
+                {
+                    for (_, l) in lines {
+                        out.out(format!("{l}\n"));
+                    }
+                }
+            }
+            break;
+        }
+        // A process still running after a while waits for a terminal
+        // this simulation cannot attach.
+        if phase.as_deref() == Some("Running") {
+            running_for += 1;
+            if running_for > 10 {
+                break;
+            }
+        }
+        ctx.cluster.step(crate::clock::Duration::from_secs(1));
+    }
     if p.bool("rm") {
         if ctx.cluster.apiserver.delete(res, Some(&ns), name).is_ok() {
             out.out(format!("pod \"{name}\" deleted\n"));
