@@ -74,3 +74,18 @@ test('the panes resize and the cluster picture folds away', async () => {
     await context.close();
   }
 });
+
+test('light and dark follow the system', async () => {
+  const { context, page } = await launch();
+  try {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await ready(page);
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(await bg(), 'rgb(251, 251, 248)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await bg(), 'rgb(12, 16, 22)');
+    await page.screenshot({ path: `${SHOTS}/dark.png` });
+  } finally {
+    await context.close();
+  }
+});
