@@ -51,7 +51,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "저장된 실습 진행 상황을 읽을 수 없어 초기화했습니다.",
     ),
     ("dismiss", "Dismiss", "닫기"),
-    ("back-to-lab", "Back to the lab", "실습으로 돌아가기"),
+    ("back-to-lab", "Back to the lab ›", "실습으로 ›"),
     (
         "catalog-intro",
         "Pick a lab: Dinghy sets up its cluster, you solve the tasks in the terminal, then press Check.",
@@ -70,7 +70,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "…또는 실습 .yaml 파일을 이 패널에 끌어다 놓으세요.",
     ),
     ("all-labs", "All labs", "전체 실습"),
-    ("leave-lab", "Leave the lab (fresh cluster)", "실습 나가기 (새 클러스터)"),
+    ("leave-lab", "Leave lab", "실습 나가기"),
     ("lab-complete", "Lab complete", "실습 완료"),
     ("tasks-done", "tasks done", "과제 완료"),
     ("check-all", "Check all", "모두 확인"),
