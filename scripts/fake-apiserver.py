@@ -24,6 +24,9 @@ RESOURCES = [
     ("", "v1", "replicationcontrollers", "replicationcontroller", "ReplicationController", True, ["rc"]),
     ("", "v1", "resourcequotas", "resourcequota", "ResourceQuota", True, ["quota"]),
     ("", "v1", "endpoints", "endpoints", "Endpoints", True, ["ep"]),
+    ("", "v1", "persistentvolumes", "persistentvolume", "PersistentVolume", False, ["pv"]),
+    ("", "v1", "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", True, ["pvc"]),
+    ("", "v1", "limitranges", "limitrange", "LimitRange", True, ["limits"]),
     ("apps", "v1", "deployments", "deployment", "Deployment", True, ["deploy"]),
     ("apps", "v1", "replicasets", "replicaset", "ReplicaSet", True, ["rs"]),
     ("apps", "v1", "statefulsets", "statefulset", "StatefulSet", True, ["sts"]),
@@ -40,10 +43,65 @@ RESOURCES = [
     ("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", False, []),
     ("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", False, []),
     ("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", False, ["pc"]),
+    ("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", False, ["sc"]),
+    ("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", False, []),
 ]
 SUBRESOURCES = {"pods": ["status", "log", "exec", "eviction", "binding"], "deployments": ["scale", "status"],
                 "replicasets": ["scale", "status"], "statefulsets": ["scale", "status"],
                 "replicationcontrollers": ["scale", "status"], "serviceaccounts": ["token"]}
+
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../engine/src/kubectl/explain/schema.txt")
+
+def openapi_v3():
+    """OpenAPI v3 documents per group-version, built from Dinghy's explain
+    table (so the real `kubectl explain` renders the very data Dinghy's
+    does): {"api/v1": doc, "apis/apps/v1": doc, ...}."""
+    def unesc(s):
+        return s.replace("\\\\", "\0").replace("\\n", "\n").replace("\0", "\\")
+    def schema(t):
+        if t.startswith("[]"):
+            return {"type": "array", "items": schema(t[2:])}
+        if t.startswith("map[string]"):
+            return {"type": "object", "additionalProperties": schema(t[11:])}
+        if t.startswith("@"):
+            return {"$ref": "#/components/schemas/" + t[1:]}
+        if t == "-":
+            return {}
+        return {"type": t}
+    schemas, kinds, last = {}, [], None
+    with open(SCHEMA) as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if f[0] == "K":
+                kinds.append(f[1:])
+            elif f[0] == "T":
+                last = {"description": unesc(f[3])} if f[3] else {}
+                if f[2] == "-":
+                    last["oneOf"] = [{"type": "string"}, {"type": "integer"}]
+                else:
+                    last["type"] = f[2]
+                schemas[f[1]] = last
+            elif f[0] == "F":
+                s = schema(f[3])
+                if "$ref" in s and f[4]:
+                    s = {"allOf": [s]}
+                if f[4]:
+                    s["description"] = unesc(f[4])
+                last.setdefault("properties", {})[f[1]] = s
+                if f[2] == "1":
+                    last.setdefault("required", []).append(f[1])
+    docs = {}
+    for g, v, kind, t in kinds:
+        schemas[t]["x-kubernetes-group-version-kind"] = [{"group": g, "kind": kind, "version": v}]
+        res = next((r for r in RESOURCES if (r[0], r[1], r[4]) == (g, v, kind)), None)
+        if res is None:
+            continue
+        key = f"apis/{g}/{v}" if g else f"api/{v}"
+        path = "/" + key + ("/namespaces/{namespace}/" if res[5] else "/") + res[2]
+        doc = docs.setdefault(key, {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.33.1"},
+                                    "paths": {}, "components": {"schemas": schemas}})
+        doc["paths"][path] = {"get": {"x-kubernetes-group-version-kind": {"group": g, "kind": kind, "version": v}}}
+    return docs
 
 def groups():
     out = {}
@@ -97,6 +155,11 @@ class H(BaseHTTPRequestHandler):
                 gvs = [{"groupVersion": f"{g}/{v}", "version": v} for v in vs]
                 gs.append({"name": g, "versions": gvs, "preferredVersion": gvs[0]})
             return self.send(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": gs})
+        if path == "/openapi/v3":
+            return self.send(200, {"paths": {k: {"serverRelativeURL": f"/openapi/v3/{k}?hash=0"} for k in openapi_v3()}})
+        if path.startswith("/openapi/v3/"):
+            doc = openapi_v3().get(path[len("/openapi/v3/"):])
+            return self.send(200, doc) if doc else self.not_found()
         if path == "/version":
             return self.send(200, {"major": "1", "minor": "33", "gitVersion": "v1.33.1"})
         parts = path.strip("/").split("/")
@@ -119,8 +182,10 @@ class H(BaseHTTPRequestHandler):
                 return self.send(200, json.load(fh))
         if len(rest) >= 2:
             plural, name = rest[-2], rest[-1]
+            # The apiserver names the resource with its group: deployments.apps "x".
+            qualified = plural if parts[0] == "api" else f"{plural}.{parts[1]}"
             return self.send(404, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                                   "message": f"{plural} \"{name}\" not found", "reason": "NotFound",
+                                   "message": f"{qualified} \"{name}\" not found", "reason": "NotFound",
                                    "details": {"name": name, "kind": plural}, "code": 404})
         return self.not_found()
 

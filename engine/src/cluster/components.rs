@@ -20,6 +20,7 @@ pub fn default_components(
             .map(|n| Box::new(crate::kubelet::Kubelet::new(n, seed)) as Box<dyn Component>),
     );
     // Registrations (one line each): kubelets, scheduler, controllers.
+    components.push(Box::new(crate::node::service::Systemd::default()));
     components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(crate::controllers::KubeControllerManager::new()));
     components

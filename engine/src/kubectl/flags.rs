@@ -76,6 +76,7 @@ pub const GLOBAL: &[Flag] = &[
     Flag::string("user", "", "The name of the kubeconfig user to use"),
     Flag::string("server", "", "The address and port of the Kubernetes API server").short('s'),
     Flag::string("as", "", "Username to impersonate for the operation. User could be a regular user or a service account in a namespace."),
+    Flag::strings("as-group", "Group to impersonate for the operation, this flag can be repeated to specify multiple groups."),
     Flag::string("request-timeout", "0", "The length of time to wait before giving up on a single server request."),
     Flag::int("v", "0", "number for the log level verbosity").short('v'),
 ];

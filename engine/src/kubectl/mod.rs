@@ -5,6 +5,7 @@
 
 pub mod builder;
 pub mod cmd;
+pub mod explain;
 pub mod flags;
 pub mod jsonpath;
 pub mod printers;
@@ -61,6 +62,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::apply::COMMAND,
     cmd::delete::COMMAND,
     cmd::scale::COMMAND,
+    cmd::autoscale::COMMAND,
     cmd::label::LABEL,
     cmd::label::ANNOTATE,
     cmd::taint::COMMAND,
@@ -69,7 +71,10 @@ pub const COMMANDS: &[Command] = &[
     cmd::drain::DRAIN,
     cmd::logs::COMMAND,
     cmd::exec::COMMAND,
+    cmd::misc::PORT_FORWARD,
+    cmd::misc::PROXY,
     cmd::describe::COMMAND,
+    cmd::events::COMMAND,
     cmd::edit::COMMAND,
     cmd::replace::COMMAND,
     cmd::patch::PATCH,
@@ -80,6 +85,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::misc::CLUSTER_INFO,
     cmd::misc::API_RESOURCES,
     cmd::misc::API_VERSIONS,
+    explain::COMMAND,
     cmd::misc::AUTH,
     cmd::misc::WAIT,
     cmd::misc::COMPLETION,
@@ -88,6 +94,46 @@ pub const COMMANDS: &[Command] = &[
 
 /// Runs `kubectl <args>`.
 pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
+    // Global flags may come before the verb (`kubectl -n dev get pods`):
+    // they move after it, where every command accepts them.
+    let mut leading = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        let takes_value = match a.strip_prefix("--") {
+            Some(body) => {
+                !body.contains('=')
+                    && flags::GLOBAL
+                        .iter()
+                        .any(|f| f.long == body && f.kind != flags::FlagKind::Bool)
+            }
+            None => {
+                a.chars().count() == 2
+                    && flags::GLOBAL
+                        .iter()
+                        .any(|f| f.short == a.chars().nth(1) && f.kind != flags::FlagKind::Bool)
+            }
+        };
+        let known = match a.strip_prefix("--") {
+            Some(body) => {
+                let name = body.split('=').next().unwrap_or("");
+                flags::GLOBAL.iter().any(|f| f.long == name)
+            }
+            None => flags::GLOBAL.iter().any(|f| f.short == a.chars().nth(1)),
+        };
+        if !known {
+            break;
+        }
+        let n = if takes_value { 2 } else { 1 };
+        leading.extend(args.iter().skip(i).take(n).cloned());
+        i += n;
+    }
+    if !leading.is_empty() && i < args.len() {
+        let mut moved: Vec<String> = args[i..].to_vec();
+        // After `--` nothing is a flag any more: the globals go before it.
+        let at = moved.iter().position(|a| a == "--").unwrap_or(moved.len());
+        moved.splice(at..at, leading);
+        return run(ctx, &moved);
+    }
     let Some(verb) = args.first() else {
         return Output {
             chunks: vec![],

@@ -252,7 +252,8 @@ impl Component for Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        if !machine.kubelet_running {
+        // A kubelet whose kubeconfig points elsewhere reaches nobody.
+        if !machine.kubelet_running || machine.kubelet.unreachable.is_some() {
             self.was_running = false;
             // Poll for the service coming back.
             self.wake(now + RETRY);

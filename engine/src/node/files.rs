@@ -85,7 +85,22 @@ pub(super) fn install_base(m: &mut Machine) {
         let _ = m.fs.mkdir_p("/var/lib/etcd/member");
     } else {
         let _ = m.fs.mkdir_p(MANIFESTS);
+        // `kubeadm join` fetches the cluster CA: the kubelet's clientCAFile.
+        m.fs.install(
+            "/etc/kubernetes/pki/ca.crt",
+            &pem("CERTIFICATE", "ca"),
+            0o644,
+        );
     }
+    m.fs.install(
+        "/var/lib/kubelet/pki/kubelet-client-current.pem",
+        &format!(
+            "{}{}",
+            pem("CERTIFICATE", &format!("system:node:{host}")),
+            pem("EC PRIVATE KEY", &format!("system:node:{host}"))
+        ),
+        0o600,
+    );
 }
 
 /// The certificates and keys `kubeadm init` writes under `/etc/kubernetes/pki`.

@@ -5,6 +5,7 @@
 
 pub mod files;
 pub mod fs;
+pub mod service;
 
 pub use fs::FileSystem;
 
@@ -23,6 +24,8 @@ pub struct Machine {
     pub kubelet_pid: u32,
     /// `systemctl daemon-reload` has run since the unit files last changed.
     pub units_loaded: bool,
+    /// systemd's side of kubelet.service: restarts after failures, the journal.
+    pub kubelet: service::KubeletService,
     /// containerd's images, sandboxes and containers (the kubelet drives it).
     pub runtime: crate::kubelet::runtime::Runtime,
 }
@@ -38,9 +41,11 @@ impl Machine {
             kubelet_since: crate::clock::Time::EPOCH,
             kubelet_pid: 1000 + hostname.len() as u32 * 7,
             units_loaded: true,
+            kubelet: Default::default(),
             runtime: Default::default(),
         };
         files::install_base(&mut m);
+        service::boot(&mut m, crate::clock::Time::EPOCH);
         m
     }
 }

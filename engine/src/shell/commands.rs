@@ -14,6 +14,7 @@ pub const PROGRAMS: &[&str] = &[
     "base64",
     "cat",
     "cd",
+    "complete",
     "clear",
     "cp",
     "crictl",
@@ -34,6 +35,7 @@ pub const PROGRAMS: &[&str] = &[
     "history",
     "hostname",
     "ip",
+    "journalctl",
     "kubectl",
     "ls",
     "ps",
@@ -45,8 +47,11 @@ pub const PROGRAMS: &[&str] = &[
     "sleep",
     "ssh",
     "tail",
+    "source",
+    "test",
     "touch",
     "true",
+    "type",
     "unalias",
     "wc",
     "which",
@@ -61,7 +66,15 @@ pub fn run(
     stdin: Option<String>,
 ) -> Output {
     let mut out = Output::default();
+    if let Some(body) = session.functions.get(name).cloned() {
+        return call_function(session, cluster, &body, args);
+    }
     match name {
+        "source" | "." => return super::source(session, cluster, args),
+        "complete" => return complete(session, args),
+        "compopt" => {}
+        "type" => return type_builtin(session, args),
+        "test" | "[" | "[[" => return test(session, cluster, name, args),
         "kubectl" => {
             let kubeconfig_path = session
                 .env
@@ -103,6 +116,7 @@ pub fn run(
         "crictl" => return super::crictl::run(session, cluster, args),
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
+        "journalctl" => return super::system::journalctl(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
@@ -238,23 +252,228 @@ pub fn run(
             }
         }
         "ssh" => return ssh(session, cluster, args),
-        "exit" | "logout" => match session.ssh_stack.pop() {
-            Some((node, cwd)) => {
-                let left = std::mem::replace(&mut session.node, node);
-                session.cwd = cwd;
-                session.env.insert("HOSTNAME".into(), session.node.clone());
-                out.out(format!("logout\nConnection to {left} closed.\n"));
+        "exit" | "logout" => {
+            // `exit N`; a bare `exit` keeps the last command's status.
+            let status = match args.first() {
+                None => session.last_status,
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => n.rem_euclid(256) as i32,
+                    Err(_) => {
+                        out.err(format!("bash: exit: {a}: numeric argument required\n"));
+                        2
+                    }
+                },
+            };
+            out.status = status;
+            match session.ssh_stack.pop() {
+                Some((node, cwd)) => {
+                    let left = std::mem::replace(&mut session.node, node);
+                    session.cwd = cwd;
+                    session.env.insert("HOSTNAME".into(), session.node.clone());
+                    out.out(format!("logout\nConnection to {left} closed.\n"));
+                }
+                None => {
+                    session.env.insert("\u{0}exit".into(), String::new());
+                }
             }
-            None => {
-                session.env.insert("\u{0}exit".into(), String::new());
-            }
-        },
+        }
         other => {
             out.err(format!("bash: {other}: command not found\n"));
             out.status = 127;
         }
     }
     out
+}
+
+/// A shell function call: `$1`… hold the arguments while the body runs.
+fn call_function(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    body: &str,
+    args: &[String],
+) -> Output {
+    let saved: Vec<(String, Option<String>)> = (1..=9)
+        .map(|i| (i.to_string(), session.env.get(&i.to_string()).cloned()))
+        .collect();
+    for (i, (key, _)) in saved.iter().enumerate() {
+        match args.get(i) {
+            Some(a) => session.env.insert(key.clone(), a.clone()),
+            None => session.env.remove(key),
+        };
+    }
+    let out = super::script::run_text(session, cluster, body);
+    for (key, value) in saved {
+        match value {
+            Some(v) => session.env.insert(key, v),
+            None => session.env.remove(&key),
+        };
+    }
+    out
+}
+
+/// `complete -o default -F __start_kubectl k` records how a command's
+/// arguments complete; `complete` or `complete -p [NAME]` prints the
+/// registrations, `complete -r NAME` removes one.
+fn complete(session: &mut Session, args: &[String]) -> Output {
+    let mut out = Output::default();
+    let mut function = None;
+    let mut options = Vec::new();
+    let mut print = args.is_empty();
+    let mut remove = false;
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-F" => function = it.next().cloned(),
+            "-o" => options.extend(it.next().cloned()),
+            "-p" => print = true,
+            "-r" => remove = true,
+            f if f.starts_with('-') && f.len() > 1 => {
+                return out
+                    .fail(format!("bash: complete: {f}: invalid option\ncomplete: usage: complete [-abcdefgjksuv] [-pr] [-DEI] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [name ...]"))
+                    .with_status(2)
+            }
+            n => names.push(n.to_string()),
+        }
+    }
+    if remove {
+        for n in &names {
+            if session.completions.remove(n).is_none() {
+                out.err(format!(
+                    "bash: complete: {n}: no completion specification\n"
+                ));
+                out.status = 1;
+            }
+        }
+        return out;
+    }
+    if print {
+        let shown: Vec<String> = if names.is_empty() {
+            session.completions.keys().cloned().collect()
+        } else {
+            names
+        };
+        for n in shown {
+            match session.completions.get(&n) {
+                Some(c) => {
+                    let opts: String = c.options.iter().map(|o| format!("-o {o} ")).collect();
+                    out.out(format!("complete {opts}-F {} {n}\n", c.function));
+                }
+                None => {
+                    out.err(format!(
+                        "bash: complete: {n}: no completion specification\n"
+                    ));
+                    out.status = 1;
+                }
+            }
+        }
+        return out;
+    }
+    if let Some(function) = function {
+        for n in names {
+            session.completions.insert(
+                n,
+                super::Completion {
+                    function: function.clone(),
+                    options: options.clone(),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// The shell's own commands, for `type`.
+const BUILTINS: &[&str] = &[
+    "alias", "cd", "complete", "compopt", "echo", "exit", "export", "false", "history", "logout",
+    "pwd", "source", ".", "test", "[", "true", "type", "unalias",
+];
+
+/// `type NAME` / `type -t NAME`: alias, function, builtin or file.
+fn type_builtin(session: &Session, args: &[String]) -> Output {
+    let mut out = Output::default();
+    let terse = args.iter().any(|a| a == "-t");
+    for name in args.iter().filter(|a| !a.starts_with('-')) {
+        let (kind, long) = if let Some(a) = session.aliases.get(name) {
+            ("alias", format!("{name} is aliased to `{a}'"))
+        } else if session.functions.contains_key(name) {
+            ("function", format!("{name} is a function"))
+        } else if BUILTINS.contains(&name.as_str()) {
+            ("builtin", format!("{name} is a shell builtin"))
+        } else if PROGRAMS.contains(&name.as_str()) {
+            ("file", format!("{name} is /usr/bin/{name}"))
+        } else {
+            if !terse {
+                out.err(format!("bash: type: {name}: not found\n"));
+            }
+            out.status = 1;
+            continue;
+        };
+        out.out(format!("{}\n", if terse { kind.to_string() } else { long }));
+    }
+    out
+}
+
+/// `test`, `[ … ]` and `[[ … ]]`: string and file tests, integer comparisons.
+fn test(session: &Session, cluster: &Cluster, name: &str, args: &[String]) -> Output {
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let close = match name {
+        "[" => Some("]"),
+        "[[" => Some("]]"),
+        _ => None,
+    };
+    if let Some(close) = close {
+        if args.last() != Some(&close) {
+            return Output::default()
+                .fail(format!("bash: {name}: missing `{close}'"))
+                .with_status(2);
+        }
+        args.pop();
+    }
+    let file = |p: &str| {
+        let path = fs::normalize(&session.cwd, p);
+        super::session_fs(session, cluster)
+            .and_then(|f| f.get(&path).map(|_| (f.is_file(&path), f.is_dir(&path))))
+    };
+    let mut negate = false;
+    if args.first() == Some(&"!") {
+        negate = true;
+        args.remove(0);
+    }
+    let result: Result<bool, String> = match args.as_slice() {
+        [] => Ok(false),
+        [s] => Ok(!s.is_empty()),
+        ["-n", s] => Ok(!s.is_empty()),
+        ["-z", s] => Ok(s.is_empty()),
+        ["-e" | "-a", p] => Ok(file(p).is_some()),
+        ["-f", p] => Ok(file(p).is_some_and(|(f, _)| f)),
+        ["-d", p] => Ok(file(p).is_some_and(|(_, d)| d)),
+        ["-s", p] => Ok(super::session_fs(session, cluster)
+            .and_then(|f| f.read(&fs::normalize(&session.cwd, p)).ok())
+            .is_some_and(|d| !d.is_empty())),
+        [a, "=" | "==", b] => Ok(a == b),
+        [a, "!=", b] => Ok(a != b),
+        [a, op @ ("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"), b] => {
+            match (a.trim().parse::<i64>(), b.trim().parse::<i64>()) {
+                (Ok(x), Ok(y)) => Ok(match *op {
+                    "-eq" => x == y,
+                    "-ne" => x != y,
+                    "-lt" => x < y,
+                    "-le" => x <= y,
+                    "-gt" => x > y,
+                    _ => x >= y,
+                }),
+                (Err(_), _) => Err(format!("bash: {name}: {a}: integer expression expected")),
+                _ => Err(format!("bash: {name}: {b}: integer expression expected")),
+            }
+        }
+        [_, op, _] => Err(format!("bash: {name}: {op}: binary operator expected")),
+        _ => Err(format!("bash: {name}: too many arguments")),
+    };
+    match result {
+        Ok(b) => Output::default().with_status(if b != negate { 0 } else { 1 }),
+        Err(e) => Output::default().fail(e).with_status(2),
+    }
 }
 
 /// `echo -e`'s escapes: `\n`, `\t`, `\\`, `\e`…

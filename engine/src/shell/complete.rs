@@ -28,12 +28,14 @@ pub fn complete(session: &Session, cluster: &Cluster, line: &str) -> Vec<String>
             c.extend(session.aliases.keys().cloned());
             c.into_iter().filter(|p| p.starts_with(current)).collect()
         }
+        // kubectl's completion serves every command registered for it with
+        // `complete -F __start_kubectl NAME` (`kubectl` and `k` by default,
+        // as the lab environments' ~/.bashrc does), as in bash.
         Some(first)
-            if *first == "kubectl"
-                || session
-                    .aliases
-                    .get(*first)
-                    .is_some_and(|a| a.split_whitespace().next() == Some("kubectl")) =>
+            if session
+                .completions
+                .get(*first)
+                .is_some_and(|c| c.function == "__start_kubectl") =>
         {
             kubectl_candidates(session, cluster, &before[1..], current)
         }
@@ -210,5 +212,19 @@ mod tests {
             common_prefix(&["kube-node-lease".into(), "kube-public".into()]),
             "kube-"
         );
+    }
+
+    #[test]
+    fn an_alias_completes_like_kubectl_once_registered_with_complete() {
+        let mut sim = crate::Simulation::new(1);
+        sim.run("alias kc=kubectl\n");
+        // Without `complete`, bash falls back to file names (none match here).
+        assert_eq!(sim.complete("kc get no"), Vec::<String>::new());
+        sim.run("complete -o default -F __start_kubectl kc\n");
+        assert_eq!(sim.complete("kc get no"), vec!["no", "nodes"]);
+        sim.run("complete -r k\n");
+        assert_eq!(sim.complete("k get no"), Vec::<String>::new());
+        sim.run("source <(kubectl completion bash)\n");
+        assert_eq!(sim.complete("kubectl ge"), vec!["get"]);
     }
 }

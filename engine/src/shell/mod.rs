@@ -11,7 +11,9 @@ pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 pub mod glob;
 mod grep;
+mod history;
 pub mod parse;
+mod script;
 mod system;
 mod textutils;
 
@@ -36,6 +38,21 @@ pub struct Session {
     pub ssh_stack: Vec<(String, String)>,
     /// `vi` and `kubectl edit`'s editor (see [`editor`]).
     pub editor: editor::EditorState,
+    /// Shell functions (`name() { … }`, e.g. from `source <(kubectl completion bash)`): their bodies.
+    pub functions: BTreeMap<String, String>,
+    /// What a `<(…)` printed on stderr, shown with the command that reads it.
+    pub pending_stderr: String,
+    /// `complete -F FUNCTION NAME`: the completion function per command name.
+    /// `__start_kubectl` gives a command kubectl's completion.
+    pub completions: BTreeMap<String, Completion>,
+}
+
+/// One `complete` registration, printed back by `complete -p`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub function: String,
+    /// `-o default`, `-o nospace`…
+    pub options: Vec<String>,
 }
 
 impl Session {
@@ -59,6 +76,21 @@ impl Session {
             namespace: "default".to_string(),
             ssh_stack: Vec::new(),
             editor: editor::EditorState::default(),
+            functions: BTreeMap::new(),
+            pending_stderr: String::new(),
+            // What the lab environments' ~/.bashrc sets up: kubectl's completion, also for `k`.
+            completions: ["kubectl", "k"]
+                .into_iter()
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        Completion {
+                            function: "__start_kubectl".into(),
+                            options: vec!["default".into()],
+                        },
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -77,6 +109,20 @@ impl Session {
 
 /// Runs one complete input (a line, or several lines when it continues).
 pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
+    // History expansion comes first: bash shows the expanded line, then runs it.
+    let mut out = Output::default();
+    let expanded = match history::expand(src, &session.history) {
+        Ok(Some(line)) => {
+            out.err(format!("{}\n", line.trim_end_matches('\n')));
+            line
+        }
+        Ok(None) => src.to_string(),
+        Err(e) => {
+            session.last_status = 1;
+            return out.fail(e);
+        }
+    };
+    let src = expanded.as_str();
     let trimmed = src.trim();
     if !trimmed.is_empty() {
         session.history.push(src.trim_end_matches('\n').to_string());
@@ -86,7 +132,26 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
         interactive: session.editor.interactive,
         ..Default::default()
     };
-    run_line(session, cluster, src)
+    let result = script::run_text(session, cluster, src);
+    out.status = result.status;
+    out.chunks.extend(result.chunks);
+    out
+}
+
+/// `source FILE` / `. FILE`: the file's commands run in this session.
+pub(crate) fn source(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let Some(file) = args.first() else {
+        return Output::default()
+            .fail("bash: source: filename argument required\nsource: usage: source filename [arguments]")
+            .with_status(2);
+    };
+    let path = fs::normalize(&session.cwd, file);
+    let text = match session_fs(session, cluster).map(|f| f.read_to_string(&path)) {
+        Some(Ok(text)) => text,
+        Some(Err(e)) => return Output::default().fail(format!("bash: {file}: {}", e.text())),
+        None => return Output::default().fail(format!("bash: {file}: No such file or directory")),
+    };
+    script::run_text(session, cluster, &text)
 }
 
 /// Answers the editor the command line is suspended at (see [`editor`]):
@@ -225,10 +290,19 @@ fn run_simple(
             argv.splice(0..1, expanded);
         }
     }
-    let mut out = match argv.first().map(String::as_str) {
+    let mut out = Output::default();
+    if !session.pending_stderr.is_empty() {
+        out.err(std::mem::take(&mut session.pending_stderr));
+    }
+    out.extend(match argv.first().map(String::as_str) {
         None => Output::default(),
         Some(name) => commands::run(session, cluster, name, &argv[1..], stdin),
-    };
+    });
+    if let Some(fsys) = session_fs_mut(session, cluster) {
+        if fsys.is_dir(PROC_FD_DIR) {
+            let _ = fsys.remove(PROC_FD_DIR, true);
+        }
+    }
     if temporary {
         let exit = session.env.get("\u{0}exit").cloned();
         session.env = saved_env;
@@ -311,6 +385,11 @@ pub(crate) fn expand_word(
     cluster: &mut Cluster,
     word: &Word,
 ) -> Vec<String> {
+    if let [Part::Bare(s)] = word.as_slice() {
+        if let Some(inner) = s.strip_prefix("<(").and_then(|r| r.strip_suffix(')')) {
+            return vec![process_substitution(session, cluster, inner)];
+        }
+    }
     let mut fields: Vec<String> = vec![String::new()];
     let mut any_quoted = false;
     for (i, part) in word.iter().enumerate() {
@@ -382,6 +461,29 @@ pub(crate) fn expand_word(
     }
     fields
 }
+
+/// `<(cmd)`: the command runs first (in a subshell) and the word becomes a
+/// file to read its output from, `/dev/fd/63` as in bash. The file lasts
+/// until the command using it ends.
+fn process_substitution(session: &mut Session, cluster: &mut Cluster, inner: &str) -> String {
+    let result = run_line(&mut session.clone_for_subshell(), cluster, inner);
+    // Its errors reach the terminal, as the substituted process's stderr does.
+    let errors = result.stderr();
+    if !errors.is_empty() {
+        session.pending_stderr.push_str(&errors);
+    }
+    let Some(fsys) = session_fs_mut(session, cluster) else {
+        return "/dev/fd/63".into();
+    };
+    let _ = fsys.mkdir_p(PROC_FD_DIR);
+    let used = fsys.list(PROC_FD_DIR).map(|l| l.len()).unwrap_or(0);
+    let path = format!("{PROC_FD_DIR}/{}", 63 - used.min(50));
+    let _ = fsys.write(&path, result.stdout().as_bytes(), false);
+    path
+}
+
+/// Where `<(…)` puts its output while the command runs.
+const PROC_FD_DIR: &str = "/dev/fd";
 
 /// `$VAR`, `${VAR}`, `$?`, `$(cmd)` inside a string; `\u{0}` marks a
 /// character escaped inside double quotes.

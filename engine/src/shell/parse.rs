@@ -167,7 +167,13 @@ impl<'a> Lexer<'a> {
                 pending_heredocs.push(out.len() - 1);
                 continue;
             }
-            if let Some(op) = OPS.iter().find(|op| self.starts_with(op)) {
+            // `<(…)` is a word (process substitution), not a redirection.
+            let process_substitution = self.starts_with("<(");
+            if let Some(op) = OPS
+                .iter()
+                .find(|op| self.starts_with(op))
+                .filter(|_| !process_substitution)
+            {
                 // `2>` is an operator only at the start of a word.
                 if op.starts_with('2') && !self.at_word_start(&out) {
                     // fall through to word
@@ -482,6 +488,11 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
 /// quote, a here-document, a trailing `|` or `&&`) — how a script reader
 /// and the terminal decide to continue, as bash shows its `>` prompt.
 pub fn is_complete(src: &str) -> bool {
+    command_complete(src) && !super::script::block_open(src)
+}
+
+/// Whether `src` is whole as a command line (blocks aside).
+pub(crate) fn command_complete(src: &str) -> bool {
     !matches!(parse(src), Err(ParseError::Incomplete))
         && !src.trim_end_matches('\n').ends_with('\\')
 }

@@ -5,6 +5,7 @@
 use super::Session;
 use crate::api::{object, resolve};
 use crate::cluster::Cluster;
+use crate::node::service;
 use crate::output::Output;
 use serde_json::Value;
 
@@ -42,9 +43,6 @@ pub fn systemctl(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
         .collect();
     let now = cluster.now();
     let node = session.node.clone();
-    let Some(m) = cluster.machine_mut(&node) else {
-        return out;
-    };
     let (verb, unit) = match words.as_slice() {
         [v] => (*v, ""),
         [v, u, ..] => (*v, u.trim_end_matches(".service")),
@@ -57,44 +55,55 @@ pub fn systemctl(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
             .with_status(if verb == "status" { 4 } else { 5 });
     }
     let mut out = out;
+    let api = service::ApiEndpoint::of(&cluster.machines);
+    let Some(m) = cluster.machine_mut(&node) else {
+        return out;
+    };
     match (verb, unit) {
         ("daemon-reload", _) => m.units_loaded = true,
-        ("start", "kubelet") => {
-            if !m.kubelet_running {
-                m.kubelet_running = true;
-                m.kubelet_since = now;
-                m.kubelet_pid += 17;
-            }
-        }
-        ("stop", "kubelet") => {
-            if m.kubelet_running {
-                m.kubelet_running = false;
-                m.kubelet_since = now;
-            }
-        }
-        ("restart", "kubelet") => {
-            m.kubelet_running = true;
-            m.kubelet_since = now;
-            m.kubelet_pid += 17;
-        }
+        ("start", "kubelet") => service::start(m, &api, now),
+        ("stop", "kubelet") => service::stop(m, now),
+        ("restart", "kubelet") => service::restart(m, &api, now),
         ("enable" | "disable", "kubelet") => {}
         ("is-active", "kubelet") => {
-            out.out(if m.kubelet_running { "active\n" } else { "inactive\n" });
+            let state = if m.kubelet_running {
+                "active"
+            } else if m.kubelet.failed_at.is_some() {
+                "activating"
+            } else {
+                "inactive"
+            };
+            out.out(format!("{state}\n"));
             out.status = if m.kubelet_running { 0 } else { 3 };
         }
         ("is-active", "containerd") => out.out("active\n"),
         ("status", "kubelet") => {
             let since = format!("{}; {}", systemd_time(m.kubelet_since), ago(now - m.kubelet_since));
             let pid = m.kubelet_pid;
+            let head = "kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n";
+            let exec = "ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS";
             if m.kubelet_running {
                 out.out(format!(
-                    "● kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n     Active: active (running) since {since}\n       Docs: https://kubernetes.io/docs/\n   Main PID: {pid} (kubelet)\n      Tasks: 14 (limit: 4611)\n     Memory: 45.2M\n        CPU: 12.345s\n     CGroup: /system.slice/kubelet.service\n             └─{pid} {KUBELET_CMD}\n"
+                    "● {head}     Active: active (running) since {since}\n       Docs: https://kubernetes.io/docs/\n   Main PID: {pid} (kubelet)\n      Tasks: 14 (limit: 4611)\n     Memory: 45.2M\n        CPU: 12.345s\n     CGroup: /system.slice/kubelet.service\n             └─{pid} {KUBELET_CMD}\n"
                 ));
-            } else {
+            } else if m.kubelet.failed_at.is_some() {
                 out.out(format!(
-                    "○ kubelet.service - kubelet: The Kubernetes Node Agent\n     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n     Active: inactive (dead) since {since}\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=killed, signal=TERM)\n   Main PID: {pid} (code=killed, signal=TERM)\n"
+                    "● {head}     Active: activating (auto-restart) (Result: exit-code) since {since}\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} {exec} (code=exited, status=1/FAILURE)\n   Main PID: {pid} (code=exited, status=1/FAILURE)\n        CPU: 87ms\n"
                 ));
                 out.status = 3;
+            } else {
+                out.out(format!(
+                    "○ {head}     Active: inactive (dead) since {since}\n       Docs: https://kubernetes.io/docs/\n    Process: {pid} {exec} (code=killed, signal=TERM)\n   Main PID: {pid} (code=killed, signal=TERM)\n"
+                ));
+                out.status = 3;
+            }
+            // The unit's last journal lines, as systemctl shows them.
+            let lines = service::journal_lines(m);
+            if !lines.is_empty() {
+                out.out("\n");
+                for l in &lines[lines.len().saturating_sub(10)..] {
+                    out.out(format!("{l}\n"));
+                }
             }
         }
         ("status", "containerd") => out.out(format!(
@@ -103,6 +112,106 @@ pub fn systemctl(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
         )),
         ("start" | "stop" | "restart" | "enable" | "disable", "containerd") => {}
         (v, _) => return out.fail(format!("Unknown command verb '{v}'.")),
+    }
+    out
+}
+
+/// `journalctl -u kubelet [-n N] [--no-pager] [-r] [-e] [-x] [-f]`: the
+/// kubelet's journal on this node. `-f` prints what is there and returns
+/// (the terminal has no follow mode).
+pub fn journalctl(session: &Session, cluster: &Cluster, args: &[String]) -> Output {
+    let out = Output::default();
+    let mut unit: Option<String> = None;
+    let mut lines: Option<usize> = None;
+    let mut reverse = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let value = |inline: &str, i: &mut usize| -> Option<String> {
+            if inline.is_empty() {
+                *i += 1;
+                args.get(*i).cloned()
+            } else {
+                Some(inline.to_string())
+            }
+        };
+        if let Some(u) = a.strip_prefix("--unit=") {
+            unit = Some(u.to_string());
+        } else if a == "--unit" {
+            unit = value("", &mut i);
+        } else if let Some(n) = a.strip_prefix("--lines=") {
+            lines = n.parse().ok();
+        } else if matches!(
+            a,
+            "--no-pager"
+                | "--follow"
+                | "--catalog"
+                | "--pager-end"
+                | "--no-hostname"
+                | "--quiet"
+                | "-q"
+        ) {
+            if a == "--pager-end" {
+                lines = lines.or(Some(1000));
+            }
+        } else if a == "--reverse" {
+            reverse = true;
+        } else if let Some(cluster_flags) = a
+            .strip_prefix('-')
+            .filter(|f| !f.starts_with('-') && !f.is_empty())
+        {
+            // Short flags combine: `-xeu kubelet`, `-n20`.
+            for (k, c) in cluster_flags.char_indices() {
+                let rest = &cluster_flags[k + c.len_utf8()..];
+                match c {
+                    'u' => {
+                        unit = value(rest, &mut i);
+                        break;
+                    }
+                    'n' => {
+                        let v = value(rest, &mut i).unwrap_or_default();
+                        match v.parse::<usize>() {
+                            Ok(n) => lines = Some(n),
+                            Err(_) if v == "all" => lines = None,
+                            Err(_) => {
+                                return out.fail(format!("Failed to parse lines '{v}'."));
+                            }
+                        }
+                        break;
+                    }
+                    'e' => lines = lines.or(Some(1000)),
+                    'r' => reverse = true,
+                    'x' | 'f' | 'q' | 'l' | 'a' => {}
+                    other => {
+                        return out.fail(format!("journalctl: invalid option -- '{other}'"));
+                    }
+                }
+            }
+        } else {
+            return out.fail(format!("\"{a}\" is not a valid match expression"));
+        }
+        i += 1;
+    }
+    let Some(m) = cluster.machine(&session.node) else {
+        return out;
+    };
+    let mut all = match unit.as_deref().map(|u| u.trim_end_matches(".service")) {
+        None | Some("kubelet") => service::journal_lines(m),
+        Some(_) => Vec::new(),
+    };
+    let mut out = out;
+    if all.is_empty() {
+        out.out("-- No entries --\n");
+        return out;
+    }
+    if let Some(n) = lines {
+        all.drain(..all.len().saturating_sub(n));
+    }
+    if reverse {
+        all.reverse();
+    }
+    for l in all {
+        out.out(format!("{l}\n"));
     }
     out
 }

@@ -45,6 +45,9 @@ pub fn dry_run(p: &Parsed) -> Result<DryRun, String> {
 pub fn check_output(p: &Parsed) -> Result<(), String> {
     match p.string("output").unwrap_or("") {
         "" | "yaml" | "json" | "name" => Ok(()),
+        o if o.starts_with("jsonpath=") => crate::kubectl::jsonpath::Template::parse(&o[9..])
+            .map(|_| ())
+            .map_err(|e| format!("error: error parsing jsonpath {}, {e}\n", &o[9..])),
         other => Err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml")),
     }
 }
@@ -64,6 +67,19 @@ pub fn print(out: &mut Output, p: &Parsed, obj: &Value, verb: &str, dry: DryRun)
         "yaml" => out.out(crate::yaml::to_string(obj)),
         "json" => out.out(format!("{}\n", json_indent(obj))),
         "name" => out.out(format!("{kind}/{}\n", object::name(obj))),
+        o if o.starts_with("jsonpath=") => {
+            use crate::kubectl::jsonpath;
+            match jsonpath::Template::parse(&o[9..]).and_then(|t| {
+                t.execute(obj)
+                    .map_err(|e| jsonpath::exec_error_text(&t, &e, obj))
+            }) {
+                Ok(text) => out.out(text),
+                Err(e) => {
+                    out.err(e);
+                    out.status = 1;
+                }
+            }
+        }
         _ => {
             let suffix = match dry {
                 DryRun::None => "",

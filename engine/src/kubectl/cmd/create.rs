@@ -5,7 +5,7 @@
 //! kubectl's), then prints it (`--dry-run=client`) or creates it.
 
 mod config;
-mod misc;
+pub mod misc;
 mod rbac;
 mod workload;
 

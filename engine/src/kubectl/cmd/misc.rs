@@ -264,53 +264,144 @@ fn run_auth_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     }
 }
 
-/// The answer for the admin's kubeconfig: `system:masters` may do anything.
+/// `auth can-i VERB TYPE[/NAME] | URL`: the RBAC authorizer's answer
+/// ([`super::rbac`]) for the kubeconfig's user or the one `--as` names.
 fn run_can_i(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
     let user = ctx.cluster.apiserver.user().clone();
     let impersonated = p.string("as").filter(|s| !s.is_empty());
-    // The kubeconfig's admin (kubeadm's `kubeadm:cluster-admins`, bound to
-    // cluster-admin, or `system:masters`) may do anything; impersonated
-    // users have no RBAC rules to grant them anything here yet.
+    // The kubeconfig's admin is in `system:masters` (or kubeadm's
+    // `kubeadm:cluster-admins`, bound to cluster-admin): it may do anything.
     let masters = impersonated.is_none()
         && user
             .groups
             .iter()
             .any(|g| g == "system:masters" || g == "kubeadm:cluster-admins");
+    let who = match impersonated {
+        Some(name) => super::rbac::Subject::impersonated(name, &p.strings("as-group")),
+        None => super::rbac::Subject {
+            user: user.name.clone(),
+            groups: user.groups.clone(),
+        },
+    };
+    let namespace = (!p.bool("all-namespaces")).then(|| ctx.namespace.clone());
     if p.bool("list") {
-        let rows = vec![
-            ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
-                .map(String::from)
-                .to_vec(),
-            ["*.*", "[]", "[]", "[*]"].map(String::from).to_vec(),
-            ["", "[*]", "[]", "[*]"].map(String::from).to_vec(),
-        ];
-        if masters {
-            out.out(tabwriter::layout(&rows));
-        }
+        let rows = if masters {
+            vec![
+                ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+                    .map(String::from)
+                    .to_vec(),
+                ["*.*", "[]", "[]", "[*]"].map(String::from).to_vec(),
+                ["", "[*]", "[]", "[*]"].map(String::from).to_vec(),
+            ]
+        } else {
+            can_i_list(ctx, &who, namespace.as_deref(), p.bool("no-headers"))
+        };
+        out.out(tabwriter::layout(&rows));
         return out;
     }
     let [verb, what, ..] = p.args.as_slice() else {
         return out.fail("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples");
     };
-    let _ = verb;
-    let kind = what.split('/').next().unwrap_or("");
-    if !what.starts_with('/') && api::resolve(kind).is_none() {
+    let (kind, name) = what.split_once('/').unwrap_or((what, ""));
+    let url = what.starts_with('/').then_some(what.as_str());
+    let res = if url.is_some() {
+        None
+    } else {
+        api::resolve(kind)
+    };
+    if url.is_none() && res.is_none() {
         out.err(format!(
             "Warning: the server doesn't have a resource type '{kind}'\n"
         ));
     }
-    if masters {
-        if !p.bool("quiet") {
-            out.out("yes\n");
-        }
-        return out;
-    }
+    let (group, plural) = match res {
+        Some(r) => (r.group, r.plural),
+        None => ("", kind),
+    };
+    let subresource = p.string("subresource").unwrap_or("");
+    let request = super::rbac::Request {
+        verb,
+        group,
+        resource: plural,
+        subresource,
+        name: if url.is_some() { "" } else { name },
+        namespace: if url.is_some() || res.is_some_and(|r| !r.namespaced) {
+            None
+        } else {
+            namespace.as_deref()
+        },
+        url,
+    };
+    let yes = masters || super::rbac::allowed(ctx.cluster, &who, &request);
     if !p.bool("quiet") {
-        out.out("no\n");
+        out.out(if yes { "yes\n" } else { "no\n" });
     }
-    out.status = 1;
+    if !yes {
+        out.status = 1;
+    }
     out
+}
+
+/// `auth can-i --list`: the rules the subject holds, one row per resource,
+/// as kubectl prints a SelfSubjectRulesReview.
+fn can_i_list(
+    ctx: &Context<'_>,
+    who: &super::rbac::Subject,
+    namespace: Option<&str>,
+    no_headers: bool,
+) -> Vec<Vec<String>> {
+    let strings = |v: &Value, k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut urls: Vec<Vec<String>> = Vec::new();
+    for rule in super::rbac::rules_for(ctx.cluster, who, namespace) {
+        let verbs = format!("[{}]", strings(&rule, "verbs").join(" "));
+        let names = format!("[{}]", strings(&rule, "resourceNames").join(" "));
+        for u in strings(&rule, "nonResourceURLs") {
+            urls.push(vec![
+                String::new(),
+                format!("[{u}]"),
+                "[]".into(),
+                verbs.clone(),
+            ]);
+        }
+        let groups = strings(&rule, "apiGroups");
+        for r in strings(&rule, "resources") {
+            for g in &groups {
+                let res = if g.is_empty() {
+                    r.clone()
+                } else {
+                    format!("{r}.{g}")
+                };
+                rows.push(vec![res, "[]".into(), names.clone(), verbs.clone()]);
+            }
+        }
+    }
+    rows.sort();
+    rows.dedup();
+    urls.sort();
+    urls.dedup();
+    let mut table = Vec::new();
+    if !no_headers {
+        table.push(
+            ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    table.extend(rows);
+    table.extend(urls);
+    table
 }
 
 fn run_whoami(ctx: &mut Context<'_>, _: &Parsed) -> Output {
@@ -458,16 +549,123 @@ pub const COMPLETION: Command = Command {
     run: run_completion,
 };
 
+/// The bash completion script `source <(kubectl completion bash)` reads
+/// (Dinghy's own, shaped like cobra's V2 script kubectl prints).
+pub const BASH_COMPLETION: &str = include_str!("completion.bash");
+
 fn run_completion(_: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
-    match p.args.first().map(String::as_str) {
-        Some("bash" | "zsh" | "fish" | "powershell") => {
-            // The terminal completes kubectl from the same flag data; the
-            // script only has to be accepted by `source`.
-            out.out("# bash completion for kubectl                              -*- shell-script -*-\n# Completion is built into this terminal: press Tab.\n");
+    match p.args.as_slice() {
+        [shell] if shell == "bash" => {
+            out.out(BASH_COMPLETION);
             out
         }
-        Some(other) => out.fail(format!("error: Unsupported shell type \"{other}\".\nSee 'kubectl completion -h' for help and examples")),
-        None => out.fail("error: Shell not specified.\nSee 'kubectl completion -h' for help and examples"),
+        [shell] if matches!(shell.as_str(), "zsh" | "fish" | "powershell") => {
+            // The terminal is bash; other shells' scripts would never run.
+            out.out(format!(
+                "# {shell} completion for kubectl is not simulated: Dinghy's terminal is bash.\n# Use: source <(kubectl completion bash)\n"
+            ));
+            out
+        }
+        [other] => out.fail(format!("error: Unsupported shell type \"{other}\".\nSee 'kubectl completion -h' for help and examples")),
+        [] => out.fail("error: Shell not specified.\nSee 'kubectl completion -h' for help and examples"),
+        _ => out.fail("error: Too many arguments. Expected only the shell type.\nSee 'kubectl completion -h' for help and examples"),
+    }
+}
+
+pub const PORT_FORWARD: Command = Command {
+    name: "port-forward",
+    short: "Forward one or more local ports to a pod",
+    usage: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+    flags: &[
+        Flag::strings("address", "Addresses to listen on (comma separated). Only accepts IP addresses or localhost as a value."),
+        Flag::string("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
+    ],
+    run: run_port_forward,
+};
+
+/// The target is checked as kubectl checks it; then the honest part: no
+/// port of the learner's machine can reach the simulated pod.
+fn run_port_forward(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let out = Output::default();
+    let [target, ports @ ..] = p.args.as_slice() else {
+        return out.fail("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
+    };
+    if ports.is_empty() {
+        return out.fail("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
+    }
+    let (kind, name) = target.split_once('/').unwrap_or(("pod", target));
+    let Some(res) = api::resolve(kind) else {
+        return out.fail(format!(
+            "error: the server doesn't have a resource type \"{kind}\""
+        ));
+    };
+    let ns = ctx.namespace.clone();
+    if let Err(e) = ctx
+        .cluster
+        .apiserver
+        .get(res, res.namespaced.then_some(ns.as_str()), name)
+    {
+        return out.fail(e.kubectl_text());
+    }
+    out.fail(format!(
+        "error: port-forward is not simulated: nothing on your computer can reach {target} in Dinghy.\nTry it from inside the cluster instead: kubectl get {target} -o wide, then curl the pod's IP and port from a node (ssh controlplane)."
+    ))
+}
+
+pub const PROXY: Command = Command {
+    name: "proxy",
+    short: "Run a proxy to the Kubernetes API server",
+    usage: "kubectl proxy [--port=PORT] [--www=static-dir] [--www-prefix=prefix] [--api-prefix=prefix] [options]",
+    flags: &[
+        Flag::string("address", "127.0.0.1", "The IP address on which to serve on."),
+        Flag::int("port", "8001", "The port on which to run the proxy. Set to 0 to pick a random port.").short('p'),
+        Flag::string("api-prefix", "/", "Prefix to serve the proxied API under."),
+    ],
+    run: run_proxy,
+};
+
+fn run_proxy(_: &mut Context<'_>, _: &Parsed) -> Output {
+    Output::default().fail("error: kubectl proxy is not simulated: Dinghy's apiserver has no HTTP port on your computer.\nRead the API with kubectl itself (kubectl get … -o yaml, kubectl api-resources).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BASH_COMPLETION;
+    use std::process::Command;
+
+    /// The script is real bash: sourced by bash it registers kubectl's
+    /// completion as kubectl's does, and its function asks
+    /// `kubectl __complete` and filters the answer by the word typed.
+    #[test]
+    fn bash_sources_the_completion_script() {
+        let dir = std::env::temp_dir().join(format!("dinghy-completion-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let script = dir.join("completion.bash");
+        let fake = dir.join("kubectl");
+        std::fs::write(&script, BASH_COMPLETION).unwrap_or_else(|e| panic!("{e}"));
+        // A kubectl that answers `__complete` as kubectl does: candidates, then `:directive`.
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\n[ \"$1\" = __complete ] && printf 'get\\ngenerate\\nlogs\\n:4\\n'\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Ok(out) = Command::new("bash")
+            .arg("-c")
+            .arg("chmod +x \"$1/kubectl\"; PATH=\"$1:$PATH\"; source \"$1/completion.bash\"; complete -p kubectl; COMP_WORDS=(kubectl ge); COMP_CWORD=1; __start_kubectl; echo \"${COMPREPLY[*]}\"")
+            .arg("bash")
+            .arg(&dir)
+            .output()
+        else {
+            eprintln!("bash not available: skipped");
+            return;
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "complete -o default -F __start_kubectl kubectl\nget generate\n",
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

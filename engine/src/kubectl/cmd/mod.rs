@@ -2,6 +2,7 @@
 //! (`create deployment`, `create secret generic`, `set image`).
 
 pub mod apply;
+pub mod autoscale;
 pub mod common;
 pub mod config;
 pub mod create;
@@ -9,6 +10,7 @@ pub mod delete;
 pub mod describe;
 pub mod drain;
 pub mod edit;
+pub mod events;
 pub mod exec;
 pub mod expose;
 pub mod get;
@@ -17,11 +19,13 @@ pub mod label;
 pub mod logs;
 pub mod misc;
 pub mod patch;
+pub mod rbac;
 pub mod replace;
 pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod select;
+pub mod set;
 pub mod taint;
 pub mod version;
 
@@ -55,6 +59,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("create pc", "create priorityclass"),
     ("create cj", "create cronjob"),
     ("create ing", "create ingress"),
+    ("set sa", "set serviceaccount"),
 ];
 
 fn child(parent: &str, word: &str) -> Option<&'static Command> {

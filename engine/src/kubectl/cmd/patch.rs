@@ -182,7 +182,12 @@ pub const SET_SUBCOMMANDS: &[Command] = &[Command {
         Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
     ],
     run: run_set_image,
-}];
+},
+    super::set::ENV,
+    super::set::RESOURCES,
+    super::set::SERVICEACCOUNT,
+    super::set::SELECTOR_COMMAND,
+];
 
 fn run_set_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();

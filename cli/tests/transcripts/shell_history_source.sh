@@ -1,0 +1,31 @@
+# History expansion, exit statuses, source and process substitution, complete.
+echo -n 'passwd' | base64
+!! | base64 --decode
+!ec
+!-3
+!nosuch
+history | tail -4
+false
+echo $?
+ssh node01 'exit 4'
+echo $?
+type -t compopt
+source <(kubectl completion bash)
+echo $?
+complete -p
+alias kc=kubectl
+complete -o default -F __start_kubectl kc
+complete -p kc
+cat <(echo from a process substitution)
+greet() { echo "hello $1"; }
+greet world
+if [ -f /etc/kubernetes/admin.conf ]; then echo yes; else echo no; fi
+if [[ $(type -t compopt) = "builtin" ]]; then
+  echo builtin
+fi
+echo 'export GREETING=hi' > /root/vars.sh
+. /root/vars.sh
+echo $GREETING
+source /root/missing.sh
+exit 3
+echo not reached
