@@ -26,9 +26,12 @@ test('kubectl edit opens the editor; :wq applies the change and a reload keeps i
     await waitForOutput(page, 'deployment.apps/web edited');
     await type(page, "kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}{\"\\n\"}'");
     await waitForOutput(page, 'nginx:1.27');
-    // The rollout made a second ReplicaSet.
+    // The rollout made a second revision (a second ReplicaSet).
     await type(page, 'kubectl rollout history deployment web');
     await waitForOutput(page, 'REVISION  CHANGE-CAUSE');
+    assert.match(await page.locator('.scrollback').innerText(), /REVISION {2}CHANGE-CAUSE\n1 +<none>\n2 +<none>/);
+    await type(page, 'kubectl get rs -l app=web -o name | wc -l');
+    await waitForOutput(page, '\n2\n');
 
     // vi on a file: :q! keeps the file as it was; Ctrl-S saves.
     await type(page, 'echo one > f.txt && vi f.txt && cat f.txt');

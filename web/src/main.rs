@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod hooks;
 mod i18n;
+mod markdown;
 mod panic_hook;
 mod persist;
 

@@ -2,6 +2,7 @@
 //! requested CPU and memory against allocatable), their pods as chips
 //! coloured by status, and the pods still waiting for the scheduler.
 
+use crate::components::details::{Details, Target};
 use crate::hooks::engine::use_engine;
 use crate::i18n::use_t;
 use engine::view::{NodeView, PodView};
@@ -28,27 +29,75 @@ fn percent(used: i64, total: i64) -> i64 {
     }
 }
 
-fn chip(p: &PodView) -> Html {
+/// Opens the details of what was clicked (or chosen with Enter/Space).
+fn opener(
+    select: &Callback<Target>,
+    target: Target,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = {
+        let select = select.clone();
+        let target = target.clone();
+        Callback::from(move |e: MouseEvent| {
+            // A pod chip sits on its node's card: the pod wins.
+            e.stop_propagation();
+            select.emit(target.clone());
+        })
+    };
+    let key = {
+        let select = select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                select.emit(target.clone());
+            }
+        })
+    };
+    (click, key)
+}
+
+fn chip(p: &PodView, select: &Callback<Target>) -> Html {
     let title = format!(
         "{}/{} — {} {} restarts:{}",
         p.namespace, p.name, p.status, p.ready, p.restarts
     );
+    let (onclick, onkeydown) = opener(
+        select,
+        Target {
+            kind: "pod",
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+        },
+    );
     html! {
-        <li class={classes!("pod", tone(&p.status))} title={title}>
+        <li class={classes!("pod", tone(&p.status))} title={title} role="button" tabindex="0" {onclick} {onkeydown}>
             <span class="pod-name">{ &p.name }</span>
             <span class="pod-status">{ &p.status }</span>
         </li>
     }
 }
 
-fn node_card(n: &NodeView, pods: &[&PodView], t: crate::i18n::Lang) -> Html {
+fn node_card(
+    n: &NodeView,
+    pods: &[&PodView],
+    t: crate::i18n::Lang,
+    select: &Callback<Target>,
+) -> Html {
     let cpu = percent(n.cpu_requested_milli, n.cpu_allocatable_milli);
     let mem = percent(n.memory_requested, n.memory_allocatable);
     let healthy = n.status.starts_with("Ready");
+    let (onclick, onkeydown) = opener(
+        select,
+        Target {
+            kind: "node",
+            namespace: String::new(),
+            name: n.name.clone(),
+        },
+    );
     html! {
-        <section class={classes!("node", (!healthy).then_some("unhealthy"), n.status.contains("SchedulingDisabled").then_some("cordoned"))} aria-label={n.name.clone()}>
+        <section class={classes!("node", (!healthy).then_some("unhealthy"), n.status.contains("SchedulingDisabled").then_some("cordoned"))} aria-label={n.name.clone()} onclick={onclick.clone()}>
             <header>
-                <strong>{ &n.name }</strong>
+                <strong class="node-name" role="button" tabindex="0" {onclick} {onkeydown}>{ &n.name }</strong>
                 <span class={classes!("node-status", if healthy { "ok" } else { "bad" })}>{ &n.status }</span>
                 { for n.roles.iter().map(|r| html! { <span class="role">{ r }</span> }) }
             </header>
@@ -60,7 +109,7 @@ fn node_card(n: &NodeView, pods: &[&PodView], t: crate::i18n::Lang) -> Html {
             if pods.is_empty() {
                 <p class="empty">{ t.text("no-pods") }</p>
             } else {
-                <ul class="pods">{ for pods.iter().map(|p| chip(p)) }</ul>
+                <ul class="pods">{ for pods.iter().map(|p| chip(p, select)) }</ul>
             }
         </section>
     }
@@ -71,6 +120,15 @@ pub fn cluster_picture() -> Html {
     let engine = use_engine();
     let t = use_t();
     let namespace = use_state(String::new);
+    let selected = use_state(|| None::<Target>);
+    let select = {
+        let selected = selected.clone();
+        Callback::from(move |t: Target| selected.set(Some(t)))
+    };
+    let close = {
+        let selected = selected.clone();
+        Callback::from(move |_| selected.set(None))
+    };
     let Some(engine) = engine else {
         return html! {};
     };
@@ -108,15 +166,18 @@ pub fn cluster_picture() -> Html {
             if !pending.is_empty() {
                 <section class="queue">
                     <h3>{ t.text("pending-queue") }</h3>
-                    <ul class="pods">{ for pending.iter().map(|p| chip(p)) }</ul>
+                    <ul class="pods">{ for pending.iter().map(|p| chip(p, &select)) }</ul>
                 </section>
             }
             <div class="nodes">
                 { for view.nodes.iter().map(|n| {
                     let on_node: Vec<&PodView> = shown.iter().copied().filter(|p| p.node == n.name).collect();
-                    node_card(n, &on_node, t)
+                    node_card(n, &on_node, t, &select)
                 }) }
             </div>
+            if let Some(target) = (*selected).clone() {
+                <Details {target} on_close={close} />
+            }
         </div>
     }
 }

@@ -43,15 +43,20 @@ fn parse_ex(cmd: &str) -> Ex {
 pub fn editor(props: &EditorProps) -> Html {
     let text_ref = use_node_ref();
     let cmd_ref = use_node_ref();
-    let lines = use_state(|| props.text.lines().count().max(1));
+    let lines = use_state(|| props.text.split('\n').count().max(1));
     // The text as last written with `:w` (None: not written in this session).
     let written = use_mut_ref(|| None::<String>);
     let message = use_state(String::new);
 
     {
+        // The text is set once, not through a `value` attribute: a
+        // controlled textarea would be reset to the file's old text when
+        // the line count re-renders the editor.
         let text_ref = text_ref.clone();
+        let text = props.text.clone();
         use_effect_with(props.path.clone(), move |_| {
             if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
+                t.set_value(&text);
                 let _ = t.focus();
                 t.set_selection_range(0, 0).ok();
             }
@@ -196,7 +201,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
-                    value={props.text.clone()}
+                    rows={lines.to_string()}
                     onkeydown={onkeydown_text}
                     {oninput}
                 />

@@ -118,6 +118,29 @@ pub fn terminal(props: &TerminalProps) -> Html {
         });
     }
 
+    // A lab started (or was left): the cluster behind the prompt is new.
+    {
+        let engine = engine.clone();
+        let state = state.clone();
+        let pending = pending.clone();
+        let generation = engine.as_ref().map(|e| e.generation()).unwrap_or(0);
+        use_effect_with(generation, move |g| {
+            if let (Some(engine), true) = (engine, *g > 0) {
+                pending.borrow_mut().clear();
+                state.dispatch(Action::Pending(false));
+                let note = match engine.lab() {
+                    Some((lab, _)) => format!(
+                        "Lab \u{201c}{}\u{201d}: its cluster is set up. Solve the tasks here, then press Check in the lab panel.",
+                        lab.spec.title.en
+                    ),
+                    None => "A fresh default cluster is ready.".to_string(),
+                };
+                state.dispatch(Action::Note(note));
+                state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+            }
+        });
+    }
+
     // Keep the newest line in view.
     {
         let scroll_ref = scroll_ref.clone();

@@ -1,11 +1,14 @@
 //! The engine, shared by every component through a context. Components
-//! change it only through `run` and `step`, which also keep the journal;
-//! `version` changes after each, so readers re-render.
+//! change it only through `run`, `step`, `editor_done` and the lab
+//! methods, which also keep the journal; `version` changes after each, so
+//! readers re-render. Starting a lab replaces the simulation with the
+//! lab's cluster; `generation` counts such replacements.
 
-use crate::persist::{self, Entry, Journal, Loaded};
+use crate::persist::{self, Entry, Journal, LabSource, Loaded};
 use engine::clock::Duration;
 use engine::{Output, Simulation};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,6 +17,23 @@ const DEFAULT_SEED: u64 = 1;
 pub struct EngineState {
     pub sim: Simulation,
     journal: Journal,
+    /// The lab the cluster was set up for.
+    lab: Option<labs::Lab>,
+    generation: u64,
+}
+
+/// A lab that could not be opened: what is wrong, for the panel to show.
+pub type LabError = String;
+
+/// Parses and sets up a lab: the lab and its cluster.
+fn open_lab(source: &LabSource, seed: u64) -> Result<(labs::Lab, Simulation), LabError> {
+    let (name, text) = source
+        .file()
+        .ok_or_else(|| "Dinghy has no lab by that name.".to_string())?;
+    let lab =
+        labs::Lab::load(&name, &text, seed).map_err(|p| format!("{}: {}", p.path, p.message))?;
+    let sim = lab.start()?;
+    Ok((lab, interactive(sim)))
 }
 
 /// A handle to the engine; equal handles with equal versions need no re-render.
@@ -74,6 +94,90 @@ impl Engine {
         f(&self.state.borrow().sim)
     }
 
+    /// Runs `kubectl ARGS` as the cluster admin outside the learner's
+    /// session, for the details view: it reads, so it is not journaled,
+    /// and nothing settles afterwards.
+    pub fn inspect(&self, args: &[&str]) -> Output {
+        let mut s = self.state.borrow_mut();
+        let mut ctx = engine::kubectl::Context {
+            cluster: s.sim.cluster_mut(),
+            namespace: "default".into(),
+            node: "controlplane".into(),
+            cwd: "/root".into(),
+            stdin: None,
+            kubeconfig: true,
+            kubeconfig_path: "/root/.kube/config".into(),
+            editor: None,
+        };
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        engine::kubectl::run(&mut ctx, &args)
+    }
+
+    /// The lab the cluster was set up for, and where it came from.
+    pub fn lab(&self) -> Option<(labs::Lab, LabSource)> {
+        let s = self.state.borrow();
+        Some((s.lab.clone()?, s.journal.lab.clone()?))
+    }
+
+    /// How many times the simulation was replaced (a lab started or left).
+    pub fn generation(&self) -> u64 {
+        self.state.borrow().generation
+    }
+
+    /// Replaces the cluster with a fresh one set up for this lab.
+    pub fn start_lab(&self, source: LabSource, seed: u64) -> Result<(), LabError> {
+        let (lab, sim) = open_lab(&source, seed)?;
+        {
+            let mut s = self.state.borrow_mut();
+            s.sim = sim;
+            s.lab = Some(lab);
+            s.journal = Journal {
+                seed,
+                lab: Some(source),
+                entries: vec![],
+            };
+            s.generation += 1;
+            persist::save(&s.journal);
+        }
+        self.bump.emit(());
+        Ok(())
+    }
+
+    /// Leaves the lab: a fresh default cluster.
+    pub fn leave_lab(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.sim = interactive(Simulation::new(DEFAULT_SEED));
+            s.lab = None;
+            s.journal = Journal {
+                seed: DEFAULT_SEED,
+                lab: None,
+                entries: vec![],
+            };
+            s.generation += 1;
+            persist::save(&s.journal);
+        }
+        self.bump.emit(());
+    }
+
+    /// Grades the lab as the cluster is now.
+    pub fn check(
+        &self,
+        answers: &BTreeMap<String, String>,
+        lang: labs::Lang,
+    ) -> Option<labs::Report> {
+        let report = {
+            let mut s = self.state.borrow_mut();
+            let lab = s.lab.clone()?;
+            let report = lab.check(&mut s.sim, answers, lang);
+            s.journal.push(Entry::Check(answers.clone()));
+            persist::save(&s.journal);
+            report
+        };
+        self.bump.emit(());
+        Some(report)
+    }
+
     pub fn history(&self) -> Vec<String> {
         self.state
             .borrow()
@@ -97,8 +201,11 @@ fn boot() -> (EngineState, Option<String>) {
         sim: interactive(Simulation::new(DEFAULT_SEED)),
         journal: Journal {
             seed: DEFAULT_SEED,
+            lab: None,
             entries: vec![],
         },
+        lab: None,
+        generation: 0,
     };
     match persist::load() {
         Loaded::Fresh => (fresh(), None),
@@ -110,7 +217,23 @@ fn boot() -> (EngineState, Option<String>) {
             ),
         ),
         Loaded::Restored(journal) => {
-            let mut sim = interactive(Simulation::new(journal.seed));
+            let (lab, mut sim) = match &journal.lab {
+                None => (None, interactive(Simulation::new(journal.seed))),
+                Some(source) => match open_lab(source, journal.seed) {
+                    Ok((lab, sim)) => (Some(lab), sim),
+                    Err(e) => {
+                        persist::clear();
+                        let mut state = fresh();
+                        state.journal.seed = DEFAULT_SEED;
+                        return (
+                            state,
+                            Some(format!(
+                                "Your saved lab could not be set up again ({e}), so Dinghy started a fresh cluster."
+                            )),
+                        );
+                    }
+                },
+            };
             let mut commands = 0;
             for e in &journal.entries {
                 match e {
@@ -122,12 +245,25 @@ fn boot() -> (EngineState, Option<String>) {
                     Entry::Editor(saved) => {
                         let _ = sim.editor_done(saved.clone());
                     }
+                    Entry::Check(answers) => {
+                        if let Some(lab) = &lab {
+                            let _ = lab.check(&mut sim, answers, labs::Lang::En);
+                        }
+                    }
                 }
             }
             let note = format!(
                 "Restored your session: {commands} command(s) replayed on the same cluster."
             );
-            (EngineState { sim, journal }, Some(note))
+            (
+                EngineState {
+                    sim,
+                    journal,
+                    lab,
+                    generation: 0,
+                },
+                Some(note),
+            )
         }
     }
 }
