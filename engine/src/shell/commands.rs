@@ -27,6 +27,7 @@ pub const PROGRAMS: &[&str] = &[
     "nano",
     "vi",
     "vim",
+    "watch",
     "exit",
     "grep",
     "export",
@@ -36,12 +37,14 @@ pub const PROGRAMS: &[&str] = &[
     "hostname",
     "ip",
     "journalctl",
+    "kubeadm",
     "kubectl",
     "ls",
     "ps",
     "systemctl",
     "mkdir",
     "mv",
+    "openssl",
     "pwd",
     "rm",
     "sleep",
@@ -117,6 +120,9 @@ pub fn run(
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
         "journalctl" => return super::system::journalctl(session, cluster, args),
+        "watch" => return super::watch::start(session, cluster, args),
+        "openssl" => return super::pki::openssl(session, cluster, args),
+        "kubeadm" => return super::pki::kubeadm(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
@@ -567,7 +573,7 @@ impl Output {
 }
 
 /// `date`'s default format, in UTC: `Wed Apr 23 08:14:35 UTC 2025`.
-fn date_text(cluster: &Cluster) -> String {
+pub(crate) fn date_text(cluster: &Cluster) -> String {
     let t = cluster.now().rfc3339();
     let days_since_epoch = cluster.now().0.div_euclid(86_400_000);
     let weekday =

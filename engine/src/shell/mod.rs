@@ -13,9 +13,11 @@ pub mod glob;
 mod grep;
 mod history;
 pub mod parse;
+mod pki;
 mod script;
 mod system;
 mod textutils;
+pub mod watch;
 
 use crate::cluster::Cluster;
 use crate::node::fs;
@@ -40,6 +42,8 @@ pub struct Session {
     pub editor: editor::EditorState,
     /// Shell functions (`name() { … }`, e.g. from `source <(kubectl completion bash)`): their bodies.
     pub functions: BTreeMap<String, String>,
+    /// A command holding the terminal (`watch`) until Ctrl-C (see [`watch`]).
+    pub foreground: Option<watch::Watch>,
     /// What a `<(…)` printed on stderr, shown with the command that reads it.
     pub pending_stderr: String,
     /// `complete -F FUNCTION NAME`: the completion function per command name.
@@ -78,6 +82,7 @@ impl Session {
             editor: editor::EditorState::default(),
             functions: BTreeMap::new(),
             pending_stderr: String::new(),
+            foreground: None,
             // What the lab environments' ~/.bashrc sets up: kubectl's completion, also for `k`.
             completions: ["kubectl", "k"]
                 .into_iter()
