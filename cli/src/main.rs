@@ -130,6 +130,15 @@ fn shell(args: &[String]) -> ExitCode {
     }
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
+        if sim.foreground().is_some() && pending.is_empty() {
+            let out = sim.foreground_key(&line);
+            status = out.status;
+            print_output(&out);
+            if interactive && sim.foreground().is_none() {
+                prompt(&sim.prompt());
+            }
+            continue;
+        }
         pending.push_str(&line);
         pending.push('\n');
         if !Simulation::is_complete(&pending) {
@@ -148,7 +157,7 @@ fn shell(args: &[String]) -> ExitCode {
         if sim.exited() {
             break;
         }
-        if interactive {
+        if interactive && sim.foreground().is_none() {
             prompt(&sim.prompt());
         }
     }

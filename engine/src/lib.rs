@@ -99,6 +99,8 @@ impl Simulation {
 
     /// Runs one complete input (see [`Simulation::is_complete`]).
     pub fn run(&mut self, input: &str) -> Output {
+        // A new line means the foreground command was left.
+        self.session.foreground = None;
         let out = shell::run(&mut self.session, &mut self.cluster, input);
         // The components react to what the command changed, at this instant.
         self.cluster.settle();
@@ -148,6 +150,11 @@ impl Simulation {
         let mut text = String::new();
         let mut pending = String::new();
         for line in script.split_inclusive('\n') {
+            if self.foreground().is_some() && pending.is_empty() {
+                // While `watch` runs: an empty line lets one interval pass, `^C` stops it.
+                text.push_str(&self.foreground_key(line).text());
+                continue;
+            }
             pending.push_str(line);
             if !pending.ends_with('\n') {
                 pending.push('\n');
@@ -171,6 +178,37 @@ impl Simulation {
             text.push_str(&self.run(&pending).text());
         }
         text
+    }
+
+    /// Whether a command holds the terminal (`watch`): the host then calls
+    /// [`Simulation::tick`] as time passes and [`Simulation::interrupt`] on
+    /// Ctrl-C, and sends no input lines meanwhile.
+    pub fn foreground(&self) -> Option<&shell::watch::Watch> {
+        self.session.foreground.as_ref()
+    }
+
+    /// Lets the foreground command's interval pass on the virtual clock and
+    /// returns its next frame (a whole screen: it replaces the last one).
+    pub fn tick(&mut self) -> Output {
+        shell::watch::tick(&mut self.session, &mut self.cluster)
+    }
+
+    /// Ctrl-C: ends the foreground command.
+    pub fn interrupt(&mut self) -> Output {
+        shell::watch::interrupt(&mut self.session)
+    }
+
+    /// A script line typed while a command holds the terminal, as `dinghy
+    /// shell` reads scripts: an empty line is one tick, `^C` is Ctrl-C,
+    /// anything else is refused (so a forgotten `^C` shows).
+    pub fn foreground_key(&mut self, line: &str) -> Output {
+        match line.trim_end_matches('\n') {
+            "" => self.tick(),
+            "^C" => self.interrupt(),
+            other => Output::default().fail(format!(
+                "dinghy shell: {other:?} typed while watch runs (an empty line lets time pass, ^C stops it)"
+            )),
+        }
     }
 
     /// Whether the session asked to end (`exit` on the first node).

@@ -420,6 +420,68 @@ const WORDS: &[&str] = &[
     "test",
     "[",
     "]",
+    // History expansion, functions, blocks, process substitution, sourcing.
+    "!!",
+    "!1",
+    "!-2",
+    "!ku",
+    "!$",
+    "!",
+    "${!x}",
+    "<(",
+    "<(echo hi)",
+    "<(kubectl completion bash)",
+    ")",
+    "(",
+    "source",
+    ".",
+    "/root/.bashrc",
+    "exit",
+    "exit 300",
+    "exit abc",
+    "f()",
+    "f() {",
+    "{",
+    "}",
+    "function",
+    "elif",
+    "else",
+    "[[",
+    "]]",
+    "=",
+    "-eq",
+    "-f",
+    "complete",
+    "-F",
+    "-p",
+    "-r",
+    "type",
+    "-t",
+    // Node tools.
+    "watch",
+    "-n",
+    "0",
+    "-1",
+    "journalctl",
+    "-u",
+    "-xeu",
+    "-n0",
+    "kubelet",
+    "systemctl",
+    "status",
+    "restart",
+    "openssl",
+    "x509",
+    "-in",
+    "-text",
+    "-noout",
+    "/etc/kubernetes/pki/ca.crt",
+    "kubeadm",
+    "certs",
+    "check-expiration",
+    "renew",
+    "token",
+    "--print-join-command",
 ];
 
 fn random_line(g: &mut Gen) -> String {
@@ -494,6 +556,20 @@ fn random_shell_lines_never_panic() {
             h.fail(format!("panic in complete: {what}"), &line);
         }
         run_script(&mut h, &line);
+        // A command left holding the terminal (`watch`) gets a tick, then Ctrl-C.
+        if h.sim.foreground().is_some() {
+            let sim = &mut h.sim;
+            if catching(|| {
+                sim.tick();
+                sim.interrupt()
+            })
+            .is_err()
+            {
+                let what = LAST_PANIC.with(|p| p.borrow().clone());
+                h.fail(format!("panic in watch tick: {what}"), &line);
+                h.sim = Simulation::new(h.seed);
+            }
+        }
         if i % 100 == 99 {
             h.step(Duration::from_secs(30));
         }

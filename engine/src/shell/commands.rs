@@ -29,6 +29,7 @@ pub const PROGRAMS: &[&str] = &[
     "nano",
     "vi",
     "vim",
+    "watch",
     "exit",
     "grep",
     "export",
@@ -38,6 +39,7 @@ pub const PROGRAMS: &[&str] = &[
     "hostname",
     "ip",
     "journalctl",
+    "kubeadm",
     "kubectl",
     "ls",
     "ps",
@@ -45,6 +47,7 @@ pub const PROGRAMS: &[&str] = &[
     "mkdir",
     "mv",
     "nslookup",
+    "openssl",
     "pwd",
     "rm",
     "sleep",
@@ -121,6 +124,9 @@ pub fn run(
         "ps" => return super::system::ps(session, cluster, args),
         "journalctl" => return super::system::journalctl(session, cluster, args),
         "curl" | "nslookup" | "dig" => return super::net::run(session, cluster, name, args),
+        "watch" => return super::watch::start(session, cluster, args),
+        "openssl" => return super::pki::openssl(session, cluster, args),
+        "kubeadm" => return super::pki::kubeadm(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
@@ -571,7 +577,7 @@ impl Output {
 }
 
 /// `date`'s default format, in UTC: `Wed Apr 23 08:14:35 UTC 2025`.
-fn date_text(cluster: &Cluster) -> String {
+pub(crate) fn date_text(cluster: &Cluster) -> String {
     let t = cluster.now().rfc3339();
     let days_since_epoch = cluster.now().0.div_euclid(86_400_000);
     let weekday =

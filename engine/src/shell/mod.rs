@@ -14,9 +14,11 @@ mod grep;
 mod history;
 mod net;
 pub mod parse;
+mod pki;
 mod script;
 mod system;
 mod textutils;
+pub mod watch;
 
 use crate::cluster::Cluster;
 use crate::node::fs;
@@ -41,6 +43,8 @@ pub struct Session {
     pub editor: editor::EditorState,
     /// Shell functions (`name() { … }`, e.g. from `source <(kubectl completion bash)`): their bodies.
     pub functions: BTreeMap<String, String>,
+    /// A command holding the terminal (`watch`) until Ctrl-C (see [`watch`]).
+    pub foreground: Option<watch::Watch>,
     /// What a `<(…)` printed on stderr, shown with the command that reads it.
     pub pending_stderr: String,
     /// `complete -F FUNCTION NAME`: the completion function per command name.
@@ -79,6 +83,7 @@ impl Session {
             editor: editor::EditorState::default(),
             functions: BTreeMap::new(),
             pending_stderr: String::new(),
+            foreground: None,
             // What the lab environments' ~/.bashrc sets up: kubectl's completion, also for `k`.
             completions: ["kubectl", "k"]
                 .into_iter()
