@@ -24,27 +24,28 @@ fuzz_target!(|data: &[u8]| {
     let Some((&choice, manifest)) = data.split_first() else {
         return;
     };
-    let mut sim = dinghy_fuzz::populated();
-    let manifest = dinghy_fuzz::text(manifest);
-    if let Some(m) = sim.cluster_mut().machine_mut("controlplane") {
-        m.fs.write("/root/m.yaml", manifest.as_bytes(), false)
-            .expect("/root exists on the control plane");
-    }
-    let verb = VERBS[usize::from(choice) % VERBS.len()];
-    let out = sim.run(&format!("{verb}\n"));
-    dinghy_fuzz::check_readable(&manifest, &out);
-    // Every second bit: let the components act on what was stored, and
-    // print it back.
-    if choice & 0x80 != 0 {
-        sim.step(Duration::from_secs(30));
-        for read in [
-            "kubectl get all -A -o wide\n",
-            "kubectl get -f /root/m.yaml -o yaml\n",
-            "kubectl describe -f /root/m.yaml\n",
-            "kubectl get events -A\n",
-        ] {
-            let out = sim.run(read);
-            dinghy_fuzz::check_readable(&manifest, &out);
+    dinghy_fuzz::with_sim(|sim| {
+        let manifest = dinghy_fuzz::text(manifest);
+        if let Some(m) = sim.cluster_mut().machine_mut("controlplane") {
+            m.fs.write("/root/m.yaml", manifest.as_bytes(), false)
+                .expect("/root exists on the control plane");
         }
-    }
+        let verb = VERBS[usize::from(choice) % VERBS.len()];
+        let out = sim.run(&format!("{verb}\n"));
+        dinghy_fuzz::check_readable(&manifest, &out);
+        // With the first byte's high bit: let the components act on what was
+        // stored for 30 simulated seconds, and print it back.
+        if choice & 0x80 != 0 {
+            sim.step(Duration::from_secs(30));
+            for read in [
+                "kubectl get all -A -o wide\n",
+                "kubectl get -f /root/m.yaml -o yaml\n",
+                "kubectl describe -f /root/m.yaml\n",
+                "kubectl get events -A\n",
+            ] {
+                let out = sim.run(read);
+                dinghy_fuzz::check_readable(&manifest, &out);
+            }
+        }
+    });
 });

@@ -14,19 +14,20 @@ fuzz_target!(|data: &[u8]| {
     // newline so a manifest fits on it.
     let stdin = lines.next().map(|s| s.replace('\t', "\n"));
     let args: Vec<String> = lines.map(str::to_string).collect();
-    let mut sim = dinghy_fuzz::populated();
-    let mut ctx = Context {
-        cluster: sim.cluster_mut(),
-        namespace: "default".to_string(),
-        node: "controlplane".to_string(),
-        cwd: "/root".to_string(),
-        stdin,
-        kubeconfig: true,
-        kubeconfig_path: "/root/.kube/config".to_string(),
-        editor: None,
-    };
-    let out = kubectl::run(&mut ctx, &args);
-    dinghy_fuzz::check_readable(&input, &out);
-    // The components react to what the command changed.
-    sim.cluster_mut().settle();
+    dinghy_fuzz::with_sim(|sim| {
+        let mut ctx = Context {
+            cluster: sim.cluster_mut(),
+            namespace: "default".to_string(),
+            node: "controlplane".to_string(),
+            cwd: "/root".to_string(),
+            stdin,
+            kubeconfig: true,
+            kubeconfig_path: "/root/.kube/config".to_string(),
+            editor: None,
+        };
+        let out = kubectl::run(&mut ctx, &args);
+        dinghy_fuzz::check_readable(&input, &out);
+        // The components react to what the command changed.
+        sim.cluster_mut().settle();
+    });
 });

@@ -1,7 +1,8 @@
 //! Lab files: arbitrary text as a lab file (the format learners and
 //! authors write, see labs/README.md), through parsing, parameter drawing
-//! and substitution and the static checks; a lab that loads is started
-//! (its setup applied) and graded once.
+//! and substitution and the static checks. (Starting a lab builds a
+//! cluster, a second per input under the fuzzer: its setup commands and
+//! manifests are what the shell and apply targets already cover.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,12 +12,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(lab) = labs::Lab::load("fuzz.yaml", &text, dinghy_fuzz::SEED) else {
         return;
     };
-    let problems = labs::validate::static_problems(&lab.spec);
-    if !problems.is_empty() {
-        return;
-    }
-    let _ = lab.render(labs::format::Lang::En);
-    if let Ok(mut sim) = lab.start() {
-        let _ = lab.check(&mut sim, &Default::default(), labs::format::Lang::En);
-    }
+    let _ = labs::validate::static_problems(&lab.spec);
 });
