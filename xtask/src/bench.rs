@@ -383,17 +383,17 @@ mod tests {
         ));
         assert_eq!(native.len(), 3);
         let t = table(&native, &wasm);
-        let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines.len(), 5, "{t}");
-        assert!(
-            lines[2].contains("40000 pods/s | 20000 pods/s | 2.00 "),
-            "{t}"
+        // Times as µs/ms/s, rates as is; the ratio is the slowdown in the
+        // browser either way; a case measured natively only has no ratio.
+        assert_eq!(
+            t,
+            "\
+| case                             | native       | wasm         | wasm/native | goal            |
+|----------------------------------|--------------|--------------|-------------|-----------------|
+| schedule 10000 pods / 5000 nodes | 40000 pods/s | 20000 pods/s | 2.00        | >= 10000 pods/s |
+| kubectl get pods -A, 50 pods     | 200 µs       | 300 µs       | 1.50        | <= 0.5 ms       |
+| envelope                         | 12.50 s      | -            | -           | <= 30 s         |
+"
         );
-        assert!(
-            lines[3].contains("200 µs") && lines[3].contains("300 µs | 1.50 "),
-            "{t}"
-        );
-        // Measured natively only: no browser figure, no ratio.
-        assert!(lines[4].contains("12.50 s | -    "), "{t}");
     }
 }
