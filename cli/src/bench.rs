@@ -32,10 +32,18 @@ Scenarios (default: schedule commands time; envelope takes minutes):
 
   --smoke    Small cases of schedule and commands, as ratios to a baseline
              measured in the same run; fails when one exceeds its limit.
+  --json     One JSON object instead of the table: {\"rows\": [{\"key\", \"value\",
+             \"unit\"}]}, keyed as the browser's bench page (`?bench`) keys its
+             rows, for `cargo xtask bench` to print both side by side.
 ";
 
 /// One row of the table.
 struct Row {
+    /// The same case's key on the browser's bench page (web/src/bench.rs).
+    key: String,
+    /// The figure as a number: pods/s, or seconds of wall time.
+    value: f64,
+    unit: &'static str,
     scenario: &'static str,
     case: String,
     figure: String,
@@ -112,6 +120,19 @@ fn print_table(rows: &[Row]) {
     }
 }
 
+fn print_json(rows: &[Row]) {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "key": r.key, "value": r.value, "unit": r.unit,
+                "case": r.case, "goal": r.goal, "met": r.met,
+            })
+        })
+        .collect();
+    println!("{}", serde_json::json!({ "rows": rows }));
+}
+
 fn ms(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
     if us < 1000.0 {
@@ -149,6 +170,9 @@ fn schedule(rows: &mut Vec<Row>) {
         let (n, d) = bench_schedule(5_000, pods);
         let rate = n as f64 / d.as_secs_f64().max(1e-9);
         rows.push(Row {
+            key: format!("schedule {pods} pods / 5000 nodes"),
+            value: rate,
+            unit: "pods/s",
             scenario: "1 scheduling",
             case: format!("{pods} pods / 5000 nodes ({n} placed)"),
             figure: format!("{rate:.0} pods/s"),
@@ -171,6 +195,9 @@ fn commands(rows: &mut Vec<Row>) -> Result<(), String> {
             let d = median(runs, || status = sim.run(&input).status);
             let failed = if status == 0 { "" } else { " (fails)" };
             rows.push(Row {
+                key: format!("{command}, {pods} pods"),
+                value: d.as_secs_f64(),
+                unit: "s",
                 scenario: "3 command",
                 case: format!("{command}, {} nodes, {pods} pods{failed}", workers + 1),
                 figure: ms(d),
@@ -189,6 +216,9 @@ fn simulated_time(rows: &mut Vec<Row>) -> Result<(), String> {
     let d = t.elapsed();
     let (pods, running) = perf::pod_counts(&sim);
     rows.push(Row {
+        key: "lab cluster, 1 simulated hour".into(),
+        value: d.as_secs_f64(),
+        unit: "s",
         scenario: "4 simulated time",
         case: format!("lab cluster, 1 h ({running}/{pods} pods Running)"),
         figure: ms(d),
@@ -216,6 +246,9 @@ fn envelope(rows: &mut Vec<Row>) -> Result<(), String> {
     let d = t.elapsed();
     let memory = peak_memory();
     rows.push(Row {
+        key: format!("envelope {workers} nodes, {deployments}x{replicas} pods"),
+        value: d.as_secs_f64(),
+        unit: "s",
         scenario: "2 envelope",
         case: format!("{workers} nodes, {deployments}x{replicas} pods ({running} Running)"),
         figure: format!(
@@ -329,7 +362,9 @@ pub fn bench(args: &[String]) -> ExitCode {
             }
         };
     }
-    let (sizes, rest) = match split_sizes(args) {
+    let json = args.iter().any(|a| a == "--json");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--json").cloned().collect();
+    let (sizes, rest) = match split_sizes(&args) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("dinghy bench: {e}\n\n{HELP}");
@@ -384,6 +419,10 @@ pub fn bench(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    print_table(&rows);
+    if json {
+        print_json(&rows);
+    } else {
+        print_table(&rows);
+    }
     ExitCode::SUCCESS
 }

@@ -5,6 +5,7 @@
 //! through `engine::Simulation`'s public API (text in, output out).
 
 mod app;
+mod bench;
 mod components;
 mod hooks;
 mod i18n;
@@ -14,5 +15,10 @@ mod persist;
 
 fn main() {
     panic_hook::install();
+    // `?bench`: the page measures instead of running the app (issue 11).
+    if let Some(wanted) = bench::requested() {
+        bench::start(wanted);
+        return;
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -110,30 +110,227 @@ fn kubectl_start() -> Option<f64> {
     times.get(times.len() / 2).copied()
 }
 
-/// `cargo xtask bench`: each scenario natively in its own process (release
-/// build), then the bundle's size, then the real kubectl's start time.
-pub fn bench(args: &[String]) -> Result<(), String> {
-    let scenarios: Vec<String> = if args.is_empty() {
-        ["schedule", "commands", "time", "envelope"]
-            .map(String::from)
-            .to_vec()
-    } else {
-        args.to_vec()
+/// What `cargo xtask bench` was asked for.
+struct BenchArgs {
+    scenarios: Vec<String>,
+    /// Measure in the browser too (`--native-only` turns it off).
+    wasm: bool,
+    /// Rebuild `dist/` first (`--no-build` measures the one there).
+    build: bool,
+}
+
+fn bench_args(args: &[String]) -> Result<BenchArgs, String> {
+    let mut b = BenchArgs {
+        scenarios: vec![],
+        wasm: true,
+        build: true,
     };
+    for a in args {
+        match a.as_str() {
+            "--native-only" => b.wasm = false,
+            "--no-build" => b.build = false,
+            "schedule" | "commands" | "time" | "envelope" => b.scenarios.push(a.clone()),
+            other => {
+                return Err(format!(
+                    "unknown bench argument {other:?} (scenarios: schedule commands time envelope; \
+                     flags: --native-only --no-build)"
+                ))
+            }
+        }
+    }
+    if b.scenarios.is_empty() {
+        b.scenarios = ["schedule", "commands", "time", "envelope"]
+            .map(String::from)
+            .to_vec();
+    }
+    Ok(b)
+}
+
+/// One measured case: `value` in `unit` (pods/s, or seconds).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub key: String,
+    pub value: f64,
+    pub unit: String,
+    pub goal: String,
+}
+
+/// The `rows` of `dinghy bench --json` or of the bench page's JSON.
+pub fn figures(json: &serde_json::Value) -> Vec<Figure> {
+    let Some(rows) = json.get("rows").and_then(|r| r.as_array()) else {
+        return vec![];
+    };
+    rows.iter()
+        .filter_map(|r| {
+            Some(Figure {
+                key: r.get("key")?.as_str()?.to_string(),
+                value: r.get("value")?.as_f64()?,
+                unit: r.get("unit")?.as_str()?.to_string(),
+                goal: r
+                    .get("goal")
+                    .and_then(|g| g.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            })
+        })
+        .collect()
+}
+
+/// A figure as people read it: pods/s as is, seconds as µs, ms or s.
+pub fn show(value: f64, unit: &str) -> String {
+    if unit != "s" {
+        return format!("{value:.0} {unit}");
+    }
+    let us = value * 1e6;
+    if us < 1000.0 {
+        format!("{us:.0} µs")
+    } else if us < 1e6 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{value:.2} s")
+    }
+}
+
+/// The table of both runs: one row per native case, the browser's figure
+/// beside it when the bench page measured the same key, and the ratio
+/// wasm / native of the times (native / wasm of rates), so that above 1
+/// always means "slower in the browser".
+pub fn table(native: &[Figure], wasm: &[Figure]) -> String {
+    let header = ["case", "native", "wasm", "wasm/native", "goal"].map(String::from);
+    let mut cells = vec![header];
+    for n in native {
+        let w = wasm.iter().find(|w| w.key == n.key && w.unit == n.unit);
+        let ratio = w.map(|w| {
+            if n.unit == "s" {
+                w.value / n.value.max(1e-12)
+            } else {
+                n.value / w.value.max(1e-12)
+            }
+        });
+        cells.push([
+            n.key.clone(),
+            show(n.value, &n.unit),
+            w.map_or("-".into(), |w| show(w.value, &w.unit)),
+            ratio.map_or("-".into(), |r| format!("{r:.2}")),
+            n.goal.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 5];
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for (i, row) in cells.iter().enumerate() {
+        out.push('|');
+        for (c, w) in row.iter().zip(widths) {
+            out.push_str(&format!(" {c:<w$} |"));
+        }
+        out.push('\n');
+        if i == 0 {
+            out.push('|');
+            for w in widths {
+                out.push_str(&format!("{}|", "-".repeat(w + 2)));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn json_of(stdout: &[u8], what: &str) -> Result<serde_json::Value, String> {
+    let text = String::from_utf8_lossy(stdout);
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or_else(|| format!("{what} printed no JSON: {text}"))?;
+    serde_json::from_str(line).map_err(|e| format!("{what} printed bad JSON ({e}): {line}"))
+}
+
+/// Runs `cmd`, passing its standard error through, and returns its standard output.
+fn output(cmd: &mut Command, what: &str) -> Result<Vec<u8>, String> {
+    eprintln!("\n$ {}", format!("{cmd:?}").replace('"', ""));
+    let out = cmd
+        .current_dir(root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start {what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout)
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// The browser half: the release build served on loopback, its bench page
+/// (`?bench`) driven in headless Chromium by e2e/bench.mjs.
+fn wasm_figures(scenarios: &[String], build: bool) -> Result<serde_json::Value, String> {
+    crate::install::web_tools()?;
+    crate::install::browser()?;
+    if build || !root().join("dist").join("index.html").is_file() {
+        crate::build_web("/")?;
+    }
+    let server = crate::serve::spawn(&root().join("dist"), "/")?;
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let in_browser: Vec<&str> = scenarios
+        .iter()
+        .map(String::as_str)
+        .filter(|s| *s != "envelope")
+        .collect();
+    let mut node = Command::new("node");
+    node.arg("e2e/bench.mjs")
+        .arg(in_browser.join(","))
+        .env("DINGHY_URL", &url)
+        .env("CHROMIUM", crate::install::CHROMIUM);
+    json_of(&output(&mut node, "the bench page")?, "the bench page")
+}
+
+/// `cargo xtask bench`: each scenario natively in its own process (release
+/// build, so peak memory is the scenario's own), then in the browser, one
+/// table of both; then the bundle's size, the cold start, and the real
+/// kubectl's start time.
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let b = bench_args(args)?;
     run(cargo().args(["build", "--release", "--package", "dinghy-cli"]))?;
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
     let dinghy = target.join("release").join("dinghy");
-    for s in &scenarios {
-        run(Command::new(&dinghy).args(["bench", s]))?;
+    let mut native = vec![];
+    for s in &b.scenarios {
+        let out = output(
+            Command::new(&dinghy).args(["bench", s, "--json"]),
+            "dinghy bench",
+        )?;
+        native.extend(figures(&json_of(&out, "dinghy bench")?));
     }
+    let (wasm, cold_start) = if b.wasm {
+        let json = wasm_figures(&b.scenarios, b.build)?;
+        if let Some(errors) = json.get("errors").and_then(|e| e.as_array()) {
+            for e in errors {
+                eprintln!("bench page: {e}");
+            }
+        }
+        let cold = json.get("coldStartMs").and_then(|c| c.as_f64());
+        (figures(&json), cold)
+    } else {
+        (vec![], None)
+    };
+    println!("\n{}", table(&native, &wasm));
     let dist = root().join("dist");
     if dist.is_dir() {
         let (raw, br) = bundle_size(&dist)?;
-        println!("\nbundle dist/: {raw} bytes raw, {br} bytes brotli (goal <= 1 MB brotli)");
+        println!("bundle dist/: {raw} bytes raw, {br} bytes brotli (goal <= 1 MB brotli)");
     } else {
-        println!("\nbundle dist/: not built (cargo xtask serve or test builds it)");
+        println!("bundle dist/: not built (cargo xtask serve or test builds it)");
+    }
+    if let Some(ms) = cold_start {
+        println!("cold start (navigation to an interactive terminal, headless Chromium, loopback): {ms:.0} ms (goal <= 1 s)");
     }
     match kubectl_start() {
         Some(s) => println!(
@@ -168,5 +365,35 @@ mod tests {
         // Files at the top only, as Trunk writes dist/; repetitive text compresses.
         assert_eq!(raw, 7000);
         assert!(br > 0 && br < 100, "brotli size {br}");
+    }
+
+    #[test]
+    fn the_table_joins_native_and_wasm_by_key_and_ratios_read_as_slowdown() {
+        let json = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+        let native = figures(&json(
+            r#"{"rows": [
+                {"key": "schedule 10000 pods / 5000 nodes", "value": 40000, "unit": "pods/s", "goal": ">= 10000 pods/s"},
+                {"key": "kubectl get pods -A, 50 pods", "value": 0.0002, "unit": "s", "goal": "<= 0.5 ms"},
+                {"key": "envelope", "value": 12.5, "unit": "s", "goal": "<= 30 s"}]}"#,
+        ));
+        let wasm = figures(&json(
+            r#"{"rows": [
+                {"key": "schedule 10000 pods / 5000 nodes", "value": 20000, "unit": "pods/s"},
+                {"key": "kubectl get pods -A, 50 pods", "value": 0.0003, "unit": "s"}]}"#,
+        ));
+        assert_eq!(native.len(), 3);
+        let t = table(&native, &wasm);
+        // Times as µs/ms/s, rates as is; the ratio is the slowdown in the
+        // browser either way; a case measured natively only has no ratio.
+        assert_eq!(
+            t,
+            "\
+| case                             | native       | wasm         | wasm/native | goal            |
+|----------------------------------|--------------|--------------|-------------|-----------------|
+| schedule 10000 pods / 5000 nodes | 40000 pods/s | 20000 pods/s | 2.00        | >= 10000 pods/s |
+| kubectl get pods -A, 50 pods     | 200 µs       | 300 µs       | 1.50        | <= 0.5 ms       |
+| envelope                         | 12.50 s      | -            | -           | <= 30 s         |
+"
+        );
     }
 }

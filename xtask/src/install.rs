@@ -175,3 +175,31 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     args.extend_from_slice(packages);
     run(&mut apt(&args))
 }
+
+/// What `cargo xtask fuzz` needs: the nightly toolchain (libFuzzer's
+/// instrumentation needs `-Z` flags) and cargo-fuzz from crates.io.
+pub fn fuzz_tools() -> Result<(), String> {
+    let toolchains =
+        output_of(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        say(
+            "the nightly Rust toolchain",
+            "cargo-fuzz instruments the code with nightly-only flags",
+        );
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    if output_of(Command::new("cargo").args(["+nightly", "fuzz", "--version"])).is_none() {
+        say(
+            "cargo-fuzz (about 2 minutes, once)",
+            "it builds and runs the libFuzzer targets in fuzz/",
+        );
+        run(Command::new("cargo").args(["install", "--locked", "cargo-fuzz"]))?;
+    }
+    Ok(())
+}

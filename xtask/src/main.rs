@@ -1,9 +1,10 @@
-//! `cargo xtask serve | test | bench`: the project's own set-up and checks. Each
+//! `cargo xtask serve | test | bench | fuzz`: the project's own set-up and checks. Each
 //! command first installs what is missing on this machine (and says what
 //! and why), so a fresh clone needs nothing but Rust, Node.js and Debian's
 //! package manager.
 
 mod bench;
+mod fuzz;
 mod install;
 mod serve;
 
@@ -23,8 +24,13 @@ Commands:
           size budget and native smoke benchmarks.
   bench   Build in release mode and print issue 11's figures: each scenario
           natively (scheduling, envelope, command latency, simulated time;
-          `cargo xtask bench commands` for one), the bundle's size, and the
-          real kubectl's start time for comparison.
+          `cargo xtask bench commands` for one) and in headless Chromium (the
+          release build's `?bench` page), one table with both and their ratio;
+          then the bundle's size, the cold start, and the real kubectl's start
+          time. `--native-only` skips the browser, `--no-build` reuses dist/.
+  fuzz    Install nightly and cargo-fuzz if missing, then run each fuzz target
+          in fuzz/ (apply, kubectl, shell, lab) for N seconds (`cargo xtask
+          fuzz 300 shell`; default 60 each). Not part of `test`.
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +39,7 @@ fn main() -> ExitCode {
         Some("serve") => serve_cmd(),
         Some("test") => test_cmd(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())

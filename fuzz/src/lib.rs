@@ -1,0 +1,91 @@
+//! What the fuzz targets share: a simulation with objects in it, and the
+//! check that whatever comes back is output a learner can read, never a
+//! Rust panic message.
+//!
+//! Building a cluster costs about a second under the fuzzer's
+//! instrumentation, against milliseconds for most inputs, so inputs share
+//! one simulation, rebuilt every [`REUSE`] inputs: the search runs a
+//! hundred times faster, and inputs also meet the state earlier ones left
+//! (a learner's session accumulates too). A crash that needs that state
+//! may not replay from its input alone: `DINGHY_FUZZ_FRESH=1` gives every
+//! input a fresh simulation, for replaying and minimizing.
+
+use engine::{Output, Simulation};
+use std::cell::RefCell;
+
+/// How many inputs share one simulation.
+pub const REUSE: u32 = 500;
+
+thread_local! {
+    static SHARED: RefCell<Option<(Simulation, u32)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the shared [`populated`] simulation (see the module's note).
+pub fn with_sim<R>(f: impl FnOnce(&mut Simulation) -> R) -> R {
+    if std::env::var_os("DINGHY_FUZZ_FRESH").is_some() {
+        return f(&mut populated());
+    }
+    SHARED.with(|cell| {
+        let mut shared = cell.borrow_mut();
+        let (sim, uses) = match shared.take() {
+            Some((sim, uses)) if uses < REUSE && !sim.exited() => (sim, uses),
+            _ => (populated(), 0),
+        };
+        let (sim, r) = {
+            let mut sim = sim;
+            let r = f(&mut sim);
+            (sim, r)
+        };
+        *shared = Some((sim, uses + 1));
+        r
+    })
+}
+
+/// The seed every target's simulation starts from: fixed, so an input that
+/// crashes once crashes every time.
+pub const SEED: u64 = 11;
+
+/// Inputs longer than this are cut: a learner does not paste megabytes, and
+/// long inputs only slow the search down.
+pub const MAX_INPUT: usize = 8 * 1024;
+
+/// The input as text, as the browser terminal would hand it over (invalid
+/// UTF-8 replaced, as `TextDecoder` does), cut to [`MAX_INPUT`].
+pub fn text(data: &[u8]) -> String {
+    let data = data.get(..MAX_INPUT).unwrap_or(data);
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// A simulation with a little of everything in it, so reads and writes have
+/// objects to act on: a Deployment, a bare Pod, a Service, a ConfigMap.
+pub fn populated() -> Simulation {
+    let mut sim = Simulation::new(SEED);
+    for line in [
+        "kubectl create deployment web --image=nginx --replicas=2\n",
+        "kubectl run box --image=busybox -- sleep 3600\n",
+        "kubectl expose deployment web --port=80\n",
+        "kubectl create configmap conf --from-literal=a=b\n",
+    ] {
+        let out = sim.run(line);
+        assert_eq!(out.status, 0, "setup `{line}` failed: {}", out.text());
+    }
+    sim.step(engine::clock::Duration::from_secs(20));
+    sim
+}
+
+/// Panics (a fuzz finding) when output leaks Rust internals instead of a
+/// kubectl or bash error.
+pub fn check_readable(input: &str, out: &Output) {
+    let text = out.text();
+    for leak in [
+        "panicked at",
+        "RUST_BACKTRACE",
+        "called `Option::unwrap",
+        "called `Result::unwrap",
+    ] {
+        assert!(
+            !text.contains(leak),
+            "output shows {leak:?} for input {input:?}:\n{text}"
+        );
+    }
+}

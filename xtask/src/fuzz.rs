@@ -1,0 +1,66 @@
+//! `cargo xtask fuzz [SECONDS] [TARGET...]`: runs each cargo-fuzz target in
+//! fuzz/ for SECONDS (default 60), one after the other, starting from the
+//! committed corpus. Not part of `cargo xtask test`: fuzzing is open-ended
+//! and wants a quiet machine; docs/fuzzing.md records the long runs.
+//!
+//! New inputs go into a scratch corpus under the target directory, never
+//! into fuzz/corpus/ (which stays the minimized, committed one); a crash is
+//! written to fuzz/artifacts/<target>/ and stops the run with the command
+//! that replays it.
+
+use crate::{root, run};
+use std::process::Command;
+
+/// Every target in fuzz/fuzz_targets/, in the order they run.
+pub const TARGETS: &[&str] = &["apply", "kubectl", "shell", "lab"];
+
+pub fn fuzz(args: &[String]) -> Result<(), String> {
+    let mut seconds = 60u64;
+    let mut targets = vec![];
+    for a in args {
+        if let Ok(n) = a.parse::<u64>() {
+            seconds = n;
+        } else if TARGETS.contains(&a.as_str()) {
+            targets.push(a.as_str());
+        } else {
+            return Err(format!(
+                "unknown fuzz argument {a:?}: give seconds per target and targets among {TARGETS:?}"
+            ));
+        }
+    }
+    if targets.is_empty() {
+        targets = TARGETS.to_vec();
+    }
+    crate::install::fuzz_tools()?;
+    let target_dir = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"));
+    for t in targets {
+        let scratch = target_dir.join("fuzz-corpus").join(t);
+        std::fs::create_dir_all(&scratch)
+            .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+        let committed = root().join("fuzz").join("corpus").join(t);
+        let mut cmd = Command::new("cargo");
+        // No AddressSanitizer: the engine forbids unsafe code, so ASan finds
+        // nothing a panic would not, and it costs time per execution.
+        cmd.args(["+nightly", "fuzz", "run", "--sanitizer", "none", t])
+            .arg(&scratch)
+            .arg(&committed)
+            .args([
+                "--",
+                &format!("-max_total_time={seconds}"),
+                // A learner's command that takes seconds is a bug too.
+                "-timeout=20",
+                "-rss_limit_mb=2048",
+                "-print_final_stats=1",
+            ])
+            .current_dir(root().join("fuzz"));
+        run(&mut cmd).map_err(|e| {
+            format!(
+                "{e}\nthe crashing input is in fuzz/artifacts/{t}/; replay it with \
+                 `cd fuzz && cargo +nightly fuzz run --sanitizer none {t} artifacts/{t}/<file>`"
+            )
+        })?;
+    }
+    Ok(())
+}
