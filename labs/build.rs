@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    println!("cargo:rerun-if-changed={}", dir.display());
+    // Paths relative to the package and to CARGO_MANIFEST_DIR: a target
+    // directory shared by two checkouts must not keep the other one's labs.
+    println!("cargo:rerun-if-changed=scenarios");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -17,11 +19,10 @@ fn main() {
     names.sort();
     let mut out = String::from("&[\n");
     for n in &names {
-        println!("cargo:rerun-if-changed={}", dir.join(n).display());
+        println!("cargo:rerun-if-changed=scenarios/{n}");
         let _ = writeln!(
             out,
-            "    LabFile {{ path: \"labs/scenarios/{n}\", text: include_str!({:?}) }},",
-            dir.join(n).display().to_string()
+            "    LabFile {{ path: \"labs/scenarios/{n}\", text: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/scenarios/{n}\")) }},"
         );
     }
     out.push(']');
