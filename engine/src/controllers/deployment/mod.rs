@@ -229,7 +229,7 @@ impl DeploymentController {
                 object::at(rs, "metadata.annotations").and_then(|a| a.get(k)) != Some(v)
             });
             if stale && !paused {
-                let mut r = Value::clone(&rs);
+                let mut r = Value::clone(rs);
                 for (k, v) in copied {
                     r["metadata"]["annotations"][k] = v;
                 }
@@ -238,7 +238,7 @@ impl DeploymentController {
                 }
             }
             if revision(rs) < new_revision && !paused {
-                let mut r = Value::clone(&rs);
+                let mut r = Value::clone(rs);
                 let old = revision(rs);
                 r["metadata"]["annotations"][REVISION] = json!(new_revision.to_string());
                 if old > 0 {
