@@ -13,6 +13,7 @@
 //! (`watch.rs`).
 
 pub mod admission;
+mod cacher;
 mod conversion;
 mod decoding;
 mod defaulting;
@@ -43,11 +44,12 @@ pub use watch::{Changes, WatchEvent, WatchEventType};
 use crate::api::selector::{FieldSelector, LabelSelector};
 use crate::api::{object, Resource};
 use crate::clock::Time;
-use crate::etcd::{Compare, CompareOp, CompareTarget, RangeRequest, Store, TxnOp};
+use crate::etcd::{Compare, CompareOp, CompareTarget, Store, TxnOp};
 use crate::rng::Rng;
 use admission::Operation;
 use request::TraceRing;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct ApiServer {
@@ -58,6 +60,9 @@ pub struct ApiServer {
     traces: TraceRing,
     /// The latest time a request carried, for the verbs that take none.
     now: Time,
+    /// The watch cache gets and lists are served from (`cacher.rs`); a
+    /// `RefCell` because reads catch it up with the store.
+    cache: std::cell::RefCell<cacher::Cacher>,
 }
 
 /// Records a failure on the trace and hands the error back.
@@ -75,6 +80,7 @@ impl ApiServer {
             user: User::admin(),
             traces: TraceRing::default(),
             now: Time::EPOCH,
+            cache: Default::default(),
         }
     }
 
@@ -552,6 +558,16 @@ impl ApiServer {
         Ok(writes)
     }
 
+    /// The watch cache, caught up with the store.
+    fn cache(&self) -> std::cell::Ref<'_, cacher::Cacher> {
+        // Already borrowed means a read is under way, and no write can
+        // happen while `&self` is lent out: the cache is current.
+        if let Ok(mut c) = self.cache.try_borrow_mut() {
+            c.catch_up(&self.store);
+        }
+        self.cache.borrow()
+    }
+
     pub fn get(
         &self,
         res: &Resource,
@@ -559,27 +575,40 @@ impl ApiServer {
         name: &str,
     ) -> Result<Value, ApiError> {
         let key = res.key(namespace, name);
-        let kv = self
-            .store
+        self.cache()
             .get(&key)
-            .ok_or_else(|| ApiError::not_found(res, name))?;
-        Ok(Self::with_resource_version(
-            Self::decode(&kv.value),
-            kv.mod_revision,
-        ))
+            .map(|o| Value::clone(o))
+            .ok_or_else(|| ApiError::not_found(res, name))
     }
 
     /// Objects of a resource in a namespace (all namespaces for `None`), in
     /// etcd key order. A component's read (no authorization, no trace).
     pub fn list(&self, res: &Resource, namespace: Option<&str>) -> Vec<Value> {
         let prefix = res.prefix(namespace);
-        let resp = self
-            .store
-            .range(&RangeRequest::prefix(prefix))
-            .unwrap_or_default();
-        resp.kvs
-            .iter()
-            .map(|kv| Self::with_resource_version(Self::decode(&kv.value), kv.mod_revision))
+        self.cache()
+            .prefix(&prefix)
+            .map(|o| Value::clone(o))
+            .collect()
+    }
+
+    /// [`ApiServer::list`] without copying: the cached objects themselves.
+    pub fn list_shared(&self, res: &Resource, namespace: Option<&str>) -> Vec<Arc<Value>> {
+        self.list_shared_where(res, namespace, |_| true)
+    }
+
+    /// [`ApiServer::list_shared`] of the objects `keep` accepts (the
+    /// kubelet's `spec.nodeName` field selector).
+    pub fn list_shared_where(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        keep: impl Fn(&Value) -> bool,
+    ) -> Vec<Arc<Value>> {
+        let prefix = res.prefix(namespace);
+        self.cache()
+            .prefix(&prefix)
+            .filter(|o| keep(o))
+            .cloned()
             .collect()
     }
 

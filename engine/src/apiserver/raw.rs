@@ -20,5 +20,7 @@ impl ApiServer {
     /// whole store replaced.
     pub fn etcd_replace(&mut self, store: crate::etcd::Store) {
         self.store = store;
+        // A restored store may sit at any revision: start the cache over.
+        self.cache.get_mut().invalidate();
     }
 }

@@ -9,14 +9,19 @@ use crate::clock::{Duration, Time};
 use crate::cluster::SyncContext;
 use crate::events::{Event, EventType, Source};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// The resource for a plural name (always in the table for the kinds used here).
 pub fn res(plural: &str) -> Option<Resource> {
     resolve(plural).copied()
 }
 
-pub fn list(api: &ApiServer, plural: &str, ns: Option<&str>) -> Vec<Value> {
-    res(plural).map(|r| api.list(&r, ns)).unwrap_or_default()
+/// The objects as the watch cache holds them, shared rather than copied:
+/// controllers read far more than they write.
+pub fn list(api: &ApiServer, plural: &str, ns: Option<&str>) -> Vec<Arc<Value>> {
+    res(plural)
+        .map(|r| api.list_shared(&r, ns))
+        .unwrap_or_default()
 }
 
 pub fn get(api: &ApiServer, plural: &str, ns: Option<&str>, name: &str) -> Option<Value> {
@@ -403,7 +408,7 @@ pub fn set_condition(conds: &mut Vec<Value>, mut c: Value) {
 }
 
 /// Which pods a selector picks in a namespace (active or not).
-pub fn pods_in(api: &ApiServer, ns: &str) -> Vec<Value> {
+pub fn pods_in(api: &ApiServer, ns: &str) -> Vec<Arc<Value>> {
     list(api, "pods", Some(ns))
 }
 

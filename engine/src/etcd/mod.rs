@@ -417,6 +417,17 @@ impl Store {
             .collect())
     }
 
+    /// The change log from revision `from` on (all keys), borrowed: what
+    /// the apiserver's watch cache replays to catch up. `None` when
+    /// compaction removed part of it (the cache then reloads everything).
+    pub fn log_since(&self, from: i64) -> Option<impl Iterator<Item = &WatchEvent>> {
+        if from < self.compact_revision {
+            return None;
+        }
+        let start = self.log.partition_point(|(r, _)| *r < from);
+        Some(self.log.get(start..)?.iter().map(|(_, e)| e))
+    }
+
     /// Forgets history before `rev`, as `etcdctl compaction` does; the
     /// current state is kept.
     pub fn compact(&mut self, rev: i64) -> Result<(), EtcdError> {

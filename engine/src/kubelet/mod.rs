@@ -39,6 +39,7 @@ use backoff::Backoff;
 use runtime::{Container, Sandbox};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How long the sandbox (pause container and CNI) takes to come up.
 const SANDBOX_MS: i64 = 1_200;
@@ -273,17 +274,15 @@ impl Component for Kubelet {
         };
         static_pods::sync(self, ctx.api, machine, now);
         let Some(res) = resolve("pods") else { return };
-        let pods: Vec<Value> = ctx
-            .api
-            .list(res, None)
-            .into_iter()
-            .filter(|p| object::str_at(p, "spec.nodeName") == Some(node.as_str()))
-            .collect();
+        // The real kubelet watches with `fieldSelector=spec.nodeName=…`.
+        let pods: Vec<Arc<Value>> = ctx.api.list_shared_where(res, None, |p| {
+            object::str_at(p, "spec.nodeName") == Some(node.as_str())
+        });
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
         // Pods gone from the API (a forced delete): their containers go too.
-        let live: Vec<String> = pods.iter().map(static_pods::kubelet_uid).collect();
+        let live: Vec<String> = pods.iter().map(|p| static_pods::kubelet_uid(p)).collect();
         let gone: Vec<String> = self
             .workers
             .keys()

@@ -14,6 +14,7 @@ use crate::cluster::{Component, SyncContext};
 use schedule::Schedule;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 const COMPONENT: &str = "cronjob-controller";
 
@@ -42,7 +43,7 @@ impl Component for CronJobController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for cj in util::list(ctx.api, "cronjobs", None) {
-            self.sync_one(ctx, cj);
+            self.sync_one(ctx, Arc::unwrap_or_clone(cj));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -140,7 +141,7 @@ impl CronJobController {
     fn sync_one(&mut self, ctx: &mut SyncContext<'_>, cj: Value) {
         let ns = object::namespace(&cj).unwrap_or("default").to_string();
         let name = object::name(&cj).to_string();
-        let jobs: Vec<Value> = util::list(ctx.api, "jobs", Some(&ns))
+        let jobs: Vec<Arc<Value>> = util::list(ctx.api, "jobs", Some(&ns))
             .into_iter()
             .filter(|j| util::is_controlled_by(j, &cj))
             .collect();
@@ -293,6 +294,7 @@ impl CronJobController {
             let mut done: Vec<&Value> = jobs
                 .iter()
                 .filter(|j| finished(j) == Some(kind) && !util::is_deleting(j))
+                .map(|j| &**j)
                 .collect();
             done.sort_by_key(|j| (finish_time(j), object::name(j).to_string()));
             let extra = done.len().saturating_sub(limit.max(0) as usize);

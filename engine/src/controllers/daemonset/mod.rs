@@ -9,6 +9,7 @@ use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const COMPONENT: &str = "daemonset-controller";
 
@@ -29,9 +30,12 @@ impl Component for DaemonSetController {
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
-        let nodes = util::list(ctx.api, "nodes", None);
+        let nodes: Vec<Value> = util::list(ctx.api, "nodes", None)
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+            .collect();
         for ds in util::list(ctx.api, "daemonsets", None) {
-            self.sync_one(ctx, ds, &nodes);
+            self.sync_one(ctx, Arc::unwrap_or_clone(ds), &nodes);
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -186,7 +190,10 @@ impl DaemonSetController {
         let generation = util::i64_at(&ds, "metadata.generation").unwrap_or(1);
         let min_ready = util::i64_at(&ds, "spec.minReadySeconds").unwrap_or(0);
         let mut by_node: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for pod in util::pods_in(ctx.api, &ns) {
+        for pod in util::pods_in(ctx.api, &ns)
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+        {
             let mine = util::is_controlled_by(&pod, &ds);
             let matches =
                 util::selector_matches(object::at(&ds, "spec.selector"), &util::labels(&pod));
@@ -502,7 +509,11 @@ mod tests {
         let all = util::list(&api, "pods", Some("default"));
         // The replaced pod terminates gracefully (its kubelet confirms later).
         assert_eq!(all.iter().filter(|p| util::is_deleting(p)).count(), 1);
-        let pods: Vec<&Value> = all.iter().filter(|p| !util::is_deleting(p)).collect();
+        let pods: Vec<&Value> = all
+            .iter()
+            .filter(|p| !util::is_deleting(p))
+            .map(|p| &**p)
+            .collect();
         let gens: Vec<String> = pods
             .iter()
             .map(|p| {

@@ -9,6 +9,7 @@ use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 const COMPONENT: &str = "deployment-controller";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -35,7 +36,7 @@ impl Component for DeploymentController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for d in util::list(ctx.api, "deployments", None) {
-            self.sync_one(ctx, d);
+            self.sync_one(ctx, Arc::unwrap_or_clone(d));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -143,7 +144,7 @@ impl DeploymentController {
             let matches =
                 util::selector_matches(object::at(&d, "spec.selector"), &util::labels(&rs));
             if mine && !matches {
-                let mut r = rs.clone();
+                let mut r = Value::clone(&rs);
                 util::release(&mut r, &d_uid);
                 util::update(ctx.api, "replicasets", r);
             } else if !mine
@@ -151,13 +152,13 @@ impl DeploymentController {
                 && util::controller_of(&rs).is_none()
                 && !util::is_deleting(&rs)
             {
-                let mut r = rs.clone();
+                let mut r = Value::clone(&rs);
                 util::adopt(&mut r, &d);
                 if let Some(r) = util::update(ctx.api, "replicasets", r) {
                     rss.push(r);
                 }
             } else if mine {
-                rss.push(rs);
+                rss.push(Arc::unwrap_or_clone(rs));
             }
         }
         rss.sort_by_key(|r| (util::created(r), object::name(r).to_string()));
@@ -228,7 +229,7 @@ impl DeploymentController {
                 object::at(rs, "metadata.annotations").and_then(|a| a.get(k)) != Some(v)
             });
             if stale && !paused {
-                let mut r = rs.clone();
+                let mut r = Value::clone(rs);
                 for (k, v) in copied {
                     r["metadata"]["annotations"][k] = v;
                 }
@@ -237,7 +238,7 @@ impl DeploymentController {
                 }
             }
             if revision(rs) < new_revision && !paused {
-                let mut r = rs.clone();
+                let mut r = Value::clone(rs);
                 let old = revision(rs);
                 r["metadata"]["annotations"][REVISION] = json!(new_revision.to_string());
                 if old > 0 {

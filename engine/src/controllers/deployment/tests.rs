@@ -186,7 +186,7 @@ fn recreate_scales_old_down_first() {
     assert_eq!(rs[0].1, 0);
     let pods = util::list(&w.api, "pods", Some("default"));
     assert_eq!(pods.len(), 3);
-    assert!(pods.iter().all(util::is_deleting));
+    assert!(pods.iter().all(|p| util::is_deleting(p)));
     w.run_all();
     let rs = w.rs();
     assert!(rs.iter().all(|r| r.1 == 3 || r.1 == 0), "{rs:?}");
@@ -263,7 +263,7 @@ impl World {
     /// Pods per ReplicaSet that are not terminating, as (old, new), and how
     /// many of them run.
     fn counts(&self, old: &str) -> (usize, usize, usize) {
-        let pods: Vec<Value> = util::list(&self.api, "pods", Some("default"))
+        let pods: Vec<std::sync::Arc<Value>> = util::list(&self.api, "pods", Some("default"))
             .into_iter()
             .filter(|p| !util::is_deleting(p))
             .collect();

@@ -12,6 +12,7 @@ use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 const TRIGGER: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
@@ -120,7 +121,7 @@ impl Component for EndpointsController {
                         ready: util::pod_ready(&p) || publish_not_ready,
                         terminating: util::is_deleting(&p),
                         ip,
-                        pod: p,
+                        pod: Arc::unwrap_or_clone(p),
                     })
                 })
                 .collect();
@@ -336,7 +337,7 @@ fn sync_slice(ctx: &mut SyncContext<'_>, svc: &Value, ns: &str, members: &[Membe
             if same {
                 return;
             }
-            let mut s = cur.clone();
+            let mut s = Value::clone(&cur);
             s["endpoints"] = Value::Array(endpoints);
             s["ports"] = Value::Array(ports);
             s["metadata"]["labels"] = Value::Object(labels);

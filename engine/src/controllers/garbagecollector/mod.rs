@@ -32,7 +32,7 @@ impl GarbageCollector {
 /// One stored object and its resource.
 struct Node {
     res: &'static Resource,
-    obj: Value,
+    obj: std::sync::Arc<Value>,
 }
 
 impl Node {
@@ -87,7 +87,7 @@ impl Component for GarbageCollector {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let mut nodes: Vec<Node> = Vec::new();
         for res in kinds() {
-            for obj in ctx.api.list(res, None) {
+            for obj in ctx.api.list_shared(res, None) {
                 nodes.push(Node { res, obj });
             }
         }
@@ -124,7 +124,7 @@ impl Component for GarbageCollector {
                 .unwrap_or_default();
             if util::is_deleting(&n.obj) && n.has_finalizer("orphan") {
                 for d in &deps {
-                    let mut obj = d.obj.clone();
+                    let mut obj = Value::clone(&d.obj);
                     util::release(&mut obj, &uid);
                     let _ = ctx.api.update(d.res, d.ns(), obj);
                 }
@@ -187,7 +187,7 @@ impl Component for GarbageCollector {
                     );
                 }
             } else if !dangling.is_empty() {
-                let mut obj = n.obj.clone();
+                let mut obj = Value::clone(&n.obj);
                 let keep: Vec<Value> = alive.into_iter().cloned().collect();
                 object::set(&mut obj, "metadata.ownerReferences", json!(keep));
                 let _ = ctx.api.update(n.res, n.ns(), obj);

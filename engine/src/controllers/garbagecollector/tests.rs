@@ -77,7 +77,7 @@ fn foreground_waits_for_the_pods() {
     );
     let pods = util::list(&api, "pods", Some("default"));
     assert_eq!(pods.len(), 2);
-    assert!(pods.iter().all(util::is_deleting));
+    assert!(pods.iter().all(|p| util::is_deleting(p)));
     // The kubelet confirms both: the owner goes.
     for p in names(&api, "pods", "default") {
         util::delete(&mut api, "pods", Some("default"), &p);

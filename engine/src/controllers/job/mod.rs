@@ -10,6 +10,7 @@ use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 const COMPONENT: &str = "job-controller";
 const BACKOFF_BASE: i64 = 10;
@@ -39,7 +40,7 @@ impl Component for JobController {
         let live: BTreeSet<String> = jobs.iter().map(|j| util::uid(j).to_string()).collect();
         self.counted.retain(|k, _| live.contains(k));
         for job in jobs {
-            self.sync_one(ctx, job);
+            self.sync_one(ctx, Arc::unwrap_or_clone(job));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -85,7 +86,7 @@ impl JobController {
         let ns = object::namespace(&job).unwrap_or("default").to_string();
         let name = object::name(&job).to_string();
         let job_uid = util::uid(&job).to_string();
-        let pods: Vec<Value> = util::pods_in(ctx.api, &ns)
+        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, &ns)
             .into_iter()
             .filter(|p| util::is_controlled_by(p, &job))
             .collect();
@@ -116,7 +117,11 @@ impl JobController {
                 last_failure = Some(last_failure.map_or(t, |l: Time| l.max(t)));
             }
         }
-        let active: Vec<&Value> = pods.iter().filter(|p| util::pod_active(p)).collect();
+        let active: Vec<&Value> = pods
+            .iter()
+            .filter(|p| util::pod_active(p))
+            .map(|p| &**p)
+            .collect();
         let terminating = pods
             .iter()
             .filter(|p| util::is_deleting(p) && !matches!(util::phase(p), "Succeeded" | "Failed"))

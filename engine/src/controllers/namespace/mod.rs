@@ -12,6 +12,7 @@ use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 #[derive(Debug, Default)]
 pub struct NamespaceController;
@@ -52,7 +53,7 @@ impl Component for NamespaceController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         for ns in util::list(ctx.api, "namespaces", None) {
             if util::is_deleting(&ns) {
-                self.sync_deleting(ctx, ns);
+                self.sync_deleting(ctx, Arc::unwrap_or_clone(ns));
             }
         }
     }

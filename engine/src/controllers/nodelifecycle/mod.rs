@@ -19,6 +19,7 @@ use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// `--node-monitor-grace-period`, v1.33's default.
 pub const NODE_MONITOR_GRACE_PERIOD: Duration = Duration::from_secs(50);
@@ -90,7 +91,7 @@ impl Component for NodeLifecycleController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for node in util::list(ctx.api, "nodes", None) {
-            self.sync_node(ctx, node);
+            self.sync_node(ctx, Arc::unwrap_or_clone(node));
         }
     }
 
@@ -227,7 +228,7 @@ fn mark_pods_not_ready(ctx: &mut SyncContext<'_>, node: &str) {
         if object::str_at(&pod, "spec.nodeName") != Some(node) || !util::pod_ready(&pod) {
             continue;
         }
-        let mut p = pod.clone();
+        let mut p = Value::clone(&pod);
         if let Some(conds) = p
             .pointer_mut("/status/conditions")
             .and_then(Value::as_array_mut)

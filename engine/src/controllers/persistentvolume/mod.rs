@@ -19,6 +19,7 @@ use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 const COMPONENT: &str = "persistentvolume-controller";
 const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
@@ -156,7 +157,7 @@ impl PersistentVolumeController {
         }
     }
 
-    fn sync_claim(&mut self, ctx: &mut SyncContext<'_>, pvc: &Value, classes: &[Value]) {
+    fn sync_claim(&mut self, ctx: &mut SyncContext<'_>, pvc: &Value, classes: &[Arc<Value>]) {
         let pvs = util::list(ctx.api, "persistentvolumes", None);
         let class_name = class_of(pvc);
         let class = classes.iter().find(|c| object::name(c) == class_name);
@@ -186,7 +187,7 @@ impl PersistentVolumeController {
                 return;
             }
             None => {
-                let mut candidates: Vec<&Value> = pvs
+                let mut candidates: Vec<&Arc<Value>> = pvs
                     .iter()
                     .filter(|p| {
                         object::str_at(p, "status.phase").unwrap_or("Available") == "Available"
@@ -203,11 +204,11 @@ impl PersistentVolumeController {
                     s(a).total_cmp(&s(b))
                         .then(object::name(a).cmp(object::name(b)))
                 });
-                candidates.first().map(|p| (*p).clone())
+                candidates.first().map(|p| Arc::clone(p))
             }
         };
         let pv = match pv {
-            Some(pv) => pv,
+            Some(pv) => Arc::unwrap_or_clone(pv),
             None => {
                 let provisioner = class
                     .and_then(|c| c.get("provisioner"))
@@ -382,7 +383,7 @@ impl PersistentVolumeController {
                 continue;
             }
             if phase != want {
-                let mut s = pv.clone();
+                let mut s = Value::clone(&pv);
                 s["status"] = json!({"phase": want});
                 let _ = ctx.api.update_status(&r, None, s);
             }

@@ -8,6 +8,7 @@ use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Which of the two kinds this instance manages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +66,7 @@ impl Component for ReplicaSetController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for rs in util::list(ctx.api, self.plural(), None) {
-            self.sync_one(ctx, rs);
+            self.sync_one(ctx, Arc::unwrap_or_clone(rs));
         }
     }
 
@@ -123,7 +124,10 @@ impl ReplicaSetController {
         let ns = object::namespace(&rs).unwrap_or("default").to_string();
         let rs_uid = util::uid(&rs).to_string();
         let mut owned = Vec::new();
-        for pod in util::pods_in(ctx.api, &ns) {
+        for pod in util::pods_in(ctx.api, &ns)
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+        {
             let mine = util::is_controlled_by(&pod, &rs);
             let matches = self.selects(&rs, &pod);
             if mine && !matches && !util::is_deleting(&pod) {
@@ -248,7 +252,7 @@ impl ReplicaSetController {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let pods: Vec<Value> = util::pods_in(ctx.api, ns)
+        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, ns)
             .into_iter()
             .filter(|p| util::is_controlled_by(p, &rs) && util::pod_active(p))
             .collect();

@@ -13,6 +13,7 @@ use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 const COMPONENT: &str = "statefulset-controller";
 
@@ -41,7 +42,7 @@ impl Component for StatefulSetController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         for sts in util::list(ctx.api, "statefulsets", None) {
-            self.sync_one(ctx, sts);
+            self.sync_one(ctx, Arc::unwrap_or_clone(sts));
         }
     }
 
@@ -71,7 +72,10 @@ impl StatefulSetController {
         let parallel = object::str_at(&sts, "spec.podManagementPolicy") == Some("Parallel");
         // The pods it owns (adopting orphans that match), by ordinal.
         let mut pods: Vec<(i64, Value)> = Vec::new();
-        for pod in util::pods_in(ctx.api, &ns) {
+        for pod in util::pods_in(ctx.api, &ns)
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+        {
             let Some(i) = ordinal(&name, object::name(&pod)) else {
                 continue;
             };
@@ -287,7 +291,7 @@ impl StatefulSetController {
             return;
         };
         let min_ready = util::i64_at(&sts, "spec.minReadySeconds").unwrap_or(0);
-        let pods: Vec<Value> = util::pods_in(ctx.api, ns)
+        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, ns)
             .into_iter()
             .filter(|p| util::is_controlled_by(p, &sts) && !util::is_deleting(p))
             .collect();
