@@ -81,6 +81,7 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
             serde_json::to_value(obj).unwrap_or_default(),
         );
     }
+    create_rbac(cluster, super::rbac_policy::Source::Bootstrap);
     let mut rng = crate::rng::Rng::new(cluster.seed() ^ 0x006b_7562_6561_646d);
     for (i, spec) in topology.nodes.iter().enumerate() {
         // kubeadm join of each worker follows the control plane by about half a minute.
@@ -97,6 +98,7 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
         if i == 0 {
             cluster.step(Duration::from_secs(3));
             super::addons::control_plane(cluster, &mut rng);
+            create_rbac(cluster, super::rbac_policy::Source::Kubeadm);
         }
     }
     cluster.step(Duration::from_secs(20));
@@ -114,6 +116,13 @@ fn create(cluster: &mut Cluster, resource: &str, ns: Option<&str>, mut obj: serd
     let now = cluster.now();
     // Bootstrap objects are well-formed; a failure here is a bug caught by the tests.
     let _ = cluster.apiserver.create(res, ns, obj, now);
+}
+
+/// The RBAC policy the apiserver bootstraps, or the one kubeadm adds.
+fn create_rbac(cluster: &mut Cluster, source: super::rbac_policy::Source) {
+    for item in super::rbac_policy::objects(source) {
+        create(cluster, item.plural, item.namespace.as_deref(), item.object);
+    }
 }
 
 /// The machines' addresses: 192.168.100.10, .11, …

@@ -11,6 +11,7 @@
 //!
 //! [`Component`]: crate::cluster::Component
 
+pub mod clusterroleaggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -82,6 +83,7 @@ impl KubeControllerManager {
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),
+            Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
         ];
         KubeControllerManager {
             controllers,
