@@ -67,6 +67,16 @@ fn stop(t: &mut RequestTrace, stage: Stage, plugin: Option<&'static str>, e: Api
 }
 
 impl ApiServer {
+    /// Runs `f` with UIDs and generated names drawn from a stream of their
+    /// own (seeded by `salt`), leaving the main stream where it was: objects
+    /// added to the bootstrap this way change no other object's UID or name.
+    pub fn with_own_rng<R>(&mut self, salt: u64, f: impl FnOnce(&mut Self) -> R) -> R {
+        let main = std::mem::replace(&mut self.rng, Rng::new(salt));
+        let r = f(self);
+        self.rng = main;
+        r
+    }
+
     pub fn new(seed: u64) -> Self {
         ApiServer {
             store: Store::new(),
