@@ -344,6 +344,15 @@ impl ApiServer {
             .decode_request(res, obj)
             .map_err(|e| stop(t, Stage::Decoding, None, e))?;
         defaulting::apply(res.kind, &mut obj);
+        if res.kind == "CertificateSigningRequest" {
+            // The apiserver records who asked (the REQUESTOR column).
+            obj["spec"]["username"] = json!(self.user.name);
+            let mut groups = self.user.groups.clone();
+            if !groups.iter().any(|g| g == "system:authenticated") {
+                groups.push("system:authenticated".into());
+            }
+            obj["spec"]["groups"] = json!(groups);
+        }
         t.step(
             Stage::Decoding,
             format!("{} decoded (strict) and defaulted", res.kind),

@@ -11,6 +11,7 @@
 //!
 //! [`Component`]: crate::cluster::Component
 
+pub mod certificates;
 pub mod clusterroleaggregation;
 pub mod cronjob;
 pub mod daemonset;
@@ -84,6 +85,7 @@ impl KubeControllerManager {
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),
             Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
+            Box::new(certificates::CsrSigningController::new()),
         ];
         KubeControllerManager {
             controllers,

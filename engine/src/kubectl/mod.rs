@@ -66,6 +66,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::label::LABEL,
     cmd::label::ANNOTATE,
     cmd::taint::COMMAND,
+    cmd::certificate::COMMAND,
     cmd::drain::CORDON,
     cmd::drain::UNCORDON,
     cmd::drain::DRAIN,
