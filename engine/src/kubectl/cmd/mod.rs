@@ -5,6 +5,7 @@ pub mod apply;
 pub mod autoscale;
 pub mod certificate;
 pub mod common;
+pub mod complete;
 pub mod config;
 pub mod create;
 pub mod delete;
