@@ -108,6 +108,7 @@ resources! {
     "horizontalpodautoscalers" "horizontalpodautoscaler" ["hpa"] "autoscaling" "v2" "HorizontalPodAutoscaler" true "horizontalpodautoscalers" ALL;
     "cronjobs" "cronjob" ["cj"] "batch" "v1" "CronJob" true "cronjobs" ALL;
     "jobs" "job" [] "batch" "v1" "Job" true "jobs" ALL;
+    "certificatesigningrequests" "certificatesigningrequest" ["csr"] "certificates.k8s.io" "v1" "CertificateSigningRequest" false "certificatesigningrequests" &[];
     "leases" "lease" [] "coordination.k8s.io" "v1" "Lease" true "leases" &[];
     "endpointslices" "endpointslice" [] "discovery.k8s.io" "v1" "EndpointSlice" true "endpointslices" &[];
     "events" "event" ["ev"] "events.k8s.io" "v1" "Event" true "events" &[];

@@ -603,9 +603,9 @@ fn roundtrip(
 ) -> Option<Result<Value, serde_json::Error>> {
     use k8s_openapi::api::{
         apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch,
-        coordination::v1 as coordination, core::v1 as core, discovery::v1 as discovery,
-        networking::v1 as networking, policy::v1 as policy, rbac::v1 as rbac,
-        scheduling::v1 as scheduling, storage::v1 as storage,
+        certificates::v1 as certificates, coordination::v1 as coordination, core::v1 as core,
+        discovery::v1 as discovery, networking::v1 as networking, policy::v1 as policy,
+        rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
     };
     fn rt<T: serde::de::DeserializeOwned + serde::Serialize>(
         text: &str,
@@ -645,6 +645,7 @@ fn roundtrip(
         "batch/v1" "Job" => batch::Job,
         "batch/v1" "CronJob" => batch::CronJob,
         "autoscaling/v2" "HorizontalPodAutoscaler" => autoscaling::HorizontalPodAutoscaler,
+        "certificates.k8s.io/v1" "CertificateSigningRequest" => certificates::CertificateSigningRequest,
         "coordination.k8s.io/v1" "Lease" => coordination::Lease,
         "discovery.k8s.io/v1" "EndpointSlice" => discovery::EndpointSlice,
         "networking.k8s.io/v1" "Ingress" => networking::Ingress,

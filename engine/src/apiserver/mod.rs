@@ -72,6 +72,16 @@ fn stop(t: &mut RequestTrace, stage: Stage, plugin: Option<&'static str>, e: Api
 }
 
 impl ApiServer {
+    /// Runs `f` with UIDs and generated names drawn from a stream of their
+    /// own (seeded by `salt`), leaving the main stream where it was: objects
+    /// added to the bootstrap this way change no other object's UID or name.
+    pub fn with_own_rng<R>(&mut self, salt: u64, f: impl FnOnce(&mut Self) -> R) -> R {
+        let main = std::mem::replace(&mut self.rng, Rng::new(salt));
+        let r = f(self);
+        self.rng = main;
+        r
+    }
+
     pub fn new(seed: u64) -> Self {
         ApiServer {
             store: Store::new(),
@@ -340,6 +350,15 @@ impl ApiServer {
             .decode_request(res, obj)
             .map_err(|e| stop(t, Stage::Decoding, None, e))?;
         defaulting::apply(res.kind, &mut obj);
+        if res.kind == "CertificateSigningRequest" {
+            // The apiserver records who asked (the REQUESTOR column).
+            obj["spec"]["username"] = json!(self.user.name);
+            let mut groups = self.user.groups.clone();
+            if !groups.iter().any(|g| g == "system:authenticated") {
+                groups.push("system:authenticated".into());
+            }
+            obj["spec"]["groups"] = json!(groups);
+        }
         t.step(
             Stage::Decoding,
             format!("{} decoded (strict) and defaulted", res.kind),

@@ -81,6 +81,7 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
             serde_json::to_value(obj).unwrap_or_default(),
         );
     }
+    create_rbac(cluster, super::rbac_policy::Source::Bootstrap);
     let mut rng = crate::rng::Rng::new(cluster.seed() ^ 0x006b_7562_6561_646d);
     for (i, spec) in topology.nodes.iter().enumerate() {
         // kubeadm join of each worker follows the control plane by about half a minute.
@@ -94,9 +95,11 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
             None,
             serde_json::to_value(node).unwrap_or_default(),
         );
+        node_events(cluster, &spec.name);
         if i == 0 {
             cluster.step(Duration::from_secs(3));
             super::addons::control_plane(cluster, &mut rng);
+            create_rbac(cluster, super::rbac_policy::Source::Kubeadm);
         }
     }
     cluster.step(Duration::from_secs(20));
@@ -114,6 +117,77 @@ fn create(cluster: &mut Cluster, resource: &str, ns: Option<&str>, mut obj: serd
     let now = cluster.now();
     // Bootstrap objects are well-formed; a failure here is a bug caught by the tests.
     let _ = cluster.apiserver.create(res, ns, obj, now);
+}
+
+/// What a node's kubelet and the node lifecycle controller record when the
+/// node joins, in the `default` namespace (a Node has none): the kubelet's
+/// start and first status, then the controller's `RegisteredNode`.
+fn node_events(cluster: &mut Cluster, name: &str) {
+    use crate::events::{record, Event, EventType, Source};
+    let now = cluster.now();
+    let Some(nodes) = resolve("nodes") else {
+        return;
+    };
+    let Ok(node) = cluster.apiserver.get(nodes, None, name) else {
+        return;
+    };
+    // The kubelet's reference to its node carries the node name as UID.
+    let kubelet_ref = serde_json::json!({"kind": "Node", "metadata": {"name": name, "uid": name}});
+    let status = |c: &str| format!("Node {name} status is now: {c}");
+    let kubelet = [
+        ("Starting", "Starting kubelet.".to_string()),
+        ("NodeHasSufficientMemory", status("NodeHasSufficientMemory")),
+        ("NodeHasNoDiskPressure", status("NodeHasNoDiskPressure")),
+        ("NodeHasSufficientPID", status("NodeHasSufficientPID")),
+        (
+            "NodeAllocatableEnforced",
+            "Updated Node Allocatable limit across pods".to_string(),
+        ),
+    ];
+    let event =
+        |regarding: &serde_json::Value, reason: &str, message: String, source: Source| Event {
+            regarding: regarding.clone(),
+            field_path: None,
+            type_: EventType::Normal,
+            reason: reason.into(),
+            message,
+            source,
+        };
+    // UIDs from a stream of their own, like the RBAC policy's.
+    let salt = cluster.seed() ^ 0x6576_656e_7473 ^ now.0 as u64;
+    cluster.apiserver.with_own_rng(salt, |api| {
+        for (reason, message) in kubelet {
+            let e = event(&kubelet_ref, reason, message, Source::kubelet(name));
+            record(api, now, &e);
+        }
+        let controller_ref = serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": node["metadata"]["uid"]}});
+        let registered = format!("Node {name} event: Registered Node {name} in Controller");
+        let e = event(
+            &controller_ref,
+            "RegisteredNode",
+            registered,
+            Source::component("node-controller"),
+        );
+        record(api, now, &e);
+        let e = event(&kubelet_ref, "NodeReady", status("NodeReady"), Source::kubelet(name));
+        record(api, now, &e);
+    });
+}
+
+/// The RBAC policy the apiserver bootstraps, or the one kubeadm adds.
+/// Their UIDs come from a stream of their own, so the rest of the
+/// bootstrap (names, UIDs, ClusterIPs) is the same with or without them.
+fn create_rbac(cluster: &mut Cluster, source: super::rbac_policy::Source) {
+    let now = cluster.now();
+    let salt = cluster.seed() ^ 0x7262_6163 ^ source as u64;
+    cluster.apiserver.with_own_rng(salt, |api| {
+        for item in super::rbac_policy::objects(source) {
+            if let Some(res) = resolve(item.plural) {
+                // Well-formed data; the rbac_policy tests catch a bad line.
+                let _ = api.create(res, item.namespace.as_deref(), item.object, now);
+            }
+        }
+    });
 }
 
 /// The machines' addresses: 192.168.100.10, .11, …

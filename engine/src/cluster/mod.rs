@@ -7,6 +7,7 @@ mod bootstrap;
 pub mod components;
 pub mod control_plane;
 pub mod etcd_member;
+pub mod rbac_policy;
 pub mod runtime;
 
 pub use bootstrap::{NodeSpec, Topology};

@@ -11,6 +11,8 @@
 //!
 //! [`Component`]: crate::cluster::Component
 
+pub mod certificates;
+pub mod clusterroleaggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -82,6 +84,8 @@ impl KubeControllerManager {
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),
+            Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
+            Box::new(certificates::CsrSigningController::new()),
         ];
         KubeControllerManager {
             controllers,

@@ -66,6 +66,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::label::LABEL,
     cmd::label::ANNOTATE,
     cmd::taint::COMMAND,
+    cmd::certificate::COMMAND,
     cmd::drain::CORDON,
     cmd::drain::UNCORDON,
     cmd::drain::DRAIN,
@@ -141,6 +142,10 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         }
         .fail(top_level_help().trim_end());
     };
+    // cobra's hidden completion command (the completion script calls it).
+    if verb == "__complete" || verb == "__completeNoDesc" {
+        return cmd::complete::run(ctx, &args[1..], verb == "__complete");
+    }
     let Some(command) = COMMANDS.iter().find(|c| c.name == verb) else {
         if verb.starts_with('-') {
             return Output::default().fail(format!(

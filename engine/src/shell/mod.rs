@@ -14,7 +14,7 @@ mod grep;
 mod history;
 mod net;
 pub mod parse;
-mod pki;
+pub(crate) mod pki;
 mod script;
 mod system;
 mod textutils;

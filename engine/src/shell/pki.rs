@@ -109,6 +109,14 @@ fn profile(name: &str, cluster: &Cluster) -> Option<Profile> {
             true,
             vec![],
         ),
+        // A certificate kube-controller-manager's signer issued for a CSR.
+        n if n.starts_with("subject ") => leaf(
+            n.trim_start_matches("subject "),
+            "kubernetes",
+            false,
+            true,
+            vec![],
+        ),
         n if n.starts_with("system:node:") => leaf(
             &format!("O = system:nodes, CN = {n}"),
             "kubernetes",
@@ -197,11 +205,116 @@ fn hex_lines(bytes: &[u8], per_line: usize, indent: &str) -> String {
         .collect()
 }
 
+/// PEM with the body wrapped at 64 columns, as OpenSSL writes it.
+fn pem(kind: &str, body: &[u8]) -> String {
+    let b64 = super::base64_encode(body);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    format!(
+        "-----BEGIN {kind}-----\n{}\n-----END {kind}-----\n",
+        lines.join("\n")
+    )
+}
+
+/// Writes `text` to `file` (relative to the working directory), or prints it.
+fn emit(session: &Session, cluster: &mut Cluster, file: Option<&String>, text: String) -> Output {
+    let mut out = Output::default();
+    match file {
+        None => out.out(text),
+        Some(f) => {
+            let path = fs::normalize(&session.cwd, f);
+            let written = super::session_fs_mut(session, cluster)
+                .map(|fs| fs.write(&path, text.as_bytes(), false).is_ok())
+                .unwrap_or(false);
+            if !written {
+                return out.fail(format!(
+                    "Can't open \"{f}\" for writing, No such file or directory"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `openssl genrsa [-out FILE] [BITS]`: a (simulated) PKCS#8 private key.
+fn genrsa(session: &Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let mut file = None;
+    let mut bits = 2048usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-out" => file = it.next(),
+            n if n.parse::<usize>().is_ok() => bits = n.parse().unwrap_or(2048),
+            other => {
+                return Output::default().fail(format!(
+                    "genrsa: Unknown option or message digest: {}\ngenrsa: Use -help for summary.",
+                    other.trim_start_matches('-')
+                ))
+            }
+        }
+    }
+    let seed = format!(
+        "key {} {}",
+        file.map(String::as_str).unwrap_or("-"),
+        cluster.now().0
+    );
+    // A PKCS#8 RSA key is about 0.6 bytes per modulus bit.
+    let key = pem("PRIVATE KEY", &filler(&seed, bits * 5 / 8 + 64));
+    emit(session, cluster, file, key)
+}
+
+/// `openssl req -new -key KEY -subj SUBJECT [-out FILE]`: a certificate
+/// signing request naming the subject (kubectl's CSR object carries it).
+fn req(session: &Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let (mut key, mut subj, mut file) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-new" | "-nodes" | "-noenc" | "-sha256" => {}
+            "-key" => key = it.next(),
+            "-subj" => subj = it.next(),
+            "-out" => file = it.next(),
+            other => {
+                return Output::default().fail(format!(
+                    "req: Unknown option or message digest: {}\nreq: Use -help for summary.",
+                    other.trim_start_matches('-')
+                ))
+            }
+        }
+    }
+    let Some(key) = key else {
+        return Output::default()
+            .fail("req: -key is needed here (the simulated openssl makes no key itself)");
+    };
+    let path = fs::normalize(&session.cwd, key);
+    let has_key = super::session_fs(session, cluster)
+        .and_then(|f| f.read_to_string(&path).ok())
+        .is_some_and(|t| t.contains("PRIVATE KEY-----"));
+    if !has_key {
+        return Output::default().fail(format!(
+            "Could not open file or uri for loading private key from {key}"
+        ));
+    }
+    let Some(subj) = subj.filter(|s| s.starts_with('/')) else {
+        return Output::default().fail(
+            "req: -subj \"/CN=name/O=group\" is needed here (the simulated openssl does not prompt)",
+        );
+    };
+    let body = format!("dinghy simulated CERTIFICATE REQUEST for {subj}");
+    let csr = pem("CERTIFICATE REQUEST", body.as_bytes());
+    emit(session, cluster, file, csr)
+}
+
 /// `openssl x509 -in FILE [-text] [-noout] [-subject] [-issuer] [-dates] [-enddate] [-startdate]`.
-pub fn openssl(session: &Session, cluster: &Cluster, args: &[String]) -> Output {
+pub fn openssl(session: &Session, cluster: &mut Cluster, args: &[String]) -> Output {
     let out = Output::default();
     match args.first().map(String::as_str) {
         Some("x509") => {}
+        Some("genrsa") => return genrsa(session, cluster, &args[1..]),
+        Some("req") => return req(session, cluster, &args[1..]),
         Some("version") => {
             let mut o = out;
             o.out("OpenSSL 3.0.2 15 Mar 2022 (Library: OpenSSL 3.0.2 15 Mar 2022)\n");
@@ -243,6 +356,7 @@ pub fn openssl(session: &Session, cluster: &Cluster, args: &[String]) -> Output 
         return out.fail("Could not read certificate from <stdin>\nUnable to load certificate");
     };
     let path = fs::normalize(&session.cwd, &file);
+    let cluster = &*cluster;
     let Some(text) = super::session_fs(session, cluster).and_then(|f| f.read_to_string(&path).ok())
     else {
         return out.fail(format!(

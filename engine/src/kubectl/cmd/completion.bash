@@ -29,6 +29,8 @@ __kubectl_get_completion_results()
     if [[ ${directive} == "${out}" || ! ${directive} =~ ^[0-9]+$ ]]; then
         directive=0
     fi
+    # Candidates come as `name<TAB>description`: keep the names.
+    out=$(printf '%s\n' "${out}" | cut -f1)
     __kubectl_debug "directive: ${directive}"
 }
 

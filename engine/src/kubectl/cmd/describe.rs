@@ -666,7 +666,11 @@ fn events_for(ctx: &Context<'_>, item: &Item) -> Vec<Value> {
         .filter(|e| {
             s(e, "involvedObject.name") == item.name
                 && s(e, "involvedObject.kind") == item.res.kind
-                && (s(e, "involvedObject.uid").is_empty() || s(e, "involvedObject.uid") == uid)
+                && (s(e, "involvedObject.uid").is_empty()
+                    || s(e, "involvedObject.uid") == uid
+                    // The kubelet refers to its node with the node name as
+                    // UID; `kubectl describe node` merges those events in.
+                    || (item.res.kind == "Node" && s(e, "involvedObject.uid") == item.name))
         })
         .collect();
     evs.sort_by_key(|e| {

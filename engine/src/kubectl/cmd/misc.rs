@@ -255,33 +255,17 @@ fn run_can_i(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
     let user = ctx.cluster.apiserver.user().clone();
     let impersonated = p.string("as").filter(|s| !s.is_empty());
-    // The kubeconfig's admin is in `system:masters` (or kubeadm's
-    // `kubeadm:cluster-admins`, bound to cluster-admin): it may do anything.
-    let masters = impersonated.is_none()
-        && user
-            .groups
-            .iter()
-            .any(|g| g == "system:masters" || g == "kubeadm:cluster-admins");
+    // `system:masters` passes every authorizer; anyone else (kubeadm's
+    // admin is in `kubeadm:cluster-admins`, bound to cluster-admin) gets
+    // what RBAC grants, so deleting that binding locks the admin out.
+    let masters = impersonated.is_none() && user.groups.iter().any(|g| g == "system:masters");
     let who = match impersonated {
         Some(name) => super::rbac::Subject::impersonated(name, &p.strings("as-group")),
-        None => super::rbac::Subject {
-            user: user.name.clone(),
-            groups: user.groups.clone(),
-        },
+        None => super::rbac::Subject::impersonated(&user.name, &user.groups),
     };
     let namespace = (!p.bool("all-namespaces")).then(|| ctx.namespace.clone());
     if p.bool("list") {
-        let rows = if masters {
-            vec![
-                ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
-                    .map(String::from)
-                    .to_vec(),
-                ["*.*", "[]", "[]", "[*]"].map(String::from).to_vec(),
-                ["", "[*]", "[]", "[*]"].map(String::from).to_vec(),
-            ]
-        } else {
-            can_i_list(ctx, &who, namespace.as_deref(), p.bool("no-headers"))
-        };
+        let rows = can_i_list(ctx, &who, namespace.as_deref(), p.bool("no-headers"));
         out.out(tabwriter::layout(&rows));
         return out;
     }
@@ -328,8 +312,37 @@ fn run_can_i(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     out
 }
 
-/// `auth can-i --list`: the rules the subject holds, one row per resource,
-/// as kubectl prints a SelfSubjectRulesReview.
+/// One rule as kubectl handles it after the SelfSubjectRulesReview.
+#[derive(Clone, PartialEq)]
+struct ListedRule {
+    verbs: Vec<String>,
+    groups: Vec<String>,
+    resources: Vec<String>,
+    names: Vec<String>,
+    urls: Vec<String>,
+}
+
+impl ListedRule {
+    /// The generated `PolicyRule.String()`, which kubectl sorts the rows by.
+    fn go_string(&self) -> String {
+        let l = |v: &[String]| format!("[{}]", v.join(" "));
+        format!(
+            "&PolicyRule{{Verbs:{},APIGroups:{},Resources:{},ResourceNames:{},NonResourceURLs:{},}}",
+            l(&self.verbs),
+            l(&self.groups),
+            l(&self.resources),
+            l(&self.names),
+            l(&self.urls)
+        )
+    }
+}
+
+/// `auth can-i --list`: the rules the subject holds, as kubectl prints a
+/// SelfSubjectRulesReview: each rule broken down to one group, resource,
+/// verb (and name) or one URL and verb (`BreakdownRule`), the simple ones
+/// merged per resource with their verbs appended in order (`CompactRules`),
+/// then sorted by the rules' `String()` — so duplicates granted by two
+/// roles (`/healthz`, `/version`) are printed twice, as kubectl does.
 fn can_i_list(
     ctx: &Context<'_>,
     who: &super::rbac::Subject,
@@ -347,35 +360,63 @@ fn can_i_list(
             })
             .unwrap_or_default()
     };
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut urls: Vec<Vec<String>> = Vec::new();
+    let one = |s: &str| vec![s.to_string()];
+    let mut broken: Vec<ListedRule> = Vec::new();
     for rule in super::rbac::rules_for(ctx.cluster, who, namespace) {
-        let verbs = format!("[{}]", strings(&rule, "verbs").join(" "));
-        let names = format!("[{}]", strings(&rule, "resourceNames").join(" "));
-        for u in strings(&rule, "nonResourceURLs") {
-            urls.push(vec![
-                String::new(),
-                format!("[{u}]"),
-                "[]".into(),
-                verbs.clone(),
-            ]);
+        let verbs = strings(&rule, "verbs");
+        let names = strings(&rule, "resourceNames");
+        for g in strings(&rule, "apiGroups") {
+            for r in strings(&rule, "resources") {
+                for v in &verbs {
+                    let base = ListedRule {
+                        verbs: one(v),
+                        groups: one(&g),
+                        resources: one(&r),
+                        names: Vec::new(),
+                        urls: Vec::new(),
+                    };
+                    if names.is_empty() {
+                        broken.push(base);
+                    } else {
+                        for n in &names {
+                            broken.push(ListedRule {
+                                names: one(n),
+                                ..base.clone()
+                            });
+                        }
+                    }
+                }
+            }
         }
-        let groups = strings(&rule, "apiGroups");
-        for r in strings(&rule, "resources") {
-            for g in &groups {
-                let res = if g.is_empty() {
-                    r.clone()
-                } else {
-                    format!("{r}.{g}")
-                };
-                rows.push(vec![res, "[]".into(), names.clone(), verbs.clone()]);
+        for u in strings(&rule, "nonResourceURLs") {
+            for v in &verbs {
+                broken.push(ListedRule {
+                    verbs: one(v),
+                    groups: Vec::new(),
+                    resources: Vec::new(),
+                    names: Vec::new(),
+                    urls: one(&u),
+                });
             }
         }
     }
-    rows.sort();
-    rows.dedup();
-    urls.sort();
-    urls.dedup();
+    // Every broken-down resource rule is "simple": merge those with the
+    // same group, resource and name.
+    let mut compact: Vec<ListedRule> = Vec::new();
+    for r in broken {
+        let same = |c: &ListedRule| {
+            c.urls.is_empty()
+                && r.urls.is_empty()
+                && c.groups == r.groups
+                && c.resources == r.resources
+                && c.names == r.names
+        };
+        match compact.iter_mut().find(|c| same(c)) {
+            Some(c) => c.verbs.extend(r.verbs),
+            None => compact.push(r),
+        }
+    }
+    compact.sort_by_cached_key(ListedRule::go_string);
     let mut table = Vec::new();
     if !no_headers {
         table.push(
@@ -384,8 +425,15 @@ fn can_i_list(
                 .to_vec(),
         );
     }
-    table.extend(rows);
-    table.extend(urls);
+    let l = |v: &[String]| format!("[{}]", v.join(" "));
+    for r in compact {
+        let resource = match (r.resources.first(), r.groups.first()) {
+            (Some(res), Some(g)) if !g.is_empty() => format!("{res}.{g}"),
+            (Some(res), _) => res.clone(),
+            (None, _) => String::new(),
+        };
+        table.push(vec![resource, l(&r.urls), l(&r.names), l(&r.verbs)]);
+    }
     table
 }
 

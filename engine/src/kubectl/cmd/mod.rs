@@ -3,7 +3,9 @@
 
 pub mod apply;
 pub mod autoscale;
+pub mod certificate;
 pub mod common;
+pub mod complete;
 pub mod config;
 pub mod create;
 pub mod delete;
@@ -47,6 +49,7 @@ pub const SUBCOMMANDS: &[(&str, &[Command])] = &[
     ("config", config::SUBCOMMANDS),
     ("set", patch::SET_SUBCOMMANDS),
     ("auth", misc::AUTH_SUBCOMMANDS),
+    ("certificate", certificate::SUBCOMMANDS),
 ];
 
 /// Other names cobra accepts for a subcommand (its `Aliases`).

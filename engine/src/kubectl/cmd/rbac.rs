@@ -16,7 +16,8 @@ pub struct Subject {
 
 impl Subject {
     /// An impersonated user (`--as NAME`, `--as-group G…`): the apiserver
-    /// adds `system:authenticated`, and a ServiceAccount's groups.
+    /// adds `system:authenticated` (`system:unauthenticated` for
+    /// `system:anonymous`), and a ServiceAccount's groups.
     pub fn impersonated(user: &str, groups: &[String]) -> Subject {
         let mut g: Vec<String> = groups.to_vec();
         if let Some(rest) = user.strip_prefix("system:serviceaccount:") {
@@ -25,8 +26,14 @@ impl Subject {
                 g.push(format!("system:serviceaccounts:{ns}"));
             }
         }
-        if user != "system:anonymous" && !g.iter().any(|x| x == "system:authenticated") {
-            g.push("system:authenticated".into());
+        // Impersonating the anonymous user makes it unauthenticated.
+        let all = if user == "system:anonymous" {
+            "system:unauthenticated"
+        } else {
+            "system:authenticated"
+        };
+        if !g.iter().any(|x| x == all) {
+            g.push(all.into());
         }
         Subject {
             user: user.to_string(),

@@ -229,3 +229,51 @@ pub const LEASE: &[Column] = &[
     col("HOLDER", |o, _| s(o, "spec.holderIdentity").to_string()),
     AGE,
 ];
+
+/// `printCertificateSigningRequest`: the condition column is Denied,
+/// Approved or Pending, then `,Failed` and `,Issued` once a certificate is in.
+pub const CSR: &[Column] = &[
+    NAME,
+    AGE,
+    col("SIGNERNAME", |o, _| none_if_empty(s(o, "spec.signerName"))),
+    col("REQUESTOR", |o, _| s(o, "spec.username").to_string()),
+    col("REQUESTEDDURATION", |o, _| {
+        match object::at(o, "spec.expirationSeconds").and_then(Value::as_i64) {
+            Some(secs) => {
+                crate::kubectl::printers::duration::human(crate::clock::Duration::from_secs(secs))
+            }
+            None => "<none>".to_string(),
+        }
+    }),
+    col("CONDITION", |o, _| csr_condition(o)),
+];
+
+fn none_if_empty(v: &str) -> String {
+    if v.is_empty() {
+        "<none>".into()
+    } else {
+        v.to_string()
+    }
+}
+
+pub fn csr_condition(o: &Value) -> String {
+    let types: Vec<&str> = object::at(o, "status.conditions")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|c| c["type"].as_str()).collect())
+        .unwrap_or_default();
+    let mut status = if types.contains(&"Denied") {
+        "Denied"
+    } else if types.contains(&"Approved") {
+        "Approved"
+    } else {
+        "Pending"
+    }
+    .to_string();
+    if types.contains(&"Failed") {
+        status.push_str(",Failed");
+    }
+    if object::str_at(o, "status.certificate").is_some_and(|c| !c.is_empty()) {
+        status.push_str(",Issued");
+    }
+    status
+}

@@ -101,6 +101,7 @@ pub fn columns(res: &Resource) -> &'static [Column] {
         ("storage.k8s.io", "StorageClass") => storage::STORAGECLASS,
         ("scheduling.k8s.io", "PriorityClass") => misc::PRIORITYCLASS,
         ("coordination.k8s.io", "Lease") => misc::LEASE,
+        ("certificates.k8s.io", "CertificateSigningRequest") => misc::CSR,
         _ => DEFAULT,
     }
 }

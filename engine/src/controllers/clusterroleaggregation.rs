@@ -1,0 +1,169 @@
+//! The ClusterRole aggregation controller
+//! (`pkg/controller/clusterroleaggregation`): a ClusterRole with an
+//! `aggregationRule` gets the rules of every ClusterRole its selectors match,
+//! taken in name order, each rule once. This is how `admin`, `edit` and
+//! `view` are filled from the `aggregate-to-*` labelled roles, a learner's
+//! own included; the rules it writes replace whatever was edited in.
+
+use super::util;
+use crate::api::object;
+use crate::clock::Time;
+use crate::cluster::{Component, SyncContext};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Default)]
+pub struct ClusterRoleAggregationController;
+
+impl ClusterRoleAggregationController {
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+/// A rule with its empty lists dropped: the apiserver compares rules
+/// semantically, where an empty list and a missing one are the same.
+fn normalized(rule: &Value) -> Value {
+    let mut m = Map::new();
+    if let Some(o) = rule.as_object() {
+        for (k, v) in o {
+            let empty = v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+            if !empty {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Value::Object(m)
+}
+
+fn rules(role: &Value) -> Vec<Value> {
+    role.get("rules")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The rules an aggregated role should hold, given all ClusterRoles.
+fn aggregate(role: &Value, all: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let selectors = object::at(role, "aggregationRule.clusterRoleSelectors")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut sorted: Vec<&Value> = all.iter().collect();
+    sorted.sort_by(|a, b| object::name(a).cmp(object::name(b)));
+    for selector in &selectors {
+        for other in &sorted {
+            if object::name(other) == object::name(role)
+                || !util::selector_matches(Some(selector), &util::labels(other))
+            {
+                continue;
+            }
+            for rule in rules(other) {
+                let n = normalized(&rule);
+                if !out.iter().any(|r| normalized(r) == n) {
+                    out.push(rule);
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Component for ClusterRoleAggregationController {
+    fn name(&self) -> String {
+        "clusterrole-aggregation-controller".into()
+    }
+
+    fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        let all = util::list(ctx.api, "clusterroles", None);
+        for role in &all {
+            if object::at(role, "aggregationRule").is_none_or(Value::is_null) {
+                continue;
+            }
+            let want = aggregate(role, &all);
+            let have: Vec<Value> = rules(role).iter().map(normalized).collect();
+            if have == want.iter().map(normalized).collect::<Vec<_>>() {
+                continue;
+            }
+            let mut updated = role.clone();
+            updated["rules"] = Value::Array(want);
+            util::update(ctx.api, "clusterroles", updated);
+        }
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+    use serde_json::json;
+
+    fn role(c: &Cluster, name: &str) -> Value {
+        util::get(&c.apiserver, "clusterroles", None, name)
+            .unwrap_or_else(|| panic!("no clusterrole {name}"))
+    }
+
+    fn grants(role: &Value, group: &str, resource: &str, verb: &str) -> bool {
+        rules(role).iter().any(|r| {
+            let has = |k: &str, want: &str| {
+                r[k].as_array()
+                    .is_some_and(|a| a.iter().any(|x| x == want || x == "*"))
+            };
+            has("apiGroups", group) && has("resources", resource) && has("verbs", verb)
+        })
+    }
+
+    #[test]
+    fn admin_edit_view_are_filled_from_the_aggregate_to_roles() {
+        let c = Cluster::new(1);
+        let view = role(&c, "view");
+        assert!(grants(&view, "", "pods", "list"));
+        assert!(
+            !grants(&view, "", "secrets", "get"),
+            "view never reads secrets"
+        );
+        assert!(!grants(&view, "", "pods", "delete"));
+        let edit = role(&c, "edit");
+        assert!(grants(&edit, "", "pods", "list"), "edit includes view");
+        assert!(grants(&edit, "apps", "deployments", "create"));
+        assert!(!grants(
+            &edit,
+            "rbac.authorization.k8s.io",
+            "roles",
+            "create"
+        ));
+        let admin = role(&c, "admin");
+        assert!(grants(&admin, "apps", "deployments", "delete"));
+        assert!(grants(
+            &admin,
+            "rbac.authorization.k8s.io",
+            "rolebindings",
+            "create"
+        ));
+        // Name order: edit's rules (aggregate-to-edit, then view's) first.
+        assert_eq!(rules(&admin)[0], rules(&edit)[0]);
+    }
+
+    #[test]
+    fn a_learners_labelled_role_joins_view_and_leaves_it() {
+        let mut c = Cluster::new(1);
+        let now = c.now();
+        let extra = json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": "widgets-reader", "labels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}},
+            "rules": [{"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get"]}],
+        });
+        util::create(&mut c.apiserver, "clusterroles", None, extra, now);
+        c.settle();
+        assert!(grants(&role(&c, "view"), "example.com", "widgets", "get"));
+        assert!(grants(&role(&c, "edit"), "example.com", "widgets", "get"));
+        assert!(grants(&role(&c, "admin"), "example.com", "widgets", "get"));
+        util::delete(&mut c.apiserver, "clusterroles", None, "widgets-reader");
+        c.settle();
+        assert!(!grants(&role(&c, "admin"), "example.com", "widgets", "get"));
+    }
+}

@@ -1,0 +1,128 @@
+//! `kubectl certificate approve|deny NAME…`: adds the Approved or Denied
+//! condition through the CSR's `/approval` subresource, as kubectl's
+//! `modifyCertificateCondition` does. A CSR that already has the condition
+//! is printed again without an update (unless `--force`).
+
+use super::super::{Command, Context};
+use crate::api::{self, object};
+use crate::kubectl::flags::{Flag, Parsed};
+use crate::output::Output;
+use serde_json::{json, Value};
+
+const FLAGS: &[Flag] = &[
+    Flag::strings("filename", "identifying the resource to update").short('f'),
+    Flag::bool("force", "Update the CSR even if it is already approved."),
+    Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+];
+
+pub const COMMAND: Command = Command {
+    name: "certificate",
+    short: "Modify certificate resources",
+    usage: "kubectl certificate SUBCOMMAND",
+    flags: &[],
+    run: run_root,
+};
+
+pub const SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "certificate approve",
+        short: "Approve a certificate signing request",
+        usage: "kubectl certificate approve (-f FILENAME | NAME)",
+        flags: FLAGS,
+        run: run_approve,
+    },
+    Command {
+        name: "certificate deny",
+        short: "Deny a certificate signing request",
+        usage: "kubectl certificate deny (-f FILENAME | NAME)",
+        flags: FLAGS,
+        run: run_deny,
+    },
+];
+
+fn run_root(_: &mut Context<'_>, _: &Parsed) -> Output {
+    let mut out = Output::default();
+    out.out("Modify certificate resources.\n\nAvailable Commands:\n  approve       Approve a certificate signing request\n  deny          Deny a certificate signing request\n\nUsage:\n  kubectl certificate SUBCOMMAND [options]\n\nUse \"kubectl certificate <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+    out
+}
+
+fn run_approve(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    modify(ctx, p, "Approved", "approved")
+}
+
+fn run_deny(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    modify(ctx, p, "Denied", "denied")
+}
+
+fn modify(ctx: &mut Context<'_>, p: &Parsed, condition: &str, done: &str) -> Output {
+    let mut out = Output::default();
+    if p.args.is_empty() {
+        return out.fail("error: one or more CSRs must be specified as <name> or -f <filename>");
+    }
+    let Some(res) = api::resolve("certificatesigningrequests.certificates.k8s.io") else {
+        return out
+            .fail("error: the server doesn't have a resource type \"certificatesigningrequests\"");
+    };
+    let (reason, message) = match condition {
+        "Approved" => (
+            "KubectlApprove",
+            "This CSR was approved by kubectl certificate approve.",
+        ),
+        _ => (
+            "KubectlDeny",
+            "This CSR was denied by kubectl certificate deny.",
+        ),
+    };
+    let now = ctx.cluster.now().rfc3339();
+    for name in &p.args {
+        let csr = match ctx.cluster.apiserver.get(res, None, name) {
+            Ok(c) => c,
+            Err(e) => {
+                out.err(format!("{}\n", e.kubectl_text()));
+                out.status = 1;
+                continue;
+            }
+        };
+        let conditions: Vec<Value> = object::at(&csr, "status.conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let has = |t: &str| conditions.iter().any(|c| c["type"] == t);
+        if !has(condition) || p.bool("force") {
+            let opposite = if condition == "Approved" {
+                "Denied"
+            } else {
+                "Approved"
+            };
+            if has(opposite) {
+                // The apiserver's validation of the /approval update.
+                out.err(format!(
+                    "Error from server (Invalid): CertificateSigningRequest.certificates.k8s.io \"{name}\" is invalid: status.conditions[{}].type: Invalid value: \"{condition}\": Approved and Denied conditions are mutually exclusive\n",
+                    conditions.len()
+                ));
+                out.status = 1;
+                continue;
+            }
+            let mut updated = csr.clone();
+            let mut list = conditions.clone();
+            list.push(json!({
+                "lastTransitionTime": now,
+                "lastUpdateTime": now,
+                "message": message,
+                "reason": reason,
+                "status": "True",
+                "type": condition,
+            }));
+            updated["status"]["conditions"] = Value::Array(list);
+            if let Err(e) = ctx.cluster.apiserver.update_status(res, None, updated) {
+                out.err(format!("{}\n", e.kubectl_text()));
+                out.status = 1;
+                continue;
+            }
+        }
+        out.out(format!(
+            "certificatesigningrequest.certificates.k8s.io/{name} {done}\n"
+        ));
+    }
+    out
+}
