@@ -91,7 +91,7 @@ impl Component for CsrSigningController {
                 continue;
             };
             let cert = crate::shell::pki::pem_issued(&format!("subject {subject}"), ctx.now);
-            let mut updated = csr.clone();
+            let mut updated = (*csr).clone();
             updated["status"]["certificate"] = json!(base64_encode(cert.as_bytes()));
             if let Some(res) = util::res("certificatesigningrequests") {
                 let _ = ctx.api.update_status(&res, None, updated);

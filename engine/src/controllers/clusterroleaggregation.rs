@@ -43,13 +43,13 @@ fn rules(role: &Value) -> Vec<Value> {
 }
 
 /// The rules an aggregated role should hold, given all ClusterRoles.
-fn aggregate(role: &Value, all: &[Value]) -> Vec<Value> {
+fn aggregate(role: &Value, all: &[std::sync::Arc<Value>]) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
     let selectors = object::at(role, "aggregationRule.clusterRoleSelectors")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut sorted: Vec<&Value> = all.iter().collect();
+    let mut sorted: Vec<&Value> = all.iter().map(|r| &**r).collect();
     sorted.sort_by(|a, b| object::name(a).cmp(object::name(b)));
     for selector in &selectors {
         for other in &sorted {
@@ -85,7 +85,7 @@ impl Component for ClusterRoleAggregationController {
             if have == want.iter().map(normalized).collect::<Vec<_>>() {
                 continue;
             }
-            let mut updated = role.clone();
+            let mut updated = (**role).clone();
             updated["rules"] = Value::Array(want);
             util::update(ctx.api, "clusterroles", updated);
         }
