@@ -9,7 +9,7 @@ pub mod control_plane;
 pub mod etcd_member;
 pub mod runtime;
 
-pub use bootstrap::{NodeSpec, Topology};
+pub use bootstrap::{node_ip, NodeSpec, Topology};
 pub use runtime::{Component, SyncContext};
 
 use crate::apiserver::ApiServer;
