@@ -337,7 +337,11 @@ pub fn container_serving(
                     == Some(component)
                 && c.exited.is_none()
                 && c.exit_by(now).is_none()
-                && c.started + ready_after <= now
+                // It listens (a binary failing at start-up never does).
+                && c.outcome.serve.as_ref().is_some_and(|sv| {
+                    c.started + crate::clock::Duration::from_millis(sv.ready_after) + ready_after
+                        <= now
+                })
         })
     })
 }
