@@ -8,7 +8,7 @@ kubectl get pods -o wide
 kubectl get events
 # Putting the manifest back starts it, and the pending pod is scheduled.
 mv /root/kube-scheduler.yaml /etc/kubernetes/manifests/
-sleep 1
+sleep 30
 kubectl get pods -o wide
 kubectl get events
 # A typo in a flag makes the scheduler crash at start: nothing is scheduled.
@@ -17,7 +17,7 @@ kubectl run db --image=nginx
 sleep 5
 kubectl get pod db -o wide
 sed -i 's/--leader-elekt=true/--leader-elect=true/' /etc/kubernetes/manifests/kube-scheduler.yaml
-sleep 1
+sleep 30
 kubectl get pod db -o wide
 # Stopping the control plane's kubelet does not stop its containers: the
 # scheduler keeps scheduling, but a manifest moved meanwhile goes unnoticed

@@ -60,6 +60,30 @@ impl StaticPod {
         cmd
     }
 
+    /// Whether its kubelet runs this pod's first container now (not
+    /// crash-looping, not stuck pulling its image).
+    pub fn container_running(
+        &self,
+        machines: &BTreeMap<String, Machine>,
+        now: crate::clock::Time,
+    ) -> bool {
+        let Some(m) = machines.get(&self.machine) else {
+            return false;
+        };
+        let pod = format!(
+            "{}-{}",
+            self.manifest
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+            self.machine
+        );
+        m.runtime
+            .containers
+            .iter()
+            .any(|c| c.pod_name == pod && c.exited.is_none() && c.exit_by(now).is_none())
+    }
+
     /// The value of `--flag=value` (or `--flag value`) in the command.
     pub fn flag(&self, flag: &str) -> Option<String> {
         let cmd = self.command();
@@ -189,6 +213,58 @@ impl StaticPods {
             .filter(|p| p.command().first().map(String::as_str) == Some(component))
             .collect()
     }
+}
+
+/// Whether the kubelet of a control-plane machine runs `component`'s
+/// container (`kube-apiserver`, `etcd`, `kube-scheduler`,
+/// `kube-controller-manager`) and it has been up for `ready_after`: the
+/// component's function follows its static pod's real state, so a pod in
+/// `CrashLoopBackOff` or `ErrImagePull`, or with no manifest, does nothing.
+/// Without machines (unit tests of a bare apiserver) everything runs.
+pub fn container_serving(
+    machines: &BTreeMap<String, Machine>,
+    component: &str,
+    now: crate::clock::Time,
+    ready_after: crate::clock::Duration,
+) -> bool {
+    if machines.is_empty() {
+        return true;
+    }
+    machines.values().filter(|m| m.control_plane).any(|m| {
+        m.runtime.containers.iter().any(|c| {
+            c.namespace == "kube-system"
+                && c.ctx
+                    .argv
+                    .first()
+                    .map(|a| a.rsplit('/').next().unwrap_or(a))
+                    == Some(component)
+                && c.exited.is_none()
+                && c.exit_by(now).is_none()
+                // It listens (a binary failing at start-up never does).
+                && c.outcome.serve.as_ref().is_some_and(|sv| {
+                    c.started + crate::clock::Duration::from_millis(sv.ready_after) + ready_after
+                        <= now
+                })
+        })
+    })
+}
+
+/// Whether the apiserver refuses connections now: it serves once its
+/// container has run for a few seconds (start-up, post-start hooks) and
+/// etcd's has too (without etcd it fails its storage checks and the kubelet
+/// restarts it, so clients mostly meet a closed port).
+pub fn apiserver_unreachable(
+    machines: &BTreeMap<String, Machine>,
+    now: crate::clock::Time,
+) -> bool {
+    let ready = crate::clock::Duration::from_millis(8_000);
+    !(container_serving(machines, "kube-apiserver", now, ready)
+        && container_serving(
+            machines,
+            "etcd",
+            now,
+            crate::clock::Duration::from_millis(1_000),
+        ))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub mod etcd_member;
 pub mod rbac_policy;
 pub mod runtime;
 
-pub use bootstrap::{NodeSpec, Topology};
+pub use bootstrap::{node_ip, NodeSpec, Topology};
 pub use runtime::{Component, SyncContext};
 
 use crate::apiserver::ApiServer;

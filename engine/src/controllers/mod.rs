@@ -28,7 +28,7 @@ pub mod serviceaccount;
 pub mod statefulset;
 pub mod util;
 
-use crate::clock::Time;
+use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use crate::node::Machine;
 use std::collections::BTreeMap;
@@ -36,22 +36,12 @@ use std::collections::BTreeMap;
 /// The static pod's name (and its manifest's file name).
 pub const NAME: &str = "kube-controller-manager";
 
-/// Whether kube-controller-manager runs: its manifest is on a control-plane
-/// node and is a Pod. Stopping the kubelet does not stop running
-/// containers, so only the manifest counts. Without machines (unit tests of
-/// a bare apiserver) it runs.
-pub fn controller_manager_running(machines: &BTreeMap<String, Machine>) -> bool {
-    if machines.is_empty() {
-        return true;
-    }
-    let path = format!("{}/{NAME}.yaml", crate::node::files::MANIFESTS);
-    machines.values().filter(|m| m.control_plane).any(|m| {
-        m.fs.read_to_string(&path)
-            .ok()
-            .and_then(|text| crate::yaml::parse_documents(&text).ok())
-            .and_then(|docs| docs.into_iter().next())
-            .is_some_and(|d| d.get("kind").and_then(|k| k.as_str()) == Some("Pod"))
-    })
+/// Whether kube-controller-manager runs: the kubelet of a control-plane
+/// node runs its static pod's container (a moved manifest, a bad flag or a
+/// wrong image stop it). Stopping the kubelet does not stop running
+/// containers. Without machines (unit tests of a bare apiserver) it runs.
+pub fn controller_manager_running(machines: &BTreeMap<String, Machine>, now: Time) -> bool {
+    crate::cluster::control_plane::container_serving(machines, NAME, now, Duration::ZERO)
 }
 
 /// The controllers kube-controller-manager v1.33 starts by default, in the
@@ -106,7 +96,7 @@ impl Component for KubeControllerManager {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.running = controller_manager_running(ctx.machines);
+        self.running = controller_manager_running(ctx.machines, ctx.now);
         if !self.running {
             return;
         }
@@ -170,7 +160,10 @@ mod tests {
         };
         m.fs.rename("/tmp/kcm.yaml", &manifest)
             .unwrap_or_else(|e| panic!("{e:?}"));
+        // The kubelet starts the container again; then the controllers run.
         c.settle();
+        assert_eq!(pods_of(&c, "b"), 0, "the pod is not running yet");
+        c.step(crate::clock::Duration::from_secs(30));
         assert_eq!(pods_of(&c, "b"), 1);
     }
 }

@@ -44,6 +44,73 @@ pub type Editor<'e> = dyn FnMut(&mut Cluster, &str) -> Output + 'e;
 /// What kubectl prints when it cannot reach an apiserver.
 pub const CONNECTION_REFUSED: &str = "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
 
+/// The server in kubectl's kubeconfig (`controlplane:6443`).
+fn kubeconfig_server(ctx: &Context<'_>) -> String {
+    ctx.cluster
+        .machine(&ctx.node)
+        .and_then(|m| m.fs.read_to_string(&ctx.kubeconfig_path).ok())
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.trim()
+                    .strip_prefix("server:")
+                    .map(|s| s.trim().trim_start_matches("https://").to_string())
+            })
+        })
+        .unwrap_or_else(|| "controlplane:6443".into())
+}
+
+/// What kubectl prints while the apiserver's port is closed (its static
+/// pod crash-looping, its manifest moved away, etcd down): the discovery
+/// client's retries as klog lines (how many depends on the verb), then
+/// the refusal. `None` while the apiserver answers.
+pub fn apiserver_refused(ctx: &Context<'_>, verb: &str) -> Option<Output> {
+    let now = ctx.cluster.now();
+    if !crate::cluster::control_plane::apiserver_unreachable(&ctx.cluster.machines, now) {
+        return None;
+    }
+    let server = kubeconfig_server(ctx);
+    let mut out = Output::default();
+    let retries = match verb {
+        "version" => 0,
+        "run" => 1,
+        "logs" => 4,
+        _ => 5,
+    };
+    let (host, port) = server.rsplit_once(':').unwrap_or((server.as_str(), "443"));
+    // kubectl dials the address the name resolves to.
+    let addr = match ctx.cluster.machine(host) {
+        Some(m) => format!("{}:{port}", m.ip),
+        None => server.clone(),
+    };
+    let stamp = now.rfc3339_micro();
+    // 2026-11-24T21:36:31.795723Z -> 1124 21:36:31.795723
+    let klog_time = format!(
+        "{}{} {}",
+        stamp.get(5..7).unwrap_or(""),
+        stamp.get(8..10).unwrap_or(""),
+        stamp.get(11..26).unwrap_or("")
+    );
+    // Each kubectl run is a new process: a pid that moves with the clock.
+    let pid = 4000
+        + stamp
+            .get(14..19)
+            .map_or(0, |m| m.bytes().map(u32::from).sum::<u32>())
+            * 7
+            % 5000;
+    let mut err = String::new();
+    for _ in 0..retries {
+        err.push_str(&format!("E{klog_time}   {} memcache.go:265] \"Unhandled Error\" err=\"couldn't get current server API group list: Get \\\"https://{server}/api?timeout=32s\\\": dial tcp {addr}: connect: connection refused\"\n", pid));
+    }
+    err.push_str(&format!(
+        "The connection to the server {server} was refused - did you specify the right host or port?"
+    ));
+    if verb == "version" {
+        return Some(out.fail(err));
+    }
+    out = out.fail(err);
+    Some(out)
+}
+
 /// One kubectl verb, declared as data.
 pub struct Command {
     pub name: &'static str,
@@ -177,6 +244,11 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
                 || parsed.string("dry-run") == Some("client");
             if !ctx.kubeconfig && !offline {
                 return Output::default().fail(CONNECTION_REFUSED);
+            }
+            if !offline {
+                if let Some(refused) = apiserver_refused(ctx, command.name) {
+                    return refused;
+                }
             }
             (command.run)(ctx, &parsed)
         }

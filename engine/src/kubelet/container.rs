@@ -1451,6 +1451,26 @@ impl Sim<'_> {
                 100_000 + (y % 7) * 1000
             )
         };
+        // A broken manifest: the binary prints its error and exits 1.
+        let stamp = |ms: i64| {
+            let (_, mo, d, h, mi, s, _) =
+                civil(self.ctx.start + crate::clock::Duration::from_millis(self.t + ms));
+            format!(
+                "{mo:02}{d:02} {h:02}:{mi:02}:{s:02}.{:06}",
+                100_000 + (y % 7) * 1000 + ms % 1000
+            )
+        };
+        let cp_ip = crate::cluster::node_ip(0);
+        if let Some(f) = super::control_plane_start::failure(b, args, self.files, &stamp, &cp_ip) {
+            for (ms, line) in f.lines {
+                self.log_at(ms, line);
+            }
+            if self.t + f.after_ms > self.horizon {
+                return Flow::Stop;
+            }
+            self.t += f.after_ms;
+            return Flow::Exit(1);
+        }
         match b {
             "kube-apiserver" => {
                 self.log_at(

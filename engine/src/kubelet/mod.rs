@@ -15,6 +15,7 @@
 
 pub mod backoff;
 pub mod container;
+pub mod control_plane_start;
 pub mod env;
 pub mod images;
 mod lifecycle;
@@ -325,7 +326,7 @@ impl Kubelet {
                 return;
             }
             let mut w = self.new_worker(pod, machine, now);
-            self.adopt(&mut w, pod, machine);
+            self.adopt(&mut w, pod, machine, api);
             self.workers.insert(uid.clone(), w);
         }
         let Some(mut w) = self.workers.remove(&uid) else {
@@ -471,7 +472,9 @@ impl Kubelet {
     /// A pod that already runs when the kubelet starts (what `kubeadm`
     /// left): its sandbox and containers are taken into the runtime as
     /// they are, running since their `startedAt`.
-    fn adopt(&mut self, w: &mut Worker, pod: &Value, machine: &mut Machine) {
+    fn adopt(&mut self, w: &mut Worker, pod: &Value, machine: &mut Machine, api: &ApiServer) {
+        // Their volumes, so the binaries find their certificates and kubeconfigs.
+        let vols = env::volumes(api, pod, &w.uid).unwrap_or_default();
         let now = w.seen;
         let statuses = object::at(pod, "status.containerStatuses")
             .and_then(Value::as_array)
@@ -559,10 +562,11 @@ impl Kubelet {
                 start: started,
                 seed: self.rng.next_u64(),
             };
+            let mounts = env::mounts(spec, &vols);
             let mut outcome = {
                 let view = env::View::new(
                     &machine.fs,
-                    &[],
+                    &mounts,
                     &id,
                     img.kind,
                     &ctx.hostname,
@@ -595,7 +599,7 @@ impl Kubelet {
                 outcome,
                 horizon: HORIZON_MS,
                 ops_applied: 0,
-                mounts: Vec::new(),
+                mounts,
                 stop_requested: None,
                 exited: None,
                 message: None,

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 /// kube-scheduler v1.33's command-line flags (`kube-scheduler --help`); any
 /// other makes the binary exit with `unknown flag`.
-const FLAGS: &[&str] = &[
+pub const FLAGS: &[&str] = &[
     "allow-metric-labels",
     "allow-metric-labels-manifest",
     "authentication-kubeconfig",
@@ -173,7 +173,7 @@ impl KubeScheduler {
     }
 
     /// What the running static pods ask for.
-    fn wanted(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<Profile> {
+    fn wanted(&mut self, machines: &BTreeMap<String, Machine>, now: Option<Time>) -> Vec<Profile> {
         let mut out: Vec<Profile> = Vec::new();
         // kube-scheduler serves /healthz on --secure-port (10259); static
         // pods use the host's network, so a second one on the same machine
@@ -184,6 +184,11 @@ impl KubeScheduler {
             let Ok(profiles) = profiles_of(machines, &pod) else {
                 continue;
             };
+            // Only a container that runs schedules (not one in
+            // CrashLoopBackOff or ErrImagePull).
+            if now.is_some_and(|now| !pod.container_running(machines, now)) {
+                continue;
+            }
             let host_network = pod
                 .manifest
                 .pointer("/spec/hostNetwork")
@@ -221,7 +226,7 @@ pub fn explain(cluster: &Cluster, ns: &str, pod: &str) -> Option<Explanation> {
         .unwrap_or("default-scheduler")
         .to_string();
     let profile = KubeScheduler::new()
-        .wanted(&cluster.machines)
+        .wanted(&cluster.machines, None)
         .into_iter()
         .find(|p| p.scheduler_name == name)
         .unwrap_or_else(|| Profile {
@@ -239,7 +244,7 @@ impl Component for KubeScheduler {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        let wanted = self.wanted(ctx.machines);
+        let wanted = self.wanted(ctx.machines, Some(ctx.now));
         if wanted != self.profiles {
             self.schedulers = wanted
                 .iter()
@@ -427,7 +432,8 @@ mod tests {
                 "/etc/kubernetes/manifests/kube-scheduler.yaml",
             )
             .unwrap_or_else(|e| panic!("{e:?}"));
-        c.settle();
+        // Once the kubelet runs the container again, it schedules.
+        c.step(Duration::from_secs(30));
         assert_eq!(node_of(&c, "web"), "node01");
     }
 
@@ -520,7 +526,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         let mut k = KubeScheduler::new();
         let names = |k: &mut KubeScheduler, c: &Cluster| -> Vec<String> {
-            k.wanted(&c.machines)
+            k.wanted(&c.machines, None)
                 .into_iter()
                 .map(|p| p.scheduler_name)
                 .collect()

@@ -29,6 +29,17 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         ));
         return out.fail(super::super::CONNECTION_REFUSED);
     }
+    if !client_only {
+        if let Some(refused) = super::super::apiserver_refused(ctx, "version") {
+            let mut out = Output::default();
+            out.out(format!(
+                "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE}\n"
+            ));
+            out.chunks.extend(refused.chunks);
+            out.status = refused.status;
+            return out;
+        }
+    }
     let mut out = Output::default();
     match p.string("output").unwrap_or("") {
         "" => {
