@@ -224,7 +224,13 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         ));
     };
     let (command, rest) = cmd::resolve(command, &args[1..]);
-    if rest.iter().any(|a| a == "--help" || a == "-h") {
+    // pflag stops reading flags at `--`: a `-h` after it is the container
+    // command's (`kubectl exec POD -- kube-apiserver -h`).
+    let before_dashes = rest.iter().take_while(|a| *a != "--");
+    if before_dashes
+        .into_iter()
+        .any(|a| a == "--help" || a == "-h")
+    {
         let mut out = Output::default();
         out.out(help(command));
         return out;

@@ -1050,6 +1050,12 @@ impl Sim<'_> {
             other => {
                 if let Kind::Binary(b) = self.ctx.kind {
                     if other == b {
+                        if args.iter().any(|a| a == "-h" || a == "--help") {
+                            if let Some(text) = super::binary_help::help(b) {
+                                self.print(&text);
+                                return Flow::Next(0);
+                            }
+                        }
                         return self.control_plane(b, args);
                     }
                 }

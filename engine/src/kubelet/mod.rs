@@ -14,6 +14,7 @@
 //! removed with a delete of grace 0.
 
 pub mod backoff;
+mod binary_help;
 pub mod container;
 pub mod control_plane_start;
 pub mod env;

@@ -155,9 +155,8 @@ pub fn logs(
     let ns = object::namespace(&t.pod).unwrap_or("default").to_string();
     let c = &t.container;
     let path = format!("containerLogs/{ns}/{pod_name}/{c}");
-    let uid = object::str_at(&t.pod, "metadata.uid")
-        .unwrap_or("")
-        .to_string();
+    // A mirror pod's containers run under the static pod's hash.
+    let uid = super::static_pods::kubelet_uid(&t.pod);
     let _ = api;
     if object::str_at(&t.pod, "spec.nodeName")
         .unwrap_or("")
@@ -238,9 +237,8 @@ pub fn exec(
     let pod_name = object::name(&t.pod).to_string();
     let ns = object::namespace(&t.pod).unwrap_or("default").to_string();
     let c = &t.container;
-    let uid = object::str_at(&t.pod, "metadata.uid")
-        .unwrap_or("")
-        .to_string();
+    // A mirror pod's containers run under the static pod's hash.
+    let uid = super::static_pods::kubelet_uid(&t.pod);
     let path = format!("exec/{ns}/{pod_name}/{c}");
     let not_running = || {
         Error::Client(format!(

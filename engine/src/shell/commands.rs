@@ -82,39 +82,10 @@ pub fn run(
         "type" => return type_builtin(session, args),
         "test" | "[" | "[[" => return test(session, cluster, name, args),
         "kubectl" => {
-            let kubeconfig_path = session
-                .env
-                .get("KUBECONFIG")
-                .cloned()
-                .unwrap_or_else(|| "/root/.kube/config".to_string());
-            let kubeconfig = {
-                let path = fs::normalize(&session.cwd, &kubeconfig_path);
-                super::session_fs(session, cluster).is_some_and(|f| f.is_file(&path))
-            };
-            let namespace = session.namespace.clone();
-            let node = session.node.clone();
-            let cwd = session.cwd.clone();
-            // `kubectl edit` runs the editor as the shell would: `$KUBE_EDITOR FILE`.
-            let editor_cmd = session
-                .env
-                .get("KUBE_EDITOR")
-                .or_else(|| session.env.get("EDITOR"))
-                .cloned()
-                .unwrap_or_else(|| "vi".to_string());
-            let mut open = |cluster: &mut Cluster, path: &str| -> Output {
-                super::run_line(session, cluster, &format!("{editor_cmd} {path}"))
-            };
-            let mut ctx = kubectl::Context {
-                kubeconfig,
-                cluster,
-                namespace,
-                node,
-                cwd,
-                stdin,
-                kubeconfig_path,
-                editor: Some(&mut open),
-            };
-            return kubectl::run(&mut ctx, args);
+            if super::watch::is_get_watch(args) {
+                return super::watch::start_get(session, cluster, args);
+            }
+            return kubectl(session, cluster, args, stdin);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
         "etcdutl" => return etcdctl::etcdutl(session, cluster, args),
@@ -296,6 +267,49 @@ pub fn run(
 }
 
 /// A shell function call: `$1`… hold the arguments while the body runs.
+/// `kubectl ARGS` from this shell: its kubeconfig, namespace, machine and
+/// editor are the session's.
+pub(super) fn kubectl(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+    stdin: Option<String>,
+) -> Output {
+    let kubeconfig_path = session
+        .env
+        .get("KUBECONFIG")
+        .cloned()
+        .unwrap_or_else(|| "/root/.kube/config".to_string());
+    let kubeconfig = {
+        let path = fs::normalize(&session.cwd, &kubeconfig_path);
+        super::session_fs(session, cluster).is_some_and(|f| f.is_file(&path))
+    };
+    let namespace = session.namespace.clone();
+    let node = session.node.clone();
+    let cwd = session.cwd.clone();
+    // `kubectl edit` runs the editor as the shell would: `$KUBE_EDITOR FILE`.
+    let editor_cmd = session
+        .env
+        .get("KUBE_EDITOR")
+        .or_else(|| session.env.get("EDITOR"))
+        .cloned()
+        .unwrap_or_else(|| "vi".to_string());
+    let mut open = |cluster: &mut Cluster, path: &str| -> Output {
+        super::run_line(session, cluster, &format!("{editor_cmd} {path}"))
+    };
+    let mut ctx = kubectl::Context {
+        kubeconfig,
+        cluster,
+        namespace,
+        node,
+        cwd,
+        stdin,
+        kubeconfig_path,
+        editor: Some(&mut open),
+    };
+    kubectl::run(&mut ctx, args)
+}
+
 fn call_function(
     session: &mut Session,
     cluster: &mut Cluster,

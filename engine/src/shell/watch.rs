@@ -17,6 +17,227 @@ pub struct Watch {
     pub command: String,
     /// `-t`: no header.
     pub no_title: bool,
+    /// `kubectl get -w`: a stream of rows rather than frames.
+    pub get: Option<GetWatch>,
+}
+
+/// `kubectl get -w` / `--watch-only`: after the first listing, one table row
+/// per changed object as time passes (its output appends, unlike watch's
+/// frames). Changes are seen once per tick: several updates of one object
+/// within a tick show as one row.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct GetWatch {
+    /// The `kubectl get` arguments without the watch flags.
+    pub args: Vec<String>,
+    /// `namespace/name` → (resourceVersion, last row printed or listed).
+    pub seen: std::collections::BTreeMap<String, (String, String)>,
+    /// The table's column widths so far: kubectl's tabwriter remembers
+    /// them between flushes (`tabwriter.RememberWidths`), so a wider cell
+    /// pushes that row's later columns right and widens the column after.
+    pub widths: Vec<usize>,
+    /// Whether the header line has been printed (`--watch-only` prints it
+    /// with the first event).
+    pub header: bool,
+}
+
+const WATCH_FLAGS: &[&str] = &[
+    "-w",
+    "--watch",
+    "--watch=true",
+    "--watch-only",
+    "--watch-only=true",
+];
+
+/// Whether `kubectl ARGS` is a `get` that watches.
+pub fn is_get_watch(args: &[String]) -> bool {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    args.iter().take(end).any(|a| a == "get")
+        && args[..end]
+            .iter()
+            .any(|a| WATCH_FLAGS.contains(&a.as_str()))
+}
+
+/// `kubectl get … -w`: the listing (not with `--watch-only`), then the job
+/// holds the terminal until Ctrl-C.
+pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
+    let only = args
+        .iter()
+        .any(|a| a == "--watch-only" || a == "--watch-only=true");
+    let base: Vec<String> = args
+        .iter()
+        .filter(|a| !WATCH_FLAGS.contains(&a.as_str()))
+        .cloned()
+        .collect();
+    let first = super::commands::kubectl(session, cluster, &base, None);
+    if first.status != 0 {
+        return first;
+    }
+    let types = base
+        .iter()
+        .skip_while(|a| *a != "get")
+        .skip(1)
+        .find(|a| !a.starts_with('-'));
+    if types.is_some_and(|t| t.contains(',') || t == "all") {
+        return Output::default().fail(
+            "error: watch is only supported on individual resources and resource collections, but 2 resources were found",
+        );
+    }
+    if base
+        .iter()
+        .any(|a| a.starts_with("-o") || a.starts_with("--output"))
+        && !base
+            .iter()
+            .any(|a| matches!(a.as_str(), "-owide" | "-o=wide" | "--output=wide"))
+        && !base
+            .windows(2)
+            .any(|w| matches!(w[0].as_str(), "-o" | "--output") && w[1] == "wide")
+    {
+        return Output::default().fail(
+            "error: this terminal streams kubectl get -w only as a table (no -o, or -o wide)",
+        );
+    }
+    let mut get = GetWatch {
+        args: base,
+        ..GetWatch::default()
+    };
+    let mut out = Output::default();
+    let listing = first.text();
+    let mut lines = listing.lines();
+    if let Some(head) = lines
+        .next()
+        .filter(|h| h.starts_with("NAME") || h.starts_with("NAMESPACE"))
+    {
+        get.widths = widths_of(head);
+        if !only {
+            get.header = true;
+        }
+    }
+    let snapshot = snapshot(session, cluster, &get.args);
+    for (key, rv, row) in snapshot {
+        get.seen.insert(key, (rv, row));
+    }
+    if !only {
+        out.out(listing);
+    }
+    session.foreground = Some(Watch {
+        interval: Duration::from_secs(1),
+        command: args.join(" "),
+        no_title: true,
+        get: Some(get),
+    });
+    out
+}
+
+/// The objects listed now: key, resourceVersion and table row, in order.
+fn snapshot(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+) -> Vec<(String, String, String)> {
+    let mut keys_args = args.to_vec();
+    keys_args.retain(|a| !matches!(a.as_str(), "-owide" | "-o=wide" | "--output=wide"));
+    if let Some(i) = keys_args.iter().position(|a| a == "-o" || a == "--output") {
+        keys_args.drain(i..(i + 2).min(keys_args.len()));
+    }
+    keys_args.push("-o".into());
+    keys_args.push(
+        "custom-columns=NS:.metadata.namespace,NAME:.metadata.name,RV:.metadata.resourceVersion"
+            .into(),
+    );
+    keys_args.push("--no-headers".into());
+    let keys = super::commands::kubectl(session, cluster, &keys_args, None).text();
+    let mut row_args = args.to_vec();
+    row_args.push("--no-headers".into());
+    let rows = super::commands::kubectl(session, cluster, &row_args, None).text();
+    keys.lines()
+        .zip(rows.lines())
+        .filter_map(|(k, row)| {
+            let mut f = k.split_whitespace();
+            let (ns, name, rv) = (f.next()?, f.next()?, f.next()?);
+            Some((format!("{ns}/{name}"), rv.to_string(), row.to_string()))
+        })
+        .collect()
+}
+
+/// The width of each column of a header line (the last one open-ended).
+fn widths_of(head: &str) -> Vec<usize> {
+    let starts = cell_starts(head);
+    starts.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+/// Where each cell of a table line starts (cells are at least 3 spaces apart).
+fn cell_starts(line: &str) -> Vec<usize> {
+    let b = line.as_bytes();
+    let mut starts = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b' ' && (i == 0 || (i >= 3 && &b[i - 3..i] == b"   ")) {
+            starts.push(i);
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// A row re-laid as kubectl's tabwriter lays one event: each cell padded
+/// to its column's remembered width, or to itself plus 3 when wider.
+fn lay_out(row: &str, widths: &mut Vec<usize>) -> String {
+    let starts = cell_starts(row);
+    let cells: Vec<&str> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| row[s..starts.get(i + 1).copied().unwrap_or(row.len())].trim_end())
+        .collect();
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i + 1 == cells.len() {
+            line.push_str(cell);
+            break;
+        }
+        let need = (cell.chars().count() + 3).max(6);
+        if widths.len() <= i {
+            widths.push(need);
+        }
+        widths[i] = widths[i].max(need);
+        line.push_str(&format!("{cell:<w$}", w = widths[i]));
+    }
+    line.push('\n');
+    line
+}
+
+fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> Output {
+    let mut out = Output::default();
+    let now = snapshot(session, cluster, &get.args);
+    let mut events = vec![];
+    for (key, rv, row) in &now {
+        if get.seen.get(key).is_none_or(|(old, _)| old != rv) {
+            events.push(row.clone());
+        }
+    }
+    let keys: std::collections::BTreeSet<&String> = now.iter().map(|(k, _, _)| k).collect();
+    for (key, (_, row)) in &get.seen {
+        if !keys.contains(key) {
+            // DELETED: kubectl prints the object's last state.
+            events.push(row.clone());
+        }
+    }
+    get.seen = now.into_iter().map(|(k, rv, row)| (k, (rv, row))).collect();
+    if !events.is_empty() && !get.header {
+        let mut head_args = get.args.clone();
+        head_args.retain(|a| a != "--no-headers");
+        let listing = super::commands::kubectl(session, cluster, &head_args, None).text();
+        if let Some(head) = listing.lines().next() {
+            out.out(lay_out(head, &mut get.widths));
+        }
+        get.header = true;
+    }
+    for row in events {
+        out.out(lay_out(&row, &mut get.widths));
+    }
+    if let Some(job) = session.foreground.as_mut() {
+        job.get = Some(get);
+    }
+    out
 }
 
 /// `watch [-n SECS] [-t] COMMAND…`: the first frame; the job stays.
@@ -65,6 +286,7 @@ pub fn start(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> O
         interval: Duration::from_millis(interval_ms),
         command: args[i..].join(" "),
         no_title,
+        get: None,
     };
     let frame = frame(session, cluster, &job);
     session.foreground = Some(job);
@@ -79,6 +301,9 @@ pub fn tick(session: &mut Session, cluster: &mut Cluster) -> Output {
         return Output::default();
     };
     cluster.step(job.interval);
+    if let Some(get) = job.get {
+        return get_tick(session, cluster, get);
+    }
     frame(session, cluster, &job)
 }
 

@@ -1,6 +1,6 @@
 //! `kubectl logs`: a container's log through the kubelet of its node
 //! (`--previous`, `-c`, `--tail`, `--timestamps`, `--all-containers`,
-//! `--prefix`; `-f` prints what there is so far and returns, as the
+//! `--prefix`, `-l`, `TYPE/NAME`, `--since`, `--limit-bytes`; `-f` prints what there is so far and returns, as the
 //! simulated terminal cannot wait on a stream).
 
 use super::super::{flags::Flag, flags::Parsed, Command, Context};
@@ -13,6 +13,11 @@ pub const COMMAND: Command = Command {
     usage: "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
     flags: &[
         Flag::bool("all-containers", "Get all containers' logs in the pod(s)."),
+        Flag::int("limit-bytes", "0", "Maximum bytes of logs to return. Defaults to no limit."),
+        Flag::int("max-log-requests", "5", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::string("since", "0s", "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used."),
+        Flag::string("since-time", "", "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used."),
         Flag::string("container", "", "Print the logs of this container").short('c'),
         Flag::bool("follow", "Specify if the logs should be streamed.").short('f'),
         Flag::bool("prefix", "Prefix each log line with the log source (pod name and container name)"),
@@ -23,26 +28,275 @@ pub const COMMAND: Command = Command {
     run,
 };
 
-fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
-    let out = Output::default();
-    let name = match p.args.as_slice() {
-        [one] => one.strip_prefix("pod/").or_else(|| one.strip_prefix("pods/")).unwrap_or(one).to_string(),
-        [] => {
-            return out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples")
-        }
-        [_, c] if !p.is_set("container") => {
-            // `kubectl logs POD CONTAINER`, the old form.
-            return logs_of(ctx, p, &p.args[0], Some(c.as_str()));
-        }
-        _ => {
-            return out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples")
-        }
-    };
-    let container = p.string("container").filter(|c| !c.is_empty());
-    logs_of(ctx, p, &name, container)
+const EXPECTED: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples";
+
+/// Which log lines a request asks for (`PodLogOptions`).
+struct Window {
+    tail: i64,
+    since: Option<crate::clock::Time>,
+    limit_bytes: usize,
 }
 
-fn logs_of(ctx: &mut Context<'_>, p: &Parsed, name: &str, container: Option<&str>) -> Output {
+fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let out = Output::default();
+    let selector = p.string("selector").filter(|s| !s.is_empty());
+    let container = p.string("container").filter(|c| !c.is_empty());
+    if selector.is_some() && !p.args.is_empty() {
+        return out.fail("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
+    }
+    let window = match window(ctx, p, selector.is_some()) {
+        Ok(w) => w,
+        Err(e) => return out.fail(e),
+    };
+    if let Some(sel) = selector {
+        return by_selector(ctx, p, sel, container, &window);
+    }
+    match p.args.as_slice() {
+        [one] => match one.split_once('/') {
+            Some((kind, name)) if !matches!(kind, "pod" | "pods" | "po") => {
+                by_controller(ctx, p, kind, name, container, &window)
+            }
+            Some((_, name)) => logs_of(ctx, p, name, container, &window),
+            None => logs_of(ctx, p, one, container, &window),
+        },
+        // `kubectl logs POD CONTAINER`, the old form.
+        [pod, c] if container.is_none() => logs_of(ctx, p, pod, Some(c.as_str()), &window),
+        [_, _] => out.fail("error: only one of -c or an inline [CONTAINER] arg is allowed"),
+        _ => out.fail(EXPECTED),
+    }
+}
+
+/// `--tail`, `--since`, `--since-time`, `--limit-bytes`, checked as
+/// kubectl's `Validate` does.
+fn window(ctx: &Context<'_>, p: &Parsed, selector: bool) -> Result<Window, String> {
+    let int = |k: &str| p.string(k).and_then(|s| s.parse::<i64>().ok());
+    // With a selector kubectl asks for the last 10 lines unless told.
+    let tail = int("tail")
+        .filter(|_| p.is_set("tail"))
+        .unwrap_or(if selector { 10 } else { -1 });
+    if tail < -1 {
+        return Err("error: --tail must be greater than or equal to -1".into());
+    }
+    let limit = int("limit-bytes").unwrap_or(0);
+    if limit < 0 {
+        return Err("error: --limit-bytes must be greater than 0".into());
+    }
+    if p.is_set("since") && p.is_set("since-time") {
+        return Err("error: at most one of `sinceTime` or `sinceSeconds` may be specified".into());
+    }
+    let now = ctx.cluster.now();
+    let mut since = None;
+    if let Some(s) = p.string("since").filter(|_| p.is_set("since")) {
+        let ms = go_duration_ms(s).ok_or_else(|| {
+            format!("error: invalid argument \"{s}\" for \"--since\" flag: time: invalid duration \"{s}\"\nSee 'kubectl logs --help' for usage.")
+        })?;
+        if ms < 0 {
+            return Err("error: --since must be greater than 0".into());
+        }
+        // The kubelet counts whole seconds (`sinceSeconds`).
+        since = Some(crate::clock::Time(now.0 - (ms + 999) / 1000 * 1000));
+    }
+    if let Some(s) = p.string("since-time").filter(|s| !s.is_empty()) {
+        since = Some(crate::clock::Time::parse_rfc3339(s).ok_or_else(|| {
+            format!("error: parsing time \"{s}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{s}\" as \"2006\"")
+        })?);
+    }
+    Ok(Window {
+        tail,
+        since,
+        limit_bytes: limit as usize,
+    })
+}
+
+/// A Go `time.ParseDuration` for the units kubectl users type.
+fn go_duration_ms(s: &str) -> Option<i64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let (neg, mut rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|&n| n > 0)?;
+        let value: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..u] {
+            "ns" => 1e-6,
+            "us" | "µs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += value * unit;
+    }
+    let ms = total as i64;
+    Some(if neg { -ms } else { ms })
+}
+
+/// `kubectl logs -l SELECTOR`: every matching pod, one after the other
+/// (all of them at once with `-f`, up to `--max-log-requests`).
+fn by_selector(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    selector: &str,
+    container: Option<&str>,
+    window: &Window,
+) -> Output {
+    let mut out = Output::default();
+    let ns = ctx.namespace.clone();
+    let Some(res) = crate::api::resolve("pods") else {
+        return out;
+    };
+    let pods = match ctx
+        .cluster
+        .apiserver
+        .list_filtered(res, Some(&ns), Some(selector), None)
+    {
+        Ok(pods) => pods,
+        Err(e) => return out.fail(e.kubectl_text()),
+    };
+    if pods.is_empty() {
+        out.err(format!("No resources found in {ns} namespace.\n"));
+        return out;
+    }
+    let streams: usize = pods
+        .iter()
+        .map(|pod| {
+            if p.bool("all-containers") {
+                all_containers(pod).len()
+            } else {
+                1
+            }
+        })
+        .sum();
+    let max = p
+        .string("max-log-requests")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(5);
+    if p.bool("follow") && streams > 1 && streams > max {
+        return out.fail(format!("error: you are attempting to follow {streams} log streams, but maximum allowed concurrency is {max}, use --max-log-requests to increase the limit"));
+    }
+    for pod in pods {
+        let name = crate::api::object::name(&pod).to_string();
+        let one = logs_of(ctx, p, &name, container, window);
+        let failed = one.status != 0;
+        out.chunks.extend(one.chunks);
+        if failed {
+            out.status = 1;
+            return out;
+        }
+    }
+    out
+}
+
+/// `kubectl logs deploy/web` (rs/, job/, sts/, ds/, svc/): the first pod
+/// of the object's selector, as kubectl's `GetFirstPod` sorts them.
+fn by_controller(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    kind: &str,
+    name: &str,
+    container: Option<&str>,
+    window: &Window,
+) -> Output {
+    let mut out = Output::default();
+    let res = match super::common::resolve_type(kind) {
+        Ok(r) => r,
+        Err(e) => return out.fail(e),
+    };
+    let ns = ctx.namespace.clone();
+    let obj = match ctx.cluster.apiserver.get(res, Some(&ns), name) {
+        Ok(o) => o,
+        Err(e) => return out.fail(e.kubectl_text()),
+    };
+    let selector = match (res.kind, crate::api::object::at(&obj, "spec.selector")) {
+        ("Service" | "ReplicationController", Some(serde_json::Value::Object(m))) => m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join(","),
+        ("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job", Some(sel)) => {
+            crate::kubectl::printers::selector_string(Some(sel))
+        }
+        _ => {
+            return out.fail(format!(
+                "error: cannot get the logs from {}",
+                crate::api::object::str_at(&obj, "kind")
+                    .map(|k| format!("*v1.{k}"))
+                    .unwrap_or_else(|| res.kind.to_string())
+            ))
+        }
+    };
+    let Some(pods_res) = crate::api::resolve("pods") else {
+        return out;
+    };
+    let mut pods = ctx
+        .cluster
+        .apiserver
+        .list_filtered(pods_res, Some(&ns), Some(&selector), None)
+        .unwrap_or_default();
+    if pods.is_empty() {
+        return out.fail("error: timed out waiting for the condition");
+    }
+    pods.sort_by_key(|pod| {
+        let str_at = |k: &str| crate::api::object::str_at(pod, k).unwrap_or("").to_string();
+        let phase_rank = match str_at("status.phase").as_str() {
+            "Running" => 0,
+            "Unknown" => 1,
+            "Pending" => 2,
+            _ => 3,
+        };
+        (
+            str_at("spec.nodeName").is_empty(),
+            phase_rank,
+            str_at("metadata.creationTimestamp"),
+            str_at("metadata.name"),
+        )
+    });
+    let first = crate::api::object::name(&pods[0]).to_string();
+    if pods.len() > 1 {
+        out.err(format!("Found {} pods, using pod/{first}\n", pods.len()));
+    }
+    let one = logs_of(ctx, p, &first, container, window);
+    out.chunks.extend(one.chunks);
+    out.status = one.status;
+    out
+}
+
+/// The names of a pod's init and regular containers, in order.
+fn all_containers(pod: &serde_json::Value) -> Vec<String> {
+    ["spec.initContainers", "spec.containers"]
+        .iter()
+        .filter_map(|k| crate::api::object::at(pod, k).and_then(serde_json::Value::as_array))
+        .flatten()
+        .filter_map(|c| {
+            c.get("name")
+                .and_then(serde_json::Value::as_str)
+                .map(String::from)
+        })
+        .collect()
+}
+
+fn logs_of(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    name: &str,
+    container: Option<&str>,
+    window: &Window,
+) -> Output {
     let mut out = Output::default();
     let now = ctx.cluster.now();
     let ns = ctx.namespace.clone();
@@ -51,26 +305,13 @@ fn logs_of(ctx: &mut Context<'_>, p: &Parsed, name: &str, container: Option<&str
         Err(e) => return out.fail(e.kubectl_text()),
     };
     let containers: Vec<String> = if p.bool("all-containers") {
-        ["spec.initContainers", "spec.containers"]
-            .iter()
-            .filter_map(|k| crate::api::object::at(&t.pod, k).and_then(serde_json::Value::as_array))
-            .flatten()
-            .filter_map(|c| {
-                c.get("name")
-                    .and_then(serde_json::Value::as_str)
-                    .map(String::from)
-            })
-            .collect()
+        all_containers(&t.pod)
     } else {
         if let Some(d) = &t.defaulted {
             out.err(format!("{d}\n"));
         }
         vec![t.container.clone()]
     };
-    let tail = p
-        .string("tail")
-        .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or(-1);
     for c in containers {
         let one = server::Target {
             pod: t.pod.clone(),
@@ -81,21 +322,44 @@ fn logs_of(ctx: &mut Context<'_>, p: &Parsed, name: &str, container: Option<&str
         let machines = &mut cluster.machines;
         match server::logs(&cluster.apiserver, machines, &one, p.bool("previous"), now) {
             Ok(lines) => {
-                let skip = if tail >= 0 {
-                    lines.len().saturating_sub(tail as usize)
+                let lines: Vec<_> = lines
+                    .into_iter()
+                    .filter(|(at, _)| window.since.is_none_or(|s| *at >= s))
+                    .collect();
+                let skip = if window.tail >= 0 {
+                    lines.len().saturating_sub(window.tail as usize)
                 } else {
                     0
                 };
+                // `limitBytes` cuts the container's stream, prefix excluded.
+                let mut budget = if window.limit_bytes > 0 {
+                    window.limit_bytes
+                } else {
+                    usize::MAX
+                };
                 for (at, line) in lines.into_iter().skip(skip) {
+                    if budget == 0 {
+                        break;
+                    }
+                    let mut body = String::new();
+                    if p.bool("timestamps") {
+                        body.push_str(&format!("{} ", at.rfc3339_micro().replace('Z', "000Z")));
+                    }
+                    body.push_str(&line);
+                    body.push('\n');
+                    if body.len() > budget {
+                        let mut cut = budget;
+                        while !body.is_char_boundary(cut) {
+                            cut -= 1;
+                        }
+                        body.truncate(cut);
+                    }
+                    budget -= body.len();
                     let mut text = String::new();
                     if p.bool("prefix") {
                         text.push_str(&format!("[pod/{name}/{c}] "));
                     }
-                    if p.bool("timestamps") {
-                        text.push_str(&format!("{} ", at.rfc3339_micro().replace('Z', "000Z")));
-                    }
-                    text.push_str(&line);
-                    text.push('\n');
+                    text.push_str(&body);
                     out.out(text);
                 }
             }
