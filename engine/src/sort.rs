@@ -125,7 +125,7 @@ mod tests {
                     assert_eq!(got, want, "seed {seed} len {len} modulo {modulo}");
                     let mut rev = input;
                     sort_by(&mut rev, |a, b| b.0.cmp(&a.0));
-                    want.sort_by(|a, b| b.0.cmp(&a.0));
+                    want.sort_by_key(|p| std::cmp::Reverse(p.0));
                     assert_eq!(rev, want);
                 }
             }
