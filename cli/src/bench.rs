@@ -153,7 +153,7 @@ fn median<F: FnMut()>(n: usize, mut f: F) -> Duration {
             t.elapsed()
         })
         .collect();
-    times.sort();
+    engine::sort::sort(&mut times);
     times[times.len() / 2]
 }
 

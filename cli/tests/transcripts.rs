@@ -16,7 +16,7 @@ fn transcripts() {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "sh"))
         .collect();
-    entries.sort();
+    engine::sort::sort(&mut entries);
     assert!(!entries.is_empty(), "no transcripts in {}", dir.display());
     let update = std::env::var("UPDATE_EXPECT").is_ok();
     let mut failures = Vec::new();

@@ -26,6 +26,7 @@ pub mod perf;
 pub mod rng;
 pub mod scheduler;
 pub mod shell;
+pub mod sort;
 pub mod view;
 pub mod yaml;
 

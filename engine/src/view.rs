@@ -253,7 +253,7 @@ pub fn view(cluster: &Cluster) -> ClusterView {
             )
         })
         .collect();
-    events.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut events, |a, b| a.0.cmp(&b.0));
     let namespaces = list("namespaces", None)
         .iter()
         .map(|n| object::name(n).to_string())

@@ -108,7 +108,7 @@ mod emit {
 
     fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
         let mut entries: Vec<_> = m.iter().collect();
-        entries.sort_by(|a, b| key_order(a.0, b.0));
+        crate::sort::sort_by(&mut entries, |a, b| key_order(a.0, b.0));
         entries
     }
 

@@ -70,7 +70,7 @@ pub fn list() -> Vec<Summary> {
                 for t in &l.spec.tasks {
                     all.extend(t.requires.iter().cloned());
                 }
-                all.sort();
+                engine::sort::sort(&mut all);
                 all.dedup();
                 features::missing(&all)
             },

@@ -64,7 +64,7 @@ fn median(n: usize, mut f: impl FnMut()) -> f64 {
             (now_ms() - t) / 1000.0
         })
         .collect();
-    times.sort_by(f64::total_cmp);
+    engine::sort::sort_by(&mut times, f64::total_cmp);
     times.get(times.len() / 2).copied().unwrap_or(0.0)
 }
 

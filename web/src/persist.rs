@@ -130,10 +130,12 @@ fn parse(raw: &str) -> Option<Journal> {
 
 /// A JSON object of strings.
 fn strings(v: &Value) -> Option<BTreeMap<String, String>> {
-    v.as_object()?
+    let pairs: Vec<(String, String)> = v
+        .as_object()?
         .iter()
         .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(engine::sort::map(pairs))
 }
 
 pub fn save(journal: &Journal) {
@@ -193,7 +195,8 @@ fn parse_progress(raw: &str) -> Option<Progress> {
     if v.get("version")?.as_u64()? != 1 {
         return None;
     }
-    v.get("labs")?
+    let labs: Vec<(String, LabProgress)> = v
+        .get("labs")?
         .as_object()?
         .iter()
         .map(|(k, l)| {
@@ -209,7 +212,8 @@ fn parse_progress(raw: &str) -> Option<Progress> {
                 .as_object()?
                 .iter()
                 .map(|(k, n)| Some((k.clone(), n.as_u64()? as usize)))
-                .collect::<Option<BTreeMap<_, _>>>()?;
+                .collect::<Option<Vec<_>>>()?;
+            let hints = engine::sort::map(hints);
             Some((
                 k.clone(),
                 LabProgress {
@@ -220,7 +224,8 @@ fn parse_progress(raw: &str) -> Option<Progress> {
                 },
             ))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(engine::sort::map(labs))
 }
 
 pub fn save_progress(p: &Progress) {

@@ -9,13 +9,20 @@ use std::time::Instant;
 
 /// The release `dist/`'s size after brotli (quality 11), in bytes.
 ///
-/// Set from the first measurement plus 10 %: on 2026-11-24 (main at
-/// 4e4c31a plus branch `perf`), `trunk build --release` gave a dist/ of
-/// 2,225,737 bytes raw and 645,805 with brotli (the wasm 2,182,349 raw,
-/// 637,574 brotli). Never raise it silently: a larger bundle needs a
-/// reason in the commit that raises this number (the goal is 1 MB
-/// brotli at most).
-pub const BROTLI_BUDGET: u64 = 710_386;
+/// First set from the first measurement plus 10 %: on 2026-11-24 (main at
+/// 4e4c31a plus branch `perf`) dist/ was 2,225,737 bytes raw and 645,805
+/// with brotli, budget 710,386. The bundle then grew with features, not
+/// bloat: `kubectl explain`'s schema text (~65 KB brotli), the lab panel
+/// and bundled labs, metrics-server/HPA, network policy; by the end of
+/// session 5 (branch `lead`) it was 4,003,998 raw, 1,096,055 brotli. One
+/// shared stable sort (`engine::sort`, replacing ~75 instantiations of the
+/// standard one) brought it to 3,743,958 raw, 1,063,173 brotli (wasm
+/// 3,682,608 raw, 1,052,171 brotli), and the budget is that plus 10 %.
+/// This is above the goal of 1 MB brotli: the goal is not met yet
+/// (the largest remaining item is k8s-openapi's typed decoding, see
+/// apiserver::decoding). Never raise it silently: a larger bundle needs a
+/// reason in the commit that raises this number.
+pub const BROTLI_BUDGET: u64 = 1_169_490;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the
@@ -106,6 +113,8 @@ fn kubectl_start() -> Option<f64> {
         }
         times.push(t.elapsed().as_secs_f64());
     }
+    // A native tool: the wasm bundle's one-sort rule (clippy.toml) does not apply.
+    #[allow(clippy::disallowed_methods)]
     times.sort_by(f64::total_cmp);
     times.get(times.len() / 2).copied()
 }

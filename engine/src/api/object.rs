@@ -30,7 +30,7 @@ pub fn string_map(obj: &Value, path: &str) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default();
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 

@@ -327,7 +327,7 @@ impl Parser {
             Op::In | Op::NotIn => self.set_values()?,
             _ => self.exact_value()?,
         };
-        values.sort();
+        crate::sort::sort(&mut values);
         values.dedup();
         new_requirement(key, op, values)
     }
@@ -451,7 +451,7 @@ impl LabelSelector {
             pos: 0,
         };
         let mut requirements = p.parse()?;
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::sort::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
         Ok(LabelSelector { requirements })
     }
 
@@ -483,7 +483,7 @@ impl LabelSelector {
                         .collect()
                 })
                 .unwrap_or_default();
-            values.sort();
+            crate::sort::sort(&mut values);
             values.dedup();
             let op = match object::str_at(&e, "operator").unwrap_or_default() {
                 "In" => Op::In,
@@ -494,7 +494,7 @@ impl LabelSelector {
             };
             requirements.push(new_requirement(key, op, values)?);
         }
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::sort::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
         Ok(LabelSelector { requirements })
     }
 
@@ -512,7 +512,7 @@ impl LabelSelector {
                     .collect()
             })
             .unwrap_or_default();
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        crate::sort::sort_by(&mut requirements, |a, b| a.key.cmp(&b.key));
         LabelSelector { requirements }
     }
 
@@ -622,7 +622,7 @@ impl FieldSelector {
     /// `fields.ParseSelector`: `a=b`, `a==b`, `a!=b`, comma-separated.
     pub fn parse(s: &str) -> Result<Self, String> {
         let mut parts = split_terms(s);
-        parts.sort();
+        crate::sort::sort(&mut parts);
         let mut terms = Vec::new();
         for part in parts {
             if part.is_empty() {

@@ -109,7 +109,7 @@ fn prune(body: &Value, typed: &Value, path: &mut Path, unknown: &mut Vec<String>
     match (body, typed) {
         (Value::Object(b), Value::Object(t)) => {
             let mut keys: Vec<&String> = b.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let mut out = Map::new();
             for k in keys {
                 let Some(v) = b.get(k) else { continue };
@@ -559,7 +559,7 @@ fn render_into(v: &Value, path: &mut Path, out: &mut String, lines: &mut Vec<Pat
         Value::Object(m) => {
             out.push('{');
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             for (n, k) in keys.iter().enumerate() {
                 if n > 0 {
                     out.push(',');

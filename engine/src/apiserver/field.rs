@@ -181,7 +181,7 @@ pub fn go_string_map(v: Option<&Value>) -> String {
         .iter()
         .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
         .collect();
-    pairs.sort();
+    crate::sort::sort(&mut pairs);
     let inner: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))

@@ -22,7 +22,7 @@ fn sorted(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             Value::Object(
                 keys.into_iter()
                     .filter_map(|k| m.get(k).map(|v| (k.clone(), sorted(v))))

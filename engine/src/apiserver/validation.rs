@@ -176,7 +176,7 @@ fn labels(map: Option<&Value>, path: &str, errs: &mut Errs) {
         return;
     };
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     for k in keys {
         for msg in qualified_name(k) {
             errs.push(FieldError::invalid(path, BadValue::Str(k.clone()), &msg));
@@ -436,7 +436,7 @@ fn resources(r: Option<&Value>, path: &str, errs: &mut Errs) {
         return;
     };
     let mut keys: Vec<&String> = requests.keys().collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     for k in keys {
         let req = requests
             .get(k.as_str())
@@ -754,7 +754,7 @@ fn config_keys(obj: &Value, errs: &mut Errs) {
             continue;
         };
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
+        crate::sort::sort(&mut keys);
         for k in keys {
             let ok = !k.is_empty()
                 && k.chars()
@@ -935,7 +935,7 @@ fn pod_spec_change(old: Option<&Value>, new: Option<&Value>) -> Option<String> {
                 .flat_map(|m| m.keys().cloned()),
         )
         .collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys.dedup();
     let mut out = String::from("  core.PodSpec{\n");
     for k in keys {

@@ -299,7 +299,7 @@ pub fn canonical(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let inner: Vec<String> = keys
                 .iter()
                 .map(|k| {

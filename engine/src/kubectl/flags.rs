@@ -225,7 +225,7 @@ fn flag_name(flag: &Flag) -> String {
 pub fn help_block(flags: &[Flag]) -> String {
     let mut out = String::new();
     let mut sorted: Vec<&Flag> = flags.iter().collect();
-    sorted.sort_by_key(|f| f.long);
+    crate::sort::sort_by_key(&mut sorted, |f| f.long);
     for f in sorted {
         let head = match f.short {
             Some(c) => format!("    -{c}, --{}", f.long),
@@ -258,7 +258,7 @@ pub fn complete(prefix: &str, flags: &[Flag]) -> Vec<String> {
             }
         })
         .collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

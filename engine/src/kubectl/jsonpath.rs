@@ -541,7 +541,7 @@ fn eval_step(step: &Step, input: Vec<Value>) -> Result<Vec<Value>, ExecError> {
                 match v {
                     Value::Object(m) => {
                         let mut keys: Vec<&String> = m.keys().collect();
-                        keys.sort();
+                        crate::sort::sort(&mut keys);
                         out.extend(keys.into_iter().filter_map(|k| m.get(k).cloned()));
                     }
                     Value::Array(a) => out.extend(a.iter().cloned()),
@@ -668,7 +668,7 @@ fn recursive(v: &Value, out: &mut Vec<Value>) {
     let children: Vec<&Value> = match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             keys.into_iter().filter_map(|k| m.get(k)).collect()
         }
         Value::Array(a) => a.iter().collect(),
@@ -756,7 +756,7 @@ fn write_go_json(v: &Value, s: &mut String) {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             s.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -799,7 +799,7 @@ fn write_indent(v: &Value, level: usize, s: &mut String) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             s.push_str("{\n");
             let n = keys.len();
             for (i, k) in keys.into_iter().enumerate() {
@@ -859,7 +859,7 @@ pub fn go_value(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let inner: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", m.get(k).map(go_value).unwrap_or_default()))
@@ -880,7 +880,7 @@ pub fn go_dump(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let inner: Vec<String> = keys
                 .into_iter()
                 .map(|k| {

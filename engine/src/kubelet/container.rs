@@ -386,7 +386,7 @@ pub fn run(ctx: &RunCtx, files: &dyn Files, horizon: i64) -> Outcome {
             sigterm_exit: None,
             ..Default::default()
         },
-        vars: ctx.env.iter().cloned().collect(),
+        vars: crate::sort::map(ctx.env.iter().cloned()),
         t: 0,
         horizon,
         steps: 0,
@@ -904,7 +904,7 @@ impl Sim<'_> {
                                 }
                             }
                         }
-                        names.sort();
+                        crate::sort::sort(&mut names);
                         let text: String = names.iter().map(|n| format!("{n}\n")).collect();
                         self.print(&text);
                         Flow::Next(0)

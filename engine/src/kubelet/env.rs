@@ -365,7 +365,7 @@ fn service_links(api: &ApiServer, ns: &str) -> Vec<(String, String)> {
             out.push((format!("{base}_ADDR"), ip.to_string()));
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -413,14 +413,11 @@ pub struct Mount {
 
 fn items(data: BTreeMap<String, String>, vol: &Value) -> BTreeMap<String, String> {
     match vol.get("items").and_then(Value::as_array) {
-        Some(items) => items
-            .iter()
-            .filter_map(|i| {
-                let k = i.get("key").and_then(Value::as_str)?;
-                let p = i.get("path").and_then(Value::as_str).unwrap_or(k);
-                data.get(k).map(|v| (p.to_string(), v.clone()))
-            })
-            .collect(),
+        Some(items) => crate::sort::map(items.iter().filter_map(|i| {
+            let k = i.get("key").and_then(Value::as_str)?;
+            let p = i.get("path").and_then(Value::as_str).unwrap_or(k);
+            data.get(k).map(|v| (p.to_string(), v.clone()))
+        })),
         None => data,
     }
 }
@@ -597,7 +594,7 @@ pub fn mounts(c: &Value, vols: &BTreeMap<String, Source>) -> Vec<Mount> {
         })
         .collect();
     // Longest mount path first, so the deepest mount wins.
-    out.sort_by_key(|m| std::cmp::Reverse(m.path.len()));
+    crate::sort::sort_by_key(&mut out, |m| std::cmp::Reverse(m.path.len()));
     out
 }
 
@@ -785,7 +782,7 @@ impl Files for View<'_> {
             }
         };
         names.retain(|n| !n.is_empty() && !n.ends_with(".wh"));
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         Some(names)
     }

@@ -557,7 +557,7 @@ pub fn preloaded(control_plane: bool, version: &str) -> Vec<String> {
         ));
         v.push(COREDNS_IMAGE.to_string());
     }
-    v.sort();
+    crate::sort::sort(&mut v);
     v
 }
 

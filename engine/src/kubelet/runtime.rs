@@ -149,7 +149,7 @@ impl Runtime {
             .iter()
             .filter(|c| c.pod_uid == pod_uid && c.name == name)
             .collect();
-        v.sort_by_key(|c| c.attempt);
+        crate::sort::sort_by_key(&mut v, |c| c.attempt);
         let last = v.pop();
         (last, v.pop())
     }

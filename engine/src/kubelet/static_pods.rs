@@ -70,7 +70,7 @@ fn manifests(machine: &Machine) -> Vec<String> {
         return Vec::new();
     };
     let mut files = machine.fs.list(&dir).unwrap_or_default();
-    files.sort();
+    crate::sort::sort(&mut files);
     files
         .into_iter()
         .filter(|f| !f.starts_with('.'))

@@ -45,7 +45,9 @@ fn events(c: &Cluster, name: &str) -> Vec<String> {
         .into_iter()
         .filter(|e| e["involvedObject"]["name"] == json!(name))
         .collect();
-    evs.sort_by_key(|e| object::str_at(e, "metadata.name").unwrap_or("").to_string());
+    crate::sort::sort_by_key(&mut evs, |e| {
+        object::str_at(e, "metadata.name").unwrap_or("").to_string()
+    });
     evs.iter()
         .map(|e| {
             format!(

@@ -75,27 +75,18 @@ impl Store {
         pods: BTreeMap<PodKey, BTreeMap<String, Point>>,
         resolution: Duration,
     ) {
-        self.nodes = nodes
-            .into_iter()
-            .map(|(n, p)| {
-                let s = next(self.nodes.get(&n), p, resolution);
-                (n, s)
-            })
-            .collect();
-        self.pods = pods
-            .into_iter()
-            .map(|(k, cs)| {
-                let old = self.pods.get(&k);
-                let cs = cs
-                    .into_iter()
-                    .map(|(c, p)| {
-                        let s = next(old.and_then(|o| o.get(&c)), p, resolution);
-                        (c, s)
-                    })
-                    .collect();
-                (k, cs)
-            })
-            .collect();
+        self.nodes = crate::sort::map(nodes.into_iter().map(|(n, p)| {
+            let s = next(self.nodes.get(&n), p, resolution);
+            (n, s)
+        }));
+        self.pods = crate::sort::map(pods.into_iter().map(|(k, cs)| {
+            let old = self.pods.get(&k);
+            let cs = crate::sort::map(cs.into_iter().map(|(c, p)| {
+                let s = next(old.and_then(|o| o.get(&c)), p, resolution);
+                (c, s)
+            }));
+            (k, cs)
+        }));
     }
 
     /// `/readyz`: some series can be served.

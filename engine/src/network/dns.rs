@@ -48,7 +48,7 @@ pub fn ready_ips(api: &ApiServer, ns: &str, svc: &str) -> Vec<String> {
         })
         .filter_map(|a| a.get("ip").and_then(Value::as_str).map(String::from))
         .collect();
-    ips.sort();
+    crate::sort::sort(&mut ips);
     ips.dedup();
     ips
 }

@@ -76,7 +76,7 @@ fn endpoints(cluster: &Cluster, svc: &Value, sport: &Value) -> Vec<(String, u16)
             }
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 

@@ -45,7 +45,7 @@ impl Cache {
 
     fn reindex(&mut self) {
         self.recount_images();
-        self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut self.nodes, |a, b| a.name.cmp(&b.name));
         self.node_index = self
             .nodes
             .iter()

@@ -115,7 +115,7 @@ pub fn fit_error(num_all_nodes: usize, d: &Diagnosis) -> String {
         }
         let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
         // Go's sort.Strings: byte order of the whole "<count> <reason>" string.
-        parts.sort();
+        crate::sort::sort(&mut parts);
         if !parts.is_empty() {
             msg.push(' ');
             msg.push_str(&parts.join(", "));

@@ -172,7 +172,7 @@ impl SchedulingQueue {
                 QState::Gated => false,
             })
             .collect();
-        ready.sort_by(|a, b| {
+        crate::sort::sort_by(&mut ready, |a, b| {
             if sort.less(&a.pod, &b.pod) {
                 std::cmp::Ordering::Less
             } else if sort.less(&b.pod, &a.pod) {

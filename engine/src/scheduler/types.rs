@@ -145,7 +145,7 @@ impl Resources {
         for (k, v) in map {
             r.set(k, v);
         }
-        r.scalar.sort();
+        crate::sort::sort(&mut r.scalar);
         r
     }
 
@@ -176,7 +176,7 @@ impl Resources {
             Some(e) => e.1 = q,
             None => {
                 self.scalar.push((name.to_string(), q));
-                self.scalar.sort();
+                crate::sort::sort(&mut self.scalar);
             }
         }
     }
@@ -271,9 +271,10 @@ pub type Labels = BTreeMap<String, String>;
 pub fn labels_of(v: Option<&Value>) -> Labels {
     v.and_then(Value::as_object)
         .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
+            crate::sort::map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())),
+            )
         })
         .unwrap_or_default()
 }

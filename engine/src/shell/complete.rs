@@ -41,7 +41,7 @@ pub fn complete(session: &Session, cluster: &Cluster, line: &str) -> Vec<String>
         }
         Some(_) => paths(session, cluster, current),
     };
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

@@ -172,7 +172,7 @@ fn ps(rt: &Runtime, args: &[String], now: Time) -> Output {
             })
         })
         .collect();
-    list.sort_by_key(|c| std::cmp::Reverse(c.created));
+    crate::sort::sort_by_key(&mut list, |c| std::cmp::Reverse(c.created));
     if quiet {
         for c in list {
             out.out(format!("{}\n", c.id));
@@ -221,7 +221,7 @@ fn pods(rt: &Runtime, args: &[String], now: Time) -> Output {
         .filter(|s| name.is_none_or(|n| s.pod_name.contains(n)))
         .filter(|s| ns.is_none_or(|n| s.namespace.contains(n)))
         .collect();
-    list.sort_by_key(|s| std::cmp::Reverse(s.created));
+    crate::sort::sort_by_key(&mut list, |s| std::cmp::Reverse(s.created));
     if quiet {
         for s in list {
             out.out(format!("{}\n", s.id));

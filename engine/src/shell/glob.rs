@@ -48,7 +48,7 @@ pub fn expand(fsys: &FileSystem, cwd: &str, pattern: &str) -> Vec<String> {
             let Ok(mut names) = fsys.list(dir) else {
                 continue;
             };
-            names.sort();
+            crate::sort::sort(&mut names);
             for name in names {
                 if name.starts_with('.') && !part.starts_with('.') {
                     continue;

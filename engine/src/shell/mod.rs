@@ -62,7 +62,7 @@ pub struct Completion {
 
 impl Session {
     pub fn new(node: &str) -> Self {
-        let env = BTreeMap::from([
+        let env = crate::sort::map([
             ("HOME".to_string(), "/root".to_string()),
             ("USER".to_string(), "root".to_string()),
             ("HOSTNAME".to_string(), node.to_string()),
@@ -75,7 +75,7 @@ impl Session {
             node: node.to_string(),
             cwd: "/root".to_string(),
             env,
-            aliases: BTreeMap::from([("k".to_string(), "kubectl".to_string())]),
+            aliases: crate::sort::map([("k".to_string(), "kubectl".to_string())]),
             history: Vec::new(),
             last_status: 0,
             namespace: "default".to_string(),

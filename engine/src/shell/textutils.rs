@@ -612,7 +612,7 @@ fn sort(
         }
     };
     let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_by(|a, b| {
+    crate::sort::sort_by(&mut lines, |a, b| {
         let (fa, fb) = (field(a), field(b));
         let ord = if numeric {
             let num = |s: &str| {

@@ -43,7 +43,7 @@ pub fn admit(store: &Store, pvc: &mut Value) -> Vec<String> {
         })
         .collect();
     // Newest first; on equal timestamps, by name.
-    defaults.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut defaults, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let Some((_, class)) = defaults.into_iter().next() else {
         return vec![];
     };

@@ -26,7 +26,7 @@ fn map_of(v: Option<&Value>) -> Vec<(String, Value)> {
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -118,7 +118,7 @@ pub fn mutate(store: &Store, pod: &mut Value, ns: &str) -> Vec<String> {
                 if b.as_object().is_some_and(Map::is_empty) {
                     rm.remove(bucket);
                 }
-                names.sort();
+                crate::sort::sort(&mut names);
                 names
             };
             let lim = set("limits", &limits);

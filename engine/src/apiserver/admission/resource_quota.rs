@@ -285,7 +285,7 @@ pub fn validate(
                 let parts: Vec<String> = missing
                     .iter_mut()
                     .map(|(r, names)| {
-                        names.sort();
+                        crate::sort::sort(names);
                         names.dedup();
                         format!("{r} for: {}", names.join(","))
                     })
@@ -315,7 +315,7 @@ pub fn validate(
             }
         }
         if !exceeded.is_empty() {
-            exceeded.sort();
+            crate::sort::sort(&mut exceeded);
             let pick = |src: &dyn Fn(&str) -> Q| -> Vec<(String, Q)> {
                 exceeded.iter().map(|k| (k.clone(), src(k))).collect()
             };

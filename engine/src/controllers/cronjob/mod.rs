@@ -296,7 +296,7 @@ impl CronJobController {
                 .filter(|j| finished(j) == Some(kind) && !util::is_deleting(j))
                 .map(|j| &**j)
                 .collect();
-            done.sort_by_key(|j| (finish_time(j), object::name(j).to_string()));
+            crate::sort::sort_by_key(&mut done, |j| (finish_time(j), object::name(j).to_string()));
             let extra = done.len().saturating_sub(limit.max(0) as usize);
             for j in done.into_iter().take(extra) {
                 let n = object::name(j).to_string();
@@ -316,7 +316,9 @@ impl CronJobController {
         let Some(cj) = util::get(ctx.api, "cronjobs", Some(&ns), &name) else {
             return;
         };
-        active.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        crate::sort::sort_by(&mut active, |a, b| {
+            a["name"].as_str().cmp(&b["name"].as_str())
+        });
         let mut st = serde_json::Map::new();
         if !active.is_empty() {
             st.insert("active".into(), Value::Array(active));

@@ -250,7 +250,9 @@ impl DaemonSetController {
                     current += 1;
                     // Extra pods on one node: keep the oldest.
                     let mut sorted = ok.clone();
-                    sorted.sort_by_key(|p| (util::created(p), object::name(p).to_string()));
+                    crate::sort::sort_by_key(&mut sorted, |p| {
+                        (util::created(p), object::name(p).to_string())
+                    });
                     for extra in sorted.iter().skip(1) {
                         to_delete.push(object::name(extra).to_string());
                     }
@@ -313,7 +315,7 @@ impl DaemonSetController {
                     }
                 }
             }
-            to_delete.sort();
+            crate::sort::sort(&mut to_delete);
             to_delete.dedup();
             for name in to_delete {
                 if util::delete_pod(ctx.api, &ns, &name, ctx.now) {

@@ -161,7 +161,9 @@ impl DeploymentController {
                 rss.push(Arc::unwrap_or_clone(rs));
             }
         }
-        rss.sort_by_key(|r| (util::created(r), object::name(r).to_string()));
+        crate::sort::sort_by_key(&mut rss, |r| {
+            (util::created(r), object::name(r).to_string())
+        });
         let template = object::at(&d, "spec.template")
             .cloned()
             .unwrap_or(json!({}));
@@ -516,7 +518,7 @@ impl DeploymentController {
                 })
                 .collect();
             if dead.len() > limit {
-                dead.sort_by_key(|r| (revision(r), util::created(r)));
+                crate::sort::sort_by_key(&mut dead, |r| (revision(r), util::created(r)));
                 let n = dead.len() - limit;
                 for r in dead.into_iter().take(n) {
                     util::delete(ctx.api, "replicasets", Some(&ns), object::name(r));
@@ -672,7 +674,7 @@ impl DeploymentController {
             .filter(|r| replicas(r) > 0)
             .collect();
         // Largest first, newest first on ties.
-        rs_list.sort_by_key(|r| {
+        crate::sort::sort_by_key(&mut rs_list, |r| {
             (
                 std::cmp::Reverse(replicas(r)),
                 std::cmp::Reverse(util::created(r)),

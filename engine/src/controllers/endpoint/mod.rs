@@ -125,7 +125,7 @@ impl Component for EndpointsController {
                     })
                 })
                 .collect();
-            members.sort_by(|a, b| {
+            crate::sort::sort_by(&mut members, |a, b| {
                 ip_key(&a.ip)
                     .cmp(&ip_key(&b.ip))
                     .then(util::uid(&a.pod).cmp(util::uid(&b.pod)))

@@ -91,11 +91,12 @@ impl Component for GarbageCollector {
                 nodes.push(Node { res, obj });
             }
         }
-        let by_uid: BTreeMap<String, usize> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (util::uid(&n.obj).to_string(), i))
-            .collect();
+        let by_uid: BTreeMap<String, usize> = crate::sort::map(
+            nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (util::uid(&n.obj).to_string(), i)),
+        );
         let mut dependents: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, n) in nodes.iter().enumerate() {
             for r in n.refs() {

@@ -37,7 +37,8 @@ impl Component for JobController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let jobs = util::list(ctx.api, "jobs", None);
-        let live: BTreeSet<String> = jobs.iter().map(|j| util::uid(j).to_string()).collect();
+        let live: BTreeSet<String> =
+            crate::sort::set(jobs.iter().map(|j| util::uid(j).to_string()));
         self.counted.retain(|k, _| live.contains(k));
         for job in jobs {
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
@@ -259,8 +260,9 @@ impl JobController {
                     }
                 } else if active.len() > want {
                     let mut extra: Vec<&&Value> = active.iter().collect();
-                    extra
-                        .sort_by_key(|p| (util::pod_ready(p), std::cmp::Reverse(util::created(p))));
+                    crate::sort::sort_by_key(&mut extra, |p| {
+                        (util::pod_ready(p), std::cmp::Reverse(util::created(p)))
+                    });
                     for p in extra.into_iter().take(active.len() - want) {
                         util::delete_pod(ctx.api, &ns, object::name(p), ctx.now);
                     }

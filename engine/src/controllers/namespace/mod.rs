@@ -196,7 +196,7 @@ impl NamespaceController {
             Some("NamespaceFinalizersRemaining") => 4,
             _ => 5,
         };
-        merged.sort_by_key(order);
+        crate::sort::sort_by_key(&mut merged, order);
         let mut new = current.clone();
         new["status"]["conditions"] = Value::Array(merged);
         if let Some(r) = util::res("namespaces") {

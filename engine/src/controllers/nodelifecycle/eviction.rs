@@ -74,20 +74,21 @@ impl Component for TaintEvictionController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
-        let no_execute: BTreeMap<String, Vec<Value>> = util::list(ctx.api, "nodes", None)
-            .into_iter()
-            .map(|n| {
-                let t: Vec<Value> = object::at(&n, "spec.taints")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter(|t| t.get("effect").and_then(Value::as_str) == Some("NoExecute"))
-                    .cloned()
-                    .collect();
-                (object::name(&n).to_string(), t)
-            })
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
+        let no_execute: BTreeMap<String, Vec<Value>> = crate::sort::map(
+            util::list(ctx.api, "nodes", None)
+                .into_iter()
+                .map(|n| {
+                    let t: Vec<Value> = object::at(&n, "spec.taints")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter(|t| t.get("effect").and_then(Value::as_str) == Some("NoExecute"))
+                        .cloned()
+                        .collect();
+                    (object::name(&n).to_string(), t)
+                })
+                .filter(|(_, t)| !t.is_empty()),
+        );
         if no_execute.is_empty() {
             return;
         }

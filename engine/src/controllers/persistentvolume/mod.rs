@@ -195,7 +195,7 @@ impl PersistentVolumeController {
                     .filter(|p| object::at(p, "spec.claimRef").is_none_or(Value::is_null))
                     .filter(|p| fits(p, pvc))
                     .collect();
-                candidates.sort_by(|a, b| {
+                crate::sort::sort_by(&mut candidates, |a, b| {
                     let s = |v: &Value| {
                         object::str_at(v, "spec.capacity.storage")
                             .and_then(bytes)

@@ -150,17 +150,15 @@ impl Calc<'_> {
             .iter()
             .map(|p| (self.namespace.to_string(), object::name(p).to_string()))
             .collect();
-        let mut usage: BTreeMap<String, (i64, Time, Duration)> = metrics::pods(store, &keys)
-            .into_iter()
-            .map(|m| {
+        let mut usage: BTreeMap<String, (i64, Time, Duration)> =
+            crate::sort::map(metrics::pods(store, &keys).into_iter().map(|m| {
                 let v = if resource == "memory" {
                     m.memory() as i64 * 1000
                 } else {
                     m.cpu_nano().div_ceil(1_000_000) as i64
                 };
                 (m.name.clone(), (v, m.timestamp, m.window))
-            })
-            .collect();
+            }));
         if usage.is_empty() {
             return fail(format!(
                 "{prefix}: unable to get metrics for resource {resource}: no metrics returned from resource metrics API"

@@ -170,7 +170,7 @@ impl ReplicaSetController {
                         .or_default() += 1;
                 }
                 let mut ranked: Vec<&&Value> = active.iter().collect();
-                ranked.sort_by_key(|p| {
+                crate::sort::sort_by_key(&mut ranked, |p| {
                     let node = object::str_at(p, "spec.nodeName").unwrap_or("");
                     deletion_rank(
                         p,

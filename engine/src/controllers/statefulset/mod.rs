@@ -95,7 +95,7 @@ impl StatefulSetController {
             };
             pods.push((i, pod));
         }
-        pods.sort_by_key(|(i, _)| *i);
+        crate::sort::sort_by_key(&mut pods, |(i, _)| *i);
         if !util::is_deleting(&sts) {
             // Create the missing ordinals below `replicas`.
             for i in 0..replicas {
@@ -111,7 +111,7 @@ impl StatefulSetController {
                 }
                 if let Some(p) = self.create_pod(ctx, &sts, &ns, i, &revision) {
                     pods.push((i, p));
-                    pods.sort_by_key(|(i, _)| *i);
+                    crate::sort::sort_by_key(&mut pods, |(i, _)| *i);
                 }
                 if !parallel {
                     break;

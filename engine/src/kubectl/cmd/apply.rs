@@ -175,7 +175,7 @@ fn sort_keys(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             Value::Object(
                 keys.into_iter()
                     .map(|k| (k.clone(), sort_keys(&m[k])))

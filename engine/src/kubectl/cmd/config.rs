@@ -188,7 +188,9 @@ fn run_get_contexts(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let cfg = load(ctx);
     let cur = current(&cfg);
     let mut all = contexts(&cfg);
-    all.sort_by_key(|c| object::str_at(c, "name").unwrap_or("").to_string());
+    crate::sort::sort_by_key(&mut all, |c| {
+        object::str_at(c, "name").unwrap_or("").to_string()
+    });
     let wanted: Vec<&String> = p.args.iter().collect();
     let mut missing = Vec::new();
     for w in &wanted {

@@ -181,7 +181,7 @@ pub fn rfc1123z(ts: &str) -> String {
 
 fn sorted_map(o: &Value, path: &str) -> Vec<(String, String)> {
     let mut v = object::string_map(o, path);
-    v.sort();
+    crate::sort::sort(&mut v);
     v
 }
 
@@ -240,7 +240,7 @@ fn tolerations_multiline(w: &mut W, title: &str, tols: &[Value]) {
         return;
     }
     let mut tols: Vec<&Value> = tols.iter().collect();
-    tols.sort_by_key(|t| s(t, "key").to_string());
+    crate::sort::sort_by_key(&mut tols, |t| s(t, "key").to_string());
     for (i, t) in tols.iter().enumerate() {
         if i != 0 {
             w.w(0, "\t");
@@ -453,7 +453,7 @@ fn containers(
                 if mounts.is_empty() { "\t<none>" } else { "" }
             ),
         );
-        mounts.sort_by_key(|m| s(m, "mountPath").to_string());
+        crate::sort::sort_by_key(&mut mounts, |m| s(m, "mountPath").to_string());
         for m in mounts {
             let mut flags = vec![
                 if m.get("readOnly").and_then(Value::as_bool) == Some(true) {
@@ -560,7 +560,7 @@ fn resource_names(m: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
             )
         })
         .collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v
 }
 
@@ -673,7 +673,7 @@ fn events_for(ctx: &Context<'_>, item: &Item) -> Vec<Value> {
                     || (item.res.kind == "Node" && s(e, "involvedObject.uid") == item.name))
         })
         .collect();
-    evs.sort_by_key(|e| {
+    crate::sort::sort_by_key(&mut evs, |e| {
         let t = s(e, "lastTimestamp");
         if t.is_empty() {
             s(e, "eventTime").to_string()
@@ -805,7 +805,7 @@ fn quota(w: &mut W, o: &Value) {
         .filter_map(Value::as_str)
         .collect();
     if !scopes.is_empty() {
-        scopes.sort();
+        crate::sort::sort(&mut scopes);
         w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
         for s in scopes {
             let help = match s {
@@ -881,7 +881,7 @@ fn limit_range(w: &mut W, o: &Value) {
         .filter_map(|f| item.get(*f).and_then(Value::as_object))
         .flat_map(|m| m.keys().cloned())
         .collect();
-        keys.sort();
+        crate::sort::sort(&mut keys);
         keys.dedup();
         for k in keys {
             let ty = s(item, "type");
@@ -1480,7 +1480,7 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
         })
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    crate::sort::sort(&mut roles);
     w.w(0, &format!("Roles:\t{}\n", or_none(&roles.join(","))));
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));

@@ -130,7 +130,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         return out;
     }
-    events.sort_by_key(event_time);
+    crate::sort::sort_by_key(&mut events, event_time);
     let now = ctx.cluster.now();
     let mut rows = Vec::new();
     if !p.bool("no-headers") {

@@ -422,7 +422,7 @@ fn sort_objects(objects: &mut [Value], t: &jsonpath::Template) {
             .and_then(|r| r.into_iter().next())
             .and_then(|v| v.into_iter().next())
     };
-    objects.sort_by(|a, b| {
+    crate::sort::sort_by(objects, |a, b| {
         use std::cmp::Ordering;
         match (key(a), key(b)) {
             (None, None) => Ordering::Equal,

@@ -201,7 +201,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed, which: Which) -> Output {
                 item.name
             ));
             let mut sorted = current.clone();
-            sorted.sort();
+            crate::sort::sort(&mut sorted);
             for (k, v) in sorted {
                 out.out(format!(" {k}={v}\n"));
             }

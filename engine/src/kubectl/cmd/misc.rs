@@ -126,10 +126,10 @@ fn run_api_resources(_: &mut Context<'_>, p: &Parsed) -> Output {
         })
         .collect();
     // kubectl groups by API group (core first) and sorts by name within.
-    list.sort_by_key(|r| (!r.group.is_empty(), r.group, r.plural));
+    crate::sort::sort_by_key(&mut list, |r| (!r.group.is_empty(), r.group, r.plural));
     match p.string("sort-by").unwrap_or("") {
-        "name" => list.sort_by_key(|r| r.plural),
-        "kind" => list.sort_by_key(|r| r.kind),
+        "name" => crate::sort::sort_by_key(&mut list, |r| r.plural),
+        "kind" => crate::sort::sort_by_key(&mut list, |r| r.kind),
         _ => {}
     }
     list.dedup_by_key(|r| (r.group, r.plural));
@@ -181,7 +181,7 @@ pub const API_VERSIONS: Command = Command {
 fn run_api_versions(_: &mut Context<'_>, _: &Parsed) -> Output {
     let mut out = Output::default();
     let mut v: Vec<String> = RESOURCES.iter().map(|r| r.api_version()).collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v.dedup();
     for x in v {
         out.out(format!("{x}\n"));
@@ -416,7 +416,7 @@ fn can_i_list(
             None => compact.push(r),
         }
     }
-    compact.sort_by_cached_key(ListedRule::go_string);
+    crate::sort::sort_by_key(&mut compact, ListedRule::go_string);
     let mut table = Vec::new();
     if !no_headers {
         table.push(

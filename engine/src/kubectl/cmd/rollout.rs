@@ -375,7 +375,7 @@ fn run_history(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .into_iter()
             .filter_map(|rs| revision_of(&rs).map(|r| (r, rs)))
             .collect();
-        history.sort_by_key(|(r, _)| *r);
+        crate::sort::sort_by_key(&mut history, |(r, _)| *r);
         let body = if history.is_empty() {
             "No rollout history found.".to_string()
         } else if revision > 0 {
@@ -457,7 +457,7 @@ fn run_undo(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .into_iter()
             .filter_map(|rs| revision_of(&rs).map(|r| (r, rs)))
             .collect();
-        rss.sort_by_key(|(r, _)| *r);
+        crate::sort::sort_by_key(&mut rss, |(r, _)| *r);
         let target = if to > 0 {
             match rss.iter().find(|(r, _)| *r == to) {
                 Some((_, rs)) => rs.clone(),

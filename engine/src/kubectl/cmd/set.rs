@@ -350,7 +350,7 @@ fn run_env(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             )
             .collect();
         let mut data = data;
-        data.sort();
+        crate::sort::sort(&mut data);
         for key in data {
             if !keys.is_empty() && !keys.contains(&key) {
                 continue;

@@ -138,9 +138,9 @@ fn top_nodes(
         return out.fail("error: metrics not available yet");
     }
     match sort {
-        Some("cpu") => ms.sort_by_key(|m| std::cmp::Reverse(milli(m.cpu_nano))),
-        Some("memory") => ms.sort_by_key(|m| std::cmp::Reverse(m.memory)),
-        _ => ms.sort_by(|a, b| a.name.cmp(&b.name)),
+        Some("cpu") => crate::sort::sort_by_key(&mut ms, |m| std::cmp::Reverse(milli(m.cpu_nano))),
+        Some("memory") => crate::sort::sort_by_key(&mut ms, |m| std::cmp::Reverse(m.memory)),
+        _ => crate::sort::sort_by(&mut ms, |a, b| a.name.cmp(&b.name)),
     }
     let basis = if p.bool("show-capacity") {
         "status.capacity"
@@ -267,9 +267,11 @@ fn top_pods(
         return out;
     }
     match sort {
-        Some("cpu") => ms.sort_by_key(|m| std::cmp::Reverse(milli(m.cpu_nano()))),
-        Some("memory") => ms.sort_by_key(|m| std::cmp::Reverse(m.memory())),
-        _ => ms.sort_by(|a, b| {
+        Some("cpu") => {
+            crate::sort::sort_by_key(&mut ms, |m| std::cmp::Reverse(milli(m.cpu_nano())))
+        }
+        Some("memory") => crate::sort::sort_by_key(&mut ms, |m| std::cmp::Reverse(m.memory())),
+        _ => crate::sort::sort_by(&mut ms, |a, b| {
             let by_ns = if all {
                 a.namespace.cmp(&b.namespace)
             } else {
@@ -299,9 +301,13 @@ fn top_pods(
         if containers {
             let mut cs = m.containers.clone();
             match sort {
-                Some("cpu") => cs.sort_by_key(|c| std::cmp::Reverse(milli(c.cpu_nano))),
-                Some("memory") => cs.sort_by_key(|c| std::cmp::Reverse(c.memory)),
-                _ => cs.sort_by(|a, b| a.name.cmp(&b.name)),
+                Some("cpu") => {
+                    crate::sort::sort_by_key(&mut cs, |c| std::cmp::Reverse(milli(c.cpu_nano)))
+                }
+                Some("memory") => {
+                    crate::sort::sort_by_key(&mut cs, |c| std::cmp::Reverse(c.memory))
+                }
+                _ => crate::sort::sort_by(&mut cs, |a, b| a.name.cmp(&b.name)),
             }
             for c in cs {
                 let mut row = Vec::new();

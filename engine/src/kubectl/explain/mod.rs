@@ -242,7 +242,7 @@ impl Schema {
         }
         seen.push(name);
         let mut fields: Vec<&Field> = t.fields.iter().collect();
-        fields.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        crate::sort::sort_by(&mut fields, |a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
         let pad = level * 2;
         for f in fields {
             out.push_str(&indent(f.name, pad));

@@ -44,7 +44,7 @@ fn node_roles(o: &Value, _: Time) -> String {
         })
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    crate::sort::sort(&mut roles);
     roles.dedup();
     if roles.is_empty() {
         "<none>".into()

@@ -266,7 +266,7 @@ pub fn selector_string(sel: Option<&Value>) -> String {
             .iter()
             .filter_map(|v| v.as_str().map(String::from))
             .collect();
-        values.sort();
+        crate::sort::sort(&mut values);
         let text = match s(e, "operator") {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -276,7 +276,7 @@ pub fn selector_string(sel: Option<&Value>) -> String {
         };
         reqs.push((key, text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()

@@ -32,7 +32,7 @@ fn lb_ingress(o: &Value, path: &str) -> Vec<String> {
             }
         })
         .collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v.dedup();
     v
 }

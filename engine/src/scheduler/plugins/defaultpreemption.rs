@@ -92,7 +92,7 @@ impl PostFilterPlugin for DefaultPreemption {
                 tried.push(st.reasons);
                 continue;
             }
-            lower.sort_by(|a, b| more_important(a, b));
+            crate::sort::sort_by(&mut lower, |a, b| more_important(a, b));
             let mut victims = Vec::new();
             for v in lower {
                 trial.add_pod(v.clone());

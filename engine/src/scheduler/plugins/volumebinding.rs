@@ -71,7 +71,7 @@ fn find_pv<'a>(cache: &'a Cache, pvc: &Value, node: &NodeInfo) -> Option<&'a Val
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let mut pvs: Vec<(&String, &Value)> = cache.pvs.iter().collect();
-    pvs.sort_by_key(|(name, pv)| {
+    crate::sort::sort_by_key(&mut pvs, |(name, pv)| {
         (
             pv.pointer("/spec/capacity/storage")
                 .and_then(quantity_value)
