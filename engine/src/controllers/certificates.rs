@@ -57,7 +57,7 @@ pub fn request_subject(request_b64: &str) -> Option<String> {
             .unwrap_or(6);
         parts.push((rank, format!("{k} = {v}")));
     }
-    parts.sort_by_key(|(r, _)| *r);
+    crate::sort::sort_by_key(&mut parts, |(r, _)| *r);
     Some(
         parts
             .into_iter()

@@ -50,7 +50,7 @@ fn aggregate(role: &Value, all: &[std::sync::Arc<Value>]) -> Vec<Value> {
         .cloned()
         .unwrap_or_default();
     let mut sorted: Vec<&Value> = all.iter().map(|r| &**r).collect();
-    sorted.sort_by(|a, b| object::name(a).cmp(object::name(b)));
+    crate::sort::sort_by(&mut sorted, |a, b| object::name(a).cmp(object::name(b)));
     for selector in &selectors {
         for other in &sorted {
             if object::name(other) == object::name(role)

@@ -38,12 +38,12 @@ fn takes_value(word: &str, flags: &[Flag]) -> bool {
 
 fn flag_candidates(current: &str, flags: &[Flag]) -> Vec<String> {
     let mut local: Vec<&Flag> = flags.iter().collect();
-    local.sort_by_key(|f| f.long);
+    crate::sort::sort_by_key(&mut local, |f| f.long);
     let mut global: Vec<&Flag> = GLOBAL
         .iter()
         .filter(|g| !flags.iter().any(|f| f.long == g.long))
         .collect();
-    global.sort_by_key(|f| f.long);
+    crate::sort::sort_by_key(&mut global, |f| f.long);
     let mut out = Vec::new();
     for f in local.into_iter().chain(global) {
         let long = format!("--{}", f.long);
@@ -193,7 +193,7 @@ fn complete(ctx: &mut Context<'_>, args: &[String]) -> Output {
             .chain(std::iter::once("help\tHelp about any command".to_string()))
             .filter(|c| c.starts_with(current))
             .collect();
-        verbs.sort();
+        crate::sort::sort(&mut verbs);
         return answer(verbs, NO_FILE_COMP);
     };
     let children: Vec<String> = super::SUBCOMMANDS
@@ -208,7 +208,7 @@ fn complete(ctx: &mut Context<'_>, args: &[String]) -> Output {
         .collect();
     if rest.is_empty() && !children.is_empty() {
         let mut children = children;
-        children.sort();
+        crate::sort::sort(&mut children);
         return answer(children, NO_FILE_COMP);
     }
     let ns = namespace

@@ -251,7 +251,7 @@ fn by_controller(
     if pods.is_empty() {
         return out.fail("error: timed out waiting for the condition");
     }
-    pods.sort_by_key(|pod| {
+    crate::sort::sort_by_key(&mut pods, |pod| {
         let str_at = |k: &str| crate::api::object::str_at(pod, k).unwrap_or("").to_string();
         let phase_rank = match str_at("status.phase").as_str() {
             "Running" => 0,
