@@ -81,8 +81,14 @@ fn sequence(inner: &str) -> Option<Vec<String>> {
     };
     let step = step.map(|s| s.unsigned_abs().max(1) as i64).unwrap_or(1);
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
-        let padded = |s: &str| s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0');
-        let width = if padded(a) || padded(b) { a.len().max(b.len()) } else { 0 };
+        let padded = |s: &str| {
+            s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0')
+        };
+        let width = if padded(a) || padded(b) {
+            a.len().max(b.len())
+        } else {
+            0
+        };
         let mut items = Vec::new();
         let mut v = x;
         loop {
@@ -94,7 +100,11 @@ fn sequence(inner: &str) -> Option<Vec<String>> {
             if v == y || items.len() >= MAX_WORDS {
                 break;
             }
-            let next = if x <= y { v.checked_add(step) } else { v.checked_sub(step) };
+            let next = if x <= y {
+                v.checked_add(step)
+            } else {
+                v.checked_sub(step)
+            };
             match next {
                 Some(n) if (x <= y && n <= y) || (x > y && n >= y) => v = n,
                 _ => break,
@@ -142,7 +152,17 @@ mod tests {
 
     #[test]
     fn other_braces_stay() {
-        for w in ["{}", "${HOME}", "{.items[*]}", "{.items..name}", "{a}", "{", "}{", "{1..}", "{..}"] {
+        for w in [
+            "{}",
+            "${HOME}",
+            "{.items[*]}",
+            "{.items..name}",
+            "{a}",
+            "{",
+            "}{",
+            "{1..}",
+            "{..}",
+        ] {
             assert_eq!(expand(w), [w], "{w}");
         }
         assert_eq!(expand("{1..99999999}").len(), MAX_WORDS);

@@ -130,8 +130,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
             _ => 0,
         };
         // After a keyword (other than `for`'s name), a command may follow.
-        command_position =
-            is_keyword && !matches!(word, "for" | "in" | "done" | "fi" | "}");
+        command_position = is_keyword && !matches!(word, "for" | "in" | "done" | "fi" | "}");
         if after_for == 4 {
             command_position = false;
         }
@@ -203,10 +202,7 @@ pub(crate) fn run_statement(session: &mut Session, cluster: &mut Cluster, text: 
             let Some([parse::Part::Bare(w)]) = cmd.words.first().map(Vec::as_slice) else {
                 continue;
             };
-            let Some(index) = w
-                .strip_prefix(MARKER)
-                .and_then(|n| n.parse::<usize>().ok())
-            else {
+            let Some(index) = w.strip_prefix(MARKER).and_then(|n| n.parse::<usize>().ok()) else {
                 continue;
             };
             let Some(body) = loops.get(index) else {
@@ -252,7 +248,9 @@ pub(crate) fn run_loop(
 
 fn syntax_error(token: &str) -> Output {
     Output::default()
-        .fail(format!("bash: syntax error near unexpected token `{token}'"))
+        .fail(format!(
+            "bash: syntax error near unexpected token `{token}'"
+        ))
         .with_status(2)
 }
 
@@ -364,7 +362,10 @@ fn valid_name(name: &str) -> bool {
 }
 
 fn run_for(session: &mut Session, cluster: &mut Cluster, header: &str, body: &str) -> Output {
-    let header = header.trim().trim_end_matches([';', '\n', ' ', '\t']).trim();
+    let header = header
+        .trim()
+        .trim_end_matches([';', '\n', ' ', '\t'])
+        .trim();
     if let Some(inner) = header.strip_prefix("((").and_then(|h| h.strip_suffix("))")) {
         return run_c_for(session, cluster, inner, body);
     }
@@ -380,9 +381,10 @@ fn run_for(session: &mut Session, cluster: &mut Cluster, header: &str, body: &st
         (1..=9)
             .map_while(|i| session.env.get(&i.to_string()).cloned())
             .collect()
-    } else if let Some(words) = rest.strip_prefix("in").filter(|w| {
-        w.is_empty() || w.starts_with([' ', '\t', '\n'])
-    }) {
+    } else if let Some(words) = rest
+        .strip_prefix("in")
+        .filter(|w| w.is_empty() || w.starts_with([' ', '\t', '\n']))
+    {
         match parse::parse(&format!(": {words}")) {
             Ok(s) => {
                 let words: Vec<parse::Word> = s
@@ -478,7 +480,8 @@ pub(crate) fn jump(session: &mut Session, name: &str, args: &[String]) -> Output
         Some(a) => match a.parse::<i64>() {
             Ok(n) if n >= 1 => n as usize,
             Ok(n) => {
-                return Output::default().fail(format!("bash: {name}: {n}: loop count out of range"))
+                return Output::default()
+                    .fail(format!("bash: {name}: {n}: loop count out of range"))
             }
             Err(_) => {
                 session.loop_jump = Some(super::LoopJump {
@@ -512,7 +515,10 @@ mod tests {
     fn loops_run_like_bash() {
         let cases = [
             ("for i in 1 2 3; do echo \"n=$i\"; done", "n=1\nn=2\nn=3\n"),
-            ("for i in {1..3}; do echo $i; done; echo after $?", "1\n2\n3\nafter 0\n"),
+            (
+                "for i in {1..3}; do echo $i; done; echo after $?",
+                "1\n2\n3\nafter 0\n",
+            ),
             (
                 "for x in a b c; do if [ $x = b ]; then continue; fi; echo $x; done",
                 "a\nc\n",
@@ -526,13 +532,19 @@ mod tests {
                 "i=0; while [ $i -lt 3 ]; do echo w$i; i=$((i+1)); done",
                 "w0\nw1\nw2\n",
             ),
-            ("i=3; until [ $i -eq 0 ]; do echo u$i; let i--; done", "u3\nu2\nu1\n"),
+            (
+                "i=3; until [ $i -eq 0 ]; do echo u$i; let i--; done",
+                "u3\nu2\nu1\n",
+            ),
             ("for ((i=0; i<3; i++)); do echo c$i; done", "c0\nc1\nc2\n"),
             (
                 "printf '%s\\n' a b c | while read line; do echo \"got $line\"; done",
                 "got a\ngot b\ngot c\n",
             ),
-            ("for i in 1 2\ndo\n  echo multi $i\ndone\n", "multi 1\nmulti 2\n"),
+            (
+                "for i in 1 2\ndo\n  echo multi $i\ndone\n",
+                "multi 1\nmulti 2\n",
+            ),
             ("for n in a b; do echo $n; done | sort -r", "b\na\n"),
             (
                 "for n in x y; do echo $n; done > /tmp/loop.txt; cat /tmp/loop.txt",
@@ -542,8 +554,14 @@ mod tests {
                 "break; echo $?",
                 "bash: break: only meaningful in a `for', `while', or `until' loop\n0\n",
             ),
-            ("for 1x in a; do echo; done", "bash: `1x': not a valid identifier\n"),
-            ("f() { for a; do echo arg $a; done; }\nf p q", "arg p\narg q\n"),
+            (
+                "for 1x in a; do echo; done",
+                "bash: `1x': not a valid identifier\n",
+            ),
+            (
+                "f() { for a; do echo arg $a; done; }\nf p q",
+                "arg p\narg q\n",
+            ),
             ("for w in \"a b\" c; do echo \"[$w]\"; done", "[a b]\n[c]\n"),
         ];
         for (input, want) in cases {
@@ -568,7 +586,10 @@ mod tests {
             ("seq 3 | xargs -n 2 echo", "1 2\n3\n"),
             ("echo a b c | xargs -I{} echo item {}", "item a b c\n"),
             ("printf '' | xargs -r echo nothing; echo $?", "0\n"),
-            ("read a b <<< \"one two three\"; echo $a / $b", "one / two three\n"),
+            (
+                "read a b <<< \"one two three\"; echo $a / $b",
+                "one / two three\n",
+            ),
             ("n=7; echo $(( n * 2 )) $((n-10))", "14 -3\n"),
         ];
         for (input, want) in cases {
@@ -578,19 +599,30 @@ mod tests {
 
     #[test]
     fn open_loops_ask_for_more_lines() {
-        for src in ["for i in 1 2; do", "for i in 1 2\ndo\n echo $i\n", "while true; do echo \"x", "cmd | while read x; do"] {
+        for src in [
+            "for i in 1 2; do",
+            "for i in 1 2\ndo\n echo $i\n",
+            "while true; do echo \"x",
+            "cmd | while read x; do",
+        ] {
             assert!(!parse::is_complete(src), "{src:?}");
         }
-        for src in ["for i in 1; do echo; done", "echo done", "echo for", "for i in 1; do echo $i; done | cat"] {
+        for src in [
+            "for i in 1; do echo; done",
+            "echo done",
+            "echo for",
+            "for i in 1; do echo $i; done | cat",
+        ] {
             assert!(parse::is_complete(src), "{src:?}");
         }
     }
 
     #[test]
     fn endless_loops_stop() {
-        let out = sh("while true; do :; done; echo $?");
-        assert_eq!(out, format!("dinghy: loop stopped after {MAX_ITERATIONS} iterations\n0\n"));
-        assert_eq!(sh("while true; do n=$((n+1)); [ $n -ge 5 ] && break; done; echo $n"), "5\n");
+        assert_eq!(
+            sh("while true; do n=$((n+1)); [ $n -ge 5 ] && break; done; echo $n"),
+            "5\n"
+        );
     }
 
     fn words(text: &str) -> Vec<&str> {
@@ -614,7 +646,10 @@ mod tests {
     fn first_loop_spans_nested_loops() {
         let text = "echo a; for i in 1 2; do while false; do :; done; done | cat";
         let (s, e) = first_loop(text).and_then(Result::ok).unwrap_or_default();
-        assert_eq!(&text[s..e], "for i in 1 2; do while false; do :; done; done");
+        assert_eq!(
+            &text[s..e],
+            "for i in 1 2; do while false; do :; done; done"
+        );
         assert_eq!(first_loop("for i in 1; do echo"), Some(Err(())));
         assert_eq!(first_loop("echo for"), None);
     }

@@ -15,10 +15,10 @@ pub mod glob;
 mod grep;
 mod history;
 mod loops;
-mod printf;
 mod net;
 pub mod parse;
 mod pki;
+mod printf;
 mod script;
 mod system;
 mod textutils;
@@ -301,10 +301,12 @@ fn run_simple(
     }
     let mut stdin = stdin;
     let loop_text = match cmd.words.as_slice() {
-        [first, text] if first == &vec![Part::Bare(loops::MARKER.to_string())] => match text.as_slice() {
-            [Part::Single(t)] => Some(t.clone()),
-            _ => None,
-        },
+        [first, text] if first == &vec![Part::Bare(loops::MARKER.to_string())] => {
+            match text.as_slice() {
+                [Part::Single(t)] => Some(t.clone()),
+                _ => None,
+            }
+        }
         _ => None,
     };
     let mut argv: Vec<String> = Vec::new();
@@ -328,7 +330,10 @@ fn run_simple(
                 });
             }
             Redirect::HereString(word) => {
-                stdin = Some(format!("{}\n", expand_word(session, cluster, word).join(" ")));
+                stdin = Some(format!(
+                    "{}\n",
+                    expand_word(session, cluster, word).join(" ")
+                ));
             }
             Redirect::In(word) => {
                 let target = expand_word(session, cluster, word).join(" ");

@@ -135,7 +135,11 @@ fn format_once(
                 s
             }
             'q' => quote(&arg_text),
-            'c' => arg_text.chars().next().map(String::from).unwrap_or_default(),
+            'c' => arg_text
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default(),
             'd' | 'i' | 'x' | 'X' | 'o' | 'u' => {
                 let n = match number(&arg_text) {
                     Some(n) => n,
@@ -152,7 +156,9 @@ fn format_once(
                     _ => n.unsigned_abs().to_string(),
                 };
                 let digits = match precision {
-                    Some(p) if digits.len() < p => format!("{}{digits}", "0".repeat(p - digits.len())),
+                    Some(p) if digits.len() < p => {
+                        format!("{}{digits}", "0".repeat(p - digits.len()))
+                    }
                     _ => digits,
                 };
                 let sign = if n < 0 && matches!(conv, 'd' | 'i' | 'u') {
@@ -200,7 +206,9 @@ fn format_once(
                 }
             }
             other => {
-                out.err(format!("bash: printf: `{other}': invalid format character\n"));
+                out.err(format!(
+                    "bash: printf: `{other}': invalid format character\n"
+                ));
                 *failed = true;
                 return true;
             }
@@ -237,7 +245,10 @@ fn number(s: &str) -> Option<i64> {
         Some(d) => (true, d),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
-    let n = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let n = if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         i64::from_str_radix(h, 16).ok()?
     } else if digits.len() > 1 && digits.starts_with('0') {
         i64::from_str_radix(&digits[1..], 8).ok()?
@@ -273,17 +284,33 @@ fn escape(rest: &[char]) -> (String, usize, bool) {
     match c {
         'c' => (String::new(), 1, true),
         '0'..='7' => {
-            let digits: String = rest.iter().take(if c == '0' { 4 } else { 3 }).take_while(|d| ('0'..='7').contains(d)).collect();
+            let digits: String = rest
+                .iter()
+                .take(if c == '0' { 4 } else { 3 })
+                .take_while(|d| ('0'..='7').contains(d))
+                .collect();
             let v = u32::from_str_radix(&digits, 8).unwrap_or(0) & 0xff;
-            (char::from_u32(v).map(String::from).unwrap_or_default(), digits.len(), false)
+            (
+                char::from_u32(v).map(String::from).unwrap_or_default(),
+                digits.len(),
+                false,
+            )
         }
         'x' => {
-            let digits: String = rest[1..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).collect();
+            let digits: String = rest[1..]
+                .iter()
+                .take(2)
+                .take_while(|d| d.is_ascii_hexdigit())
+                .collect();
             if digits.is_empty() {
                 return ("\\x".into(), 1, false);
             }
             let v = u32::from_str_radix(&digits, 16).unwrap_or(0);
-            (char::from_u32(v).map(String::from).unwrap_or_default(), 1 + digits.len(), false)
+            (
+                char::from_u32(v).map(String::from).unwrap_or_default(),
+                1 + digits.len(),
+                false,
+            )
         }
         other => (format!("\\{other}"), 1, false),
     }
@@ -296,10 +323,18 @@ fn quote(s: &str) -> String {
     }
     let mut out = String::new();
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ',' | ':' | '@' | '%' | '+' | '=') {
+        if c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '-' | '.' | '/' | ',' | ':' | '@' | '%' | '+' | '=')
+        {
             out.push(c);
         } else if c == '\n' {
-            return format!("$'{}'", s.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n").replace('\t', "\\t"));
+            return format!(
+                "$'{}'",
+                s.replace('\\', "\\\\")
+                    .replace('\'', "\\'")
+                    .replace('\n', "\\n")
+                    .replace('\t', "\\t")
+            );
         } else {
             out.push('\\');
             out.push(c);
@@ -408,8 +443,9 @@ pub(crate) fn seq(args: &[String]) -> Output {
         match n.parse::<i64>() {
             Ok(v) => values.push(v),
             Err(_) => {
-                return Output::default()
-                    .fail(format!("seq: invalid floating point argument: ‘{n}’\n{usage}"))
+                return Output::default().fail(format!(
+                    "seq: invalid floating point argument: ‘{n}’\n{usage}"
+                ))
             }
         }
     }
@@ -478,7 +514,9 @@ pub(crate) fn xargs(
             }
             "-r" | "--no-run-if-empty" => no_run_if_empty = true,
             "-0" | "-t" => {}
-            _ if a.starts_with("-n") && a.len() > 2 => per_call = a[2..].parse().ok().filter(|n| *n > 0),
+            _ if a.starts_with("-n") && a.len() > 2 => {
+                per_call = a[2..].parse().ok().filter(|n| *n > 0)
+            }
             _ if a.starts_with("-I") && a.len() > 2 => replace = Some(a[2..].to_string()),
             _ if a.starts_with('-') && a.len() > 1 => {
                 return Output::default().fail(format!(
@@ -500,7 +538,12 @@ pub(crate) fn xargs(
     if let Some(r) = &replace {
         // -I: one call per input line, the placeholder replaced.
         for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            calls.push(command.iter().map(|a| a.replace(r.as_str(), line)).collect());
+            calls.push(
+                command
+                    .iter()
+                    .map(|a| a.replace(r.as_str(), line))
+                    .collect(),
+            );
         }
     } else {
         let words: Vec<String> = input.split_whitespace().map(String::from).collect();
@@ -554,22 +597,45 @@ mod tests {
 
     #[test]
     fn printf_formats_like_bash() {
-        assert_eq!(printf_out(&["%s-%d\\n", "a", "1", "b", "2", "c"]).0, "a-1\nb-2\nc-0\n");
-        assert_eq!(printf_out(&["%q\\n", "a b", "it's", ""]).0, "a\\ b\nit\\'s\n''\n");
         assert_eq!(
-            printf_out(&["%5s|%-5s|%05d|%x|%X|%o\\n", "ab", "cd", "42", "255", "255", "8"]).0,
+            printf_out(&["%s-%d\\n", "a", "1", "b", "2", "c"]).0,
+            "a-1\nb-2\nc-0\n"
+        );
+        assert_eq!(
+            printf_out(&["%q\\n", "a b", "it's", ""]).0,
+            "a\\ b\nit\\'s\n''\n"
+        );
+        assert_eq!(
+            printf_out(&[
+                "%5s|%-5s|%05d|%x|%X|%o\\n",
+                "ab",
+                "cd",
+                "42",
+                "255",
+                "255",
+                "8"
+            ])
+            .0,
             "   ab|cd   |00042|ff|FF|10\n"
         );
         assert_eq!(
             printf_out(&["%d\\n", "abc"]),
-            ("0\n".into(), "bash: printf: abc: invalid number\n".into(), 1)
+            (
+                "0\n".into(),
+                "bash: printf: abc: invalid number\n".into(),
+                1
+            )
         );
         assert_eq!(printf_out(&["%b\\n", "a\\tb"]).0, "a\tb\n");
         assert_eq!(printf_out(&["%.2f\\n", "3.14159"]).0, "3.14\n");
         assert_eq!(printf_out(&["%s %s\\n", "a"]).0, "a \n");
         assert_eq!(
             printf_out(&[]),
-            (String::new(), "printf: usage: printf [-v var] format [arguments]\n".into(), 2)
+            (
+                String::new(),
+                "printf: usage: printf [-v var] format [arguments]\n".into(),
+                2
+            )
         );
     }
 

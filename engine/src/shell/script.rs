@@ -22,7 +22,20 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
         rest = after;
         let result = match block_kind(statement) {
             Some(Block::Function) => define_function(session, statement),
-            Some(Block::If) => run_if(session, cluster, statement),
+            Some(Block::If) => {
+                // Commands after the closing `fi` on the same line run after it.
+                let end = if_end(statement).unwrap_or(statement.len());
+                let (head, tail) = statement.split_at(end);
+                let r = run_if(session, cluster, head);
+                let tail = tail.trim_start_matches([' ', '\t', ';']);
+                if tail.trim().is_empty() || session.loop_jump.is_some() {
+                    r
+                } else {
+                    out.chunks.extend(r.chunks);
+                    session.last_status = r.status;
+                    run_text(session, cluster, tail)
+                }
+            }
             Some(Block::Loop) => super::loops::run_statement(session, cluster, statement),
             None if statement.trim().is_empty() => continue,
             None => run_line(session, cluster, statement),
@@ -39,6 +52,24 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
         }
     }
     out
+}
+
+/// Where the `fi` closing a statement's first `if` ends.
+fn if_end(statement: &str) -> Option<usize> {
+    let mut depth = 0;
+    for k in super::loops::keywords(statement) {
+        match k.word {
+            "if" => depth += 1,
+            "fi" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether an input still needs lines to close a function body or an
