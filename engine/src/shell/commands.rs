@@ -48,7 +48,11 @@ pub const PROGRAMS: &[&str] = &[
     "mv",
     "nslookup",
     "openssl",
+    "printf",
     "pwd",
+    "read",
+    "seq",
+    "xargs",
     "rm",
     "sleep",
     "ssh",
@@ -112,6 +116,12 @@ pub fn run(
         }
         "cat" | "ls" | "mkdir" | "rm" | "cp" | "mv" | "touch" | "head" | "tail" | "wc"
         | "base64" => return coreutils::run(session, cluster, name, args, stdin),
+        "printf" => return super::printf::printf(session, args),
+        "seq" => return super::printf::seq(args),
+        "xargs" => return super::printf::xargs(session, cluster, args, stdin),
+        "read" => return super::printf::read(session, args, stdin),
+        "let" => return super::printf::let_builtin(session, args),
+        "break" | "continue" => return super::loops::jump(session, name, args),
         "echo" => {
             // Leading -n / -e / -E flags, combinable (`-ne`), as bash's echo reads them.
             let mut newline = true;

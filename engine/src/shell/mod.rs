@@ -2,6 +2,8 @@
 //! `dinghy shell`. It parses a line (see [`parse`]), expands words, and runs
 //! builtins and node commands — `kubectl` among them — against the cluster.
 
+mod arith;
+mod brace;
 mod commands;
 pub mod complete;
 mod coreutils;
@@ -12,9 +14,11 @@ mod etcdctl;
 pub mod glob;
 mod grep;
 mod history;
+mod loops;
 mod net;
 pub mod parse;
 pub(crate) mod pki;
+mod printf;
 mod script;
 mod system;
 mod textutils;
@@ -50,6 +54,19 @@ pub struct Session {
     /// `complete -F FUNCTION NAME`: the completion function per command name.
     /// `__start_kubectl` gives a command kubectl's completion.
     pub completions: BTreeMap<String, Completion>,
+    /// The unread input of the enclosing loop (`cmd | while read x`), for `read`.
+    pub stdin: Option<String>,
+    /// How many loops are running (for `break`/`continue`).
+    pub loop_depth: usize,
+    /// A `break`/`continue` on its way out to its loop.
+    pub loop_jump: Option<LoopJump>,
+}
+
+/// `break N` (`resume: false`) or `continue N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoopJump {
+    pub levels: usize,
+    pub resume: bool,
 }
 
 /// One `complete` registration, printed back by `complete -p`.
@@ -84,6 +101,9 @@ impl Session {
             functions: BTreeMap::new(),
             pending_stderr: String::new(),
             foreground: None,
+            stdin: None,
+            loop_depth: 0,
+            loop_jump: None,
             // What the lab environments' ~/.bashrc sets up: kubectl's completion, also for `k`.
             completions: ["kubectl", "k"]
                 .into_iter()
@@ -139,6 +159,8 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
         ..Default::default()
     };
     let result = script::run_text(session, cluster, src);
+    session.env.remove(ABANDON);
+    session.loop_jump = None;
     out.status = result.status;
     out.chunks.extend(result.chunks);
     out
@@ -186,6 +208,16 @@ pub(crate) fn run_line(session: &mut Session, cluster: &mut Cluster, src: &str) 
             .with_status(2);
         }
     };
+    run_script(session, cluster, &script, src)
+}
+
+/// Runs a parsed command line; `src` is its text (kept to run again after an editor).
+fn run_script(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    script: &parse::Script,
+    src: &str,
+) -> Output {
     let mut out = Output::default();
     let mut status = session.last_status;
     for (i, (connector, pipeline)) in script.items.iter().enumerate() {
@@ -202,7 +234,10 @@ pub(crate) fn run_line(session: &mut Session, cluster: &mut Cluster, src: &str) 
         status = result.status;
         session.last_status = status;
         out.extend(result);
-        if session.env.contains_key("\u{0}exit") {
+        if session.env.contains_key("\u{0}exit")
+            || session.env.contains_key(ABANDON)
+            || session.loop_jump.is_some()
+        {
             break;
         }
         if session.editor.request.is_some() {
@@ -248,11 +283,42 @@ fn run_simple(
     cmd: &SimpleCommand,
     stdin: Option<String>,
 ) -> Output {
-    let mut argv: Vec<String> = Vec::new();
-    for w in &cmd.words {
-        argv.extend(expand_word(session, cluster, w));
+    // `((expression))`: an arithmetic command, true when not zero.
+    if let Some([Part::Bare(s)]) = cmd.words.first().map(Vec::as_slice) {
+        if let Some(expr) = s.strip_prefix("((").and_then(|r| r.strip_suffix("))")) {
+            if cmd.words.len() == 1 {
+                let expr = expand_text(session, cluster, expr);
+                let out = Output::default();
+                if session.env.remove(ABORT).is_some() {
+                    return out.fail(std::mem::take(&mut session.pending_stderr));
+                }
+                return match arith::eval(&expr, &mut session.env) {
+                    Ok(v) => out.with_status(i32::from(v == 0)),
+                    Err(e) => out.fail(format!("bash: {e}\n")),
+                };
+            }
+        }
     }
     let mut stdin = stdin;
+    let loop_text = match cmd.words.as_slice() {
+        [first, text] if first == &vec![Part::Bare(loops::MARKER.to_string())] => {
+            match text.as_slice() {
+                [Part::Single(t)] => Some(t.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut argv: Vec<String> = Vec::new();
+    for w in cmd.words.iter().filter(|_| loop_text.is_none()) {
+        argv.extend(expand_word(session, cluster, w));
+    }
+    if session.env.remove(ABORT).is_some() {
+        // An expansion failed (e.g. `$((1/0))`): bash abandons the command
+        // and the rest of the line.
+        session.env.insert(ABANDON.into(), String::new());
+        return Output::default().fail(std::mem::take(&mut session.pending_stderr));
+    }
     // Input redirections first: they decide what the command reads.
     for r in &cmd.redirects {
         match r {
@@ -262,6 +328,12 @@ fn run_simple(
                 } else {
                     body.clone()
                 });
+            }
+            Redirect::HereString(word) => {
+                stdin = Some(format!(
+                    "{}\n",
+                    expand_word(session, cluster, word).join(" ")
+                ));
             }
             Redirect::In(word) => {
                 let target = expand_word(session, cluster, word).join(" ");
@@ -301,6 +373,9 @@ fn run_simple(
         out.err(std::mem::take(&mut session.pending_stderr));
     }
     out.extend(match argv.first().map(String::as_str) {
+        None if loop_text.is_some() => {
+            loops::run_loop(session, cluster, loop_text.as_deref().unwrap_or(""), stdin)
+        }
         None => Output::default(),
         Some(name) => commands::run(session, cluster, name, &argv[1..], stdin),
     });
@@ -396,6 +471,18 @@ pub(crate) fn expand_word(
             return vec![process_substitution(session, cluster, inner)];
         }
     }
+    // Brace expansion comes first, on words written without quotes.
+    if let [Part::Bare(s)] = word.as_slice() {
+        if s.contains('{') {
+            let words = brace::expand(s);
+            if words.len() > 1 || words.first() != Some(s) {
+                return words
+                    .into_iter()
+                    .flat_map(|w| expand_word(session, cluster, &vec![Part::Bare(w)]))
+                    .collect();
+            }
+        }
+    }
     let mut fields: Vec<String> = vec![String::new()];
     let mut any_quoted = false;
     for (i, part) in word.iter().enumerate() {
@@ -488,6 +575,13 @@ fn process_substitution(session: &mut Session, cluster: &mut Cluster, inner: &st
     path
 }
 
+/// Marks an expansion error that abandons the command (a variable no
+/// script can name).
+const ABORT: &str = "\u{0}abort";
+
+/// Set when an expansion error abandons the rest of the input line.
+pub(crate) const ABANDON: &str = "\u{0}abandon";
+
 /// Where `<(…)` puts its output while the command runs.
 const PROC_FD_DIR: &str = "/dev/fd";
 
@@ -512,6 +606,23 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
             continue;
         }
         let next = chars[i + 1];
+        if next == '(' && chars.get(i + 2) == Some(&'(') {
+            if let Some(end) = arithmetic_end(&chars, i + 3) {
+                // `$((…))`: arithmetic; variables inside expand first.
+                let inner: String = chars[i + 3..end].iter().collect();
+                let expr = expand_text(session, cluster, &inner);
+                match arith::eval(&expr, &mut session.env) {
+                    Ok(v) => out.push_str(&v.to_string()),
+                    Err(e) => {
+                        // bash abandons the command; `run_simple` sees the mark.
+                        session.pending_stderr.push_str(&format!("bash: {e}\n"));
+                        session.env.insert(ABORT.into(), String::new());
+                    }
+                }
+                i = end + 2;
+                continue;
+            }
+        }
         if next == '(' {
             // Command substitution: find the matching parenthesis.
             let mut depth = 0;
@@ -572,6 +683,23 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
         i = end;
     }
     out
+}
+
+/// Where the `))` closing a `$((` opened before `from` is: parentheses
+/// must balance inside, and the two must be adjacent.
+fn arithmetic_end(chars: &[char], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = from;
+    while j < chars.len() {
+        match chars[j] {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            ')' => return (chars.get(j + 1) == Some(&')')).then_some(j),
+            _ => {}
+        }
+        j += 1;
+    }
+    None
 }
 
 impl Session {

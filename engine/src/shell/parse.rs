@@ -24,6 +24,8 @@ pub enum Redirect {
     Dup { from: u8, to: u8 },
     /// `< file`
     In(Word),
+    /// `<<< word`: the word and a newline on stdin.
+    HereString(Word),
     /// `<<EOF … EOF`; `expand` is false for a quoted delimiter.
     Heredoc { body: String, expand: bool },
 }
@@ -86,7 +88,7 @@ struct Lexer<'a> {
 }
 
 const OPS: &[&str] = &[
-    "&&", "||", ";;", ">>", "2>&1", "2>>", "2>", "&>", "|", ";", ">", "<", "&", "(", ")",
+    "&&", "||", ";;", "<<<", ">>", "2>&1", "2>>", "2>", "&>", "|", ";", ">", "<", "&", "(", ")",
 ];
 
 impl<'a> Lexer<'a> {
@@ -165,6 +167,12 @@ impl<'a> Lexer<'a> {
                     strip_tabs,
                 });
                 pending_heredocs.push(out.len() - 1);
+                continue;
+            }
+            // `((expression))` is one word: an arithmetic command (or a C-style `for` head).
+            if self.starts_with("((") && self.at_word_start(&out) {
+                let w = self.balanced()?;
+                out.push(Token::Word(vec![Part::Bare(w)]));
                 continue;
             }
             // `<(…)` is a word (process substitution), not a redirection.
@@ -394,7 +402,7 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
             } => {
                 cmd.redirects.push(Redirect::Heredoc { body, expand });
             }
-            Token::Op(op @ (">" | ">>" | "2>" | "2>>" | "&>" | "<")) => {
+            Token::Op(op @ (">" | ">>" | "2>" | "2>>" | "&>" | "<" | "<<<")) => {
                 let target = match iter.next() {
                     Some(Token::Word(w)) => w,
                     Some(Token::Op(o)) => return Err(ParseError::Unexpected(o.to_string())),
@@ -429,6 +437,7 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
                         });
                         cmd.redirects.push(Redirect::Dup { from: 2, to: 1 });
                     }
+                    "<<<" => cmd.redirects.push(Redirect::HereString(target)),
                     _ => cmd.redirects.push(Redirect::In(target)),
                 }
             }

@@ -22,18 +22,54 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
         rest = after;
         let result = match block_kind(statement) {
             Some(Block::Function) => define_function(session, statement),
-            Some(Block::If) => run_if(session, cluster, statement),
+            Some(Block::If) => {
+                // Commands after the closing `fi` on the same line run after it.
+                let end = if_end(statement).unwrap_or(statement.len());
+                let (head, tail) = statement.split_at(end);
+                let r = run_if(session, cluster, head);
+                let tail = tail.trim_start_matches([' ', '\t', ';']);
+                if tail.trim().is_empty() || session.loop_jump.is_some() {
+                    r
+                } else {
+                    out.chunks.extend(r.chunks);
+                    session.last_status = r.status;
+                    run_text(session, cluster, tail)
+                }
+            }
+            Some(Block::Loop) => super::loops::run_statement(session, cluster, statement),
             None if statement.trim().is_empty() => continue,
             None => run_line(session, cluster, statement),
         };
         out.status = result.status;
         session.last_status = result.status;
         out.chunks.extend(result.chunks);
-        if session.env.contains_key("\u{0}exit") || session.editor.request.is_some() {
+        if session.env.contains_key("\u{0}exit")
+            || session.editor.request.is_some()
+            || session.loop_jump.is_some()
+            || session.env.contains_key(super::ABANDON)
+        {
             break;
         }
     }
     out
+}
+
+/// Where the `fi` closing a statement's first `if` ends.
+fn if_end(statement: &str) -> Option<usize> {
+    let mut depth = 0;
+    for k in super::loops::keywords(statement) {
+        match k.word {
+            "if" => depth += 1,
+            "fi" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether an input still needs lines to close a function body or an
@@ -54,11 +90,14 @@ pub fn block_open(src: &str) -> bool {
 enum Block {
     Function,
     If,
+    /// A statement holding a `for`/`while`/`until` loop (see [`super::loops`]).
+    Loop,
 }
 
 fn has_blocks(text: &str) -> bool {
     text.lines()
         .any(|l| function_name(l).is_some() || first_word(l) == Some("if"))
+        || super::loops::first_loop(text).is_some()
 }
 
 fn first_word(line: &str) -> Option<&str> {
@@ -92,6 +131,8 @@ fn block_kind(statement: &str) -> Option<Block> {
         Some(Block::Function)
     } else if first_word(first_line) == Some("if") {
         Some(Block::If)
+    } else if super::loops::first_loop(statement).is_some() {
+        Some(Block::Loop)
     } else {
         None
     }
@@ -150,6 +191,9 @@ fn block_closed(statement: &str) -> bool {
                 }
             }
             depth <= 0
+        }
+        Some(Block::Loop) => {
+            super::loops::loops_closed(statement) && parse::command_complete(statement)
         }
         None => true,
     }
