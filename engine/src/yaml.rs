@@ -6,7 +6,9 @@
 
 use serde_json::Value;
 
-/// A YAML document that did not parse, with serde_yaml's message.
+/// A YAML document that did not parse, with go-yaml's message (`line 8:
+/// mapping values are not allowed in this context`), as kubectl shows it
+/// after `yaml: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError(pub String);
 
@@ -18,16 +20,92 @@ impl std::fmt::Display for YamlError {
 
 /// Splits a multi-document YAML (or JSON) stream into values. Empty documents
 /// (`---` with nothing after) are skipped, as kubectl's decoder does.
+///
+/// Like apimachinery's `YAMLReader`, the stream is cut at `---` lines first
+/// and each document parsed on its own, so an error's line number counts
+/// from the start of its document, as kubectl's does.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let v = serde_yaml::Value::deserialize_any(doc)?;
-        if v.is_null() {
-            continue;
+    for chunk in split_documents(text) {
+        for doc in serde_yaml::Deserializer::from_str(&chunk) {
+            let v = serde_yaml::Value::deserialize_any(doc)?;
+            if v.is_null() {
+                continue;
+            }
+            out.push(yaml_to_json(v)?);
         }
-        out.push(yaml_to_json(v)?);
     }
     Ok(out)
+}
+
+/// The documents of a stream, cut where a line starts with `---` followed
+/// by nothing but blanks or a comment.
+fn split_documents(text: &str) -> Vec<String> {
+    let mut docs = vec![String::new()];
+    for line in text.split_inclusive('\n') {
+        let rest = line.strip_prefix("---").map(str::trim);
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with('#')) {
+            docs.push(String::new());
+            continue;
+        }
+        if let Some(d) = docs.last_mut() {
+            d.push_str(line);
+        }
+    }
+    docs.retain(|d| !d.trim().is_empty());
+    docs
+}
+
+/// libyaml's parser (not scanner) problems: go-yaml reports their line
+/// zero-based, a quirk kubectl users see (`yaml: line 6: did not find
+/// expected key` for a mistake on the seventh line).
+const PARSER_PROBLEMS: [&str; 10] = [
+    "did not find expected <document start>",
+    "did not find expected node content",
+    "did not find expected '-' indicator",
+    "did not find expected key",
+    "did not find expected ',' or ']'",
+    "did not find expected ',' or '}'",
+    "found duplicate %YAML directive",
+    "found incompatible YAML document",
+    "found duplicate %TAG directive",
+    "found undefined tag handle",
+];
+
+/// go-yaml's text for a libyaml error (`line N: problem`, go-yaml's `fail`):
+/// the problem's line if it is not the first, else the context's, the
+/// scanner's one-based and the parser's zero-based. serde_yaml's own text
+/// is `problem at line L column C[, context at line L2 column C2]`.
+fn go_yaml_message(serde_text: &str) -> String {
+    fn line_after(s: &str) -> Option<usize> {
+        let rest = &s[s.find(" at line ")? + " at line ".len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+    let (head, context) = match serde_text.find(", while ") {
+        Some(i) => (&serde_text[..i], Some(&serde_text[i + 2..])),
+        None => (serde_text, None),
+    };
+    let problem = head
+        .find(" at line ")
+        .or_else(|| head.find(" at position "))
+        .map_or(head, |i| &head[..i]);
+    // Marks are printed one-based; go-yaml compares the zero-based line.
+    let problem_line = line_after(head).map(|l| l - 1).unwrap_or(0);
+    let context_line = context
+        .map(|c| line_after(c).map_or(problem_line, |l| l - 1))
+        .unwrap_or(0);
+    let scanner = !PARSER_PROBLEMS.contains(&problem);
+    let line = if problem_line != 0 {
+        problem_line + usize::from(scanner)
+    } else {
+        context_line
+    };
+    if line == 0 {
+        problem.to_string()
+    } else {
+        format!("line {line}: {problem}")
+    }
 }
 
 trait DeserializeAny: Sized {
@@ -37,7 +115,7 @@ trait DeserializeAny: Sized {
 impl DeserializeAny for serde_yaml::Value {
     fn deserialize_any(d: serde_yaml::Deserializer<'_>) -> Result<Self, YamlError> {
         use serde::Deserialize;
-        serde_yaml::Value::deserialize(d).map_err(|e| YamlError(e.to_string()))
+        serde_yaml::Value::deserialize(d).map_err(|e| YamlError(go_yaml_message(&e.to_string())))
     }
 }
 
@@ -488,5 +566,47 @@ mod tests {
               "on": "true"
         "#]]
         .assert_eq(&to_string(&v));
+    }
+}
+
+#[cfg(test)]
+mod syntax_error_tests {
+    use super::parse_documents;
+
+    /// Each case's text is what kubectl 1.33 prints after `yaml: ` for the
+    /// same file (`kubectl create -f f.yaml --dry-run=client`).
+    #[test]
+    fn errors_read_as_go_yaml_prints_them() {
+        let cases = [
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: nginx\n     ports: 80\n",
+                "line 9: mapping values are not allowed in this context",
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n  labels\n    a: b\nspec: {}\n",
+                "line 6: could not find expected ':'",
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\nspec:\n  x: 1\n - a\n",
+                "line 6: did not find expected key",
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"y\n",
+                "line 5: found unexpected end of stream",
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: y\n",
+                "line 4: found character that cannot start any token",
+            ),
+            // Lines count from the start of the failing document.
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n  labels\n    a: b\nspec: {}\n",
+                "line 6: could not find expected ':'",
+            ),
+        ];
+        for (yaml, want) in cases {
+            let got = parse_documents(yaml).map(|_| ()).map_err(|e| e.0);
+            assert_eq!(got, Err(want.to_string()), "{yaml}");
+        }
     }
 }

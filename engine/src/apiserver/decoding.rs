@@ -623,6 +623,7 @@ fn roundtrip(
     }
     kinds! {
         "v1" "Pod" => core::Pod,
+        "autoscaling/v1" "HorizontalPodAutoscaler" => k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler,
         "v1" "ConfigMap" => core::ConfigMap,
         "v1" "Secret" => core::Secret,
         "v1" "Service" => core::Service,

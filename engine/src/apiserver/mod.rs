@@ -238,6 +238,30 @@ impl ApiServer {
         Ok(decoded.object)
     }
 
+    /// A body in an older served version (autoscaling/v1 HPA) is first
+    /// decoded strictly as that version, so that its errors name it
+    /// (`HorizontalPodAutoscaler in version "v1" cannot be handled…`).
+    fn decode_older_version(&self, res: &Resource, obj: &Value) -> Result<(), ApiError> {
+        let Some(av) = obj.get("apiVersion").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        if av == res.api_version() {
+            return Ok(());
+        }
+        let version = av.rsplit('/').next().unwrap_or(av).to_string();
+        let fail = |detail: String| ApiError::BadRequest {
+            message: format!(
+                "{kind} in version \"{version}\" cannot be handled as a {kind}: {detail}",
+                kind = res.kind,
+            ),
+        };
+        let decoded = decoding::decode(obj).map_err(fail)?;
+        if !decoded.unknown_fields.is_empty() {
+            return Err(fail(decoding::strict_error(&decoded.unknown_fields)));
+        }
+        Ok(())
+    }
+
     fn with_resource_version(mut obj: Value, rev: i64) -> Value {
         object::set(
             &mut obj,
@@ -328,6 +352,8 @@ impl ApiServer {
                 }
             }
         }
+        self.decode_older_version(res, &obj)
+            .map_err(|e| stop(t, Stage::Decoding, None, e))?;
         conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));
@@ -733,6 +759,8 @@ impl ApiServer {
             None => current.mod_revision,
         };
         let old = Self::decode(&current.value);
+        self.decode_older_version(res, &obj)
+            .map_err(|e| stop(t, Stage::Decoding, None, e))?;
         conversion::to_served_version(&mut obj);
         object::set(&mut obj, "apiVersion", Value::String(res.api_version()));
         object::set(&mut obj, "kind", Value::String(res.kind.to_string()));

@@ -5,6 +5,8 @@
 use super::field::{go_quote, go_string_map, BadValue, FieldError};
 use serde_json::Value;
 
+mod immutable;
+
 type Errs = Vec<FieldError>;
 
 fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -551,7 +553,7 @@ fn selector_is_empty(sel: &Value) -> bool {
         && arr(sel, "matchExpressions").is_empty()
 }
 
-/// `%#v` of a `*metav1.LabelSelector` with match labels only.
+/// `%#v` of a `*metav1.LabelSelector`, as field errors print it.
 pub fn go_label_selector(sel: &Value) -> String {
     let ml = match sel.get("matchLabels").filter(|m| !m.is_null()) {
         Some(m) => go_string_map(Some(m)),
@@ -578,7 +580,8 @@ pub fn go_label_selector(sel: &Value) -> String {
             .collect();
         format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
     };
-    format!("&v1.LabelSelector{{MatchLabels:{ml}, MatchExpressions:{me}}}")
+    // A pointer bad value is printed dereferenced (field.Error's ErrorBody).
+    format!("v1.LabelSelector{{MatchLabels:{ml}, MatchExpressions:{me}}}")
 }
 
 /// The selector checks and template validation shared by Deployment,
@@ -837,7 +840,31 @@ pub fn validate_update(kind: &str, old: &Value, new: &Value) -> Errs {
                 ));
             }
         }
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
+        "StatefulSet" => {
+            errs.extend(validate_create(kind, new));
+            errs.extend(immutable::statefulset(old, new));
+        }
+        "Job" => {
+            errs.extend(validate_create(kind, new));
+            errs.extend(immutable::job(old, new));
+        }
+        "PersistentVolumeClaim" => {
+            errs.extend(validate_create(kind, new));
+            errs.extend(immutable::pvc(old, new));
+        }
+        "PersistentVolume" => {
+            errs.extend(validate_create(kind, new));
+            errs.extend(immutable::pv(old, new));
+        }
+        "Service" => {
+            errs.extend(immutable::service(old, new));
+            errs.extend(validate_create(kind, new));
+        }
+        "Secret" | "ConfigMap" => {
+            errs.extend(immutable::config(kind, old, new));
+            errs.extend(validate_create(kind, new));
+        }
+        "Deployment" | "ReplicaSet" | "DaemonSet" => {
             errs.extend(validate_create(kind, new));
             let os = old.pointer("/spec/selector");
             let ns = new.pointer("/spec/selector");
@@ -924,22 +951,23 @@ fn pod_spec_change(old: Option<&Value>, new: Option<&Value>) -> Option<String> {
     if &candidate == old {
         return None;
     }
+    Some(go_diff("core.PodSpec", old, &candidate))
+}
+
+/// The `cmp.Diff(old, new)` of two specs the apiserver appends to a
+/// Forbidden update (simplified: whole changed top-level fields, JSON values).
+fn go_diff(type_name: &str, old: &Value, new: &Value) -> String {
     let mut keys: Vec<String> = old
         .as_object()
         .into_iter()
         .flat_map(|m| m.keys().cloned())
-        .chain(
-            candidate
-                .as_object()
-                .into_iter()
-                .flat_map(|m| m.keys().cloned()),
-        )
+        .chain(new.as_object().into_iter().flat_map(|m| m.keys().cloned()))
         .collect();
     crate::sort::sort(&mut keys);
     keys.dedup();
-    let mut out = String::from("  core.PodSpec{\n");
+    let mut out = format!("  {type_name}{{\n");
     for k in keys {
-        let (a, b) = (old.get(&k), candidate.get(&k));
+        let (a, b) = (old.get(&k), new.get(&k));
         if a == b {
             continue;
         }
@@ -952,7 +980,7 @@ fn pod_spec_change(old: Option<&Value>, new: Option<&Value>) -> Option<String> {
         }
     }
     out.push_str("  }\n");
-    Some(out)
+    out
 }
 
 fn go_field_name(json: &str) -> String {

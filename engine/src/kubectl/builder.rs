@@ -43,7 +43,7 @@ pub fn read(ctx: &Context<'_>, filenames: &[String]) -> (Vec<Info>, Vec<String>)
                     continue;
                 }
             };
-            for doc in docs {
+            for doc in docs.into_iter().flat_map(flatten_list) {
                 match map(&source, doc) {
                     Ok(info) => infos.push(info),
                     Err(e) => errors.push(e),
@@ -52,6 +52,23 @@ pub fn read(ctx: &Context<'_>, filenames: &[String]) -> (Vec<Info>, Vec<String>)
         }
     }
     (infos, errors)
+}
+
+/// A `kind: List` (what `kubectl get … -o yaml` prints for several
+/// objects) stands for its items, as cli-runtime's FlattenListVisitor reads it.
+fn flatten_list(doc: Value) -> Vec<Value> {
+    let is_list = object::str_at(&doc, "kind").is_some_and(|k| k.ends_with("List"))
+        && doc.get("items").is_some_and(Value::is_array);
+    if !is_list {
+        return vec![doc];
+    }
+    match doc {
+        Value::Object(mut m) => match m.remove("items") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 fn sources(ctx: &Context<'_>, f: &str) -> Result<Vec<(String, String)>, String> {

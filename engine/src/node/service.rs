@@ -292,7 +292,12 @@ fn check_config(m: &Machine) -> Result<(), String> {
         ))
     })?;
     let doc = crate::yaml::parse_documents(&text)
-        .map_err(|e| load(format!("failed to decode: {}", go_yaml_error(&e.0))))?
+        .map_err(|e| {
+            load(format!(
+                "failed to decode: error converting YAML to JSON: yaml: {}",
+                e.0
+            ))
+        })?
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -317,16 +322,6 @@ fn check_config(m: &Machine) -> Result<(), String> {
         return Err("failed to run Kubelet: unable to load bootstrap kubeconfig: stat /etc/kubernetes/bootstrap-kubelet.conf: no such file or directory".into());
     }
     Ok(())
-}
-
-/// go-yaml's wording: both it and serde_yaml's libyaml report the same
-/// problems (`mapping values are not allowed in this context`); go-yaml
-/// puts the line first.
-fn go_yaml_error(serde: &str) -> String {
-    let (problem, place) = serde.split_once(" at line ").unwrap_or((serde, "1"));
-    let line: String = place.chars().take_while(char::is_ascii_digit).collect();
-    let problem = problem.split(": ").last().unwrap_or(problem);
-    format!("error converting YAML to JSON: yaml: line {line}: {problem}")
 }
 
 /// The `server:` of the kubelet's kubeconfig when it is not the apiserver.

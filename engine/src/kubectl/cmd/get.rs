@@ -219,6 +219,11 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut errors: Vec<String> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     for req in &reqs {
+        // The v1.33 apiserver marks v1 Endpoints deprecated; kubectl prints the
+        // response's warning header on stderr.
+        if req.res.kind == "Endpoints" && req.res.group.is_empty() {
+            out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
+        }
         let ns = if !req.res.namespaced || all_ns {
             None
         } else {
