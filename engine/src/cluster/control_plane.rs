@@ -161,15 +161,9 @@ fn manifests_of(name: &str, m: &Machine) -> Vec<StaticPod> {
         let Ok(text) = m.fs.read_to_string(&file) else {
             continue;
         };
-        let Ok(docs) = crate::yaml::parse_documents(&text) else {
+        let Some(manifest) = parse_manifest(&text) else {
             continue;
         };
-        let Some(manifest) = docs.into_iter().next() else {
-            continue;
-        };
-        if manifest.get("kind").and_then(Value::as_str) != Some("Pod") {
-            continue;
-        }
         out.push(StaticPod {
             machine: name.to_string(),
             file,
@@ -177,6 +171,35 @@ fn manifests_of(name: &str, m: &Machine) -> Vec<StaticPod> {
         });
     }
     out
+}
+
+thread_local! {
+    /// Parsed manifests by their text. Components ask for the static pods
+    /// on every sync and the files rarely change; parsing YAML each time
+    /// dominated an idle cluster's simulated time. A pure memo: the same
+    /// text always gives the same pod, so determinism is untouched.
+    static PARSED: std::cell::RefCell<BTreeMap<String, Option<Value>>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// The first document of a manifest, if it is a Pod.
+fn parse_manifest(text: &str) -> Option<Value> {
+    if let Some(hit) = PARSED.with(|m| m.borrow().get(text).cloned()) {
+        return hit;
+    }
+    let pod = crate::yaml::parse_documents(text)
+        .ok()
+        .and_then(|docs| docs.into_iter().next())
+        .filter(|m| m.get("kind").and_then(Value::as_str) == Some("Pod"));
+    PARSED.with(|m| {
+        let mut m = m.borrow_mut();
+        // Edits make new texts; keep the memo small.
+        if m.len() >= 64 {
+            m.clear();
+        }
+        m.insert(text.to_string(), pod.clone());
+    });
+    pod
 }
 
 /// The static pods of every machine, remembering what each kubelet last saw.

@@ -12,11 +12,17 @@ use crate::cluster::{Component, SyncContext};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Default)]
-pub struct ClusterRoleAggregationController;
+pub struct ClusterRoleAggregationController {
+    /// Name and resourceVersion of every ClusterRole when a sync last found
+    /// nothing to do: until one of them changes there is nothing to do
+    /// (the informer's "only on change"; recomputing every aggregation on
+    /// every sync was the largest cost of an idle cluster).
+    settled: Vec<(String, String)>,
+}
 
 impl ClusterRoleAggregationController {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
@@ -76,6 +82,17 @@ impl Component for ClusterRoleAggregationController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let all = util::list(ctx.api, "clusterroles", None);
+        let seen: Vec<(String, String)> = all
+            .iter()
+            .map(|r| {
+                let rv = object::str_at(r, "metadata.resourceVersion").unwrap_or("");
+                (object::name(r).to_string(), rv.to_string())
+            })
+            .collect();
+        if seen == self.settled {
+            return;
+        }
+        let mut changed = false;
         for role in &all {
             if object::at(role, "aggregationRule").is_none_or(Value::is_null) {
                 continue;
@@ -88,7 +105,9 @@ impl Component for ClusterRoleAggregationController {
             let mut updated = (**role).clone();
             updated["rules"] = Value::Array(want);
             util::update(ctx.api, "clusterroles", updated);
+            changed = true;
         }
+        self.settled = if changed { Vec::new() } else { seen };
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
