@@ -3,6 +3,9 @@
 //! passes without work is a defect), every check PASSES after the reference
 //! solution, and the solution uses no command Dinghy lacks. A lab needing
 //! an engine feature Dinghy lacks is reported as pending, naming it.
+//! At every seed the lab runs twice: the two runs must print the same
+//! bytes and leave the same etcd keyspace (the engine is deterministic, and
+//! a lab that is not would grade two learners differently).
 
 use crate::format::{Check, LabSpec, Text};
 use crate::{features, Lab, LabFile, Lang};
@@ -45,6 +48,8 @@ impl Validation {
 pub fn validate(files: &[LabFile]) -> Validation {
     let mut v = Validation::default();
     let mut ids = BTreeMap::<String, String>::new();
+    // Files that passed the static checks, with the problem count then.
+    let mut runnable: Vec<(&LabFile, usize)> = Vec::new();
     for f in files {
         let before = v.problems.len();
         let lab = match Lab::load(f.path, f.text, SEEDS[0]) {
@@ -79,28 +84,83 @@ pub fn validate(files: &[LabFile]) -> Validation {
                     .push((format!("{} tasks[{i}] ({})", f.path, t.id), missing));
             }
         }
-        for &seed in SEEDS {
-            let lab = match Lab::load(f.path, f.text, seed) {
-                Ok(l) => l,
-                Err(p) => {
-                    v.problems.push(p);
-                    break;
-                }
-            };
-            let found = dynamic_problems(&lab);
-            let stop = !found.is_empty();
-            for p in found {
-                problem(&mut v, f.path, format!("seed {seed}: {p}"));
-            }
-            if stop {
-                break;
-            }
-        }
-        if v.problems.len() == before {
+        runnable.push((f, v.problems.len()));
+    }
+    // Each lab runs in its own simulation: run them on every core.
+    let results = in_parallel(&runnable, |(f, _)| seed_problems(f));
+    for ((f, before), found) in runnable.iter().zip(results) {
+        v.problems.extend(found);
+        if v.problems.len() == *before {
             v.validated.push(f.path.to_string());
         }
     }
     v
+}
+
+/// Runs the lab at every seed, twice each: the problems found, naming the
+/// file and the seed; it stops at the first seed with a problem.
+fn seed_problems(f: &LabFile) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for &seed in SEEDS {
+        let lab = match Lab::load(f.path, f.text, seed) {
+            Ok(l) => l,
+            Err(p) => {
+                out.push(p);
+                break;
+            }
+        };
+        let (mut found, trace) = run(&lab);
+        if found.is_empty() {
+            let (_, again) = run(&lab);
+            if let Some(d) = trace.first_difference(&again) {
+                found.push(format!("two runs of the same seed differ: {d}"));
+            }
+        }
+        let stop = !found.is_empty();
+        out.extend(found.into_iter().map(|message| Problem {
+            path: f.path.to_string(),
+            message: format!("seed {seed}: {message}"),
+        }));
+        if stop {
+            break;
+        }
+    }
+    out
+}
+
+/// `work` over `items` on up to as many threads as the machine has cores,
+/// the results in the items' order (so the report is the same bytes
+/// whatever the scheduling). Without threads (wasm) it runs in order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    engine::sort::sort_by_key(&mut done, |(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn problem(v: &mut Validation, path: &str, message: String) {
@@ -247,10 +307,59 @@ const LACKS: &[&str] = &[
 /// Runs setup, grades (every check must fail), runs the solution, grades
 /// again (every check must pass).
 pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
+    run(lab).0
+}
+
+/// What one run of a lab produced, to compare two runs of the same seed.
+#[derive(Default, PartialEq, Eq)]
+pub struct Trace {
+    /// What the solutions printed, then the graded report.
+    printed: String,
+    /// The etcd snapshot after the last solution.
+    store: Vec<u8>,
+}
+
+impl Trace {
+    /// Where two traces part, for the validator's message.
+    fn first_difference(&self, other: &Trace) -> Option<String> {
+        if self.printed != other.printed {
+            let at = self
+                .printed
+                .lines()
+                .zip(other.printed.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| {
+                    self.printed
+                        .lines()
+                        .count()
+                        .min(other.printed.lines().count())
+                });
+            let line = |t: &str| t.lines().nth(at).unwrap_or("(end)").to_string();
+            return Some(format!(
+                "printed line {}: {:?} vs {:?}",
+                at + 1,
+                line(&self.printed),
+                line(&other.printed)
+            ));
+        }
+        if self.store != other.store {
+            return Some(format!(
+                "the etcd snapshots differ ({} vs {} bytes)",
+                self.store.len(),
+                other.store.len()
+            ));
+        }
+        None
+    }
+}
+
+/// Runs the lab once: setup, checks before, every solution, checks after.
+fn run(lab: &Lab) -> (Vec<String>, Trace) {
     let mut out = Vec::new();
+    let mut trace = Trace::default();
     let mut sim = match lab.start() {
         Ok(s) => s,
-        Err(e) => return vec![e],
+        Err(e) => return (vec![e], trace),
     };
     let none = BTreeMap::new();
     let ready: Vec<bool> = lab
@@ -260,6 +369,7 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
         .map(|t| features::missing(&t.requires).is_empty())
         .collect();
     let before = lab.check(&mut sim, &none, Lang::En);
+    trace.printed.push_str(&before.render(Lang::En));
     for (i, t) in before.tasks.iter().enumerate() {
         if !ready[i] {
             continue;
@@ -286,6 +396,7 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
         }
         match run_solution(&mut sim, &t.solution) {
             Ok(stdout) => {
+                trace.printed.push_str(&stdout);
                 if t.question.is_some() {
                     answers.insert(t.id.clone(), stdout.trim().to_string());
                 }
@@ -296,6 +407,8 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
         lab.settle(&mut sim);
     }
     let after = lab.check(&mut sim, &answers, Lang::En);
+    trace.printed.push_str(&after.render(Lang::En));
+    trace.store = sim.cluster().apiserver.store().snapshot();
     for (i, t) in after.tasks.iter().enumerate() {
         if !ready[i] {
             continue;
@@ -309,7 +422,7 @@ pub fn dynamic_problems(lab: &Lab) -> Vec<String> {
             }
         }
     }
-    out
+    (out, trace)
 }
 
 /// Runs a solution as the learner would type it; a command Dinghy lacks
@@ -353,4 +466,46 @@ pub fn run_solution(sim: &mut Simulation, solution: &str) -> Result<String, Stri
         stdout.push_str(&out.stdout());
     }
     Ok(stdout)
+}
+
+#[cfg(test)]
+mod determinism_tests {
+    use super::*;
+
+    fn trace(printed: &str, store: &[u8]) -> Trace {
+        Trace {
+            printed: printed.to_string(),
+            store: store.to_vec(),
+        }
+    }
+
+    #[test]
+    fn two_runs_are_compared_by_what_they_printed_then_by_the_store() {
+        let a = trace("pod/web created\nNAME   READY\nweb    1/1\n", b"kv1");
+        assert_eq!(a.first_difference(&trace(&a.printed, b"kv1")), None);
+        assert_eq!(
+            a.first_difference(&trace(
+                "pod/web created\nNAME   READY\nweb    0/1\n",
+                b"kv1"
+            )),
+            Some(r#"printed line 3: "web    1/1" vs "web    0/1""#.to_string())
+        );
+        assert_eq!(
+            a.first_difference(&trace("pod/web created\n", b"kv1")),
+            Some(r#"printed line 2: "NAME   READY" vs "(end)""#.to_string())
+        );
+        assert_eq!(
+            a.first_difference(&trace(&a.printed, b"kv12")),
+            Some("the etcd snapshots differ (3 vs 4 bytes)".to_string())
+        );
+    }
+
+    #[test]
+    fn parallel_work_keeps_the_items_order() {
+        let items: Vec<u32> = (0..40).collect();
+        assert_eq!(
+            in_parallel(&items, |i| i * 2),
+            items.iter().map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
 }
