@@ -290,6 +290,32 @@ pub fn apiserver_unreachable(
         ))
 }
 
+/// The image tag of a control-plane component's static pod on the first
+/// control-plane machine that has one (`kube-apiserver` → "v1.33.1"), as
+/// `kubeadm upgrade plan` reads the running versions.
+pub fn component_version(cluster: &super::Cluster, component: &str) -> Option<String> {
+    cluster
+        .machines
+        .iter()
+        .filter(|(_, m)| m.control_plane)
+        .flat_map(|(name, m)| manifests_of(name, m))
+        .find(|p| p.manifest.pointer("/metadata/name").and_then(Value::as_str) == Some(component))
+        .and_then(|p| {
+            p.manifest
+                .pointer("/spec/containers/0/image")
+                .and_then(Value::as_str)
+                .and_then(|i| i.rsplit_once(':'))
+                .map(|(_, tag)| tag.to_string())
+        })
+}
+
+/// The version the API server reports (`kubectl version`): its image's.
+pub fn apiserver_version(cluster: &super::Cluster) -> String {
+    component_version(cluster, "kube-apiserver")
+        .filter(|v| v.starts_with('v'))
+        .unwrap_or_else(|| super::KUBERNETES_VERSION.to_string())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -481,7 +481,13 @@ pub fn resolve(image: &str) -> Result<Resolved, PullError> {
         };
         return Err(PullError::Failed(msg));
     };
-    let Some((_, size)) = repo.tags.iter().find(|(t, _)| *t == tag) else {
+    let size = repo
+        .tags
+        .iter()
+        .find(|(t, _)| *t == tag)
+        .map(|(_, s)| *s)
+        .or_else(|| release_image_size(repo, tag));
+    let Some(size) = size else {
         return Err(PullError::Failed(format!(
             "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
         )));
@@ -489,10 +495,27 @@ pub fn resolve(image: &str) -> Result<Resolved, PullError> {
     Ok(Resolved {
         image_id: format!("{repo_name}@sha256:{}", image_digest(&full)),
         reference: full.clone(),
-        size: *size,
+        size,
         kind: repo.kind,
         tag: tag.to_string(),
     })
+}
+
+/// The control-plane images of every release `kubeadm upgrade` can move
+/// to (see `node::packages::RELEASES`) exist in the registry; their sizes
+/// are taken as the newest listed tag's (they differ by a few kB).
+fn release_image_size(repo: &Repo, tag: &str) -> Option<u64> {
+    use crate::node::packages::{release, RELEASES};
+    let known = match repo.name {
+        "registry.k8s.io/kube-apiserver"
+        | "registry.k8s.io/kube-controller-manager"
+        | "registry.k8s.io/kube-scheduler"
+        | "registry.k8s.io/kube-proxy" => tag.starts_with('v') && release(tag).is_some(),
+        "registry.k8s.io/etcd" => RELEASES.iter().any(|r| r.etcd == tag),
+        "registry.k8s.io/coredns/coredns" => RELEASES.iter().any(|r| r.coredns == tag),
+        _ => false,
+    };
+    known.then(|| repo.tags.first().map(|(_, s)| *s)).flatten()
 }
 
 /// How long a pull takes: a registry round trip plus the bytes at about

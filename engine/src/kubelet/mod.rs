@@ -270,7 +270,8 @@ impl Component for Kubelet {
             self.status_posted = None;
         }
         let node = self.node.clone();
-        node_status::heartbeat(self, ctx.api, &node, now);
+        let version = machine.kubelet_version.clone();
+        node_status::heartbeat(self, ctx.api, &node, &version, now);
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };

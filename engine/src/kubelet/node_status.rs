@@ -2,7 +2,8 @@
 //! 10 s (a quarter of its 40 s duration), and the Node's status posted
 //! every 5 min (`nodeStatusReportFrequency`) or at once when its Ready
 //! condition is not what the kubelet says (after the node-lifecycle
-//! controller marked it `Unknown`).
+//! controller marked it `Unknown`) or when the running kubelet's version
+//! is not the one the Node shows (after an upgrade and a restart).
 
 use super::Kubelet;
 use crate::api::{object, resolve};
@@ -17,7 +18,13 @@ pub const RENEW_INTERVAL: Duration = Duration::from_secs(10);
 /// `nodeStatusReportFrequency`.
 pub const REPORT_FREQUENCY: Duration = Duration::from_secs(300);
 
-pub(super) fn heartbeat(k: &mut Kubelet, api: &mut ApiServer, node: &str, now: Time) {
+pub(super) fn heartbeat(
+    k: &mut Kubelet,
+    api: &mut ApiServer,
+    node: &str,
+    version: &str,
+    now: Time,
+) {
     let Some(nodes) = resolve("nodes") else {
         return;
     };
@@ -41,8 +48,9 @@ pub(super) fn heartbeat(k: &mut Kubelet, api: &mut ApiServer, node: &str, now: T
         .into_iter()
         .flatten()
         .any(|c| c["type"] == "Ready" && c["status"] == "True");
-    if k.status_posted.is_none_or(|t| now >= t + REPORT_FREQUENCY) || !ready_true {
-        post_status(api, n, now);
+    let shown = object::str_at(&n, "status.nodeInfo.kubeletVersion") == Some(version);
+    if k.status_posted.is_none_or(|t| now >= t + REPORT_FREQUENCY) || !ready_true || !shown {
+        post_status(api, n, version, now);
         k.status_posted = Some(now);
     }
     if let Some(t) = k.status_posted {
@@ -85,7 +93,7 @@ fn renew_lease(api: &mut ApiServer, n: &Value, node: &str, now: Time) {
 }
 
 /// The node conditions as a healthy kubelet reports them.
-fn post_status(api: &mut ApiServer, mut n: Value, now: Time) {
+fn post_status(api: &mut ApiServer, mut n: Value, version: &str, now: Time) {
     let Some(nodes) = resolve("nodes") else {
         return;
     };
@@ -138,6 +146,7 @@ fn post_status(api: &mut ApiServer, mut n: Value, now: Time) {
         })
         .collect();
     n["status"]["conditions"] = json!(conditions);
+    n["status"]["nodeInfo"]["kubeletVersion"] = json!(version);
     if let Some(m) = n.pointer_mut("/metadata").and_then(Value::as_object_mut) {
         m.remove("resourceVersion");
     }

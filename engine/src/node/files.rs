@@ -34,6 +34,14 @@ pub(super) fn install_base(m: &mut Machine) {
         0o644,
     );
     m.fs.install(KUBELET_CONFIG, KUBELET_CONFIG_YAML, 0o644);
+    let _ = m.fs.mkdir_p("/etc/apt/sources.list.d");
+    m.fs.install(
+        super::packages::SOURCES_LIST,
+        &super::packages::sources_line(super::packages::minor_of(
+            crate::cluster::KUBERNETES_VERSION,
+        )),
+        0o644,
+    );
     m.fs.install("/var/lib/kubelet/kubeadm-flags.env", "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10\"\n", 0o644);
     m.fs.install(
         "/etc/kubernetes/kubelet.conf",

@@ -5,6 +5,7 @@
 
 pub mod files;
 pub mod fs;
+pub mod packages;
 pub mod service;
 
 pub use fs::FileSystem;
@@ -31,6 +32,12 @@ pub struct Machine {
     /// Connections opened from this node: drives kube-proxy's random
     /// choice among a Service's endpoints (see `network::proxy`).
     pub connections: u64,
+    /// kubeadm, kubelet and kubectl as installed from the apt repository.
+    pub packages: packages::Packages,
+    /// The version of the kubelet process now running: the installed
+    /// package's when the service last started (an upgraded package runs
+    /// only after `systemctl restart kubelet`).
+    pub kubelet_version: String,
 }
 
 impl Machine {
@@ -47,6 +54,8 @@ impl Machine {
             kubelet: Default::default(),
             runtime: Default::default(),
             connections: 0,
+            packages: packages::Packages::installed_at(crate::cluster::KUBERNETES_VERSION),
+            kubelet_version: crate::cluster::KUBERNETES_VERSION.to_string(),
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

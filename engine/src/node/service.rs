@@ -181,15 +181,17 @@ fn launch(m: &mut Machine, api: &ApiEndpoint, now: Time) {
     m.kubelet_running = true;
     m.kubelet.failed_at = None;
     m.kubelet.restarts = 0;
+    // The binary on disk is the installed package's.
+    if let Some(v) = m.packages.version_of("kubelet") {
+        m.kubelet_version = v;
+    }
+    let version = m.kubelet_version.clone();
     klog(
         m,
         now,
         'I',
         "server.go:530",
-        &format!(
-            "\"Kubelet version\" kubeletVersion=\"{}\"",
-            crate::cluster::KUBERNETES_VERSION
-        ),
+        &format!("\"Kubelet version\" kubeletVersion=\"{version}\""),
     );
     klog(
         m,

@@ -40,6 +40,13 @@ pub const PROGRAMS: &[&str] = &[
     "ip",
     "journalctl",
     "kubeadm",
+    "apt",
+    "apt-cache",
+    "apt-get",
+    "apt-mark",
+    "dpkg",
+    "kubelet",
+    "sudo",
     "kubectl",
     "ls",
     "ps",
@@ -101,7 +108,47 @@ pub fn run(
         "curl" | "nslookup" | "dig" => return super::net::run(session, cluster, name, args),
         "watch" => return super::watch::start(session, cluster, args),
         "openssl" => return super::pki::openssl(session, cluster, args),
+        "kubeadm" if args.first().is_some_and(|a| a == "upgrade") => {
+            let mut args = args[1..].to_vec();
+            // `echo y | kubeadm upgrade apply …` answers its prompt.
+            if stdin
+                .as_deref()
+                .is_some_and(|s| s.trim_start().starts_with(['y', 'Y']))
+            {
+                args.push("--yes".into());
+            }
+            return super::kubeadm_upgrade::run(session, cluster, &args);
+        }
         "kubeadm" => return super::pki::kubeadm(session, cluster, args),
+        "apt-get" | "apt" => return super::apt::apt_get(session, cluster, name, args),
+        "apt-mark" => return super::apt::apt_mark(session, cluster, args),
+        "apt-cache" => return super::apt::apt_cache(session, cluster, args),
+        "dpkg" => return super::apt::dpkg(session, cluster, args),
+        // The binary on disk is the installed package's (the running
+        // service may be older until it is restarted).
+        "kubelet" if args.iter().any(|a| a == "--version") => {
+            let v = cluster
+                .machine(&session.node)
+                .and_then(|m| m.packages.version_of("kubelet"))
+                .unwrap_or_default();
+            out.out(format!("Kubernetes {v}\n"));
+            return out;
+        }
+        "kubelet" => {
+            return out.fail("kubelet: in Dinghy the kubelet runs only as the systemd service (systemctl status kubelet; journalctl -u kubelet)");
+        }
+        // The learner is root already; sudo runs the command as it is.
+        "sudo" => {
+            let rest: Vec<String> = args
+                .iter()
+                .skip_while(|a| a.starts_with('-'))
+                .cloned()
+                .collect();
+            let Some((cmd, rest)) = rest.split_first() else {
+                return out.fail("usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-g group] [-u user] [command [arg ...]]");
+            };
+            return run(session, cluster, cmd, rest, stdin);
+        }
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {

@@ -2,6 +2,7 @@
 //! `dinghy shell`. It parses a line (see [`parse`]), expands words, and runs
 //! builtins and node commands — `kubectl` among them — against the cluster.
 
+mod apt;
 mod arith;
 mod brace;
 mod commands;
@@ -14,6 +15,7 @@ mod etcdctl;
 pub mod glob;
 mod grep;
 mod history;
+mod kubeadm_upgrade;
 mod loops;
 mod net;
 pub mod parse;

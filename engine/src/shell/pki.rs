@@ -828,11 +828,15 @@ pub fn kubeadm(session: &Session, cluster: &mut Cluster, args: &[String]) -> Out
         ["token", ..] => token(session, cluster, &args[1..]),
         ["version", ..] => {
             let mut o = Output::default();
-            let v = crate::cluster::KUBERNETES_VERSION;
+            let v = cluster
+                .machine(&session.node)
+                .and_then(|m| m.packages.version_of("kubeadm"))
+                .unwrap_or_else(|| crate::cluster::KUBERNETES_VERSION.to_string());
+            let minor = crate::node::packages::parts(&v).1;
             if args.iter().any(|a| a == "-o=short" || a == "short") {
                 o.out(format!("{v}\n"));
             } else {
-                o.out(format!("kubeadm version: &version.Info{{Major:\"1\", Minor:\"33\", EmulationMajor:\"\", EmulationMinor:\"\", MinCompatibilityMajor:\"\", MinCompatibilityMinor:\"\", GitVersion:\"{v}\", GitCommit:\"8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828\", GitTreeState:\"clean\", BuildDate:\"2025-05-15T08:25:00Z\", GoVersion:\"go1.24.2\", Compiler:\"gc\", Platform:\"linux/amd64\"}}\n"));
+                o.out(format!("kubeadm version: &version.Info{{Major:\"1\", Minor:\"{minor}\", EmulationMajor:\"\", EmulationMinor:\"\", MinCompatibilityMajor:\"\", MinCompatibilityMinor:\"\", GitVersion:\"{v}\", GitCommit:\"8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828\", GitTreeState:\"clean\", BuildDate:\"2025-05-15T08:25:00Z\", GoVersion:\"go1.24.2\", Compiler:\"gc\", Platform:\"linux/amd64\"}}\n"));
             }
             o
         }

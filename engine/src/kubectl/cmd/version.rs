@@ -22,10 +22,18 @@ const KUSTOMIZE: &str = "v5.6.0";
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let client_only = p.bool("client");
+    // The client is this machine's kubectl package; the server is the
+    // kube-apiserver image the control plane runs (both move in an upgrade).
+    let client = ctx
+        .cluster
+        .machine(&ctx.node)
+        .and_then(|m| m.packages.version_of("kubectl"))
+        .unwrap_or_else(|| KUBERNETES_VERSION.to_string());
+    let server = crate::cluster::control_plane::apiserver_version(ctx.cluster);
     if !client_only && !ctx.kubeconfig {
         let mut out = Output::default();
         out.out(format!(
-            "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE}\n"
+            "Client Version: {client}\nKustomize Version: {KUSTOMIZE}\n"
         ));
         return out.fail(super::super::CONNECTION_REFUSED);
     }
@@ -33,7 +41,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         if let Some(refused) = super::super::apiserver_refused(ctx, "version") {
             let mut out = Output::default();
             out.out(format!(
-                "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE}\n"
+                "Client Version: {client}\nKustomize Version: {KUSTOMIZE}\n"
             ));
             out.chunks.extend(refused.chunks);
             out.status = refused.status;
@@ -44,17 +52,18 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     match p.string("output").unwrap_or("") {
         "" => {
             out.out(format!(
-                "Client Version: {KUBERNETES_VERSION}\nKustomize Version: {KUSTOMIZE}\n"
+                "Client Version: {client}\nKustomize Version: {KUSTOMIZE}\n"
             ));
             if !client_only {
-                out.out(format!("Server Version: {KUBERNETES_VERSION}\n"));
+                out.out(format!("Server Version: {server}\n"));
             }
         }
         format @ ("yaml" | "json") => {
-            let info = |build_date: &str, commit: &str| {
+            let info = |build_date: &str, commit: &str, version: &str| {
+                let minor = crate::node::packages::parts(version).1.to_string();
                 serde_json::json!({
                     "buildDate": build_date, "compiler": "gc", "gitCommit": commit, "gitTreeState": "clean",
-                    "gitVersion": KUBERNETES_VERSION, "goVersion": "go1.24.2", "major": "1", "minor": "33", "platform": "linux/amd64",
+                    "gitVersion": version, "goVersion": "go1.24.2", "major": "1", "minor": minor, "platform": "linux/amd64",
                 })
             };
             let mut doc = serde_json::Map::new();
@@ -63,6 +72,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 info(
                     "2025-05-15T08:27:33Z",
                     "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828",
+                    &client,
                 ),
             );
             doc.insert("kustomizeVersion".into(), KUSTOMIZE.into());
@@ -72,6 +82,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     info(
                         "2025-05-15T08:19:49Z",
                         "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828",
+                        &server,
                     ),
                 );
             }
