@@ -224,6 +224,9 @@ impl Lab {
                     if let Some(m) = &n.memory {
                         spec.memory = m.clone();
                     }
+                    if let Some(v) = &n.kubelet_version {
+                        spec.kubelet_version = v.clone();
+                    }
                     spec
                 })
                 .collect();

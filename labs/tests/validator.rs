@@ -209,3 +209,39 @@ fn explanations_for_services_and_limitranges() {
         Lang::En,
     ));
 }
+
+#[test]
+fn a_node_may_run_an_older_kubelet_within_the_skew_policy() {
+    let lab = GOOD.replace(
+        "description: {en: A pod., ko: 파드.}",
+        "description: {en: A pod., ko: 파드.}\nsetup:\n  nodes:\n  - {name: controlplane, control_plane: true}\n  - {name: node01, kubelet_version: v1.32.4}",
+    ) + r#"- id: version
+  text: {en: "Which kubelet version runs on node01?", ko: "node01의 kubelet 버전은?"}
+  hints: [{en: kubectl get nodes, ko: kubectl get nodes}]
+  question:
+    answer_script: kubectl get node node01 -o jsonpath='{.status.nodeInfo.kubeletVersion}'
+  solution: ssh node01 kubelet --version | cut -d' ' -f2
+"#;
+    assert_eq!(problems_of(&lab), Vec::<String>::new());
+    let f = LabFile {
+        path: "labs/scenarios/tiny.yaml",
+        text: Box::leak(lab.clone().into_boxed_str()),
+    };
+    let l = Lab::load(f.path, f.text, 1).expect("loads");
+    let mut sim = l.start().expect("setup");
+    let answers = BTreeMap::from([("version".to_string(), "v1.32.4".to_string())]);
+    expect![[r#"
+        ✗ run: Run a.
+            - pod a does not exist in namespace default.
+        ✓ version: Which kubelet version runs on node01?
+        1/2 tasks done
+    "#]]
+    .assert_eq(&l.check(&mut sim, &answers, Lang::En).render(Lang::En));
+    let too_new = lab.replace("v1.32.4", "v1.34.0");
+    expect![[r#"
+        [
+            "labs/scenarios/tiny.yaml: setup.nodes[1].kubelet_version: \"v1.34.0\" is not a kubelet the v1.33 control plane supports (v1.30.0 to v1.33.x: at most three minor versions older, never newer)",
+        ]
+    "#]]
+    .assert_debug_eq(&problems_of(&too_new));
+}

@@ -31,10 +31,27 @@ pub struct Machine {
     /// Connections opened from this node: drives kube-proxy's random
     /// choice among a Service's endpoints (see `network::proxy`).
     pub connections: u64,
+    /// The installed kubelet's version (`kubelet --version`).
+    pub kubelet_version: String,
 }
 
 impl Machine {
     pub fn new(hostname: &str, ip: &str, control_plane: bool) -> Self {
+        Machine::with_kubelet(
+            hostname,
+            ip,
+            control_plane,
+            crate::cluster::KUBERNETES_VERSION,
+        )
+    }
+
+    /// A machine whose installed kubelet is `kubelet_version` (`v1.32.4`).
+    pub fn with_kubelet(
+        hostname: &str,
+        ip: &str,
+        control_plane: bool,
+        kubelet_version: &str,
+    ) -> Self {
         let mut m = Machine {
             hostname: hostname.into(),
             ip: ip.into(),
@@ -47,6 +64,7 @@ impl Machine {
             kubelet: Default::default(),
             runtime: Default::default(),
             connections: 0,
+            kubelet_version: kubelet_version.into(),
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

@@ -41,6 +41,7 @@ pub const PROGRAMS: &[&str] = &[
     "journalctl",
     "kubeadm",
     "kubectl",
+    "kubelet",
     "ls",
     "ps",
     "systemctl",
@@ -102,6 +103,7 @@ pub fn run(
         "watch" => return super::watch::start(session, cluster, args),
         "openssl" => return super::pki::openssl(session, cluster, args),
         "kubeadm" => return super::pki::kubeadm(session, cluster, args),
+        "kubelet" => return super::system::kubelet(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {
