@@ -58,6 +58,15 @@ impl Source {
             events_v1: true,
         }
     }
+    /// A scheduler whose process runs with `hostname` (the node for a
+    /// static pod on the host network, else its pod's name): the recorder
+    /// names the instance `<schedulerName>-<hostname>`.
+    pub fn scheduler_on(name: &str, hostname: &str) -> Self {
+        Source {
+            host: Some(hostname.into()),
+            ..Source::scheduler(name)
+        }
+    }
 }
 
 /// One event to record.
@@ -140,7 +149,11 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         e["firstTimestamp"] = Value::Null;
         e["lastTimestamp"] = Value::Null;
         e["reportingComponent"] = json!(ev.source.component);
-        e["reportingInstance"] = json!(format!("{}-controlplane", ev.source.component));
+        e["reportingInstance"] = json!(format!(
+            "{}-{}",
+            ev.source.component,
+            ev.source.host.as_deref().unwrap_or("controlplane")
+        ));
         e["action"] = json!(if ev.reason == "Scheduled" {
             "Binding"
         } else {

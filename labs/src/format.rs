@@ -138,6 +138,11 @@ pub struct NodeSetup {
     /// Cordoned (`spec.unschedulable`), as `kubectl cordon` leaves it.
     #[serde(default)]
     pub unschedulable: bool,
+    /// The kubelet's version, e.g. `v1.32.4` (default: the cluster's,
+    /// v1.33.1): a node an upgrade has not reached yet. The skew policy
+    /// allows v1.30 to v1.33.
+    #[serde(default)]
+    pub kubelet_version: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

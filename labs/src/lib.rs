@@ -129,7 +129,7 @@ impl Report {
         let mut s = String::new();
         for t in &self.tasks {
             let mark = if t.passed { "✓" } else { "✗" };
-            s.push_str(&format!("{mark} {}: {}\n", t.id, first_line(&t.text)));
+            s.push_str(&format!("{mark} {}: {}\n", t.id, whole_text(&t.text)));
             let mut said: Vec<&str> = Vec::new();
             for c in t.checks.iter().filter(|c| !c.passed) {
                 // Two checks on a missing object explain the same thing once.
@@ -148,8 +148,10 @@ impl Report {
     }
 }
 
-fn first_line(s: &str) -> &str {
-    s.trim().lines().next().unwrap_or("")
+/// A task's whole text, its later lines indented under the first (a task
+/// often names its file or value on the second line).
+fn whole_text(s: &str) -> String {
+    s.trim().lines().collect::<Vec<_>>().join("\n  ")
 }
 
 impl Lab {
@@ -221,6 +223,9 @@ impl Lab {
                     }
                     if let Some(m) = &n.memory {
                         spec.memory = m.clone();
+                    }
+                    if let Some(v) = &n.kubelet_version {
+                        spec.kubelet_version = v.clone();
                     }
                     spec
                 })

@@ -180,6 +180,14 @@ fn text_problems(spot: &str, t: &Text, out: &mut Vec<String>) {
 }
 
 /// Problems found without running anything.
+/// The minor version of `v1.MINOR.PATCH`.
+fn kubelet_minor(v: &str) -> Option<u32> {
+    let rest = v.strip_prefix("v1.")?;
+    let (minor, patch) = rest.split_once('.')?;
+    patch.parse::<u32>().ok()?;
+    minor.parse().ok()
+}
+
 pub fn static_problems(spec: &LabSpec) -> Vec<String> {
     let mut out = Vec::new();
     if spec.id.trim().is_empty()
@@ -204,6 +212,15 @@ pub fn static_problems(spec: &LabSpec) -> Vec<String> {
                 "requires: unknown feature {r:?} (known: {}, or \"kubectl VERB\")",
                 features::KNOWN.join(", ")
             ));
+        }
+    }
+    for (i, n) in spec.setup.nodes.iter().enumerate() {
+        if let Some(v) = &n.kubelet_version {
+            if kubelet_minor(v).is_none_or(|m| !(30..=33).contains(&m)) {
+                out.push(format!(
+                    "setup.nodes[{i}].kubelet_version: {v:?} is not a kubelet the v1.33 control plane supports (v1.30.0 to v1.33.x: at most three minor versions older, never newer)"
+                ));
+            }
         }
     }
     if spec.tasks.is_empty() {

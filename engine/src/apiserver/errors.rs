@@ -139,6 +139,10 @@ impl ApiError {
         if let ApiError::InvalidRequest { .. } = self {
             return format!("The request is invalid: {GENERIC_422}");
         }
+        if self.reason().is_empty() {
+            // StatusReasonUnknown (a plain error the apiserver wrapped).
+            return format!("Error from server: {}", self.message());
+        }
         format!("Error from server ({}): {}", self.reason(), self.message())
     }
 

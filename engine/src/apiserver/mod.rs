@@ -301,6 +301,9 @@ impl ApiServer {
         } else {
             None
         };
+        if res.plural == "bindings" {
+            return self.create_legacy_binding(ns.as_deref().unwrap_or("default"), obj, now);
+        }
         let given = object::name(&obj).to_string();
         let display = if given.is_empty() {
             object::str_at(&obj, "metadata.generateName")

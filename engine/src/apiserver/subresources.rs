@@ -280,6 +280,48 @@ impl ApiServer {
         Ok(Self::with_resource_version(obj, txn.revision))
     }
 
+    /// `POST /api/v1/namespaces/ns/bindings`: the legacy `bindings`
+    /// resource, which `kubectl create -f binding.yaml` posts a Binding to
+    /// (`LegacyBindingREST`). It binds the pod the Binding names, exactly as
+    /// the pod's `binding` subresource does; nothing is stored. The answer
+    /// is the Binding as sent.
+    pub fn create_legacy_binding(
+        &mut self,
+        namespace: &str,
+        binding: Value,
+        now: Time,
+    ) -> Result<Value, ApiError> {
+        let kind = object::str_at(&binding, "target.kind").unwrap_or("");
+        let node = object::str_at(&binding, "target.name").unwrap_or("");
+        // ValidatePodBinding; its plain errors reach the client as a 500
+        // without a reason.
+        let mut errs = Vec::new();
+        if !kind.is_empty() && kind != "Node" {
+            errs.push(format!(
+                "target.kind: Unsupported value: \"{kind}\": supported values: \"Node\", \"<empty>\""
+            ));
+        }
+        if node.is_empty() {
+            errs.push("target.name: Required value".to_string());
+        }
+        if !errs.is_empty() {
+            let message = if errs.len() == 1 {
+                errs.remove(0)
+            } else {
+                format!("[{}]", errs.join(", "))
+            };
+            return Err(ApiError::Status {
+                code: 500,
+                reason: "",
+                message,
+            });
+        }
+        let pod = object::name(&binding).to_string();
+        let node = node.to_string();
+        self.bind(namespace, &pod, &node, now)?;
+        Ok(binding)
+    }
+
     /// `POST …/pods/x/eviction`: a graceful delete, unless a
     /// PodDisruptionBudget would be violated (429).
     pub fn evict(&mut self, namespace: &str, pod: &str, now: Time) -> Result<Value, ApiError> {

@@ -659,3 +659,52 @@ fn generate_name_and_missing_name() {
         );
     }
 }
+
+#[test]
+fn a_binding_created_through_the_legacy_bindings_resource_binds_the_pod() {
+    // `kubectl create -f binding.yaml` posts to /api/v1/namespaces/ns/bindings.
+    let mut api = api();
+    let pods = r("pods");
+    api.create(&pods, Some("default"), pod("nginx", json!({})), Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let binding = |kind: &str, node: &str| {
+        json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "nginx"},
+            "target": {"apiVersion": "v1", "kind": kind, "name": node}})
+    };
+    let out = [
+        text(api.create(
+            &r("bindings"),
+            Some("default"),
+            binding("Pod", "node01"),
+            Time::EPOCH,
+        )),
+        text(api.create(
+            &r("bindings"),
+            Some("default"),
+            binding("Node", ""),
+            Time::EPOCH,
+        )),
+        text(api.create(
+            &r("bindings"),
+            Some("default"),
+            binding("Node", "node01"),
+            Time::EPOCH,
+        )),
+        text(api.create(
+            &r("bindings"),
+            Some("default"),
+            binding("Node", "node02"),
+            Time::EPOCH,
+        )),
+    ];
+    expect_test::expect![[r#"
+        Error from server: target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"
+        Error from server: target.name: Required value
+        ok nginx
+        Error from server (Conflict): Operation cannot be fulfilled on pods/binding "nginx": pod nginx is already assigned to node "node01""#]]
+    .assert_eq(&out.join("\n"));
+    let p = api.get(&pods, Some("default"), "nginx").unwrap_or_default();
+    assert_eq!(object::str_at(&p, "spec.nodeName"), Some("node01"));
+    // Nothing named nginx is kept under bindings.
+    assert!(api.list(&r("bindings"), Some("default")).is_empty());
+}

@@ -20,6 +20,9 @@ pub struct NodeSpec {
     pub cpu: String,
     pub memory: String,
     pub pods: u32,
+    /// The kubelet's version (`kubectl get nodes` VERSION, `kubelet
+    /// --version`): a node left behind by an upgrade runs an older one.
+    pub kubelet_version: String,
 }
 
 impl NodeSpec {
@@ -30,6 +33,7 @@ impl NodeSpec {
             cpu: "2".into(),
             memory: "4015912Ki".into(),
             pods: 110,
+            kubelet_version: KUBERNETES_VERSION.into(),
         }
     }
     pub fn control_plane(name: &str) -> Self {
@@ -86,7 +90,12 @@ pub(super) fn kubeadm_init(cluster: &mut Cluster, topology: &Topology) {
     for (i, spec) in topology.nodes.iter().enumerate() {
         // kubeadm join of each worker follows the control plane by about half a minute.
         cluster.step(Duration::from_secs(if i == 0 { 12 } else { 31 }));
-        let machine = crate::node::Machine::new(&spec.name, &node_ip(i), spec.control_plane);
+        let machine = crate::node::Machine::with_kubelet(
+            &spec.name,
+            &node_ip(i),
+            spec.control_plane,
+            &spec.kubelet_version,
+        );
         cluster.machines.insert(spec.name.clone(), machine);
         let node = node(spec, i, cluster);
         create(
@@ -316,7 +325,7 @@ fn node(spec: &NodeSpec, index: usize, cluster: &Cluster) -> Node {
                 container_runtime_version: "containerd://1.7.27".into(),
                 kernel_version: "5.15.0-1083-gcp".into(),
                 kube_proxy_version: String::new(),
-                kubelet_version: KUBERNETES_VERSION.into(),
+                kubelet_version: spec.kubelet_version.clone(),
                 machine_id: format!("{:032x}", 0xd1_9e00 + index),
                 operating_system: "linux".into(),
                 os_image: "Ubuntu 22.04.5 LTS".into(),

@@ -161,6 +161,11 @@ pub fn namespace_for(
 pub fn server_error(err: &ApiError, verb: &str, source: &str) -> String {
     match err {
         ApiError::Invalid { .. } => err.kubectl_text(),
+        // StatusReasonUnknown: no reason in parentheses.
+        _ if err.reason().is_empty() => format!(
+            "Error from server: error when {verb} \"{source}\": {}",
+            err.message()
+        ),
         _ => format!(
             "Error from server ({}): error when {verb} \"{source}\": {}",
             err.reason(),

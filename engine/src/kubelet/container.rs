@@ -1530,6 +1530,21 @@ impl Sim<'_> {
                         "\"Starting Kubernetes Scheduler\" version=\"v1.33.1\"",
                     ),
                 );
+                // Waiting for the lease is all a scheduler that is not the
+                // leader ever prints (a second one left on the default lease).
+                let read = |p: &str| self.files.read(p);
+                if let Ok(cfg) = crate::scheduler::config::SchedulerConfig::from_args(args, &read) {
+                    if cfg.leader_elect {
+                        self.log_at(
+                            0,
+                            klog(
+                                'I',
+                                "leaderelection.go:257",
+                                &format!("attempting to acquire leader lease {}...", cfg.lease),
+                            ),
+                        );
+                    }
+                }
                 self.serve(
                     vec![10259],
                     vec![(10259, Paths::Only(vec!["/livez", "/readyz", "/healthz"]))],

@@ -465,6 +465,22 @@ pub fn failure(
             &format!("\"command failed\" err=\"{err}\""),
         )]);
     }
+    if binary == "kube-scheduler" {
+        // The --config file is decoded strictly before anything starts.
+        let read = |p: &str| files.read(p);
+        if let Err(e) = crate::scheduler::config::SchedulerConfig::from_args(args, &read) {
+            return fail(vec![klog(
+                stamp,
+                'E',
+                0,
+                "run.go:72",
+                &format!(
+                    "\"command failed\" err=\"{}\"",
+                    crate::scheduler::config::klog_escape(&e)
+                ),
+            )]);
+        }
+    }
     if binary == "kube-apiserver" {
         let servers = flags
             .iter()

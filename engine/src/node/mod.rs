@@ -32,7 +32,8 @@ pub struct Machine {
     /// Connections opened from this node: drives kube-proxy's random
     /// choice among a Service's endpoints (see `network::proxy`).
     pub connections: u64,
-    /// kubeadm, kubelet and kubectl as installed from the apt repository.
+    /// kubeadm, kubelet and kubectl as installed from the apt repository
+    /// (`kubelet --version` is the kubelet package's).
     pub packages: packages::Packages,
     /// The version of the kubelet process now running: the installed
     /// package's when the service last started (an upgraded package runs
@@ -42,6 +43,21 @@ pub struct Machine {
 
 impl Machine {
     pub fn new(hostname: &str, ip: &str, control_plane: bool) -> Self {
+        Machine::with_kubelet(
+            hostname,
+            ip,
+            control_plane,
+            crate::cluster::KUBERNETES_VERSION,
+        )
+    }
+
+    /// A machine whose installed kubelet is `kubelet_version` (`v1.32.4`).
+    pub fn with_kubelet(
+        hostname: &str,
+        ip: &str,
+        control_plane: bool,
+        kubelet_version: &str,
+    ) -> Self {
         let mut m = Machine {
             hostname: hostname.into(),
             ip: ip.into(),
@@ -54,8 +70,9 @@ impl Machine {
             kubelet: Default::default(),
             runtime: Default::default(),
             connections: 0,
-            packages: packages::Packages::installed_at(crate::cluster::KUBERNETES_VERSION),
-            kubelet_version: crate::cluster::KUBERNETES_VERSION.to_string(),
+            packages: packages::Packages::installed_at(crate::cluster::KUBERNETES_VERSION)
+                .with_package("kubelet", kubelet_version),
+            kubelet_version: kubelet_version.into(),
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

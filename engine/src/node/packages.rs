@@ -141,6 +141,13 @@ impl Packages {
         }
     }
 
+    /// The same, with `package` installed at `version` ("v1.32.4").
+    pub fn with_package(mut self, package: &str, version: &str) -> Packages {
+        self.installed
+            .insert(package.to_string(), deb_version(version));
+        self
+    }
+
     /// The installed upstream version of a package, "v1.33.1".
     pub fn version_of(&self, package: &str) -> Option<String> {
         self.installed

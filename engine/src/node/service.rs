@@ -99,7 +99,7 @@ pub fn boot(m: &mut Machine, now: Time) {
         "server.go:530",
         &format!(
             "\"Kubelet version\" kubeletVersion=\"{}\"",
-            crate::cluster::KUBERNETES_VERSION
+            m.kubelet_version
         ),
     );
     klog(

@@ -1,13 +1,21 @@
 //! kube-scheduler as a component of the cluster's control loop.
 //!
-//! It runs only while its static pod runs (`cluster::control_plane`): the
-//! manifest `/etc/kubernetes/manifests/kube-scheduler.yaml` on a machine
-//! whose kubelet runs. Its configuration comes from the manifest as the real
+//! It runs while a kube-scheduler process runs. Usually that is the static
+//! pod (`cluster::control_plane`): the manifest
+//! `/etc/kubernetes/manifests/kube-scheduler.yaml` on a machine whose
+//! kubelet runs. Its configuration comes from the manifest as the real
 //! binary reads it: `--config` names a `KubeSchedulerConfiguration` (through
 //! the pod's hostPath mounts) whose `profiles` give the scheduler names and
-//! plugins; without it, the one `default-scheduler` profile. A second static
-//! pod running `kube-scheduler` with its own config (the CKA course's
-//! `my-scheduler`) adds its profiles.
+//! plugins; without it, the one `default-scheduler` profile. A second
+//! scheduler (the CKA course's `my-scheduler`) may be another static pod or,
+//! as the kubernetes.io page "Configure Multiple Schedulers" deploys it, an
+//! ordinary Pod or Deployment running the kube-scheduler image with its
+//! configuration from a ConfigMap volume: any running container of the
+//! binary counts, read through its own file view. Such a pod talks to the
+//! apiserver as its ServiceAccount, so it schedules only when RBAC lets it
+//! (the page's ClusterRoleBinding to `system:kube-scheduler`), and with
+//! leader election on (the default) it waits for a lease another scheduler
+//! holds — `leaderElection.leaderElect: false` in the course's config.
 //!
 //! A pod that would crash at start-up does not schedule anything: an image
 //! that is not kube-scheduler's, an unknown flag, a `--kubeconfig` or
@@ -18,12 +26,17 @@
 //! When the configuration changes the scheduler restarts: a fresh queue and
 //! cache, and every pending pod is tried again, as after a real restart.
 
+use super::config::SchedulerConfig;
 use super::profile::Profile;
 use super::{Explanation, Scheduler};
+use crate::apiserver::ApiServer;
 use crate::clock::Time;
 use crate::cluster::control_plane::{StaticPod, StaticPods};
 use crate::cluster::Cluster;
 use crate::cluster::{Component, SyncContext};
+use crate::kubelet::container::Files;
+use crate::kubelet::env::View;
+use crate::kubelet::images::Kind;
 use crate::node::Machine;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -103,11 +116,12 @@ fn read_in_pod(
     machines.get(&pod.machine)?.fs.read_to_string(&host).ok()
 }
 
-/// The profiles a kube-scheduler static pod runs, or why it crashes.
-pub fn profiles_of(
+/// The configuration a kube-scheduler static pod runs with, or why it
+/// crashes.
+pub fn config_of(
     machines: &BTreeMap<String, Machine>,
     pod: &StaticPod,
-) -> Result<Vec<Profile>, String> {
+) -> Result<SchedulerConfig, String> {
     let image = pod
         .manifest
         .pointer("/spec/containers/0/image")
@@ -122,7 +136,8 @@ pub fn profiles_of(
     if repo.rsplit('/').next() != Some("kube-scheduler") {
         return Err(format!("image {image:?} is not kube-scheduler"));
     }
-    for arg in pod.command().iter().skip(1) {
+    let command = pod.command();
+    for arg in command.iter().skip(1) {
         let Some(flag) = arg.strip_prefix("--") else {
             continue;
         };
@@ -142,24 +157,157 @@ pub fn profiles_of(
             }
         }
     }
-    match pod.flag("config") {
-        None => Ok(vec![Profile::default()]),
-        Some(path) => {
-            let text = read_in_pod(machines, pod, &path)
-                .ok_or_else(|| format!("open {path}: no such file or directory"))?;
-            Profile::from_config(&text)
+    let read = |path: &str| read_in_pod(machines, pod, path);
+    SchedulerConfig::from_args(command.get(1..).unwrap_or_default(), &read)
+}
+
+/// The profiles a kube-scheduler static pod runs, or why it crashes.
+pub fn profiles_of(
+    machines: &BTreeMap<String, Machine>,
+    pod: &StaticPod,
+) -> Result<Vec<Profile>, String> {
+    config_of(machines, pod).map(|c| c.profiles)
+}
+
+/// One kube-scheduler process running now.
+#[derive(Clone, Debug)]
+struct Process {
+    /// The static pod's file or the pod (`namespace/name`): who holds a lease.
+    id: String,
+    /// Its hostname (the node on the host network, else the pod's name).
+    hostname: String,
+    config: SchedulerConfig,
+    /// The user it talks to the apiserver as, when that is its pod's
+    /// ServiceAccount (no kubeconfig): RBAC decides what it may do.
+    service_account: Option<String>,
+}
+
+/// The kube-scheduler processes that run as ordinary pods (the CKA course's
+/// `my-scheduler` Deployment): containers running the `kube-scheduler`
+/// binary, configured through their own file view (a ConfigMap volume).
+fn pod_processes(
+    machines: &BTreeMap<String, Machine>,
+    api: Option<&ApiServer>,
+    static_pods: &[StaticPod],
+    now: Option<Time>,
+) -> Vec<(Time, Process)> {
+    let mut out = Vec::new();
+    for (machine, m) in machines {
+        for c in &m.runtime.containers {
+            let binary = c
+                .ctx
+                .argv
+                .first()
+                .map(|a| a.rsplit('/').next().unwrap_or(a));
+            if c.ctx.kind != Kind::Binary("kube-scheduler") || binary != Some("kube-scheduler") {
+                continue;
+            }
+            if c.exited.is_some() || now.is_some_and(|now| c.exit_by(now).is_some()) {
+                continue;
+            }
+            let is_static = static_pods.iter().any(|p| {
+                p.machine == *machine
+                    && c.pod_name
+                        == format!(
+                            "{}-{machine}",
+                            p.manifest
+                                .pointer("/metadata/name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                        )
+            });
+            if is_static {
+                continue;
+            }
+            let view = View::new(
+                &m.fs,
+                &c.mounts,
+                &c.id,
+                c.ctx.kind,
+                &c.ctx.hostname,
+                &c.ctx.pod_ip,
+                &c.namespace,
+            );
+            let read = |p: &str| view.read(p);
+            let Ok(config) =
+                SchedulerConfig::from_args(c.ctx.argv.get(1..).unwrap_or_default(), &read)
+            else {
+                continue;
+            };
+            let service_account = if config.kubeconfig.is_empty() {
+                let sa = api
+                    .and_then(|api| {
+                        let pods = crate::api::resolve("pods")?;
+                        api.get(pods, Some(&c.namespace), &c.pod_name).ok()
+                    })
+                    .and_then(|p| {
+                        p.pointer("/spec/serviceAccountName")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    })
+                    .unwrap_or_else(|| "default".into());
+                Some(format!("system:serviceaccount:{}:{sa}", c.namespace))
+            } else if view.read(&config.kubeconfig).is_none() {
+                continue;
+            } else {
+                None
+            };
+            out.push((
+                c.started,
+                Process {
+                    id: format!("{}/{}", c.namespace, c.pod_name),
+                    hostname: c.ctx.hostname.clone(),
+                    config,
+                    service_account,
+                },
+            ));
         }
     }
+    crate::sort::sort_by_key(&mut out, |(t, p)| (*t, p.id.clone()));
+    out
+}
+
+/// Whether RBAC lets a ServiceAccount do what a scheduler must: watch pods
+/// and nodes, bind pods, and (with leader election) read its lease.
+fn authorized(api: &ApiServer, user: &str, config: &SchedulerConfig) -> bool {
+    use crate::kubectl::cmd::rbac::{allowed_in, Request, Subject};
+    let who = Subject::impersonated(user, &[]);
+    let req = |verb, resource, subresource, name, namespace| Request {
+        verb,
+        group: "",
+        resource,
+        subresource,
+        name,
+        namespace,
+        url: None,
+    };
+    let (lease_ns, lease_name) = config.lease.split_once('/').unwrap_or(("", ""));
+    allowed_in(api, &who, &req("list", "pods", "", "", None))
+        && allowed_in(api, &who, &req("list", "nodes", "", "", None))
+        && allowed_in(api, &who, &req("create", "pods", "binding", "", None))
+        && (!config.leader_elect
+            || allowed_in(
+                api,
+                &who,
+                &Request {
+                    group: "coordination.k8s.io",
+                    ..req("get", "leases", "", lease_name, Some(lease_ns))
+                },
+            ))
 }
 
 /// The kube-scheduler component: one [`Scheduler`] per profile of every
-/// running kube-scheduler static pod (the first to claim a scheduler name
-/// keeps it, as the leader would).
+/// running kube-scheduler process — static pods and ordinary pods alike.
+/// Of the processes on one leader-election lease only the holder schedules
+/// (the first to take it keeps it while it runs); a scheduler name claimed
+/// twice stays with the first.
 #[derive(Debug, Default)]
 pub struct KubeScheduler {
     static_pods: StaticPods,
-    profiles: Vec<Profile>,
+    profiles: Vec<(Profile, String)>,
     schedulers: Vec<Scheduler>,
+    /// Lease (`namespace/name`) → the process holding it.
+    leases: BTreeMap<String, String>,
 }
 
 impl KubeScheduler {
@@ -172,16 +320,26 @@ impl KubeScheduler {
         self.schedulers.iter().map(|s| s.name()).collect()
     }
 
-    /// What the running static pods ask for.
-    fn wanted(&mut self, machines: &BTreeMap<String, Machine>, now: Option<Time>) -> Vec<Profile> {
-        let mut out: Vec<Profile> = Vec::new();
+    /// What the running kube-scheduler processes ask for: each profile with
+    /// its process's hostname.
+    fn wanted(
+        &mut self,
+        machines: &BTreeMap<String, Machine>,
+        api: Option<&ApiServer>,
+        now: Option<Time>,
+    ) -> Vec<(Profile, String)> {
+        let mut processes: Vec<Process> = Vec::new();
         // kube-scheduler serves /healthz on --secure-port (10259); static
         // pods use the host's network, so a second one on the same machine
         // and port fails with "address already in use" (the first in file
         // order keeps it here).
         let mut ports: Vec<(String, String)> = Vec::new();
-        for pod in self.static_pods.running(machines, "kube-scheduler") {
-            let Ok(profiles) = profiles_of(machines, &pod) else {
+        let static_pods = self.static_pods.all(machines);
+        for pod in static_pods
+            .iter()
+            .filter(|p| p.command().first().map(String::as_str) == Some("kube-scheduler"))
+        {
+            let Ok(config) = config_of(machines, pod) else {
                 continue;
             };
             // Only a container that runs schedules (not one in
@@ -194,17 +352,59 @@ impl KubeScheduler {
                 .pointer("/spec/hostNetwork")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            if host_network {
+            let name = pod
+                .manifest
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let hostname = if host_network {
                 let port = pod.flag("secure-port").unwrap_or_else(|| "10259".into());
                 let key = (pod.machine.clone(), port);
                 if ports.contains(&key) {
                     continue;
                 }
                 ports.push(key);
+                pod.machine.clone()
+            } else {
+                format!("{name}-{}", pod.machine)
+            };
+            processes.push(Process {
+                id: format!("{}:{}", pod.machine, pod.file),
+                hostname,
+                config,
+                service_account: None,
+            });
+        }
+        processes.extend(
+            pod_processes(machines, api, &static_pods, now)
+                .into_iter()
+                .map(|(_, p)| p),
+        );
+        // A lease whose holder stopped is free again.
+        self.leases
+            .retain(|_, holder| processes.iter().any(|p| p.id == *holder));
+        let mut out: Vec<(Profile, String)> = Vec::new();
+        for p in processes {
+            if let (Some(user), Some(api)) = (&p.service_account, api) {
+                if !authorized(api, user, &p.config) {
+                    continue;
+                }
             }
-            for p in profiles {
-                if !out.iter().any(|o| o.scheduler_name == p.scheduler_name) {
-                    out.push(p);
+            if p.config.leader_elect {
+                let holder = self
+                    .leases
+                    .entry(p.config.lease.clone())
+                    .or_insert_with(|| p.id.clone());
+                if *holder != p.id {
+                    continue;
+                }
+            }
+            for profile in p.config.profiles {
+                if !out
+                    .iter()
+                    .any(|(o, _)| o.scheduler_name == profile.scheduler_name)
+                {
+                    out.push((profile, p.hostname.clone()));
                 }
             }
         }
@@ -226,8 +426,9 @@ pub fn explain(cluster: &Cluster, ns: &str, pod: &str) -> Option<Explanation> {
         .unwrap_or("default-scheduler")
         .to_string();
     let profile = KubeScheduler::new()
-        .wanted(&cluster.machines, None)
+        .wanted(&cluster.machines, Some(&cluster.apiserver), None)
         .into_iter()
+        .map(|(p, _)| p)
         .find(|p| p.scheduler_name == name)
         .unwrap_or_else(|| Profile {
             scheduler_name: name.clone(),
@@ -244,11 +445,11 @@ impl Component for KubeScheduler {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        let wanted = self.wanted(ctx.machines, Some(ctx.now));
+        let wanted = self.wanted(ctx.machines, Some(ctx.api), Some(ctx.now));
         if wanted != self.profiles {
             self.schedulers = wanted
                 .iter()
-                .map(|p| Scheduler::new(&p.scheduler_name.clone(), p.clone()))
+                .map(|(p, host)| Scheduler::new(&p.scheduler_name.clone(), p.clone()).on_host(host))
                 .collect();
             self.profiles = wanted;
         }
@@ -526,9 +727,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         let mut k = KubeScheduler::new();
         let names = |k: &mut KubeScheduler, c: &Cluster| -> Vec<String> {
-            k.wanted(&c.machines, None)
+            k.wanted(&c.machines, None, None)
                 .into_iter()
-                .map(|p| p.scheduler_name)
+                .map(|(p, _)| p.scheduler_name)
                 .collect()
         };
         assert_eq!(names(&mut k, &c), ["default-scheduler"]);

@@ -18,6 +18,7 @@
 pub mod bench;
 pub mod cache;
 pub mod component;
+pub mod config;
 pub mod explain;
 pub mod framework;
 pub mod messages;
@@ -69,6 +70,8 @@ pub struct Decision {
 #[derive(Debug)]
 pub struct Scheduler {
     name: String,
+    /// The hostname of the process (its events' reporting instance).
+    host: String,
     profile: Profile,
     fw: Framework,
     cache: Cache,
@@ -235,6 +238,7 @@ impl Scheduler {
         let fw = profile.framework(name);
         Scheduler {
             name: name.to_string(),
+            host: "controlplane".into(),
             profile,
             fw,
             cache: Cache::default(),
@@ -256,8 +260,14 @@ impl Scheduler {
         &self.cache
     }
 
+    /// The same scheduler run by a process with another hostname.
+    pub fn on_host(mut self, host: &str) -> Self {
+        self.host = host.to_string();
+        self
+    }
+
     fn source(&self) -> Source {
-        Source::scheduler(&self.name)
+        Source::scheduler_on(&self.name, &self.host)
     }
 
     /// Brings the cache and the queue up to date with the apiserver.

@@ -113,7 +113,7 @@ fn schedules_and_explains_failures() {
     assert_eq!(condition(&small).0, "True");
     assert!(events
         .iter()
-        .all(|e| e.source == Source::scheduler("default-scheduler")));
+        .all(|e| e.source == Source::scheduler_on("default-scheduler", "controlplane")));
     let big = get(&api, "big");
     assert_eq!(
         condition(&big),
@@ -212,7 +212,10 @@ fn other_schedulers_gates_and_preemption() {
     let mut mine = Scheduler::new("my-scheduler", Profile::default());
     let events = mine.schedule_pending(&mut api, t);
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].source, Source::scheduler("my-scheduler"));
+    assert_eq!(
+        events[0].source,
+        Source::scheduler_on("my-scheduler", "controlplane")
+    );
 
     // Ungate: it schedules.
     let mut g = get(&api, "gated");

@@ -45,9 +45,9 @@ pub const PROGRAMS: &[&str] = &[
     "apt-get",
     "apt-mark",
     "dpkg",
-    "kubelet",
     "sudo",
     "kubectl",
+    "kubelet",
     "ls",
     "ps",
     "systemctl",
@@ -124,19 +124,6 @@ pub fn run(
         "apt-mark" => return super::apt::apt_mark(session, cluster, args),
         "apt-cache" => return super::apt::apt_cache(session, cluster, args),
         "dpkg" => return super::apt::dpkg(session, cluster, args),
-        // The binary on disk is the installed package's (the running
-        // service may be older until it is restarted).
-        "kubelet" if args.iter().any(|a| a == "--version") => {
-            let v = cluster
-                .machine(&session.node)
-                .and_then(|m| m.packages.version_of("kubelet"))
-                .unwrap_or_default();
-            out.out(format!("Kubernetes {v}\n"));
-            return out;
-        }
-        "kubelet" => {
-            return out.fail("kubelet: in Dinghy the kubelet runs only as the systemd service (systemctl status kubelet; journalctl -u kubelet)");
-        }
         // The learner is root already; sudo runs the command as it is.
         "sudo" => {
             let rest: Vec<String> = args
@@ -149,6 +136,7 @@ pub fn run(
             };
             return run(session, cluster, cmd, rest, stdin);
         }
+        "kubelet" => return super::system::kubelet(session, cluster, args),
         "ip" => return super::system::ip(session, cluster, args),
         "hostname" => return super::system::hostname(session, cluster, args),
         "sed" | "awk" | "sort" | "uniq" | "cut" | "tr" | "find" | "chmod" => {

@@ -325,8 +325,57 @@ pub fn hostname(session: &Session, cluster: &Cluster, args: &[String]) -> Output
     out
 }
 
+/// `kubelet --version` on a node: the installed kubelet's version (what an
+/// upgrade changes node by node). The kubelet itself runs as a systemd
+/// service; starting a second one by hand is not simulated.
+pub fn kubelet(session: &Session, cluster: &Cluster, args: &[String]) -> Output {
+    if args
+        .iter()
+        .any(|a| a == "--version" || a == "--version=true")
+    {
+        let mut out = Output::default();
+        // The binary on disk is the installed package's (the running
+        // service may be older until it is restarted).
+        let v = cluster
+            .machine(&session.node)
+            .and_then(|m| m.packages.version_of("kubelet"))
+            .unwrap_or_default();
+        out.out(format!("Kubernetes {v}\n"));
+        return out;
+    }
+    Output::default().fail(
+        "kubelet: only `kubelet --version` is simulated: the kubelet runs as a service.\nUse systemctl status kubelet, journalctl -u kubelet and /var/lib/kubelet/config.yaml.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn kubelet_version_is_the_nodes_own() {
+        let topology = crate::cluster::Topology {
+            nodes: vec![
+                crate::cluster::NodeSpec::control_plane("controlplane"),
+                crate::cluster::NodeSpec {
+                    kubelet_version: "v1.32.4".into(),
+                    ..crate::cluster::NodeSpec::worker("node01")
+                },
+            ],
+        };
+        let mut sim = crate::Simulation::with_topology(1, &topology);
+        let t = sim.run_script(
+            "kubelet --version\nssh node01 kubelet --version\nkubectl get nodes\nssh node01 journalctl -u kubelet | grep 'Kubelet version' | head -1\n",
+            false,
+        );
+        expect_test::expect![[r#"
+            Kubernetes v1.33.1
+            Kubernetes v1.32.4
+            NAME           STATUS   ROLES           AGE   VERSION
+            controlplane   Ready    control-plane   15m   v1.33.1
+            node01         Ready    <none>          14m   v1.32.4
+            Apr 23 08:00:00 node01 kubelet[1042]: I0423 08:00:00.000000    1042 server.go:530] "Kubelet version" kubeletVersion="v1.32.4"
+        "#]].assert_eq(&t);
+    }
+
     #[test]
     fn stopping_the_kubelet_is_seen_by_systemctl_and_ps() {
         let mut sim = crate::Simulation::new(1);

@@ -121,7 +121,15 @@ fn rule_allows(rule: &Value, req: &Request<'_>) -> bool {
 /// The rules granted to a subject in a namespace (`None`: only what
 /// ClusterRoleBindings grant).
 pub fn rules_for(cluster: &Cluster, who: &Subject, namespace: Option<&str>) -> Vec<Value> {
-    let api = &cluster.apiserver;
+    rules_in(&cluster.apiserver, who, namespace)
+}
+
+/// [`rules_for`] against an apiserver (what a component's client meets).
+pub fn rules_in(
+    api: &crate::apiserver::ApiServer,
+    who: &Subject,
+    namespace: Option<&str>,
+) -> Vec<Value> {
     let list = |plural: &str, ns: Option<&str>| {
         api::resolve(&format!("{plural}.rbac.authorization.k8s.io"))
             .map(|r| api.list(r, ns))
@@ -168,7 +176,12 @@ pub fn rules_for(cluster: &Cluster, who: &Subject, namespace: Option<&str>) -> V
 
 /// Whether RBAC allows the request.
 pub fn allowed(cluster: &Cluster, who: &Subject, req: &Request<'_>) -> bool {
-    rules_for(cluster, who, req.namespace)
+    allowed_in(&cluster.apiserver, who, req)
+}
+
+/// [`allowed`] against an apiserver.
+pub fn allowed_in(api: &crate::apiserver::ApiServer, who: &Subject, req: &Request<'_>) -> bool {
+    rules_in(api, who, req.namespace)
         .iter()
         .any(|rule| rule_allows(rule, req))
 }
