@@ -495,10 +495,10 @@ fn hpa_v2_to_v1(v2: &Value) -> Value {
     // The last CPU utilization reported wins (the upstream loop has no break).
     if let Some(u) = current
         .iter()
+        .rev()
         .filter(|m| is_cpu(m))
         .filter_map(|m| m.pointer("/resource/current/averageUtilization"))
-        .filter(|u| !u.is_null())
-        .last()
+        .find(|u| !u.is_null())
     {
         st.insert("currentCPUUtilizationPercentage".into(), u.clone());
     }

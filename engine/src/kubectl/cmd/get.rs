@@ -244,7 +244,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     .filter(|o| labels.as_ref().is_none_or(|s| s.matches_object(o)))
                     .filter(|o| fields.as_ref().is_none_or(|s| s.matches(res.kind, o)))
                     .collect();
-                groups.push(Group { res: res, objects });
+                groups.push(Group { res, objects });
             }
             Some(names) => {
                 let ns = if res.namespaced {
@@ -264,7 +264,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     }
                 }
                 if !objects.is_empty() {
-                    groups.push(Group { res: res, objects });
+                    groups.push(Group { res, objects });
                 }
             }
         }
