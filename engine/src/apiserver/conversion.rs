@@ -721,7 +721,8 @@ mod tests {
             metadata:
               annotations:
                 autoscaling.alpha.kubernetes.io/behavior: '{"ScaleUp":{"StabilizationWindowSeconds":0,"SelectPolicy":"Max","Policies":[{"Type":"Pods","Value":4,"PeriodSeconds":15},{"Type":"Percent","Value":100,"PeriodSeconds":15}],"Tolerance":null},"ScaleDown":{"StabilizationWindowSeconds":60,"SelectPolicy":"Max","Policies":[{"Type":"Percent","Value":100,"PeriodSeconds":15}],"Tolerance":null}}'
-                autoscaling.alpha.kubernetes.io/conditions: '[{"type":"AbleToScale","status":"True","lastTransitionTime":"2025-04-23T08:00:15Z","reason":"ReadyForNewScale","message":"recommended size matches current size"}]'
+                autoscaling.alpha.kubernetes.io/conditions: '[{"type":"AbleToScale","status":"True","lastTransitionTime":"2025-04-23T08:00:15Z","reason":"ReadyForNewScale","message":"recommended
+                  size matches current size"}]'
                 autoscaling.alpha.kubernetes.io/current-metrics: '[{"type":"Resource","resource":{"name":"memory","currentAverageValue":"52Mi"}},{"type":"Resource","resource":{"name":"cpu","currentAverageUtilization":35,"currentAverageValue":"70m"}}]'
                 autoscaling.alpha.kubernetes.io/metrics: '[{"type":"Resource","resource":{"name":"memory","targetAverageValue":"100Mi"}}]'
                 team: a
