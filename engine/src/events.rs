@@ -375,7 +375,8 @@ mod tests {
               uid: 7f3c
             kind: Event
             lastTimestamp: null
-            message: '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.'
+            message: '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available:
+              2 No preemption victims found for incoming pod.'
             metadata:
               name: web.1838e3bdd0f35800
               namespace: default

@@ -178,10 +178,15 @@ mod emit {
             Value::Object(m) if !m.is_empty() => mapping(m, 0, out),
             Value::Array(a) if !a.is_empty() => sequence(a, 0, out),
             other => {
-                out.push_str(&scalar(other, 0));
+                out.push_str(&scalar(other, 0, 0));
                 out.push('\n');
             }
         }
+    }
+
+    /// The column the next character written to `out` lands in.
+    fn column(out: &str) -> usize {
+        out.rsplit('\n').next().map_or(0, |l| l.chars().count())
     }
 
     fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
@@ -225,7 +230,8 @@ mod emit {
                 }
                 other => {
                     out.push(' ');
-                    out.push_str(&scalar(other, indent + 2));
+                    let col = column(out);
+                    out.push_str(&scalar(other, indent + 2, col));
                     out.push('\n');
                 }
             }
@@ -244,7 +250,8 @@ mod emit {
             }
             other => {
                 out.push(' ');
-                out.push_str(&scalar(other, indent + 2));
+                let col = column(out);
+                out.push_str(&scalar(other, indent + 2, col));
                 out.push('\n');
             }
         }
@@ -254,12 +261,14 @@ mod emit {
         out.extend(std::iter::repeat_n(' ', n));
     }
 
-    fn scalar(v: &Value, indent: usize) -> String {
+    /// A scalar starting at `column`; `indent` is where its continuation
+    /// lines (a literal block's, or a long string's folded ones) start.
+    fn scalar(v: &Value, indent: usize, column: usize) -> String {
         match v {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.to_string(),
-            Value::String(s) => string(s, indent),
+            Value::String(s) => folded(s, indent, column),
             Value::Object(_) => "{}".into(),
             Value::Array(_) => "[]".into(),
         }
@@ -309,7 +318,80 @@ mod emit {
     }
 
     fn key(k: &str) -> String {
+        // Keys are simple keys: never folded.
         string(k, 0)
+    }
+
+    /// Past this column go-yaml v2 breaks a long flow scalar at its next
+    /// space (`best_width`; kubectl does not change it).
+    const BEST_WIDTH: usize = 80;
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Style {
+        Plain,
+        Single,
+        Double,
+    }
+
+    /// A string value as go-yaml v2 writes it in block context: `string`'s
+    /// choice of style, then the emitter's line folding — at a space (not
+    /// the first or last character, not followed by another space, except
+    /// in double quotes where the break is escaped) once the line is past
+    /// column 80, the rest going on an indented line.
+    fn folded(s: &str, indent: usize, column: usize) -> String {
+        let text = string(s, indent);
+        let (style, body) =
+            if let Some(b) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+                (Style::Single, b)
+            } else if let Some(b) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                (Style::Double, b)
+            } else if text.starts_with('|') {
+                return text;
+            } else {
+                (Style::Plain, text.as_str())
+            };
+        let quote = match style {
+            Style::Plain => "",
+            Style::Single => "'",
+            Style::Double => "\"",
+        };
+        let chars: Vec<char> = body.chars().collect();
+        let mut out = String::with_capacity(text.len() + 8);
+        out.push_str(quote);
+        let mut col = column + quote.len();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c != ' ' {
+                out.push(c);
+                col += 1;
+                spaces = false;
+                continue;
+            }
+            let next_space = chars.get(i + 1) == Some(&' ');
+            let inner = i > 0 && i + 1 < chars.len();
+            let may_break = !spaces
+                && col > BEST_WIDTH
+                && match style {
+                    Style::Plain => !next_space,
+                    Style::Single => inner && !next_space,
+                    Style::Double => inner,
+                };
+            if may_break {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                col = indent;
+                if style == Style::Double && next_space {
+                    out.push('\\');
+                    col += 1;
+                }
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+            spaces = true;
+        }
+        out.push_str(quote);
+        out
     }
 
     fn is_special(c: char) -> bool {
@@ -531,6 +613,48 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1]["b"][1], "y");
         assert!(parse_documents("a: [").is_err());
+    }
+
+    /// go-yaml v2 folds long strings past column 80 at a space; the
+    /// expected text is kubectl 1.33's own (`create configmap
+    /// --dry-run=client -o yaml`, `create job … -- sh -c …`).
+    #[test]
+    fn long_strings_fold_as_kubectl_prints_them() {
+        let xs = "x".repeat(90);
+        let ks = format!("{} a  b   c {} d", "x".repeat(60), "y".repeat(30));
+        let cm = serde_json::json!({"data": {
+            "message": "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu",
+            "q": "'[{\"type\":\"AbleToScale\",\"status\":\"True\",\"message\":\"the HPA controller was able to get the target's current scale\"}]",
+            "t": "a\tb c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d",
+            "p": "plain words that go on and on and on and on and on and on and on and on and on and on and on",
+            "pp": "- starts with dash and then many words go on and on and on and on and on and on and on",
+            "long": format!("{xs} a b"),
+            "k": ks,
+        },
+        "command": ["sh", "-c", "while true; do echo hello from the busybox container that runs forever; sleep 10; done and more words here"]});
+        expect![[r#"
+            command:
+            - sh
+            - -c
+            - while true; do echo hello from the busybox container that runs forever; sleep 10;
+              done and more words here
+            data:
+              k: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx a  b   c yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy
+                d
+              long: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+                a b
+              message: 'the HPA was unable to compute the replica count: failed to get cpu utilization:
+                unable to get metrics for resource cpu'
+              p: plain words that go on and on and on and on and on and on and on and on and on
+                and on and on
+              pp: '- starts with dash and then many words go on and on and on and on and on and
+                on and on'
+              q: '''[{"type":"AbleToScale","status":"True","message":"the HPA controller was able
+                to get the target''s current scale"}]'
+              t: "a\tb c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l
+                m n o p q r s t u v w x y z a b c d"
+        "#]]
+        .assert_eq(&to_string(&cm));
     }
 
     #[test]

@@ -125,34 +125,100 @@ resources! {
 }
 
 /// Resolves what a learner typed (`po`, `pod`, `pods`, `deploy`,
-/// `deployments.apps`, `Pod`) to a resource, as kubectl's RESTMapper does.
-/// When a name is served by several groups, the core group wins (as
-/// `kubectl get events` means `v1` events).
+/// `deployments.apps`, `Pod`, `hpa.v1.autoscaling`) to a resource, as
+/// kubectl's RESTMapper does. When a name is served by several groups, the
+/// core group wins (as `kubectl get events` means `v1` events). A
+/// `TYPE.VERSION.GROUP` form picks that version, an older served one
+/// included.
 pub fn resolve(name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
     let (base, group) = match lower.split_once('.') {
         Some((b, g)) => (b.to_string(), Some(g.to_string())),
         None => (lower, None),
     };
-    RESOURCES.iter().find(|r| {
-        let name_matches = r.plural == base
+    let name_matches = |r: &Resource| {
+        r.plural == base
             || r.singular == base
             || r.short_names.contains(&base.as_str())
-            || r.kind.eq_ignore_ascii_case(&base);
+            || r.kind.eq_ignore_ascii_case(&base)
+    };
+    // `hpa.v1.autoscaling`: kubectl's ParseResourceArg tries the
+    // resource.version.group reading first.
+    if let Some((version, g)) = group.as_deref().and_then(|g| g.split_once('.')) {
+        if is_version(version) {
+            let found = RESOURCES
+                .iter()
+                .chain(OLDER_VERSIONS)
+                .find(|r| name_matches(r) && r.version == version && r.group == g);
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    RESOURCES.iter().find(|r| {
         let group_matches = match &group {
             None => true,
             Some(g) => r.group == g || r.group.starts_with(&format!("{g}.")),
         };
-        name_matches && group_matches
+        name_matches(r) && group_matches
     })
 }
 
-/// Older versions still served for a kind, converted on the way in to the
-/// version in the table (which discovery prefers and etcd stores).
-pub const ALSO_SERVED: &[(&str, &str, &str)] = &[("autoscaling", "v1", "HorizontalPodAutoscaler")];
+/// `v1`, `v2`, `v1beta1`: what a version segment looks like.
+fn is_version(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else {
+        return false;
+    };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    let tail = &rest[digits..];
+    tail.is_empty()
+        || ["alpha", "beta"].iter().any(|t| {
+            tail.strip_prefix(t)
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
+/// Older versions still served for a kind. Objects are stored in the
+/// version of the [`RESOURCES`] entry (which discovery prefers); a request
+/// in an older version is converted on the way in and its answer on the
+/// way out (`apiserver/conversion.rs`).
+pub const OLDER_VERSIONS: &[Resource] = &[Resource {
+    plural: "horizontalpodautoscalers",
+    singular: "horizontalpodautoscaler",
+    short_names: &["hpa"],
+    group: "autoscaling",
+    version: "v1",
+    kind: "HorizontalPodAutoscaler",
+    namespaced: true,
+    etcd_prefix: "horizontalpodautoscalers",
+    verbs: RW,
+    categories: ALL,
+}];
+
+impl Resource {
+    /// For an older served version, the resource its objects are stored
+    /// as (the preferred version); `None` for a preferred version.
+    pub fn stored_as(&self) -> Option<&'static Resource> {
+        if !OLDER_VERSIONS.contains(self) {
+            return None;
+        }
+        RESOURCES
+            .iter()
+            .find(|r| r.group == self.group && r.kind == self.kind)
+    }
+
+    /// The resource objects of this kind are stored as: itself, or for an
+    /// older served version the preferred one.
+    pub fn storage(&'static self) -> &'static Resource {
+        self.stored_as().unwrap_or(self)
+    }
+}
 
 /// The resource serving a kind in an apiVersion (`apps/v1`, `Deployment`;
-/// `autoscaling/v1` finds the `autoscaling/v2` HorizontalPodAutoscalers).
+/// `autoscaling/v1` finds the older-version HorizontalPodAutoscalers).
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
     let (group, version) = match api_version.split_once('/') {
         Some((g, v)) => (g, v),
@@ -160,18 +226,8 @@ pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
     };
     RESOURCES
         .iter()
+        .chain(OLDER_VERSIONS)
         .find(|r| r.kind == kind && r.group == group && r.version == version)
-        .or_else(|| {
-            ALSO_SERVED
-                .iter()
-                .any(|(g, v, k)| (*g, *v, *k) == (group, version, kind))
-                .then(|| {
-                    RESOURCES
-                        .iter()
-                        .find(|r| r.kind == kind && r.group == group)
-                })
-                .flatten()
-        })
 }
 
 #[cfg(test)]
@@ -194,6 +250,24 @@ mod tests {
             assert_eq!(resolve(typed).map(|r| r.plural), Some(plural), "{typed}");
         }
         assert_eq!(resolve("events").map(|r| r.group), Some(""));
+        let hpa_v1 = resolve("hpa.v1.autoscaling");
+        assert_eq!(
+            hpa_v1.map(|r| r.api_version()).as_deref(),
+            Some("autoscaling/v1")
+        );
+        assert_eq!(hpa_v1.map(|r| r.storage().version), Some("v2"));
+        assert_eq!(
+            resolve("horizontalpodautoscalers.v2.autoscaling")
+                .map(|r| r.api_version())
+                .as_deref(),
+            Some("autoscaling/v2")
+        );
+        assert_eq!(resolve("hpa.autoscaling").map(|r| r.version), Some("v2"));
+        assert_eq!(
+            resolve("deployments.v1.apps").map(|r| r.plural),
+            Some("deployments")
+        );
+        assert!(resolve("hpa.v3.autoscaling").is_none());
         assert!(resolve("foo").is_none());
     }
 

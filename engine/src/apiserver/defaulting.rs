@@ -233,12 +233,19 @@ pub fn apply(kind: &str, obj: &mut Value) {
             }
         }
         "Node" => {
+            // `spec` and `status` are structs in Go: an empty one still
+            // renders (`spec: {}`).
+            default(obj, "spec", json!({}));
             if let Some(spec) = obj.get_mut("spec") {
                 if let Some(cidr) = spec.get("podCIDR").cloned() {
                     if spec.get("podCIDRs").is_none_or(|v| v.is_null()) {
                         set(spec, "podCIDRs", json!([cidr]));
                     }
                 }
+            }
+            default(obj, "status", json!({}));
+            if let Some(status) = obj.get_mut("status") {
+                node_status(status);
             }
         }
         _ => {}
@@ -381,6 +388,42 @@ fn horizontal_pod_autoscaler(spec: &mut Value) {
             default(r, "stabilizationWindowSeconds", json!(w));
         }
         default(r, "policies", policies);
+    }
+}
+
+/// `SetDefaults_NodeStatus`: a node registered without `allocatable` may
+/// allocate all of its capacity. Then the zero values Go renders because
+/// they are structs or lack `omitempty`: `daemonEndpoints.kubeletEndpoint.Port`
+/// and the `nodeInfo` strings (what a Node created by hand shows).
+fn node_status(status: &mut Value) {
+    if status.get("allocatable").is_none_or(Value::is_null) {
+        if let Some(capacity) = status.get("capacity").filter(|c| !c.is_null()).cloned() {
+            set(status, "allocatable", capacity);
+        }
+    }
+    default(status, "daemonEndpoints", json!({}));
+    if let Some(endpoints) = status.get_mut("daemonEndpoints") {
+        default(endpoints, "kubeletEndpoint", json!({}));
+        if let Some(kubelet) = endpoints.get_mut("kubeletEndpoint") {
+            default(kubelet, "Port", json!(0));
+        }
+    }
+    default(status, "nodeInfo", json!({}));
+    if let Some(info) = status.get_mut("nodeInfo") {
+        for key in [
+            "architecture",
+            "bootID",
+            "containerRuntimeVersion",
+            "kernelVersion",
+            "kubeProxyVersion",
+            "kubeletVersion",
+            "machineID",
+            "operatingSystem",
+            "osImage",
+            "systemUUID",
+        ] {
+            default(info, key, json!(""));
+        }
     }
 }
 

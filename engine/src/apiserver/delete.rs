@@ -106,6 +106,10 @@ impl ApiServer {
         opts: DeleteOptions,
         now: Time,
     ) -> Result<Value, ApiError> {
+        if let Some(storage) = res.stored_as() {
+            let out = self.delete_with(storage, namespace, name, opts, now)?;
+            return Ok(super::conversion::to_version(res, out));
+        }
         self.now = self.now.max(now);
         let mut t = self.begin("delete", res, "", namespace, name);
         let r = self.delete_inner(res, namespace, name, &opts, now, &mut t);

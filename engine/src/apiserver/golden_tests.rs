@@ -1317,3 +1317,125 @@ fn remaining_kinds_defaults() {
     "#]]
     .assert_eq(&out.join("---\n"));
 }
+
+/// `SetDefaults_NodeStatus` and the zero-valued structs of a Node as the
+/// v1.33 apiserver serializes them: a bare `kubectl create -f` Node shows
+/// `spec: {}`, `daemonEndpoints.kubeletEndpoint.Port: 0` and the empty
+/// `nodeInfo` strings; a node registered with only `capacity` may allocate
+/// all of it; a given `allocatable` stays.
+#[test]
+fn node_defaults() {
+    let mut api = api();
+    let Some(nodes) = resolve("nodes").copied() else {
+        panic!("nodes are served");
+    };
+    let mut created = |body: Value| -> String {
+        match api.create(&nodes, None, body, Time::EPOCH) {
+            Ok(mut v) => {
+                if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+                    meta.remove("uid");
+                    meta.remove("creationTimestamp");
+                    meta.remove("resourceVersion");
+                }
+                crate::yaml::to_string(&v)
+            }
+            Err(e) => e.kubectl_text(),
+        }
+    };
+    expect_test::expect![[r#"
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: node02
+        spec: {}
+        status:
+          daemonEndpoints:
+            kubeletEndpoint:
+              Port: 0
+          nodeInfo:
+            architecture: ""
+            bootID: ""
+            containerRuntimeVersion: ""
+            kernelVersion: ""
+            kubeProxyVersion: ""
+            kubeletVersion: ""
+            machineID: ""
+            operatingSystem: ""
+            osImage: ""
+            systemUUID: ""
+    "#]]
+    .assert_eq(&created(
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node02"}}),
+    ));
+    expect_test::expect![[r#"
+        apiVersion: v1
+        kind: Node
+        metadata:
+          labels:
+            disk: ssd
+          name: node03
+        spec:
+          podCIDR: 10.244.3.0/24
+          podCIDRs:
+          - 10.244.3.0/24
+        status:
+          allocatable:
+            cpu: "2"
+            memory: 4Gi
+            pods: "110"
+          capacity:
+            cpu: "2"
+            memory: 4Gi
+            pods: "110"
+          daemonEndpoints:
+            kubeletEndpoint:
+              Port: 0
+          nodeInfo:
+            architecture: ""
+            bootID: ""
+            containerRuntimeVersion: ""
+            kernelVersion: ""
+            kubeProxyVersion: ""
+            kubeletVersion: ""
+            machineID: ""
+            operatingSystem: ""
+            osImage: ""
+            systemUUID: ""
+    "#]]
+    .assert_eq(&created(json!({"apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": "node03", "labels": {"disk": "ssd"}},
+        "spec": {"podCIDR": "10.244.3.0/24"},
+        "status": {"capacity": {"cpu": "2", "memory": "4Gi", "pods": "110"}}})));
+    expect_test::expect![[r#"
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: node04
+        spec: {}
+        status:
+          allocatable:
+            cpu: 3800m
+            memory: 7Gi
+          capacity:
+            cpu: "4"
+            memory: 8Gi
+          daemonEndpoints:
+            kubeletEndpoint:
+              Port: 10250
+          nodeInfo:
+            architecture: ""
+            bootID: ""
+            containerRuntimeVersion: ""
+            kernelVersion: ""
+            kubeProxyVersion: ""
+            kubeletVersion: ""
+            machineID: ""
+            operatingSystem: ""
+            osImage: ""
+            systemUUID: ""
+    "#]]
+    .assert_eq(&created(json!({"apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": "node04"},
+        "status": {"capacity": {"cpu": "4", "memory": "8Gi"}, "allocatable": {"cpu": "3800m", "memory": "7Gi"},
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}})));
+}

@@ -29,6 +29,18 @@ impl ApiServer {
         kind: PatchType,
         body: &Value,
     ) -> Result<Value, ApiError> {
+        if let Some(storage) = res.stored_as() {
+            // The patch applies to the object as this version shows it; the
+            // result is written as a body in this version.
+            let current = self.get(res, namespace, name)?;
+            let patched = match kind {
+                PatchType::Merge => merge_patch(&current, body),
+                PatchType::Strategic => strategic_merge(res.kind, &current, body, &mut Vec::new()),
+                PatchType::Json => json_patch(&current, body)?,
+            };
+            let out = self.update(storage, namespace, patched)?;
+            return Ok(super::conversion::to_version(res, out));
+        }
         let mut t = self.begin("patch", res, "", namespace, name);
         let r = self.patch_inner(res, namespace, name, kind, body, &mut t);
         self.finish(t, r)

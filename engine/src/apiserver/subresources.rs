@@ -64,6 +64,11 @@ impl ApiServer {
                     object::set(&mut next, &format!("metadata.{field}"), v.clone());
                 }
             }
+            if res.kind == "Node" {
+                // A kubelet's status body is decoded, so defaulted, too
+                // (allocatable from capacity, the zero-valued structs).
+                super::defaulting::apply(res.kind, &mut next);
+            }
             t.step(
                 Stage::Decoding,
                 "status taken from the body; spec and the rest kept",

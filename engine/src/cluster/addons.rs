@@ -264,4 +264,31 @@ pub(super) fn addons(cluster: &mut Cluster, rng: &mut Rng, nodes: usize) {
             t + Duration::from_secs(2),
         );
     }
+    default_storage_class(cluster);
+}
+
+/// The default StorageClass of the course clusters: Rancher's local-path
+/// provisioner's class, marked default, so that a claim naming no class is
+/// given one by the DefaultStorageClass admission plugin and gets a volume
+/// on the node of its first consumer. Its UID comes from a stream of its
+/// own, so the rest of the bootstrap is as it was without it.
+fn default_storage_class(cluster: &mut Cluster) {
+    let Some(res) = resolve("storageclasses") else {
+        return;
+    };
+    let now = cluster.now();
+    let salt = cluster.seed() ^ 0x6c6f_6361_6c2d_7061;
+    cluster.apiserver.with_own_rng(salt, |api| {
+        let _ = api.create(
+            res,
+            None,
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": "local-path",
+                    "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                "provisioner": "rancher.io/local-path",
+                "reclaimPolicy": "Delete",
+                "volumeBindingMode": "WaitForFirstConsumer"}),
+            now,
+        );
+    });
 }

@@ -23,6 +23,7 @@ pub mod namespace;
 pub mod nodelifecycle;
 pub mod persistentvolume;
 pub mod podautoscaler;
+pub mod podgc;
 pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
@@ -71,6 +72,7 @@ impl KubeControllerManager {
             Box::new(garbagecollector::GarbageCollector::new()),
             Box::new(nodelifecycle::NodeLifecycleController::new()),
             Box::new(nodelifecycle::eviction::TaintEvictionController::new()),
+            Box::new(podgc::PodGcController::new()),
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),

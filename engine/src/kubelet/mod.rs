@@ -119,6 +119,14 @@ pub struct Kubelet {
     lease_renewed: Option<Time>,
     status_posted: Option<Time>,
     was_running: bool,
+    /// The kubelet process (pid) this state belongs to: a new process
+    /// registers its Node again (`registerWithAPIServer` runs once per start).
+    process: Option<u32>,
+    /// Whether this process has registered (or found) its Node.
+    registered: bool,
+    /// The Node as this kubelet registered it, to register again after a
+    /// restart if it was deleted.
+    registration: Option<Value>,
     wakeups: Vec<Time>,
     static_pods: static_pods::StaticPods,
 }
@@ -139,6 +147,9 @@ impl Kubelet {
             lease_renewed: None,
             status_posted: None,
             was_running: true,
+            process: None,
+            registered: false,
+            registration: None,
             wakeups: Vec::new(),
             static_pods: static_pods::StaticPods::default(),
         }
@@ -262,6 +273,10 @@ impl Component for Kubelet {
             // Poll for the service coming back.
             self.wake(now + RETRY);
             return;
+        }
+        if self.process != Some(machine.kubelet_pid) {
+            self.process = Some(machine.kubelet_pid);
+            self.registered = false;
         }
         if !self.was_running {
             // A restarted kubelet renews and reports at once.

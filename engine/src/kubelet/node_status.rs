@@ -28,9 +28,22 @@ pub(super) fn heartbeat(
     let Some(nodes) = resolve("nodes") else {
         return;
     };
-    let Ok(n) = api.get(nodes, None, node) else {
-        return;
+    let n = match api.get(nodes, None, node) {
+        Ok(n) => n,
+        // A deleted Node comes back only when the kubelet starts again;
+        // a running one just fails to update its status.
+        Err(_) if !k.registered => match register(k, api, node, now) {
+            Some(n) => n,
+            None => return,
+        },
+        Err(_) => return,
     };
+    if !k.registered {
+        k.registered = true;
+        if k.registration.is_none() {
+            k.registration = Some(n.clone());
+        }
+    }
     if let Some(cidr) = object::str_at(&n, "spec.podCIDR") {
         if let Some((net, _)) = cidr.rsplit_once('.') {
             k.pod_cidr_prefix = format!("{net}.");
@@ -56,6 +69,61 @@ pub(super) fn heartbeat(
     if let Some(t) = k.status_posted {
         k.wake(t + REPORT_FREQUENCY);
     }
+}
+
+/// `registerWithAPIServer`: the Node as the kubelet makes it — its own
+/// labels and the attach-detach annotation (not the labels, taints or
+/// kubeadm annotations added later by others), its addresses, capacity and
+/// system info; the pod CIDR is the one the IPAM controller gives back
+/// (the lowest free range, this node's old one).
+fn register(k: &mut Kubelet, api: &mut ApiServer, node: &str, now: Time) -> Option<Value> {
+    let nodes = resolve("nodes")?;
+    let old = k.registration.as_ref()?;
+    let mut labels = serde_json::Map::new();
+    for key in [
+        "beta.kubernetes.io/arch",
+        "beta.kubernetes.io/os",
+        "kubernetes.io/arch",
+        "kubernetes.io/hostname",
+        "kubernetes.io/os",
+    ] {
+        if let Some(v) = old.pointer("/metadata/labels").and_then(|l| l.get(key)) {
+            labels.insert(key.into(), v.clone());
+        }
+    }
+    let mut spec = json!({});
+    for key in ["podCIDR", "podCIDRs"] {
+        if let Some(v) = old.pointer("/spec").and_then(|s| s.get(key)) {
+            spec[key] = v.clone();
+        }
+    }
+    let mut status = json!({});
+    for key in [
+        "addresses",
+        "allocatable",
+        "capacity",
+        "daemonEndpoints",
+        "nodeInfo",
+    ] {
+        if let Some(v) = old.pointer("/status").and_then(|s| s.get(key)) {
+            status[key] = v.clone();
+        }
+    }
+    let body = json!({
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": node,
+            "labels": labels,
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": spec,
+        "status": status,
+    });
+    api.create(nodes, None, body, now).ok()
 }
 
 fn renew_lease(api: &mut ApiServer, n: &Value, node: &str, now: Time) {

@@ -282,10 +282,15 @@ impl DaemonSetController {
                 }
             }
         }
-        // Pods for nodes that are gone.
+        // `getUnscheduledPodsWithoutNode`: only pods not yet bound to the
+        // missing node; bound ones are the pod GC's (after its quarantine).
         for (node, pods) in &by_node {
             if !node_names.contains(node) {
-                for p in pods.iter().filter(|p| !util::is_deleting(p)) {
+                for p in pods
+                    .iter()
+                    .filter(|p| !util::is_deleting(p))
+                    .filter(|p| object::str_at(p, "spec.nodeName").is_none_or(str::is_empty))
+                {
                     to_delete.push(object::name(p).to_string());
                 }
             }

@@ -278,6 +278,16 @@ impl PersistentVolumeController {
         if let Some(n) = &node {
             pv["spec"]["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [n]}]}]}});
         }
+        // `setClaimProvisioner`: the claim names the provisioner expected to
+        // act (both keys, the beta one kept for old provisioners).
+        let mut claim = pvc.clone();
+        for key in [
+            "volume.beta.kubernetes.io/storage-provisioner",
+            "volume.kubernetes.io/storage-provisioner",
+        ] {
+            claim["metadata"]["annotations"][key] = json!(provisioner);
+        }
+        let _ = util::update_if_changed(ctx.api, "persistentvolumeclaims", pvc, claim);
         event(ctx, COMPONENT, pvc, false, "ExternalProvisioning", format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."));
         let created = util::create(ctx.api, "persistentvolumes", None, pv, ctx.now)?;
         event(

@@ -733,7 +733,15 @@ fn describe_events(w: &mut W, evs: &[Value], now: Time) {
 
 fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) -> String {
     let mut w = W { s: String::new() };
-    let o = &item.obj;
+    // kubectl 1.33 describes an older version's object in the preferred
+    // version (the HPA describer reads autoscaling/v2).
+    let stored = item.res.stored_as().and_then(|r| {
+        ctx.cluster
+            .apiserver
+            .get(r, item.ns.as_deref(), &item.name)
+            .ok()
+    });
+    let o = stored.as_ref().unwrap_or(&item.obj);
     match item.res.kind {
         "Pod" => pod(&mut w, o, now),
         "Deployment" => deployment(ctx, &mut w, o, now),

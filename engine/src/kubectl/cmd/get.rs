@@ -218,13 +218,17 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = out;
     let mut errors: Vec<String> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
+    let table = matches!(format, Output_::Table { .. });
     for req in &reqs {
+        // Tables are the server's, made from the stored object whatever the
+        // version asked; the other formats show the object in that version.
+        let res = if table { req.res.storage() } else { req.res };
         // The v1.33 apiserver marks v1 Endpoints deprecated; kubectl prints the
         // response's warning header on stderr.
-        if req.res.kind == "Endpoints" && req.res.group.is_empty() {
+        if res.kind == "Endpoints" && res.group.is_empty() {
             out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
         }
-        let ns = if !req.res.namespaced || all_ns {
+        let ns = if !res.namespaced || all_ns {
             None
         } else {
             Some(ctx.namespace.as_str())
@@ -235,25 +239,22 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 let objects = ctx
                     .cluster
                     .apiserver
-                    .list(req.res, ns)
+                    .list(res, ns)
                     .into_iter()
                     .filter(|o| labels.as_ref().is_none_or(|s| s.matches_object(o)))
-                    .filter(|o| fields.as_ref().is_none_or(|s| s.matches(req.res.kind, o)))
+                    .filter(|o| fields.as_ref().is_none_or(|s| s.matches(res.kind, o)))
                     .collect();
-                groups.push(Group {
-                    res: req.res,
-                    objects,
-                });
+                groups.push(Group { res, objects });
             }
             Some(names) => {
-                let ns = if req.res.namespaced {
+                let ns = if res.namespaced {
                     Some(ctx.namespace.as_str())
                 } else {
                     None
                 };
                 let mut objects = Vec::new();
                 for name in names {
-                    match ctx.cluster.apiserver.get(req.res, ns, name) {
+                    match ctx.cluster.apiserver.get(res, ns, name) {
                         Ok(o) => objects.push(o),
                         Err(e) => {
                             if !(p.bool("ignore-not-found") && e.reason() == "NotFound") {
@@ -263,10 +264,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     }
                 }
                 if !objects.is_empty() {
-                    groups.push(Group {
-                        res: req.res,
-                        objects,
-                    });
+                    groups.push(Group { res, objects });
                 }
             }
         }
