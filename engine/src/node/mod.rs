@@ -31,6 +31,9 @@ pub struct Machine {
     /// Connections opened from this node: drives kube-proxy's random
     /// choice among a Service's endpoints (see `network::proxy`).
     pub connections: u64,
+    /// When etcd on this machine last switched to another data directory
+    /// (a restore): an apiserver started before then runs on stale state.
+    pub etcd_data_switched: Option<crate::clock::Time>,
 }
 
 impl Machine {
@@ -47,6 +50,7 @@ impl Machine {
             kubelet: Default::default(),
             runtime: Default::default(),
             connections: 0,
+            etcd_data_switched: None,
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

@@ -4,6 +4,7 @@
 
 mod arith;
 mod brace;
+mod case;
 mod commands;
 pub mod complete;
 mod coreutils;
@@ -13,6 +14,7 @@ pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 pub mod glob;
 mod grep;
+mod help_texts;
 mod history;
 mod loops;
 mod net;
