@@ -39,6 +39,10 @@ Options of dinghy shell:
   --node NAME   Start on that node instead of controlplane (as after ssh NAME).
   --echo        Print `$ <command>` before each command's output: a transcript.
 
+In a terminal, `vi FILE` (and vim, nano, kubectl edit) opens the simulated
+file in your own $VISUAL or $EDITOR (vi when neither is set) and writes it
+back when the editor exits; exiting with an error (vim's :cq) discards it.
+
 Example:
   printf 'kubectl get nodes\\n' | dinghy shell
 ";
@@ -122,6 +126,13 @@ fn shell(args: &[String]) -> ExitCode {
         }
     }
     let interactive = std::io::stdin().is_terminal();
+    // With a terminal, the simulated vi suspends and the host's editor edits.
+    sim.set_interactive_editor(interactive);
+    let host_editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
     let stdin = std::io::stdin();
     let mut pending = String::new();
     let mut status = 0;
@@ -154,6 +165,12 @@ fn shell(args: &[String]) -> ExitCode {
         let out = sim.run(&input);
         status = out.status;
         print_output(&out);
+        // `kubectl edit` may reopen its editor after an invalid edit.
+        while let Some(request) = sim.editor_request().cloned() {
+            let out = host_edit(&mut sim, &request, &host_editor);
+            status = out.status;
+            print_output(&out);
+        }
         if sim.exited() {
             break;
         }
@@ -171,6 +188,46 @@ fn shell(args: &[String]) -> ExitCode {
         print_output(&out);
     }
     ExitCode::from(status.clamp(0, 255) as u8)
+}
+
+/// Opens the simulated file the engine asks for in the host's editor: a
+/// temporary copy (same file name, so the editor's syntax highlighting
+/// works), the editor run through `sh -c` so `EDITOR="code --wait"` works,
+/// then the text handed back. A failing editor means "quit without saving".
+fn host_edit(
+    sim: &mut Simulation,
+    request: &engine::shell::editor::EditorRequest,
+    editor: &str,
+) -> engine::Output {
+    let name = request
+        .path
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or("file");
+    let dir = std::env::temp_dir().join(format!("dinghy-edit-{}", std::process::id()));
+    let path = dir.join(name);
+    let written = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, &request.text));
+    if let Err(e) = written {
+        eprintln!("dinghy shell: cannot write {}: {e}", path.display());
+        return sim.editor_done(None);
+    }
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let answer = match ran {
+        Ok(s) if s.success() => std::fs::read_to_string(&path).ok(),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!("dinghy shell: cannot run {editor}: {e}");
+            None
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    sim.editor_done(answer)
 }
 
 fn prompt(p: &str) {
@@ -356,5 +413,33 @@ fn lab_run(args: &[String], check: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_editor_edits_the_simulated_file() {
+        let mut sim = Simulation::new(1);
+        sim.set_interactive_editor(true);
+        sim.run("echo 'image: nginx' > pod.yaml\n");
+        let out = sim.run("vi pod.yaml && cat pod.yaml\n");
+        assert_eq!(out.stdout(), "");
+        let request = sim
+            .editor_request()
+            .cloned()
+            .unwrap_or_else(|| panic!("vi did not ask for an editor"));
+        let out = host_edit(&mut sim, &request, "sed -i s/nginx/httpd/");
+        assert_eq!(out.stdout(), "image: httpd\n", "{}", out.stderr());
+        // An editor that fails (vim's :cq) leaves the file as it was.
+        sim.run("vi pod.yaml; cat pod.yaml\n");
+        let request = sim
+            .editor_request()
+            .cloned()
+            .unwrap_or_else(|| panic!("vi did not ask for an editor"));
+        let out = host_edit(&mut sim, &request, "false");
+        assert_eq!(out.stdout(), "image: httpd\n", "{}", out.stderr());
     }
 }

@@ -11,8 +11,11 @@ etcdutl snapshot restore /opt/snap.db --data-dir /var/lib/etcd-from-backup
 etcdutl snapshot restore /opt/snap.db --data-dir /var/lib/etcd-from-backup
 ls /var/lib/etcd-from-backup/member/snap
 sed -i 's|path: /var/lib/etcd$|path: /var/lib/etcd-from-backup|' /etc/kubernetes/manifests/etcd.yaml
-# etcd restarts on the new directory; the API is back after a while.
+# etcd restarts on the new directory; the apiserver that ran on the old data
+# refuses connections until the kubelet restarts it.
 sleep 60
+kubectl get deploy 2>&1 | tail -1
+sleep 40
 kubectl get deploy
 # The data written until the switch is still in the old directory.
 ls -l /var/lib/etcd/member/snap | wc -l

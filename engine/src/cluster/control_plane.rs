@@ -272,6 +272,38 @@ pub fn container_serving(
     })
 }
 
+/// Whether the apiserver container started at `apiserver_started` on
+/// `machine` has had etcd switched to another data directory under it (a
+/// restore pointing the etcd manifest at a new data dir): the revisions it
+/// cached are from another history, its etcd health check fails while etcd
+/// restarts, and it answers nothing until the kubelet's liveness probe
+/// replaces it — why kubernetes.io says to restart the apiservers after a
+/// restore. A plain etcd restart on the same data does not do this: the
+/// apiserver's client reconnects.
+pub fn etcd_switched_under(machine: &Machine, apiserver_started: crate::clock::Time) -> bool {
+    machine
+        .etcd_data_switched
+        .is_some_and(|t| t > apiserver_started)
+}
+
+/// Whether a running kube-apiserver container of a control-plane machine
+/// has lost its etcd (see [`etcd_switched_under`]).
+fn apiserver_lost_etcd(machines: &BTreeMap<String, Machine>, now: crate::clock::Time) -> bool {
+    machines.values().filter(|m| m.control_plane).any(|m| {
+        m.runtime.containers.iter().any(|c| {
+            c.namespace == "kube-system"
+                && c.exited.is_none()
+                && c.exit_by(now).is_none()
+                && c.ctx
+                    .argv
+                    .first()
+                    .map(|a| a.rsplit('/').next().unwrap_or(a))
+                    == Some("kube-apiserver")
+                && etcd_switched_under(m, c.started)
+        })
+    })
+}
+
 /// Whether the apiserver refuses connections now: it serves once its
 /// container has run for a few seconds (start-up, post-start hooks) and
 /// etcd's has too (without etcd it fails its storage checks and the kubelet
@@ -281,13 +313,14 @@ pub fn apiserver_unreachable(
     now: crate::clock::Time,
 ) -> bool {
     let ready = crate::clock::Duration::from_millis(8_000);
-    !(container_serving(machines, "kube-apiserver", now, ready)
-        && container_serving(
-            machines,
-            "etcd",
-            now,
-            crate::clock::Duration::from_millis(1_000),
-        ))
+    apiserver_lost_etcd(machines, now)
+        || !(container_serving(machines, "kube-apiserver", now, ready)
+            && container_serving(
+                machines,
+                "etcd",
+                now,
+                crate::clock::Duration::from_millis(1_000),
+            ))
 }
 
 /// The image tag of a control-plane component's static pod on the first

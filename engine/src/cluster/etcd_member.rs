@@ -119,6 +119,10 @@ impl Cluster {
             let _ = m.fs.mkdir_p(&format!("{old}/member/snap"));
             let _ = m.fs.write(&db_path(old), &current, false);
         }
+        let now = self.clock.now();
+        if let Some(m) = self.machines.get_mut(&host) {
+            m.etcd_data_switched = Some(now);
+        }
         self.apiserver.etcd_replace(next);
         self.etcd_data_dir = wanted;
     }

@@ -8,8 +8,11 @@
 //! and what it serves — so logs and exec can be replayed at any time.
 
 use super::images::Kind;
+#[path = "container_apps.rs"]
+mod apps;
 use super::shell::{self, Conn, Item, Node, Redir, Seg, Word};
 use crate::clock::Time;
+pub use apps::pi;
 use std::collections::BTreeMap;
 
 /// A change the process makes to its files.
@@ -53,6 +56,9 @@ pub struct Serve {
     pub ports: Vec<u16>,
     pub http: Vec<(u16, Paths)>,
     pub ready_after: i64,
+    /// From this time (ms from start) on, every HTTP path answers 500
+    /// (the liveness example servers).
+    pub http_fails_after: Option<i64>,
 }
 
 /// The run of a container instance up to a horizon.
@@ -145,8 +151,26 @@ fn extras(kind: Kind) -> &'static [&'static str] {
         Kind::Python | Kind::WebappColor => &["python", "python3", "pip", "pip3"],
         Kind::Node => &["node", "npm", "npx", "docker-entrypoint.sh", "yarn"],
         Kind::Stress => &["stress"],
+        Kind::Mongo => &["mongod", "mongosh", "mongo", "docker-entrypoint.sh"],
+        Kind::Rabbitmq => &[
+            "rabbitmq-server",
+            "rabbitmqctl",
+            "rabbitmq-plugins",
+            "rabbitmq-diagnostics",
+            "docker-entrypoint.sh",
+        ],
+        Kind::Wordpress | Kind::PhpApache => &[
+            "apache2-foreground",
+            "apache2",
+            "apachectl",
+            "php",
+            "docker-entrypoint.sh",
+            "docker-php-entrypoint",
+            "curl",
+        ],
+        Kind::Perl => &["perl", "perl5.40.2", "cpan", "cpanm"],
         Kind::Debian | Kind::Busybox | Kind::Alpine | Kind::Server => &[],
-        Kind::Binary(_) | Kind::Pause => &[],
+        Kind::Binary(_) | Kind::Pause | Kind::HelloWorld | Kind::Liveness => &[],
     }
 }
 
@@ -155,6 +179,9 @@ pub fn has_program(kind: Kind, name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
     match kind {
         Kind::Pause => base == "pause",
+        // `scratch` images: one static binary and nothing else.
+        Kind::HelloWorld => base == "hello",
+        Kind::Liveness => base == "server",
         Kind::Binary(b) => {
             base == b
                 || (b == "etcd" && matches!(base, "etcdctl" | "etcdutl"))
@@ -197,6 +224,13 @@ pub fn image_defaults(kind: Kind) -> (Vec<&'static str>, Vec<&'static str>) {
         Kind::Binary(b) => (vec![b], vec![]),
         Kind::Server => (vec!["/usr/local/bin/start"], vec![]),
         Kind::Pause => (vec!["/pause"], vec![]),
+        Kind::Mongo => (vec!["docker-entrypoint.sh"], vec!["mongod"]),
+        Kind::Rabbitmq => (vec!["docker-entrypoint.sh"], vec!["rabbitmq-server"]),
+        Kind::Wordpress => (vec!["docker-entrypoint.sh"], vec!["apache2-foreground"]),
+        Kind::PhpApache => (vec!["docker-php-entrypoint"], vec!["apache2-foreground"]),
+        Kind::Perl => (vec![], vec!["perl5.40.2", "-de0"]),
+        Kind::HelloWorld => (vec![], vec!["/hello"]),
+        Kind::Liveness => (vec![], vec!["/server"]),
     }
 }
 
@@ -240,6 +274,31 @@ pub fn image_env(kind: Kind, tag: &str) -> Vec<(String, String)> {
             add("PG_MAJOR", "17");
             add("PGDATA", "/var/lib/postgresql/data");
         }
+        Kind::Mongo => {
+            add("GOSU_VERSION", "1.17");
+            add("JSYAML_VERSION", "3.13.1");
+            add("MONGO_PACKAGE", "mongodb-org");
+            add("MONGO_REPO", "repo.mongodb.org");
+            add("MONGO_MAJOR", "8.0");
+            add("MONGO_VERSION", "8.0.9");
+            add("HOME", "/data/db");
+        }
+        Kind::Rabbitmq => {
+            add("OPENSSL_VERSION", "3.3.3");
+            add("OTP_VERSION", "27.3.3");
+            add("RABBITMQ_DATA_DIR", "/var/lib/rabbitmq");
+            add("RABBITMQ_VERSION", "4.1.0");
+            add("RABBITMQ_HOME", "/opt/rabbitmq");
+            add("HOME", "/var/lib/rabbitmq");
+            add("LANG", "C.UTF-8");
+        }
+        Kind::Wordpress | Kind::PhpApache => {
+            add("PHP_INI_DIR", "/usr/local/etc/php");
+            add("APACHE_CONFDIR", "/etc/apache2");
+            add("APACHE_ENVVARS", "/etc/apache2/envvars");
+            add("PHP_VERSION", "8.2.28");
+        }
+        Kind::Perl => add("LANG", "C.UTF-8"),
         _ => {}
     }
     v
@@ -274,6 +333,12 @@ pub fn base_usage(kind: Kind) -> (u64, u64) {
         Kind::Stress => (MI, 1),
         Kind::Pause => (MI / 4, 0),
         Kind::Server => (16 * MI, 1),
+        Kind::Mongo => (72 * MI, 5),
+        Kind::Rabbitmq => (118 * MI, 4),
+        Kind::Wordpress => (14 * MI, 1),
+        Kind::PhpApache => (9 * MI, 1),
+        Kind::Perl => (3 * MI, 1),
+        Kind::HelloWorld | Kind::Liveness => (MI, 0),
         Kind::Binary(b) => match b {
             "kube-apiserver" => (252 * MI, 38),
             "etcd" => (46 * MI, 21),
@@ -1043,12 +1108,22 @@ impl Sim<'_> {
             "mysqld" => self.mysql(),
             "postgres" => self.postgres(),
             "memcached" => self.serve(vec![11211], vec![], 200, Some(50)),
+            "mongod" => self.mongod(args),
+            "rabbitmq-server" => self.rabbitmq(),
+            "apache2-foreground" => self.apache_php(),
+            "docker-php-entrypoint" => self.exec(args, stdin, pid1),
+            p if p.starts_with("perl") && self.ctx.kind == Kind::Perl => self.perl(args),
+            "hello" if self.ctx.kind == Kind::HelloWorld => self.hello(),
+            "server" if self.ctx.kind == Kind::Liveness => self.liveness_server(),
             "pause" => self.serve(vec![], vec![], 0, Some(10)),
             "start" if self.ctx.kind == Kind::Server => {
                 self.serve(vec![8080], vec![(8080, Paths::Any)], 1000, Some(100))
             }
             other => {
                 if let Kind::Binary(b) = self.ctx.kind {
+                    if other == b && b == "agnhost" {
+                        return self.agnhost(args);
+                    }
                     if other == b {
                         if args.iter().any(|a| a == "-h" || a == "--help") {
                             if let Some(text) = super::binary_help::help(b) {
@@ -1114,6 +1189,7 @@ impl Sim<'_> {
             ports,
             http,
             ready_after: self.t + ready_after,
+            http_fails_after: None,
         });
         self.out.sigterm_exit = sigterm;
         self.out.forever = true;

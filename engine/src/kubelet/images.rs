@@ -29,6 +29,21 @@ pub enum Kind {
     /// A generic long-running server on a small shell userland.
     Server,
     Pause,
+    /// mongo: `mongod` on 27017, JSON logs.
+    Mongo,
+    /// rabbitmq: the Erlang broker on 5672 (and 15672 with `-management`).
+    Rabbitmq,
+    /// wordpress: Apache with PHP on 80.
+    Wordpress,
+    /// perl: the Job example's `perl -Mbignum=bpi -wle 'print bpi(2000)'`.
+    Perl,
+    /// hello-world: prints its greeting and exits (a `scratch` image).
+    HelloWorld,
+    /// registry.k8s.io/hpa-example: php-apache answering `OK!` on 80.
+    PhpApache,
+    /// registry.k8s.io/liveness: `/server` on 8080 whose `/healthz` fails
+    /// after ten seconds (the old liveness-http example).
+    Liveness,
 }
 
 /// A repository: its full name (`docker.io/library/nginx`), its tags with
@@ -66,10 +81,13 @@ pub static CATALOG: &[Repo] = &[
             ("1.18", 52_947_812),
             ("1.17", 51_029_411),
             ("1.16", 50_642_207),
+            ("1.16.1", 50_642_207),
             ("1.15", 49_987_332),
             ("1.14", 44_710_204),
             ("1.14.2", 44_710_204),
             ("1.13", 44_002_149),
+            ("1.9.1", 42_136_214),
+            ("1.7.9", 39_895_143),
             ("stable", 71_024_382),
             ("mainline", 72_195_292),
             ("alpine", 20_989_426),
@@ -168,6 +186,102 @@ pub static CATALOG: &[Repo] = &[
             ("musl", 862_441),
             ("glibc", 2_222_260),
             ("uclibc", 1_111_420),
+        ],
+    ),
+    r(
+        "registry.k8s.io/busybox",
+        Kind::Busybox,
+        &[
+            ("latest", 1_144_547),
+            ("1.24", 675_990),
+            ("1.27", 716_064),
+            ("1.27.2", 716_064),
+        ],
+    ),
+    r(
+        "docker.io/library/mongo",
+        Kind::Mongo,
+        &[
+            ("latest", 277_118_320),
+            ("8", 277_118_320),
+            ("8.0", 277_118_320),
+            ("7", 266_880_604),
+            ("7.0", 266_880_604),
+            ("6", 250_347_715),
+            ("6.0", 250_347_715),
+            ("5", 243_112_884),
+            ("5.0", 243_112_884),
+            ("4.4", 168_210_903),
+            ("4.2", 145_608_719),
+        ],
+    ),
+    r(
+        "docker.io/library/rabbitmq",
+        Kind::Rabbitmq,
+        &[
+            ("latest", 102_488_172),
+            ("4", 102_488_172),
+            ("4.1", 102_488_172),
+            ("3", 99_217_334),
+            ("3.13", 99_217_334),
+            ("3.12", 97_030_611),
+            ("3.8", 82_617_554),
+            ("management", 113_090_245),
+            ("4-management", 113_090_245),
+            ("3-management", 109_847_661),
+            ("3.13-management", 109_847_661),
+            ("alpine", 66_002_318),
+            ("management-alpine", 76_633_147),
+        ],
+    ),
+    r(
+        "docker.io/library/wordpress",
+        Kind::Wordpress,
+        &[
+            ("latest", 250_031_488),
+            ("6", 250_031_488),
+            ("6.8", 250_031_488),
+            ("6.8.1", 250_031_488),
+            ("apache", 250_031_488),
+            ("6.2.1-apache", 214_790_115),
+            ("4.8-apache", 159_610_477),
+            ("php8.3-apache", 250_031_488),
+            ("fpm", 244_815_070),
+        ],
+    ),
+    r(
+        "docker.io/library/perl",
+        Kind::Perl,
+        &[
+            ("latest", 353_806_211),
+            ("5", 353_806_211),
+            ("5.40", 353_806_211),
+            ("5.40.2", 353_806_211),
+            ("5.38", 351_203_558),
+            ("5.36", 347_662_019),
+            ("5.34", 343_220_472),
+            ("5.34.0", 336_571_802),
+            ("slim", 48_311_064),
+        ],
+    ),
+    r(
+        "docker.io/library/hello-world",
+        Kind::HelloWorld,
+        &[("latest", 3_196), ("linux", 3_196)],
+    ),
+    r(
+        "docker.io/library/centos",
+        Kind::Debian,
+        &[("latest", 79_650_523), ("7", 76_097_157), ("8", 79_650_523)],
+    ),
+    r(
+        "docker.io/library/tomcat",
+        Kind::Server,
+        &[
+            ("latest", 186_431_507),
+            ("10", 186_431_507),
+            ("9", 183_906_770),
+            ("9.0", 183_906_770),
         ],
     ),
     r(
@@ -323,6 +437,35 @@ pub static CATALOG: &[Repo] = &[
         &[("latest", 190_611_552)],
     ),
     r(
+        "gcr.io/google-samples/kubernetes-bootcamp",
+        Kind::Server,
+        &[("v1", 76_834_142), ("v2", 76_834_173)],
+    ),
+    r(
+        "gcr.io/google-samples/node-hello",
+        Kind::Server,
+        &[("1.0", 261_538_417)],
+    ),
+    r(
+        "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend",
+        Kind::PhpApache,
+        &[("v5", 165_830_211)],
+    ),
+    r(
+        "us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower",
+        Kind::Redis,
+        &[("v2", 37_205_511)],
+    ),
+    r(
+        "quay.io/fluentd_elasticsearch/fluentd",
+        Kind::Server,
+        &[
+            ("v2.5.2", 140_153_804),
+            ("v4.7.2", 155_618_902),
+            ("v5.0.1", 161_880_735),
+        ],
+    ),
+    r(
         "gcr.io/google-samples/hello-app",
         Kind::Server,
         &[("1.0", 11_301_236), ("2.0", 11_301_244)],
@@ -374,6 +517,7 @@ pub static CATALOG: &[Repo] = &[
             ("3.5.21-0", 58_938_593),
             ("3.5.16-0", 57_680_541),
             ("3.5.15-0", 56_909_194),
+            ("3.5.1-0", 98_888_614),
         ],
     ),
     r(
@@ -388,7 +532,15 @@ pub static CATALOG: &[Repo] = &[
     r(
         "registry.k8s.io/pause",
         Kind::Pause,
-        &[("3.10", 320_368), ("3.9", 321_520), ("3.8", 311_286)],
+        &[
+            ("3.10", 320_368),
+            ("3.9", 321_520),
+            ("3.8", 311_286),
+            ("3.7", 311_278),
+            ("3.6", 301_773),
+            ("3.2", 299_513),
+            ("3.1", 317_164),
+        ],
     ),
     r(
         "registry.k8s.io/metrics-server/metrics-server",
@@ -412,7 +564,42 @@ pub static CATALOG: &[Repo] = &[
     r(
         "registry.k8s.io/e2e-test-images/agnhost",
         Kind::Binary("agnhost"),
-        &[("2.39", 51_105_200), ("2.53", 51_931_712)],
+        &[
+            ("2.39", 51_105_200),
+            ("2.40", 51_155_161),
+            ("2.45", 51_502_030),
+            ("2.53", 51_931_712),
+        ],
+    ),
+    r(
+        "registry.k8s.io/liveness",
+        Kind::Liveness,
+        &[("latest", 2_540_148)],
+    ),
+    r(
+        "registry.k8s.io/goproxy",
+        Kind::Server,
+        &[("0.1", 2_534_287)],
+    ),
+    r(
+        "registry.k8s.io/hpa-example",
+        Kind::PhpApache,
+        &[("latest", 176_924_330)],
+    ),
+    r(
+        "registry.k8s.io/echoserver",
+        Kind::Server,
+        &[("1.4", 46_114_116), ("1.10", 42_993_227)],
+    ),
+    r(
+        "registry.k8s.io/nginx-slim",
+        Kind::Nginx,
+        &[
+            ("0.8", 51_367_203),
+            ("0.21", 18_218_416),
+            ("0.24", 18_225_032),
+            ("0.27", 18_301_441),
+        ],
     ),
     r(
         "registry.k8s.io/ingress-nginx/controller",

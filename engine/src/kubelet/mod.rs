@@ -20,6 +20,7 @@ pub mod control_plane_start;
 pub mod env;
 pub mod images;
 mod lifecycle;
+mod mount;
 mod node_status;
 mod pod_status;
 mod probes;
@@ -103,6 +104,8 @@ struct Worker {
     killing: bool,
     /// Liveness/readiness/startup results per container.
     probes: BTreeMap<String, probes::State>,
+    /// The volume manager's progress with the pod's volumes.
+    mounts: mount::Mounts,
 }
 
 /// The kubelet of one node.
@@ -350,8 +353,12 @@ impl Kubelet {
             return;
         };
         let node = self.node.clone();
+        // Volumes first: no sandbox and no pull before they are mounted.
+        let mounted = deleting
+            || machine.runtime.sandbox(&uid).is_some()
+            || self.volumes_mounted(&mut w, api, pod, now, events);
         // The sandbox.
-        if machine.runtime.sandbox(&uid).is_none() && now >= w.sandbox_at && !deleting {
+        if machine.runtime.sandbox(&uid).is_none() && now >= w.sandbox_at && !deleting && mounted {
             let id = self.hex_id();
             machine.runtime.sandboxes.push(Sandbox {
                 id,
@@ -364,7 +371,7 @@ impl Kubelet {
                 ready: true,
             });
         }
-        if machine.runtime.sandbox(&uid).is_none() && !deleting {
+        if machine.runtime.sandbox(&uid).is_none() && !deleting && mounted {
             self.wake(w.sandbox_at);
         }
         self.observe_exits(&mut w, machine, now);
@@ -453,6 +460,7 @@ impl Kubelet {
             slots,
             killing: false,
             probes: BTreeMap::new(),
+            mounts: mount::Mounts::default(),
         };
         w
     }

@@ -96,6 +96,19 @@ fn probe(p: &Value, spec: &Value, c: &Container, machine: &Machine, t: Time) -> 
                 "Get \"{scheme}://{host}:{port}{path}\": dial tcp {host}:{port}: connect: connection refused"
             ));
         }
+        // An apiserver whose etcd switched data dirs under it fails its checks.
+        let apiserver = c
+            .ctx
+            .argv
+            .first()
+            .map(|a| a.rsplit('/').next().unwrap_or(a))
+            == Some("kube-apiserver");
+        if apiserver
+            && matches!(path, "/livez" | "/readyz")
+            && crate::cluster::control_plane::etcd_switched_under(machine, c.started)
+        {
+            return Err("HTTP probe failed with statuscode: 500".into());
+        }
         let found = c
             .outcome
             .serve
@@ -105,7 +118,14 @@ fn probe(p: &Value, spec: &Value, c: &Container, machine: &Machine, t: Time) -> 
                 Paths::Any => true,
                 Paths::Only(list) => list.contains(&path),
             });
+        let failing = c
+            .outcome
+            .serve
+            .as_ref()
+            .and_then(|s| s.http_fails_after)
+            .is_some_and(|after| after <= since);
         return match found {
+            Some(true) if failing => Err("HTTP probe failed with statuscode: 500".into()),
             Some(true) => Ok(()),
             Some(false) => Err("HTTP probe failed with statuscode: 404".into()),
             // Something listens that does not speak HTTP.

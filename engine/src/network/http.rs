@@ -118,7 +118,7 @@ pub fn http_date(t: Time) -> String {
 
 /// The server's answer to `GET path`, or `None` when it does not speak
 /// HTTP on that port (curl: "Empty reply from server").
-pub fn get(b: &Backend, path: &str, now: Time) -> Option<Response> {
+pub fn get(b: &Backend, host: &str, path: &str, now: Time) -> Option<Response> {
     let paths = b.http.as_ref()?;
     let found = match paths {
         Paths::Any => true,
@@ -194,6 +194,39 @@ pub fn get(b: &Backend, path: &str, now: Time) -> Option<Response> {
             r.headers
                 .push(("Server".into(), "Werkzeug/0.14.1 Python/3.6.5".into()));
             r.headers.push(("Date".into(), date));
+        }
+        Kind::PhpApache => {
+            // The hpa-example's index.php burns CPU, then answers `OK!`.
+            r.body = if found {
+                "OK!".to_string()
+            } else {
+                String::new()
+            };
+            r.headers.push(("Date".into(), date));
+            r.headers
+                .push(("Server".into(), "Apache/2.4.10 (Debian)".into()));
+            r.headers.push(("X-Powered-By".into(), "PHP/5.6.40".into()));
+            r.headers
+                .push(("Content-Length".into(), r.body.len().to_string()));
+            r.headers
+                .push(("Content-Type".into(), "text/html; charset=UTF-8".into()));
+        }
+        Kind::Wordpress => {
+            // A fresh WordPress sends every visitor to its installer, on
+            // the host name it was asked by.
+            r.status = 302;
+            r.reason = "Found";
+            r.headers.push(("Date".into(), date));
+            r.headers
+                .push(("Server".into(), "Apache/2.4.62 (Debian)".into()));
+            r.headers.push(("X-Powered-By".into(), "PHP/8.2.28".into()));
+            r.headers.push((
+                "Location".into(),
+                format!("http://{host}/wp-admin/install.php"),
+            ));
+            r.headers.push(("Content-Length".into(), "0".into()));
+            r.headers
+                .push(("Content-Type".into(), "text/html; charset=UTF-8".into()));
         }
         _ => {
             // `python -m http.server` and other generic HTTP servers.

@@ -12,6 +12,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod iptables;
 pub mod policy;
 pub mod proxy;
 pub mod tools;

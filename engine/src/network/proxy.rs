@@ -42,7 +42,7 @@ fn port_num(v: Option<&Value>) -> Option<u16> {
 }
 
 /// The ready endpoints (ip, port) behind one port of a Service.
-fn endpoints(cluster: &Cluster, svc: &Value, sport: &Value) -> Vec<(String, u16)> {
+pub(crate) fn endpoints(cluster: &Cluster, svc: &Value, sport: &Value) -> Vec<(String, u16)> {
     let ns = object::namespace(svc).unwrap_or("default");
     let Some(ep) = resource("endpoints")
         .and_then(|r| cluster.apiserver.get(r, Some(ns), object::name(svc)).ok())
@@ -115,6 +115,12 @@ pub fn connect(
     ip: &str,
     port: u16,
 ) -> Result<Backend, Refusal> {
+    // A pod's loopback is its own network namespace, not the node's.
+    let ip = if ip == "127.0.0.1" && !source_ip.is_empty() && !is_node_ip(cluster, source_ip) {
+        source_ip
+    } else {
+        ip
+    };
     let services = list(cluster, "services");
     // KUBE-SERVICES: ClusterIP:port.
     if let Some(svc) = services

@@ -7,6 +7,9 @@ use super::{http, policy, Client, Flavour, Resolver, Run, CLUSTER_DNS};
 use crate::apiserver::ApiServer;
 use crate::cluster::Cluster;
 
+#[path = "gnu_wget.rs"]
+mod gnu_wget;
+
 /// The programs this module runs.
 pub const PROGRAMS: [&str; 4] = ["curl", "wget", "nslookup", "dig"];
 
@@ -14,6 +17,7 @@ pub const PROGRAMS: [&str; 4] = ["curl", "wget", "nslookup", "dig"];
 pub fn run(cluster: &mut Cluster, client: &Client, program: &str, args: &[String]) -> Run {
     match program {
         "curl" => curl(cluster, client, args),
+        "wget" if client.flavour == Flavour::Ubuntu => gnu_wget::run(cluster, client, args),
         "wget" => wget(cluster, client, args),
         "nslookup" => nslookup(&cluster.apiserver, client, args),
         "dig" => dig(cluster, client, args),
@@ -242,7 +246,7 @@ fn curl(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
         return say(run, 35, msg);
     }
     let now = cluster.now();
-    let Some(resp) = http::get(&backend, &url.path, now) else {
+    let Some(resp) = http::get(&backend, &url.host, &url.path, now) else {
         return say(run, 52, "curl: (52) Empty reply from server\n".into());
     };
     if fail_http && resp.status >= 400 {
@@ -368,7 +372,7 @@ fn wget(cluster: &mut Cluster, client: &Client, args: &[String]) -> Run {
         Err(Refusal::TimedOut) => return run.fail(1, "wget: download timed out\n"),
     };
     let now = cluster.now();
-    let Some(resp) = http::get(&backend, &url.path, now) else {
+    let Some(resp) = http::get(&backend, &url.host, &url.path, now) else {
         return run.fail(
             1,
             "wget: error getting response: Connection reset by peer\n",

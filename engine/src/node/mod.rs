@@ -39,6 +39,9 @@ pub struct Machine {
     /// package's when the service last started (an upgraded package runs
     /// only after `systemctl restart kubelet`).
     pub kubelet_version: String,
+    /// When etcd on this machine last switched to another data directory
+    /// (a restore): an apiserver started before then runs on stale state.
+    pub etcd_data_switched: Option<crate::clock::Time>,
 }
 
 impl Machine {
@@ -73,6 +76,7 @@ impl Machine {
             packages: packages::Packages::installed_at(crate::cluster::KUBERNETES_VERSION)
                 .with_package("kubelet", kubelet_version),
             kubelet_version: kubelet_version.into(),
+            etcd_data_switched: None,
         };
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);

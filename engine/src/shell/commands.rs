@@ -30,6 +30,7 @@ pub const PROGRAMS: &[&str] = &[
     "vi",
     "vim",
     "watch",
+    "wget",
     "exit",
     "grep",
     "export",
@@ -38,6 +39,8 @@ pub const PROGRAMS: &[&str] = &[
     "history",
     "hostname",
     "ip",
+    "iptables",
+    "iptables-save",
     "journalctl",
     "kubeadm",
     "apt",
@@ -86,6 +89,18 @@ pub fn run(
     if let Some(body) = session.functions.get(name).cloned() {
         return call_function(session, cluster, &body, args);
     }
+    // GNU programs answer `--help` wherever it stands (before `--`).
+    if args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--help")
+    {
+        let program = if name == "egrep" { "grep" } else { name };
+        if let Some(text) = super::help_texts::text(program) {
+            out.out(text);
+            return out;
+        }
+    }
     match name {
         "source" | "." => return super::source(session, cluster, args),
         "complete" => return complete(session, args),
@@ -105,7 +120,11 @@ pub fn run(
         "systemctl" => return super::system::systemctl(session, cluster, args),
         "ps" => return super::system::ps(session, cluster, args),
         "journalctl" => return super::system::journalctl(session, cluster, args),
-        "curl" | "nslookup" | "dig" => return super::net::run(session, cluster, name, args),
+        "curl" | "wget" | "nslookup" | "dig" => {
+            return super::net::run(session, cluster, name, args)
+        }
+        "iptables" => return crate::network::iptables::iptables(cluster, args),
+        "iptables-save" => return super::net::iptables_save(cluster, args),
         "watch" => return super::watch::start(session, cluster, args),
         "openssl" => return super::pki::openssl(session, cluster, args),
         "kubeadm" if args.first().is_some_and(|a| a == "upgrade") => {

@@ -162,7 +162,13 @@ fn ps(rt: &Runtime, args: &[String], now: Time) -> Output {
         .containers
         .iter()
         .filter(|c| all || c.running() || state.is_some())
-        .filter(|c| name.is_none_or(|n| c.name.contains(n)))
+        // crictl's --name is a regular expression (`--name 'etcd|kube-apiserver'`).
+        .filter(|c| {
+            name.is_none_or(|n| match regex_lite::Regex::new(n) {
+                Ok(re) => re.is_match(&c.name),
+                Err(_) => c.name.contains(n),
+            })
+        })
         .filter(|c| pod.is_none_or(|p| c.sandbox_id.starts_with(p)))
         .filter(|c| {
             state.as_deref().is_none_or(|s| match s {

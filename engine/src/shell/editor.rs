@@ -14,8 +14,9 @@
 //! calling the editor would append twice, a documented limitation.
 //!
 //! Without a host that can edit (`dinghy shell` reading a script), `vi`
-//! says so; scripts edit with `sed -i`, or `KUBE_EDITOR="sed -i …"` for
-//! `kubectl edit`, as one would on a real machine without a terminal.
+//! runs `$EDITOR` as a scripted editor when one is set
+//! (`EDITOR="sed -i s/a/b/" vi f`), and otherwise says so; scripts edit
+//! with `sed -i`, or `KUBE_EDITOR="sed -i …"` for `kubectl edit`.
 
 use super::{session_fs, session_fs_mut, Session};
 use crate::cluster::Cluster;
@@ -88,8 +89,19 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, program: &str, args: &[
         };
     }
     if !session.editor.interactive {
+        // No terminal: `$EDITOR` from the session runs as a scripted editor
+        // on the file (`EDITOR="sed -i s/a/b/" vi f`), as `kubectl edit`
+        // runs `$KUBE_EDITOR`; an editor that is itself vi/vim/nano cannot.
+        let scripted = session.env.get("EDITOR").cloned().filter(|e| {
+            let first = e.split_whitespace().next().unwrap_or("");
+            let base = first.rsplit('/').next().unwrap_or(first);
+            !base.is_empty() && !matches!(base, "vi" | "vim" | "nano" | "vim.basic" | "vim.tiny")
+        });
+        if let Some(editor) = scripted {
+            return super::run_line(session, cluster, &format!("{editor} {path}"));
+        }
         return out.fail(format!(
-            "{program}: no terminal to edit \"{file}\" in here (use sed -i, or KUBE_EDITOR=\"sed -i …\" for kubectl edit)"
+            "{program}: no terminal to edit \"{file}\" in here (use sed -i, EDITOR=\"sed -i …\" {program} FILE, or KUBE_EDITOR=\"sed -i …\" for kubectl edit)"
         ));
     }
     let text = session_fs(session, cluster)
@@ -155,6 +167,17 @@ mod tests {
         assert_eq!(out.status, 1);
         assert!(out.stderr().contains("sed -i"), "{}", out.stderr());
         assert!(s.editor_request().is_none());
+    }
+
+    #[test]
+    fn without_a_terminal_vi_runs_a_scripted_editor() {
+        let mut s = Simulation::new(7);
+        let out = s.run("echo 'image: nginx' > pod.yaml; EDITOR=\"sed -i s/nginx/httpd/\"; vi pod.yaml; cat pod.yaml\n");
+        assert_eq!(out.stdout(), "image: httpd\n", "{}", out.stderr());
+        // vi as $EDITOR would call itself: it says how to edit instead.
+        let out = s.run("EDITOR=vim; nano pod.yaml\n");
+        assert_eq!(out.status, 1);
+        assert!(out.stderr().contains("sed -i"), "{}", out.stderr());
     }
 
     #[test]

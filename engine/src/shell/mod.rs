@@ -5,6 +5,7 @@
 mod apt;
 mod arith;
 mod brace;
+mod case;
 mod commands;
 pub mod complete;
 mod coreutils;
@@ -14,6 +15,7 @@ pub use coreutils::{base64_decode, base64_encode};
 mod etcdctl;
 pub mod glob;
 mod grep;
+mod help_texts;
 mod history;
 mod kubeadm_upgrade;
 mod loops;

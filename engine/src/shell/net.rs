@@ -43,3 +43,14 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, name: &str, args: &[Str
     out.status = r.code;
     out
 }
+
+/// `iptables-save`, stamped with the node's clock as `date` prints it.
+pub fn iptables_save(cluster: &mut Cluster, args: &[String]) -> Output {
+    let date = crate::kubelet::container::date_text(cluster.now());
+    // iptables-save's ctime(3) stamp: `Wed Apr 23 08:15:02 2025`.
+    let stamp = match date.rsplit_once(' ') {
+        Some((head, year)) => format!("{} {year}", head.trim_end_matches(" UTC")),
+        None => date,
+    };
+    crate::network::iptables::iptables_save(cluster, args, &stamp)
+}

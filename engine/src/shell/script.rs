@@ -37,6 +37,23 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
                 }
             }
             Some(Block::Loop) => super::loops::run_statement(session, cluster, statement),
+            Some(Block::Case) => {
+                // `x=1; case …`: what comes before the `case` runs first.
+                let at = case_start(statement).unwrap_or(0);
+                let (head, case) = statement.split_at(at);
+                if head.trim().is_empty() {
+                    super::case::run(session, cluster, case)
+                } else {
+                    let r = run_line(session, cluster, head);
+                    out.chunks.extend(r.chunks);
+                    session.last_status = r.status;
+                    if session.env.contains_key("\u{0}exit") {
+                        out.status = r.status;
+                        break;
+                    }
+                    super::case::run(session, cluster, case)
+                }
+            }
             None if statement.trim().is_empty() => continue,
             None => run_line(session, cluster, statement),
         };
@@ -92,12 +109,74 @@ enum Block {
     If,
     /// A statement holding a `for`/`while`/`until` loop (see [`super::loops`]).
     Loop,
+    /// `case … esac`, at the start or after `;` (see [`super::case`]).
+    Case,
+}
+
+/// Where a statement's `case` starts: at its first word, or as the first
+/// word after a top-level `;` or newline (`x=web; case $x in …`).
+fn case_start(statement: &str) -> Option<usize> {
+    let b = statement.as_bytes();
+    let mut i = 0;
+    let mut boundary = true;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b';' | b'\n' => {
+                // `;;` belongs to a case already.
+                if b.get(i + 1) == Some(&b';') {
+                    return None;
+                }
+                boundary = true;
+                i += 1;
+            }
+            b'\'' | b'"' | b'`' | b'\\' | b'$' => {
+                boundary = false;
+                i = skip(b, i);
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b';') {
+                    i = skip(b, i);
+                }
+                // `get`: an escape can end inside a multibyte character.
+                let word = statement.get(start..i).unwrap_or("");
+                if boundary && word == "case" {
+                    return Some(start);
+                }
+                // A loop or `if` first: that block's rules apply.
+                if boundary && matches!(word, "for" | "while" | "until" | "if") {
+                    return None;
+                }
+                boundary = false;
+            }
+        }
+    }
+    None
+}
+
+/// The index after the quoted part or character at `i`.
+fn skip(b: &[u8], i: usize) -> usize {
+    let close = |q: u8| {
+        b[i + 1..]
+            .iter()
+            .position(|&c| c == q)
+            .map_or(b.len(), |p| i + p + 2)
+    };
+    match b[i] {
+        b'\'' => close(b'\''),
+        b'"' => close(b'"'),
+        b'`' => close(b'`'),
+        b'\\' => (i + 2).min(b.len()),
+        _ => i + 1,
+    }
 }
 
 fn has_blocks(text: &str) -> bool {
     text.lines()
         .any(|l| function_name(l).is_some() || first_word(l) == Some("if"))
         || super::loops::first_loop(text).is_some()
+        || case_start(text).is_some()
 }
 
 fn first_word(line: &str) -> Option<&str> {
@@ -131,6 +210,8 @@ fn block_kind(statement: &str) -> Option<Block> {
         Some(Block::Function)
     } else if first_word(first_line) == Some("if") {
         Some(Block::If)
+    } else if case_start(statement).is_some() {
+        Some(Block::Case)
     } else if super::loops::first_loop(statement).is_some() {
         Some(Block::Loop)
     } else {
@@ -194,6 +275,9 @@ fn block_closed(statement: &str) -> bool {
         }
         Some(Block::Loop) => {
             super::loops::loops_closed(statement) && parse::command_complete(statement)
+        }
+        Some(Block::Case) => {
+            !super::case::case_open(&statement[case_start(statement).unwrap_or(0)..])
         }
         None => true,
     }
