@@ -50,6 +50,7 @@ pub const SUBCOMMANDS: &[(&str, &[Command])] = &[
     ("set", patch::SET_SUBCOMMANDS),
     ("auth", misc::AUTH_SUBCOMMANDS),
     ("certificate", certificate::SUBCOMMANDS),
+    ("top", misc::TOP_SUBCOMMANDS),
 ];
 
 /// Other names cobra accepts for a subcommand (its `Aliases`).
@@ -64,6 +65,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("create cj", "create cronjob"),
     ("create ing", "create ingress"),
     ("set sa", "set serviceaccount"),
+    ("top nodes", "top node"),
+    ("top no", "top node"),
+    ("top pods", "top pod"),
+    ("top po", "top pod"),
 ];
 
 fn child(parent: &str, word: &str) -> Option<&'static Command> {
