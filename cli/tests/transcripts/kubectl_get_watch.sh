@@ -20,4 +20,21 @@ kubectl get deploy --watch-only
 
 ^C
 kubectl get pods,svc -w
-kubectl get pods -w -o yaml
+# -o yaml|json|name stream whole objects: the listing object by object
+# (YAML documents separated by ---), then one object per change.
+kubectl run one --image=nginx -l watch=me
+kubectl get pods -l watch=me -w -o name
+
+kubectl label pod one color=blue
+
+^C
+kubectl get pod one -w -o yaml | grep -E '^---|^  name:|color|resourceVersion'
+kubectl label pod one size=big
+kubectl delete pod one --wait=false
+
+^C
+kubectl get pods -l app=app --watch-only -o json
+kubectl delete pods -l app=app --wait=false
+
+^C
+kubectl get pods -w -o jsonpath='{.items[*].metadata.name}'

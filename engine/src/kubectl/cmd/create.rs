@@ -61,7 +61,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let (infos, errors) = builder::read(ctx, &files);
     let explicit_ns = p.is_set("namespace");
     let mut failed = !errors.is_empty();
-    for info in infos {
+    for mut info in infos {
+        super::common::save_config(p, &mut info.object);
         let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
             Ok(ns) => ns,
             Err(e) => {

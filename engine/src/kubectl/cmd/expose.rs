@@ -23,15 +23,15 @@ pub const COMMAND: Command = Command {
         Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to expose a service").short('f'),
         Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::string("labels", "", "Labels to apply to the service created by this call.").short('l'),
-        Flag::string("load-balancer-ip", "", "IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific).").unsupported(),
+        Flag::string("load-balancer-ip", "", "IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific)."),
         Flag::string("name", "", "The name for the newly created object."),
         Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
-        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic.").unsupported(),
+        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic."),
         Flag::string("overrides", "", "An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field."),
         Flag::string("port", "", "The port that the service should serve on. Copied from the resource being exposed, if unspecified"),
         Flag::string("protocol", "", "The network protocol for the service to be created. Default is 'TCP'."),
         Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
-        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.").unsupported(),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
         Flag::string("selector", "", "A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)"),
         Flag::string("session-affinity", "", "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'"),
         Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
@@ -300,6 +300,9 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         if let Some(a) = p.string("session-affinity").filter(|s| !s.is_empty()) {
             spec.insert("sessionAffinity".into(), json!(a));
         }
+        if let Some(ip) = p.string("load-balancer-ip").filter(|s| !s.is_empty()) {
+            spec.insert("loadBalancerIP".into(), json!(ip));
+        }
         let mut svc = json!({
             "kind": "Service",
             "apiVersion": "v1",
@@ -307,11 +310,12 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             "spec": Value::Object(spec),
             "status": { "loadBalancer": {} },
         });
-        if let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) {
-            match serde_json::from_str::<Value>(o) {
-                Ok(patch) => super::run::merge_patch(&mut svc, &patch),
-                Err(e) => return fail(format!("error: Invalid JSON Patch: {e}")),
-            }
+        if let Err(e) = super::run::apply_overrides(&mut svc, p) {
+            return fail(e);
+        }
+        // As run: only what is sent is annotated.
+        if dry != DryRun::Client {
+            super::common::save_config(p, &mut svc);
         }
         if dry == DryRun::Client {
             print(&mut out, p, &svc, "exposed", dry);

@@ -19,7 +19,7 @@ pub const COMMAND: Command = Command {
         Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::int("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.").unsupported(),
         Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
-        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f').unsupported(),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
         Flag::bool("ignore-not-found", "If the requested object does not exist the command will return exit code 0."),
         Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::strings("label-columns", "Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...").short('L'),
@@ -176,9 +176,15 @@ fn output_format(p: &Parsed) -> Result<Output_, String> {
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
-    let reqs = match requests(&p.args) {
-        Ok(r) => r,
-        Err(e) => return out.fail(e),
+    // `-f FILE`: the objects the files name, as the server has them.
+    let files = p.strings("filename");
+    let reqs = if files.is_empty() {
+        match requests(&p.args) {
+            Ok(r) => r,
+            Err(e) => return out.fail(e),
+        }
+    } else {
+        Vec::new()
     };
     let format = match output_format(p) {
         Ok(f) => f,
@@ -287,9 +293,30 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             sort_objects(&mut g.objects, t);
         }
     }
-    let now = ctx.cluster.now();
-    let single =
+    let mut single =
         reqs.len() == 1 && reqs.first().and_then(|r| r.names.as_ref()).map(Vec::len) == Some(1);
+    if !files.is_empty() {
+        let allow = super::select::Allow::default();
+        let args = p.args.clone();
+        let sel = match super::select::select(ctx, p, &args, allow) {
+            Ok(sel) => sel,
+            Err(e) => return out.fail(e),
+        };
+        // One file naming one object prints it alone (cli-runtime's
+        // "single item implied"); anything more is a List.
+        single = files.len() == 1 && sel.items.len() + sel.errors.len() == 1;
+        errors.extend(sel.errors);
+        for item in sel.items {
+            match groups.last_mut() {
+                Some(g) if g.res == item.res => g.objects.push(item.obj),
+                _ => groups.push(Group {
+                    res: item.res,
+                    objects: vec![item.obj],
+                }),
+            }
+        }
+    }
+    let now = ctx.cluster.now();
     match format {
         Output_::Table { wide } => {
             let text = tables(&groups, now, p, wide, all_ns);

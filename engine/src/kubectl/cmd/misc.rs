@@ -471,7 +471,7 @@ pub const WAIT: Command = Command {
         Flag::strings("filename", "identifying the resource.").short('f'),
         Flag::string("for", "", "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]. The default condition-value is true. Condition values are compared after Unicode simple case folding, which is a more general form of case-insensitivity."),
         Flag::bool("local", "If true, annotation will NOT contact api-server but run locally.").unsupported(),
-        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o').unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
         Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").default("true").short('R').unsupported(),
         Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)").short('l'),
         Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
@@ -500,6 +500,9 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let cond = p.string("for").unwrap_or("").to_string();
     if cond.is_empty() {
         return out.fail("error: --for must be specified");
+    }
+    if let Err(e) = super::common::check_output(p) {
+        return out.fail(e);
     }
     let timeout = match parse_timeout(p.string("timeout").unwrap_or("30s")) {
         Some(t) if t < 0 => 7 * 24 * 3600,
@@ -566,11 +569,17 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 })
             };
             if met {
-                out.out(format!(
-                    "{}/{} condition met\n",
-                    item.kind_name(),
-                    item.name
-                ));
+                // kubectl's printer for `condition met`: the name and the
+                // operation, or the object as `-o` asks.
+                let obj = live.as_ref().unwrap_or(&item.obj);
+                let obj = if cond == "delete" { &item.obj } else { obj };
+                super::common::print(
+                    &mut out,
+                    p,
+                    obj,
+                    "condition met",
+                    super::common::DryRun::None,
+                );
                 break;
             }
             if ctx.cluster.now() >= deadline {

@@ -45,7 +45,7 @@ pub const COMMAND: Command = Command {
         Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
         Flag::string("restart", "Always", "The restart policy for this Pod.  Legal values [Always, OnFailure, Never]."),
         Flag::bool("rm", "If true, delete the pod after it exits.  Only valid when attaching to the container, e.g. with '--attach' or with '-i/--stdin'."),
-        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.").unsupported(),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
         Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
         Flag::bool("stdin", "Keep stdin open on the container in the pod, even if nothing is attached.").short('i'),
         Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
@@ -58,6 +58,30 @@ pub const COMMAND: Command = Command {
 
 fn fail(msg: String) -> Output {
     Output::default().fail(msg)
+}
+
+/// `--overrides` applied as `--override-type` says (kubectl's
+/// `cmdutil.Overrider`): a JSON merge patch, a strategic merge patch or an
+/// RFC 6902 JSON patch of the generated object.
+pub fn apply_overrides(obj: &mut Value, p: &Parsed) -> Result<(), String> {
+    let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) else {
+        return Ok(());
+    };
+    let patch: Value =
+        serde_json::from_str(o).map_err(|e| format!("error: Invalid JSON Patch: {e}"))?;
+    match p.string("override-type").unwrap_or("merge") {
+        "merge" => merge_patch(obj, &patch),
+        "strategic" => {
+            let kind = obj["kind"].as_str().unwrap_or("").to_string();
+            *obj = crate::apiserver::strategic_merge(&kind, obj, &patch, &mut Vec::new());
+        }
+        "json" => {
+            *obj = crate::apiserver::json_patch(obj, &patch)
+                .map_err(|e| format!("error: {}", e.message()))?;
+        }
+        other => return Err(format!("error: invalid override type: {other}")),
+    }
+    Ok(())
 }
 
 /// RFC 7386 JSON merge patch (`--override-type=merge`).
@@ -231,11 +255,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         },
         "status": {},
     });
-    if let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) {
-        match serde_json::from_str::<Value>(o) {
-            Ok(patch) => merge_patch(&mut pod, &patch),
-            Err(e) => return fail(format!("error: Invalid JSON Patch: {e}")),
-        }
+    if let Err(e) = apply_overrides(&mut pod, p) {
+        return fail(e);
     }
     let mut out = Output::default();
     if p.bool("expose") {
@@ -257,6 +278,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
     }
     if interactive {
+        let mut pod = pod;
+        if dry != DryRun::Client {
+            super::common::save_config(p, &mut pod);
+        }
         return attach(ctx, p, pod, &name, out);
     }
     if p.bool("expose") && matches!(p.string("output"), Some("yaml")) {
@@ -267,7 +292,11 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
 }
 
 /// Prints or creates one object; false if it failed (the error is in `out`).
-fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, obj: Value, out: &mut Output) -> bool {
+fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, mut obj: Value, out: &mut Output) -> bool {
+    // run annotates only what it sends (never on a client dry run).
+    if dry != DryRun::Client {
+        super::common::save_config(p, &mut obj);
+    }
     if dry == DryRun::Client {
         print(out, p, &obj, "created", dry);
         return true;
