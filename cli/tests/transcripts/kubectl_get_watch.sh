@@ -25,16 +25,18 @@ kubectl get pods,svc -w
 kubectl run one --image=nginx -l watch=me
 kubectl get pods -l watch=me -w -o name
 
-kubectl label pod one color=blue
+
 
 ^C
-kubectl get pod one -w -o yaml | grep -E '^---|^  name:|color|resourceVersion'
-kubectl label pod one size=big
-kubectl delete pod one --wait=false
+kubectl scale deployment app --replicas=3
+kubectl get deployment app -w -o yaml
+
+
 
 ^C
-kubectl get pods -l app=app --watch-only -o json
-kubectl delete pods -l app=app --wait=false
+kubectl run two --image=nginx -l watch=json
+kubectl get pods -l watch=json --watch-only -o json
+
 
 ^C
 kubectl get pods -w -o jsonpath='{.items[*].metadata.name}'

@@ -69,6 +69,9 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if let Some(sel) = &setup.0 {
         infos.retain(|i| sel.matches_object(&i.object));
     }
+    if infos.is_empty() && errors.is_empty() {
+        return out.fail("error: no objects passed to apply");
+    }
     // What was applied, for --prune: (namespace, resource kind, name).
     let mut applied: Vec<(Option<String>, &'static str, String)> = Vec::new();
     let explicit_ns = p.is_set("namespace");
