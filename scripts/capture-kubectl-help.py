@@ -42,6 +42,7 @@ config set-context
 config use-context
 config view
 cordon
+cp
 create
 create clusterrole
 create clusterrolebinding

@@ -49,3 +49,9 @@ kubectl get -f solo.yaml -o yaml | head -3
 kubectl describe -f solo.yaml | head -3
 kubectl get -f web.yaml pods
 kubectl delete -f web.yaml
+# A command group alone prints its help, as cobra does (stream and status as kubectl's).
+kubectl rollout | sed -n '1p;/^Available/,/^$/p'
+kubectl config 2>&1 | head -2
+kubectl config 2>/dev/null | wc -l
+kubectl create secret 2>/dev/null | wc -l
+kubectl top; echo "exit $?"

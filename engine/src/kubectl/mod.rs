@@ -142,6 +142,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::exec::COMMAND,
     cmd::misc::PORT_FORWARD,
     cmd::misc::PROXY,
+    cmd::cp::COMMAND,
     cmd::describe::COMMAND,
     cmd::events::COMMAND,
     cmd::edit::COMMAND,

@@ -54,7 +54,7 @@ pub const SUBCOMMANDS: &[Command] = &[
 
 fn run_root(_: &mut Context<'_>, _: &Parsed) -> Output {
     let mut out = Output::default();
-    out.out("Modify certificate resources.\n\nAvailable Commands:\n  approve       Approve a certificate signing request\n  deny          Deny a certificate signing request\n\nUsage:\n  kubectl certificate SUBCOMMAND [options]\n\nUse \"kubectl certificate <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+    out.out(crate::kubectl::help::command(&COMMAND));
     out
 }
 

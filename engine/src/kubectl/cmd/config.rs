@@ -80,10 +80,7 @@ fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
             "error: unknown command \"{sub}\" for \"kubectl config\"\nRun 'kubectl config --help' for usage."
         )),
         None => {
-            out.out("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n");
-            for c in SUBCOMMANDS {
-                out.out(format!("  {:<17}{}\n", c.name.trim_start_matches("config "), c.short));
-            }
+            out = out.fail(crate::kubectl::help::command(&COMMAND));
             out
         }
     }

@@ -105,33 +105,25 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
 }
 
 fn secret_group(_: &mut Context<'_>, p: &Parsed) -> Output {
-    subgroup(p, "create secret", SECRET_SUBCOMMANDS)
+    subgroup(p, "create secret")
 }
 
 fn service_group(_: &mut Context<'_>, p: &Parsed) -> Output {
-    subgroup(p, "create service", SERVICE_SUBCOMMANDS)
+    subgroup(p, "create service")
 }
 
 /// `kubectl create secret` without a known type: cobra's help, or its
 /// `unknown command` error.
-fn subgroup(p: &Parsed, name: &str, children: &[Command]) -> Output {
-    let mut out = Output::default();
+fn subgroup(p: &Parsed, name: &str) -> Output {
     if !p.args.is_empty() {
-        return out.fail(format!(
+        return Output::default().fail(format!(
             "error: unknown command \"{}\"\nSee 'kubectl {name} -h' for help and examples",
             p.args.join(" ")
         ));
     }
-    let mut s = String::from("Available Commands:\n");
-    for c in children {
-        let short = c.name.rsplit(' ').next().unwrap_or(c.name);
-        s.push_str(&format!("  {short:<16}{}\n", c.short));
-    }
-    s.push_str(&format!(
-        "\nUsage:\n  kubectl {name} [flags] [options]\n\nUse \"kubectl {name} <command> --help\" for more information about a given command.\n"
-    ));
-    out.out(s);
-    out
+    let group = SUBCOMMANDS.iter().find(|c| c.name == name);
+    let help = group.map(crate::kubectl::help::command).unwrap_or_default();
+    Output::default().fail(help)
 }
 
 /// The generators, by their full command names.

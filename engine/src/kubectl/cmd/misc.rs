@@ -251,11 +251,7 @@ fn run_auth_root(_: &mut Context<'_>, p: &Parsed) -> Output {
         Some(sub) => out.fail(format!(
             "error: unknown command \"{sub}\" for \"kubectl auth\"\nRun 'kubectl auth --help' for usage."
         )),
-        None => {
-            let mut out = out;
-            out.out("Inspect authorization.\n\nAvailable Commands:\n  can-i         Check whether an action is allowed\n  reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects\n  whoami        Experimental: Check self subject attributes\n");
-            out
-        }
+        None => out.fail(crate::kubectl::help::command(&AUTH)),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod common;
 pub mod complete;
 pub mod config;
+pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;

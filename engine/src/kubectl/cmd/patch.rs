@@ -173,7 +173,7 @@ fn run_set_root(_: &mut Context<'_>, p: &Parsed) -> Output {
         Some(sub) => out.fail(format!(
             "error: unknown command \"{sub}\" for \"kubectl set\"\nRun 'kubectl set --help' for usage."
         )),
-        None => out.fail("error: Required resource not specified.\nSee 'kubectl set -h' for help and examples"),
+        None => out.fail(crate::kubectl::help::command(&SET)),
     }
 }
 

@@ -135,12 +135,9 @@ fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
             "error: unknown command \"{sub}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
         )),
         None => {
-            out.out("Manage the rollout of one or many resources.\n\nAvailable Commands:\n");
-            for c in SUBCOMMANDS {
-                let short = c.name.trim_start_matches("rollout ");
-                out.out(format!("  {short:<10}{}\n", c.short));
-            }
-            out.out("\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+            // cobra's help, on stdout, yet exit status 1.
+            out.out(crate::kubectl::help::command(&COMMAND));
+            out.status = 1;
             out
         }
     }
