@@ -56,3 +56,8 @@ kubectl wait pod web --for=condition=Ready -o name
 kubectl wait pod web --for=condition=Ready -o jsonpath='{.status.phase}{"\n"}'
 kubectl wait pod web --for=condition=Ready -o wide
 kubectl run tmp --image=busybox --rm -it --restart=Never --grace-period=5 --wait -- echo hi
+# logs --all-pods: every pod of the object, each line prefixed.
+kubectl scale deployment shop --replicas=2
+kubectl rollout status deployment shop
+kubectl logs deployment/shop --all-pods --tail=1
+kubectl logs -l app=shop --all-pods --tail=1

@@ -176,6 +176,11 @@ impl Parsed {
     pub fn is_set(&self, long: &str) -> bool {
         self.values.contains_key(long)
     }
+    /// Sets a flag as a command's own logic implies it (kubectl's
+    /// `--all-pods` sets `--prefix`).
+    pub fn imply(&mut self, long: &'static str, value: &str) {
+        self.values.insert(long, vec![value.to_string()]);
+    }
 }
 
 /// A usage error, already in kubectl's words (without the `See …` line,

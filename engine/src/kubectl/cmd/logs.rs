@@ -13,7 +13,7 @@ pub const COMMAND: Command = Command {
     usage: "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
     flags: &[
         Flag::bool("all-containers", "Get all containers' logs in the pod(s)."),
-        Flag::bool("all-pods", "Get logs from all pod(s). Sets prefix to true.").unsupported(),
+        Flag::bool("all-pods", "Get logs from all pod(s). Sets prefix to true."),
         Flag::string("container", "", "Print the logs of this container").short('c'),
         Flag::bool("follow", "Specify if the logs should be streamed.").short('f'),
         Flag::bool("ignore-errors", "If watching / following pod logs, allow for any errors that occur to be non-fatal").unsupported(),
@@ -43,6 +43,12 @@ struct Window {
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
+    // `--all-pods`: every pod of the object, each line prefixed.
+    let mut implied = p.clone();
+    if p.bool("all-pods") {
+        implied.imply("prefix", "true");
+    }
+    let p = &implied;
     let selector = p.string("selector").filter(|s| !s.is_empty());
     let container = p.string("container").filter(|c| !c.is_empty());
     if selector.is_some() && !p.args.is_empty() {
@@ -232,6 +238,19 @@ fn by_controller(
             str_at("metadata.name"),
         )
     });
+    if p.bool("all-pods") {
+        for pod in &pods {
+            let name = crate::api::object::name(pod).to_string();
+            let one = logs_of(ctx, p, &name, container, window);
+            let failed = one.status != 0;
+            out.chunks.extend(one.chunks);
+            if failed {
+                out.status = 1;
+                return out;
+            }
+        }
+        return out;
+    }
     let first = crate::api::object::name(&pods[0]).to_string();
     if pods.len() > 1 {
         out.err(format!("Found {} pods, using pod/{first}\n", pods.len()));
