@@ -61,3 +61,5 @@ kubectl scale deployment shop --replicas=2
 kubectl rollout status deployment shop
 kubectl logs deployment/shop --all-pods --tail=1
 kubectl logs -l app=shop --all-pods --tail=1
+# Server-side apply (field managers, conflicts) is not simulated: refused, not faked.
+kubectl apply -f app/deploy.yaml --server-side
