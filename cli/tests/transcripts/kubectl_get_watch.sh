@@ -20,4 +20,23 @@ kubectl get deploy --watch-only
 
 ^C
 kubectl get pods,svc -w
-kubectl get pods -w -o yaml
+# -o yaml|json|name stream whole objects: the listing object by object
+# (YAML documents separated by ---), then one object per change.
+kubectl run one --image=nginx -l watch=me
+kubectl get pods -l watch=me -w -o name
+
+
+
+^C
+kubectl scale deployment app --replicas=3
+kubectl get deployment app -w -o yaml
+
+
+
+^C
+kubectl run two --image=nginx -l watch=json
+kubectl get pods -l watch=json --watch-only -o json
+
+
+^C
+kubectl get pods -w -o jsonpath='{.items[*].metadata.name}'

@@ -36,6 +36,7 @@ mod watch;
 pub use delete::{DeleteOptions, Preconditions, Propagation};
 pub use errors::{ApiError, StatusCause, StatusDetails};
 pub use patch::PatchType;
+pub use patch::{json_patch, strategic_merge};
 pub use request::{
     AllowAll, Attributes, Authorizer, Decision, DenyAll, Outcome, RequestTrace, Stage, Step, User,
 };

@@ -13,6 +13,10 @@ pub enum FlagKind {
     /// May be repeated; values accumulate (`--env A=1 --env B=2`).
     StringArray,
     Int,
+    /// A Go duration (`30s`, `1m0s`).
+    Duration,
+    /// `key=value,…` pairs (pflag's stringToString).
+    Map,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +26,13 @@ pub struct Flag {
     pub kind: FlagKind,
     pub default: &'static str,
     pub help: &'static str,
+    /// Kept for scripts but not listed in `--help` (kubectl's hidden and
+    /// deprecated flags).
+    pub hidden: bool,
+    /// kubectl has this flag but Dinghy does not simulate what it does:
+    /// accepted (and listed in `--help`) only with its default value,
+    /// refused honestly otherwise rather than silently ignored.
+    pub unsupported: bool,
 }
 
 impl Flag {
@@ -32,6 +43,8 @@ impl Flag {
             kind: FlagKind::Bool,
             default: "false",
             help,
+            hidden: false,
+            unsupported: false,
         }
     }
     pub const fn string(long: &'static str, default: &'static str, help: &'static str) -> Flag {
@@ -41,6 +54,8 @@ impl Flag {
             kind: FlagKind::String,
             default,
             help,
+            hidden: false,
+            unsupported: false,
         }
     }
     pub const fn strings(long: &'static str, help: &'static str) -> Flag {
@@ -50,6 +65,8 @@ impl Flag {
             kind: FlagKind::StringArray,
             default: "[]",
             help,
+            hidden: false,
+            unsupported: false,
         }
     }
     pub const fn int(long: &'static str, default: &'static str, help: &'static str) -> Flag {
@@ -59,26 +76,79 @@ impl Flag {
             kind: FlagKind::Int,
             default,
             help,
+            hidden: false,
+            unsupported: false,
+        }
+    }
+    pub const fn duration(long: &'static str, default: &'static str, help: &'static str) -> Flag {
+        Flag {
+            long,
+            short: None,
+            kind: FlagKind::Duration,
+            default,
+            help,
+            hidden: false,
+            unsupported: false,
+        }
+    }
+    pub const fn map(long: &'static str, help: &'static str) -> Flag {
+        Flag {
+            long,
+            short: None,
+            kind: FlagKind::Map,
+            default: "",
+            help,
+            hidden: false,
+            unsupported: false,
         }
     }
     pub const fn short(mut self, c: char) -> Flag {
         self.short = Some(c);
         self
     }
+    pub const fn default(mut self, default: &'static str) -> Flag {
+        self.default = default;
+        self
+    }
+    pub const fn hidden(mut self) -> Flag {
+        self.hidden = true;
+        self
+    }
+    pub const fn unsupported(mut self) -> Flag {
+        self.unsupported = true;
+        self
+    }
 }
 
 /// Flags every kubectl command accepts (kubectl's persistent flags).
 pub const GLOBAL: &[Flag] = &[
-    Flag::string("namespace", "", "If present, the namespace scope for this CLI request").short('n'),
-    Flag::string("context", "", "The name of the kubeconfig context to use"),
-    Flag::string("kubeconfig", "", "Path to the kubeconfig file to use for CLI requests."),
-    Flag::string("cluster", "", "The name of the kubeconfig cluster to use"),
-    Flag::string("user", "", "The name of the kubeconfig user to use"),
-    Flag::string("server", "", "The address and port of the Kubernetes API server").short('s'),
     Flag::string("as", "", "Username to impersonate for the operation. User could be a regular user or a service account in a namespace."),
     Flag::strings("as-group", "Group to impersonate for the operation, this flag can be repeated to specify multiple groups."),
-    Flag::string("request-timeout", "0", "The length of time to wait before giving up on a single server request."),
+    Flag::string("as-uid", "", "UID to impersonate for the operation.").unsupported(),
+    Flag::string("cache-dir", "/root/.kube/cache", "Default cache directory").unsupported(),
+    Flag::string("certificate-authority", "", "Path to a cert file for the certificate authority").unsupported(),
+    Flag::string("client-certificate", "", "Path to a client certificate file for TLS").unsupported(),
+    Flag::string("client-key", "", "Path to a client key file for TLS").unsupported(),
+    Flag::string("cluster", "", "The name of the kubeconfig cluster to use"),
+    Flag::string("context", "", "The name of the kubeconfig context to use"),
+    Flag::bool("disable-compression", "If true, opt-out of response compression for all requests to the server").unsupported(),
+    Flag::bool("insecure-skip-tls-verify", "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure").unsupported(),
+    Flag::string("kubeconfig", "", "Path to the kubeconfig file to use for CLI requests."),
+    Flag::duration("log-flush-frequency", "5s", "Maximum number of seconds between log flushes").unsupported(),
+    Flag::bool("match-server-version", "Require server version to match client version").unsupported(),
+    Flag::string("namespace", "", "If present, the namespace scope for this CLI request").short('n'),
+    Flag::string("password", "", "Password for basic authentication to the API server").unsupported(),
+    Flag::string("profile", "none", "Name of profile to capture. One of (none|cpu|heap|goroutine|threadcreate|block|mutex)").unsupported(),
+    Flag::string("profile-output", "profile.pprof", "Name of the file to write the profile to").unsupported(),
+    Flag::string("request-timeout", "0", "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests."),
+    Flag::string("server", "", "The address and port of the Kubernetes API server").short('s'),
+    Flag::string("tls-server-name", "", "Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used").unsupported(),
+    Flag::string("token", "", "Bearer token for authentication to the API server").unsupported(),
+    Flag::string("user", "", "The name of the kubeconfig user to use"),
+    Flag::string("username", "", "Username for basic authentication to the API server").unsupported(),
     Flag::int("v", "0", "number for the log level verbosity").short('v'),
+    Flag::map("vmodule", "comma-separated list of pattern=N settings for file-filtered logging (only works for the default text log format)").unsupported(),
+    Flag::bool("warnings-as-errors", "Treat warnings received from the server as errors and exit with a non-zero exit code").unsupported(),
 ];
 
 /// The parsed command line of one kubectl command.
@@ -105,6 +175,11 @@ impl Parsed {
     }
     pub fn is_set(&self, long: &str) -> bool {
         self.values.contains_key(long)
+    }
+    /// Sets a flag as a command's own logic implies it (kubectl's
+    /// `--all-pods` sets `--prefix`).
+    pub fn imply(&mut self, long: &'static str, value: &str) {
+        self.values.insert(long, vec![value.to_string()]);
     }
 }
 
@@ -186,6 +261,13 @@ pub fn parse(argv: &[String], flags: &[Flag]) -> Result<Parsed, UsageError> {
 }
 
 fn set(parsed: &mut Parsed, flag: &Flag, value: String, spelled: &str) -> Result<(), UsageError> {
+    if flag.unsupported && value != flag.default && !(flag.default.is_empty() && value.is_empty()) {
+        return Err(UsageError(format!(
+            "{} is not simulated by Dinghy (only its default, {}, is accepted)",
+            flag_name(flag),
+            display_default(flag)
+        )));
+    }
     match flag.kind {
         FlagKind::Bool
             if !matches!(
@@ -197,6 +279,12 @@ fn set(parsed: &mut Parsed, flag: &Flag, value: String, spelled: &str) -> Result
         }
         FlagKind::Int if value.parse::<i64>().is_err() => {
             return Err(UsageError(format!("invalid argument \"{value}\" for \"{}\" flag: strconv.ParseInt: parsing \"{value}\": invalid syntax", flag_name(flag))));
+        }
+        FlagKind::Duration if go_duration_ms(&value).is_none() => {
+            return Err(UsageError(format!(
+                "invalid argument \"{value}\" for \"{}\" flag: time: invalid duration \"{value}\"",
+                flag_name(flag)
+            )));
         }
         _ => {}
     }
@@ -226,19 +314,61 @@ pub fn help_block(flags: &[Flag]) -> String {
     let mut out = String::new();
     let mut sorted: Vec<&Flag> = flags.iter().collect();
     crate::sort::sort_by_key(&mut sorted, |f| f.long);
-    for f in sorted {
+    for f in sorted.into_iter().filter(|f| !f.hidden) {
         let head = match f.short {
             Some(c) => format!("    -{c}, --{}", f.long),
             None => format!("    --{}", f.long),
         };
-        let default = match f.kind {
-            FlagKind::Bool => format!("={}", f.default),
-            FlagKind::StringArray => "=[]".to_string(),
-            _ => format!("='{}'", f.default),
-        };
-        out.push_str(&format!("{head}{default}:\n\t{}\n\n", f.help));
+        out.push_str(&format!("{head}={}:\n\t{}\n\n", display_default(f), f.help));
     }
     out
+}
+
+/// A flag's default as kubectl's help shows it: strings quoted, the rest
+/// (bools, numbers, durations, lists, maps) bare.
+fn display_default(f: &Flag) -> String {
+    match f.kind {
+        FlagKind::String => format!("'{}'", f.default),
+        _ => f.default.to_string(),
+    }
+}
+
+/// A Go `time.ParseDuration` for the units kubectl users type.
+pub fn go_duration_ms(s: &str) -> Option<i64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let (neg, mut rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|&n| n > 0)?;
+        let value: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..u] {
+            "ns" => 1e-6,
+            "us" | "µs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += value * unit;
+    }
+    let ms = total as i64;
+    Some(if neg { -ms } else { ms })
 }
 
 /// Completion candidates for a partial flag (`--na` → `--namespace=`).

@@ -7,6 +7,7 @@ pub mod builder;
 pub mod cmd;
 pub mod explain;
 pub mod flags;
+pub mod help;
 pub mod jsonpath;
 pub mod printers;
 
@@ -141,6 +142,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::exec::COMMAND,
     cmd::misc::PORT_FORWARD,
     cmd::misc::PROXY,
+    cmd::cp::COMMAND,
     cmd::describe::COMMAND,
     cmd::events::COMMAND,
     cmd::edit::COMMAND,
@@ -203,12 +205,26 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         return run(ctx, &moved);
     }
     let Some(verb) = args.first() else {
-        return Output {
-            chunks: vec![],
-            status: 0,
-        }
-        .fail(top_level_help().trim_end());
+        let mut out = Output::default();
+        out.out(help::root());
+        return out;
     };
+    if verb == "--help" || verb == "-h" {
+        let mut out = Output::default();
+        out.out(help::root());
+        return out;
+    }
+    if verb == "help" {
+        return help::help_command(&args[1..]);
+    }
+    if verb == "options" {
+        // kubectl's `options --help` prints nothing at all.
+        let mut out = Output::default();
+        if !args[1..].iter().any(|a| a == "-h" || a == "--help") {
+            out.out(help::options());
+        }
+        return out;
+    }
     // cobra's hidden completion command (the completion script calls it).
     if verb == "__complete" || verb == "__completeNoDesc" {
         return cmd::complete::run(ctx, &args[1..], verb == "__complete");
@@ -232,7 +248,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         .any(|a| a == "--help" || a == "-h")
     {
         let mut out = Output::default();
-        out.out(help(command));
+        out.out(help::command(command));
         return out;
     }
     match flags::parse(&rest, command.flags) {
@@ -263,18 +279,4 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
             e.0, command.name
         )),
     }
-}
-
-fn top_level_help() -> String {
-    let mut s =
-        String::from("kubectl controls the Kubernetes cluster manager.\n\nBasic Commands:\n");
-    for c in COMMANDS {
-        s.push_str(&format!("  {:<15}{}\n", c.name, c.short));
-    }
-    s.push_str("\nUsage:\n  kubectl [flags] [options]\n");
-    s
-}
-
-fn help(c: &Command) -> String {
-    format!("{}\n\nOptions:\n{}Usage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n", c.short, flags::help_block(c.flags), c.usage)
 }

@@ -38,6 +38,41 @@ pub struct GetWatch {
     /// Whether the header line has been printed (`--watch-only` prints it
     /// with the first event).
     pub header: bool,
+    /// `-o yaml|json|name`: each object printed whole, one per event
+    /// (`None`: table rows).
+    pub format: Option<Format>,
+    /// Objects printed so far (kubectl's YAML printer writes `---` before
+    /// every object but the first).
+    pub printed: usize,
+}
+
+/// The whole-object formats `kubectl get -w` streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+    Name,
+}
+
+/// The `-o` value of a command line, in any of pflag's spellings.
+fn output_value(args: &[String]) -> Option<String> {
+    let mut it = args.iter();
+    let mut value = None;
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "-o" || a == "--output" {
+            value = it.next().cloned();
+        } else if let Some(v) = a
+            .strip_prefix("--output=")
+            .or_else(|| a.strip_prefix("-o="))
+            .or_else(|| a.strip_prefix("-o"))
+        {
+            value = Some(v.to_string());
+        }
+    }
+    value
 }
 
 const WATCH_FLAGS: &[&str] = &[
@@ -82,19 +117,19 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
             "error: watch is only supported on individual resources and resource collections, but 2 resources were found",
         );
     }
-    if base
-        .iter()
-        .any(|a| a.starts_with("-o") || a.starts_with("--output"))
-        && !base
-            .iter()
-            .any(|a| matches!(a.as_str(), "-owide" | "-o=wide" | "--output=wide"))
-        && !base
-            .windows(2)
-            .any(|w| matches!(w[0].as_str(), "-o" | "--output") && w[1] == "wide")
-    {
-        return Output::default().fail(
-            "error: this terminal streams kubectl get -w only as a table (no -o, or -o wide)",
-        );
+    let format = match output_value(&base).as_deref() {
+        None | Some("wide") => None,
+        Some("yaml") => Some(Format::Yaml),
+        Some("json") => Some(Format::Json),
+        Some("name") => Some(Format::Name),
+        Some(_) => {
+            return Output::default().fail(
+                "error: this terminal streams kubectl get -w as a table, -o wide, -o yaml, -o json or -o name",
+            )
+        }
+    };
+    if format.is_some() {
+        return start_get_objects(session, cluster, args, base, format, only);
     }
     let mut get = GetWatch {
         args: base,
@@ -112,7 +147,7 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
             get.header = true;
         }
     }
-    let snapshot = snapshot(session, cluster, &get.args);
+    let snapshot = snapshot(session, cluster, &get.args, None);
     for (key, rv, row) in snapshot {
         get.seen.insert(key, (rv, row));
     }
@@ -128,12 +163,102 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
     out
 }
 
+/// `kubectl get -w -o yaml|json|name`: as kubectl's watch, the first
+/// listing is printed object by object (not as a List), then each change.
+fn start_get_objects(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+    base: Vec<String>,
+    format: Option<Format>,
+    only: bool,
+) -> Output {
+    let mut get = GetWatch {
+        args: base,
+        format,
+        ..GetWatch::default()
+    };
+    let mut out = Output::default();
+    for (key, rv, text) in snapshot(session, cluster, &get.args, format) {
+        if !only {
+            print_object(&mut out, &mut get, &text);
+        }
+        get.seen.insert(key, (rv, text));
+    }
+    session.foreground = Some(Watch {
+        interval: Duration::from_secs(1),
+        command: args.join(" "),
+        no_title: true,
+        get: Some(get),
+    });
+    out
+}
+
+fn print_object(out: &mut Output, get: &mut GetWatch, text: &str) {
+    if get.format == Some(Format::Yaml) && get.printed > 0 {
+        out.out("---\n");
+    }
+    get.printed += 1;
+    out.out(text);
+}
+
+/// Each object of `kubectl get ARGS -o json` in a whole-object format.
+fn objects(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+    format: Format,
+) -> Vec<(String, String, String)> {
+    let mut json_args: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "-o" || a == "--output" {
+            it.next();
+        } else if !(a.starts_with("-o") || a.starts_with("--output=")) {
+            json_args.push(a.clone());
+        }
+    }
+    json_args.push("-ojson".into());
+    let text = super::commands::kubectl(session, cluster, &json_args, None).stdout();
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![];
+    };
+    let items = match v.get("items").and_then(|i| i.as_array()) {
+        Some(items) => items.clone(),
+        None => vec![v],
+    };
+    items
+        .iter()
+        .map(|o| {
+            let meta = |f: &str| o["metadata"][f].as_str().unwrap_or("").to_string();
+            let text = match format {
+                Format::Yaml => crate::yaml::to_string(o),
+                Format::Json => format!("{}\n", crate::kubectl::jsonpath::go_json_indent(o)),
+                Format::Name => {
+                    let kind = o["kind"].as_str().unwrap_or("").to_lowercase();
+                    let kind = crate::api::resolve(&kind).map_or(kind, |r| r.singular_for_name());
+                    format!("{kind}/{}\n", meta("name"))
+                }
+            };
+            (
+                format!("{}/{}", meta("namespace"), meta("name")),
+                meta("resourceVersion"),
+                text,
+            )
+        })
+        .collect()
+}
+
 /// The objects listed now: key, resourceVersion and table row, in order.
 fn snapshot(
     session: &mut Session,
     cluster: &mut Cluster,
     args: &[String],
+    format: Option<Format>,
 ) -> Vec<(String, String, String)> {
+    if let Some(format) = format {
+        return objects(session, cluster, args, format);
+    }
     let mut keys_args = args.to_vec();
     keys_args.retain(|a| !matches!(a.as_str(), "-owide" | "-o=wide" | "--output=wide"));
     if let Some(i) = keys_args.iter().position(|a| a == "-o" || a == "--output") {
@@ -207,7 +332,7 @@ fn lay_out(row: &str, widths: &mut Vec<usize>) -> String {
 
 fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> Output {
     let mut out = Output::default();
-    let now = snapshot(session, cluster, &get.args);
+    let now = snapshot(session, cluster, &get.args, get.format);
     let mut events = vec![];
     for (key, rv, row) in &now {
         if get.seen.get(key).is_none_or(|(old, _)| old != rv) {
@@ -222,6 +347,15 @@ fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> 
         }
     }
     get.seen = now.into_iter().map(|(k, rv, row)| (k, (rv, row))).collect();
+    if get.format.is_some() {
+        for text in events {
+            print_object(&mut out, &mut get, &text);
+        }
+        if let Some(job) = session.foreground.as_mut() {
+            job.get = Some(get);
+        }
+        return out;
+    }
     if !events.is_empty() && !get.header {
         let mut head_args = get.args.clone();
         head_args.retain(|a| a != "--no-headers");

@@ -7,6 +7,7 @@
 use super::super::{builder, flags::Flag, flags::Parsed, Command, Context};
 use super::common::{self, DryRun};
 use crate::api::object;
+use crate::api::selector::LabelSelector;
 use crate::output::Output;
 use serde_json::{Map, Value};
 
@@ -17,35 +18,30 @@ pub const COMMAND: Command = Command {
     short: "Apply a configuration to a resource by file name or stdin",
     usage: "kubectl apply (-f FILENAME | -k DIRECTORY) [options]",
     flags: &[
-        Flag::strings(
-            "filename",
-            "The files that contain the configurations to apply.",
-        )
-        .short('f'),
-        Flag::string("output", "", "Output format. One of: (json, yaml, name).").short('o'),
-        Flag::string(
-            "dry-run",
-            "none",
-            "Must be \"none\", \"server\", or \"client\".",
-        ),
-        Flag::bool(
-            "recursive",
-            "Process the directory used in -f, --filename recursively.",
-        )
-        .short('R'),
-        Flag::bool(
-            "force",
-            "If true, immediately remove resources from API and bypass graceful deletion.",
-        ),
-        Flag::bool(
-            "server-side",
-            "If true, apply runs in the server instead of the client.",
-        ),
-        Flag::string(
-            "validate",
-            "strict",
-            "Must be one of: strict (or true), warn, ignore (or false).",
-        ),
+        Flag::bool("all", "Select all resources in the namespace of the specified resource types."),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("cascade", "background", "Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-client-side-apply", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "The files that contain the configurations to apply.").short('f'),
+        Flag::bool("force", "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation.").unsupported(),
+        Flag::bool("force-conflicts", "If true, server-side apply will force the changes against conflicts.").unsupported(),
+        Flag::int("grace-period", "-1", "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion).").unsupported(),
+        Flag::string("kustomize", "", "Process a kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("openapi-patch", "If true, use openapi to calculate diff when the openapi presents and the resource can be found in the openapi spec. Otherwise, fall back to use baked-in types.").default("true").unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("overwrite", "Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration").default("true").unsupported(),
+        Flag::bool("prune", "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config. Should be used with either -l or --all."),
+        Flag::strings("prune-allowlist", "Overwrite the default allowlist with <group/version/kind> for --prune"),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("server-side", "If true, apply runs in the server instead of the client.").unsupported(),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("subresource", "", "If specified, apply will operate on the subresource of the requested object.  Only allowed when using --server-side.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::duration("timeout", "0s", "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object").unsupported(),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+        Flag::bool("wait", "If true, wait for resources to be gone before returning. This waits for finalizers.").unsupported(),
     ],
     run,
 };
@@ -64,7 +60,20 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if let Err(e) = common::check_output(p) {
         return out.fail(e);
     }
-    let (infos, errors) = builder::read(ctx, &files);
+    let setup = match prune_checks(p) {
+        Ok(s) => s,
+        Err(e) => return out.fail(e),
+    };
+    let (mut infos, errors) = builder::read(ctx, &files);
+    // `-l` also filters the objects of the files: the others are skipped.
+    if let Some(sel) = &setup.0 {
+        infos.retain(|i| sel.matches_object(&i.object));
+    }
+    if infos.is_empty() && errors.is_empty() {
+        return out.fail("error: no objects passed to apply");
+    }
+    // What was applied, for --prune: (namespace, resource kind, name).
+    let mut applied: Vec<(Option<String>, &'static str, String)> = Vec::new();
     let explicit_ns = p.is_set("namespace");
     let mut failed = !errors.is_empty();
     for mut info in infos {
@@ -85,6 +94,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         let kind_name = info.resource.singular_for_name();
         let name = object::name(&info.object).to_string();
+        applied.push((ns.clone(), info.resource.kind, name.clone()));
         let applied = last_applied_text(&info.object);
         let now = ctx.cluster.now();
         let result = match ctx
@@ -141,6 +151,9 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             }
         }
     }
+    if p.bool("prune") {
+        prune(ctx, &mut out, &setup, &applied, dry);
+    }
     for e in errors {
         out.err(format!("{e}\n"));
     }
@@ -148,6 +161,128 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         out.status = 1;
     }
     out
+}
+
+/// What kubectl prunes when no `--prune-allowlist` is given (v1.33's
+/// default list): namespaced kinds first, in this order, then the
+/// cluster-scoped ones.
+const PRUNE_DEFAULT: &[&str] = &[
+    "configmaps",
+    "endpoints",
+    "namespaces",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "pods",
+    "replicationcontrollers",
+    "secrets",
+    "services",
+    "jobs.batch",
+    "cronjobs.batch",
+    "ingresses.networking.k8s.io",
+    "daemonsets.apps",
+    "deployments.apps",
+    "replicasets.apps",
+    "statefulsets.apps",
+];
+
+/// `--prune`'s preconditions (checked before anything is read): the `-l`
+/// selector and the kinds to prune.
+type PruneSetup = (Option<LabelSelector>, Vec<&'static crate::api::Resource>);
+
+fn prune_checks(p: &Parsed) -> Result<PruneSetup, String> {
+    let sel = p.string("selector").filter(|s| !s.is_empty());
+    if p.bool("prune") {
+        if p.bool("all") && sel.is_some() {
+            return Err("error: cannot set --all and --selector at the same time".into());
+        }
+        if !p.bool("all") && sel.is_none() {
+            return Err("error: all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector".into());
+        }
+    }
+    let allowlist = p.strings("prune-allowlist");
+    let mut kinds: Vec<&'static crate::api::Resource> = Vec::new();
+    if allowlist.is_empty() {
+        kinds.extend(PRUNE_DEFAULT.iter().filter_map(|t| crate::api::resolve(t)));
+    }
+    for gvk in allowlist.iter().flat_map(|a| a.split(',')) {
+        // group/version/kind, with "core" for the legacy group.
+        let parts: Vec<&str> = gvk.split('/').collect();
+        let [group, _version, kind] = parts[..] else {
+            return Err(format!(
+                "error: invalid GroupVersionKind format: {gvk}, please follow <group/version/kind>"
+            ));
+        };
+        let group = if group == "core" { "" } else { group };
+        if let Some(r) = crate::api::RESOURCES
+            .iter()
+            .find(|r| r.kind == kind && r.group == group)
+        {
+            kinds.push(r);
+        }
+    }
+    let selector = sel
+        .map(|s| {
+            LabelSelector::parse(s)
+                .map_err(|e| format!("error: the provided selector \"{s}\" is not valid: {e}"))
+        })
+        .transpose()?;
+    Ok((selector, kinds))
+}
+
+/// kubectl's legacy prune: in every namespace an object was applied to
+/// (and cluster-wide for cluster-scoped kinds), objects of the allowlisted
+/// kinds that were applied before (they carry the last-applied
+/// annotation), match the selector and were not applied now are deleted.
+fn prune(
+    ctx: &mut Context<'_>,
+    out: &mut Output,
+    (selector, kinds): &PruneSetup,
+    applied: &[(Option<String>, &'static str, String)],
+    dry: DryRun,
+) {
+    let mut namespaces: Vec<String> = applied.iter().filter_map(|(ns, _, _)| ns.clone()).collect();
+    crate::sort::sort(&mut namespaces);
+    namespaces.dedup();
+    let scopes: Vec<(Option<String>, bool)> = namespaces
+        .into_iter()
+        .map(|ns| (Some(ns), true))
+        .chain(std::iter::once((None, false)))
+        .collect();
+    let suffix = match dry {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
+    for (ns, namespaced) in scopes {
+        for res in kinds.iter().filter(|r| r.namespaced == namespaced) {
+            let objects = ctx.cluster.apiserver.list(res, ns.as_deref());
+            for o in objects {
+                let name = object::name(&o).to_string();
+                let was_applied = applied
+                    .iter()
+                    .any(|(a_ns, kind, n)| *a_ns == ns && *kind == res.kind && *n == name);
+                if was_applied
+                    || annotation(&o, LAST_APPLIED).is_none()
+                    || selector.as_ref().is_some_and(|s| !s.matches_object(&o))
+                {
+                    continue;
+                }
+                if dry == DryRun::None
+                    && ctx
+                        .cluster
+                        .apiserver
+                        .delete(res, ns.as_deref(), &name)
+                        .is_err()
+                {
+                    continue;
+                }
+                out.out(format!(
+                    "{}/{name} pruned{suffix}\n",
+                    res.singular_for_name()
+                ));
+            }
+        }
+    }
 }
 
 /// The annotation's value: the configuration as compact JSON with sorted

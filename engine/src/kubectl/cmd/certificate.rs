@@ -9,16 +9,10 @@ use crate::kubectl::flags::{Flag, Parsed};
 use crate::output::Output;
 use serde_json::{json, Value};
 
-const FLAGS: &[Flag] = &[
-    Flag::strings("filename", "identifying the resource to update").short('f'),
-    Flag::bool("force", "Update the CSR even if it is already approved."),
-    Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
-];
-
 pub const COMMAND: Command = Command {
     name: "certificate",
     short: "Modify certificate resources",
-    usage: "kubectl certificate SUBCOMMAND",
+    usage: "kubectl certificate SUBCOMMAND [options]",
     flags: &[],
     run: run_root,
 };
@@ -27,22 +21,40 @@ pub const SUBCOMMANDS: &[Command] = &[
     Command {
         name: "certificate approve",
         short: "Approve a certificate signing request",
-        usage: "kubectl certificate approve (-f FILENAME | NAME)",
-        flags: FLAGS,
+        usage: "kubectl certificate approve (-f FILENAME | NAME) [options]",
+        flags: &[
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update").short('f'),
+            Flag::bool("force", "Update the CSR even if it is already approved."),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        ],
         run: run_approve,
     },
     Command {
         name: "certificate deny",
         short: "Deny a certificate signing request",
-        usage: "kubectl certificate deny (-f FILENAME | NAME)",
-        flags: FLAGS,
+        usage: "kubectl certificate deny (-f FILENAME | NAME) [options]",
+        flags: &[
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update").short('f'),
+            Flag::bool("force", "Update the CSR even if it is already denied."),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        ],
         run: run_deny,
     },
 ];
 
 fn run_root(_: &mut Context<'_>, _: &Parsed) -> Output {
     let mut out = Output::default();
-    out.out("Modify certificate resources.\n\nAvailable Commands:\n  approve       Approve a certificate signing request\n  deny          Deny a certificate signing request\n\nUsage:\n  kubectl certificate SUBCOMMAND [options]\n\nUse \"kubectl certificate <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+    out.out(crate::kubectl::help::command(&COMMAND));
     out
 }
 

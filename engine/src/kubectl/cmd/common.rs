@@ -52,6 +52,48 @@ pub fn check_output(p: &Parsed) -> Result<(), String> {
     }
 }
 
+/// `--save-config`: the object as sent, compact JSON in Go's field order
+/// with a newline (what `runtime.Encode` writes), kept in the
+/// last-applied annotation so a later `kubectl apply` can merge.
+pub fn save_config(p: &Parsed, obj: &mut Value) {
+    if !p.bool("save-config") {
+        return;
+    }
+    let key = super::apply::LAST_APPLIED;
+    if let Some(ann) = obj
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        ann.remove(key);
+    }
+    let text = format!("{}\n", serde_json::to_string(obj).unwrap_or_default());
+    let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+        ann.insert(key.into(), Value::String(text));
+        return;
+    }
+    // ObjectMeta's order: annotations come before these.
+    let mut rebuilt = serde_json::Map::new();
+    let mut value = Some(serde_json::json!({ key: text }));
+    for (k, v) in std::mem::take(meta) {
+        if matches!(
+            k.as_str(),
+            "ownerReferences" | "finalizers" | "managedFields"
+        ) {
+            if let Some(a) = value.take() {
+                rebuilt.insert("annotations".into(), a);
+            }
+        }
+        rebuilt.insert(k, v);
+    }
+    if let Some(a) = value {
+        rebuilt.insert("annotations".into(), a);
+    }
+    *meta = rebuilt;
+}
+
 /// Prints an object as `-o` asks, or the `<kind>/<name> <verb>` line.
 pub fn print(out: &mut Output, p: &Parsed, obj: &Value, verb: &str, dry: DryRun) {
     let res = resource(
@@ -98,9 +140,10 @@ pub fn print(out: &mut Output, p: &Parsed, obj: &Value, verb: &str, dry: DryRun)
 pub fn create_and_print(
     ctx: &mut Context<'_>,
     p: &Parsed,
-    obj: Value,
+    mut obj: Value,
     what: Option<&str>,
 ) -> Output {
+    save_config(p, &mut obj);
     let mut out = Output::default();
     let dry = match dry_run(p) {
         Ok(d) => d,

@@ -24,10 +24,14 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "Display merged kubeconfig settings or a specified kubeconfig file",
         usage: "kubectl config view [flags] [options]",
         flags: &[
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
             Flag::bool("flatten", "Flatten the resulting kubeconfig file into self-contained output (useful for creating portable kubeconfig files)"),
+            Flag::bool("merge", "Merge the full hierarchy of kubeconfig files").default("true").unsupported(),
             Flag::bool("minify", "Remove all information not used by current-context from the output"),
-            Flag::string("output", "yaml", "Output format.").short('o'),
+            Flag::string("output", "yaml", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
             Flag::bool("raw", "Display raw byte data and sensitive data"),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         ],
         run: run_view,
     },
@@ -44,7 +48,7 @@ pub const SUBCOMMANDS: &[Command] = &[
     Command {
         name: "config current-context",
         short: "Display the current-context",
-        usage: "kubectl config current-context [options]",
+        usage: "kubectl config current-context [flags] [options]",
         flags: &[],
         run: run_current_context,
     },
@@ -59,7 +63,12 @@ pub const SUBCOMMANDS: &[Command] = &[
         name: "config set-context",
         short: "Set a context entry in kubeconfig",
         usage: "kubectl config set-context [NAME | --current] [--cluster=cluster_nickname] [--user=user_nickname] [--namespace=namespace] [options]",
-        flags: &[Flag::bool("current", "Modify the current context")],
+        flags: &[
+            Flag::string("cluster", "", "cluster for the context entry in kubeconfig"),
+            Flag::bool("current", "Modify the current context"),
+            Flag::string("namespace", "", "namespace for the context entry in kubeconfig"),
+            Flag::string("user", "", "user for the context entry in kubeconfig"),
+        ],
         run: run_set_context,
     },
 ];
@@ -71,10 +80,7 @@ fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
             "error: unknown command \"{sub}\" for \"kubectl config\"\nRun 'kubectl config --help' for usage."
         )),
         None => {
-            out.out("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n");
-            for c in SUBCOMMANDS {
-                out.out(format!("  {:<17}{}\n", c.name.trim_start_matches("config "), c.short));
-            }
+            out = out.fail(crate::kubectl::help::command(&COMMAND));
             out
         }
     }

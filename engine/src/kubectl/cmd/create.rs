@@ -19,31 +19,21 @@ pub const COMMAND: Command = Command {
     short: "Create a resource from a file or from stdin",
     usage: "kubectl create -f FILENAME [options]",
     flags: &[
-        Flag::strings(
-            "filename",
-            "Filename, directory, or URL to files to use to create the resource",
-        )
-        .short('f'),
-        Flag::string("output", "", "Output format. One of: (json, yaml, name).").short('o'),
-        Flag::string(
-            "dry-run",
-            "none",
-            "Must be \"none\", \"server\", or \"client\".",
-        ),
-        Flag::bool(
-            "recursive",
-            "Process the directory used in -f, --filename recursively.",
-        )
-        .short('R'),
-        Flag::bool(
-            "save-config",
-            "If true, the configuration of current object will be saved in its annotation.",
-        ),
-        Flag::string(
-            "validate",
-            "strict",
-            "Must be one of: strict (or true), warn, ignore (or false).",
-        ),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::bool("edit", "Edit the API resource before creating").unsupported(),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files to use to create the resource").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("raw", "", "Raw URI to POST to the server.  Uses the transport specified by the kubeconfig file.").unsupported(),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l').unsupported(),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+        Flag::bool("windows-line-endings", "Only relevant if --edit=true. Defaults to the line ending native to your platform.").unsupported(),
     ],
     run,
 };
@@ -71,7 +61,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let (infos, errors) = builder::read(ctx, &files);
     let explicit_ns = p.is_set("namespace");
     let mut failed = !errors.is_empty();
-    for info in infos {
+    for mut info in infos {
+        super::common::save_config(p, &mut info.object);
         let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
             Ok(ns) => ns,
             Err(e) => {
@@ -113,53 +104,26 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     out
 }
 
-/// The flags every generator has (kubectl's print, dry-run and
-/// create-options flags), after its own.
-macro_rules! generator_flags {
-    ($($f:expr),* $(,)?) => {
-        &[
-            $($f,)*
-            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
-            Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
-            Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
-            Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false)."),
-            Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
-            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
-            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file."),
-            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template."),
-        ]
-    };
-}
-pub(crate) use generator_flags;
-
 fn secret_group(_: &mut Context<'_>, p: &Parsed) -> Output {
-    subgroup(p, "create secret", SECRET_SUBCOMMANDS)
+    subgroup(p, "create secret")
 }
 
 fn service_group(_: &mut Context<'_>, p: &Parsed) -> Output {
-    subgroup(p, "create service", SERVICE_SUBCOMMANDS)
+    subgroup(p, "create service")
 }
 
 /// `kubectl create secret` without a known type: cobra's help, or its
 /// `unknown command` error.
-fn subgroup(p: &Parsed, name: &str, children: &[Command]) -> Output {
-    let mut out = Output::default();
+fn subgroup(p: &Parsed, name: &str) -> Output {
     if !p.args.is_empty() {
-        return out.fail(format!(
+        return Output::default().fail(format!(
             "error: unknown command \"{}\"\nSee 'kubectl {name} -h' for help and examples",
             p.args.join(" ")
         ));
     }
-    let mut s = String::from("Available Commands:\n");
-    for c in children {
-        let short = c.name.rsplit(' ').next().unwrap_or(c.name);
-        s.push_str(&format!("  {short:<16}{}\n", c.short));
-    }
-    s.push_str(&format!(
-        "\nUsage:\n  kubectl {name} [flags] [options]\n\nUse \"kubectl {name} <command> --help\" for more information about a given command.\n"
-    ));
-    out.out(s);
-    out
+    let group = SUBCOMMANDS.iter().find(|c| c.name == name);
+    let help = group.map(crate::kubectl::help::command).unwrap_or_default();
+    Output::default().fail(help)
 }
 
 /// The generators, by their full command names.

@@ -21,11 +21,12 @@ pub const COMMAND: Command = Command {
     usage: "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
     flags: &[
         Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.").short('A'),
-        Flag::int("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable."),
+        Flag::int("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future."),
         Flag::strings("filename", "Filename, directory, or URL to files containing the resource to describe").short('f'),
-        Flag::bool("recursive", "Process the directory used in -f, --filename recursively.").short('R'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
         Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
-        Flag::string("show-events", "true", "If true, display events related to the described object."),
+        Flag::bool("show-events", "If true, display events related to the described object.").default("true"),
     ],
     run,
 };

@@ -13,16 +13,14 @@ use crate::kubectl::{Command, Context};
 use crate::output::Output;
 use serde_json::{json, Value};
 
-const CORDON_FLAGS: &[Flag] = &[
-    Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
-    Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
-];
-
 pub const CORDON: Command = Command {
     name: "cordon",
     short: "Mark node as unschedulable",
     usage: "kubectl cordon NODE [options]",
-    flags: CORDON_FLAGS,
+    flags: &[
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+    ],
     run: run_cordon,
 };
 
@@ -30,7 +28,10 @@ pub const UNCORDON: Command = Command {
     name: "uncordon",
     short: "Mark node as schedulable",
     usage: "kubectl uncordon NODE [options]",
-    flags: CORDON_FLAGS,
+    flags: &[
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+    ],
     run: run_uncordon,
 };
 
@@ -39,7 +40,7 @@ pub const DRAIN: Command = Command {
     short: "Drain node in preparation for maintenance",
     usage: "kubectl drain NODE [options]",
     flags: &[
-        Flag::string("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future."),
+        Flag::int("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future."),
         Flag::bool("delete-emptydir-data", "Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained)."),
         Flag::bool("disable-eviction", "Force drain to use delete, even if eviction is supported. This will bypass checking PodDisruptionBudgets, use with caution."),
         Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
@@ -47,9 +48,9 @@ pub const DRAIN: Command = Command {
         Flag::int("grace-period", "-1", "Period of time in seconds given to each pod to terminate gracefully. If negative, the default value specified in the pod will be used."),
         Flag::bool("ignore-daemonsets", "Ignore DaemonSet-managed pods."),
         Flag::string("pod-selector", "", "Label selector to filter pods on the node"),
-        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
         Flag::int("skip-wait-for-delete-timeout", "0", "If pod DeletionTimestamp older than N seconds, skip waiting for the pod.  Seconds must be greater than 0 to skip."),
-        Flag::string("timeout", "0s", "The length of time to wait before giving up, zero means infinite"),
+        Flag::duration("timeout", "0s", "The length of time to wait before giving up, zero means infinite"),
     ],
     run: run_drain,
 };

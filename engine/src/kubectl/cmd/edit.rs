@@ -24,40 +24,20 @@ pub const COMMAND: Command = Command {
     short: "Edit a resource on the server",
     usage: "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
     flags: &[
-        Flag::strings(
-            "filename",
-            "Filename, directory, or URL to files to use to edit the resource",
-        )
-        .short('f'),
-        Flag::string("output", "", "Output format.").short('o'),
-        Flag::bool(
-            "output-patch",
-            "Output the patch if the resource is edited.",
-        ),
-        Flag::bool(
-            "recursive",
-            "Process the directory used in -f, --filename recursively.",
-        )
-        .short('R'),
-        Flag::bool(
-            "save-config",
-            "If true, the configuration of current object will be saved in its annotation.",
-        ),
-        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
-        Flag::string(
-            "subresource",
-            "",
-            "If specified, edit will operate on the subresource of the requested object.",
-        ),
-        Flag::string(
-            "validate",
-            "strict",
-            "Must be one of: strict (or true), warn, ignore (or false).",
-        ),
-        Flag::bool(
-            "windows-line-endings",
-            "Defaults to the line ending native to your platform.",
-        ),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("field-manager", "kubectl-edit", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files to use to edit the resource").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("output-patch", "Output the patch if the resource is edited."),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("subresource", "", "If specified, edit will operate on the subresource of the requested object."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+        Flag::bool("windows-line-endings", "Defaults to the line ending native to your platform."),
+        Flag::string("selector", "", "Selector (label query) to filter on").short('l').hidden(),
     ],
     run,
 };

@@ -14,6 +14,8 @@ pub const COMMAND: Command = Command {
     usage: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
     flags: &[
         Flag::string("container", "", "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen").short('c'),
+        Flag::strings("filename", "to use to exec into the resource").short('f').unsupported(),
+        Flag::duration("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running").unsupported(),
         Flag::bool("quiet", "Only print output from the remote session").short('q'),
         Flag::bool("stdin", "Pass stdin to the container").short('i'),
         Flag::bool("tty", "Stdin is a TTY").short('t'),

@@ -15,21 +15,29 @@ pub const COMMAND: Command = Command {
     short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
     usage: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]",
     flags: &[
-        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to expose a service").short('f'),
-        Flag::string("port", "", "The port that the service should serve on. Copied from the resource being exposed, if unspecified"),
-        Flag::string("target-port", "", "Name or number for the port on the container that the service should direct traffic to. Optional."),
-        Flag::string("protocol", "", "The network protocol for the service to be created. Default is 'TCP'."),
-        Flag::string("type", "", "Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'."),
-        Flag::string("name", "", "The name for the newly created object."),
-        Flag::string("selector", "", "A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)"),
-        Flag::string("labels", "", "Labels to apply to the service created by this call.").short('l'),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::string("cluster-ip", "", "ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service."),
-        Flag::string("external-ip", "", "Additional external IP address (not managed by Kubernetes) to accept for the service."),
-        Flag::string("session-affinity", "", "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'"),
-        Flag::string("output", "", "Output format.").short('o'),
-        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\"."),
-        Flag::string("overrides", "", "An inline JSON override for the generated object."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("external-ip", "", "Additional external IP address (not managed by Kubernetes) to accept for the service. If this IP is routed to a node, the service can be accessed by this IP in addition to its generated service IP."),
         Flag::string("field-manager", "kubectl-expose", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to expose a service").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::string("labels", "", "Labels to apply to the service created by this call.").short('l'),
+        Flag::string("load-balancer-ip", "", "IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific)."),
+        Flag::string("name", "", "The name for the newly created object."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic."),
+        Flag::string("overrides", "", "An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field."),
+        Flag::string("port", "", "The port that the service should serve on. Copied from the resource being exposed, if unspecified"),
+        Flag::string("protocol", "", "The network protocol for the service to be created. Default is 'TCP'."),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::string("selector", "", "A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)"),
+        Flag::string("session-affinity", "", "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'"),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("target-port", "", "Name or number for the port on the container that the service should direct traffic to. Optional."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::string("type", "", "Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'."),
     ],
     run,
 };
@@ -292,6 +300,9 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         if let Some(a) = p.string("session-affinity").filter(|s| !s.is_empty()) {
             spec.insert("sessionAffinity".into(), json!(a));
         }
+        if let Some(ip) = p.string("load-balancer-ip").filter(|s| !s.is_empty()) {
+            spec.insert("loadBalancerIP".into(), json!(ip));
+        }
         let mut svc = json!({
             "kind": "Service",
             "apiVersion": "v1",
@@ -299,11 +310,12 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             "spec": Value::Object(spec),
             "status": { "loadBalancer": {} },
         });
-        if let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) {
-            match serde_json::from_str::<Value>(o) {
-                Ok(patch) => super::run::merge_patch(&mut svc, &patch),
-                Err(e) => return fail(format!("error: Invalid JSON Patch: {e}")),
-            }
+        if let Err(e) = super::run::apply_overrides(&mut svc, p) {
+            return fail(e);
+        }
+        // As run: only what is sent is annotated.
+        if dry != DryRun::Client {
+            super::common::save_config(p, &mut svc);
         }
         if dry == DryRun::Client {
             print(&mut out, p, &svc, "exposed", dry);

@@ -15,16 +15,27 @@ pub const COMMAND: Command = Command {
     short: "Display one or many resources",
     usage: "kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
     flags: &[
-        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).").short('o'),
         Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.").short('A'),
-        Flag::bool("show-labels", "When printing, show all labels as the last column (default hide labels column)."),
-        Flag::bool("no-headers", "When using the default or custom-column output format, don't print headers (default print headers)."),
-        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::int("chunk-size", "500", "Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.").unsupported(),
         Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+        Flag::bool("ignore-not-found", "If the requested object does not exist the command will return exit code 0."),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::strings("label-columns", "Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...").short('L'),
-        Flag::string("sort-by", "", "If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string."),
-        Flag::bool("ignore-not-found", "If set to true, suppress NotFound errors for specific objects that do not exist. Using this flag with commands that query for collections of resources has no effect when no resources are found."),
+        Flag::bool("no-headers", "When using the default or custom-column output format, don't print headers (default print headers)."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], golang template [http://golang.org/pkg/text/template/#pkg-overview] and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].").short('o'),
+        Flag::bool("output-watch-events", "Output watch event objects when --watch or --watch-only is used. Existing objects are output as initial ADDED events.").unsupported(),
+        Flag::string("raw", "", "Raw URI to request from the server.  Uses the transport specified by the kubeconfig file.").unsupported(),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("server-print", "If true, have the server return the appropriate table output. Supports extension APIs and CRDs.").default("true").unsupported(),
         Flag::bool("show-kind", "If present, list the resource type for the requested object(s)."),
+        Flag::bool("show-labels", "When printing, show all labels as the last column (default hide labels column)"),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("sort-by", "", "If non-empty, sort list types using this field specification.  The field specification is expressed as a JSONPath expression (e.g. '{.metadata.name}'). The field in the API resource specified by this JSONPath expression must be an integer or a string."),
+        Flag::string("subresource", "", "If specified, gets the subresource of the requested object.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         Flag::bool("watch", "After listing/getting the requested object, watch for changes.").short('w'),
         Flag::bool("watch-only", "Watch for changes to the requested object(s), without listing/getting first."),
     ],
@@ -165,9 +176,15 @@ fn output_format(p: &Parsed) -> Result<Output_, String> {
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
-    let reqs = match requests(&p.args) {
-        Ok(r) => r,
-        Err(e) => return out.fail(e),
+    // `-f FILE`: the objects the files name, as the server has them.
+    let files = p.strings("filename");
+    let reqs = if files.is_empty() {
+        match requests(&p.args) {
+            Ok(r) => r,
+            Err(e) => return out.fail(e),
+        }
+    } else {
+        Vec::new()
     };
     let format = match output_format(p) {
         Ok(f) => f,
@@ -274,9 +291,30 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             sort_objects(&mut g.objects, t);
         }
     }
-    let now = ctx.cluster.now();
-    let single =
+    let mut single =
         reqs.len() == 1 && reqs.first().and_then(|r| r.names.as_ref()).map(Vec::len) == Some(1);
+    if !files.is_empty() {
+        let allow = super::select::Allow::default();
+        let args = p.args.clone();
+        let sel = match super::select::select(ctx, p, &args, allow) {
+            Ok(sel) => sel,
+            Err(e) => return out.fail(e),
+        };
+        // One file naming one object prints it alone (cli-runtime's
+        // "single item implied"); anything more is a List.
+        single = files.len() == 1 && sel.items.len() + sel.errors.len() == 1;
+        errors.extend(sel.errors);
+        for item in sel.items {
+            match groups.last_mut() {
+                Some(g) if g.res == item.res => g.objects.push(item.obj),
+                _ => groups.push(Group {
+                    res: item.res,
+                    objects: vec![item.obj],
+                }),
+            }
+        }
+    }
+    let now = ctx.cluster.now();
     match format {
         Output_::Table { wide } => {
             let text = tables(&groups, now, p, wide, all_ns);

@@ -12,26 +12,29 @@ use crate::kubectl::{Command, Context};
 use crate::output::Output;
 use serde_json::{Map, Value};
 
-const COMMON_FLAGS: &[Flag] = &[
-    Flag::bool("all", "Select all resources, in the namespace of the specified resource types"),
-    Flag::bool("all-namespaces", "If true, check the specified action in all namespaces.").short('A'),
-    Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
-    Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
-    Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update the labels").short('f'),
-    Flag::bool("list", "If true, display the labels for a given resource."),
-    Flag::bool("local", "If true, label will NOT contact api-server but run locally."),
-    Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
-    Flag::bool("overwrite", "If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels."),
-    Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
-    Flag::string("resource-version", "", "If non-empty, the labels update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
-    Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
-];
-
 pub const LABEL: Command = Command {
     name: "label",
     short: "Update the labels on a resource",
     usage: "kubectl label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]",
-    flags: COMMON_FLAGS,
+    flags: &[
+        Flag::bool("all", "Select all resources, in the namespace of the specified resource types"),
+        Flag::bool("all-namespaces", "If true, check the specified action in all namespaces.").short('A'),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-label", "Name of the manager used to track field ownership."),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update the labels").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("list", "If true, display the labels for a given resource."),
+        Flag::bool("local", "If true, label will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("overwrite", "If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels."),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("resource-version", "", "If non-empty, the labels update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+    ],
     run: run_label,
 };
 
@@ -39,7 +42,25 @@ pub const ANNOTATE: Command = Command {
     name: "annotate",
     short: "Update the annotations on a resource",
     usage: "kubectl annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]",
-    flags: COMMON_FLAGS,
+    flags: &[
+        Flag::bool("all", "Select all resources, in the namespace of the specified resource types."),
+        Flag::bool("all-namespaces", "If true, check the specified action in all namespaces.").short('A'),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-annotate", "Name of the manager used to track field ownership."),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update the annotation").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("list", "If true, display the annotations for a given resource."),
+        Flag::bool("local", "If true, annotation will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("overwrite", "If true, allow annotations to be overwritten, otherwise reject annotation updates that overwrite existing annotations."),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("resource-version", "", "If non-empty, the annotation update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+    ],
     run: run_annotate,
 };
 

@@ -13,15 +13,19 @@ pub const COMMAND: Command = Command {
     usage: "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
     flags: &[
         Flag::bool("all-containers", "Get all containers' logs in the pod(s)."),
-        Flag::int("limit-bytes", "0", "Maximum bytes of logs to return. Defaults to no limit."),
-        Flag::int("max-log-requests", "5", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5."),
-        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
-        Flag::string("since", "0s", "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used."),
-        Flag::string("since-time", "", "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used."),
+        Flag::bool("all-pods", "Get logs from all pod(s). Sets prefix to true."),
         Flag::string("container", "", "Print the logs of this container").short('c'),
         Flag::bool("follow", "Specify if the logs should be streamed.").short('f'),
+        Flag::bool("ignore-errors", "If watching / following pod logs, allow for any errors that occur to be non-fatal").unsupported(),
+        Flag::bool("insecure-skip-tls-verify-backend", "Skip verifying the identity of the kubelet that logs are requested from.  In theory, an attacker could provide invalid log content back. You might want to use this if your kubelet serving certificates have expired.").unsupported(),
+        Flag::int("limit-bytes", "0", "Maximum bytes of logs to return. Defaults to no limit."),
+        Flag::int("max-log-requests", "5", "Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5."),
+        Flag::duration("pod-running-timeout", "20s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running").unsupported(),
         Flag::bool("prefix", "Prefix each log line with the log source (pod name and container name)"),
         Flag::bool("previous", "If true, print the logs for the previous instance of the container in a pod if it exists.").short('p'),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::duration("since", "0s", "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used."),
+        Flag::string("since-time", "", "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used."),
         Flag::int("tail", "-1", "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided."),
         Flag::bool("timestamps", "Include timestamps on each line in the log output"),
     ],
@@ -39,6 +43,12 @@ struct Window {
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
+    // `--all-pods`: every pod of the object, each line prefixed.
+    let mut implied = p.clone();
+    if p.bool("all-pods") {
+        implied.imply("prefix", "true");
+    }
+    let p = &implied;
     let selector = p.string("selector").filter(|s| !s.is_empty());
     let container = p.string("container").filter(|c| !c.is_empty());
     if selector.is_some() && !p.args.is_empty() {
@@ -87,7 +97,7 @@ fn window(ctx: &Context<'_>, p: &Parsed, selector: bool) -> Result<Window, Strin
     let now = ctx.cluster.now();
     let mut since = None;
     if let Some(s) = p.string("since").filter(|_| p.is_set("since")) {
-        let ms = go_duration_ms(s).ok_or_else(|| {
+        let ms = crate::kubectl::flags::go_duration_ms(s).ok_or_else(|| {
             format!("error: invalid argument \"{s}\" for \"--since\" flag: time: invalid duration \"{s}\"\nSee 'kubectl logs --help' for usage.")
         })?;
         if ms < 0 {
@@ -106,44 +116,6 @@ fn window(ctx: &Context<'_>, p: &Parsed, selector: bool) -> Result<Window, Strin
         since,
         limit_bytes: limit as usize,
     })
-}
-
-/// A Go `time.ParseDuration` for the units kubectl users type.
-fn go_duration_ms(s: &str) -> Option<i64> {
-    if s == "0" {
-        return Some(0);
-    }
-    let (neg, mut rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s),
-    };
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0f64;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .filter(|&n| n > 0)?;
-        let value: f64 = rest[..n].parse().ok()?;
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit = match &rest[..u] {
-            "ns" => 1e-6,
-            "us" | "µs" => 1e-3,
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            _ => return None,
-        };
-        rest = &rest[u..];
-        total += value * unit;
-    }
-    let ms = total as i64;
-    Some(if neg { -ms } else { ms })
 }
 
 /// `kubectl logs -l SELECTOR`: every matching pod, one after the other
@@ -266,6 +238,19 @@ fn by_controller(
             str_at("metadata.name"),
         )
     });
+    if p.bool("all-pods") {
+        for pod in &pods {
+            let name = crate::api::object::name(pod).to_string();
+            let one = logs_of(ctx, p, &name, container, window);
+            let failed = one.status != 0;
+            out.chunks.extend(one.chunks);
+            if failed {
+                out.status = 1;
+                return out;
+            }
+        }
+        return out;
+    }
     let first = crate::api::object::name(&pods[0]).to_string();
     if pods.len() > 1 {
         out.err(format!("Found {} pods, using pod/{first}\n", pods.len()));

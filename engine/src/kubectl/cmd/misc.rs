@@ -15,39 +15,57 @@ pub const TOP: Command = Command {
     name: "top",
     short: "Display resource (CPU/memory) usage",
     usage: "kubectl top [flags] [options]",
-    flags: &[
-        Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces.").short('A'),
-        Flag::bool("containers", "If present, print usage of containers within a pod."),
-        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
-        Flag::bool("no-headers", "If present, print output without headers."),
-        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
-        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes."),
-        Flag::string("sort-by", "", "If non-empty, sort pods list using specified field. The field can be either 'cpu' or 'memory'."),
-        Flag::bool("sum", "Print the sum of the resource usage"),
-    ],
+    flags: &[],
     run: run_top,
 };
 
-fn run_top(ctx: &mut Context<'_>, p: &Parsed) -> Output {
-    let out = Output::default();
-    match p.args.first().map(String::as_str) {
-        Some("node" | "nodes" | "no" | "pod" | "pods" | "po") => {}
-        Some(other) => {
-            return out.fail(format!(
-                "error: unknown command \"{other}\" for \"kubectl top\"\nRun 'kubectl top --help' for usage."
-            ))
-        }
-        None => {
-            let mut out = out;
-            out.out("Display resource (CPU/memory) usage.\n\nAvailable Commands:\n  node          Display resource (CPU/memory) usage of nodes\n  pod           Display resource (CPU/memory) usage of pods\n");
-            return out;
-        }
+pub const TOP_SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "top node",
+        short: "Display resource (CPU/memory) usage of nodes",
+        usage: "kubectl top node [NAME | -l label] [options]",
+        flags: &[
+        Flag::bool("no-headers", "If present, print output without headers"),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes."),
+        Flag::string("sort-by", "", "If non-empty, sort nodes list using specified field. The field can be either 'cpu' or 'memory'."),
+        Flag::bool("use-protocol-buffers", "Enables using protocol-buffers to access Metrics API.").default("true"),
+        ],
+        run: |ctx, p| run_top_of(ctx, p, "node"),
+    },
+    Command {
+        name: "top pod",
+        short: "Display resource (CPU/memory) usage of pods",
+        usage: "kubectl top pod [NAME | -l label] [options]",
+        flags: &[
+        Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.").short('A'),
+        Flag::bool("containers", "If present, print usage of containers within a pod."),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        Flag::bool("no-headers", "If present, print output without headers."),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::string("sort-by", "", "If non-empty, sort pods list using specified field. The field can be either 'cpu' or 'memory'."),
+        Flag::bool("sum", "Print the sum of the resource usage"),
+        Flag::bool("use-protocol-buffers", "Enables using protocol-buffers to access Metrics API.").default("true"),
+        ],
+        run: |ctx, p| run_top_of(ctx, p, "pod"),
+    },
+];
+
+/// `kubectl top` alone: cobra's help on stderr, exit 1.
+fn run_top(_: &mut Context<'_>, p: &Parsed) -> Output {
+    match p.args.first() {
+        Some(other) => Output::default().fail(format!(
+            "error: unknown command \"{other}\" for \"kubectl top\"\nRun 'kubectl top --help' for usage."
+        )),
+        None => Output::default().fail(crate::kubectl::help::command(&TOP).trim_end()),
     }
-    let nodes = matches!(
-        p.args.first().map(String::as_str),
-        Some("node" | "nodes" | "no")
-    );
-    super::top::run(ctx, p, nodes)
+}
+
+/// `kubectl top node|pod`: `top.rs` reads the kind as the first argument.
+fn run_top_of(ctx: &mut Context<'_>, p: &Parsed, kind: &str) -> Output {
+    let mut p = p.clone();
+    p.args.insert(0, kind.to_string());
+    super::top::run(ctx, &p, kind == "node")
 }
 
 pub const CLUSTER_INFO: Command = Command {
@@ -100,12 +118,14 @@ pub const API_RESOURCES: Command = Command {
     usage: "kubectl api-resources [flags] [options]",
     flags: &[
         Flag::string("api-group", "", "Limit to resources in the specified API group."),
-        Flag::string("namespaced", "true", "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default."),
+        Flag::bool("cached", "Use the cached list of resources if available.").unsupported(),
+        Flag::strings("categories", "Limit to resources that belong to the specified categories.").unsupported(),
+        Flag::bool("namespaced", "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default.").default("true"),
         Flag::bool("no-headers", "When using the default or custom-column output format, don't print headers (default print headers)."),
         Flag::string("output", "", "Output format. One of: (wide, name).").short('o'),
-        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes."),
         Flag::string("sort-by", "", "If non-empty, sort list of resources using specified field. The field can be either 'name' or 'kind'."),
         Flag::strings("verbs", "Limit to resources that support the specified verbs."),
+        Flag::bool("show-capacity", "Print node resources based on Capacity instead of Allocatable(default) of the nodes.").hidden(),
     ],
     run: run_api_resources,
 };
@@ -203,26 +223,11 @@ pub const AUTH_SUBCOMMANDS: &[Command] = &[
         short: "Check whether an action is allowed",
         usage: "kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]",
         flags: &[
-            Flag::bool(
-                "all-namespaces",
-                "If true, check the specified action in all namespaces.",
-            )
-            .short('A'),
+            Flag::bool("all-namespaces", "If true, check the specified action in all namespaces.").short('A'),
             Flag::bool("list", "If true, prints all allowed actions."),
-            Flag::bool(
-                "no-headers",
-                "If true, prints allowed actions without headers",
-            ),
-            Flag::bool(
-                "quiet",
-                "If true, suppress output and just return the exit code.",
-            )
-            .short('q'),
-            Flag::string(
-                "subresource",
-                "",
-                "SubResource such as pod/log or deployment/scale",
-            ),
+            Flag::bool("no-headers", "If true, prints allowed actions without headers"),
+            Flag::bool("quiet", "If true, suppress output and just return the exit code.").short('q'),
+            Flag::string("subresource", "", "SubResource such as pod/log or deployment/scale"),
         ],
         run: run_can_i,
     },
@@ -230,7 +235,12 @@ pub const AUTH_SUBCOMMANDS: &[Command] = &[
         name: "auth whoami",
         short: "Experimental: Check self subject attributes",
         usage: "kubectl auth whoami [options]",
-        flags: &[Flag::string("output", "", "Output format.").short('o')],
+        flags: &[
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        ],
         run: run_whoami,
     },
 ];
@@ -241,11 +251,7 @@ fn run_auth_root(_: &mut Context<'_>, p: &Parsed) -> Output {
         Some(sub) => out.fail(format!(
             "error: unknown command \"{sub}\" for \"kubectl auth\"\nRun 'kubectl auth --help' for usage."
         )),
-        None => {
-            let mut out = out;
-            out.out("Inspect authorization.\n\nAvailable Commands:\n  can-i         Check whether an action is allowed\n  reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects\n  whoami        Experimental: Check self subject attributes\n");
-            out
-        }
+        None => out.fail(crate::kubectl::help::command(&AUTH)),
     }
 }
 
@@ -455,12 +461,18 @@ pub const WAIT: Command = Command {
     usage: "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
     flags: &[
         Flag::bool("all", "Select all resources in the namespace of the specified resource types"),
-        Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces.").short('A'),
-        Flag::string("field-selector", "", "Selector (field query) to filter on"),
+        Flag::bool("all-namespaces", "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.").short('A'),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("field-selector", "", "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
         Flag::strings("filename", "identifying the resource.").short('f'),
-        Flag::string("for", "", "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]."),
-        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
-        Flag::string("timeout", "30s", "The length of time to wait before giving up.  Zero means check once and don't wait, negative means wait for a week."),
+        Flag::string("for", "", "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]. The default condition-value is true. Condition values are compared after Unicode simple case folding, which is a more general form of case-insensitivity."),
+        Flag::bool("local", "If true, annotation will NOT contact api-server but run locally.").unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").default("true").short('R').unsupported(),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::duration("timeout", "30s", "The length of time to wait before giving up. Zero means check once and don't wait, negative means wait for a week."),
     ],
     run: run_wait,
 };
@@ -484,6 +496,9 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let cond = p.string("for").unwrap_or("").to_string();
     if cond.is_empty() {
         return out.fail("error: --for must be specified");
+    }
+    if let Err(e) = super::common::check_output(p) {
+        return out.fail(e);
     }
     let timeout = match parse_timeout(p.string("timeout").unwrap_or("30s")) {
         Some(t) if t < 0 => 7 * 24 * 3600,
@@ -550,11 +565,17 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 })
             };
             if met {
-                out.out(format!(
-                    "{}/{} condition met\n",
-                    item.kind_name(),
-                    item.name
-                ));
+                // kubectl's printer for `condition met`: the name and the
+                // operation, or the object as `-o` asks.
+                let obj = live.as_ref().unwrap_or(&item.obj);
+                let obj = if cond == "delete" { &item.obj } else { obj };
+                super::common::print(
+                    &mut out,
+                    p,
+                    obj,
+                    "condition met",
+                    super::common::DryRun::None,
+                );
                 break;
             }
             if ctx.cluster.now() >= deadline {
@@ -611,8 +632,8 @@ pub const PORT_FORWARD: Command = Command {
     short: "Forward one or more local ports to a pod",
     usage: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
     flags: &[
-        Flag::strings("address", "Addresses to listen on (comma separated). Only accepts IP addresses or localhost as a value."),
-        Flag::string("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
+        Flag::strings("address", "Addresses to listen on (comma separated). Only accepts IP addresses or localhost as a value. When localhost is supplied, kubectl will try to bind on both 127.0.0.1 and ::1 and will fail if neither of these addresses are available to bind.").default("[localhost]"),
+        Flag::duration("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
     ],
     run: run_port_forward,
 };
@@ -651,9 +672,19 @@ pub const PROXY: Command = Command {
     short: "Run a proxy to the Kubernetes API server",
     usage: "kubectl proxy [--port=PORT] [--www=static-dir] [--www-prefix=prefix] [--api-prefix=prefix] [options]",
     flags: &[
+        Flag::string("accept-hosts", "^localhost$,^127\\.0\\.0\\.1$,^\\[::1\\]$", "Regular expression for hosts that the proxy should accept.").unsupported(),
+        Flag::string("accept-paths", "^.*", "Regular expression for paths that the proxy should accept.").unsupported(),
         Flag::string("address", "127.0.0.1", "The IP address on which to serve on."),
-        Flag::int("port", "8001", "The port on which to run the proxy. Set to 0 to pick a random port.").short('p'),
         Flag::string("api-prefix", "/", "Prefix to serve the proxied API under."),
+        Flag::bool("append-server-path", "If true, enables automatic path appending of the kube context server path to each request.").unsupported(),
+        Flag::bool("disable-filter", "If true, disable request filtering in the proxy. This is dangerous, and can leave you vulnerable to XSRF attacks, when used with an accessible port.").unsupported(),
+        Flag::duration("keepalive", "0s", "keepalive specifies the keep-alive period for an active network connection. Set to 0 to disable keepalive.").unsupported(),
+        Flag::int("port", "8001", "The port on which to run the proxy. Set to 0 to pick a random port.").short('p'),
+        Flag::string("reject-methods", "^$", "Regular expression for HTTP methods that the proxy should reject (example --reject-methods='POST,PUT,PATCH'). ").unsupported(),
+        Flag::string("reject-paths", "^/api/.*/pods/.*/exec,^/api/.*/pods/.*/attach", "Regular expression for paths that the proxy should reject. Paths specified here will be rejected even accepted by --accept-paths.").unsupported(),
+        Flag::string("unix-socket", "", "Unix socket on which to run the proxy.").short('u').unsupported(),
+        Flag::string("www", "", "Also serve static files from the given directory under the specified prefix.").short('w').unsupported(),
+        Flag::string("www-prefix", "/static/", "Prefix to serve static files under, if static file directory is specified.").short('P').unsupported(),
     ],
     run: run_proxy,
 };

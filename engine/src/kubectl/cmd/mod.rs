@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod common;
 pub mod complete;
 pub mod config;
+pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -50,6 +51,7 @@ pub const SUBCOMMANDS: &[(&str, &[Command])] = &[
     ("set", patch::SET_SUBCOMMANDS),
     ("auth", misc::AUTH_SUBCOMMANDS),
     ("certificate", certificate::SUBCOMMANDS),
+    ("top", misc::TOP_SUBCOMMANDS),
 ];
 
 /// Other names cobra accepts for a subcommand (its `Aliases`).
@@ -64,6 +66,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("create cj", "create cronjob"),
     ("create ing", "create ingress"),
     ("set sa", "set serviceaccount"),
+    ("top nodes", "top node"),
+    ("top no", "top node"),
+    ("top pods", "top pod"),
+    ("top po", "top pod"),
 ];
 
 fn child(parent: &str, word: &str) -> Option<&'static Command> {

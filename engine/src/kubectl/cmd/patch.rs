@@ -16,47 +16,20 @@ pub const PATCH: Command = Command {
     short: "Update fields of a resource",
     usage: "kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]",
     flags: &[
-        Flag::string(
-            "dry-run",
-            "none",
-            "Must be \"none\", \"server\", or \"client\".",
-        ),
-        Flag::strings(
-            "filename",
-            "Filename, directory, or URL to files identifying the resource to update",
-        )
-        .short('f'),
-        Flag::bool(
-            "local",
-            "If true, patch will operate on the content of the file, not the server-side resource.",
-        ),
-        Flag::string("output", "", "Output format.").short('o'),
-        Flag::string(
-            "patch",
-            "",
-            "The patch to be applied to the resource JSON file.",
-        )
-        .short('p'),
-        Flag::string(
-            "patch-file",
-            "",
-            "A file containing a patch to be applied to the resource.",
-        ),
-        Flag::bool(
-            "recursive",
-            "Process the directory used in -f, --filename recursively.",
-        )
-        .short('R'),
-        Flag::string(
-            "subresource",
-            "",
-            "If specified, patch will operate on the subresource of the requested object.",
-        ),
-        Flag::string(
-            "type",
-            "strategic",
-            "The type of patch being provided; one of [json merge strategic]",
-        ),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-patch", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to update").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("local", "If true, patch will operate on the content of the file, not the server-side resource."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("patch", "", "The patch to be applied to the resource JSON file.").short('p'),
+        Flag::string("patch-file", "", "A file containing a patch to be applied to the resource."),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("subresource", "", "If specified, patch will operate on the subresource of the requested object."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::string("type", "strategic", "The type of patch being provided; one of [json merge strategic]"),
     ],
     run: run_patch,
 };
@@ -174,12 +147,17 @@ pub const SET_SUBCOMMANDS: &[Command] = &[Command {
     usage: "kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
     flags: &[
         Flag::bool("all", "Select all resources, in the namespace of the specified resource types"),
-        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\"."),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-set", "Name of the manager used to track field ownership."),
         Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::bool("local", "If true, set image will NOT contact api-server but run locally."),
-        Flag::string("output", "", "Output format.").short('o'),
-        Flag::bool("recursive", "Process the directory used in -f, --filename recursively.").short('R'),
-        Flag::string("selector", "", "Selector (label query) to filter on").short('l'),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
     ],
     run: run_set_image,
 },
@@ -195,7 +173,7 @@ fn run_set_root(_: &mut Context<'_>, p: &Parsed) -> Output {
         Some(sub) => out.fail(format!(
             "error: unknown command \"{sub}\" for \"kubectl set\"\nRun 'kubectl set --help' for usage."
         )),
-        None => out.fail("error: Required resource not specified.\nSee 'kubectl set -h' for help and examples"),
+        None => out.fail(crate::kubectl::help::command(&SET)),
     }
 }
 

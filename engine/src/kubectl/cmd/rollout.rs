@@ -24,44 +24,19 @@ pub const COMMAND: Command = Command {
     run: run_root,
 };
 
-const SELECT_FLAGS: [Flag; 2] = [
-    Flag::strings(
-        "filename",
-        "Filename, directory, or URL to files identifying the resource to get from a server.",
-    )
-    .short('f'),
-    Flag::string(
-        "selector",
-        "",
-        "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.",
-    )
-    .short('l'),
-];
-
 pub const SUBCOMMANDS: &[Command] = &[
     Command {
         name: "rollout status",
         short: "Show the status of the rollout",
         usage: "kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::int(
-                "revision",
-                "0",
-                "Pin to a specific revision for showing its status. Defaults to 0 (last revision).",
-            ),
-            Flag::string(
-                "timeout",
-                "0s",
-                "The length of time to wait before ending watch, zero means never.",
-            ),
-            Flag::string(
-                "watch",
-                "true",
-                "Watch the status of the rollout until it's done.",
-            )
-            .short('w'),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::int("revision", "0", "Pin to a specific revision for showing its status. Defaults to 0 (last revision)."),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::duration("timeout", "0s", "The length of time to wait before ending watch, zero means never. Any other values should contain a corresponding time unit (e.g. 1s, 2m, 3h)."),
+            Flag::bool("watch", "Watch the status of the rollout until it's done.").default("true").short('w'),
         ],
         run: run_status,
     },
@@ -70,14 +45,15 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "View rollout history",
         usage: "kubectl rollout history (TYPE NAME | TYPE/NAME) [flags] [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::int(
-                "revision",
-                "0",
-                "See the details, including podTemplate of the revision specified",
-            ),
-            Flag::string("output", "", "Output format.").short('o'),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::int("revision", "0", "See the details, including podTemplate of the revision specified"),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         ],
         run: run_history,
     },
@@ -86,19 +62,16 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "Undo a previous rollout",
         usage: "kubectl rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::int(
-                "to-revision",
-                "0",
-                "The revision to rollback to. Default to 0 (last revision).",
-            ),
-            Flag::string(
-                "dry-run",
-                "none",
-                "Must be \"none\", \"server\", or \"client\".",
-            ),
-            Flag::string("output", "", "Output format.").short('o'),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+            Flag::int("to-revision", "0", "The revision to rollback to. Default to 0 (last revision)."),
         ],
         run: run_undo,
     },
@@ -107,9 +80,15 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "Restart a resource",
         usage: "kubectl rollout restart RESOURCE [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::string("output", "", "Output format.").short('o'),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::string("field-manager", "kubectl-rollout", "Name of the manager used to track field ownership."),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         ],
         run: run_restart,
     },
@@ -118,9 +97,15 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "Mark the provided resource as paused",
         usage: "kubectl rollout pause RESOURCE [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::string("output", "", "Output format.").short('o'),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::string("field-manager", "kubectl-rollout", "Name of the manager used to track field ownership."),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         ],
         run: run_pause,
     },
@@ -129,9 +114,15 @@ pub const SUBCOMMANDS: &[Command] = &[
         short: "Resume a paused resource",
         usage: "kubectl rollout resume RESOURCE [options]",
         flags: &[
-            SELECT_FLAGS[0],
-            SELECT_FLAGS[1],
-            Flag::string("output", "", "Output format.").short('o'),
+            Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+            Flag::string("field-manager", "kubectl-rollout", "Name of the manager used to track field ownership."),
+            Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+            Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+            Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+            Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R').unsupported(),
+            Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+            Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+            Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
         ],
         run: run_resume,
     },
@@ -144,12 +135,9 @@ fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
             "error: unknown command \"{sub}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
         )),
         None => {
-            out.out("Manage the rollout of one or many resources.\n\nAvailable Commands:\n");
-            for c in SUBCOMMANDS {
-                let short = c.name.trim_start_matches("rollout ");
-                out.out(format!("  {short:<10}{}\n", c.short));
-            }
-            out.out("\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+            // cobra's help, on stdout, yet exit status 1.
+            out.out(crate::kubectl::help::command(&COMMAND));
+            out.status = 1;
             out
         }
     }

@@ -17,34 +17,74 @@ pub const COMMAND: Command = Command {
     name: "run",
     short: "Run a particular image on the cluster",
     usage: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]",
+    // The deletion flags (--cascade, --force, --grace-period, --timeout,
+    // --wait, -f/-k/-R) come with kubectl's DeleteFlags but run ignores
+    // them: its --rm deletes with the pod's own grace period, no wait.
     flags: &[
-        Flag::string("image", "", "The image for the container to run."),
-        Flag::string("port", "", "The port that this container exposes."),
-        Flag::string("labels", "", "Comma separated labels to apply to the pod. Will override previous values.").short('l'),
-        Flag::strings("env", "Environment variables to set in the container."),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::strings("annotations", "Annotations to apply to the pod."),
+        Flag::bool("attach", "If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called.  Default false, unless '-i/--stdin' is set, in which case the default is true. With '--restart=Never' the exit code of the container process is returned."),
+        Flag::string("cascade", "background", "Must be \"background\", \"orphan\", or \"foreground\". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background."),
         Flag::bool("command", "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default."),
-        Flag::string("restart", "Always", "The restart policy for this Pod.  Legal values [Always, OnFailure, Never]."),
-        Flag::string("overrides", "", "An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field."),
-        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::strings("env", "Environment variables to set in the container."),
         Flag::bool("expose", "If true, create a ClusterIP service associated with the pod.  Requires `--port`."),
-        Flag::bool("rm", "If true, delete the pod after it exits.  Only valid when attaching to the container, e.g. with '--attach' or with '-i/--stdin'."),
-        Flag::bool("stdin", "Keep stdin open on the container in the pod, even if nothing is attached.").short('i'),
-        Flag::bool("tty", "Allocate a TTY for the container in the pod.").short('t'),
-        Flag::bool("attach", "If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called."),
-        Flag::bool("quiet", "If true, suppress prompt messages.").short('q'),
-        Flag::string("image-pull-policy", "", "The image pull policy for the container."),
-        Flag::bool("privileged", "If true, run the container in privileged mode."),
-        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
-        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\"."),
-        Flag::string("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
         Flag::string("field-manager", "kubectl-run", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "to use to replace the resource.").short('f'),
+        Flag::bool("force", "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation."),
+        Flag::int("grace-period", "-1", "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)."),
+        Flag::string("image", "", "The image for the container to run."),
+        Flag::string("image-pull-policy", "", "The image pull policy for the container.  If left empty, this value will not be specified by the client and defaulted by the server."),
+        Flag::string("kustomize", "", "Process a kustomization directory. This flag can't be used together with -f or -R.").short('k'),
+        Flag::string("labels", "", "Comma separated labels to apply to the pod. Will override previous values.").short('l'),
+        Flag::bool("leave-stdin-open", "If the pod is started in interactive mode or with stdin, leave stdin open after the first attach completes. By default, stdin will be closed after the first attach completes.").unsupported(),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("override-type", "merge", "The method used to override the generated object: json, merge, or strategic."),
+        Flag::string("overrides", "", "An inline JSON override for the generated object. If this is non-empty, it is used to override the generated object. Requires that the object supply a valid apiVersion field."),
+        Flag::duration("pod-running-timeout", "1m0s", "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running"),
+        Flag::string("port", "", "The port that this container exposes."),
+        Flag::bool("privileged", "If true, run the container in privileged mode."),
+        Flag::bool("quiet", "If true, suppress prompt messages.").short('q'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::string("restart", "Always", "The restart policy for this Pod.  Legal values [Always, OnFailure, Never]."),
+        Flag::bool("rm", "If true, delete the pod after it exits.  Only valid when attaching to the container, e.g. with '--attach' or with '-i/--stdin'."),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::bool("stdin", "Keep stdin open on the container in the pod, even if nothing is attached.").short('i'),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::duration("timeout", "0s", "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object"),
+        Flag::bool("tty", "Allocate a TTY for the container in the pod.").short('t'),
+        Flag::bool("wait", "If true, wait for resources to be gone before returning. This waits for finalizers."),
     ],
     run,
 };
 
 fn fail(msg: String) -> Output {
     Output::default().fail(msg)
+}
+
+/// `--overrides` applied as `--override-type` says (kubectl's
+/// `cmdutil.Overrider`): a JSON merge patch, a strategic merge patch or an
+/// RFC 6902 JSON patch of the generated object.
+pub fn apply_overrides(obj: &mut Value, p: &Parsed) -> Result<(), String> {
+    let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) else {
+        return Ok(());
+    };
+    let patch: Value =
+        serde_json::from_str(o).map_err(|e| format!("error: Invalid JSON Patch: {e}"))?;
+    match p.string("override-type").unwrap_or("merge") {
+        "merge" => merge_patch(obj, &patch),
+        "strategic" => {
+            let kind = obj["kind"].as_str().unwrap_or("").to_string();
+            *obj = crate::apiserver::strategic_merge(&kind, obj, &patch, &mut Vec::new());
+        }
+        "json" => {
+            *obj = crate::apiserver::json_patch(obj, &patch)
+                .map_err(|e| format!("error: {}", e.message()))?;
+        }
+        other => return Err(format!("error: invalid override type: {other}")),
+    }
+    Ok(())
 }
 
 /// RFC 7386 JSON merge patch (`--override-type=merge`).
@@ -218,11 +258,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         },
         "status": {},
     });
-    if let Some(o) = p.string("overrides").filter(|o| !o.is_empty()) {
-        match serde_json::from_str::<Value>(o) {
-            Ok(patch) => merge_patch(&mut pod, &patch),
-            Err(e) => return fail(format!("error: Invalid JSON Patch: {e}")),
-        }
+    if let Err(e) = apply_overrides(&mut pod, p) {
+        return fail(e);
     }
     let mut out = Output::default();
     if p.bool("expose") {
@@ -244,6 +281,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
     }
     if interactive {
+        let mut pod = pod;
+        if dry != DryRun::Client {
+            super::common::save_config(p, &mut pod);
+        }
         return attach(ctx, p, pod, &name, out);
     }
     if p.bool("expose") && matches!(p.string("output"), Some("yaml")) {
@@ -254,7 +295,11 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
 }
 
 /// Prints or creates one object; false if it failed (the error is in `out`).
-fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, obj: Value, out: &mut Output) -> bool {
+fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, mut obj: Value, out: &mut Output) -> bool {
+    // run annotates only what it sends (never on a client dry run).
+    if dry != DryRun::Client {
+        super::common::save_config(p, &mut obj);
+    }
     if dry == DryRun::Client {
         print(out, p, &obj, "created", dry);
         return true;

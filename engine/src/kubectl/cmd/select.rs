@@ -64,9 +64,8 @@ pub fn select(
     let mut sel = Selection::default();
     if !files.is_empty() {
         if !args.is_empty() {
-            return Err(
-                "error: Unexpected args: ".to_string() + &format!("{args:?}").replace(',', "")
-            );
+            // cli-runtime's builder refuses resource arguments next to -f.
+            return Err("error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into());
         }
         let (infos, errors) = builder::read(ctx, &files);
         sel.errors.extend(errors);

@@ -13,53 +13,31 @@ use crate::kubectl::{Command, Context};
 use crate::output::Output;
 use serde_json::{json, Map, Value};
 
-const DRY_RUN: Flag = Flag::string(
-    "dry-run",
-    "none",
-    "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.",
-);
-const FILENAME: Flag = Flag::strings(
-    "filename",
-    "Filename, directory, or URL to files the resource to update",
-)
-.short('f');
-const OUTPUT: Flag = Flag::string("output", "", "Output format.").short('o');
-const ALL: Flag = Flag::bool(
-    "all",
-    "If true, select all resources in the namespace of the specified resource types",
-);
-const SELECTOR: Flag =
-    Flag::string("selector", "", "Selector (label query) to filter on").short('l');
-const LOCAL: Flag = Flag::bool(
-    "local",
-    "If true, set will NOT contact api-server but run locally.",
-);
-const RECURSIVE: Flag = Flag::bool(
-    "recursive",
-    "Process the directory used in -f, --filename recursively.",
-)
-.short('R');
-
 pub const ENV: Command = Command {
     name: "set env",
     short: "Update environment variables on a pod template",
     usage: "kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]",
     flags: &[
-        ALL,
+        Flag::bool("all", "If true, select all resources in the namespace of the specified resource types"),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::string("containers", "*", "The names of containers in the selected pod templates to change - may use wildcards").short('c'),
-        DRY_RUN,
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
         Flag::strings("env", "Specify a key-value pair for an environment variable to set into each container.").short('e'),
-        FILENAME,
+        Flag::string("field-manager", "kubectl-set", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files the resource to update the env").short('f'),
         Flag::string("from", "", "The name of a resource from which to inject environment variables"),
         Flag::strings("keys", "Comma-separated list of keys to import from specified resource"),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::bool("list", "If true, display the environment and any changes in the standard format. this flag will removed when we have kubectl view env."),
-        LOCAL,
-        OUTPUT,
-        Flag::string("overwrite", "true", "If true, allow environment to be overwritten, otherwise reject updates that overwrite existing environment."),
+        Flag::bool("local", "If true, set env will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("overwrite", "If true, allow environment to be overwritten, otherwise reject updates that overwrite existing environment.").default("true"),
         Flag::string("prefix", "", "Prefix to append to variable names"),
-        RECURSIVE,
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
         Flag::bool("resolve", "If true, show secret or configmap references when listing variables"),
-        SELECTOR,
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
     ],
     run: run_env,
 };
@@ -69,16 +47,21 @@ pub const RESOURCES: Command = Command {
     short: "Update resource requests/limits on objects with pod templates",
     usage: "kubectl set resources (-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS] [options]",
     flags: &[
-        ALL,
+        Flag::bool("all", "Select all resources, in the namespace of the specified resource types"),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::string("containers", "*", "The names of containers in the selected pod templates to change, all containers are selected by default - may use wildcards").short('c'),
-        DRY_RUN,
-        FILENAME,
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-set", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
         Flag::string("limits", "", "The resource requirement requests for this container.  For example, 'cpu=100m,memory=256Mi'.  Note that server side components may assign requests depending on the server configuration, such as limit ranges."),
-        LOCAL,
-        OUTPUT,
-        RECURSIVE,
+        Flag::bool("local", "If true, set resources will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
         Flag::string("requests", "", "The resource requirement requests for this container.  For example, 'cpu=100m,memory=256Mi'.  Note that server side components may assign requests depending on the server configuration, such as limit ranges."),
-        SELECTOR,
+        Flag::string("selector", "", "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.").short('l'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
     ],
     run: run_resources,
 };
@@ -87,7 +70,19 @@ pub const SERVICEACCOUNT: Command = Command {
     name: "set serviceaccount",
     short: "Update the service account of a resource",
     usage: "kubectl set serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT [options]",
-    flags: &[ALL, DRY_RUN, FILENAME, LOCAL, OUTPUT, RECURSIVE],
+    flags: &[
+        Flag::bool("all", "Select all resources, in the namespace of the specified resource types"),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-set", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "Filename, directory, or URL to files identifying the resource to get from a server.").short('f'),
+        Flag::string("kustomize", "", "Process the kustomization directory. This flag can't be used together with -f or -R.").short('k').unsupported(),
+        Flag::bool("local", "If true, set serviceaccount will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").short('R'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+    ],
     run: run_serviceaccount,
 };
 
@@ -96,13 +91,17 @@ pub const SELECTOR_COMMAND: Command = Command {
     short: "Set the selector on a resource",
     usage: "kubectl set selector (-f FILENAME | TYPE NAME) EXPRESSIONS [--resource-version=version] [options]",
     flags: &[
-        ALL,
-        DRY_RUN,
-        FILENAME,
-        LOCAL,
-        OUTPUT,
-        RECURSIVE,
+        Flag::bool("all", "Select all resources in the namespace of the specified resource types"),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-set", "Name of the manager used to track field ownership."),
+        Flag::strings("filename", "identifying the resource.").short('f'),
+        Flag::bool("local", "If true, annotation will NOT contact api-server but run locally."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("recursive", "Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory.").default("true").short('R'),
         Flag::string("resource-version", "", "If non-empty, the selectors update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
     ],
     run: run_selector,
 };

@@ -1,7 +1,7 @@
 //! `create configmap`, `create secret generic|tls|docker-registry`.
 
 use super::super::common::{self, create_and_print, one_name};
-use super::{generator_flags, meta, required};
+use super::{meta, required};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::output::Output;
@@ -12,11 +12,19 @@ pub const CONFIGMAP: Command = Command {
     name: "create configmap",
     short: "Create a config map from a local file, directory or literal value",
     usage: "kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::bool("append-hash", "Append a hash of the configmap to its name."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::strings("from-env-file", "Specify the path to a file to read lines of key=val pairs to create a configmap."),
         Flag::strings("from-file", "Key file can be specified using its file path, in which case file basename will be used as configmap key, or optionally with a key and file path, in which case the given key will be used.  Specifying a directory will iterate each named file in the directory whose basename is a valid configmap key."),
         Flag::strings("from-literal", "Specify a key and literal value to insert in configmap (i.e. mykey=somevalue)"),
-        Flag::strings("from-env-file", "Specify the path to a file to read lines of key=val pairs to create a configmap."),
-        Flag::bool("append-hash", "Append a hash of the configmap to its name."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: configmap,
 };
@@ -25,12 +33,20 @@ pub const SECRET_GENERIC: Command = Command {
     name: "create secret generic",
     short: "Create a secret from a local file, directory, or literal value",
     usage: "kubectl create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
-        Flag::strings("from-file", "Key files can be specified using their file path, in which case a default name will be given to them, or optionally with a name and file path, in which case the given name will be used."),
-        Flag::strings("from-literal", "Specify a key and literal value to insert in secret (i.e. mykey=somevalue)"),
-        Flag::strings("from-env-file", "Specify the path to a file to read lines of key=val pairs to create a secret."),
-        Flag::string("type", "", "The type of secret to create"),
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
         Flag::bool("append-hash", "Append a hash of the secret to its name."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::strings("from-env-file", "Specify the path to a file to read lines of key=val pairs to create a secret."),
+        Flag::strings("from-file", "Key files can be specified using their file path, in which case a default name will be given to them, or optionally with a name and file path, in which case the given name will be used.  Specifying a directory will iterate each named file in the directory that is a valid secret key."),
+        Flag::strings("from-literal", "Specify a key and literal value to insert in secret (i.e. mykey=somevalue)"),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("type", "", "The type of secret to create"),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: secret_generic,
 };
@@ -39,10 +55,18 @@ pub const SECRET_TLS: Command = Command {
     name: "create secret tls",
     short: "Create a TLS secret",
     usage: "kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
-        Flag::string("cert", "", "Path to PEM encoded public key certificate."),
-        Flag::string("key", "", "Path to private key associated with given certificate."),
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
         Flag::bool("append-hash", "Append a hash of the secret to its name."),
+        Flag::string("cert", "", "Path to PEM encoded public key certificate."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::string("key", "", "Path to private key associated with given certificate."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: secret_tls,
 };
@@ -51,13 +75,21 @@ pub const SECRET_DOCKER_REGISTRY: Command = Command {
     name: "create secret docker-registry",
     short: "Create a secret for use with a Docker registry",
     usage: "kubectl create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::bool("append-hash", "Append a hash of the secret to its name."),
+        Flag::string("docker-email", "", "Email for Docker registry"),
+        Flag::string("docker-password", "", "Password for Docker registry authentication"),
         Flag::string("docker-server", "https://index.docker.io/v1/", "Server location for Docker registry"),
         Flag::string("docker-username", "", "Username for Docker registry authentication"),
-        Flag::string("docker-password", "", "Password for Docker registry authentication"),
-        Flag::string("docker-email", "", "Email for Docker registry"),
-        Flag::strings("from-file", "Key files can be specified using their file path, in which case a default name will be given to them, or optionally with a name and file path, in which case the given name will be used."),
-        Flag::bool("append-hash", "Append a hash of the secret to its name."),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::strings("from-file", "Key files can be specified using their file path, in which case a default name of .dockerconfigjson will be given to them, or optionally with a name and file path, in which case the given name will be used. Specifying a directory will iterate each named file in the directory that is a valid secret key. For this command, the key should always be .dockerconfigjson."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: secret_docker,
 };

@@ -2,7 +2,7 @@
 //! `create rolebinding`, `create clusterrolebinding`, `create token`.
 
 use super::super::common::{self, create_and_print, one_name};
-use super::{generator_flags, meta, required};
+use super::{meta, required};
 use crate::api::{self, object};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
@@ -14,7 +14,16 @@ pub const SERVICEACCOUNT: Command = Command {
     name: "create serviceaccount",
     short: "Create a service account with the specified name",
     usage: "kubectl create serviceaccount NAME [--dry-run=server|client|none] [options]",
-    flags: generator_flags![],
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+    ],
     run: serviceaccount,
 };
 
@@ -22,10 +31,18 @@ pub const ROLE: Command = Command {
     name: "create role",
     short: "Create a role with single rule",
     usage: "kubectl create role NAME --verb=verb --resource=resource.group/subresource [--resource-name=resourcename] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
-        Flag::strings("verb", "Verb that applies to the resources contained in the rule"),
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
         Flag::strings("resource", "Resource that the rule applies to"),
         Flag::strings("resource-name", "Resource in the white list that the rule applies to, repeat this flag for multiple items"),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+        Flag::strings("verb", "Verb that applies to the resources contained in the rule"),
     ],
     run: |ctx, p| role(ctx, p, false),
 };
@@ -34,29 +51,42 @@ pub const CLUSTERROLE: Command = Command {
     name: "create clusterrole",
     short: "Create a cluster role",
     usage: "kubectl create clusterrole NAME --verb=verb --resource=resource.group [--resource-name=resourcename] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
-        Flag::strings("verb", "Verb that applies to the resources contained in the rule"),
+    flags: &[
+        Flag::map("aggregation-rule", "An aggregation label selector for combining ClusterRoles."),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::strings("non-resource-url", "A partial url that user should have access to."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
         Flag::strings("resource", "Resource that the rule applies to"),
         Flag::strings("resource-name", "Resource in the white list that the rule applies to, repeat this flag for multiple items"),
-        Flag::strings("non-resource-url", "A partial url that user should have access to."),
-        Flag::string("aggregation-rule", "", "An aggregation label selector for combining ClusterRoles."),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+        Flag::strings("verb", "Verb that applies to the resources contained in the rule"),
     ],
     run: |ctx, p| role(ctx, p, true),
 };
-
-const BINDING_FLAGS_HELP: &str =
-    "Usernames to bind to the role. The flag can be repeated to add multiple users.";
 
 pub const ROLEBINDING: Command = Command {
     name: "create rolebinding",
     short: "Create a role binding for a particular role or cluster role",
     usage: "kubectl create rolebinding NAME --clusterrole=NAME|--role=NAME [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
-        Flag::string("role", "", "Role this RoleBinding should reference"),
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
         Flag::string("clusterrole", "", "ClusterRole this RoleBinding should reference"),
-        Flag::strings("user", BINDING_FLAGS_HELP),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
         Flag::strings("group", "Groups to bind to the role. The flag can be repeated to add multiple groups."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::string("role", "", "Role this RoleBinding should reference"),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
         Flag::strings("serviceaccount", "Service accounts to bind to the role, in the format <namespace>:<name>. The flag can be repeated to add multiple service accounts."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
+        Flag::strings("user", "Usernames to bind to the role. The flag can be repeated to add multiple users."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: |ctx, p| binding(ctx, p, false),
 };
@@ -65,11 +95,19 @@ pub const CLUSTERROLEBINDING: Command = Command {
     name: "create clusterrolebinding",
     short: "Create a cluster role binding for a particular cluster role",
     usage: "kubectl create clusterrolebinding NAME --clusterrole=NAME [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [--dry-run=server|client|none] [options]",
-    flags: generator_flags![
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
         Flag::string("clusterrole", "", "ClusterRole this ClusterRoleBinding should reference"),
-        Flag::strings("user", BINDING_FLAGS_HELP),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
         Flag::strings("group", "Groups to bind to the clusterrole. The flag can be repeated to add multiple groups."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
         Flag::strings("serviceaccount", "Service accounts to bind to the clusterrole, in the format <namespace>:<name>. The flag can be repeated to add multiple service accounts."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::strings("user", "Usernames to bind to the clusterrole. The flag can be repeated to add multiple users."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
     ],
     run: |ctx, p| binding(ctx, p, true),
 };
@@ -79,24 +117,15 @@ pub const TOKEN: Command = Command {
     short: "Request a service account token",
     usage: "kubectl create token SERVICE_ACCOUNT_NAME [options]",
     flags: &[
-        Flag::string("output", "", "Output format.").short('o'),
-        Flag::string("duration", "0s", "Requested lifetime of the issued token."),
-        Flag::strings("audience", "Audience of the requested token."),
-        Flag::string(
-            "bound-object-kind",
-            "",
-            "Kind of an object to bind the token to.",
-        ),
-        Flag::string(
-            "bound-object-name",
-            "",
-            "Name of an object to bind the token to.",
-        ),
-        Flag::string(
-            "bound-object-uid",
-            "",
-            "UID of an object to bind the token to.",
-        ),
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true").unsupported(),
+        Flag::strings("audience", "Audience of the requested token. If unset, defaults to requesting a token for use with the Kubernetes API server. May be repeated to request a token valid for multiple audiences."),
+        Flag::string("bound-object-kind", "", "Kind of an object to bind the token to. Supported kinds are Node, Pod, Secret. If set, --bound-object-name must be provided."),
+        Flag::string("bound-object-name", "", "Name of an object to bind the token to. The token will expire when the object is deleted. Requires --bound-object-kind."),
+        Flag::string("bound-object-uid", "", "UID of an object to bind the token to. Requires --bound-object-kind and --bound-object-name. If unset, the UID of the existing object is used."),
+        Flag::duration("duration", "0s", "Requested lifetime of the issued token. If not set or if set to 0, the lifetime will be determined by the server automatically. The server may return a token with a longer or shorter lifetime."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format.").unsupported(),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].").unsupported(),
     ],
     run: token,
 };
