@@ -61,11 +61,19 @@ pub fn editor(props: &EditorProps) -> Html {
         // the line count re-renders the editor.
         let text_ref = text_ref.clone();
         let text = props.text.clone();
+        let vim = vim.clone();
+        let mode = mode.clone();
         use_effect_with(props.path.clone(), move |_| {
             if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
                 t.set_value(&text);
                 let _ = t.focus();
                 t.set_selection_range(0, 0).ok();
+                // A new file: its own undo history, in normal mode.
+                *vim.borrow_mut() = Vim::new(&text);
+                if modal {
+                    mode.set(Mode::Normal);
+                    show(&t, &vim.borrow());
+                }
             }
         });
     }

@@ -285,7 +285,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
     };
 
     let last_tab = use_mut_ref(String::new);
+    // The text Ctrl-R searches for, while it walks back through matches.
+    let search = use_mut_ref(|| None::<String>);
     let onkeydown = {
+        let search = search.clone();
         let state = state.clone();
         let submit = submit.clone();
         let pending = pending.clone();
@@ -400,9 +403,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     set_caret(&input, input.value().chars().count());
                 }
                 ("r", true) | ("R", true) => {
-                    // Ctrl-R: the newest history entry containing what is typed.
+                    // Ctrl-R: the newest history entry containing what is typed;
+                    // pressed again, the one before it with the same search text.
                     e.prevent_default();
-                    let needle = input.value();
+                    let showing = state
+                        .cursor
+                        .and_then(|i| state.history.get(i))
+                        .is_some_and(|h| *h == input.value());
+                    let needle = match (showing, search.borrow().clone()) {
+                        (true, Some(n)) => n,
+                        _ => input.value(),
+                    };
+                    *search.borrow_mut() = Some(needle.clone());
                     let start = state.cursor.unwrap_or(state.history.len());
                     let found = state.history[..start.min(state.history.len())]
                         .iter()
