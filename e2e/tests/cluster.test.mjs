@@ -33,6 +33,9 @@ test('a deployment of three replicas shows three chips turning Running; a chip o
     assert.match(await text.innerText(), new RegExp(`^Name:\\s+${name}\\n`, 'm'));
     assert.match(await text.innerText(), /Controlled By:\s+ReplicaSet\/web-/);
     await page.screenshot({ path: `${SHOTS}/pod-details.png` });
+    // Long lines (the Image ID) wrap inside the dialog: nothing is cut off or needs a sideways scroll.
+    assert.match(await text.innerText(), /docker\.io\/library\/nginx@sha256:[0-9a-f]{64}/);
+    assert.ok(await text.evaluate((e) => e.scrollWidth <= e.clientWidth), 'the describe text is wider than its dialog');
     await dialog.getByRole('tab', { name: 'YAML' }).click();
     assert.match(await text.innerText(), /^kind: Pod$/m);
     await dialog.getByRole('tab', { name: 'Events' }).click();

@@ -57,3 +57,59 @@ test('kubectl edit opens the editor; :wq applies the change and a reload keeps i
     await context.close();
   }
 });
+
+test('vim keys in kubectl edit: /search, dd, O, Esc, :wq change the image and a rollout happens', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=2');
+    await waitForOutput(page, 'deployment.apps/web created');
+    await type(page, 'kubectl edit deploy web');
+    const editor = page.locator('.editor');
+    await editor.waitFor();
+    const text = page.locator('#editor-text');
+    const original = await text.inputValue();
+    // vi opens in normal mode: letters are commands, not text.
+    await text.press('j');
+    await text.press('x');
+    assert.equal((await text.inputValue()).length, original.length - 1);
+    await text.press('u');
+    assert.equal(await text.inputValue(), original);
+    // /pattern Enter moves to the match.
+    await text.press('/');
+    const cmd = page.locator('#editor-command');
+    assert.equal(await cmd.inputValue(), '/');
+    await cmd.pressSequentially('- image: nginx');
+    await cmd.press('Enter');
+    // dd deletes the line; O opens one above it with its indentation (two spaces too many for a list item).
+    await text.press('d');
+    await text.press('d');
+    assert.doesNotMatch(await text.inputValue(), /- image: nginx/);
+    await text.press('O');
+    await page.locator('.editor-mode', { hasText: '-- INSERT --' }).waitFor();
+    await text.press('Backspace');
+    await text.press('Backspace');
+    await text.pressSequentially('- image: nginx:1.27');
+    await page.screenshot({ path: `${SHOTS}/editor-vim.png` });
+    await text.press('Escape');
+    assert.equal(await page.locator('.editor-mode').count(), 0);
+    assert.match(await text.inputValue(), /\n {6}- image: nginx:1\.27\n {8}imagePullPolicy: Always\n/);
+    await text.press(':');
+    assert.equal(await cmd.inputValue(), ':');
+    await cmd.pressSequentially('wq');
+    await cmd.press('Enter');
+    await editor.waitFor({ state: 'detached' });
+    await waitForOutput(page, 'deployment.apps/web edited');
+    await type(page, 'kubectl rollout status deploy/web');
+    await waitForOutput(page, 'deployment "web" successfully rolled out', 20_000);
+    await type(page, 'kubectl rollout history deployment web');
+    await waitForOutput(page, 'REVISION  CHANGE-CAUSE');
+    assert.match(await page.locator('.scrollback').innerText(), /REVISION {2}CHANGE-CAUSE\n1 +<none>\n2 +<none>/);
+    // The new ReplicaSet runs both replicas with the new image.
+    await type(page, "kubectl get rs -l app=web -o jsonpath='{range .items[*]}{.spec.template.spec.containers[0].image}={.status.readyReplicas}{\" \"}{end}'; echo");
+    await waitForOutput(page, 'nginx:1.27=2');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

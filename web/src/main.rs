@@ -12,6 +12,7 @@ mod i18n;
 mod markdown;
 mod panic_hook;
 mod persist;
+mod vim;
 
 fn main() {
     panic_hook::install();

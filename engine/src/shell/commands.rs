@@ -111,6 +111,9 @@ pub fn run(
             if super::watch::is_get_watch(args) {
                 return super::watch::start_get(session, cluster, args);
             }
+            if let Some(f) = super::watch::follow_of(args).filter(|_| session.editor.interactive) {
+                return super::watch::start_follow(session, cluster, f);
+            }
             return kubectl(session, cluster, args, stdin);
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),

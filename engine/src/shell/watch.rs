@@ -19,6 +19,186 @@ pub struct Watch {
     pub no_title: bool,
     /// `kubectl get -w`: a stream of rows rather than frames.
     pub get: Option<GetWatch>,
+    /// `kubectl logs -f` / `kubectl rollout status` in the browser: new
+    /// output appends, and the job may end by itself.
+    pub follow: Option<Follow>,
+}
+
+/// A command that streams until it is done: each tick re-runs it without
+/// its streaming flag and prints what is new. Only an interactive session
+/// (the browser, which has a timer and a Ctrl-C key) starts one; `dinghy
+/// shell` keeps running these to completion on the spot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follow {
+    /// The `kubectl` arguments re-run each tick.
+    pub args: Vec<String>,
+    pub kind: FollowKind,
+    /// Lines printed so far (logs) or the last status line (rollout).
+    pub seen: usize,
+    pub last: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FollowKind {
+    /// `kubectl logs -f`: ends when the pod has finished.
+    Logs { phase_args: Vec<String> },
+    /// `kubectl rollout status`: ends when the rollout is done or failed.
+    Rollout,
+}
+
+const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
+
+/// The streaming job `kubectl ARGS` starts in an interactive session, if any.
+pub fn follow_of(args: &[String]) -> Option<Follow> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let words: Vec<&str> = args[..end].iter().map(String::as_str).collect();
+    let namespace = namespace_flags(&words);
+    if words.contains(&"logs") && words.iter().any(|a| FOLLOW_FLAGS.contains(a)) {
+        // One stream only: with a selector, lines of several pods interleave.
+        if words
+            .iter()
+            .any(|a| *a == "-l" || a.starts_with("--selector") || a.starts_with("-l"))
+        {
+            return None;
+        }
+        let args: Vec<String> = args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i >= end || !FOLLOW_FLAGS.contains(&a.as_str()))
+            .map(|(_, a)| a.clone())
+            .collect();
+        // The pod, to see when it has finished: the first word after `logs`
+        // that is no flag (TYPE/NAME of a controller is never "finished").
+        let after = words.iter().position(|a| *a == "logs")? + 1;
+        let target = words[after..].iter().find(|a| !a.starts_with('-'))?;
+        let pod = target.strip_prefix("pod/").or(target.strip_prefix("pods/"));
+        let pod = pod.or((!target.contains('/')).then_some(*target));
+        let mut phase_args = vec![];
+        if let Some(pod) = pod {
+            phase_args = vec!["get".into(), "pod".into(), pod.to_string()];
+            phase_args.extend(namespace);
+            phase_args.extend(["-o".into(), "jsonpath={.status.phase}".into()]);
+        }
+        return Some(Follow {
+            args,
+            kind: FollowKind::Logs { phase_args },
+            seen: 0,
+            last: String::new(),
+        });
+    }
+    let r = words.iter().position(|a| *a == "rollout")?;
+    if words.get(r + 1..)?.iter().find(|a| !a.starts_with('-')) != Some(&"status") {
+        return None;
+    }
+    if words
+        .iter()
+        .any(|a| matches!(*a, "--watch=false" | "-w=false"))
+    {
+        return None;
+    }
+    let mut args = args.to_vec();
+    args.insert(end, "--watch=false".into());
+    Some(Follow {
+        args,
+        kind: FollowKind::Rollout,
+        seen: 0,
+        last: String::new(),
+    })
+}
+
+/// `-n NS` / `--namespace=NS` as given, to ask about the same pod.
+fn namespace_flags(words: &[&str]) -> Vec<String> {
+    let mut out = vec![];
+    for (i, w) in words.iter().enumerate() {
+        if (*w == "-n" || *w == "--namespace") && i + 1 < words.len() {
+            out.extend([w.to_string(), words[i + 1].to_string()]);
+        } else if w.starts_with("--namespace=") || (w.starts_with("-n") && w.len() > 2) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// Runs the first output of a follow job and holds the terminal while
+/// the command has more to say.
+pub fn start_follow(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    let first = super::commands::kubectl(session, cluster, &follow.args, None);
+    if first.status != 0 {
+        return first;
+    }
+    let text = first.text();
+    follow.seen = text.lines().count();
+    follow.last = text.clone();
+    if follow_done(session, cluster, &follow, &text) {
+        return first;
+    }
+    session.foreground = Some(Watch {
+        interval: Duration::from_secs(1),
+        command: follow.args.join(" "),
+        no_title: true,
+        get: None,
+        follow: Some(follow),
+    });
+    first
+}
+
+/// Whether the followed command has nothing more to say.
+fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, text: &str) -> bool {
+    match &follow.kind {
+        FollowKind::Rollout => text.contains("successfully rolled out"),
+        FollowKind::Logs { phase_args } => {
+            !phase_args.is_empty()
+                && matches!(
+                    super::commands::kubectl(session, cluster, phase_args, None)
+                        .text()
+                        .trim(),
+                    "Succeeded" | "Failed"
+                )
+        }
+    }
+}
+
+fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    let mut out = Output::default();
+    let now = super::commands::kubectl(session, cluster, &follow.args, None);
+    let text = now.text();
+    let failed = now.status != 0;
+    match follow.kind {
+        FollowKind::Logs { .. } if !failed => {
+            let lines: Vec<&str> = text.lines().collect();
+            // A restarted container starts a new log.
+            let from = if lines.len() < follow.seen {
+                0
+            } else {
+                follow.seen
+            };
+            for l in &lines[from..] {
+                out.out(format!("{l}\n"));
+            }
+            follow.seen = lines.len();
+        }
+        FollowKind::Rollout if !failed => {
+            if text != follow.last {
+                out.out(text.clone());
+            }
+        }
+        _ => {
+            // The stream ended with an error (pod deleted, deadline exceeded).
+            out = now;
+            session.foreground = None;
+            session.last_status = out.status;
+            return out;
+        }
+    }
+    let done = follow_done(session, cluster, &follow, &text);
+    follow.last = text;
+    if done {
+        session.foreground = None;
+        session.last_status = 0;
+    } else if let Some(job) = session.foreground.as_mut() {
+        job.follow = Some(follow);
+    }
+    out
 }
 
 /// `kubectl get -w` / `--watch-only`: after the first listing, one table row
@@ -159,6 +339,7 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
         command: args.join(" "),
         no_title: true,
         get: Some(get),
+        follow: None,
     });
     out
 }
@@ -421,6 +602,7 @@ pub fn start(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> O
         command: args[i..].join(" "),
         no_title,
         get: None,
+        follow: None,
     };
     let frame = frame(session, cluster, &job);
     session.foreground = Some(job);
@@ -437,6 +619,9 @@ pub fn tick(session: &mut Session, cluster: &mut Cluster) -> Output {
     cluster.step(job.interval);
     if let Some(get) = job.get {
         return get_tick(session, cluster, get);
+    }
+    if let Some(follow) = job.follow {
+        return follow_tick(session, cluster, follow);
     }
     frame(session, cluster, &job)
 }
@@ -487,4 +672,80 @@ fn ctime(cluster: &Cluster) -> String {
     let date = super::commands::date_text(cluster);
     // `Wed Apr 23 08:15:00 UTC 2025` without the zone.
     date.replace(" UTC", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Simulation;
+
+    /// The browser's session: it has a timer, so streaming commands hold the terminal.
+    fn browser() -> Simulation {
+        let mut sim = Simulation::new(7);
+        sim.set_interactive_editor(true);
+        sim
+    }
+
+    #[test]
+    fn logs_follow_streams_new_lines_until_ctrl_c() {
+        let mut sim = browser();
+        let out = sim.run(
+            "kubectl run ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 2; done'\n",
+        );
+        assert_eq!(out.text(), "pod/ticker created\n");
+        sim.step(crate::clock::Duration::from_secs(30));
+        let first = sim.run("kubectl logs -f ticker\n").text();
+        let before = first.lines().count();
+        assert!(before > 0, "{first}");
+        assert!(sim.foreground().is_some(), "logs -f holds the terminal");
+        let mut more = String::new();
+        for _ in 0..6 {
+            more.push_str(&sim.tick().text());
+        }
+        // Six seconds: three more ticks of the loop, each printed once.
+        assert_eq!(more, "tick\ntick\ntick\n");
+        assert_eq!(sim.interrupt().text(), "^C\n");
+        assert!(sim.foreground().is_none());
+        // A finished pod's log is printed whole and the prompt comes back.
+        sim.run("kubectl run once --image=busybox --restart=Never -- echo done\n");
+        sim.step(crate::clock::Duration::from_secs(30));
+        assert_eq!(sim.run("kubectl logs -f once\n").text(), "done\n");
+        assert!(sim.foreground().is_none());
+    }
+
+    #[test]
+    fn rollout_status_streams_and_ends_by_itself() {
+        let mut sim = browser();
+        sim.run("kubectl create deployment web --image=nginx --replicas=3\n");
+        let first = sim.run("kubectl rollout status deployment/web\n").text();
+        assert!(
+            first.starts_with("Waiting for deployment \"web\" rollout to finish: 0 of 3 updated replicas are available...\n"),
+            "{first}"
+        );
+        let mut rest = String::new();
+        for _ in 0..60 {
+            if sim.foreground().is_none() {
+                break;
+            }
+            rest.push_str(&sim.tick().text());
+        }
+        assert!(sim.foreground().is_none(), "the rollout finished: {rest}");
+        assert!(
+            rest.ends_with("deployment \"web\" successfully rolled out\n"),
+            "{rest}"
+        );
+        // Each status line once, as kubectl prints a change.
+        let lines: Vec<&str> = first.lines().chain(rest.lines()).collect();
+        let mut dedup = lines.clone();
+        dedup.dedup();
+        assert_eq!(lines, dedup);
+    }
+
+    #[test]
+    fn dinghy_shell_runs_them_to_completion() {
+        let mut sim = Simulation::new(7);
+        sim.run("kubectl create deployment web --image=nginx --replicas=1\n");
+        let out = sim.run("kubectl rollout status deployment/web\n").text();
+        assert!(out.ends_with("successfully rolled out\n"), "{out}");
+        assert!(sim.foreground().is_none());
+    }
 }

@@ -1,8 +1,12 @@
 //! The editor `vi`, `vim`, `nano` and `kubectl edit` open: a full-window
 //! text area over the terminal with line numbers, and the keys a CKA
-//! candidate reaches for — `:wq`, `:x`, `:w`, `:q`, `:q!` typed after Esc,
-//! Ctrl-S to save and close, and buttons for the same.
+//! candidate reaches for. `vi`/`vim` (and `kubectl edit`, whose editor is
+//! vi) are modal: they open in normal mode and [`crate::vim`] moves the
+//! cursor and edits; insert mode types natively. `:wq`, `:x`, `:w`, `:q`,
+//! `:q!` and `/search` go to the command line; Ctrl-S saves and closes;
+//! buttons do the same. `nano` is not modal (Esc opens the command line).
 
+use crate::vim::{Effect, Mode, Vim};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
@@ -47,6 +51,9 @@ pub fn editor(props: &EditorProps) -> Html {
     // The text as last written with `:w` (None: not written in this session).
     let written = use_mut_ref(|| None::<String>);
     let message = use_state(String::new);
+    let modal = props.program != "nano";
+    let vim = use_mut_ref(|| Vim::new(&props.text));
+    let mode = use_state(|| if modal { Mode::Normal } else { Mode::Insert });
 
     {
         // The text is set once, not through a `value` attribute: a
@@ -54,11 +61,19 @@ pub fn editor(props: &EditorProps) -> Html {
         // the line count re-renders the editor.
         let text_ref = text_ref.clone();
         let text = props.text.clone();
+        let vim = vim.clone();
+        let mode = mode.clone();
         use_effect_with(props.path.clone(), move |_| {
             if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
                 t.set_value(&text);
                 let _ = t.focus();
                 t.set_selection_range(0, 0).ok();
+                // A new file: its own undo history, in normal mode.
+                *vim.borrow_mut() = Vim::new(&text);
+                if modal {
+                    mode.set(Mode::Normal);
+                    show(&t, &vim.borrow());
+                }
             }
         });
     }
@@ -104,11 +119,49 @@ pub fn editor(props: &EditorProps) -> Html {
     let onkeydown_text = {
         let cmd_ref = cmd_ref.clone();
         let run_ex = run_ex.clone();
+        let vim = vim.clone();
+        let mode = mode.clone();
+        let message = message.clone();
+        let lines = lines.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
-            if (e.ctrl_key() || e.meta_key()) && key.eq_ignore_ascii_case("s") {
+            let ctrl = e.ctrl_key() || e.meta_key();
+            let area = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok());
+            if ctrl && key.eq_ignore_ascii_case("s") {
                 e.prevent_default();
                 run_ex.emit("wq".into());
+            } else if let (true, Some(t)) =
+                (modal && (*mode == Mode::Normal || key == "Escape"), area)
+            {
+                // Normal mode: every key is a vim command (Ctrl combinations
+                // other than Ctrl-R stay the browser's: copy, paste).
+                if ctrl && !key.eq_ignore_ascii_case("r") {
+                    return;
+                }
+                if matches!(
+                    key.as_str(),
+                    "Shift" | "Control" | "Alt" | "Meta" | "CapsLock"
+                ) {
+                    return;
+                }
+                e.prevent_default();
+                let mut v = vim.borrow_mut();
+                let value = t.value();
+                let caret = t.selection_start().ok().flatten().unwrap_or(0) as usize;
+                v.sync(&value, char_offset(&value, caret));
+                let effect = if ctrl { v.key("C-r") } else { v.key(&key) };
+                show(&t, &v);
+                lines.set(v.text().split('\n').count().max(1));
+                mode.set(v.mode);
+                message.set(v.message.clone());
+                if let Effect::CommandLine(prompt) = effect {
+                    if let Some(c) = cmd_ref.cast::<HtmlInputElement>() {
+                        c.set_value(&prompt.to_string());
+                        let _ = c.focus();
+                    }
+                }
             } else if key == "Escape" {
                 e.prevent_default();
                 if let Some(c) = cmd_ref.cast::<HtmlInputElement>() {
@@ -144,6 +197,8 @@ pub fn editor(props: &EditorProps) -> Html {
     let onkeydown_cmd = {
         let run_ex = run_ex.clone();
         let text_ref = text_ref.clone();
+        let vim = vim.clone();
+        let message = message.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(c) = e
                 .target()
@@ -156,8 +211,19 @@ pub fn editor(props: &EditorProps) -> Html {
                     e.prevent_default();
                     let v = c.value();
                     c.set_value("");
-                    run_ex.emit(v);
-                    if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
+                    let area = text_ref.cast::<HtmlTextAreaElement>();
+                    if let (Some(pattern), Some(t)) = (v.strip_prefix('/'), &area) {
+                        let mut vim = vim.borrow_mut();
+                        let value = t.value();
+                        let caret = t.selection_start().ok().flatten().unwrap_or(0) as usize;
+                        vim.sync(&value, char_offset(&value, caret));
+                        vim.search(pattern);
+                        show(t, &vim);
+                        message.set(vim.message.clone());
+                    } else {
+                        run_ex.emit(v);
+                    }
+                    if let Some(t) = area {
                         let _ = t.focus();
                     }
                 }
@@ -217,10 +283,45 @@ pub fn editor(props: &EditorProps) -> Html {
                     spellcheck="false"
                     onkeydown={onkeydown_cmd}
                 />
+                if modal && *mode == Mode::Insert {
+                    <span class="editor-mode">{ "-- INSERT --" }</span>
+                }
                 <span class="editor-message" role="status">{ (*message).clone() }</span>
             </div>
         </div>
     }
+}
+
+/// Shows the machine's text and cursor in the text area: in normal mode
+/// the character under the cursor is selected, a block cursor.
+fn show(t: &HtmlTextAreaElement, v: &Vim) {
+    let text = v.text();
+    if t.value() != text {
+        t.set_value(&text);
+    }
+    let at = utf16_offset(&text, v.offset());
+    let under = text.chars().nth(v.offset()).filter(|c| *c != '\n');
+    let end = match (v.mode, under) {
+        (Mode::Normal, Some(c)) => at + c.len_utf16() as u32,
+        _ => at,
+    };
+    let _ = t.set_selection_range(at, end);
+}
+
+/// A text area's caret (UTF-16 code units) as a character offset.
+fn char_offset(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in text.chars().enumerate() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    text.chars().count()
+}
+
+fn utf16_offset(text: &str, chars: usize) -> u32 {
+    text.chars().take(chars).map(char::len_utf16).sum::<usize>() as u32
 }
 
 #[cfg(test)]
@@ -235,5 +336,17 @@ mod tests {
         assert_eq!(parse_ex(":q"), Ex::Quit);
         assert_eq!(parse_ex(":w"), Ex::Write);
         assert_eq!(parse_ex(":foo"), Ex::Unknown("foo".into()));
+    }
+
+    #[test]
+    fn caret_offsets_count_utf16_units() {
+        // "é" is one unit, "🚀" two.
+        let text = "é🚀x";
+        assert_eq!(char_offset(text, 0), 0);
+        assert_eq!(char_offset(text, 1), 1);
+        assert_eq!(char_offset(text, 3), 2);
+        assert_eq!(char_offset(text, 4), 3);
+        assert_eq!(utf16_offset(text, 2), 3);
+        assert_eq!(utf16_offset(text, 3), 4);
     }
 }

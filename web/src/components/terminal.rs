@@ -5,6 +5,7 @@
 use crate::components::editor::Editor;
 use crate::hooks::engine::use_engine;
 use engine::{Simulation, Stream};
+use gloo::timers::callback::Interval;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
@@ -32,11 +33,23 @@ struct State {
     history: Vec<String>,
     /// Position while walking history with ↑/↓ (None: editing a new line).
     cursor: Option<usize>,
+    /// A command holds the terminal (`watch`, `kubectl get -w`): no prompt
+    /// until it ends or Ctrl-C stops it.
+    busy: bool,
+    /// Where the running `watch`'s frame starts: each new frame replaces it.
+    frame_start: Option<usize>,
 }
 
 enum Action {
-    Echo { prompt: String, text: String },
+    Echo {
+        prompt: String,
+        text: String,
+    },
     Output(Vec<(Stream, String)>),
+    /// A foreground command started (`Some(frames)`) or ended (`None`).
+    Busy(Option<bool>),
+    /// The next frame of `watch`: it replaces the last one.
+    Frame(Vec<(Stream, String)>),
     Note(String),
     Pending(bool),
     Prompt(String),
@@ -59,6 +72,20 @@ impl Reducible for State {
                     });
                 }
             }
+            Action::Busy(job) => {
+                s.busy = job.is_some();
+                s.frame_start = (job == Some(true)).then_some(s.lines.len());
+            }
+            Action::Frame(chunks) => {
+                if let Some(start) = s.frame_start {
+                    s.lines.truncate(start);
+                }
+                s.lines
+                    .extend(chunks.into_iter().map(|(stream, text)| match stream {
+                        Stream::Stdout => Line::Stdout(text),
+                        Stream::Stderr => Line::Stderr(text),
+                    }));
+            }
             Action::Note(n) => s.lines.push(Line::Note(n)),
             Action::Pending(p) => s.continuing = p,
             Action::Prompt(p) => s.prompt = p,
@@ -68,12 +95,16 @@ impl Reducible for State {
                 }
                 s.cursor = None;
             }
-            Action::Clear => s.lines.clear(),
+            Action::Clear => {
+                s.lines.clear();
+                s.frame_start = s.frame_start.map(|_| 0);
+            }
             Action::Walk(c) => s.cursor = c,
         }
         // Bound the scroll-back so a long session stays fast.
         let excess = s.lines.len().saturating_sub(5000);
         s.lines.drain(..excess);
+        s.frame_start = s.frame_start.map(|f| f.saturating_sub(excess));
         Rc::new(s)
     }
 }
@@ -127,6 +158,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         use_effect_with(generation, move |g| {
             if let (Some(engine), true) = (engine, *g > 0) {
                 pending.borrow_mut().clear();
+                state.dispatch(Action::Busy(None));
                 state.dispatch(Action::Pending(false));
                 let note = match engine.lab() {
                     Some((lab, _)) => format!(
@@ -160,6 +192,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
             let Some(engine) = engine.as_ref() else {
                 return;
             };
+            if engine.foreground().is_some() {
+                // The rest of a paste goes to the running command, which reads nothing.
+                return;
+            }
             let continuing = !pending.borrow().is_empty();
             let shown_prompt = if continuing {
                 "> ".to_string()
@@ -185,10 +221,47 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 state.dispatch(Action::Clear);
             }
             let out = engine.run(&whole);
+            let job = engine.foreground();
+            if let Some((_, frames)) = job {
+                state.dispatch(Action::Busy(Some(frames)));
+            }
             state.dispatch(Action::Output(out.chunks));
             state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
         })
     };
+
+    // While a command holds the terminal, its interval passes on the
+    // virtual clock every real interval (watch -n 2: a frame every two
+    // seconds), until it ends or Ctrl-C stops it.
+    {
+        let engine = engine.clone();
+        let state = state.clone();
+        let interval = engine
+            .as_ref()
+            .and_then(|e| e.foreground())
+            .map(|(d, _)| d.as_millis().clamp(100, 60_000) as u32);
+        let busy = state.busy;
+        use_effect_with((busy, interval), move |(busy, interval)| {
+            let timer = match (*busy, *interval, engine) {
+                (true, Some(ms), Some(engine)) => Some(Interval::new(ms, move || {
+                    let Some((_, frames)) = engine.foreground() else {
+                        return;
+                    };
+                    let out = engine.tick();
+                    state.dispatch(if frames {
+                        Action::Frame(out.chunks)
+                    } else {
+                        Action::Output(out.chunks)
+                    });
+                    if engine.foreground().is_none() {
+                        state.dispatch(Action::Busy(None));
+                    }
+                })),
+                _ => None,
+            };
+            move || drop(timer)
+        });
+    }
 
     // The editor `vi` / `kubectl edit` opened, if the last command is waiting on one.
     let editor_request = engine
@@ -212,7 +285,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
     };
 
     let last_tab = use_mut_ref(String::new);
+    // The text Ctrl-R searches for, while it walks back through matches.
+    let search = use_mut_ref(|| None::<String>);
     let onkeydown = {
+        let search = search.clone();
         let state = state.clone();
         let submit = submit.clone();
         let pending = pending.clone();
@@ -225,6 +301,22 @@ pub fn terminal(props: &TerminalProps) -> Html {
             else {
                 return;
             };
+            if state.busy {
+                // A running command reads no lines; Ctrl-C stops it.
+                let ctrl_c = e.ctrl_key() && matches!(e.key().as_str(), "c" | "C");
+                if ctrl_c || e.key() == "Enter" {
+                    e.prevent_default();
+                }
+                if ctrl_c {
+                    if let Some(engine) = engine.as_ref() {
+                        let out = engine.interrupt();
+                        state.dispatch(Action::Output(out.chunks));
+                    }
+                    state.dispatch(Action::Busy(None));
+                    input.set_value("");
+                }
+                return;
+            }
             match (e.key().as_str(), e.ctrl_key()) {
                 ("Enter", _) if !e.shift_key() => {
                     e.prevent_default();
@@ -311,9 +403,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     set_caret(&input, input.value().chars().count());
                 }
                 ("r", true) | ("R", true) => {
-                    // Ctrl-R: the newest history entry containing what is typed.
+                    // Ctrl-R: the newest history entry containing what is typed;
+                    // pressed again, the one before it with the same search text.
                     e.prevent_default();
-                    let needle = input.value();
+                    let showing = state
+                        .cursor
+                        .and_then(|i| state.history.get(i))
+                        .is_some_and(|h| *h == input.value());
+                    let needle = match (showing, search.borrow().clone()) {
+                        (true, Some(n)) => n,
+                        _ => input.value(),
+                    };
+                    *search.borrow_mut() = Some(needle.clone());
                     let start = state.cursor.unwrap_or(state.history.len());
                     let found = state.history[..start.min(state.history.len())]
                         .iter()
@@ -432,7 +533,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
         }
     });
 
-    let prompt = if !state.continuing {
+    let prompt = if state.busy {
+        String::new()
+    } else if !state.continuing {
         state.prompt.clone()
     } else {
         "> ".to_string()

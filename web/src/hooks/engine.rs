@@ -89,6 +89,42 @@ impl Engine {
         self.bump.emit(());
     }
 
+    /// The command holding the terminal (`watch`, `kubectl get -w`,
+    /// `kubectl logs -f`, `kubectl rollout status`), if any:
+    /// its interval, and whether its output is whole frames (watch) rather
+    /// than appended rows.
+    pub fn foreground(&self) -> Option<(Duration, bool)> {
+        self.with(|s| {
+            s.foreground()
+                .map(|w| (w.interval, w.get.is_none() && w.follow.is_none()))
+        })
+    }
+
+    /// One interval of the foreground command passes on the virtual clock;
+    /// its next output. Journaled as the step it is, so a reload replays
+    /// the same cluster.
+    pub fn tick(&self) -> Output {
+        let out = {
+            let mut s = self.state.borrow_mut();
+            let Some(interval) = s.sim.foreground().map(|w| w.interval) else {
+                return Output::default();
+            };
+            let out = s.sim.tick();
+            s.journal.push(Entry::Step(interval.as_millis()));
+            persist::save(&s.journal);
+            out
+        };
+        self.bump.emit(());
+        out
+    }
+
+    /// Ctrl-C: ends the foreground command (nothing in the cluster changes).
+    pub fn interrupt(&self) -> Output {
+        let out = self.state.borrow_mut().sim.interrupt();
+        self.bump.emit(());
+        out
+    }
+
     /// Read access.
     pub fn with<R>(&self, f: impl FnOnce(&Simulation) -> R) -> R {
         f(&self.state.borrow().sim)
@@ -252,6 +288,8 @@ fn boot() -> (EngineState, Option<String>) {
                     }
                 }
             }
+            // A watch that ran when the page closed is not running any more.
+            let _ = sim.interrupt();
             let note = format!(
                 "Restored your session: {commands} command(s) replayed on the same cluster."
             );

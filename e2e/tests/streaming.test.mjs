@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, ready, type, waitForOutput, SHOTS } from './helpers.mjs';
+
+const PROMPT = 'controlplane ~ ➜';
+const scrollback = (page) => page.locator('.scrollback').innerText();
+const prompt = (page) => page.locator('.inputline .prompt').innerText();
+
+/// Waits until `count(text)` is larger than `than`.
+async function waitForMore(page, count, than, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = count(await scrollback(page));
+    if (now > than) return now;
+    if (Date.now() > end) throw new Error(`still ${now} after ${timeout} ms (wanted more than ${than})`);
+    await page.waitForTimeout(200);
+  }
+}
+
+test('kubectl get pods -w streams rows as simulated time passes; Ctrl-C returns the prompt', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=3');
+    await waitForOutput(page, 'deployment.apps/web created');
+    const clock = await page.locator('.clock-time').innerText();
+    await type(page, 'kubectl get pods -w');
+    await waitForOutput(page, 'READY   STATUS');
+    // The command holds the terminal: no prompt while it runs.
+    assert.equal(await prompt(page), '');
+    const rows = (t) => (t.match(/^web-[a-z0-9]+-[a-z0-9]+ /gm) ?? []).length;
+    const listed = rows(await scrollback(page));
+    assert.equal(listed, 3);
+    // As the virtual clock runs, each pod's change appends a row: Running.
+    await waitForMore(page, (t) => (t.match(/ 1\/1 +Running /g) ?? []).length, 2);
+    assert.ok(rows(await scrollback(page)) > listed);
+    assert.notEqual(await page.locator('.clock-time').innerText(), clock, 'the clock moved');
+    // Lines typed meanwhile go nowhere.
+    await type(page, 'echo ignored');
+    await page.screenshot({ path: `${SHOTS}/get-watch.png` });
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    const after = await scrollback(page);
+    assert.match(after, /\n\^C\n?$/);
+    assert.doesNotMatch(after, /ignored/);
+    // The shell took the interrupt: $? is 130.
+    await type(page, 'echo status=$?');
+    await waitForOutput(page, 'status=130');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('watch redraws its frame in place until Ctrl-C', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'watch -n 1 date');
+    await waitForOutput(page, 'Every 1.0s: date');
+    const times = (t) => new Set(t.match(/^\w{3} \w{3} \d+ \d\d:\d\d:\d\d UTC \d{4}$/gm) ?? []);
+    const first = [...times(await scrollback(page))];
+    assert.equal(first.length, 1);
+    // A new frame replaces the old one: still one header and one time, but a later one.
+    const end = Date.now() + 10_000;
+    let text;
+    for (;;) {
+      text = await scrollback(page);
+      const now = [...times(text)];
+      if (now.length === 1 && now[0] !== first[0]) break;
+      assert.ok(Date.now() < end, `no new frame: ${text}`);
+      await page.waitForTimeout(200);
+    }
+    assert.equal((text.match(/Every 1\.0s/g) ?? []).length, 1);
+    await page.screenshot({ path: `${SHOTS}/watch.png` });
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('kubectl logs -f follows a running container and rollout status ends by itself', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, "kubectl run ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'");
+    await waitForOutput(page, 'pod/ticker created');
+    await type(page, 'kubectl wait --for=condition=Ready pod/ticker --timeout=60s');
+    await waitForOutput(page, 'pod/ticker condition met');
+    await type(page, 'kubectl logs -f ticker');
+    await page.waitForFunction(() => document.querySelector('.inputline .prompt').innerText === '');
+    const ticks = (t) => (t.match(/^tick$/gm) ?? []).length;
+    const seen = ticks(await scrollback(page));
+    await waitForMore(page, ticks, seen + 2);
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    const stopped = ticks(await scrollback(page));
+    await page.waitForTimeout(2_500);
+    assert.equal(ticks(await scrollback(page)), stopped, 'nothing streams after Ctrl-C');
+
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=2');
+    await waitForOutput(page, 'deployment.apps/web created');
+    await type(page, 'kubectl rollout status deployment/web');
+    await waitForOutput(page, 'Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...');
+    await waitForOutput(page, 'deployment "web" successfully rolled out', 20_000);
+    // Done: the prompt is back without Ctrl-C.
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    await type(page, 'echo status=$?');
+    await waitForOutput(page, 'status=0');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
