@@ -371,6 +371,7 @@ fn start_get_objects(
         command: args.join(" "),
         no_title: true,
         get: Some(get),
+        follow: None,
     });
     out
 }
