@@ -86,3 +86,21 @@ fn same_seed_same_bytes() {
     let c = dinghy_shell(script, &["--seed", "8"]);
     assert_ne!(a.0, c.0, "uids come from the seed");
 }
+
+#[test]
+fn node_flag_starts_the_session_on_that_node() {
+    let (stdout, _, status) = dinghy_shell(
+        "hostname\nls /etc/kubernetes/manifests | wc -l\nexit\n",
+        &["--node", "node01"],
+    );
+    // node01 has no static pods; `exit` leaves it (the session's first node).
+    expect![[r#"
+        node01
+        0
+    "#]]
+    .assert_eq(&stdout);
+    assert_eq!(status, 0);
+    let (_, stderr, status) = dinghy_shell("hostname\n", &["--node", "node09"]);
+    assert_ne!(status, 0);
+    assert!(stderr.contains("node09"), "{stderr}");
+}

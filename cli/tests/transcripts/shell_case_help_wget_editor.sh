@@ -37,3 +37,5 @@ echo 'replicas: 1' > d.yaml
 EDITOR="sed -i s/1/3/" vi d.yaml
 cat d.yaml
 vi d.yaml
+# No manual pages on a minimized Ubuntu: --help is the way.
+man grep

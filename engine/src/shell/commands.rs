@@ -48,6 +48,7 @@ pub const PROGRAMS: &[&str] = &[
     "apt-get",
     "apt-mark",
     "dpkg",
+    "man",
     "sudo",
     "kubectl",
     "kubelet",
@@ -142,6 +143,11 @@ pub fn run(
             return super::kubeadm_upgrade::run(session, cluster, &args);
         }
         "kubeadm" => return super::pki::kubeadm(session, cluster, args),
+        // Ubuntu's cloud images are minimized: man is a stub that says so.
+        "man" => {
+            out.out("This system has been minimized by removing packages and content that are\nnot required on a system that users do not log into.\n\nTo restore this content, including manpages, you can run the 'unminimize'\ncommand. You will still need to ensure the 'man-db' package is installed.\n");
+            return out;
+        }
         "apt-get" | "apt" => return super::apt::apt_get(session, cluster, name, args),
         "apt-mark" => return super::apt::apt_mark(session, cluster, args),
         "apt-cache" => return super::apt::apt_cache(session, cluster, args),
