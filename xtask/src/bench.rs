@@ -22,7 +22,15 @@ use std::time::Instant;
 /// (the largest remaining item is k8s-openapi's typed decoding, see
 /// apiserver::decoding). Never raise it silently: a larger bundle needs a
 /// reason in the commit that raises this number.
-pub const BROTLI_BUDGET: u64 = 1_169_490;
+///
+/// Session 6 (2026-11-25) raised it from 1,169,490 to 1,240,000: the bundle
+/// measured 1,214,802 with brotli after features a learner meets in the
+/// exam: kubectl's own help for 84 commands, byte-identical to kubectl 1.33
+/// (~17 KB brotli of text), `--help` of 25 coreutils/grep/sed programs
+/// (~14 KB), the kubeadm upgrade with apt, kube-proxy's iptables view, the
+/// image catalog of kubernetes.io's examples, Vim keys in the editor and
+/// streaming in the terminal. The 1 MB goal is further away, not forgotten.
+pub const BROTLI_BUDGET: u64 = 1_240_000;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the
