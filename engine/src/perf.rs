@@ -112,14 +112,19 @@ pub fn cluster_with_pods(seed: u64, workers: usize, pods: usize) -> Result<Simul
 /// The lab cluster of the simulated-time scenario: 2 workers, 50 pods
 /// with probes (5 Deployments of 10), a CronJob every minute and an HPA.
 pub fn lab_cluster(seed: u64) -> Result<Simulation, String> {
-    let mut cluster = Cluster::with_topology(seed, &topology(2, false));
+    // Workers large enough for all 50 pods, and an image that serves the
+    // probes' port 80: with pause:3.10 and 500Mi requests most pods stayed
+    // Pending or crash-looped on their liveness probe, and the scenario
+    // measured restarts instead of a healthy lab cluster's hour.
+    let mut cluster = Cluster::with_topology(seed, &topology(2, true));
     let deployments = resource("deployments")?;
     for i in 0..5 {
-        create(
-            &mut cluster,
-            deployments,
-            deployment(&format!("app{i}"), "default", 10, true),
-        )?;
+        let mut d = deployment(&format!("app{i}"), "default", 10, true);
+        if let Some(c) = d.pointer_mut("/spec/template/spec/containers/0") {
+            c["image"] = json!("nginx:1.27");
+            c["resources"] = json!({"requests": {"cpu": "100m", "memory": "64Mi"}});
+        }
+        create(&mut cluster, deployments, d)?;
     }
     let cronjob = json!({
         "apiVersion": "batch/v1",
@@ -219,6 +224,22 @@ mod tests {
         assert_eq!(api.list(resolve("deployments").unwrap(), default).len(), 5);
         assert_eq!(api.list(resolve("cronjobs").unwrap(), default).len(), 1);
         assert_eq!(api.list(resolve("hpa").unwrap(), default).len(), 1);
+        // Its 50 pods fit and pass their probes: the hour measures a
+        // healthy cluster, not crash loops (they once did not).
+        let mut lab = lab;
+        lab.step(crate::clock::Duration::from_secs(45));
+        let running = lab
+            .cluster()
+            .apiserver
+            .list(resolve("pods").unwrap(), default)
+            .iter()
+            .filter(|p| p["status"]["phase"] == "Running")
+            .filter(|p| {
+                p["status"]["containerStatuses"][0]["ready"] == true
+                    && p["status"]["containerStatuses"][0]["restartCount"] == 0
+            })
+            .count();
+        assert_eq!(running, 50);
 
         let env = envelope(1, 10, 3, 4).unwrap();
         assert_eq!(
