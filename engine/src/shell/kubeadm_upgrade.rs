@@ -97,35 +97,6 @@ fn kubelets(cluster: &Cluster) -> Vec<(String, String)> {
     out
 }
 
-/// A table as kubeadm's tabwriter prints it (padding 3).
-fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut s = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, cell) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                let w = widths.get(i).copied().unwrap_or(0);
-                line.push_str(&format!("{cell:<w$}   "));
-            }
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
-}
-
 fn current_versions(cluster: &Cluster) -> (String, String) {
     let api = control_plane::apiserver_version(cluster);
     let etcd = control_plane::component_version(cluster, "etcd").unwrap_or_default();
@@ -207,7 +178,7 @@ fn plan(session: &Session, cluster: &Cluster) -> Output {
             rows.push(vec!["kubelet".into(), n, v, target.clone()]);
         }
         out.out("Components that must be upgraded manually after you have upgraded the control plane with 'kubeadm upgrade apply':\n");
-        out.out(table(&rows));
+        out.out(super::pki::table(&rows));
         out.out(format!("\n{}\n\n", title.replace("{minor}", &minor)));
         let mut rows = vec![vec![
             "COMPONENT".into(),
@@ -242,7 +213,7 @@ fn plan(session: &Session, cluster: &Cluster) -> Output {
             etcd.clone(),
             r.etcd.into(),
         ]);
-        out.out(table(&rows));
+        out.out(super::pki::table(&rows));
         out.out(format!(
             "\nYou can now apply the upgrade by executing the following command:\n\n\tkubeadm upgrade apply {target}\n\n"
         ));

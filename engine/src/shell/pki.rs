@@ -555,7 +555,7 @@ fn issued_at(session: &Session, cluster: &Cluster, file: &str) -> Option<Time> {
 }
 
 /// A tab writer as kubeadm's (min width 10, padding 3).
-fn table(rows: &[Vec<String>]) -> String {
+pub(super) fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
