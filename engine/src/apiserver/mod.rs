@@ -530,14 +530,20 @@ impl ApiServer {
                 let ns = ns.unwrap_or("default");
                 let c = admission::limit_ranger::mutate(&self.store, obj, ns);
                 t.plugin(Stage::MutatingAdmission, "LimitRanger", &c);
-                let c = admission::service_account::admit(obj, &mut self.rng).map_err(|m| {
-                    stop(
-                        t,
-                        Stage::MutatingAdmission,
-                        Some("ServiceAccount"),
-                        forbidden(m),
-                    )
-                })?;
+                let store = &self.store;
+                let account = |name: &str| {
+                    let kv = store.get(&format!("/registry/serviceaccounts/{ns}/{name}"))?;
+                    Some(Self::decode(&kv.value))
+                };
+                let c = admission::service_account::admit(obj, ns, account, &mut self.rng)
+                    .map_err(|m| {
+                        stop(
+                            t,
+                            Stage::MutatingAdmission,
+                            Some("ServiceAccount"),
+                            forbidden(m),
+                        )
+                    })?;
                 t.plugin(Stage::MutatingAdmission, "ServiceAccount", &c);
                 let store = &self.store;
                 let lookup = |class: &str| {

@@ -9,9 +9,9 @@
 //! Plus the registry's allocations for a new Service (cluster IP, node
 //! ports), which are not admission but run at the same point.
 //!
-//! Simplifications: the ServiceAccount plugin does not check that the
-//! account exists; allocation draws from the apiserver's seeded rng and
-//! checks the stored Services; ResourceQuota computes usage from the
+//! Simplifications: the ServiceAccount plugin accepts a missing `default`
+//! account (see its module); allocation draws from the apiserver's seeded
+//! rng and checks the stored Services; ResourceQuota computes usage from the
 //! stored objects (standing in for the resourcequota controller).
 
 pub mod default_storage_class;

@@ -1,6 +1,15 @@
-//! `ServiceAccount`: a Pod runs as `default` unless it names an account,
-//! and gets the projected token volume mounted in every container (unless
-//! automounting is off or the path is already mounted).
+//! `ServiceAccount`: a Pod runs as `default` unless it names an account;
+//! the account must exist (`error looking up service account ns/x:
+//! serviceaccount "x" not found`), the pod gets the projected token volume
+//! mounted in every container (unless the pod, or else the account, turns
+//! automounting off, or the path is already mounted), and a pod without
+//! imagePullSecrets inherits the account's.
+//!
+//! The real plugin retries a missing `default` account for about a second,
+//! because the serviceaccount controller creates it right after its
+//! namespace; here a manifest that creates a namespace and a pod in it is
+//! admitted in one step with no controller in between, so a missing
+//! `default` account is accepted as it would be after the retries.
 //!
 //! Mirror pods (the kubelet's copies of its static pods, marked with the
 //! `kubernetes.io/config.mirror` annotation) are left as they are: the
@@ -15,9 +24,15 @@ const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 /// The annotation the kubelet puts on the mirror pod of a static pod.
 pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
-/// Mutates `pod`; returns what changed, or the reason a mirror pod is
+/// Mutates `pod` in namespace `ns`; `account` looks up a ServiceAccount of
+/// that namespace by name. Returns what changed, or the reason the pod is
 /// forbidden.
-pub fn admit(pod: &mut Value, rng: &mut Rng) -> Result<Vec<String>, String> {
+pub fn admit(
+    pod: &mut Value,
+    ns: &str,
+    account: impl Fn(&str) -> Option<Value>,
+    rng: &mut Rng,
+) -> Result<Vec<String>, String> {
     if pod
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(MIRROR_ANNOTATION))
@@ -40,14 +55,45 @@ pub fn admit(pod: &mut Value, rng: &mut Rng) -> Result<Vec<String>, String> {
     if spec.get("serviceAccountName").and_then(Value::as_str) != Some(sa.as_str()) {
         changes.push(format!("serviceAccountName {sa}"));
     }
+    let account = account(&sa);
+    if account.is_none() && sa != "default" {
+        return Err(format!(
+            "error looking up service account {ns}/{sa}: serviceaccount \"{sa}\" not found"
+        ));
+    }
+    let account = account.unwrap_or(Value::Null);
     if let Some(m) = spec.as_object_mut() {
         m.insert("serviceAccountName".into(), json!(sa));
         m.insert("serviceAccount".into(), json!(sa));
     }
+    // The pod's preference wins, then the account's; on by default.
     let automount = spec
         .get("automountServiceAccountToken")
         .and_then(Value::as_bool)
+        .or_else(|| {
+            account
+                .get("automountServiceAccountToken")
+                .and_then(Value::as_bool)
+        })
         != Some(false);
+    let pull_secrets = account
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty());
+    let has_pull_secrets = spec
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if let (Some(secrets), false) = (pull_secrets, has_pull_secrets) {
+        let names: Vec<Value> = secrets
+            .iter()
+            .map(|s| json!({"name": s.get("name").cloned().unwrap_or(json!(""))}))
+            .collect();
+        changes.push(format!("imagePullSecrets from service account {sa}"));
+        if let Some(m) = spec.as_object_mut() {
+            m.insert("imagePullSecrets".into(), Value::Array(names));
+        }
+    }
     let mounted = ["containers", "initContainers"].iter().any(|k| {
         spec.get(*k).and_then(Value::as_array).is_some_and(|cs| {
             cs.iter().any(|c| {

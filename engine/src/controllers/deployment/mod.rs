@@ -505,6 +505,31 @@ impl DeploymentController {
                 }
             }
         }
+        // getReplicaFailures: the new ReplicaSet's ReplicaFailure condition
+        // (else an old one's) becomes the Deployment's, so `describe
+        // deployment` shows why pods are missing (a quota, a missing
+        // ServiceAccount).
+        let failure = new_rs
+            .iter()
+            .chain(olds.iter())
+            .find_map(|r| util::condition(r, "ReplicaFailure").cloned());
+        match failure {
+            Some(f) => {
+                let at = f.get("lastTransitionTime").cloned().unwrap_or(Value::Null);
+                util::set_condition(
+                    &mut conds,
+                    json!({
+                        "lastTransitionTime": at,
+                        "lastUpdateTime": at,
+                        "message": f.get("message").cloned().unwrap_or(Value::Null),
+                        "reason": f.get("reason").cloned().unwrap_or(Value::Null),
+                        "status": f.get("status").cloned().unwrap_or(Value::Null),
+                        "type": "ReplicaFailure",
+                    }),
+                );
+            }
+            None => conds.retain(|c| c["type"] != "ReplicaFailure"),
+        }
         // Old ReplicaSets beyond revisionHistoryLimit, once the rollout is done.
         let limit = util::i64_at(&d, "spec.revisionHistoryLimit")
             .unwrap_or(10)

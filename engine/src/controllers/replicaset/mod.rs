@@ -21,11 +21,35 @@ pub enum Kind {
 pub struct ReplicaSetController {
     kind: Kind,
     wakeup: Option<Time>,
+    /// Per ReplicaSet uid: the generation that failed, how many creates
+    /// failed in a row and when to try again. The real controller puts a
+    /// failed key back with `AddRateLimited` (5 ms doubling to 1000 s), so
+    /// a forbidden pod is retried a handful of times a minute, not on every
+    /// sync; a spec change (new generation) is retried at once.
+    failures: BTreeMap<String, Backoff>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Backoff {
+    generation: i64,
+    failures: u32,
+    retry_at: Time,
+}
+
+/// The workqueue's per-item exponential rate limiter: 5 ms, doubling,
+/// capped at 1000 s.
+fn backoff_delay(failures: u32) -> crate::clock::Duration {
+    let ms = 5i64.saturating_mul(1i64 << failures.saturating_sub(1).min(30));
+    crate::clock::Duration::from_millis(ms.min(1_000_000))
 }
 
 impl ReplicaSetController {
     pub fn new(kind: Kind) -> Self {
-        ReplicaSetController { kind, wakeup: None }
+        ReplicaSetController {
+            kind,
+            wakeup: None,
+            failures: BTreeMap::new(),
+        }
     }
     fn plural(&self) -> &'static str {
         match self.kind {
@@ -157,10 +181,39 @@ impl ReplicaSetController {
         }
         let active: Vec<&Value> = owned.iter().filter(|p| util::pod_active(p)).collect();
         let want = util::i64_at(&rs, "spec.replicas").unwrap_or(1).max(0) as usize;
+        let generation = util::i64_at(&rs, "metadata.generation").unwrap_or(0);
+        // What this sync's manageReplicas did: None while backing off (the
+        // key is not in the queue), else its error, if any.
+        let mut outcome: Option<Option<String>> = Some(None);
         if !util::is_deleting(&rs) && !self.selector_empty(&rs) {
+            let backoff = self
+                .failures
+                .get(&rs_uid)
+                .copied()
+                .filter(|b| b.generation == generation);
             if active.len() < want {
-                for _ in 0..(want - active.len()).min(500) {
-                    self.create_pod(ctx, &rs, &ns);
+                if let Some(b) = backoff.filter(|b| ctx.now < b.retry_at) {
+                    self.wakeup = util::earliest(self.wakeup, Some(b.retry_at));
+                    outcome = None;
+                } else {
+                    // Stop at the first error, as slowStartBatch does.
+                    for _ in 0..(want - active.len()).min(500) {
+                        if let Err(e) = self.create_pod(ctx, &rs, &ns) {
+                            let failures = backoff.map_or(0, |b| b.failures) + 1;
+                            let retry_at = ctx.now + backoff_delay(failures);
+                            self.failures.insert(
+                                rs_uid.clone(),
+                                Backoff {
+                                    generation,
+                                    failures,
+                                    retry_at,
+                                },
+                            );
+                            self.wakeup = util::earliest(self.wakeup, Some(retry_at));
+                            outcome = Some(Some(e));
+                            break;
+                        }
+                    }
                 }
             } else if active.len() > want {
                 let mut per_node: BTreeMap<String, usize> = BTreeMap::new();
@@ -196,10 +249,20 @@ impl ReplicaSetController {
                 }
             }
         }
-        self.update_status(ctx, &rs, &ns);
+        if matches!(outcome, Some(None)) {
+            self.failures.remove(&rs_uid);
+        }
+        self.update_status(ctx, &rs, &ns, outcome);
     }
 
-    fn create_pod(&mut self, ctx: &mut SyncContext<'_>, rs: &Value, ns: &str) {
+    /// Creates one pod from the template; the error is the apiserver's
+    /// message.
+    fn create_pod(
+        &mut self,
+        ctx: &mut SyncContext<'_>,
+        rs: &Value,
+        ns: &str,
+    ) -> Result<(), String> {
         let template = object::at(rs, "spec.template")
             .cloned()
             .unwrap_or(json!({}));
@@ -231,19 +294,30 @@ impl ReplicaSetController {
                 "SuccessfulCreate",
                 format!("Created pod: {}", object::name(&p)),
             ),
-            Some(Err(e)) => event(
-                ctx,
-                self.component(),
-                rs,
-                true,
-                "FailedCreate",
-                format!("Error creating: {}", e.message()),
-            ),
+            Some(Err(e)) => {
+                event(
+                    ctx,
+                    self.component(),
+                    rs,
+                    true,
+                    "FailedCreate",
+                    format!("Error creating: {}", e.message()),
+                );
+                return Err(e.message());
+            }
             None => {}
         }
+        Ok(())
     }
 
-    fn update_status(&mut self, ctx: &mut SyncContext<'_>, rs: &Value, ns: &str) {
+    /// `manage`: the error of this sync's pod creation (None: not tried).
+    fn update_status(
+        &mut self,
+        ctx: &mut SyncContext<'_>,
+        rs: &Value,
+        ns: &str,
+        manage: Option<Option<String>>,
+    ) {
         let Some(rs) = util::get(ctx.api, self.plural(), Some(ns), object::name(rs)) else {
             return;
         };
@@ -276,8 +350,30 @@ impl ReplicaSetController {
         if avail > 0 {
             status.insert("availableReplicas".into(), json!(avail));
         }
-        if let Some(c) = object::at(&rs, "status.conditions") {
-            status.insert("conditions".into(), c.clone());
+        // calculateStatus: a failed create adds the ReplicaFailure
+        // condition (once; its message stays the first error), a successful
+        // sync removes it.
+        let mut conditions: Vec<Value> = object::at(&rs, "status.conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let failing = conditions
+            .iter()
+            .any(|c| c.get("type").and_then(Value::as_str) == Some("ReplicaFailure"));
+        match manage {
+            Some(Some(message)) if !failing => conditions.push(json!({
+                "lastTransitionTime": ctx.now.rfc3339(),
+                "message": message,
+                "reason": "FailedCreate",
+                "status": "True",
+                "type": "ReplicaFailure",
+            })),
+            Some(None) if failing => conditions
+                .retain(|c| c.get("type").and_then(Value::as_str) != Some("ReplicaFailure")),
+            _ => {}
+        }
+        if !conditions.is_empty() {
+            status.insert("conditions".into(), Value::Array(conditions));
         }
         if full > 0 {
             status.insert("fullyLabeledReplicas".into(), json!(full));
