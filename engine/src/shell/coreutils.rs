@@ -54,13 +54,34 @@ pub fn run(
                 operands.iter().map(|s| s.to_string()).collect()
             };
             let many = targets.len() > 1;
-            for (i, t) in targets.iter().enumerate() {
+            // GNU ls reports missing operands as it meets them, then lists
+            // the file operands, then the directories, each group sorted.
+            let mut targets = targets;
+            let kind = |t: &String| match fsys.get(&fs::normalize(&cwd, t)) {
+                None => 0,
+                Some(Entry::Dir { .. }) => 2,
+                Some(_) => 1,
+            };
+            crate::sort::sort_by_key(&mut targets, |t| {
+                let k = kind(t);
+                (k, if k == 0 { String::new() } else { t.clone() })
+            });
+            let mut printed = false;
+            for t in targets.iter() {
                 let path = fs::normalize(&cwd, t);
+                let i = usize::from(printed);
+                if fsys.get(&path).is_some() {
+                    printed = true;
+                }
                 match fsys.get(&path) {
-                    None => fail(
-                        &mut out,
-                        format!("ls: cannot access '{t}': No such file or directory"),
-                    ),
+                    None => {
+                        fail(
+                            &mut out,
+                            format!("ls: cannot access '{t}': No such file or directory"),
+                        );
+                        // GNU ls: 2 is "serious trouble", e.g. a missing operand.
+                        out.status = 2;
+                    }
                     Some(Entry::File { .. }) => out.out(if long_fmt {
                         format!("{}\n", long_line(fsys, &path, t))
                     } else {

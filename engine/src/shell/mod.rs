@@ -395,43 +395,66 @@ fn run_simple(
             session.env.insert("\u{0}exit".into(), e);
         }
     }
-    // Output redirections, in order, as bash applies them.
+    // Output redirections: bash sets up the file descriptors left to
+    // right (so `2>&1 >/dev/null` sends errors where stdout went before
+    // and discards stdout), then the command writes through them.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Dest {
+        Stdout,
+        Stderr,
+        Null,
+        File(usize),
+    }
+    let mut files: Vec<(String, String, bool, String)> = Vec::new();
+    let (mut fd1, mut fd2) = (Dest::Stdout, Dest::Stderr);
     for r in &cmd.redirects {
         match r {
-            Redirect::Dup { from: 2, to: 1 } => {
-                let text = out.text();
-                out.chunks = if text.is_empty() {
-                    vec![]
-                } else {
-                    vec![(Stream::Stdout, text)]
-                };
-            }
+            Redirect::Dup { from: 2, to: 1 } => fd2 = fd1,
+            Redirect::Dup { from: 1, to: 2 } => fd1 = fd2,
             Redirect::Out { fd, target, append } => {
                 let target = expand_word(session, cluster, target).join(" ");
-                let stream = if *fd == 2 {
-                    Stream::Stderr
-                } else {
-                    Stream::Stdout
+                let dest = match target.as_str() {
+                    "/dev/null" => Dest::Null,
+                    "/dev/stdout" => fd1,
+                    "/dev/stderr" => fd2,
+                    _ => {
+                        let path = fs::normalize(&session.cwd, &target);
+                        files.push((target, path, *append, String::new()));
+                        Dest::File(files.len() - 1)
+                    }
                 };
-                let data: String = out
-                    .chunks
-                    .iter()
-                    .filter(|(s, _)| *s == stream)
-                    .map(|(_, t)| t.as_str())
-                    .collect();
-                out.chunks.retain(|(s, _)| *s != stream);
-                if target == "/dev/null" {
-                    continue;
-                }
-                let path = fs::normalize(&session.cwd, &target);
-                let result = session_fs_mut(session, cluster)
-                    .map(|f| f.write(&path, data.as_bytes(), *append));
-                if let Some(Err(e)) = result {
-                    out.err(format!("bash: {target}: {}\n", e.text()));
-                    out.status = 1;
+                if *fd == 2 {
+                    fd2 = dest;
+                } else {
+                    fd1 = dest;
                 }
             }
             _ => {}
+        }
+    }
+    if (fd1, fd2) != (Dest::Stdout, Dest::Stderr) || !files.is_empty() {
+        let mut chunks = Vec::new();
+        for (stream, text) in std::mem::take(&mut out.chunks) {
+            let dest = if stream == Stream::Stdout { fd1 } else { fd2 };
+            match dest {
+                Dest::Stdout => chunks.push((Stream::Stdout, text)),
+                Dest::Stderr => chunks.push((Stream::Stderr, text)),
+                Dest::Null => {}
+                Dest::File(i) => {
+                    if let Some(f) = files.get_mut(i) {
+                        f.3.push_str(&text);
+                    }
+                }
+            }
+        }
+        out.chunks = chunks;
+        for (target, path, append, data) in files {
+            let result =
+                session_fs_mut(session, cluster).map(|f| f.write(&path, data.as_bytes(), append));
+            if let Some(Err(e)) = result {
+                out.err(format!("bash: {target}: {}\n", e.text()));
+                out.status = 1;
+            }
         }
     }
     out

@@ -20,7 +20,8 @@ pub type Word = Vec<Part>;
 pub enum Redirect {
     /// `> file` (append: `>>`), for fd 1 or 2.
     Out { fd: u8, target: Word, append: bool },
-    /// `2>&1`
+    /// `2>&1` (from 2 to 1), `>&2` (from 1 to 2): fd `from` now writes
+    /// where `to` writes at this point.
     Dup { from: u8, to: u8 },
     /// `< file`
     In(Word),
@@ -87,8 +88,10 @@ struct Lexer<'a> {
     _src: &'a str,
 }
 
+// Longest first: the lexer takes the first operator that matches.
 const OPS: &[&str] = &[
-    "&&", "||", ";;", "<<<", ">>", "2>&1", "2>>", "2>", "&>", "|", ";", ">", "<", "&", "(", ")",
+    "&&", "||", ";;", "<<<", "&>>", "1>&2", "2>&1", ">&2", "1>>", "2>>", ">>", "1>", "2>", "&>",
+    "|", ";", ">", "<", "&", "(", ")",
 ];
 
 impl<'a> Lexer<'a> {
@@ -183,7 +186,7 @@ impl<'a> Lexer<'a> {
                 .filter(|_| !process_substitution)
             {
                 // `2>` is an operator only at the start of a word.
-                if op.starts_with('2') && !self.at_word_start(&out) {
+                if op.starts_with(|c: char| c.is_ascii_digit()) && !self.at_word_start(&out) {
                     // fall through to word
                 } else {
                     self.pos += op.chars().count();
@@ -402,19 +405,21 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
             } => {
                 cmd.redirects.push(Redirect::Heredoc { body, expand });
             }
-            Token::Op(op @ (">" | ">>" | "2>" | "2>>" | "&>" | "<" | "<<<")) => {
+            Token::Op(
+                op @ (">" | ">>" | "1>" | "1>>" | "2>" | "2>>" | "&>" | "&>>" | "<" | "<<<"),
+            ) => {
                 let target = match iter.next() {
                     Some(Token::Word(w)) => w,
                     Some(Token::Op(o)) => return Err(ParseError::Unexpected(o.to_string())),
                     _ => return Err(ParseError::Unexpected("newline".into())),
                 };
                 match op {
-                    ">" => cmd.redirects.push(Redirect::Out {
+                    ">" | "1>" => cmd.redirects.push(Redirect::Out {
                         fd: 1,
                         target,
                         append: false,
                     }),
-                    ">>" => cmd.redirects.push(Redirect::Out {
+                    ">>" | "1>>" => cmd.redirects.push(Redirect::Out {
                         fd: 1,
                         target,
                         append: true,
@@ -429,11 +434,11 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
                         target,
                         append: true,
                     }),
-                    "&>" => {
+                    "&>" | "&>>" => {
                         cmd.redirects.push(Redirect::Out {
                             fd: 1,
                             target,
-                            append: false,
+                            append: op == "&>>",
                         });
                         cmd.redirects.push(Redirect::Dup { from: 2, to: 1 });
                     }
@@ -442,6 +447,7 @@ pub fn parse(src: &str) -> Result<Script, ParseError> {
                 }
             }
             Token::Op("2>&1") => cmd.redirects.push(Redirect::Dup { from: 2, to: 1 }),
+            Token::Op(">&2" | "1>&2") => cmd.redirects.push(Redirect::Dup { from: 1, to: 2 }),
             Token::Op("|") => {
                 if cmd.words.is_empty() {
                     return Err(ParseError::Unexpected("|".into()));
