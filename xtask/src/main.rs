@@ -1,3 +1,5 @@
+// Indexing is safe in this module: args[1..] after args.first() matched a subcommand.
+#![allow(clippy::indexing_slicing)]
 //! `cargo xtask serve | test | bench | fuzz`: the project's own set-up and checks. Each
 //! command first installs what is missing on this machine (and says what
 //! and why), so a fresh clone needs nothing but Rust, Node.js and Debian's

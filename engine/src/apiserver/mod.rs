@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! kube-apiserver: the only writer of the etcd model (Architecture
 //! Invariant). Every change to the cluster — from kubectl, a controller, a
 //! kubelet — is a request here, and goes the way a real request goes:

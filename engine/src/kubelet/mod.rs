@@ -1,3 +1,5 @@
+// Indexing is safe in this module: the ops offset is clamped to the ops' length.
+#![allow(clippy::indexing_slicing)]
 //! The kubelet: one per node. It runs the pods bound to its node through
 //! the node's container runtime ([`runtime`]) and reports their status,
 //! renews the node's Lease and posts the node's status. When the node's

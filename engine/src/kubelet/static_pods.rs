@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! Static pods: the kubelet runs the pods whose manifests are in its
 //! `staticPodPath` (read from `/var/lib/kubelet/config.yaml`, as the real
 //! one does) and mirrors each into the apiserver as `<pod>-<node>`, a

@@ -3,6 +3,7 @@
 //! is 0), assignments (`=`, `+=`, `++`…), comparisons, `&&`/`||`, `?:`.
 //! Errors read like bash's (`division by 0 (error token is "0")`).
 
+use crate::scan;
 use std::collections::BTreeMap;
 
 /// Evaluates `expr`, updating `vars` for assignments. The error is bash's
@@ -50,14 +51,16 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
     let b = expr.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        let c = scan::byte(b, i);
         if c.is_ascii_whitespace() {
             i += 1;
             continue;
         }
         if c.is_ascii_digit() {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'#') {
+            while i < b.len()
+                && (scan::byte(b, i).is_ascii_alphanumeric() || scan::byte(b, i) == b'#')
+            {
                 i += 1;
             }
             let text = &expr[start..i];
@@ -72,7 +75,9 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
         }
         if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            while i < b.len()
+                && (scan::byte(b, i).is_ascii_alphanumeric() || scan::byte(b, i) == b'_')
+            {
                 i += 1;
             }
             out.push((Tok::Name(expr[start..i].to_string()), start));

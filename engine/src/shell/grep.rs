@@ -6,6 +6,7 @@ use super::{session_fs, Session};
 use crate::cluster::Cluster;
 use crate::node::fs;
 use crate::output::Output;
+use crate::scan;
 
 #[derive(Default)]
 struct Opts {
@@ -72,7 +73,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
         let chars: Vec<char> = a[1..].chars().collect();
         let mut j = 0;
         while j < chars.len() {
-            let c = chars[j];
+            let c = scan::char_at(&chars, j);
             j += 1;
             match c {
                 'i' => o.ignore_case = true,
@@ -89,7 +90,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 'L' => o.files_with = Some(false),
                 'h' => o.no_filename = true,
                 'A' | 'B' | 'C' | 'e' => {
-                    let rest: String = chars[j..].iter().collect();
+                    let rest: String = scan::tail(&chars, j).iter().collect();
                     let v = if !rest.is_empty() {
                         rest
                     } else {

@@ -4,6 +4,7 @@
 use super::{arith, Session};
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// `printf FORMAT [ARGUMENTS…]`: the format is reused while arguments remain.
 pub(crate) fn printf(session: &mut Session, args: &[String]) -> Output {
@@ -47,9 +48,9 @@ fn format_once(
     let chars: Vec<char> = format.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(&chars, i);
         if c == '\\' {
-            let (s, used, stop) = escape(&chars[i + 1..]);
+            let (s, used, stop) = escape(scan::tail(&chars, i + 1));
             text.push_str(&s);
             if stop {
                 return true;
@@ -93,7 +94,7 @@ fn format_once(
         let Some(conv) = chars.get(i).copied() else {
             out.err(format!(
                 "bash: printf: `{}': missing format character\n",
-                chars[start..].iter().collect::<String>()
+                scan::tail(&chars, start).iter().collect::<String>()
             ));
             *failed = true;
             return true;
@@ -115,8 +116,8 @@ fn format_once(
                 let mut k = 0;
                 let mut stop = false;
                 while k < chars.len() {
-                    if chars[k] == '\\' {
-                        let (e, used, st) = escape(&chars[k + 1..]);
+                    if scan::char_at(&chars, k) == '\\' {
+                        let (e, used, st) = escape(scan::tail(&chars, k + 1));
                         s.push_str(&e);
                         k += 1 + used;
                         if st {
@@ -124,7 +125,7 @@ fn format_once(
                             break;
                         }
                     } else {
-                        s.push(chars[k]);
+                        s.push(scan::char_at(&chars, k));
                         k += 1;
                     }
                 }
@@ -297,7 +298,7 @@ fn escape(rest: &[char]) -> (String, usize, bool) {
             )
         }
         'x' => {
-            let digits: String = rest[1..]
+            let digits: String = scan::tail(rest, 1)
                 .iter()
                 .take(2)
                 .take_while(|d| d.is_ascii_hexdigit())

@@ -6,6 +6,7 @@ use super::{session_fs, session_fs_mut, Session};
 use crate::cluster::Cluster;
 use crate::node::fs;
 use crate::output::Output;
+use crate::scan;
 
 pub fn run(
     session: &mut Session,
@@ -791,11 +792,11 @@ fn tr_set(spec: &str) -> Vec<char> {
         .collect();
     let mut i = 0;
     while i < chars.len() {
-        if i + 2 < chars.len() && chars[i + 1] == '-' {
-            out.extend(chars[i]..=chars[i + 2]);
+        if i + 2 < chars.len() && scan::char_at(&chars, i + 1) == '-' {
+            out.extend(scan::char_at(&chars, i)..=scan::char_at(&chars, i + 2));
             i += 3;
         } else {
-            out.push(chars[i]);
+            out.push(scan::char_at(&chars, i));
             i += 1;
         }
     }

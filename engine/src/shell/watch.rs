@@ -9,6 +9,7 @@ use super::{run_line, Session};
 use crate::clock::Duration;
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// The command `watch` keeps re-running.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -478,7 +479,7 @@ fn cell_starts(line: &str) -> Vec<usize> {
     let mut starts = vec![];
     let mut i = 0;
     while i < b.len() {
-        if b[i] != b' ' && (i == 0 || (i >= 3 && &b[i - 3..i] == b"   ")) {
+        if scan::byte(b, i) != b' ' && (i == 0 || (i >= 3 && scan::span(b, i - 3, i) == b"   ")) {
             starts.push(i);
         }
         i += 1;

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The CronJob controller (`pkg/controller/cronjob`, v2): on each scheduled
 //! minute of the virtual clock it creates a Job named
 //! `<cronjob>-<minutes since the Unix epoch>`, honours `suspend`,

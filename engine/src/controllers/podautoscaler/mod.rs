@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects); vec indices come from position() over the same vec.
+#![allow(clippy::indexing_slicing)]
 //! The HorizontalPodAutoscaler controller (`pkg/controller/podautoscaler`):
 //! every 15 s (`--horizontal-pod-autoscaler-sync-period`) each HPA reads its
 //! target's scale, the pods' usage from the Metrics API, and sets the
