@@ -1,3 +1,5 @@
+// A test: its helpers index fixture data of a known shape (clippy.toml exempts #[test] fns only).
+#![allow(clippy::indexing_slicing)]
 //! No input a learner can type may panic the engine: in wasm a panic kills
 //! the page and the learner's work. These tests feed random and mutated
 //! shell lines, manifests (the seed notes' own, mistakes included) and

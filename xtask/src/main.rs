@@ -1,5 +1,3 @@
-// Indexing is safe in this module: args[1..] after args.first() matched a subcommand.
-#![allow(clippy::indexing_slicing)]
 //! `cargo xtask serve | test | bench | fuzz`: the project's own set-up and checks. Each
 //! command first installs what is missing on this machine (and says what
 //! and why), so a fresh clone needs nothing but Rust, Node.js and Debian's
@@ -37,11 +35,12 @@ Commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(),
         Some("test") => test_cmd(),
-        Some("bench") => bench::bench(&args[1..]),
-        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("bench") => bench::bench(rest),
+        Some("fuzz") => fuzz::fuzz(rest),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())

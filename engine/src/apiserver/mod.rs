@@ -1,5 +1,3 @@
-// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
-#![allow(clippy::indexing_slicing)]
 //! kube-apiserver: the only writer of the etcd model (Architecture
 //! Invariant). Every change to the cluster — from kubectl, a controller, a
 //! kubelet — is a request here, and goes the way a real request goes:
@@ -333,6 +331,7 @@ impl ApiServer {
         self.finish(t, r)
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn create_inner(
         &mut self,
         res: &Resource,

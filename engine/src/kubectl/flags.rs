@@ -194,11 +194,10 @@ pub fn parse(argv: &[String], flags: &[Flag]) -> Result<Parsed, UsageError> {
     let find_short = |c: char| flags.iter().chain(GLOBAL).find(|f| f.short == Some(c));
     let mut parsed = Parsed::default();
     let mut i = 0;
-    while i < argv.len() {
-        let arg = &argv[i];
+    while let Some(arg) = argv.get(i) {
         i += 1;
         if arg == "--" {
-            parsed.after_dashes = Some(argv[i..].to_vec());
+            parsed.after_dashes = Some(argv.get(i..).unwrap_or_default().to_vec());
             break;
         }
         if let Some(body) = arg.strip_prefix("--") {

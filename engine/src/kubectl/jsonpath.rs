@@ -140,8 +140,8 @@ impl Template {
         depth: &mut usize,
     ) -> Result<usize, ExecError> {
         let mut i = 0;
-        while i < parts.len() {
-            match &parts[i] {
+        while let Some(part) = parts.get(i) {
+            match part {
                 Part::Text(t) => out.push(vec![Value::String(t.clone())]),
                 Part::Action(steps) => out.push(eval(steps, vec![data.clone()])?),
                 Part::End => {

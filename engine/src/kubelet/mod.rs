@@ -1,5 +1,3 @@
-// Indexing is safe in this module: the ops offset is clamped to the ops' length.
-#![allow(clippy::indexing_slicing)]
 //! The kubelet: one per node. It runs the pods bound to its node through
 //! the node's container runtime ([`runtime`]) and reports their status,
 //! renews the node's Lease and posts the node's status. When the node's
@@ -332,6 +330,7 @@ impl Component for Kubelet {
 
 impl Kubelet {
     /// Runs one pod forward to `now` and reports its status.
+    #[allow(clippy::indexing_slicing)] // the ops offset is clamped to the ops' length
     fn sync_pod(
         &mut self,
         api: &mut ApiServer,

@@ -267,11 +267,11 @@ impl Parser<'_> {
             &["+", "-"],
             &["*", "/", "%"],
         ];
-        if level >= LEVELS.len() {
+        let Some(ops) = LEVELS.get(level) else {
             return self.power();
-        }
+        };
         let mut left = self.binary_level(level + 1)?;
-        while let Some(op) = self.peek_op().filter(|op| LEVELS[level].contains(op)) {
+        while let Some(op) = self.peek_op().filter(|op| ops.contains(op)) {
             self.pos += 1;
             // `&&`/`||` short-circuit: the other side parses without effects.
             let short = (op == "&&" && left == 0) || (op == "||" && left != 0);

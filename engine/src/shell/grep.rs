@@ -35,8 +35,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
     let mut o = Opts::default();
     let mut i = 0;
     let mut rest_are_operands = false;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         if rest_are_operands || a == "-" || !a.starts_with('-') {
             if o.patterns.is_empty() {
@@ -250,7 +249,7 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
         }
         let mut last_printed: Option<usize> = None;
         for (i, line) in lines.iter().enumerate() {
-            if !hits[i] {
+            if hits.get(i) != Some(&true) {
                 continue;
             }
             let from = i.saturating_sub(o.before);
@@ -272,7 +271,7 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
             }
             last_printed = Some(i);
             for (j, ctx_line) in lines.iter().enumerate().skip(i + 1).take(o.after) {
-                if hits[j] {
+                if hits.get(j) == Some(&true) {
                     break;
                 }
                 out.out(format!("{}{ctx_line}\n", prefix('-', j)));

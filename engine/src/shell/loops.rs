@@ -151,6 +151,7 @@ pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
     let start = kws
         .iter()
         .position(|k| matches!(k.word, "for" | "while" | "until"))?;
+    let first = kws.get(start)?;
     let mut depth = 0;
     for k in scan::tail(&kws, start) {
         match k.word {
@@ -158,7 +159,7 @@ pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
             "done" => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(Ok((kws[start].start, k.end)));
+                    return Some(Ok((first.start, k.end)));
                 }
             }
             _ => {}
@@ -214,9 +215,9 @@ pub(crate) fn run_statement(session: &mut Session, cluster: &mut Cluster, text: 
             let Some(body) = loops.get(index) else {
                 continue;
             };
-            if cmd.words.len() > 1 {
+            if let Some(extra) = cmd.words.get(1) {
                 // `done foo`: bash's grammar allows only redirections here.
-                let word: String = cmd.words[1]
+                let word: String = extra
                     .iter()
                     .map(|p| match p {
                         parse::Part::Bare(s) | parse::Part::Single(s) | parse::Part::Double(s) => {

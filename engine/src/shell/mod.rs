@@ -382,7 +382,13 @@ fn run_simple(
             loops::run_loop(session, cluster, loop_text.as_deref().unwrap_or(""), stdin)
         }
         None => Output::default(),
-        Some(name) => commands::run(session, cluster, name, &argv[1..], stdin),
+        Some(name) => commands::run(
+            session,
+            cluster,
+            name,
+            argv.get(1..).unwrap_or_default(),
+            stdin,
+        ),
     });
     if let Some(fsys) = session_fs_mut(session, cluster) {
         if fsys.is_dir(PROC_FD_DIR) {

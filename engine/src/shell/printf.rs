@@ -101,9 +101,7 @@ fn format_once(
         };
         i += 1;
         let arg = args.first().cloned();
-        if !args.is_empty() {
-            *args = &args[1..];
-        }
+        *args = args.get(1..).unwrap_or_default();
         let arg_text = arg.clone().unwrap_or_default();
         let body = match conv {
             's' => match precision {
@@ -436,8 +434,8 @@ pub(crate) fn seq(args: &[String]) -> Output {
     if nums.is_empty() {
         return Output::default().fail(format!("seq: missing operand\n{usage}"));
     }
-    if nums.len() > 3 {
-        return Output::default().fail(format!("seq: extra operand ‘{}’\n{usage}", nums[3]));
+    if let Some(extra) = nums.get(3) {
+        return Output::default().fail(format!("seq: extra operand ‘{extra}’\n{usage}"));
     }
     let mut values = Vec::new();
     for n in &nums {
@@ -495,8 +493,7 @@ pub(crate) fn xargs(
     let mut replace: Option<String> = None;
     let mut no_run_if_empty = false;
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i).map(String::as_str) {
         match a {
             "-n" | "--max-args" => {
                 i += 1;
@@ -529,10 +526,9 @@ pub(crate) fn xargs(
         }
         i += 1;
     }
-    let command: Vec<String> = if i < args.len() {
-        args[i..].to_vec()
-    } else {
-        vec!["echo".into()]
+    let command: Vec<String> = match args.get(i..) {
+        Some(rest) if !rest.is_empty() => rest.to_vec(),
+        _ => vec!["echo".into()],
     };
     let input = stdin.unwrap_or_default();
     let mut calls: Vec<Vec<String>> = Vec::new();

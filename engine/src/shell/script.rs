@@ -383,17 +383,17 @@ fn split_if(statement: &str) -> Option<IfParts<'_>> {
     let mut branches = Vec::new();
     let mut otherwise = None;
     let mut k = 0;
-    while k < marks.len() {
-        match marks[k].0 {
+    while let Some(&(kw, _, body_start)) = marks.get(k) {
+        match kw {
             "if" | "elif" => {
                 let then = marks.get(k + 1).filter(|m| m.0 == "then")?;
                 let next = marks.get(k + 2)?;
-                branches.push((&statement[marks[k].2..then.1], &statement[then.2..next.1]));
+                branches.push((&statement[body_start..then.1], &statement[then.2..next.1]));
                 k += 2;
             }
             "else" => {
                 let next = marks.get(k + 1).filter(|m| m.0 == "fi")?;
-                otherwise = Some(&statement[marks[k].2..next.1]);
+                otherwise = Some(&statement[body_start..next.1]);
                 k += 1;
             }
             "fi" => break,

@@ -1,5 +1,3 @@
-// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
-#![allow(clippy::indexing_slicing)]
 //! The CronJob controller (`pkg/controller/cronjob`, v2): on each scheduled
 //! minute of the virtual clock it creates a Job named
 //! `<cronjob>-<minutes since the Unix epoch>`, honours `suspend`,
@@ -140,6 +138,7 @@ impl CronJobController {
         }
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn sync_one(&mut self, ctx: &mut SyncContext<'_>, cj: Value) {
         let ns = object::namespace(&cj).unwrap_or("default").to_string();
         let name = object::name(&cj).to_string();
@@ -336,6 +335,7 @@ impl CronJobController {
         util::update_if_changed(ctx.api, "cronjobs", &cj, new);
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn create_job(
         &self,
         ctx: &mut SyncContext<'_>,
