@@ -406,10 +406,7 @@ mod emit {
     /// written plain in block context (it is then single-quoted).
     fn plain_not_allowed(s: &str) -> bool {
         let chars: Vec<char> = s.chars().collect();
-        if chars.is_empty()
-            || crate::scan::char_at(&chars, 0) == ' '
-            || crate::scan::char_at(&chars, chars.len() - 1) == ' '
-        {
+        if chars.first().is_none_or(|c| *c == ' ') || chars.last() == Some(&' ') {
             return true;
         }
         let followed_by_blank = |i: usize| chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == '\n');
@@ -424,7 +421,9 @@ mod emit {
             } else {
                 match c {
                     ':' if followed_by_blank(i) => return true,
-                    '#' if crate::scan::char_at(&chars, i - 1) == ' ' => return true,
+                    '#' if i.checked_sub(1).and_then(|p| chars.get(p)) == Some(&' ') => {
+                        return true
+                    }
                     _ => {}
                 }
             }
@@ -546,22 +545,20 @@ mod emit {
 
     /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
     /// compare as numbers, and non-letters sort before letters.
+    #[allow(clippy::indexing_slicing)] // i < both lengths, ai/bi and j checked by their loops
     pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
         use std::cmp::Ordering;
         let ar: Vec<char> = a.chars().collect();
         let br: Vec<char> = b.chars().collect();
         let mut i = 0;
         while i < ar.len() && i < br.len() {
-            if crate::scan::char_at(&ar, i) == crate::scan::char_at(&br, i) {
+            if ar[i] == br[i] {
                 i += 1;
                 continue;
             }
-            let (al, bl) = (
-                crate::scan::char_at(&ar, i).is_alphabetic(),
-                crate::scan::char_at(&br, i).is_alphabetic(),
-            );
+            let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
             if al && bl {
-                return crate::scan::char_at(&ar, i).cmp(&crate::scan::char_at(&br, i));
+                return ar[i].cmp(&br[i]);
             }
             if al || bl {
                 return if bl {
@@ -571,11 +568,11 @@ mod emit {
                 };
             }
             let (mut an, mut bn) = (0i64, 0i64);
-            if crate::scan::char_at(&ar, i) == '0' || crate::scan::char_at(&br, i) == '0' {
+            if ar[i] == '0' || br[i] == '0' {
                 let mut j = i;
-                while j > 0 && crate::scan::char_at(&ar, j - 1).is_ascii_digit() {
+                while j > 0 && ar[j - 1].is_ascii_digit() {
                     j -= 1;
-                    if crate::scan::char_at(&ar, j) != '0' {
+                    if ar[j] != '0' {
                         an = 1;
                         bn = 1;
                         break;
@@ -583,17 +580,17 @@ mod emit {
                 }
             }
             let mut ai = i;
-            while ai < ar.len() && crate::scan::char_at(&ar, ai).is_ascii_digit() {
+            while ai < ar.len() && ar[ai].is_ascii_digit() {
                 an = an
                     .saturating_mul(10)
-                    .saturating_add(crate::scan::char_at(&ar, ai) as i64 - '0' as i64);
+                    .saturating_add(ar[ai] as i64 - '0' as i64);
                 ai += 1;
             }
             let mut bi = i;
-            while bi < br.len() && crate::scan::char_at(&br, bi).is_ascii_digit() {
+            while bi < br.len() && br[bi].is_ascii_digit() {
                 bn = bn
                     .saturating_mul(10)
-                    .saturating_add(crate::scan::char_at(&br, bi) as i64 - '0' as i64);
+                    .saturating_add(br[bi] as i64 - '0' as i64);
                 bi += 1;
             }
             if an != bn {
@@ -602,7 +599,7 @@ mod emit {
             if ai != bi {
                 return ai.cmp(&bi);
             }
-            return crate::scan::char_at(&ar, i).cmp(&crate::scan::char_at(&br, i));
+            return ar[i].cmp(&br[i]);
         }
         ar.len().cmp(&br.len())
     }

@@ -259,9 +259,9 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
             c if c.is_ascii_digit() || c == '-' => {
                 let start = i;
                 i += 1;
-                while i < chars.len()
-                    && (scan::char_at(&chars, i).is_ascii_digit()
-                        || scan::char_at(&chars, i) == '.')
+                while chars
+                    .get(i)
+                    .is_some_and(|&c| c.is_ascii_digit() || c == '.')
                 {
                     i += 1;
                 }

@@ -113,7 +113,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
             }
             '#' if !in_word => {
-                while i < chars.len() && scan::char_at(&chars, i) != '\n' {
+                while chars.get(i).is_some_and(|&c| c != '\n') {
                     i += 1;
                 }
             }
@@ -145,7 +145,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 if chars.get(i + 1) == Some(&'&') {
                     // `>&2`, `2>&1`
                     i += 2;
-                    while i < chars.len() && scan::char_at(&chars, i).is_ascii_digit() {
+                    while chars.get(i).is_some_and(|&c| c.is_ascii_digit()) {
                         i += 1;
                     }
                     toks.push(Tok::Op("dup"));
@@ -164,7 +164,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 in_word = true;
                 quoted = true;
                 i += 1;
-                while i < chars.len() && scan::char_at(&chars, i) != '\'' {
+                while chars.get(i).is_some_and(|&c| c != '\'') {
                     lit.push(scan::char_at(&chars, i));
                     i += 1;
                 }
@@ -281,9 +281,9 @@ fn dollar(chars: &[char], i: usize, word: &mut Word, lit: &mut String) -> Result
                 name.push(*c);
                 j += 1;
             } else {
-                while j < chars.len()
-                    && (scan::char_at(chars, j).is_ascii_alphanumeric()
-                        || scan::char_at(chars, j) == '_')
+                while chars
+                    .get(j)
+                    .is_some_and(|&c| c.is_ascii_alphanumeric() || c == '_')
                 {
                     name.push(scan::char_at(chars, j));
                     j += 1;

@@ -83,11 +83,14 @@ fn manifests(machine: &Machine) -> Vec<String> {
 fn desired(texts: &[String], node: &str, node_uid: &str, now: Time) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for text in texts {
-        // A manifest that does not parse is skipped, as the kubelet logs and skips it.
+        // A manifest that does not parse is skipped, as the kubelet logs and skips it;
+        // so is one whose spec is no object (a list, after an indentation slip),
+        // which the kubelet cannot decode into a Pod.
         let Some(mut pod) = crate::yaml::parse_documents(text)
             .ok()
             .and_then(|d| d.into_iter().next())
             .filter(|p| p.get("kind").and_then(Value::as_str) == Some("Pod"))
+            .filter(|p| p.get("spec").is_none_or(|s| s.is_object() || s.is_null()))
         else {
             continue;
         };

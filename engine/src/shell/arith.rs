@@ -58,8 +58,9 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
         }
         if c.is_ascii_digit() {
             let start = i;
-            while i < b.len()
-                && (scan::byte(b, i).is_ascii_alphanumeric() || scan::byte(b, i) == b'#')
+            while b
+                .get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'#')
             {
                 i += 1;
             }
@@ -75,8 +76,9 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
         }
         if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
-            while i < b.len()
-                && (scan::byte(b, i).is_ascii_alphanumeric() || scan::byte(b, i) == b'_')
+            while b
+                .get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
             {
                 i += 1;
             }

@@ -49,7 +49,7 @@ fn skip_quoted(b: &[u8], i: usize) -> Option<usize> {
         }
         b'"' => {
             let mut j = i + 1;
-            while j < b.len() && scan::byte(b, j) != b'"' {
+            while b.get(j).is_some_and(|&c| c != b'"') {
                 j += if scan::byte(b, j) == b'\\' { 2 } else { 1 };
             }
             Some((j + 1).min(b.len()))
@@ -94,15 +94,13 @@ fn skip_quoted(b: &[u8], i: usize) -> Option<usize> {
 /// The word starting at `i` (after blanks): its span.
 fn word_at(text: &str, mut i: usize) -> (usize, usize) {
     let b = text.as_bytes();
-    while i < b.len() && matches!(scan::byte(b, i), b' ' | b'\t' | b'\n') {
+    while b.get(i).is_some_and(|&c| matches!(c, b' ' | b'\t' | b'\n')) {
         i += 1;
     }
     let start = i;
-    while i < b.len()
-        && !matches!(
-            scan::byte(b, i),
-            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'
-        )
+    while b
+        .get(i)
+        .is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'))
     {
         i = skip_quoted(b, i).unwrap_or(i + 1);
     }
@@ -137,7 +135,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
     let mut items = Vec::new();
     loop {
         // Blanks, newlines and stray `;` between items.
-        while i < b.len() && matches!(scan::byte(b, i), b' ' | b'\t' | b'\n') {
+        while b.get(i).is_some_and(|&c| matches!(c, b' ' | b'\t' | b'\n')) {
             i += 1;
         }
         if i >= b.len() {

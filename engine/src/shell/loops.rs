@@ -57,7 +57,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                 continue;
             }
             b'#' => {
-                while i < b.len() && scan::byte(b, i) != b'\n' {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
                 continue;
@@ -75,14 +75,14 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
             match scan::byte(b, i) {
                 b'\'' => {
                     i += 1;
-                    while i < b.len() && scan::byte(b, i) != b'\'' {
+                    while b.get(i).is_some_and(|&c| c != b'\'') {
                         i += 1;
                     }
                     i += 1;
                 }
                 b'"' => {
                     i += 1;
-                    while i < b.len() && scan::byte(b, i) != b'"' {
+                    while b.get(i).is_some_and(|&c| c != b'"') {
                         if scan::byte(b, i) == b'\\' {
                             i += 1;
                         }
@@ -105,7 +105,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                             }
                             b'\'' => {
                                 i += 1;
-                                while i < b.len() && scan::byte(b, i) != b'\'' {
+                                while b.get(i).is_some_and(|&c| c != b'\'') {
                                     i += 1;
                                 }
                             }

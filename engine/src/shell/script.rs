@@ -137,7 +137,10 @@ fn case_start(statement: &str) -> Option<usize> {
             }
             _ => {
                 let start = i;
-                while i < b.len() && !matches!(scan::byte(b, i), b' ' | b'\t' | b'\n' | b';') {
+                while b
+                    .get(i)
+                    .is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b';'))
+                {
                     i = skip(b, i);
                 }
                 // `get`: an escape can end inside a multibyte character.
