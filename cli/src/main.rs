@@ -49,14 +49,15 @@ Example:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         None | Some("--help" | "-h" | "help") => {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
-        Some("shell") => shell(&args[1..]),
-        Some("lab") => lab(&args[1..]),
-        Some("bench") => bench::bench(&args[1..]),
+        Some("shell") => shell(rest),
+        Some("lab") => lab(rest),
+        Some("bench") => bench::bench(rest),
         Some(other) => {
             eprintln!("dinghy: unknown command {other:?}\n\n{HELP}");
             ExitCode::from(2)
@@ -79,8 +80,7 @@ fn shell_options(args: &[String]) -> Result<ShellOptions, String> {
         echo: false,
     };
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         let (name, inline) = match a.split_once('=') {
             Some((n, v)) => (n, Some(v.to_string())),
             None => (a.as_str(), None),
@@ -330,8 +330,7 @@ fn lab_run(args: &[String], check: bool) -> ExitCode {
     let mut lang = labs::Lang::En;
     let mut answers = std::collections::BTreeMap::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i).map(String::as_str) {
         let next = args.get(i + 1).cloned().unwrap_or_default();
         match a {
             "--seed" => {

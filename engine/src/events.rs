@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The event recorder (client-go's `record` and `events` packages): what
 //! components say about objects — `Scheduled`, `Pulling`, `Killing` — as
 //! `v1 Event` objects, written through the apiserver. A repeat of the same

@@ -24,6 +24,7 @@ pub mod node;
 pub mod output;
 pub mod perf;
 pub mod rng;
+pub(crate) mod scan;
 pub mod scheduler;
 pub mod shell;
 pub mod sort;

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The clusters the benchmarks measure (issue 11): built here, once, so
 //! that criterion (`engine/benches/`), `dinghy bench` and the smoke check
 //! of `cargo xtask test` time exactly the same thing.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: the index is below(len) of the same const alphabet.
+#![allow(clippy::indexing_slicing)]
 //! The seeded random source. Everything "random" in the cluster — pod name
 //! suffixes, UIDs, IP allocation order — draws from here, so a seed replays.
 

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: perm is a permutation of 0..len of the slice being reordered.
+#![allow(clippy::indexing_slicing)]
 //! Stable sorting through one shared, non-generic sort (issue 11: the
 //! release bundle's size budget).
 //!

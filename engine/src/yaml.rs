@@ -406,7 +406,7 @@ mod emit {
     /// written plain in block context (it is then single-quoted).
     fn plain_not_allowed(s: &str) -> bool {
         let chars: Vec<char> = s.chars().collect();
-        if chars.is_empty() || chars[0] == ' ' || chars[chars.len() - 1] == ' ' {
+        if chars.first().is_none_or(|c| *c == ' ') || chars.last() == Some(&' ') {
             return true;
         }
         let followed_by_blank = |i: usize| chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == '\n');
@@ -421,7 +421,9 @@ mod emit {
             } else {
                 match c {
                     ':' if followed_by_blank(i) => return true,
-                    '#' if chars[i - 1] == ' ' => return true,
+                    '#' if i.checked_sub(1).and_then(|p| chars.get(p)) == Some(&' ') => {
+                        return true
+                    }
                     _ => {}
                 }
             }
@@ -543,6 +545,7 @@ mod emit {
 
     /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
     /// compare as numbers, and non-letters sort before letters.
+    #[allow(clippy::indexing_slicing)] // i < both lengths, ai/bi and j checked by their loops
     pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
         use std::cmp::Ordering;
         let ar: Vec<char> = a.chars().collect();

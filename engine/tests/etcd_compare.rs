@@ -1,3 +1,5 @@
+// A test: its helpers index fixture data of a known shape (clippy.toml exempts #[test] fns only).
+#![allow(clippy::indexing_slicing)]
 //! The etcd model against a real etcd: the same operations on both, the
 //! same revisions, versions and counts. Runs where Debian's `etcd-server`
 //! and `etcd-client` are installed (`cargo xtask test` installs them); it

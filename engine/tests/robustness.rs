@@ -1,3 +1,5 @@
+// A test: its helpers index fixture data of a known shape (clippy.toml exempts #[test] fns only).
+#![allow(clippy::indexing_slicing)]
 //! No input a learner can type may panic the engine: in wasm a panic kills
 //! the page and the learner's work. These tests feed random and mutated
 //! shell lines, manifests (the seed notes' own, mistakes included) and
@@ -977,4 +979,25 @@ fn random_kubectl_flags_never_panic() {
         }
     }
     h.assert_clean("kubectl", cases);
+}
+
+/// Inputs that panicked before the indexing audit (issue 11), each with what
+/// the learner sees instead.
+#[test]
+fn indexing_audit_regressions() {
+    let mut h = Harness::new(1);
+    // A static pod whose spec is a list (an indentation slip): writing
+    // `spec.nodeName` into it panicked in the kubelet. The kubelet skips a
+    // manifest it cannot decode, so no mirror pod appears.
+    let wrote = h.run(
+        "cat > /etc/kubernetes/manifests/slip.yaml <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: slip\nspec:\n- name: web\n  image: nginx\nEOF\n",
+    );
+    h.assert_clean("static pod manifest", 1);
+    assert!(wrote.is_some_and(|o| o.status == 0));
+    h.step(Duration::from_secs(20));
+    let pods = h.run("kubectl get pods -n kube-system -o name\n");
+    let pods = pods.map(|o| o.text()).unwrap_or_default();
+    assert!(pods.contains("pod/etcd-controlplane"), "{pods}");
+    assert!(!pods.contains("slip"), "{pods}");
+    h.assert_clean("regression", 1);
 }

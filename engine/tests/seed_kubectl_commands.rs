@@ -1,3 +1,5 @@
+// A test: its helpers index fixture data of a known shape (clippy.toml exempts #[test] fns only).
+#![allow(clippy::indexing_slicing)]
 //! Every kubectl command line in the learner's notes (the seeds: Korean CKA
 //! notes, outside this repository) parses and runs in Dinghy: no "unknown
 //! command", "unknown flag" or shell "command not found". The lines are

@@ -330,6 +330,7 @@ fn create(sim: &mut Simulation, doc: Value) -> Result<(), String> {
 }
 
 /// Applies a node's labels and taints (`key=value:Effect`) from the setup.
+#[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
 fn label_and_taint(sim: &mut Simulation, n: &format::NodeSetup) -> Result<(), String> {
     let res = engine::api::resolve("nodes").ok_or("no nodes resource")?;
     let mut node = sim

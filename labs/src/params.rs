@@ -31,8 +31,9 @@ pub fn draw(
                 "params.{name}: give exactly one of one_of, range, suffix"
             ));
         }
-        let v = if !p.one_of.is_empty() {
-            p.one_of[rng.below(p.one_of.len() as u64) as usize].clone()
+        let pick = rng.below(p.one_of.len() as u64) as usize;
+        let v = if let Some(v) = p.one_of.get(pick) {
+            v.clone()
         } else if let Some((lo, hi)) = p.range {
             if hi < lo {
                 return Err(format!("params.{name}: range [{lo}, {hi}] is empty"));

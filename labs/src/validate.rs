@@ -13,7 +13,9 @@ use engine::Simulation;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The seeds every lab is validated with.
-pub const SEEDS: &[u64] = &[1, 2, 3];
+pub const SEEDS: &[u64] = &[FIRST_SEED, 2, 3];
+/// The seed the static checks load a lab with.
+const FIRST_SEED: u64 = 1;
 
 /// One problem the validator found, naming the file and the spot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +54,7 @@ pub fn validate(files: &[LabFile]) -> Validation {
     let mut runnable: Vec<(&LabFile, usize)> = Vec::new();
     for f in files {
         let before = v.problems.len();
-        let lab = match Lab::load(f.path, f.text, SEEDS[0]) {
+        let lab = match Lab::load(f.path, f.text, FIRST_SEED) {
             Ok(l) => l,
             Err(p) => {
                 v.problems.push(p);
@@ -276,14 +278,13 @@ pub fn static_problems(spec: &LabSpec) -> Vec<String> {
 
 fn check_problems(spot: &str, c: &Check, out: &mut Vec<String>) {
     let kinds = c.kinds();
-    if kinds.len() != 1 {
+    let &[kind] = kinds.as_slice() else {
         out.push(format!(
             "{spot}: a check has exactly one of exists, absent, field, count, running, event, file, script (found {})",
             if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
         ));
         return;
-    }
-    let kind = kinds[0];
+    };
     if kind == "script" && c.explain.is_none() {
         out.push(format!(
             "{spot}.explain: a script check must say what is wrong when it fails"
@@ -388,12 +389,12 @@ fn run(lab: &Lab) -> (Vec<String>, Trace) {
     let before = lab.check(&mut sim, &none, Lang::En);
     trace.printed.push_str(&before.render(Lang::En));
     for (i, t) in before.tasks.iter().enumerate() {
-        if !ready[i] {
+        if ready.get(i) != Some(&true) {
             continue;
         }
         for (j, c) in t.checks.iter().enumerate() {
             if c.passed {
-                let what = if j < lab.spec.tasks[i].checks.len() {
+                let what = if lab.spec.tasks.get(i).is_some_and(|t| j < t.checks.len()) {
                     format!("checks[{j}]")
                 } else {
                     "question".to_string()
@@ -408,7 +409,7 @@ fn run(lab: &Lab) -> (Vec<String>, Trace) {
     }
     let mut answers = BTreeMap::new();
     for (i, t) in lab.spec.tasks.iter().enumerate() {
-        if !ready[i] {
+        if ready.get(i) != Some(&true) {
             continue;
         }
         match run_solution(&mut sim, &t.solution) {
@@ -427,7 +428,7 @@ fn run(lab: &Lab) -> (Vec<String>, Trace) {
     trace.printed.push_str(&after.render(Lang::En));
     trace.store = sim.cluster().apiserver.store().snapshot();
     for (i, t) in after.tasks.iter().enumerate() {
-        if !ready[i] {
+        if ready.get(i) != Some(&true) {
             continue;
         }
         for (j, c) in t.checks.iter().enumerate() {

@@ -1,3 +1,6 @@
+// Indexing is safe in this module: lines is never empty (split() yields at least one line, delete_lines
+// refills an emptied buffer) and every edit ends in clamp(), so row < lines.len() and col <= that line's length.
+#![allow(clippy::indexing_slicing)]
 //! Vim's modal keys for the editor, as a plain state machine: the editor
 //! component feeds it the keys pressed in normal mode and shows the text
 //! and cursor it computes; in insert mode the text area types natively

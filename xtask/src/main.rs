@@ -35,11 +35,12 @@ Commands:
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve_cmd(),
         Some("test") => test_cmd(),
-        Some("bench") => bench::bench(&args[1..]),
-        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("bench") => bench::bench(rest),
+        Some("fuzz") => fuzz::fuzz(rest),
         None | Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             Ok(())

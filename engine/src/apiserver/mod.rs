@@ -331,6 +331,7 @@ impl ApiServer {
         self.finish(t, r)
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn create_inner(
         &mut self,
         res: &Resource,

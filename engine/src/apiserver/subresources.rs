@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! Subresources: `status` (only status changes), `scale` (an
 //! `autoscaling/v1` Scale over `spec.replicas`), `binding` (the scheduler
 //! sets `spec.nodeName`) and `eviction` (a graceful delete that honours

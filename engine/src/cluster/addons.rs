@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects); RESOURCES is a non-empty const table.
+#![allow(clippy::indexing_slicing)]
 //! What `kubeadm init` puts in the cluster besides the nodes: the mirror
 //! pods of the control plane's static pods, the `kubernetes` Service, the
 //! CoreDNS and kube-proxy add-ons, ServiceAccounts and the well-known

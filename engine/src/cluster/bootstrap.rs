@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The cluster a fresh simulation starts with: what `kubeadm init` on
 //! `controlplane` and `kubeadm join` on each worker leave, at v1.33.
 

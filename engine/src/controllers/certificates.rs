@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The CSR signing controller (`pkg/controller/certificates/signer`,
 //! kube-controller-manager's `csrsigning`): an approved, not yet issued
 //! CertificateSigningRequest for one of the signers kube-controller-manager

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The ClusterRole aggregation controller
 //! (`pkg/controller/clusterroleaggregation`): a ClusterRole with an
 //! `aggregationRule` gets the rules of every ClusterRole its selectors match,

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! What every controller needs: typed access to the resource table, label
 //! selectors, owner references, pod readiness, `intstr` percentages and the
 //! pod-template hash — the pieces of `k8s.io/kubernetes/pkg/controller` and

@@ -72,14 +72,13 @@ impl Store {
 
     fn decode(blob: &[u8]) -> Result<(Image, u32), SnapshotError> {
         let rest = blob.strip_prefix(MAGIC).ok_or(SnapshotError::Invalid)?;
-        if rest.len() < 9 || rest[8] != b'\n' {
+        let Some((hash, [b'\n', body @ ..])) = rest.split_at_checked(8) else {
             return Err(SnapshotError::Invalid);
-        }
-        let hash = std::str::from_utf8(&rest[..8])
+        };
+        let hash = std::str::from_utf8(hash)
             .ok()
             .and_then(|h| u32::from_str_radix(h, 16).ok())
             .ok_or(SnapshotError::Invalid)?;
-        let body = &rest[9..];
         if crc32(body) != hash {
             return Err(SnapshotError::HashMismatch);
         }

@@ -4,6 +4,7 @@
 //! cobra uses it: `--flag=v`, `--flag v`, `-n v`, `-nv`, bool flags without a
 //! value, `--` ending flags, flags anywhere among the arguments.
 
+use crate::scan;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,11 +194,10 @@ pub fn parse(argv: &[String], flags: &[Flag]) -> Result<Parsed, UsageError> {
     let find_short = |c: char| flags.iter().chain(GLOBAL).find(|f| f.short == Some(c));
     let mut parsed = Parsed::default();
     let mut i = 0;
-    while i < argv.len() {
-        let arg = &argv[i];
+    while let Some(arg) = argv.get(i) {
         i += 1;
         if arg == "--" {
-            parsed.after_dashes = Some(argv[i..].to_vec());
+            parsed.after_dashes = Some(argv.get(i..).unwrap_or_default().to_vec());
             break;
         }
         if let Some(body) = arg.strip_prefix("--") {
@@ -225,13 +225,13 @@ pub fn parse(argv: &[String], flags: &[Flag]) -> Result<Parsed, UsageError> {
             let chars: Vec<char> = arg[1..].chars().collect();
             let mut j = 0;
             while j < chars.len() {
-                let c = chars[j];
+                let c = scan::char_at(&chars, j);
                 let flag = find_short(c)
                     .ok_or_else(|| UsageError(format!("unknown shorthand flag: '{c}' in {arg}")))?;
                 j += 1;
                 if flag.kind == FlagKind::Bool {
                     let value = if chars.get(j) == Some(&'=') {
-                        let v: String = chars[j + 1..].iter().collect();
+                        let v: String = scan::tail(&chars, j + 1).iter().collect();
                         j = chars.len();
                         v
                     } else {
@@ -240,7 +240,7 @@ pub fn parse(argv: &[String], flags: &[Flag]) -> Result<Parsed, UsageError> {
                     set(&mut parsed, flag, value, arg)?;
                     continue;
                 }
-                let rest: String = chars[j..].iter().collect();
+                let rest: String = scan::tail(&chars, j).iter().collect();
                 let value = if !rest.is_empty() {
                     rest.strip_prefix('=').unwrap_or(&rest).to_string()
                 } else {

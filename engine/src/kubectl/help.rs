@@ -110,7 +110,7 @@ pub fn help_command(args: &[String]) -> Output {
     };
     match found {
         Some(c) => {
-            let (c, _) = cmd::resolve(c, &args[1..]);
+            let (c, _) = cmd::resolve(c, args.get(1..).unwrap_or_default());
             out.out(command(c));
         }
         None => {

@@ -11,6 +11,7 @@
 //! Go's map iteration order is random (`.*` and `..` over a map); Dinghy
 //! visits keys in sorted order so that output stays deterministic.
 
+use crate::scan;
 use serde_json::Value;
 
 /// A parsed template.
@@ -66,7 +67,7 @@ impl Template {
         let mut i = 0;
         let mut text = String::new();
         while i < chars.len() {
-            let c = chars[i];
+            let c = scan::char_at(&chars, i);
             if c != '{' {
                 text.push(c);
                 i += 1;
@@ -80,7 +81,7 @@ impl Template {
             let mut quote: Option<char> = None;
             let mut close = None;
             while j < chars.len() {
-                let d = chars[j];
+                let d = scan::char_at(&chars, j);
                 match quote {
                     Some(q) => {
                         if d == '\\' {
@@ -106,7 +107,7 @@ impl Template {
                 }
                 return Err("unclosed action".into());
             };
-            let inner: String = chars[i + 1..close].iter().collect();
+            let inner: String = scan::span(&chars, i + 1, close).iter().collect();
             parts.push(parse_action(inner.trim())?);
             i = close + 1;
         }
@@ -139,8 +140,8 @@ impl Template {
         depth: &mut usize,
     ) -> Result<usize, ExecError> {
         let mut i = 0;
-        while i < parts.len() {
-            match &parts[i] {
+        while let Some(part) = parts.get(i) {
+            match part {
                 Part::Text(t) => out.push(vec![Value::String(t.clone())]),
                 Part::Action(steps) => out.push(eval(steps, vec![data.clone()])?),
                 Part::End => {
@@ -151,7 +152,7 @@ impl Template {
                 }
                 Part::Range(steps) => {
                     let items = eval(steps, vec![data.clone()])?;
-                    let rest = &parts[i + 1..];
+                    let rest = scan::tail(parts, i + 1);
                     *depth += 1;
                     let mut consumed = rest.len();
                     if items.is_empty() {
@@ -220,7 +221,7 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
     let mut steps = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(&chars, i);
         match c {
             ' ' | '\t' | '$' | '@' => i += 1,
             '"' | '\'' => {
@@ -258,10 +259,13 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
             c if c.is_ascii_digit() || c == '-' => {
                 let start = i;
                 i += 1;
-                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                while chars
+                    .get(i)
+                    .is_some_and(|&c| c.is_ascii_digit() || c == '.')
+                {
                     i += 1;
                 }
-                let lit: String = chars[start..i].iter().collect();
+                let lit: String = scan::span(&chars, start, i).iter().collect();
                 let v = if let Ok(n) = lit.parse::<i64>() {
                     Value::from(n)
                 } else if let Ok(f) = lit.parse::<f64>() {
@@ -296,7 +300,7 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
 fn field(chars: &[char], mut i: usize) -> (String, usize) {
     let mut name = String::new();
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(chars, i);
         if c == '\\' && chars.get(i + 1) == Some(&'.') {
             name.push('.');
             i += 2;
@@ -320,7 +324,7 @@ fn quoted(chars: &[char], i: usize) -> Result<(String, usize), String> {
     let mut out = String::new();
     let mut j = i + 1;
     while j < chars.len() {
-        let c = chars[j];
+        let c = scan::char_at(chars, j);
         if c == q {
             return Ok((out, j + 1));
         }
@@ -369,7 +373,7 @@ fn bracket(chars: &[char], i: usize) -> Result<(Step, usize), String> {
     let mut quote: Option<char> = None;
     let mut paren = 0i32;
     while j < chars.len() {
-        let c = chars[j];
+        let c = scan::char_at(chars, j);
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
@@ -386,7 +390,7 @@ fn bracket(chars: &[char], i: usize) -> Result<(Step, usize), String> {
     if j >= chars.len() {
         return Err("unterminated array".into());
     }
-    let inner: String = chars[i + 1..j].iter().collect();
+    let inner: String = scan::span(chars, i + 1, j).iter().collect();
     let next = j + 1;
     let inner_t = inner.trim();
     if let Some(f) = inner_t.strip_prefix('?') {
@@ -408,7 +412,7 @@ fn bracket(chars: &[char], i: usize) -> Result<(Step, usize), String> {
         let mut names = Vec::new();
         let mut k = 0;
         while k < ichars.len() {
-            match ichars[k] {
+            match scan::char_at(&ichars, k) {
                 ',' | ' ' => k += 1,
                 '\'' | '"' => {
                     let (name, n) = quoted(&ichars, k)?;

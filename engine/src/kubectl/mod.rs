@@ -197,14 +197,17 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         leading.extend(args.iter().skip(i).take(n).cloned());
         i += n;
     }
-    if !leading.is_empty() && i < args.len() {
-        let mut moved: Vec<String> = args[i..].to_vec();
+    if let Some(rest) = args
+        .get(i..)
+        .filter(|rest| !leading.is_empty() && !rest.is_empty())
+    {
+        let mut moved: Vec<String> = rest.to_vec();
         // After `--` nothing is a flag any more: the globals go before it.
         let at = moved.iter().position(|a| a == "--").unwrap_or(moved.len());
         moved.splice(at..at, leading);
         return run(ctx, &moved);
     }
-    let Some(verb) = args.first() else {
+    let Some((verb, after_verb)) = args.split_first() else {
         let mut out = Output::default();
         out.out(help::root());
         return out;
@@ -215,19 +218,19 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         return out;
     }
     if verb == "help" {
-        return help::help_command(&args[1..]);
+        return help::help_command(after_verb);
     }
     if verb == "options" {
         // kubectl's `options --help` prints nothing at all.
         let mut out = Output::default();
-        if !args[1..].iter().any(|a| a == "-h" || a == "--help") {
+        if !after_verb.iter().any(|a| a == "-h" || a == "--help") {
             out.out(help::options());
         }
         return out;
     }
     // cobra's hidden completion command (the completion script calls it).
     if verb == "__complete" || verb == "__completeNoDesc" {
-        return cmd::complete::run(ctx, &args[1..], verb == "__complete");
+        return cmd::complete::run(ctx, after_verb, verb == "__complete");
     }
     let Some(command) = COMMANDS.iter().find(|c| c.name == verb) else {
         if verb.starts_with('-') {
@@ -239,7 +242,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
             "error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
         ));
     };
-    let (command, rest) = cmd::resolve(command, &args[1..]);
+    let (command, rest) = cmd::resolve(command, after_verb);
     // pflag stops reading flags at `--`: a `-h` after it is the container
     // command's (`kubectl exec POD -- kube-apiserver -h`).
     let before_dashes = rest.iter().take_while(|a| *a != "--");

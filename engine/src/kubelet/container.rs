@@ -12,6 +12,7 @@ use super::images::Kind;
 mod apps;
 use super::shell::{self, Conn, Item, Node, Redir, Seg, Word};
 use crate::clock::Time;
+use crate::scan;
 pub use apps::pi;
 use std::collections::BTreeMap;
 
@@ -395,12 +396,12 @@ pub fn expand_kube_vars(s: &str, env: &[(String, String)]) -> String {
     let b = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        if b[i] == b'$' && b.get(i + 1) == Some(&b'$') {
+        if scan::byte(b, i) == b'$' && b.get(i + 1) == Some(&b'$') {
             out.push('$');
             i += 2;
             continue;
         }
-        if b[i] == b'$' && b.get(i + 1) == Some(&b'(') {
+        if scan::byte(b, i) == b'$' && b.get(i + 1) == Some(&b'(') {
             if let Some(end) = s[i + 2..].find(')') {
                 let name = &s[i + 2..i + 2 + end];
                 if let Some((_, v)) = env.iter().rev().find(|(k, _)| k == name) {
@@ -774,7 +775,7 @@ impl Sim<'_> {
             return Flow::Next(0);
         };
         let name = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
-        let args = &argv[1..];
+        let args = argv.get(1..).unwrap_or_default();
         if !pid1 && !has_program(self.ctx.kind, &name) && !is_builtin(&name) {
             return self.not_found(&name);
         }
@@ -820,8 +821,8 @@ impl Sim<'_> {
             }
             "echo" => {
                 let (nl, rest) = match args.first().map(String::as_str) {
-                    Some("-n") => (false, &args[1..]),
-                    Some("-e") => (true, &args[1..]),
+                    Some("-n") => (false, args.get(1..).unwrap_or_default()),
+                    Some("-e") => (true, args.get(1..).unwrap_or_default()),
                     _ => (true, args),
                 };
                 let mut s = rest.join(" ").replace("\\n", "\n");

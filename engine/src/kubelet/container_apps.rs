@@ -1,3 +1,5 @@
+// Indexing is safe in this module: the pi spigot's digit array is indexed by its own 1..len loop.
+#![allow(clippy::indexing_slicing)]
 //! What the less central images of the catalog do when they run: the ones
 //! kubernetes.io's task pages and tutorials use (mongo, rabbitmq,
 //! wordpress, perl for the Job example, hello-world, the hpa-example,

@@ -330,6 +330,7 @@ impl Component for Kubelet {
 
 impl Kubelet {
     /// Runs one pod forward to `now` and reports its status.
+    #[allow(clippy::indexing_slicing)] // the ops offset is clamped to the ops' length
     fn sync_pod(
         &mut self,
         api: &mut ApiServer,

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The node's heartbeats: the Lease in `kube-node-lease` renewed every
 //! 10 s (a quarter of its 40 s duration), and the Node's status posted
 //! every 5 min (`nodeStatusReportFrequency`) or at once when its Ready

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The pod status the kubelet reports (`generateAPIPodStatus`): container
 //! statuses from the runtime and the worker, the phase (`getPhase`), the
 //! conditions in the kubelet's order, written through `pods/status` only

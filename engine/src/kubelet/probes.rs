@@ -1,3 +1,5 @@
+// Indexing is safe in this module: per-probe state is [_; 3] arrays (startup, liveness, readiness) indexed by 0..3.
+#![allow(clippy::indexing_slicing)]
 //! Liveness, readiness and startup probes, as the kubelet's prober
 //! workers run them: the first probe `initialDelaySeconds` after the
 //! container started, then every `periodSeconds`; `failureThreshold`

@@ -15,6 +15,7 @@ pub enum Seg {
     Arith(String),
 }
 
+use crate::scan;
 pub type Word = Vec<Seg>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +98,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
         };
     }
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(&chars, i);
         match c {
             ' ' | '\t' => {
                 end_word!();
@@ -112,7 +113,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
             }
             '#' if !in_word => {
-                while i < chars.len() && chars[i] != '\n' {
+                while chars.get(i).is_some_and(|&c| c != '\n') {
                     i += 1;
                 }
             }
@@ -144,7 +145,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 if chars.get(i + 1) == Some(&'&') {
                     // `>&2`, `2>&1`
                     i += 2;
-                    while i < chars.len() && chars[i].is_ascii_digit() {
+                    while chars.get(i).is_some_and(|&c| c.is_ascii_digit()) {
                         i += 1;
                     }
                     toks.push(Tok::Op("dup"));
@@ -163,8 +164,8 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 in_word = true;
                 quoted = true;
                 i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    lit.push(chars[i]);
+                while chars.get(i).is_some_and(|&c| c != '\'') {
+                    lit.push(scan::char_at(&chars, i));
                     i += 1;
                 }
                 if i >= chars.len() {
@@ -186,7 +187,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                             break;
                         }
                         '\\' if matches!(chars.get(i + 1), Some('"' | '\\' | '$' | '`')) => {
-                            lit.push(chars[i + 1]);
+                            lit.push(scan::char_at(&chars, i + 1));
                             i += 2;
                         }
                         '$' | '`' => {
@@ -235,7 +236,7 @@ fn dollar(chars: &[char], i: usize, word: &mut Word, lit: &mut String) -> Result
         let mut j = from;
         let mut s = String::new();
         while j < chars.len() {
-            let c = chars[j];
+            let c = scan::char_at(chars, j);
             if c == open && open != close {
                 depth += 1;
             } else if c == close {
@@ -249,7 +250,7 @@ fn dollar(chars: &[char], i: usize, word: &mut Word, lit: &mut String) -> Result
         }
         Err("unexpected EOF while looking for matching `)'".into())
     };
-    if chars[i] == '`' {
+    if scan::char_at(chars, i) == '`' {
         let (s, j) = upto(i + 1, '`', '`')?;
         word.push(Seg::Cmd(s));
         return Ok(j);
@@ -280,8 +281,11 @@ fn dollar(chars: &[char], i: usize, word: &mut Word, lit: &mut String) -> Result
                 name.push(*c);
                 j += 1;
             } else {
-                while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
-                    name.push(chars[j]);
+                while chars
+                    .get(j)
+                    .is_some_and(|&c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    name.push(scan::char_at(chars, j));
                     j += 1;
                 }
             }
@@ -301,7 +305,7 @@ struct Parser {
 }
 
 fn is_kw(t: Option<&Tok>, kw: &str) -> bool {
-    matches!(t, Some(Tok::Word(w, false)) if w.len() == 1 && w[0] == Seg::Lit(kw.to_string()))
+    matches!(t, Some(Tok::Word(w, false)) if matches!(w.as_slice(), [Seg::Lit(l)] if l == kw))
 }
 
 impl Parser {

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! Static pods: the kubelet runs the pods whose manifests are in its
 //! `staticPodPath` (read from `/var/lib/kubelet/config.yaml`, as the real
 //! one does) and mirrors each into the apiserver as `<pod>-<node>`, a
@@ -81,11 +83,14 @@ fn manifests(machine: &Machine) -> Vec<String> {
 fn desired(texts: &[String], node: &str, node_uid: &str, now: Time) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for text in texts {
-        // A manifest that does not parse is skipped, as the kubelet logs and skips it.
+        // A manifest that does not parse is skipped, as the kubelet logs and skips it;
+        // so is one whose spec is no object (a list, after an indentation slip),
+        // which the kubelet cannot decode into a Pod.
         let Some(mut pod) = crate::yaml::parse_documents(text)
             .ok()
             .and_then(|d| d.into_iter().next())
             .filter(|p| p.get("kind").and_then(Value::as_str) == Some("Pod"))
+            .filter(|p| p.get("spec").is_none_or(|s| s.is_object() || s.is_null()))
         else {
             continue;
         };

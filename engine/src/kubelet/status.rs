@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! Pod status as the kubelet writes it (v1.33): conditions in the kubelet's
 //! order, container statuses with containerd IDs and image digests, pod
 //! and host IPs, QoS class.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! kube-aggregator's `AvailableConditionController`, inside kube-apiserver:
 //! an APIService backed by a Service is `Available` when that Service has
 //! a ready endpoint on the named port; until then discovery leaves its

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: args[i] bounded by the while loop's i < args.len().
+#![allow(clippy::indexing_slicing)]
 //! GNU Wget 1.21.2, the one on an Ubuntu 22.04 node (the containers carry
 //! BusyBox's). Its log goes to stderr: the `--DATE--  URL` line, the
 //! connection, the response status, the length and where it saves; `-q`

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: SHA-256 and base32 over fixed-size arrays, indexed by their own constant-bounded loops.
+#![allow(clippy::indexing_slicing)]
 //! kube-proxy's rules as a node's `iptables` shows them (iptables mode,
 //! v1.33's `pkg/proxy/iptables`): `KUBE-SERVICES` jumps to one
 //! `KUBE-SVC-<hash>` chain per Service port with ready endpoints, which

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: p[0..4] only when p.len() == 4.
+#![allow(clippy::indexing_slicing)]
 //! NetworkPolicy as a policy-enforcing CNI (Calico, Cilium) applies it to
 //! one TCP connection: a pod selected by an Ingress policy accepts only
 //! what one of its rules allows, a pod selected by an Egress policy sends

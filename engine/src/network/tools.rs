@@ -1,3 +1,5 @@
+// Indexing is safe in this module: args[i] bounded by the while loop's i < args.len().
+#![allow(clippy::indexing_slicing)]
 //! The client programs: curl, wget (BusyBox), nslookup (bind9 or BusyBox)
 //! and `dig`, with the messages of the builds a node or an image carries.
 

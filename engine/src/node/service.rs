@@ -1,3 +1,5 @@
+// Indexing is safe in this module: month index from the civil-calendar conversion, always 1..=12.
+#![allow(clippy::indexing_slicing)]
 //! `kubelet.service` as systemd runs it on a kubeadm node, and the journal
 //! `journalctl -u kubelet` reads.
 //!

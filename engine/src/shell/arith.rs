@@ -3,6 +3,7 @@
 //! is 0), assignments (`=`, `+=`, `++`…), comparisons, `&&`/`||`, `?:`.
 //! Errors read like bash's (`division by 0 (error token is "0")`).
 
+use crate::scan;
 use std::collections::BTreeMap;
 
 /// Evaluates `expr`, updating `vars` for assignments. The error is bash's
@@ -50,14 +51,17 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
     let b = expr.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        let c = scan::byte(b, i);
         if c.is_ascii_whitespace() {
             i += 1;
             continue;
         }
         if c.is_ascii_digit() {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'#') {
+            while b
+                .get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'#')
+            {
                 i += 1;
             }
             let text = &expr[start..i];
@@ -72,7 +76,10 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
         }
         if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            while b
+                .get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            {
                 i += 1;
             }
             out.push((Tok::Name(expr[start..i].to_string()), start));
@@ -262,11 +269,11 @@ impl Parser<'_> {
             &["+", "-"],
             &["*", "/", "%"],
         ];
-        if level >= LEVELS.len() {
+        let Some(ops) = LEVELS.get(level) else {
             return self.power();
-        }
+        };
         let mut left = self.binary_level(level + 1)?;
-        while let Some(op) = self.peek_op().filter(|op| LEVELS[level].contains(op)) {
+        while let Some(op) = self.peek_op().filter(|op| ops.contains(op)) {
             self.pos += 1;
             // `&&`/`||` short-circuit: the other side parses without effects.
             let short = (op == "&&" && left == 0) || (op == "||" && left != 0);

@@ -4,6 +4,7 @@
 
 /// At most this many words from one word, as a guard against `{1..99999999}`.
 const MAX_WORDS: usize = 100_000;
+use crate::scan;
 
 /// The words one unquoted word becomes (itself when it has no brace expression).
 pub fn expand(word: &str) -> Vec<String> {
@@ -32,8 +33,8 @@ fn expand_into(word: &str, out: &mut Vec<String>, depth: usize) {
 /// The first brace expression: its byte span and the texts it stands for.
 fn find(word: &str) -> Option<(usize, usize, Vec<String>)> {
     let b = word.as_bytes();
-    for open in (0..b.len()).filter(|&i| b[i] == b'{') {
-        if open > 0 && b[open - 1] == b'$' {
+    for open in (0..b.len()).filter(|&i| scan::byte(b, i) == b'{') {
+        if open > 0 && scan::byte(b, open - 1) == b'$' {
             continue;
         }
         // The matching `}`, and the top-level commas inside.

@@ -7,6 +7,7 @@
 use super::{expand_word, parse, script, Session};
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// One `pattern) list ;;` item.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,23 +44,23 @@ fn syntax_error(token: &str) -> Output {
 fn skip_quoted(b: &[u8], i: usize) -> Option<usize> {
     match b.get(i)? {
         b'\'' => {
-            let close = b[i + 1..].iter().position(|&c| c == b'\'')?;
+            let close = scan::tail(b, i + 1).iter().position(|&c| c == b'\'')?;
             Some(i + close + 2)
         }
         b'"' => {
             let mut j = i + 1;
-            while j < b.len() && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
+            while b.get(j).is_some_and(|&c| c != b'"') {
+                j += if scan::byte(b, j) == b'\\' { 2 } else { 1 };
             }
             Some((j + 1).min(b.len()))
         }
         b'`' => {
-            let close = b[i + 1..].iter().position(|&c| c == b'`')?;
+            let close = scan::tail(b, i + 1).iter().position(|&c| c == b'`')?;
             Some(i + close + 2)
         }
         b'\\' => Some((i + 2).min(b.len())),
         b'$' if matches!(b.get(i + 1), Some(b'(') | Some(b'{')) => {
-            let (open, close) = if b[i + 1] == b'(' {
+            let (open, close) = if scan::byte(b, i + 1) == b'(' {
                 (b'(', b')')
             } else {
                 (b'{', b'}')
@@ -67,16 +68,16 @@ fn skip_quoted(b: &[u8], i: usize) -> Option<usize> {
             let mut depth = 0;
             let mut j = i + 1;
             while j < b.len() {
-                if let Some(k) = (b[j] != open && b[j] != close)
+                if let Some(k) = (scan::byte(b, j) != open && scan::byte(b, j) != close)
                     .then(|| skip_quoted(b, j))
                     .flatten()
                 {
                     j = k;
                     continue;
                 }
-                if b[j] == open {
+                if scan::byte(b, j) == open {
                     depth += 1;
-                } else if b[j] == close {
+                } else if scan::byte(b, j) == close {
                     depth -= 1;
                     if depth == 0 {
                         return Some(j + 1);
@@ -93,15 +94,13 @@ fn skip_quoted(b: &[u8], i: usize) -> Option<usize> {
 /// The word starting at `i` (after blanks): its span.
 fn word_at(text: &str, mut i: usize) -> (usize, usize) {
     let b = text.as_bytes();
-    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n') {
+    while b.get(i).is_some_and(|&c| matches!(c, b' ' | b'\t' | b'\n')) {
         i += 1;
     }
     let start = i;
-    while i < b.len()
-        && !matches!(
-            b[i],
-            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'
-        )
+    while b
+        .get(i)
+        .is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'))
     {
         i = skip_quoted(b, i).unwrap_or(i + 1);
     }
@@ -136,7 +135,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
     let mut items = Vec::new();
     loop {
         // Blanks, newlines and stray `;` between items.
-        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n') {
+        while b.get(i).is_some_and(|&c| matches!(c, b' ' | b'\t' | b'\n')) {
             i += 1;
         }
         if i >= b.len() {
@@ -150,7 +149,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
                 end: we,
             });
         }
-        if b[i] == b'(' {
+        if scan::byte(b, i) == b'(' {
             i += 1;
         }
         // Patterns up to the unquoted `)`.
@@ -160,7 +159,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
             if i >= b.len() {
                 return Err("end of file".into());
             }
-            match b[i] {
+            match scan::byte(b, i) {
                 b')' => {
                     patterns.push(sl(text, start, i).trim());
                     i += 1;
@@ -172,7 +171,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
                     start = i;
                 }
                 b'\n' | b';' => {
-                    return Err(if b[i] == b';' {
+                    return Err(if scan::byte(b, i) == b';' {
                         ";".into()
                     } else {
                         "newline".into()
@@ -206,7 +205,7 @@ fn parse_case(text: &str) -> Result<Case<'_>, String> {
                 at_command = false;
                 continue;
             }
-            match b[i] {
+            match scan::byte(b, i) {
                 b';' if depth == 0 && b.get(i + 1) == Some(&b';') => {
                     body_end = i;
                     i += 2;

@@ -132,7 +132,7 @@ pub fn run(
         "watch" => return super::watch::start(session, cluster, args),
         "openssl" => return super::pki::openssl(session, cluster, args),
         "kubeadm" if args.first().is_some_and(|a| a == "upgrade") => {
-            let mut args = args[1..].to_vec();
+            let mut args = args.get(1..).unwrap_or_default().to_vec();
             // `echo y | kubeadm upgrade apply …` answers its prompt.
             if stdin
                 .as_deref()
@@ -190,7 +190,7 @@ pub fn run(
             let mut newline = true;
             let mut escapes = false;
             let mut rest = args;
-            while let Some(first) = rest.first() {
+            while let Some((first, after)) = rest.split_first() {
                 let is_flag = first.len() > 1
                     && first.starts_with('-')
                     && first[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'));
@@ -204,7 +204,7 @@ pub fn run(
                 if first.contains('E') {
                     escapes = false;
                 }
-                rest = &rest[1..];
+                rest = after;
             }
             let text = rest.join(" ");
             out.out(if escapes { unescape(&text) } else { text });
@@ -602,14 +602,18 @@ fn unescape(s: &str) -> String {
 /// `ssh node01`: the session moves to that machine until `exit`.
 fn ssh(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
     let out = Output::default();
-    let Some(at) = args.iter().position(|a| !a.starts_with('-')) else {
+    let Some((target, command)) = args
+        .iter()
+        .position(|a| !a.starts_with('-'))
+        .and_then(|at| args.get(at..))
+        .and_then(<[String]>::split_first)
+    else {
         return out
             .fail("usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] destination [command]")
             .with_status(255);
     };
-    let target = &args[at];
     // `ssh node01 'cmd …'`: the words after the host are one command run there.
-    let remote = args[at + 1..].join(" ");
+    let remote = command.join(" ");
     let host = target.rsplit('@').next().unwrap_or(target);
     let Some(machine) = cluster
         .machines
@@ -664,6 +668,7 @@ impl Output {
 }
 
 /// `date`'s default format, in UTC: `Wed Apr 23 08:14:35 UTC 2025`.
+#[allow(clippy::indexing_slicing)] // weekday index is rem_euclid(7), month index clamped to 1..=12
 pub(crate) fn date_text(cluster: &Cluster) -> String {
     let t = cluster.now().rfc3339();
     let days_since_epoch = cluster.now().0.div_euclid(86_400_000);

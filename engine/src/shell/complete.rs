@@ -20,7 +20,10 @@ pub fn complete(session: &Session, cluster: &Cluster, line: &str) -> Vec<String>
     let before: Vec<&str> = if current.is_empty() {
         words.clone()
     } else {
-        words[..words.len().saturating_sub(1)].to_vec()
+        words
+            .split_last()
+            .map(|(_, init)| init.to_vec())
+            .unwrap_or_default()
     };
     let mut out: Vec<String> = match before.first() {
         None => {
@@ -37,7 +40,12 @@ pub fn complete(session: &Session, cluster: &Cluster, line: &str) -> Vec<String>
                 .get(*first)
                 .is_some_and(|c| c.function == "__start_kubectl") =>
         {
-            kubectl_candidates(session, cluster, &before[1..], current)
+            kubectl_candidates(
+                session,
+                cluster,
+                before.get(1..).unwrap_or_default(),
+                current,
+            )
         }
         Some(_) => paths(session, cluster, current),
     };
@@ -112,8 +120,10 @@ fn kubectl_candidates(
 fn namespace_of(words: &[&str]) -> Option<String> {
     words
         .windows(2)
-        .find(|w| w[0] == "-n" || w[0] == "--namespace")
-        .map(|w| w[1].to_string())
+        .find_map(|w| match w {
+            [flag, ns] if *flag == "-n" || *flag == "--namespace" => Some(ns.to_string()),
+            _ => None,
+        })
         .or_else(|| {
             words
                 .iter()
@@ -161,11 +171,11 @@ fn paths(session: &Session, cluster: &Cluster, current: &str) -> Vec<String> {
 
 /// The longest prefix all candidates share (what a first Tab inserts).
 pub fn common_prefix(candidates: &[String]) -> String {
-    let Some(first) = candidates.first() else {
+    let Some((first, others)) = candidates.split_first() else {
         return String::new();
     };
     let mut len = first.len();
-    for c in &candidates[1..] {
+    for c in others {
         len = first
             .char_indices()
             .zip(c.chars())

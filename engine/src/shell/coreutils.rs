@@ -176,12 +176,12 @@ pub fn run(
             let Some(fsys) = session_fs_mut(session, cluster) else {
                 return out;
             };
-            if operands.len() < 2 {
-                return out.fail(format!("{name}: missing destination file operand after '{}'\nTry '{name} --help' for more information.", operands.first().map(|s| s.as_str()).unwrap_or("")));
-            }
-            let dest = operands[operands.len() - 1];
+            let (dest, sources) = match operands.split_last() {
+                Some((dest, sources)) if !sources.is_empty() => (dest, sources),
+                _ => return out.fail(format!("{name}: missing destination file operand after '{}'\nTry '{name} --help' for more information.", operands.first().map(|s| s.as_str()).unwrap_or(""))),
+            };
             let dest_path = fs::normalize(&cwd, dest);
-            for src in &operands[..operands.len() - 1] {
+            for src in sources {
                 let src_path = fs::normalize(&cwd, src);
                 let base = src_path.rsplit('/').next().unwrap_or("");
                 let target = if fsys.is_dir(&dest_path) {
@@ -220,8 +220,7 @@ pub fn run(
             let mut n: usize = 10;
             let mut files = Vec::new();
             let mut i = 0;
-            while i < args.len() {
-                let a = &args[i];
+            while let Some(a) = args.get(i) {
                 if a == "-n" {
                     n = args
                         .get(i + 1)
@@ -295,8 +294,8 @@ pub fn run(
                 .filter(|(on, _)| *on)
                 .map(|(_, v)| *v)
                 .collect();
-            if only.len() == 1 {
-                out.out(format!("{}{suffix}\n", only[0]));
+            if let [only] = only.as_slice() {
+                out.out(format!("{only}{suffix}\n"));
             } else {
                 let w = [lines, words, bytes]
                     .iter()
@@ -313,7 +312,9 @@ pub fn run(
             };
             let decode = has('d') || long("--decode");
             let wrap_zero = args.iter().any(|a| a == "-w0" || a == "--wrap=0")
-                || args.windows(2).any(|w| w[0] == "-w" && w[1] == "0");
+                || args
+                    .windows(2)
+                    .any(|w| matches!(w, [flag, n] if flag == "-w" && n == "0"));
             let file = operands.iter().find(|o| o.as_str() != "0");
             let data = match file {
                 Some(f) => match fsys.read(&fs::normalize(&cwd, f)) {
@@ -360,15 +361,10 @@ fn long_line(fsys: &FileSystem, path: &str, shown: &str) -> String {
 }
 
 fn mode_string(mode: u32) -> String {
-    let bits = ['r', 'w', 'x'];
-    (0..9)
-        .map(|i| {
-            if mode & (1 << (8 - i)) != 0 {
-                bits[i % 3]
-            } else {
-                '-'
-            }
-        })
+    "rwxrwxrwx"
+        .chars()
+        .enumerate()
+        .map(|(i, bit)| if mode & (1 << (8 - i)) != 0 { bit } else { '-' })
         .collect()
 }
 
@@ -386,6 +382,7 @@ fn copy_tree(fsys: &mut FileSystem, from: &str, to: &str) -> Result<(), fs::FsEr
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+#[allow(clippy::indexing_slicing)] // chunks(3) are never empty; B64 has 64 entries, indexed by 6 bits
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
@@ -434,7 +431,7 @@ pub fn base64_decode(data: &[u8]) -> Option<Vec<u8>> {
             pads += 4 - chunk.len();
         }
         let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..3usize.saturating_sub(pads)]);
+        out.extend(bytes.iter().take(3usize.saturating_sub(pads)));
     }
     Some(out)
 }

@@ -72,11 +72,12 @@ pub fn human_size(bytes: u64) -> String {
     if s.contains('.') {
         s = s.trim_end_matches('0').trim_end_matches('.').to_string();
     }
-    format!("{s}{}", units[i])
+    format!("{s}{}", units.get(i).copied().unwrap_or_default())
 }
 
 /// crictl's tabwriter: each column as wide as its widest cell plus 3, at
 /// least 20; the last column unpadded.
+#[allow(clippy::indexing_slicing)] // widths has one entry per cell of the widest row
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
@@ -132,11 +133,12 @@ pub fn run(session: &Session, cluster: &mut Cluster, args: &[String]) -> Output 
         return out;
     };
     let rt = &m.runtime;
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
-        Some("ps") => ps(rt, &args[1..], now),
-        Some("pods") => pods(rt, &args[1..], now),
-        Some("images") | Some("img") => images(rt, &args[1..]),
-        Some("logs") => logs(rt, &args[1..], now),
+        Some("ps") => ps(rt, rest, now),
+        Some("pods") => pods(rt, rest, now),
+        Some("images") | Some("img") => images(rt, rest),
+        Some("logs") => logs(rt, rest, now),
         Some("version") => {
             let mut o = out;
             o.out("Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  v1.7.27\nRuntimeApiVersion:  v1\n");

@@ -45,8 +45,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
         data_dir: None,
     };
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         let (name, inline) = match a.split_once('=') {
             Some((n, v)) if a.starts_with('-') => (n.to_string(), Some(v.to_string())),
@@ -236,7 +235,10 @@ pub fn run(
                     &[2, 3, 4, 5, 6, 7, 8],
                 ));
             } else {
-                out.out(format!("{}, \n", row[..9].join(", ")));
+                out.out(format!(
+                    "{}, \n",
+                    row.get(..9).unwrap_or_default().join(", ")
+                ));
             }
             out
         }
@@ -386,6 +388,7 @@ fn check_tls(session: &Session, cluster: &Cluster, o: &Opts) -> Result<(), Strin
     Ok(())
 }
 
+#[allow(clippy::indexing_slicing)] // writes into JSON objects built here by json!({...})
 fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
     let mut out = Output::default();
     let req = RangeRequest {

@@ -77,36 +77,42 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 }
 
 fn match_from(p: &[char], n: &[char]) -> bool {
-    match p.first() {
-        None => n.is_empty(),
-        Some('*') => (0..=n.len()).any(|k| match_from(&p[1..], &n[k..])),
-        Some('?') => !n.is_empty() && match_from(&p[1..], &n[1..]),
-        Some('[') => {
+    let Some((&first, p_rest)) = p.split_first() else {
+        return n.is_empty();
+    };
+    let n_rest = n.get(1..).unwrap_or_default();
+    match first {
+        '*' => (0..=n.len()).any(|k| match_from(p_rest, n.get(k..).unwrap_or_default())),
+        '?' => !n.is_empty() && match_from(p_rest, n_rest),
+        '[' => {
+            // The set ends at the first `]` after at least one member.
             let Some(close) = p.iter().skip(2).position(|&c| c == ']').map(|i| i + 2) else {
-                return n.first() == Some(&'[') && match_from(&p[1..], &n[1..]);
+                return n.first() == Some(&'[') && match_from(p_rest, n_rest);
             };
             let Some(&c) = n.first() else {
                 return false;
             };
-            let set = &p[1..close];
-            let (negate, set) = match set.first() {
-                Some('!' | '^') => (true, &set[1..]),
+            let (set, after) = (
+                p.get(1..close).unwrap_or_default(),
+                p.get(close + 1..).unwrap_or_default(),
+            );
+            let (negate, mut set) = match set.split_first() {
+                Some(('!' | '^', members)) => (true, members),
                 _ => (false, set),
             };
             let mut hit = false;
-            let mut i = 0;
-            while i < set.len() {
-                if i + 2 < set.len() && set[i + 1] == '-' {
-                    hit |= set[i] <= c && c <= set[i + 2];
-                    i += 3;
+            while let [m, rest @ ..] = set {
+                if let [lo, '-', hi, after_range @ ..] = set {
+                    hit |= *lo <= c && c <= *hi;
+                    set = after_range;
                 } else {
-                    hit |= set[i] == c;
-                    i += 1;
+                    hit |= *m == c;
+                    set = rest;
                 }
             }
-            hit != negate && match_from(&p[close + 1..], &n[1..])
+            hit != negate && match_from(after, n_rest)
         }
-        Some(&c) => n.first() == Some(&c) && match_from(&p[1..], &n[1..]),
+        c => n.first() == Some(&c) && match_from(p_rest, n_rest),
     }
 }
 

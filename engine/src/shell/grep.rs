@@ -6,6 +6,7 @@ use super::{session_fs, Session};
 use crate::cluster::Cluster;
 use crate::node::fs;
 use crate::output::Output;
+use crate::scan;
 
 #[derive(Default)]
 struct Opts {
@@ -34,8 +35,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
     let mut o = Opts::default();
     let mut i = 0;
     let mut rest_are_operands = false;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         if rest_are_operands || a == "-" || !a.starts_with('-') {
             if o.patterns.is_empty() {
@@ -72,7 +72,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
         let chars: Vec<char> = a[1..].chars().collect();
         let mut j = 0;
         while j < chars.len() {
-            let c = chars[j];
+            let c = scan::char_at(&chars, j);
             j += 1;
             match c {
                 'i' => o.ignore_case = true,
@@ -89,7 +89,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                 'L' => o.files_with = Some(false),
                 'h' => o.no_filename = true,
                 'A' | 'B' | 'C' | 'e' => {
-                    let rest: String = chars[j..].iter().collect();
+                    let rest: String = scan::tail(&chars, j).iter().collect();
                     let v = if !rest.is_empty() {
                         rest
                     } else {
@@ -249,7 +249,7 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
         }
         let mut last_printed: Option<usize> = None;
         for (i, line) in lines.iter().enumerate() {
-            if !hits[i] {
+            if hits.get(i) != Some(&true) {
                 continue;
             }
             let from = i.saturating_sub(o.before);
@@ -271,7 +271,7 @@ pub fn run(session: &Session, cluster: &Cluster, args: &[String], stdin: Option<
             }
             last_printed = Some(i);
             for (j, ctx_line) in lines.iter().enumerate().skip(i + 1).take(o.after) {
-                if hits[j] {
+                if hits.get(j) == Some(&true) {
                     break;
                 }
                 out.out(format!("{}{ctx_line}\n", prefix('-', j)));

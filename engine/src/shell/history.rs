@@ -23,7 +23,7 @@ fn expand_line(line: &str, history: &[String]) -> Result<Option<String>, String>
     let mut in_single = false;
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = crate::scan::char_at(&chars, i);
         match c {
             '\'' => in_single = !in_single,
             // A backslash keeps the next character literal (`\!`).
@@ -36,8 +36,8 @@ fn expand_line(line: &str, history: &[String]) -> Result<Option<String>, String>
                 continue;
             }
             // `${!name}` is indirection, not history.
-            '!' if !(in_single || i > 0 && chars[i - 1] == '{') => {
-                if let Some((text, used)) = event(&chars[i + 1..], history)? {
+            '!' if !(in_single || i > 0 && crate::scan::char_at(&chars, i - 1) == '{') => {
+                if let Some((text, used)) = event(crate::scan::tail(&chars, i + 1), history)? {
                     out.push_str(&text);
                     changed = true;
                     i += 1 + used;
@@ -71,12 +71,12 @@ fn event(rest: &[char], history: &[String]) -> Result<Option<(String, usize)>, S
         },
         Some(c) if c.is_ascii_digit() || *c == '-' => {
             let negative = *c == '-';
-            let digits: String = rest[usize::from(negative)..]
+            let digits: String = crate::scan::tail(rest, usize::from(negative))
                 .iter()
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
             let used = digits.len() + usize::from(negative);
-            let spec: String = rest[..used].iter().collect();
+            let spec: String = crate::scan::span(rest, 0, used).iter().collect();
             let n: usize = match digits.parse() {
                 Ok(n) => n,
                 Err(_) if negative => return Ok(None),

@@ -9,6 +9,7 @@
 use super::{arith, expand_text, expand_word, parse, script, Session};
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// The first word of the marker command standing for a cut-out loop; its
 /// second word holds the loop's text. No one types a U+0001.
@@ -41,7 +42,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
     // After `for`, the next word is a name, then `in`/`do` are keywords.
     let mut after_for = 0u8;
     while i < b.len() {
-        let c = b[i];
+        let c = scan::byte(b, i);
         match c {
             b' ' | b'\t' => {
                 i += 1;
@@ -56,7 +57,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                 continue;
             }
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
                     i += 1;
                 }
                 continue;
@@ -65,19 +66,24 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
         }
         // A word: read to its end, skipping quoted and substituted parts.
         let start = i;
-        while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')') {
-            match b[i] {
+        while i < b.len()
+            && !matches!(
+                scan::byte(b, i),
+                b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')'
+            )
+        {
+            match scan::byte(b, i) {
                 b'\'' => {
                     i += 1;
-                    while i < b.len() && b[i] != b'\'' {
+                    while b.get(i).is_some_and(|&c| c != b'\'') {
                         i += 1;
                     }
                     i += 1;
                 }
                 b'"' => {
                     i += 1;
-                    while i < b.len() && b[i] != b'"' {
-                        if b[i] == b'\\' {
+                    while b.get(i).is_some_and(|&c| c != b'"') {
+                        if scan::byte(b, i) == b'\\' {
                             i += 1;
                         }
                         i += 1;
@@ -89,7 +95,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                     // `$(…)`, `<(…)`, `((…))`: to the matching parenthesis.
                     let mut depth = 0;
                     while i < b.len() {
-                        match b[i] {
+                        match scan::byte(b, i) {
                             b'(' => depth += 1,
                             b')' => {
                                 depth -= 1;
@@ -99,7 +105,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                             }
                             b'\'' => {
                                 i += 1;
-                                while i < b.len() && b[i] != b'\'' {
+                                while b.get(i).is_some_and(|&c| c != b'\'') {
                                     i += 1;
                                 }
                             }
@@ -145,14 +151,15 @@ pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
     let start = kws
         .iter()
         .position(|k| matches!(k.word, "for" | "while" | "until"))?;
+    let first = kws.get(start)?;
     let mut depth = 0;
-    for k in &kws[start..] {
+    for k in scan::tail(&kws, start) {
         match k.word {
             "for" | "while" | "until" => depth += 1,
             "done" => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(Ok((kws[start].start, k.end)));
+                    return Some(Ok((first.start, k.end)));
                 }
             }
             _ => {}
@@ -208,9 +215,9 @@ pub(crate) fn run_statement(session: &mut Session, cluster: &mut Cluster, text: 
             let Some(body) = loops.get(index) else {
                 continue;
             };
-            if cmd.words.len() > 1 {
+            if let Some(extra) = cmd.words.get(1) {
                 // `done foo`: bash's grammar allows only redirections here.
-                let word: String = cmd.words[1]
+                let word: String = extra
                     .iter()
                     .map(|p| match p {
                         parse::Part::Bare(s) | parse::Part::Single(s) | parse::Part::Double(s) => {

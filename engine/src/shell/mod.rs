@@ -31,6 +31,7 @@ pub mod watch;
 use crate::cluster::Cluster;
 use crate::node::fs;
 use crate::output::{Output, Stream};
+use crate::scan;
 use parse::{Connector, Part, Redirect, SimpleCommand, Word};
 use std::collections::BTreeMap;
 
@@ -381,7 +382,13 @@ fn run_simple(
             loops::run_loop(session, cluster, loop_text.as_deref().unwrap_or(""), stdin)
         }
         None => Output::default(),
-        Some(name) => commands::run(session, cluster, name, &argv[1..], stdin),
+        Some(name) => commands::run(
+            session,
+            cluster,
+            name,
+            argv.get(1..).unwrap_or_default(),
+            stdin,
+        ),
     });
     if let Some(fsys) = session_fs_mut(session, cluster) {
         if fsys.is_dir(PROC_FD_DIR) {
@@ -619,7 +626,7 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(&chars, i);
         if c == '\u{0}' {
             if let Some(n) = chars.get(i + 1) {
                 out.push(*n);
@@ -632,11 +639,11 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
             i += 1;
             continue;
         }
-        let next = chars[i + 1];
+        let next = scan::char_at(&chars, i + 1);
         if next == '(' && chars.get(i + 2) == Some(&'(') {
             if let Some(end) = arithmetic_end(&chars, i + 3) {
                 // `$((…))`: arithmetic; variables inside expand first.
-                let inner: String = chars[i + 3..end].iter().collect();
+                let inner: String = scan::span(&chars, i + 3, end).iter().collect();
                 let expr = expand_text(session, cluster, &inner);
                 match arith::eval(&expr, &mut session.env) {
                     Ok(v) => out.push_str(&v.to_string()),
@@ -655,7 +662,7 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
             let mut depth = 0;
             let mut j = i + 1;
             while j < chars.len() {
-                match chars[j] {
+                match scan::char_at(&chars, j) {
                     '(' => depth += 1,
                     ')' => {
                         depth -= 1;
@@ -667,7 +674,9 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
                 }
                 j += 1;
             }
-            let inner: String = chars[i + 2..j.min(chars.len())].iter().collect();
+            let inner: String = scan::span(&chars, i + 2, j.min(chars.len()))
+                .iter()
+                .collect();
             let result = run(&mut session.clone_for_subshell(), cluster, &inner);
             out.push_str(result.stdout().trim_end_matches('\n'));
             i = j + 1;
@@ -679,12 +688,15 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
             continue;
         }
         let (name, end) = if next == '{' {
-            let close = chars[i + 2..]
+            let close = scan::tail(&chars, i + 2)
                 .iter()
                 .position(|c| *c == '}')
                 .map(|p| p + i + 2);
             match close {
-                Some(close) => (chars[i + 2..close].iter().collect::<String>(), close + 1),
+                Some(close) => (
+                    scan::span(&chars, i + 2, close).iter().collect::<String>(),
+                    close + 1,
+                ),
                 None => {
                     out.push(c);
                     i += 1;
@@ -692,7 +704,7 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
                 }
             }
         } else {
-            let len = chars[i + 1..]
+            let len = scan::tail(&chars, i + 1)
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
                 .count();
@@ -702,7 +714,9 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
                 continue;
             }
             (
-                chars[i + 1..i + 1 + len].iter().collect::<String>(),
+                scan::span(&chars, i + 1, i + 1 + len)
+                    .iter()
+                    .collect::<String>(),
                 i + 1 + len,
             )
         };
@@ -718,7 +732,7 @@ fn arithmetic_end(chars: &[char], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = from;
     while j < chars.len() {
-        match chars[j] {
+        match scan::char_at(chars, j) {
             '(' => depth += 1,
             ')' if depth > 0 => depth -= 1,
             ')' => return (chars.get(j + 1) == Some(&')')).then_some(j),

@@ -14,6 +14,7 @@ pub enum Part {
     Double(String),
 }
 
+use crate::scan;
 pub type Word = Vec<Part>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,7 +228,7 @@ impl<'a> Lexer<'a> {
             while self.peek().is_some_and(|c| c != '\n') {
                 self.pos += 1;
             }
-            let mut line: String = self.chars[start..self.pos].iter().collect();
+            let mut line: String = scan::span(&self.chars, start, self.pos).iter().collect();
             let had_newline = self.peek() == Some('\n');
             if had_newline {
                 self.pos += 1;
@@ -295,7 +296,7 @@ impl<'a> Lexer<'a> {
                     if self.peek().is_none() {
                         return Err(ParseError::Incomplete);
                     }
-                    let s: String = self.chars[start..self.pos].iter().collect();
+                    let s: String = scan::span(&self.chars, start, self.pos).iter().collect();
                     self.pos += 1;
                     flush(&mut bare, &mut parts);
                     parts.push(Part::Single(s));

@@ -164,6 +164,7 @@ fn validity(p: &Profile, issued: Time) -> (Time, Time) {
 }
 
 /// `Apr 23 07:55:00 2025 GMT`, as OpenSSL prints times.
+#[allow(clippy::indexing_slicing)] // month index clamped to 1..=12
 fn openssl_time(t: Time) -> String {
     let s = t.rfc3339();
     let month_idx: usize = s.get(5..7).and_then(|x| x.parse().ok()).unwrap_or(1);
@@ -313,8 +314,8 @@ pub fn openssl(session: &Session, cluster: &mut Cluster, args: &[String]) -> Out
     let out = Output::default();
     match args.first().map(String::as_str) {
         Some("x509") => {}
-        Some("genrsa") => return genrsa(session, cluster, &args[1..]),
-        Some("req") => return req(session, cluster, &args[1..]),
+        Some("genrsa") => return genrsa(session, cluster, args.get(1..).unwrap_or_default()),
+        Some("req") => return req(session, cluster, args.get(1..).unwrap_or_default()),
         Some("version") => {
             let mut o = out;
             o.out("OpenSSL 3.0.2 15 Mar 2022 (Library: OpenSSL 3.0.2 15 Mar 2022)\n");
@@ -333,7 +334,7 @@ pub fn openssl(session: &Session, cluster: &mut Cluster, args: &[String]) -> Out
     let mut file = None;
     let mut shows: Vec<&str> = Vec::new();
     let mut noout = false;
-    let mut it = args[1..].iter();
+    let mut it = args.iter().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "-in" => file = it.next().cloned(),
@@ -414,7 +415,9 @@ fn text_form(
     let serial_dec = serial.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)) >> 1;
     let mut modulus = vec![0u8];
     modulus.extend(filler(&format!("key {name}"), 256));
-    modulus[1] |= 0x80;
+    if let Some(top) = modulus.get_mut(1) {
+        *top |= 0x80;
+    }
     let mut usage = vec!["Digital Signature", "Key Encipherment"];
     if p.ca {
         usage.push("Certificate Sign");
@@ -488,6 +491,7 @@ fn short_human(d: Duration) -> String {
 }
 
 /// `Apr 23, 2026 08:00 UTC`.
+#[allow(clippy::indexing_slicing)] // month index clamped to 1..=12
 fn kubeadm_time(t: Time) -> String {
     let s = t.rfc3339();
     let month_idx: usize = s.get(5..7).and_then(|x| x.parse().ok()).unwrap_or(1);
@@ -555,6 +559,7 @@ fn issued_at(session: &Session, cluster: &Cluster, file: &str) -> Option<Time> {
 }
 
 /// A tab writer as kubeadm's (min width 10, padding 3).
+#[allow(clippy::indexing_slicing)] // column indices below each row's length; widths has one per column
 pub(super) fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
@@ -723,7 +728,7 @@ fn token(session: &Session, cluster: &mut Cluster, args: &[String]) -> Output {
             let alphabet: Vec<char> = "abcdefghijklmnopqrstuvwxyz0123456789".chars().collect();
             let pick = |i: usize| {
                 let b = u8::from_str_radix(&hex[(i * 2) % 62..(i * 2) % 62 + 2], 16).unwrap_or(0);
-                alphabet[(usize::from(b) + i * 7) % alphabet.len()]
+                alphabet.get((usize::from(b) + i * 7) % alphabet.len()).copied().unwrap_or('a')
             };
             let id: String = (0..6).map(pick).collect();
             let secret: String = (6..22).map(pick).collect();
@@ -825,7 +830,7 @@ pub fn kubeadm(session: &Session, cluster: &mut Cluster, args: &[String]) -> Out
     match words.as_slice() {
         ["certs", "check-expiration", ..] => check_expiration(session, cluster),
         ["certs", "renew", rest @ ..] => renew(session, cluster, rest.first().copied()),
-        ["token", ..] => token(session, cluster, &args[1..]),
+        ["token", ..] => token(session, cluster, args.get(1..).unwrap_or_default()),
         ["version", ..] => {
             let mut o = Output::default();
             let v = cluster

@@ -4,6 +4,7 @@
 use super::{arith, Session};
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// `printf FORMAT [ARGUMENTS…]`: the format is reused while arguments remain.
 pub(crate) fn printf(session: &mut Session, args: &[String]) -> Output {
@@ -47,9 +48,9 @@ fn format_once(
     let chars: Vec<char> = format.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = scan::char_at(&chars, i);
         if c == '\\' {
-            let (s, used, stop) = escape(&chars[i + 1..]);
+            let (s, used, stop) = escape(scan::tail(&chars, i + 1));
             text.push_str(&s);
             if stop {
                 return true;
@@ -93,16 +94,14 @@ fn format_once(
         let Some(conv) = chars.get(i).copied() else {
             out.err(format!(
                 "bash: printf: `{}': missing format character\n",
-                chars[start..].iter().collect::<String>()
+                scan::tail(&chars, start).iter().collect::<String>()
             ));
             *failed = true;
             return true;
         };
         i += 1;
         let arg = args.first().cloned();
-        if !args.is_empty() {
-            *args = &args[1..];
-        }
+        *args = args.get(1..).unwrap_or_default();
         let arg_text = arg.clone().unwrap_or_default();
         let body = match conv {
             's' => match precision {
@@ -115,8 +114,8 @@ fn format_once(
                 let mut k = 0;
                 let mut stop = false;
                 while k < chars.len() {
-                    if chars[k] == '\\' {
-                        let (e, used, st) = escape(&chars[k + 1..]);
+                    if scan::char_at(&chars, k) == '\\' {
+                        let (e, used, st) = escape(scan::tail(&chars, k + 1));
                         s.push_str(&e);
                         k += 1 + used;
                         if st {
@@ -124,7 +123,7 @@ fn format_once(
                             break;
                         }
                     } else {
-                        s.push(chars[k]);
+                        s.push(scan::char_at(&chars, k));
                         k += 1;
                     }
                 }
@@ -297,7 +296,7 @@ fn escape(rest: &[char]) -> (String, usize, bool) {
             )
         }
         'x' => {
-            let digits: String = rest[1..]
+            let digits: String = scan::tail(rest, 1)
                 .iter()
                 .take(2)
                 .take_while(|d| d.is_ascii_hexdigit())
@@ -435,8 +434,8 @@ pub(crate) fn seq(args: &[String]) -> Output {
     if nums.is_empty() {
         return Output::default().fail(format!("seq: missing operand\n{usage}"));
     }
-    if nums.len() > 3 {
-        return Output::default().fail(format!("seq: extra operand ‘{}’\n{usage}", nums[3]));
+    if let Some(extra) = nums.get(3) {
+        return Output::default().fail(format!("seq: extra operand ‘{extra}’\n{usage}"));
     }
     let mut values = Vec::new();
     for n in &nums {
@@ -494,8 +493,7 @@ pub(crate) fn xargs(
     let mut replace: Option<String> = None;
     let mut no_run_if_empty = false;
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i).map(String::as_str) {
         match a {
             "-n" | "--max-args" => {
                 i += 1;
@@ -528,10 +526,9 @@ pub(crate) fn xargs(
         }
         i += 1;
     }
-    let command: Vec<String> = if i < args.len() {
-        args[i..].to_vec()
-    } else {
-        vec!["echo".into()]
+    let command: Vec<String> = match args.get(i..) {
+        Some(rest) if !rest.is_empty() => rest.to_vec(),
+        _ => vec!["echo".into()],
     };
     let input = stdin.unwrap_or_default();
     let mut calls: Vec<Vec<String>> = Vec::new();

@@ -8,6 +8,7 @@
 use super::{parse, run_line, Session};
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// Runs a script text in the session (not a subshell): line by line,
 /// a command continuing while it is incomplete, blocks as wholes.
@@ -120,7 +121,7 @@ fn case_start(statement: &str) -> Option<usize> {
     let mut i = 0;
     let mut boundary = true;
     while i < b.len() {
-        match b[i] {
+        match scan::byte(b, i) {
             b' ' | b'\t' => i += 1,
             b';' | b'\n' => {
                 // `;;` belongs to a case already.
@@ -136,7 +137,10 @@ fn case_start(statement: &str) -> Option<usize> {
             }
             _ => {
                 let start = i;
-                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b';') {
+                while b
+                    .get(i)
+                    .is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b';'))
+                {
                     i = skip(b, i);
                 }
                 // `get`: an escape can end inside a multibyte character.
@@ -158,12 +162,12 @@ fn case_start(statement: &str) -> Option<usize> {
 /// The index after the quoted part or character at `i`.
 fn skip(b: &[u8], i: usize) -> usize {
     let close = |q: u8| {
-        b[i + 1..]
+        scan::tail(b, i + 1)
             .iter()
             .position(|&c| c == q)
             .map_or(b.len(), |p| i + p + 2)
     };
-    match b[i] {
+    match scan::byte(b, i) {
         b'\'' => close(b'\''),
         b'"' => close(b'"'),
         b'`' => close(b'`'),
@@ -349,7 +353,7 @@ fn split_if(statement: &str) -> Option<IfParts<'_>> {
     let bytes = statement.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let at_start = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b';');
+        let at_start = i == 0 || matches!(scan::byte(bytes, i - 1), b' ' | b'\t' | b'\n' | b';');
         if at_start {
             for kw in ["if", "then", "elif", "else", "fi"] {
                 let end = i + kw.len();
@@ -382,17 +386,17 @@ fn split_if(statement: &str) -> Option<IfParts<'_>> {
     let mut branches = Vec::new();
     let mut otherwise = None;
     let mut k = 0;
-    while k < marks.len() {
-        match marks[k].0 {
+    while let Some(&(kw, _, body_start)) = marks.get(k) {
+        match kw {
             "if" | "elif" => {
                 let then = marks.get(k + 1).filter(|m| m.0 == "then")?;
                 let next = marks.get(k + 2)?;
-                branches.push((&statement[marks[k].2..then.1], &statement[then.2..next.1]));
+                branches.push((&statement[body_start..then.1], &statement[then.2..next.1]));
                 k += 2;
             }
             "else" => {
                 let next = marks.get(k + 1).filter(|m| m.0 == "fi")?;
-                otherwise = Some(&statement[marks[k].2..next.1]);
+                otherwise = Some(&statement[body_start..next.1]);
                 k += 1;
             }
             "fi" => break,

@@ -12,6 +12,7 @@ use serde_json::Value;
 const KUBELET_CMD: &str = "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
 
 /// `Wed 2025-04-23 08:00:09 UTC`, as systemd prints timestamps.
+#[allow(clippy::indexing_slicing)] // weekday index is rem_euclid(7)
 fn systemd_time(t: crate::clock::Time) -> String {
     let s = t.rfc3339();
     let days = t.0.div_euclid(86_400_000);
@@ -101,7 +102,7 @@ pub fn systemctl(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
             let lines = service::journal_lines(m);
             if !lines.is_empty() {
                 out.out("\n");
-                for l in &lines[lines.len().saturating_sub(10)..] {
+                for l in lines.iter().skip(lines.len().saturating_sub(10)) {
                     out.out(format!("{l}\n"));
                 }
             }
@@ -125,8 +126,7 @@ pub fn journalctl(session: &Session, cluster: &Cluster, args: &[String]) -> Outp
     let mut lines: Option<usize> = None;
     let mut reverse = false;
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i).map(String::as_str) {
         let value = |inline: &str, i: &mut usize| -> Option<String> {
             if inline.is_empty() {
                 *i += 1;

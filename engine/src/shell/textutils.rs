@@ -6,6 +6,7 @@ use super::{session_fs, session_fs_mut, Session};
 use crate::cluster::Cluster;
 use crate::node::fs;
 use crate::output::Output;
+use crate::scan;
 
 pub fn run(
     session: &mut Session,
@@ -168,15 +169,14 @@ fn parse_sed(script: &str, extended: bool) -> Result<Vec<SedOp>, String> {
                     .nth(1)
                     .ok_or("sed: -e expression #1, char 1: unterminated `s' command")?;
                 let pieces = split_delim(&rest[1 + delim.len_utf8()..], delim);
-                if pieces.len() < 3 {
+                let [pattern, replacement, flags, ..] = pieces.as_slice() else {
                     return Err(format!(
                         "sed: -e expression #1, char {}: unterminated `s' command",
                         part.len()
                     ));
-                }
-                let flags = &pieces[2];
+                };
                 let icase = flags.contains('i') || flags.contains('I');
-                let re = sed_regex(&pieces[0], extended, icase)?;
+                let re = sed_regex(pattern, extended, icase)?;
                 let nth = flags
                     .chars()
                     .filter(|c| c.is_ascii_digit())
@@ -185,7 +185,7 @@ fn parse_sed(script: &str, extended: bool) -> Result<Vec<SedOp>, String> {
                     .unwrap_or(1);
                 SedCmd::Subst {
                     re,
-                    replacement: pieces[1].clone(),
+                    replacement: replacement.clone(),
                     global: flags.contains('g'),
                     nth,
                     print: flags.contains('p'),
@@ -244,19 +244,19 @@ fn sed_apply(ops: &[SedOp], text: &str, quiet: bool) -> String {
         let last = n == lines.len();
         let mut line = raw.to_string();
         let mut deleted = false;
-        for (k, op) in ops.iter().enumerate() {
+        for (op, in_range) in ops.iter().zip(in_range.iter_mut()) {
             let selected = match (&op.from, &op.to) {
                 (None, _) => true,
                 (Some(f), None) => matches_addr(f, n, last, &line),
                 (Some(f), Some(t)) => {
-                    if in_range[k] {
+                    if *in_range {
                         if matches_addr(t, n, last, &line) || matches!(t, Addr::Line(e) if *e <= n)
                         {
-                            in_range[k] = false;
+                            *in_range = false;
                         }
                         true
                     } else if matches_addr(f, n, last, &line) {
-                        in_range[k] = !matches!(t, Addr::Line(e) if *e <= n);
+                        *in_range = !matches!(t, Addr::Line(e) if *e <= n);
                         true
                     } else {
                         false
@@ -321,8 +321,7 @@ fn sed(
     let mut scripts: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         match a.as_str() {
             "-n" | "--quiet" | "--silent" => quiet = true,
@@ -407,8 +406,7 @@ fn awk(
     let mut program: Option<String> = None;
     let mut files = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         if a == "-F" {
             sep = args.get(i).cloned();
@@ -562,8 +560,7 @@ fn sort(
     let mut sep: Option<char> = None;
     let mut files = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         match a.as_str() {
             "-k" => {
@@ -708,8 +705,7 @@ fn cut(
     let mut chars: Option<Vec<(usize, usize)>> = None;
     let mut files = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         i += 1;
         let mut take = |flag: &str| -> Option<String> {
             if a == flag {
@@ -791,11 +787,11 @@ fn tr_set(spec: &str) -> Vec<char> {
         .collect();
     let mut i = 0;
     while i < chars.len() {
-        if i + 2 < chars.len() && chars[i + 1] == '-' {
-            out.extend(chars[i]..=chars[i + 2]);
+        if i + 2 < chars.len() && scan::char_at(&chars, i + 1) == '-' {
+            out.extend(scan::char_at(&chars, i)..=scan::char_at(&chars, i + 2));
             i += 3;
         } else {
-            out.push(chars[i]);
+            out.push(scan::char_at(&chars, i));
             i += 1;
         }
     }
@@ -866,8 +862,8 @@ fn find(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output
     let mut name: Option<regex_lite::Regex> = None;
     let mut kind: Option<String> = None;
     let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
+    while let Some(arg) = args.get(i) {
+        match arg.as_str() {
             "-name" | "-iname" => {
                 name = args.get(i + 1).and_then(|p| glob(p));
                 i += 2;

@@ -9,6 +9,7 @@ use super::{run_line, Session};
 use crate::clock::Duration;
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::scan;
 
 /// The command `watch` keeps re-running.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +52,7 @@ const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
 /// The streaming job `kubectl ARGS` starts in an interactive session, if any.
 pub fn follow_of(args: &[String]) -> Option<Follow> {
     let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let words: Vec<&str> = args[..end].iter().map(String::as_str).collect();
+    let words: Vec<&str> = args.iter().take(end).map(String::as_str).collect();
     let namespace = namespace_flags(&words);
     if words.contains(&"logs") && words.iter().any(|a| FOLLOW_FLAGS.contains(a)) {
         // One stream only: with a selector, lines of several pods interleave.
@@ -70,7 +71,7 @@ pub fn follow_of(args: &[String]) -> Option<Follow> {
         // The pod, to see when it has finished: the first word after `logs`
         // that is no flag (TYPE/NAME of a controller is never "finished").
         let after = words.iter().position(|a| *a == "logs")? + 1;
-        let target = words[after..].iter().find(|a| !a.starts_with('-'))?;
+        let target = words.iter().skip(after).find(|a| !a.starts_with('-'))?;
         let pod = target.strip_prefix("pod/").or(target.strip_prefix("pods/"));
         let pod = pod.or((!target.contains('/')).then_some(*target));
         let mut phase_args = vec![];
@@ -110,8 +111,9 @@ pub fn follow_of(args: &[String]) -> Option<Follow> {
 fn namespace_flags(words: &[&str]) -> Vec<String> {
     let mut out = vec![];
     for (i, w) in words.iter().enumerate() {
-        if (*w == "-n" || *w == "--namespace") && i + 1 < words.len() {
-            out.extend([w.to_string(), words[i + 1].to_string()]);
+        let value = words.get(i + 1);
+        if let Some(value) = value.filter(|_| *w == "-n" || *w == "--namespace") {
+            out.extend([w.to_string(), value.to_string()]);
         } else if w.starts_with("--namespace=") || (w.starts_with("-n") && w.len() > 2) {
             out.push(w.to_string());
         }
@@ -172,7 +174,7 @@ fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow)
             } else {
                 follow.seen
             };
-            for l in &lines[from..] {
+            for l in lines.iter().skip(from) {
                 out.out(format!("{l}\n"));
             }
             follow.seen = lines.len();
@@ -267,8 +269,9 @@ const WATCH_FLAGS: &[&str] = &[
 pub fn is_get_watch(args: &[String]) -> bool {
     let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
     args.iter().take(end).any(|a| a == "get")
-        && args[..end]
+        && args
             .iter()
+            .take(end)
             .any(|a| WATCH_FLAGS.contains(&a.as_str()))
 }
 
@@ -412,7 +415,13 @@ fn objects(
     items
         .iter()
         .map(|o| {
-            let meta = |f: &str| o["metadata"][f].as_str().unwrap_or("").to_string();
+            let meta = |f: &str| {
+                o.get("metadata")
+                    .and_then(|m| m.get(f))
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
             let text = match format {
                 Format::Yaml => crate::yaml::to_string(o),
                 Format::Json => format!("{}\n", crate::kubectl::jsonpath::go_json_indent(o)),
@@ -469,7 +478,13 @@ fn snapshot(
 /// The width of each column of a header line (the last one open-ended).
 fn widths_of(head: &str) -> Vec<usize> {
     let starts = cell_starts(head);
-    starts.windows(2).map(|w| w[1] - w[0]).collect()
+    starts
+        .windows(2)
+        .map(|w| match w {
+            [from, to] => to - from,
+            _ => 0,
+        })
+        .collect()
 }
 
 /// Where each cell of a table line starts (cells are at least 3 spaces apart).
@@ -478,7 +493,7 @@ fn cell_starts(line: &str) -> Vec<usize> {
     let mut starts = vec![];
     let mut i = 0;
     while i < b.len() {
-        if b[i] != b' ' && (i == 0 || (i >= 3 && &b[i - 3..i] == b"   ")) {
+        if scan::byte(b, i) != b' ' && (i == 0 || (i >= 3 && scan::span(b, i - 3, i) == b"   ")) {
             starts.push(i);
         }
         i += 1;
@@ -502,11 +517,17 @@ fn lay_out(row: &str, widths: &mut Vec<usize>) -> String {
             break;
         }
         let need = (cell.chars().count() + 3).max(6);
-        if widths.len() <= i {
-            widths.push(need);
-        }
-        widths[i] = widths[i].max(need);
-        line.push_str(&format!("{cell:<w$}", w = widths[i]));
+        let w = match widths.get_mut(i) {
+            Some(w) => {
+                *w = (*w).max(need);
+                *w
+            }
+            None => {
+                widths.push(need);
+                need
+            }
+        };
+        line.push_str(&format!("{cell:<w$}"));
     }
     line.push('\n');
     line
@@ -562,8 +583,7 @@ pub fn start(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> O
     let mut interval_ms: i64 = 2_000;
     let mut no_title = false;
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i).map(String::as_str) {
         let seconds = if a == "-n" || a == "--interval" {
             i += 1;
             Some(args.get(i).cloned().unwrap_or_default())
@@ -600,7 +620,7 @@ pub fn start(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> O
     }
     let job = Watch {
         interval: Duration::from_millis(interval_ms),
-        command: args[i..].join(" "),
+        command: args.get(i..).unwrap_or_default().join(" "),
         no_title,
         get: None,
         follow: None,

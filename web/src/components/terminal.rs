@@ -416,11 +416,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     };
                     *search.borrow_mut() = Some(needle.clone());
                     let start = state.cursor.unwrap_or(state.history.len());
-                    let found = state.history[..start.min(state.history.len())]
+                    let found = state
+                        .history
                         .iter()
-                        .rposition(|h| h.contains(&needle));
-                    if let Some(i) = found {
-                        input.set_value(&state.history[i]);
+                        .enumerate()
+                        .take(start)
+                        .rfind(|(_, h)| h.contains(&needle));
+                    if let Some((i, h)) = found {
+                        input.set_value(h);
                         resize(&input);
                         state.dispatch(Action::Walk(Some(i)));
                     }
@@ -442,8 +445,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     };
                     let prefix = engine::shell::complete::common_prefix(&candidates);
                     let current = &before[word_start..];
-                    if candidates.len() == 1 {
-                        let only = &candidates[0];
+                    if let [only] = candidates.as_slice() {
                         let space = if only.ends_with('/') || only.ends_with('=') {
                             ""
                         } else {

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: new_ips[0] only when non-empty; new_ips[i] for i over old_ips when both have the same length.
+#![allow(clippy::indexing_slicing)]
 //! What an update may not change, kind by kind, as v1.33's
 //! `Validate*Update` functions in `pkg/apis/*/validation` decide it. The
 //! checks a kubectl learner meets when `kubectl edit`, `apply`, `patch` or

@@ -138,6 +138,7 @@ impl CronJobController {
         }
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn sync_one(&mut self, ctx: &mut SyncContext<'_>, cj: Value) {
         let ns = object::namespace(&cj).unwrap_or("default").to_string();
         let name = object::name(&cj).to_string();
@@ -334,6 +335,7 @@ impl CronJobController {
         util::update_if_changed(ctx.api, "cronjobs", &cj, new);
     }
 
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn create_job(
         &self,
         ctx: &mut SyncContext<'_>,

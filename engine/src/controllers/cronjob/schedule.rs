@@ -1,3 +1,5 @@
+// Indexing is safe in this module: f[0..5] only after checking the schedule has exactly 5 fields.
+#![allow(clippy::indexing_slicing)]
 //! Cron schedules as the CronJob controller parses them (robfig/cron's
 //! standard parser): five fields, `*`, `*/n`, `a-b`, `a-b/n`, lists, month
 //! and weekday names, and the `@hourly`-style descriptors.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The DaemonSet controller (`pkg/controller/daemon`): one pod per eligible
 //! node, created with a required node affinity on `metadata.name` so the
 //! default scheduler binds it there; the DaemonSet tolerations; RollingUpdate

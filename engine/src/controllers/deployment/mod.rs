@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The Deployment controller (`pkg/controller/deployment`): one ReplicaSet
 //! per pod template, named `<deployment>-<pod-template-hash>`; RollingUpdate
 //! within maxSurge/maxUnavailable, Recreate, revisions and history cleanup,

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The Endpoints and EndpointSlice controllers (`pkg/controller/endpoint`,
 //! `pkg/controller/endpointslice`): for each Service with a selector, the
 //! pods it selects that have an IP become its endpoints — ready ones as

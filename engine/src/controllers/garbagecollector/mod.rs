@@ -1,3 +1,5 @@
+// Indexing is safe in this module: graph indices are positions in the same nodes vec the graph was built from.
+#![allow(clippy::indexing_slicing)]
 //! The garbage collector (`pkg/controller/garbagecollector`): it follows
 //! `metadata.ownerReferences`.
 //!

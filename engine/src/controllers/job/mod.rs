@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The Job controller (`pkg/controller/job`): pods up to `parallelism` until
 //! `completions` succeed; failures counted against `backoffLimit` with the
 //! exponential re-creation delay (10 s doubling, at most 6 min);

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The namespace controller (`pkg/controller/namespace/deletion`): a
 //! namespace being deleted (`Terminating`) has its content deleted, kind by
 //! kind, as `DELETE collection` does it (pods gracefully, so they stay

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The taint eviction controller (`pkg/controller/tainteviction`, split out
 //! of the node lifecycle controller in v1.29): a pod on a node with a
 //! `NoExecute` taint it does not tolerate is deleted at once; one that

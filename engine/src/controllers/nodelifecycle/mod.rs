@@ -119,6 +119,7 @@ impl NodeLifecycleController {
 
     /// Turns the node's conditions `Unknown` (once), marks its pods not
     /// ready and says so.
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn mark_unknown(&mut self, ctx: &mut SyncContext<'_>, node: Value) -> Value {
         let was_ready = util::condition_true(&node, "Ready");
         let mut conds: Vec<Value> = object::at(&node, "status.conditions")

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The PersistentVolume controller (`pkg/controller/volume/persistentvolume`)
 //! and, for classes whose provisioner the cluster runs, a simulated
 //! provisioner in the way of `rancher.io/local-path`.

@@ -62,6 +62,7 @@ fn ago(t: Time, d: Duration) -> Time {
 }
 
 /// `setConditionInList`: in place, the transition time moving only with the status.
+#[allow(clippy::indexing_slicing)] // idx from position() over conds, or the entry just pushed; c is a JSON object
 fn set_condition(
     conds: &mut Vec<Value>,
     type_: &str,
@@ -392,6 +393,7 @@ impl HorizontalController {
     /// `normalizeDesiredReplicas`: the highest recommendation of the
     /// stabilization window, then min/max and the scale-up limit.
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::indexing_slicing)] // i comes from position() over the same recommendations vec
     fn normalize(
         &mut self,
         uid: &str,
@@ -479,6 +481,7 @@ impl HorizontalController {
     /// `normalizeDesiredReplicasWithBehaviors`: the up/down stabilization
     /// windows, then the rate policies and min/max.
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::indexing_slicing)] // i comes from position() over the same recommendations vec
     fn normalize_with_behavior(
         &mut self,
         uid: &str,
@@ -684,6 +687,7 @@ impl HorizontalController {
 
     /// Writes the status if it changed.
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
     fn write_status(
         &mut self,
         ctx: &mut SyncContext<'_>,

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The pod garbage collector (`pkg/controller/podgc`), for pods bound to a
 //! node that no longer exists: a node missing from the node list is
 //! quarantined for 40 s (`quarantineTime`), and if it is still gone its

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The ServiceAccount controller (`pkg/controller/serviceaccount`) and the
 //! root CA publisher (`pkg/controller/certificates/rootcacertpublisher`):
 //! every active namespace gets a `default` ServiceAccount and the

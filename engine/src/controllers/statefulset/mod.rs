@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! The StatefulSet controller (`pkg/controller/statefulset`): pods with
 //! stable names `<sts>-0..n-1`, each with `hostname`/`subdomain` for the
 //! governing Service and its own PersistentVolumeClaims from

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects).
+#![allow(clippy::indexing_slicing)]
 //! `kubectl certificate approve|deny NAME…`: adds the Approved or Denied
 //! condition through the CSR's `/approval` subresource, as kubectl's
 //! `modifyCertificateCondition` does. A CSR that already has the condition

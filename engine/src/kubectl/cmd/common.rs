@@ -1,3 +1,5 @@
+// Indexing is safe in this module: 64-entry alphabet indexed by a 6-bit value; args[1..] after checking args is not empty.
+#![allow(clippy::indexing_slicing)]
 //! What the verbs share: the `-o`/`--dry-run` handling of commands that
 //! make an object (`create …`, `run`, `expose`, `autoscale`), kubectl's JSON
 //! layout for typed objects, resource/name arguments, and small encoders.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: index bounded by the while loop's i < before.len().
+#![allow(clippy::indexing_slicing)]
 //! `kubectl __complete ARGS… WORD`: cobra's completion protocol, which the
 //! script of `kubectl completion bash` calls. The answer is one candidate
 //! per line (`name<TAB>description` for commands and flags, as cobra

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: serde_json::Value indexing only: a read of a missing key yields Null, and writes go into objects built here or read from the store (always JSON objects) (load() returns an object, falling back to an empty kubeconfig).
+#![allow(clippy::indexing_slicing)]
 //! `kubectl config view|get-contexts|current-context|use-context|set-context`
 //! on the kubeconfig file of the machine kubectl runs on. The namespace a
 //! context sets is what later commands use (see [`context_namespace`]).

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: msgs[0] only when msgs.len() == 1.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl cordon`, `uncordon` and `drain`. Drain cordons, sorts the
 //! node's pods through kubectl's filters (DaemonSet-managed, mirror,
 //! local storage, unreplicated — in that order, the first refusal wins),

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: items[0] only when items.len() == 1.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl edit`: the object as YAML under kubectl's header in
 //! `/tmp/kubectl-edit-<digits>.yaml`, the editor, then a patch of what
 //! changed. An invalid edit reopens the editor with the server's reasons

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: args[0] only after checking args is not empty.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl events [--for TYPE/NAME] [--types Normal,Warning] [-A]`: the
 //! namespace's events oldest first, LAST SEEN with `(xN over …)` for
 //! repeated ones, OBJECT as `Kind/name` — kubectl v1.33's events printer.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: argv[0] only when argv.len() == 1.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl exec POD [-c CONTAINER] -- COMMAND [args...]`: runs a command
 //! in a running container, through its node's kubelet. What the command
 //! prints and its exit status come from the container model; the files it

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: group index bounded by the while loop's i < groups.len().
+#![allow(clippy::indexing_slicing)]
 //! `kubectl get`: tables by kind (several kinds, `TYPE/NAME` forms, the
 //! `all` category), `-o wide|name|yaml|json|jsonpath=…|custom-columns=…`,
 //! `--sort-by`, `--no-headers`, `--show-labels`, `-L`, `-A`, `-l`,

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: Go's tabwriter over the rows it was given: line and column indices come from the same rows and their lengths.
+#![allow(clippy::indexing_slicing)]
 //! Go's `text/tabwriter` with its column blocks, as `kubectl describe`
 //! configures it (`minwidth 0, tabwidth 8, padding 2, ' '`): a column is
 //! aligned over the run of consecutive lines that have a cell in it, so a

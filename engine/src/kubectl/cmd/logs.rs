@@ -1,3 +1,5 @@
+// Indexing is safe in this module: pods[0] after the empty case has returned.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl logs`: a container's log through the kubelet of its node
 //! (`--previous`, `-c`, `--tail`, `--timestamps`, `--all-containers`,
 //! `--prefix`, `-l`, `TYPE/NAME`, `--since`, `--limit-bytes`; `-f` prints what there is so far and returns, as the

@@ -90,8 +90,7 @@ fn child(parent: &str, word: &str) -> Option<&'static Command> {
 /// as cobra finds a subcommand (`kubectl create -n dev deployment web`).
 fn first_word(args: &[String], flags: &[Flag]) -> Option<usize> {
     let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
+    while let Some(a) = args.get(i) {
         if a == "--" {
             return None;
         }
@@ -129,10 +128,12 @@ pub fn resolve(command: &'static Command, args: &[String]) -> (&'static Command,
         if !SUBCOMMANDS.iter().any(|(p, _)| *p == command.name) {
             return (command, args);
         }
-        let Some(i) = first_word(&args, command.flags) else {
+        let Some((i, word)) =
+            first_word(&args, command.flags).and_then(|i| Some((i, args.get(i)?)))
+        else {
             return (command, args);
         };
-        match child(command.name, &args[i]) {
+        match child(command.name, word) {
             Some(c) => {
                 args.remove(i);
                 command = c;

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: rss[len - 2] only when rss.len() >= 2.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl rollout status|history|undo|restart|pause|resume` for
 //! Deployments, with kubectl's status-viewer messages. `status` watches as
 //! the real one does: the virtual clock moves while it waits, and each new

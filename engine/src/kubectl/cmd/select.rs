@@ -1,3 +1,5 @@
+// Indexing is safe in this module: args[1..] after the first argument has been read (args is not empty).
+#![allow(clippy::indexing_slicing)]
 //! The objects a mutating verb acts on, found as cli-runtime's resource
 //! builder finds them: `TYPE NAME…`, `TYPE/NAME…`, `-f FILE`, `TYPE -l
 //! SELECTOR`, `TYPE --all`. Shared by delete, label, annotate, scale,

@@ -133,11 +133,13 @@ fn has_pod_spec(kind: &str) -> bool {
 fn glob(pattern: &str, name: &str) -> bool {
     let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
     fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
+        match (p.split_first(), n.split_first()) {
             (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            (Some(('*', p_rest)), _) => {
+                go(p_rest, n) || n.split_first().is_some_and(|(_, n_rest)| go(p, n_rest))
+            }
+            (Some(('?', p_rest)), Some((_, n_rest))) => go(p_rest, n_rest),
+            (Some((a, p_rest)), Some((b, n_rest))) if a == b => go(p_rest, n_rest),
             _ => false,
         }
     }

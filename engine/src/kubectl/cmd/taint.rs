@@ -1,3 +1,5 @@
+// Indexing is safe in this module: resources[0] after the empty case has returned an error.
+#![allow(clippy::indexing_slicing)]
 //! `kubectl taint nodes NAME key=value:Effect | key:Effect- | key-`, with
 //! kubectl's parsing (client-side, before any request) and its
 //! `tainted` / `untainted` / `modified` messages.

@@ -1,3 +1,5 @@
+// Indexing is safe in this module: r[c] only for rows with more than c + 1 cells.
+#![allow(clippy::indexing_slicing)]
 //! kubectl's table layout: Go's `text/tabwriter` as cli-runtime configures
 //! it (minimum width 6, padding 3, pad with spaces). A column is as wide as
 //! its widest cell plus 3, at least 6; the last cell of a line is not padded.
