@@ -80,18 +80,23 @@ fn chip(props: &ChipProps) -> Html {
         },
     );
     html! {
-        <li class={classes!("pod", tone(&p.status))} title={title} role="button" tabindex="0" {onclick} {onkeydown}>
+        <li class={classes!("pod", tone(&p.status))} title={title} aria-label={format!("{} {}", p.name, p.status)} role="button" tabindex="0" {onclick} {onkeydown}>
             <span class="pod-name">{ &p.name }</span>
             <span class="pod-status">{ &p.status }</span>
         </li>
     }
 }
 
+/// More pods than this on one node (or waiting) are drawn as small
+/// coloured squares (name and status on hover): 200 named chips, one per
+/// row, made a list nobody could take in at a glance.
+const DENSE: usize = 40;
+
 /// The chips of these pods, keyed by pod: a pod that comes or goes adds
 /// or removes its own chip and leaves the others where they are.
 fn chips(pods: &[PodView], select: &Callback<Target>) -> Html {
     html! {
-        <ul class="pods">
+        <ul class={classes!("pods", (pods.len() > DENSE).then_some("dense"))}>
             { for pods.iter().map(|p| html! {
                 <Chip key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} select={select.clone()} />
             }) }
