@@ -113,3 +113,76 @@ test('vim keys in kubectl edit: /search, dd, O, Esc, :wq change the image and a 
     await context.close();
   }
 });
+
+test('the editor colours YAML: keys, strings, numbers, comments and dashes, in step with the text', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=3');
+    await waitForOutput(page, 'deployment.apps/web created');
+    await type(page, 'kubectl edit deployment web');
+    const editor = page.locator('.editor');
+    await editor.waitFor();
+    const colours = page.locator('.editor-colours');
+    const spans = (cls) => colours.locator(`.${cls}`).allInnerTexts();
+    const keys = await spans('tok-key');
+    for (const k of ['apiVersion', 'kind', 'metadata', 'replicas', 'containers', 'image']) {
+      assert.ok(keys.includes(k), `no key span for ${k}: ${keys.slice(0, 12)}`);
+    }
+    const strings = await spans('tok-str');
+    for (const v of ['apps/v1', 'Deployment', 'web', 'nginx']) {
+      assert.ok(strings.includes(v), `no string span for ${v}`);
+    }
+    assert.ok((await spans('tok-num')).includes('3'), 'replicas: 3 is a number');
+    assert.ok((await spans('tok-comment'))[0].startsWith('# Please edit the object below'));
+    assert.ok((await spans('tok-dash')).length > 0);
+    // The coloured copy is the text, character for character.
+    const text = page.locator('#editor-text');
+    assert.equal(await colours.evaluate((e) => e.textContent), `${await text.inputValue()}\n`);
+    // The text area's own text is transparent (the colours show through) but its caret is not,
+    // and it is exactly as large as the text: nothing scrolls inside it, so nothing drifts.
+    const look = await text.evaluate((t) => {
+      const s = getComputedStyle(t);
+      return { color: s.color, caret: s.caretColor, fits: t.scrollHeight <= t.clientHeight && t.scrollWidth <= t.clientWidth };
+    });
+    assert.equal(look.color, 'rgba(0, 0, 0, 0)');
+    assert.notEqual(look.caret, 'rgba(0, 0, 0, 0)');
+    assert.ok(look.fits, 'the text area scrolls inside itself');
+    // Line numbers: one per line, as tall as the coloured text.
+    const lines = (await text.inputValue()).split('\n').length;
+    assert.equal((await page.locator('.editor-gutter').innerText()).trim().split('\n').length, lines);
+    const gutter = await page.locator('.editor-gutter').boundingBox();
+    const body = await colours.boundingBox();
+    assert.ok(Math.abs(gutter.height - body.height) < 1, `gutter ${gutter.height} vs text ${body.height}`);
+
+    // Vim keys still edit, and the colours follow: /replicas, then cw 5 Esc.
+    await text.press('/');
+    await page.locator('#editor-command').pressSequentially('replicas: 3');
+    await page.locator('#editor-command').press('Enter');
+    await text.press('$');
+    await text.press('x');
+    await text.press('a');
+    await text.pressSequentially('5');
+    await text.press('Escape');
+    assert.match(await text.inputValue(), /\n {2}replicas: 5\n/);
+    assert.ok((await spans('tok-num')).includes('5'));
+    assert.equal(await colours.evaluate((e) => e.textContent), `${await text.inputValue()}\n`);
+    await page.screenshot({ path: `${SHOTS}/editor-colours.png` });
+    // The editor is dark in both schemes; the colours stay readable on it.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const contrast = await page.evaluate(() => {
+      const bg = getComputedStyle(document.querySelector('.editor')).backgroundColor;
+      return [...new Set([...document.querySelectorAll('.editor-colours span')].map((s) => getComputedStyle(s).color))].map((c) => [c, bg]);
+    });
+    for (const [c, bg] of contrast) assert.notEqual(c, bg);
+    await page.screenshot({ path: `${SHOTS}/editor-colours-dark.png` });
+    await text.press(':');
+    await page.locator('#editor-command').pressSequentially('wq');
+    await page.locator('#editor-command').press('Enter');
+    await editor.waitFor({ state: 'detached' });
+    await waitForOutput(page, 'deployment.apps/web edited');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

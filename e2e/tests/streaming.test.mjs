@@ -57,7 +57,8 @@ test('watch redraws its frame in place until Ctrl-C', async () => {
   try {
     await ready(page);
     await type(page, 'watch -n 1 date');
-    await waitForOutput(page, 'Every 1.0s: date');
+    // The pane is narrow: procps' title keeps the interval, host and time (the command does not fit).
+    await waitForOutput(page, 'Every 1.0s:');
     const times = (t) => new Set(t.match(/^\w{3} \w{3} \d+ \d\d:\d\d:\d\d UTC \d{4}$/gm) ?? []);
     const first = [...times(await scrollback(page))];
     assert.equal(first.length, 1);
@@ -109,6 +110,64 @@ test('kubectl logs -f follows a running container and rollout status ends by its
     await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
     await type(page, 'echo status=$?');
     await waitForOutput(page, 'status=0');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/// watch's title line as drawn: its text, how many rows it takes, and the
+/// pane's width in characters, measured as the app measures it.
+const title = (page) => page.evaluate(() => {
+  const pre = [...document.querySelectorAll('.scrollback pre')].find((p) => p.textContent.startsWith('Every 1.0s:'));
+  const node = pre.firstChild;
+  const end = node.textContent.indexOf('\n');
+  const range = document.createRange();
+  range.setStart(node, 0);
+  range.setEnd(node, end);
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre';
+  probe.textContent = '0'.repeat(100);
+  document.querySelector('.terminal').appendChild(probe);
+  const columns = Math.floor(document.querySelector('.scrollback').clientWidth * 100 / probe.offsetWidth);
+  probe.remove();
+  return { text: node.textContent.slice(0, end), rows: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size, columns };
+});
+
+/// Waits for the next frame of a running watch (its time changes).
+async function nextFrame(page) {
+  const was = (await page.locator('.scrollback').innerText()).match(/controlplane: (.*)$/m)?.[1];
+  await page.waitForFunction((w) => !document.querySelector('.scrollback').innerText.includes(`controlplane: ${w}`), was, { timeout: 15_000 });
+}
+
+test('watch fits its title to the pane, as on a terminal; the saved session keeps one merged step', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'watch -n 1 kubectl get pods --all-namespaces -o wide --sort-by=.metadata.name');
+    await waitForOutput(page, 'Every 1.0s:');
+    // The default pane: the title fills one line exactly, host and time flush right.
+    let t = await title(page);
+    assert.equal(t.text.length, t.columns, t.text);
+    assert.equal(t.rows, 1, `the title wraps: ${t.text}`);
+    assert.match(t.text, / controlplane: \w{3} \w{3} +\d+ \d\d:\d\d:\d\d 2025$/);
+    // A wider pane: the next frame has room for part of the command, cut with procps' `... `.
+    await page.getByRole('button', { name: 'Hide labs' }).click();
+    await nextFrame(page);
+    await nextFrame(page);
+    const wide = await title(page);
+    assert.ok(wide.columns > t.columns && wide.columns < 117, `${t.columns} → ${wide.columns} columns`);
+    assert.equal(wide.text.length, wide.columns, wide.text);
+    assert.equal(wide.rows, 1, `the title wraps: ${wide.text}`);
+    assert.match(wide.text, /^Every 1\.0s: kubectl get pods [^.]*\.\.\. +controlplane: \w{3} \w{3} +\d+ \d\d:\d\d:\d\d 2025$/);
+    await page.screenshot({ path: `${SHOTS}/watch-title.png` });
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    // Each frame moved the clock one second, saved as one step that grows, not one entry a second.
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('dinghy/v2/session')).entries);
+    assert.equal(saved.length, 2, JSON.stringify(saved));
+    assert.match(saved[0].in, /^watch -n 1 /);
+    assert.ok(saved[1].step >= 2000 && saved[1].step % 1000 === 0, JSON.stringify(saved));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

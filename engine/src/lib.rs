@@ -195,6 +195,12 @@ impl Simulation {
         shell::watch::tick(&mut self.session, &mut self.cluster)
     }
 
+    /// The terminal's width in columns (the browser measures its pane):
+    /// `watch` clips its title line to it, as on a real terminal.
+    pub fn set_columns(&mut self, columns: usize) {
+        self.session.columns = Some(columns);
+    }
+
     /// Ctrl-C: ends the foreground command.
     pub fn interrupt(&mut self) -> Output {
         shell::watch::interrupt(&mut self.session)

@@ -25,15 +25,18 @@ struct Layout {
 }
 
 impl Default for Layout {
-    /// Proportional to the window, so the terminal keeps the most room.
+    /// Proportional to the window, so the terminal keeps the most room: at
+    /// 1200 px it is about 65 columns wide, so `kubectl get nodes` and
+    /// `kubectl get pods -w` rows do not wrap (27 % and 30 % left it 52
+    /// columns, and those tables broke over two lines).
     fn default() -> Self {
         let width = web_sys::window()
             .and_then(|w| w.inner_width().ok())
             .and_then(|w| w.as_f64())
             .unwrap_or(1280.0);
         Layout {
-            lab: (width * 0.27).clamp(MIN_PANE, 480.0).round(),
-            side: (width * 0.30).clamp(MIN_PANE, 480.0).round(),
+            lab: (width * 0.22).clamp(MIN_PANE, 480.0).round(),
+            side: (width * 0.26).clamp(MIN_PANE, 480.0).round(),
             lab_open: true,
             side_open: true,
         }

@@ -7,6 +7,7 @@
 mod app;
 mod bench;
 mod components;
+mod highlight;
 mod hooks;
 mod i18n;
 mod markdown;

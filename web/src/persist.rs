@@ -139,6 +139,11 @@ fn strings(v: &Value) -> Option<BTreeMap<String, String>> {
 }
 
 pub fn save(journal: &Journal) {
+    let _ = LocalStorage::raw().set_item(KEY, &to_json(journal));
+}
+
+/// The journal as saved: `parse` reads it back.
+fn to_json(journal: &Journal) -> String {
     let entries: Vec<Value> = journal
         .entries
         .iter()
@@ -154,8 +159,7 @@ pub fn save(journal: &Journal) {
         Some(LabSource::Bundled(id)) => json!({ "id": id }),
         Some(LabSource::File { name, text }) => json!({ "name": name, "text": text }),
     };
-    let v = json!({ "seed": journal.seed, "lab": lab, "entries": entries });
-    let _ = LocalStorage::raw().set_item(KEY, &v.to_string());
+    json!({ "seed": journal.seed, "lab": lab, "entries": entries }).to_string()
 }
 
 pub fn clear() {
@@ -280,6 +284,35 @@ mod tests {
             parse_progress(r#"{"version":1,"labs":{"x":{"passed":[1]}}}"#),
             None
         );
+    }
+
+    #[test]
+    fn a_streaming_command_saves_one_merged_time_step() {
+        // `watch -n 1` for ten minutes: one tick a second, each journaled as
+        // the step it is; the clock running alongside adds steps too.
+        let mut j = Journal::default();
+        j.push(Entry::Input("watch -n 1 kubectl get pods\n".into()));
+        for _ in 0..600 {
+            j.push(Entry::Step(1000));
+        }
+        j.push(Entry::Step(60_000));
+        j.push(Entry::Input("kubectl get pods\n".into()));
+        j.push(Entry::Step(2000));
+        assert_eq!(
+            j.entries,
+            [
+                Entry::Input("watch -n 1 kubectl get pods\n".into()),
+                Entry::Step(660_000),
+                Entry::Input("kubectl get pods\n".into()),
+                Entry::Step(2000),
+            ]
+        );
+        let saved = to_json(&j);
+        assert_eq!(
+            saved,
+            r#"{"seed":0,"lab":null,"entries":[{"in":"watch -n 1 kubectl get pods\n"},{"step":660000},{"in":"kubectl get pods\n"},{"step":2000}]}"#
+        );
+        assert_eq!(parse(&saved), Some(j));
     }
 
     #[test]

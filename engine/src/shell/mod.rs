@@ -54,6 +54,9 @@ pub struct Session {
     pub functions: BTreeMap<String, String>,
     /// A command holding the terminal (`watch`) until Ctrl-C (see [`watch`]).
     pub foreground: Option<watch::Watch>,
+    /// The terminal's width in columns, when the host knows it (the browser
+    /// measures its pane); `watch` clips its title to it.
+    pub columns: Option<usize>,
     /// What a `<(…)` printed on stderr, shown with the command that reads it.
     pub pending_stderr: String,
     /// `complete -F FUNCTION NAME`: the completion function per command name.
@@ -106,6 +109,7 @@ impl Session {
             functions: BTreeMap::new(),
             pending_stderr: String::new(),
             foreground: None,
+            columns: None,
             stdin: None,
             loop_depth: 0,
             loop_jump: None,

@@ -666,26 +666,68 @@ fn frame(session: &mut Session, cluster: &mut Cluster, job: &Watch) -> Output {
     cluster.settle();
     let mut out = Output::default();
     if !job.no_title {
-        let width: usize = session
-            .env
-            .get("COLUMNS")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(80);
         let secs = job.interval.as_millis() as f64 / 1000.0;
-        let left = format!("Every {secs:.1}s: {}", job.command);
+        let left = format!("Every {secs:.1}s: ");
         let right = format!("{}: {}", session.node, ctime(cluster));
-        let room = width.saturating_sub(right.chars().count() + 1);
-        let left: String = if left.chars().count() > room {
-            left.chars().take(room).collect()
-        } else {
-            left
-        };
-        let pad = width.saturating_sub(left.chars().count() + right.chars().count());
-        out.out(format!("{left}{}{right}\n\n", " ".repeat(pad)));
+        let line = header(columns(session), &left, &job.command, &right);
+        out.out(format!("{line}\n\n"));
     }
     // watch shows what the command writes on both streams.
     out.out(result.text());
     out
+}
+
+/// The terminal's width as watch finds it: `COLUMNS` if set to a number
+/// (procps reads it first), else the terminal's own width, else 80.
+fn columns(session: &Session) -> usize {
+    session
+        .env
+        .get("COLUMNS")
+        .and_then(|c| c.parse().ok())
+        .filter(|c| *c > 0)
+        .or(session.columns)
+        .unwrap_or(80)
+}
+
+/// watch's title line, clipped to the terminal's width by procps 3.3's
+/// rules (`output_header`): the host and time stay flush right; the
+/// command is cut and ends in `... ` when it does not fit; in a terminal
+/// narrower than the right part, the line is empty. `right_visible` is
+/// `host: time` (procps counts ctime's newline too, hence the `+ 1`s).
+fn header(width: usize, left: &str, command: &str, right_visible: &str) -> String {
+    let rhlen = right_visible.chars().count() + 1;
+    let hlen = left.chars().count();
+    if width < rhlen {
+        return String::new();
+    }
+    let mut line: Vec<char> = vec![' '; width];
+    let mut put = |at: usize, text: &str| {
+        for (i, c) in text.chars().enumerate() {
+            if let Some(cell) = line.get_mut(at + i) {
+                *cell = c;
+            }
+        }
+    };
+    if rhlen + hlen < width {
+        put(0, left);
+        if rhlen + hlen + 2 <= width {
+            let ellipsis_at = width.saturating_sub(rhlen + 4);
+            let columns = command.chars().count();
+            if width < rhlen + hlen + 4 {
+                put(ellipsis_at, "... ");
+            } else if width < rhlen + hlen + columns {
+                let available = width - rhlen - hlen;
+                let kept: String = command.chars().take(available - 4).collect();
+                put(hlen, &kept);
+                put(ellipsis_at, "... ");
+            } else {
+                put(hlen, command);
+            }
+        }
+    }
+    put(width - rhlen + 1, right_visible);
+    let line: String = line.into_iter().collect();
+    line.trim_end().to_string()
 }
 
 /// `Wed Apr 23 08:15:00 2025`, as watch's header shows the time.
@@ -697,13 +739,68 @@ fn ctime(cluster: &Cluster) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::header;
     use crate::Simulation;
+
+    #[test]
+    fn the_header_is_clipped_to_the_terminal_width_as_procps_does() {
+        let right = "controlplane: Wed Apr 23 08:00:00 2025"; // 38 columns
+        let header = |width| header(width, "Every 2.0s: ", "kubectl get pods -A -o wide", right);
+        // Wide: all of it, the time flush right.
+        let wide = header(80);
+        assert_eq!(wide.chars().count(), 80);
+        assert_eq!(
+            wide,
+            format!(
+                "Every 2.0s: kubectl get pods -A -o wide{}{right}",
+                " ".repeat(3)
+            )
+        );
+        // Exactly one column short of the whole command: cut, with `... `.
+        assert_eq!(
+            header(76),
+            format!("Every 2.0s: kubectl get pods -A -...  {right}")
+        );
+        assert_eq!(header(76).chars().count(), 76);
+        // Room for the interval and the ellipsis only.
+        // Less: procps writes its `... ` over the end of the interval.
+        assert_eq!(header(54), format!("Every 2.0s:...  {right}"));
+        assert_eq!(header(53), format!("Every 2.0s...  {right}"));
+        // Room for the interval only, then only for host and time, then nothing.
+        assert_eq!(header(52), format!("Every 2.0s:   {right}"));
+        assert_eq!(header(51), format!("{}{right}", " ".repeat(13)));
+        assert_eq!(header(39), format!(" {right}"));
+        assert_eq!(header(38), "");
+    }
 
     /// The browser's session: it has a timer, so streaming commands hold the terminal.
     fn browser() -> Simulation {
         let mut sim = Simulation::new(7);
         sim.set_interactive_editor(true);
         sim
+    }
+
+    #[test]
+    fn watch_clips_its_title_to_the_terminal_the_host_measured() {
+        let mut sim = browser();
+        let command = "watch -n 1 kubectl get pods --all-namespaces -o wide\n";
+        // The browser's pane is 60 columns wide: the title does not wrap.
+        sim.set_columns(60);
+        let frame = sim.run(command).text();
+        let title = frame.lines().next().unwrap_or_default();
+        assert_eq!(title.chars().count(), 60, "{title:?}");
+        assert!(
+            title.starts_with("Every 1.0s: kubec...  controlplane: "),
+            "{title:?}"
+        );
+        assert_eq!(sim.interrupt().text(), "^C\n");
+        // COLUMNS, when set, wins (procps reads it before asking the terminal).
+        sim.run("export COLUMNS=100\n");
+        let frame = sim.run(command).text();
+        let title = frame.lines().next().unwrap_or_default();
+        assert_eq!(title.chars().count(), 100, "{title:?}");
+        assert!(title.contains(" -o wide "), "{title:?}");
+        sim.interrupt();
     }
 
     #[test]

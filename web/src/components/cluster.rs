@@ -56,13 +56,23 @@ fn opener(
     (click, key)
 }
 
-fn chip(p: &PodView, select: &Callback<Target>) -> Html {
+#[derive(Properties, PartialEq)]
+struct ChipProps {
+    pod: PodView,
+    select: Callback<Target>,
+}
+
+/// One pod. A component of its own, so a pod that did not change is not
+/// drawn again (the props compare equal).
+#[function_component(Chip)]
+fn chip(props: &ChipProps) -> Html {
+    let p = &props.pod;
     let title = format!(
         "{}/{} — {} {} restarts:{}",
         p.namespace, p.name, p.status, p.ready, p.restarts
     );
     let (onclick, onkeydown) = opener(
-        select,
+        &props.select,
         Target {
             kind: "pod",
             namespace: p.namespace.clone(),
@@ -70,19 +80,42 @@ fn chip(p: &PodView, select: &Callback<Target>) -> Html {
         },
     );
     html! {
-        <li class={classes!("pod", tone(&p.status))} title={title} role="button" tabindex="0" {onclick} {onkeydown}>
+        <li class={classes!("pod", tone(&p.status))} title={title} aria-label={format!("{} {}", p.name, p.status)} role="button" tabindex="0" {onclick} {onkeydown}>
             <span class="pod-name">{ &p.name }</span>
             <span class="pod-status">{ &p.status }</span>
         </li>
     }
 }
 
-fn node_card(
-    n: &NodeView,
-    pods: &[&PodView],
-    t: crate::i18n::Lang,
-    select: &Callback<Target>,
-) -> Html {
+/// More pods than this on one node (or waiting) are drawn as small
+/// coloured squares (name and status on hover): 200 named chips, one per
+/// row, made a list nobody could take in at a glance.
+const DENSE: usize = 40;
+
+/// The chips of these pods, keyed by pod: a pod that comes or goes adds
+/// or removes its own chip and leaves the others where they are.
+fn chips(pods: &[PodView], select: &Callback<Target>) -> Html {
+    html! {
+        <ul class={classes!("pods", (pods.len() > DENSE).then_some("dense"))}>
+            { for pods.iter().map(|p| html! {
+                <Chip key={format!("{}/{}", p.namespace, p.name)} pod={p.clone()} select={select.clone()} />
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeCardProps {
+    node: NodeView,
+    pods: Vec<PodView>,
+    lang: crate::i18n::Lang,
+    select: Callback<Target>,
+}
+
+/// A node and its pods; drawn again only when one of them changed.
+#[function_component(NodeCard)]
+fn node_card(props: &NodeCardProps) -> Html {
+    let (n, t, select) = (&props.node, props.lang, &props.select);
     let cpu = percent(n.cpu_requested_milli, n.cpu_allocatable_milli);
     let mem = percent(n.memory_requested, n.memory_allocatable);
     let healthy = n.status.starts_with("Ready");
@@ -106,10 +139,10 @@ fn node_card(
                 <label>{ format!("{} {}% {}", t.text("cpu"), cpu, t.text("requested")) }<meter min="0" max="100" value={cpu.to_string()} /></label>
                 <label>{ format!("{} {}% {}", t.text("memory"), mem, t.text("requested")) }<meter min="0" max="100" value={mem.to_string()} /></label>
             </div>
-            if pods.is_empty() {
+            if props.pods.is_empty() {
                 <p class="empty">{ t.text("no-pods") }</p>
             } else {
-                <ul class="pods">{ for pods.iter().map(|p| chip(p, select)) }</ul>
+                { chips(&props.pods, select) }
             }
         </section>
     }
@@ -121,9 +154,11 @@ pub fn cluster_picture() -> Html {
     let t = use_t();
     let namespace = use_state(String::new);
     let selected = use_state(|| None::<Target>);
+    // One callback for the whole life of the picture: chips and cards
+    // compare their props, and a new callback each render would redraw all.
     let select = {
         let selected = selected.clone();
-        Callback::from(move |t: Target| selected.set(Some(t)))
+        use_callback((), move |t: Target, _| selected.set(Some(t)))
     };
     let close = {
         let selected = selected.clone();
@@ -138,11 +173,14 @@ pub fn cluster_picture() -> Html {
         .iter()
         .filter(|p| namespace.is_empty() || p.namespace == *namespace)
         .collect();
-    let pending: Vec<&PodView> = shown
-        .iter()
-        .copied()
-        .filter(|p| p.node.is_empty())
-        .collect();
+    let on = |node: &str| -> Vec<PodView> {
+        shown
+            .iter()
+            .filter(|p| p.node == node)
+            .map(|p| (*p).clone())
+            .collect()
+    };
+    let pending = on("");
     let on_ns = {
         let namespace = namespace.clone();
         Callback::from(move |e: Event| {
@@ -166,13 +204,12 @@ pub fn cluster_picture() -> Html {
             if !pending.is_empty() {
                 <section class="queue">
                     <h3>{ t.text("pending-queue") }</h3>
-                    <ul class="pods">{ for pending.iter().map(|p| chip(p, &select)) }</ul>
+                    { chips(&pending, &select) }
                 </section>
             }
             <div class="nodes">
-                { for view.nodes.iter().map(|n| {
-                    let on_node: Vec<&PodView> = shown.iter().copied().filter(|p| p.node == n.name).collect();
-                    node_card(n, &on_node, t, &select)
+                { for view.nodes.iter().map(|n| html! {
+                    <NodeCard key={n.name.clone()} node={n.clone()} pods={on(&n.name)} lang={t} select={select.clone()} />
                 }) }
             </div>
             if let Some(target) = (*selected).clone() {

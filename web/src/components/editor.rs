@@ -6,6 +6,7 @@
 //! `:q!` and `/search` go to the command line; Ctrl-S saves and closes;
 //! buttons do the same. `nano` is not modal (Esc opens the command line).
 
+use crate::highlight::highlight;
 use crate::vim::{Effect, Mode, Vim};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
@@ -47,7 +48,8 @@ fn parse_ex(cmd: &str) -> Ex {
 pub fn editor(props: &EditorProps) -> Html {
     let text_ref = use_node_ref();
     let cmd_ref = use_node_ref();
-    let lines = use_state(|| props.text.split('\n').count().max(1));
+    // The text as the text area holds it, for the gutter and the colours.
+    let shown = use_state(|| props.text.clone());
     // The text as last written with `:w` (None: not written in this session).
     let written = use_mut_ref(|| None::<String>);
     let message = use_state(String::new);
@@ -63,9 +65,11 @@ pub fn editor(props: &EditorProps) -> Html {
         let text = props.text.clone();
         let vim = vim.clone();
         let mode = mode.clone();
+        let shown = shown.clone();
         use_effect_with(props.path.clone(), move |_| {
             if let Some(t) = text_ref.cast::<HtmlTextAreaElement>() {
                 t.set_value(&text);
+                shown.set(text.clone());
                 let _ = t.focus();
                 t.set_selection_range(0, 0).ok();
                 // A new file: its own undo history, in normal mode.
@@ -122,7 +126,7 @@ pub fn editor(props: &EditorProps) -> Html {
         let vim = vim.clone();
         let mode = mode.clone();
         let message = message.clone();
-        let lines = lines.clone();
+        let shown = shown.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let ctrl = e.ctrl_key() || e.meta_key();
@@ -153,7 +157,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 v.sync(&value, char_offset(&value, caret));
                 let effect = if ctrl { v.key("C-r") } else { v.key(&key) };
                 show(&t, &v);
-                lines.set(v.text().split('\n').count().max(1));
+                shown.set(t.value());
                 mode.set(v.mode);
                 message.set(v.message.clone());
                 if let Effect::CommandLine(prompt) = effect {
@@ -179,18 +183,19 @@ pub fn editor(props: &EditorProps) -> Html {
                     let end = t.selection_end().ok().flatten().unwrap_or(start);
                     let _ = t.set_range_text_with_start_and_end("  ", start, end);
                     let _ = t.set_selection_range(start + 2, start + 2);
+                    shown.set(t.value());
                 }
             }
         })
     };
     let oninput = {
-        let lines = lines.clone();
+        let shown = shown.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(t) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
             {
-                lines.set(t.value().split('\n').count().max(1));
+                shown.set(t.value());
             }
         })
     };
@@ -247,7 +252,22 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     // Clicks stay in the editor (the terminal behind focuses its input on click).
     let keep = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let gutter: String = (1..=*lines).map(|n| format!("{n}\n")).collect();
+    let lines = highlight(&shown);
+    let gutter: String = (1..=lines.len()).map(|n| format!("{n}\n")).collect();
+    // The coloured copy drawn behind the (transparent) text: same font,
+    // same padding, one line per line, so each character sits under itself.
+    // The last newline keeps a final empty line as tall as the text area's.
+    let colours = html! {
+        <pre class="editor-colours" aria-hidden="true">
+            { for lines.iter().map(|spans| html! { <>
+                { for spans.iter().map(|(token, text)| match token.class() {
+                    Some(class) => html! { <span {class}>{ *text }</span> },
+                    None => html! { { *text } },
+                }) }
+                { "\n" }
+            </> }) }
+        </pre>
+    };
     html! {
         <div class="editor" onclick={keep} role="dialog" aria-modal="true" aria-label={format!("{} {}", props.program, props.path)}>
             <div class="editor-title">
@@ -258,6 +278,8 @@ pub fn editor(props: &EditorProps) -> Html {
             </div>
             <div class="editor-body">
                 <pre class="editor-gutter" aria-hidden="true">{ gutter }</pre>
+                <div class="editor-code">
+                { colours }
                 <textarea
                     ref={text_ref}
                     id="editor-text"
@@ -267,10 +289,10 @@ pub fn editor(props: &EditorProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
-                    rows={lines.to_string()}
                     onkeydown={onkeydown_text}
                     {oninput}
                 />
+                </div>
             </div>
             <div class="editor-status">
                 <input

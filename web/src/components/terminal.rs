@@ -188,6 +188,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let engine = engine.clone();
         let state = state.clone();
         let pending = pending.clone();
+        let scroll_ref = scroll_ref.clone();
         Rc::new(move |line: String| {
             let Some(engine) = engine.as_ref() else {
                 return;
@@ -220,6 +221,12 @@ pub fn terminal(props: &TerminalProps) -> Html {
             if whole.trim() == "clear" {
                 state.dispatch(Action::Clear);
             }
+            if let Some(cols) = scroll_ref
+                .cast::<web_sys::Element>()
+                .and_then(|t| columns(&t))
+            {
+                engine.set_columns(cols);
+            }
             let out = engine.run(&whole);
             let job = engine.foreground();
             if let Some((_, frames)) = job {
@@ -241,12 +248,20 @@ pub fn terminal(props: &TerminalProps) -> Html {
             .and_then(|e| e.foreground())
             .map(|(d, _)| d.as_millis().clamp(100, 60_000) as u32);
         let busy = state.busy;
+        let scroll_ref = scroll_ref.clone();
         use_effect_with((busy, interval), move |(busy, interval)| {
             let timer = match (*busy, *interval, engine) {
                 (true, Some(ms), Some(engine)) => Some(Interval::new(ms, move || {
                     let Some((_, frames)) = engine.foreground() else {
                         return;
                     };
+                    // The pane may have been resized: the next frame fits it.
+                    if let Some(cols) = scroll_ref
+                        .cast::<web_sys::Element>()
+                        .and_then(|t| columns(&t))
+                    {
+                        engine.set_columns(cols);
+                    }
                     let out = engine.tick();
                     state.dispatch(if frames {
                         Action::Frame(out.chunks)
@@ -567,6 +582,31 @@ pub fn terminal(props: &TerminalProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// How many characters fit on one line of the terminal: the scroll-back's
+/// width over the width of the terminal's characters (measured on a
+/// hundred of them in its own font), as a terminal reports its columns.
+fn columns(terminal: &web_sys::Element) -> Option<usize> {
+    let log = terminal.query_selector(".scrollback").ok().flatten()?;
+    let probe: web_sys::HtmlElement = terminal
+        .owner_document()?
+        .create_element("span")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    probe
+        .set_attribute(
+            "style",
+            "position:absolute;visibility:hidden;white-space:pre;font:inherit",
+        )
+        .ok()?;
+    probe.set_text_content(Some(&"0".repeat(100)));
+    terminal.append_child(&probe).ok()?;
+    let hundred = probe.offset_width();
+    let _ = terminal.remove_child(&probe);
+    let width = log.client_width();
+    (hundred > 0 && width > 0).then(|| (f64::from(width) * 100.0 / f64::from(hundred)) as usize)
 }
 
 /// The text before and after the caret.

@@ -118,6 +118,12 @@ impl Engine {
         out
     }
 
+    /// The terminal's width in columns (`watch` fits its title to it).
+    /// Output only, so not journaled.
+    pub fn set_columns(&self, columns: usize) {
+        self.state.borrow_mut().sim.set_columns(columns);
+    }
+
     /// Ctrl-C: ends the foreground command (nothing in the cluster changes).
     pub fn interrupt(&self) -> Output {
         let out = self.state.borrow_mut().sim.interrupt();
