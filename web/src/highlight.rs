@@ -156,8 +156,7 @@ fn key_end(line: &str, at: usize) -> Option<usize> {
 fn quote_end(line: &str, from: usize, q: char) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut i = from;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         if q == '"' && b == b'\\' {
             i += 2;
             continue;
