@@ -5,6 +5,8 @@
 //! `gotab.rs`) — each ending with the object's Events. Other kinds get the
 //! common head (name, namespace, labels, annotations) and their Events.
 
+mod kinds;
+
 use super::gotab::{self, FLUSH};
 use super::select::{select, Allow, Item};
 use crate::api::{self, object};
@@ -743,13 +745,24 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
             .ok()
     });
     let o = stored.as_ref().unwrap_or(&item.obj);
+    if let Some(with_events) = kinds::describe(ctx, &mut w, item.res.kind, o, now) {
+        if with_events && show_events {
+            let evs = events_for(ctx, item);
+            describe_events(&mut w, &evs, now);
+        }
+        return w.s;
+    }
     match item.res.kind {
         "Pod" => pod(&mut w, o, now),
         "Deployment" => deployment(ctx, &mut w, o, now),
         "ReplicaSet" | "ReplicationController" => replicaset(ctx, &mut w, item, now),
         "Service" => service(ctx, &mut w, o),
         "Node" => node(ctx, &mut w, o, now),
-        "Namespace" => namespace(ctx, &mut w, o),
+        // The Namespace and Secret describers show no events.
+        "Namespace" => {
+            namespace(ctx, &mut w, o);
+            return w.s;
+        }
         "ConfigMap" => {
             head(&mut w, o, true);
             w.s.push_str("\nData\n====\n");
@@ -784,6 +797,7 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
                 let len = decoded_len(v.as_str().unwrap_or(""));
                 w.w(0, &format!("{k}:\t{len} bytes\n"));
             }
+            return w.s;
         }
         "ResourceQuota" => {
             quota(&mut w, o);
@@ -793,7 +807,7 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
             limit_range(&mut w, o);
             return w.s;
         }
-        _ => head(&mut w, o, item.res.namespaced),
+        _ => kinds::generic(&mut w, o),
     }
     if show_events {
         let evs = events_for(ctx, item);
