@@ -146,3 +146,25 @@ kubectl describe lease controlplane -n kube-node-lease
 kubectl create secret generic s1 --from-literal=a=b
 kubectl describe secret s1
 kubectl describe ns default
+# A namespace lists its quotas and limit ranges.
+kubectl create namespace team
+kubectl create quota small --hard=pods=4,requests.cpu=1 -n team
+cat <<EOF | kubectl apply -f -
+apiVersion: v1
+kind: LimitRange
+metadata:
+  name: defaults
+  namespace: team
+spec:
+  limits:
+  - type: Container
+    default:
+      cpu: 500m
+    defaultRequest:
+      cpu: 100m
+    max:
+      memory: 1Gi
+EOF
+kubectl describe ns team
+# An EndpointSlice.
+kubectl describe endpointslice -l kubernetes.io/service-name=web

@@ -1,21 +1,23 @@
 # Every kubectl command of the learner's notes (engine/tests/corpus/
-# seed_kubectl_commands.txt, NOTE:LINE before each), run in the notes'
-# order on the default cluster, with what each needs made first and its
-# placeholders (<파드명> …) filled in; the output shows each does what the
-# note says.
+# seed_kubectl_commands.txt; each NOTE:LINE is named in a comment before
+# its command), run in the notes' order on the default cluster, with what
+# each needs made first and its placeholders (<파드명> …) filled in; the
+# output shows each does what the note says (kubectl_coverage.rs checks
+# every command is here).
 # 000:53 — a typo in the notes: kubectl refuses it.
 kubectl autosac
 # 001:111, 001:112 — the scheduler's events and its logs.
 kubectl run nginx --image nginx
 sleep 5
-kubectl get events -o wide --field-selector involvedObject.name=nginx
+kubectl get events -o wide
 kubectl logs kube-scheduler-controlplane -n kube-system | tail -3
 # 001:134 — the admission plugins kube-apiserver can enable (its own -h).
 kubectl exec kube-apiserver-controlplane -n kube-system -- kube-apiserver -h | grep enable-admission-plugins
 # 002:93, 002:109
 kubectl get pods -o yaml | grep -E '^[a-z]|^- |^  kind|^    name:'
 kubectl get pods --show-labels
-# 004:222 … 004:315 — pods from run and from a file; describe; -o wide.
+# 004:222, 004:228, 004:274, 004:287, 004:291, 004:296, 004:301, 004:309,
+# 004:315 — pods from run and from a file; describe; -o wide.
 kubectl run nginx --image nginx
 kubectl get pods
 cat > pod-definitaion.yml <<EOF
@@ -45,7 +47,8 @@ kubectl run redis --image=redis123 --dry-run=client -o yaml > redis.yaml
 kubectl create -f redis.yaml
 sleep 10
 kubectl get pod redis
-# 004:420 … 004:529 — ReplicationController and ReplicaSet.
+# 004:420, 004:504, 004:511, 004:516, 004:523, 004:529 — ReplicationController
+# and ReplicaSet.
 kubectl get replicationcontroller
 cat > replicaset.yaml <<EOF
 apiVersion: apps/v1
@@ -79,7 +82,8 @@ kubectl get replicaset
 kubectl scale --replicas=6 replicaset myapp-replicaset
 KUBE_EDITOR="sed -i 's/image: nginx$/image: nginx:1.27/'" kubectl edit replicaset myapp-replicaset
 kubectl get replicaset myapp-replicaset -o wide
-# 004:546 … 004:568 — run and create deployment, and their manifests.
+# 004:546, 004:550, 004:555, 004:559, 004:563, 004:568 — run and create
+# deployment, and their manifests.
 kubectl run nginx --image=nginx
 kubectl run nginx --image=nginx --dry-run=client -o yaml
 kubectl create deployment --image=nginx nginx
@@ -91,12 +95,14 @@ grep replicas nginx-deployment.yaml
 kubectl scale deployment nginx --replicas=4
 sleep 5
 kubectl get deployment nginx
-# 004:578 … 004:593 — Service manifests from expose and create service.
+# 004:578, 004:583, 004:589, 004:593 — Service manifests from expose and
+# create service.
 kubectl expose pod redis --port=6379 --name redis-service --dry-run=client -o yaml
 kubectl create service clusterip redis --tcp=6379:6379 --dry-run=client -o yaml
 kubectl expose pod nginx --type=NodePort --port=80 --name=nginx-service --dry-run=client -o yaml
 kubectl create service nodeport nginx --tcp=80:80 --node-port=30080 --dry-run=client -o yaml
-# 004:600 … 004:630 — the imperative-commands exercises.
+# 004:600, 004:606, 004:612, 004:618, 004:624, 004:630 — the
+# imperative-commands exercises.
 kubectl delete pod redis
 kubectl run redis --image=redis:alpine --labels="tier=db"
 kubectl create deployment webapp --image=kodekloud/webapp-color --replicas=3
@@ -111,7 +117,7 @@ kubectl get deploy -n dev-ns
 # 004:790 — a Service's target port.
 kubectl expose pod redis --port=6379 --name redis-service
 kubectl describe svc redis-service | grep -i port
-# 004:801 … 004:867 — namespaces.
+# 004:801, 004:806, 004:837, 004:842, 004:847, 004:867 — namespaces.
 kubectl get pods --namespace=kube-system
 kubectl create namespace dev
 cat > pod.yaml <<EOF
@@ -143,7 +149,8 @@ kubectl create -f ns-pod.yaml
 # 004:906 — selecting by label.
 kubectl run app1 --image=nginx --labels=app=App1
 kubectl get pods --selector app=App1
-# 004:939 … 004:1011 — taints and node labels.
+# 004:939, 004:951, 004:958, 004:988, 004:1011 — taints and node labels (the
+# notes' NoSchdule is a typo kubectl refuses).
 kubectl taint nodes node01 key=val:taint-effect
 kubectl taint nodes node1 app=blue:NoSchdule
 kubectl taint nodes node01 app=blue:NoSchdule
@@ -156,7 +163,7 @@ kubectl label nodes node01 size=Large
 kubectl get node node01 --show-labels | grep -o 'size=Large'
 # 004:1290 — every pod with its node.
 kubectl get pod --all-namespaces -o wide | grep -E 'NAMESPACE|scheduler|custom-nginx'
-# 004:1366 … 004:1378 — metrics-server from its release files (no git on
+# 004:1366, 004:1374, 004:1378 — metrics-server from its release files (no git on
 # the nodes: the manifest is saved into the directory instead), then top.
 mkdir metrics-server && cd metrics-server
 kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml --dry-run=client -o yaml > components.yaml
@@ -192,14 +199,15 @@ kubectl rollout undo deployment/myapp-deployment
 kubectl rollout undo deployment/myapp-deploy
 kubectl rollout status deployment/myapp-deploy
 kubectl get deployment myapp-deploy -o jsonpath='{.spec.template.spec.containers[0].image}'; echo
-# 004:1422 … 004:1433 — edit a deployment; a pod edit refused and kept in
+# 004:1422, 004:1427, 004:1433 — edit a deployment; a pod edit refused and kept in
 # /tmp, then replace --force.
 KUBE_EDITOR="sed -i 's/replicas: 2/replicas: 3/'" kubectl edit deployment myapp-deploy
 kubectl get deployment myapp-deploy
 KUBE_EDITOR="sed -i 's/containerPort: 8080/containerPort: 8081/'" kubectl edit po custom-nginx
 kubectl replace --force -f /tmp/kubectl-edit-*.yaml
 kubectl get pod custom-nginx -o jsonpath='{.spec.containers[0].ports[0].containerPort}'; echo
-# 004:1554 … 004:1625 — ConfigMaps from literals, a file, a manifest.
+# 004:1554, 004:1561, 004:1568, 004:1586, 004:1625 — ConfigMaps from
+# literals, a file, a manifest; a Secret applied.
 kubectl create configmap app-config-literal --from-literal=APP_MODE=prod
 kubectl create configmap app-config --from-literal=APP_COLOR=blue
 echo 'APP_COLOR=green' > app_config.properties
@@ -241,7 +249,8 @@ spec:
 EOF
 sleep 10
 kubectl -n elastic-stack exec -it app -- cat /log/app.log
-# 004:1724 … 004:1828 — drain and uncordon (the notes' node-1 is node01 here).
+# 004:1724, 004:1728, 004:1733, 004:1805, 004:1828 — drain and uncordon
+# (the notes' node-1 is node01 here).
 kubectl drain node-1
 kubectl drain node01 --ignore-daemonsets
 kubectl drain node01 --ignore-daemonsets --force

@@ -816,6 +816,17 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
     w.s
 }
 
+/// `helpTextForResourceQuotaScope`.
+fn quota_scope_help(scope: &str) -> &'static str {
+    match scope {
+        "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+        _ => "",
+    }
+}
+
 /// `describeQuota` (its describer shows no events).
 fn quota(w: &mut W, o: &Value) {
     w.w(0, &format!("Name:\t{}\n", object::name(o)));
@@ -831,13 +842,7 @@ fn quota(w: &mut W, o: &Value) {
         crate::sort::sort(&mut scopes);
         w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
         for s in scopes {
-            let help = match s {
-                "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
-                "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
-                "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
-                "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
-                _ => "",
-            };
+            let help = quota_scope_help(s);
             if !help.is_empty() {
                 w.w(0, &format!(" * {help}\n"));
             }
@@ -882,6 +887,12 @@ fn limit_range(w: &mut W, o: &Value) {
         0,
         "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
     );
+    limit_range_rows(w, o, "");
+}
+
+/// `describeLimitRangeSpec`: one row per limit type and resource, each
+/// after `prefix` (kubectl's order is a Go map's; here resources are sorted).
+fn limit_range_rows(w: &mut W, o: &Value, prefix: &str) {
     for item in arr(o, "spec.limits") {
         let get = |field: &str, k: &str| {
             item.get(field)
@@ -913,7 +924,7 @@ fn limit_range(w: &mut W, o: &Value) {
             w.w(
                 0,
                 &format!(
-                    "{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
+                    "{prefix}{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
                     get("min", &k),
                     get("max", &k),
                     get("maxLimitRequestRatio", &k)
@@ -1473,18 +1484,67 @@ fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
     head(w, o, false);
     w.w(0, &format!("Status:\t{}\n", s(o, "status.phase")));
     w.s.push('\n');
-    let quotas = api::resolve("resourcequotas")
+    let mut quotas = api::resolve("resourcequotas")
         .map(|r| ctx.cluster.apiserver.list(r, Some(object::name(o))))
         .unwrap_or_default();
+    // `DescribeResourceQuotas`: every quota of the namespace, by name.
     if quotas.is_empty() {
         w.w(0, "No resource quota.\n");
+    } else {
+        crate::sort::sort_by_key(&mut quotas, |q| object::name(q).to_string());
+        w.w(0, "Resource Quotas\n");
+        for q in &quotas {
+            w.w(1, &format!("Name:\t{}\n", object::name(q)));
+            let mut scopes: Vec<&str> = arr(q, "spec.scopes")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            if !scopes.is_empty() {
+                crate::sort::sort(&mut scopes);
+                w.w(1, &format!("Scopes:\t{}\n", scopes.join(", ")));
+                for sc in scopes {
+                    let help = quota_scope_help(sc);
+                    if !help.is_empty() {
+                        w.w(1, &format!("* {help}\n"));
+                    }
+                }
+            }
+            w.w(1, "Resource\tUsed\tHard\n");
+            w.w(1, "--------\t---\t---\n");
+            let hard = object::at(q, "status.hard")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (k, h) in resource_names(&hard) {
+                let used = object::at(q, "status.used")
+                    .and_then(|u| u.get(&k))
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .unwrap_or_else(|| "0".into());
+                w.w(1, &format!("{k}\t{used}\t{h}\n"));
+            }
+        }
     }
     w.s.push('\n');
-    let limits = api::resolve("limitranges")
+    let mut limits = api::resolve("limitranges")
         .map(|r| ctx.cluster.apiserver.list(r, Some(object::name(o))))
         .unwrap_or_default();
+    // `DescribeLimitRanges`.
     if limits.is_empty() {
         w.w(0, "No LimitRange resource.\n");
+    } else {
+        crate::sort::sort_by_key(&mut limits, |l| object::name(l).to_string());
+        w.w(0, "Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n");
+        w.w(
+            0,
+            " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
+        );
+        for l in &limits {
+            limit_range_rows(w, l, " ");
+        }
     }
 }
 

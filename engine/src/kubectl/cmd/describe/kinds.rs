@@ -2,7 +2,8 @@
 //! (`k8s.io/kubectl/pkg/describe`): workloads (Job, CronJob, DaemonSet,
 //! StatefulSet), autoscaling, storage (PV, PVC, StorageClass), networking
 //! (Ingress, IngressClass, NetworkPolicy, Endpoints), access (ServiceAccount,
-//! Role, ClusterRole and their bindings), PriorityClass, and the generic
+//! Role, ClusterRole and their bindings), PriorityClass, PodDisruptionBudget,
+//! EndpointSlice, and the generic
 //! describer every other kind gets (its fields, as labels made from the
 //! field names).
 
@@ -115,6 +116,8 @@ pub(super) fn describe(
             return Some(false);
         }
         "PriorityClass" => priority_class(w, o),
+        "PodDisruptionBudget" => pdb(w, o),
+        "EndpointSlice" => endpoint_slice(w, o),
         _ => return None,
     }
     Some(true)
@@ -1473,6 +1476,97 @@ fn priority_class(w: &mut W, o: &Value) {
     );
 }
 
+/// `describePodDisruptionBudgetV1`.
+fn pdb(w: &mut W, o: &Value) {
+    name_ns(w, o);
+    if let Some(m) = printers::int_or_string(object::at(o, "spec.minAvailable")) {
+        w.w(0, &format!("Min available:\t{m}\n"));
+    } else if let Some(m) = printers::int_or_string(object::at(o, "spec.maxUnavailable")) {
+        w.w(0, &format!("Max unavailable:\t{m}\n"));
+    }
+    match object::at(o, "spec.selector").filter(|x| x.is_object()) {
+        Some(sel) => {
+            let t = printers::selector_string(Some(sel));
+            let t = if t.is_empty() {
+                "<none>".to_string()
+            } else {
+                t
+            };
+            w.w(0, &format!("Selector:\t{t}\n"));
+        }
+        None => w.w(0, "Selector:\t<unset>\n"),
+    }
+    w.w(0, "Status:\n");
+    let st = |k: &str| num(o, &format!("status.{k}")).unwrap_or(0);
+    w.w(
+        2,
+        &format!("Allowed disruptions:\t{}\n", st("disruptionsAllowed")),
+    );
+    w.w(2, &format!("Current:\t{}\n", st("currentHealthy")));
+    w.w(2, &format!("Desired:\t{}\n", st("desiredHealthy")));
+    w.w(2, &format!("Total:\t{}\n", st("expectedPods")));
+}
+
+/// `describeEndpointSliceV1`.
+fn endpoint_slice(w: &mut W, o: &Value) {
+    name_ns(w, o);
+    labels_annotations(w, o);
+    w.w(0, &format!("AddressType:\t{}\n", s(o, "addressType")));
+    let ports = arr(o, "ports");
+    if ports.is_empty() {
+        w.w(0, "Ports: <unset>\n");
+    } else {
+        w.w(0, "Ports:\n");
+        w.w(1, "Name\tPort\tProtocol\n");
+        w.w(1, "----\t----\t--------\n");
+        for p in ports {
+            let name = match s(p, "name") {
+                "" => "<unset>",
+                n => n,
+            };
+            let port = num(p, "port").map_or_else(|| "<unset>".to_string(), |n| n.to_string());
+            w.w(1, &format!("{name}\t{port}\t{}\n", s(p, "protocol")));
+        }
+    }
+    let eps = arr(o, "endpoints");
+    if eps.is_empty() {
+        w.w(0, "Endpoints: <none>\n");
+        return;
+    }
+    w.w(0, "Endpoints:\n");
+    for e in eps {
+        let addrs: Vec<&str> = arr(e, "addresses")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let addrs = if addrs.is_empty() {
+            "<none>".to_string()
+        } else {
+            addrs.join(", ")
+        };
+        w.w(1, &format!("- Addresses:\t{addrs}\n"));
+        w.w(2, "Conditions:\n");
+        let ready = object::at(e, "conditions.ready")
+            .and_then(Value::as_bool)
+            .map_or_else(|| "<unset>".to_string(), |b| b.to_string());
+        w.w(3, &format!("Ready:\t{ready}\n"));
+        let or_unset = |path: &str| object::str_at(e, path).unwrap_or("<unset>").to_string();
+        w.w(2, &format!("Hostname:\t{}\n", or_unset("hostname")));
+        if e.get("targetRef").is_some_and(Value::is_object) {
+            w.w(
+                2,
+                &format!(
+                    "TargetRef:\t{}/{}\n",
+                    s(e, "targetRef.kind"),
+                    s(e, "targetRef.name")
+                ),
+            );
+        }
+        w.w(2, &format!("NodeName:\t{}\n", or_unset("nodeName")));
+        w.w(2, &format!("Zone:\t{}\n", or_unset("zone")));
+    }
+}
+
 /// `smartLabelFor`: `holderIdentity` → `Holder Identity`, `apiVersion` →
 /// `API Version`; names with digits or punctuation stay as they are.
 fn smart_label(field: &str) -> String {
@@ -1579,7 +1673,8 @@ fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, Value
 }
 
 /// `genericDescriber`: for kinds kubectl has no describer for (Lease,
-/// EndpointSlice, CertificateSigningRequest, …).
+/// APIService, ControllerRevision, …). CertificateSigningRequest has one
+/// in kubectl (it decodes the request's PEM); Dinghy gives it this one.
 pub(super) fn generic(w: &mut W, o: &Value) {
     name_ns(w, o);
     labels_annotations(w, o);
