@@ -33,3 +33,13 @@ kubectl get secret regcred -o jsonpath='{.data.\.dockerconfigjson}' | base64 -d;
 # delete by name.
 kubectl delete pod a3
 kubectl get pods
+# -f DIR reads the directory's manifests; -R its subdirectories too.
+mkdir -p app/db app/web
+kubectl create configmap top --from-literal=a=1 --dry-run=client -o yaml > app/top.yaml
+kubectl create configmap db --from-literal=a=1 --dry-run=client -o yaml > app/db/db.yaml
+kubectl create configmap web --from-literal=a=1 --dry-run=client -o json > app/web/web.json
+echo 'not a manifest' > app/web/README.md
+kubectl apply -f app
+kubectl apply -R -f app
+kubectl get -R -f app
+kubectl delete --recursive -f app
