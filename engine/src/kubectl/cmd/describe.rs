@@ -2,8 +2,9 @@
 //! meets most (Pod, Deployment, ReplicaSet, Service, Node, Namespace,
 //! ConfigMap, Secret, ResourceQuota), written as the describers write them —
 //! tab-separated lines at indent levels, laid out by Go's tabwriter (see
-//! `gotab.rs`) — each ending with the object's Events. Other kinds get the
-//! common head (name, namespace, labels, annotations) and their Events.
+//! `gotab.rs`) — each ending with the object's Events. `describe/kinds.rs`
+//! has the describers of the other kinds kubectl describes, and its generic
+//! describer for the rest.
 
 mod kinds;
 
