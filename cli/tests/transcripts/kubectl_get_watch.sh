@@ -40,3 +40,23 @@ kubectl get pods -l watch=json --watch-only -o json
 
 ^C
 kubectl get pods -w -o jsonpath='{.items[*].metadata.name}'
+^C
+# -o jsonpath runs the template on each object alone (so {.items[*]…}
+# finds nothing, as above); -o custom-columns streams rows under its header.
+kubectl run three --image=nginx -l watch=jp
+kubectl get pods -l watch=jp -w -o jsonpath='{.metadata.name} {.status.phase}{"\n"}'
+
+
+
+
+^C
+kubectl run four --image=nginx -l watch=cc
+kubectl get pods -l watch=cc -w -o custom-columns=NAME:.metadata.name,PHASE:.status.phase,NODE:.spec.nodeName
+
+
+
+
+^C
+kubectl get pods -l watch=cc --watch-only -o custom-columns=NAME:.metadata.name --no-headers
+
+^C

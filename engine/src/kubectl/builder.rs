@@ -1,6 +1,7 @@
 //! Reading objects from `-f` sources, as cli-runtime's resource builder
 //! does: files, directories (their `.yaml`, `.yml` and `.json` files, in
-//! order), and `-` for standard input; each document mapped to a resource
+//! order; with `-R` those of every subdirectory too), and `-` for standard
+//! input; each document mapped to a resource
 //! through discovery (the resource table), with kubectl's messages when it
 //! cannot be.
 
@@ -22,11 +23,11 @@ pub struct Info {
 /// Reads every `-f` source. Errors are already in kubectl's words; objects
 /// that could be read are returned alongside them, as kubectl goes on with
 /// the good documents.
-pub fn read(ctx: &Context<'_>, filenames: &[String]) -> (Vec<Info>, Vec<String>) {
+pub fn read(ctx: &Context<'_>, filenames: &[String], recursive: bool) -> (Vec<Info>, Vec<String>) {
     let mut infos = Vec::new();
     let mut errors = Vec::new();
     for f in filenames {
-        for (source, text) in match sources(ctx, f) {
+        for (source, text) in match sources(ctx, f, recursive) {
             Ok(s) => s,
             Err(e) => {
                 errors.push(e);
@@ -71,7 +72,7 @@ fn flatten_list(doc: Value) -> Vec<Value> {
     }
 }
 
-fn sources(ctx: &Context<'_>, f: &str) -> Result<Vec<(String, String)>, String> {
+fn sources(ctx: &Context<'_>, f: &str, recursive: bool) -> Result<Vec<(String, String)>, String> {
     if f == "-" {
         return Ok(vec![(
             "STDIN".into(),
@@ -91,20 +92,45 @@ fn sources(ctx: &Context<'_>, f: &str) -> Result<Vec<(String, String)>, String> 
     };
     let path = fs::normalize(&ctx.cwd, f);
     if machine.fs.is_dir(&path) {
-        let names = machine.fs.list(&path).unwrap_or_default();
-        return Ok(names
-            .into_iter()
-            .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
-            .filter_map(|n| {
-                let p = fs::normalize(&path, &n);
-                let shown = format!("{}/{n}", f.trim_end_matches('/'));
-                machine.fs.read_to_string(&p).ok().map(|t| (shown, t))
-            })
-            .collect());
+        let mut found = Vec::new();
+        walk(
+            &machine.fs,
+            &path,
+            f.trim_end_matches('/'),
+            recursive,
+            &mut found,
+        );
+        return Ok(found);
     }
     match machine.fs.read_to_string(&path) {
         Ok(t) => Ok(vec![(f.to_string(), t)]),
         Err(_) => Err(format!("error: the path \"{f}\" does not exist")),
+    }
+}
+
+/// `filepath.Walk` as the builder uses it: entries in lexical order, the
+/// manifests by extension; subdirectories only with `-R`.
+fn walk(
+    fs: &fs::FileSystem,
+    dir: &str,
+    shown: &str,
+    recursive: bool,
+    found: &mut Vec<(String, String)>,
+) {
+    let mut names = fs.list(dir).unwrap_or_default();
+    crate::sort::sort(&mut names);
+    for n in names {
+        let p = fs::normalize(dir, &n);
+        let s = format!("{shown}/{n}");
+        if fs.is_dir(&p) {
+            if recursive {
+                walk(fs, &p, &s, recursive, found);
+            }
+        } else if n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json") {
+            if let Ok(t) = fs.read_to_string(&p) {
+                found.push((s, t));
+            }
+        }
     }
 }
 

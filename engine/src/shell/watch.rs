@@ -229,11 +229,14 @@ pub struct GetWatch {
 }
 
 /// The whole-object formats `kubectl get -w` streams.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Format {
     Yaml,
     Json,
     Name,
+    /// `-o jsonpath=TEMPLATE`: the template run on each object alone (as
+    /// kubectl's printer gets one object per event), nothing added between.
+    JsonPath(String),
 }
 
 /// The `-o` value of a command line, in any of pflag's spellings.
@@ -300,14 +303,24 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
             "error: watch is only supported on individual resources and resource collections, but 2 resources were found",
         );
     }
-    let format = match output_value(&base).as_deref() {
+    let output = output_value(&base);
+    // `-o custom-columns=…` streams as a table: its own header, then rows
+    // laid out by the same remembered-widths tab writer.
+    let custom = output
+        .as_deref()
+        .is_some_and(|o| o.starts_with("custom-columns="));
+    let format = match output.as_deref() {
         None | Some("wide") => None,
+        Some(o) if o.starts_with("custom-columns=") => None,
         Some("yaml") => Some(Format::Yaml),
         Some("json") => Some(Format::Json),
         Some("name") => Some(Format::Name),
+        Some(o) if o.starts_with("jsonpath=") => {
+            Some(Format::JsonPath(o["jsonpath=".len()..].to_string()))
+        }
         Some(_) => {
             return Output::default().fail(
-                "error: this terminal streams kubectl get -w as a table, -o wide, -o yaml, -o json or -o name",
+                "error: this terminal streams kubectl get -w as a table, -o wide, -o custom-columns, -o yaml, -o json, -o name or -o jsonpath",
             )
         }
     };
@@ -321,10 +334,11 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
     let mut out = Output::default();
     let listing = first.text();
     let mut lines = listing.lines();
-    if let Some(head) = lines
-        .next()
-        .filter(|h| h.starts_with("NAME") || h.starts_with("NAMESPACE"))
-    {
+    if let Some(head) = lines.next().filter(|h| {
+        h.starts_with("NAME")
+            || h.starts_with("NAMESPACE")
+            || (custom && !get.args.iter().any(|a| a == "--no-headers"))
+    }) {
         get.widths = widths_of(head);
         if !only {
             get.header = true;
@@ -363,7 +377,7 @@ fn start_get_objects(
         ..GetWatch::default()
     };
     let mut out = Output::default();
-    for (key, rv, text) in snapshot(session, cluster, &get.args, format) {
+    for (key, rv, text) in snapshot(session, cluster, &get.args, get.format.clone()) {
         if !only {
             print_object(&mut out, &mut get, &text);
         }
@@ -392,7 +406,7 @@ fn objects(
     session: &mut Session,
     cluster: &mut Cluster,
     args: &[String],
-    format: Format,
+    format: &Format,
 ) -> Vec<(String, String, String)> {
     let mut json_args: Vec<String> = Vec::new();
     let mut it = args.iter();
@@ -430,6 +444,11 @@ fn objects(
                     let kind = crate::api::resolve(&kind).map_or(kind, |r| r.singular_for_name());
                     format!("{kind}/{}\n", meta("name"))
                 }
+                // A key the object lacks prints nothing (kubectl's default
+                // --allow-missing-template-keys=true).
+                Format::JsonPath(t) => crate::kubectl::jsonpath::Template::parse(t)
+                    .and_then(|t| t.execute(o).map_err(|e| e.0))
+                    .unwrap_or_default(),
             };
             (
                 format!("{}/{}", meta("namespace"), meta("name")),
@@ -448,7 +467,7 @@ fn snapshot(
     format: Option<Format>,
 ) -> Vec<(String, String, String)> {
     if let Some(format) = format {
-        return objects(session, cluster, args, format);
+        return objects(session, cluster, args, &format);
     }
     let mut keys_args = args.to_vec();
     keys_args.retain(|a| !matches!(a.as_str(), "-owide" | "-o=wide" | "--output=wide"));
@@ -535,7 +554,7 @@ fn lay_out(row: &str, widths: &mut Vec<usize>) -> String {
 
 fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> Output {
     let mut out = Output::default();
-    let now = snapshot(session, cluster, &get.args, get.format);
+    let now = snapshot(session, cluster, &get.args, get.format.clone());
     let mut events = vec![];
     for (key, rv, row) in &now {
         if get.seen.get(key).is_none_or(|(old, _)| old != rv) {

@@ -64,7 +64,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Ok(s) => s,
         Err(e) => return out.fail(e),
     };
-    let (mut infos, errors) = builder::read(ctx, &files);
+    let (mut infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
     // `-l` also filters the objects of the files: the others are skipped.
     if let Some(sel) = &setup.0 {
         infos.retain(|i| sel.matches_object(&i.object));

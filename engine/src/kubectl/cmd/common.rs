@@ -108,7 +108,14 @@ pub fn print(out: &mut Output, p: &Parsed, obj: &Value, verb: &str, dry: DryRun)
             .to_ascii_lowercase()
     });
     match p.string("output").unwrap_or("") {
-        "yaml" => out.out(crate::yaml::to_string(obj)),
+        "yaml" => {
+            // cli-runtime's YAML printer writes `---` before every object
+            // but the first it prints (`apply -f` of several objects).
+            if !out.stdout().is_empty() {
+                out.out("---\n");
+            }
+            out.out(crate::yaml::to_string(obj))
+        }
         "json" => out.out(format!("{}\n", json_indent(obj))),
         "name" => out.out(format!("{kind}/{}\n", object::name(obj))),
         o if o.starts_with("jsonpath=") => {

@@ -58,7 +58,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if let Err(e) = super::common::check_output(p) {
         return out.fail(e);
     }
-    let (infos, errors) = builder::read(ctx, &files);
+    let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
     let explicit_ns = p.is_set("namespace");
     let mut failed = !errors.is_empty();
     for mut info in infos {

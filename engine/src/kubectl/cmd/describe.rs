@@ -4,8 +4,11 @@
 //! meets most (Pod, Deployment, ReplicaSet, Service, Node, Namespace,
 //! ConfigMap, Secret, ResourceQuota), written as the describers write them —
 //! tab-separated lines at indent levels, laid out by Go's tabwriter (see
-//! `gotab.rs`) — each ending with the object's Events. Other kinds get the
-//! common head (name, namespace, labels, annotations) and their Events.
+//! `gotab.rs`) — each ending with the object's Events. `describe/kinds.rs`
+//! has the describers of the other kinds kubectl describes, and its generic
+//! describer for the rest.
+
+mod kinds;
 
 use super::gotab::{self, FLUSH};
 use super::select::{select, Allow, Item};
@@ -745,13 +748,24 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
             .ok()
     });
     let o = stored.as_ref().unwrap_or(&item.obj);
+    if let Some(with_events) = kinds::describe(ctx, &mut w, item.res.kind, o, now) {
+        if with_events && show_events {
+            let evs = events_for(ctx, item);
+            describe_events(&mut w, &evs, now);
+        }
+        return w.s;
+    }
     match item.res.kind {
         "Pod" => pod(&mut w, o, now),
         "Deployment" => deployment(ctx, &mut w, o, now),
         "ReplicaSet" | "ReplicationController" => replicaset(ctx, &mut w, item, now),
         "Service" => service(ctx, &mut w, o),
         "Node" => node(ctx, &mut w, o, now),
-        "Namespace" => namespace(ctx, &mut w, o),
+        // The Namespace and Secret describers show no events.
+        "Namespace" => {
+            namespace(ctx, &mut w, o);
+            return w.s;
+        }
         "ConfigMap" => {
             head(&mut w, o, true);
             w.s.push_str("\nData\n====\n");
@@ -786,6 +800,7 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
                 let len = decoded_len(v.as_str().unwrap_or(""));
                 w.w(0, &format!("{k}:\t{len} bytes\n"));
             }
+            return w.s;
         }
         "ResourceQuota" => {
             quota(&mut w, o);
@@ -795,13 +810,24 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
             limit_range(&mut w, o);
             return w.s;
         }
-        _ => head(&mut w, o, item.res.namespaced),
+        _ => kinds::generic(&mut w, o),
     }
     if show_events {
         let evs = events_for(ctx, item);
         describe_events(&mut w, &evs, now);
     }
     w.s
+}
+
+/// `helpTextForResourceQuotaScope`.
+fn quota_scope_help(scope: &str) -> &'static str {
+    match scope {
+        "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
+        "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
+        "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
+        "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
+        _ => "",
+    }
 }
 
 /// `describeQuota` (its describer shows no events).
@@ -819,13 +845,7 @@ fn quota(w: &mut W, o: &Value) {
         crate::sort::sort(&mut scopes);
         w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
         for s in scopes {
-            let help = match s {
-                "Terminating" => "Matches all pods that have an active deadline. These pods have a limited lifespan on a node before being actively terminated by the system.",
-                "NotTerminating" => "Matches all pods that do not have an active deadline. These pods usually include long running pods whose container command is not expected to terminate.",
-                "BestEffort" => "Matches all pods that do not have resource requirements set. These pods have a best effort quality of service.",
-                "NotBestEffort" => "Matches all pods that have at least one resource requirement set. These pods have a burstable or guaranteed quality of service.",
-                _ => "",
-            };
+            let help = quota_scope_help(s);
             if !help.is_empty() {
                 w.w(0, &format!(" * {help}\n"));
             }
@@ -870,6 +890,12 @@ fn limit_range(w: &mut W, o: &Value) {
         0,
         "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
     );
+    limit_range_rows(w, o, "");
+}
+
+/// `describeLimitRangeSpec`: one row per limit type and resource, each
+/// after `prefix` (kubectl's order is a Go map's; here resources are sorted).
+fn limit_range_rows(w: &mut W, o: &Value, prefix: &str) {
     for item in arr(o, "spec.limits") {
         let get = |field: &str, k: &str| {
             item.get(field)
@@ -901,7 +927,7 @@ fn limit_range(w: &mut W, o: &Value) {
             w.w(
                 0,
                 &format!(
-                    "{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
+                    "{prefix}{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
                     get("min", &k),
                     get("max", &k),
                     get("maxLimitRequestRatio", &k)
@@ -1461,18 +1487,67 @@ fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
     head(w, o, false);
     w.w(0, &format!("Status:\t{}\n", s(o, "status.phase")));
     w.s.push('\n');
-    let quotas = api::resolve("resourcequotas")
+    let mut quotas = api::resolve("resourcequotas")
         .map(|r| ctx.cluster.apiserver.list(r, Some(object::name(o))))
         .unwrap_or_default();
+    // `DescribeResourceQuotas`: every quota of the namespace, by name.
     if quotas.is_empty() {
         w.w(0, "No resource quota.\n");
+    } else {
+        crate::sort::sort_by_key(&mut quotas, |q| object::name(q).to_string());
+        w.w(0, "Resource Quotas\n");
+        for q in &quotas {
+            w.w(1, &format!("Name:\t{}\n", object::name(q)));
+            let mut scopes: Vec<&str> = arr(q, "spec.scopes")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            if !scopes.is_empty() {
+                crate::sort::sort(&mut scopes);
+                w.w(1, &format!("Scopes:\t{}\n", scopes.join(", ")));
+                for sc in scopes {
+                    let help = quota_scope_help(sc);
+                    if !help.is_empty() {
+                        w.w(1, &format!("* {help}\n"));
+                    }
+                }
+            }
+            w.w(1, "Resource\tUsed\tHard\n");
+            w.w(1, "--------\t---\t---\n");
+            let hard = object::at(q, "status.hard")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (k, h) in resource_names(&hard) {
+                let used = object::at(q, "status.used")
+                    .and_then(|u| u.get(&k))
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .unwrap_or_else(|| "0".into());
+                w.w(1, &format!("{k}\t{used}\t{h}\n"));
+            }
+        }
     }
     w.s.push('\n');
-    let limits = api::resolve("limitranges")
+    let mut limits = api::resolve("limitranges")
         .map(|r| ctx.cluster.apiserver.list(r, Some(object::name(o))))
         .unwrap_or_default();
+    // `DescribeLimitRanges`.
     if limits.is_empty() {
         w.w(0, "No LimitRange resource.\n");
+    } else {
+        crate::sort::sort_by_key(&mut limits, |l| object::name(l).to_string());
+        w.w(0, "Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n");
+        w.w(
+            0,
+            " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
+        );
+        for l in &limits {
+            limit_range_rows(w, l, " ");
+        }
     }
 }
 

@@ -140,7 +140,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let files = p.strings("filename");
     let mut objects: Vec<(&'static Resource, Value)> = Vec::new();
     if !files.is_empty() {
-        let (infos, errors) = builder::read(ctx, &files);
+        let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
         if let Some(e) = errors.into_iter().next() {
             return fail(e);
         }

@@ -55,7 +55,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     if files.is_empty() {
         return out.fail("error: must specify --filename to replace\nSee 'kubectl replace -h' for help and examples");
     }
-    let (infos, errors) = builder::read(ctx, &files);
+    let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
     let explicit = p.is_set("namespace");
     let mut errors = errors;
     let mut targets = Vec::new();

@@ -287,9 +287,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         return attach(ctx, p, pod, &name, out);
     }
-    if p.bool("expose") && matches!(p.string("output"), Some("yaml")) {
-        out.out("---\n");
-    }
+    // The second `---` before the pod is the YAML printer's own (it writes
+    // one before every object but the first).
     emit(ctx, p, dry, pod, &mut out);
     out
 }

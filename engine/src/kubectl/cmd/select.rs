@@ -69,7 +69,7 @@ pub fn select(
             // cli-runtime's builder refuses resource arguments next to -f.
             return Err("error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into());
         }
-        let (infos, errors) = builder::read(ctx, &files);
+        let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
         sel.errors.extend(errors);
         let explicit = p.is_set("namespace");
         for info in infos {

@@ -207,7 +207,7 @@ fn selection(
         if files.is_empty() {
             return Err((vec![], vec![super::select::NO_RESOURCES.to_string()]));
         }
-        let (infos, errors) = crate::kubectl::builder::read(ctx, &files);
+        let (infos, errors) = crate::kubectl::builder::read(ctx, &files, p.bool("recursive"));
         let items: Vec<Item> = infos
             .into_iter()
             .map(|i| Item {

@@ -6,7 +6,7 @@ use crate::clock::Time;
 use serde_json::Value;
 
 /// `GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that order, comma-joined.
-fn access_modes(o: &Value, path: &str) -> String {
+pub fn access_modes(o: &Value, path: &str) -> String {
     let modes: Vec<&str> = arr(o, path).iter().filter_map(Value::as_str).collect();
     [
         ("ReadWriteOnce", "RWO"),

@@ -301,7 +301,9 @@ fn secret_tls(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         (key, "PRIVATE KEY", "tls.key"),
     ] {
         let Some(bytes) = common::read_file(ctx, path) else {
-            return fail(format!("error: open {path}: no such file or directory"));
+            return fail(format!(
+                "error: Cannot read file {path}, open {path}: no such file or directory"
+            ));
         };
         let text = String::from_utf8_lossy(&bytes);
         // kubectl parses the pair with crypto/tls; the model checks the PEM
