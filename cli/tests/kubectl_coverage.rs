@@ -1,3 +1,5 @@
+// A test: its helpers index command lines whose bounds they check first (clippy.toml exempts #[test] fns only).
+#![allow(clippy::indexing_slicing)]
 //! Issue 7's acceptance: "golden transcript tests per verb, covering every
 //! flag listed". `COVERAGE` is the issue's list of verbs and flags; each
 //! entry must be used by at least one kubectl command line of a golden
