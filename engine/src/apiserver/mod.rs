@@ -648,6 +648,20 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(res, name))
     }
 
+    /// [`ApiServer::get`] without copying: the cached object itself (a
+    /// component's read of an object it may not change).
+    pub fn get_shared(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Arc<Value>> {
+        if res.stored_as().is_some() {
+            return self.get(res, namespace, name).ok().map(Arc::new);
+        }
+        self.cache().get(&res.key(namespace, name)).cloned()
+    }
+
     /// Objects of a resource in a namespace (all namespaces for `None`), in
     /// etcd key order. A component's read (no authorization, no trace).
     pub fn list(&self, res: &Resource, namespace: Option<&str>) -> Vec<Value> {

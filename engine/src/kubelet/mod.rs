@@ -210,11 +210,11 @@ fn id_of(rt: &runtime::Runtime, uid: &str, name: &str) -> String {
 }
 
 /// A container spec with whether it is an init container.
-fn specs(pod: &Value) -> (Vec<Value>, Vec<Value>) {
+fn specs(pod: &Value) -> (&[Value], &[Value]) {
     let list = |p: &str| {
         object::at(pod, p)
             .and_then(Value::as_array)
-            .cloned()
+            .map(Vec::as_slice)
             .unwrap_or_default()
     };
     (list("spec.initContainers"), list("spec.containers"))
