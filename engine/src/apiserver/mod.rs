@@ -700,6 +700,12 @@ impl ApiServer {
             .collect()
     }
 
+    /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
+    /// [`ApiServer::list_shared_where`] over every pod, from an index.
+    pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
+        self.cache().pods_on_node(node).cloned().collect()
+    }
+
     /// `GET …?labelSelector=…&fieldSelector=…`: a user's list, authorized
     /// and traced; a selector that does not parse is a 400 with the
     /// apiserver's text.

@@ -294,11 +294,11 @@ impl Component for Kubelet {
             return;
         };
         static_pods::sync(self, ctx.api, machine, now);
-        let Some(res) = resolve("pods") else { return };
+        if resolve("pods").is_none() {
+            return;
+        }
         // The real kubelet watches with `fieldSelector=spec.nodeName=…`.
-        let pods: Vec<Arc<Value>> = ctx.api.list_shared_where(res, None, |p| {
-            object::str_at(p, "spec.nodeName") == Some(node.as_str())
-        });
+        let pods: Vec<Arc<Value>> = ctx.api.pods_on_node(&node);
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };

@@ -146,9 +146,8 @@ pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Ma
     k.static_pods.hashes = want.iter().map(|(h, _)| h.clone()).collect();
     // Shared and filtered in the watch cache: this runs on every kubelet
     // sync, and copying every pod of the cluster here dominated settling.
-    let mirrors = api.list_shared_where(pods, None, |p| {
-        object::str_at(p, "spec.nodeName") == Some(node.as_str()) && mirror_hash(p).is_some()
-    });
+    let mut mirrors = api.pods_on_node(&node);
+    mirrors.retain(|p| mirror_hash(p).is_some());
     let force = |api: &mut ApiServer, p: &Value| {
         let ns = object::namespace(p).unwrap_or("default").to_string();
         let _ = api.delete_with(
