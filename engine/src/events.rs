@@ -96,20 +96,29 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     let involved = involved_object(ev);
     // Aggregate with an identical earlier event.
     // The correlator's key leaves out the object's resourceVersion.
-    let key = |o: &Value| {
-        let mut o = o.clone();
-        if let Some(m) = o.as_object_mut() {
-            m.remove("resourceVersion");
+    // Compared in place (the cached events are not copied): equal but for
+    // `resourceVersion`.
+    let same_object = |a: &Value, b: &Value| match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => {
+            let rv = "resourceVersion";
+            a.iter().filter(|(k, _)| *k != rv).count() == b.iter().filter(|(k, _)| *k != rv).count()
+                && a.iter()
+                    .filter(|(k, _)| *k != rv)
+                    .all(|(k, v)| b.get(k) == Some(v))
         }
-        o
+        _ => a == b,
     };
-    let existing = api.list(events, Some(&ns)).into_iter().find(|e| {
-        key(&e["involvedObject"]) == key(&involved)
-            && e["reason"] == ev.reason.as_str()
-            && e["message"] == ev.message.as_str()
-            && e["type"] == ev.type_.as_str()
-            && source_of(e) == ev.source.component
-    });
+    let existing = api
+        .list_shared(events, Some(&ns))
+        .into_iter()
+        .find(|e| {
+            same_object(&e["involvedObject"], &involved)
+                && e["reason"] == ev.reason.as_str()
+                && e["message"] == ev.message.as_str()
+                && e["type"] == ev.type_.as_str()
+                && source_of(e) == ev.source.component
+        })
+        .map(std::sync::Arc::unwrap_or_clone);
     if let Some(mut e) = existing {
         if ev.source.events_v1 {
             // events.k8s.io: an isomorphic event starts a `series` (count 2

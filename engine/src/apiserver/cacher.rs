@@ -15,7 +15,7 @@
 use crate::api::object;
 use crate::etcd::{EventType, KeyValue, Store};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -25,6 +25,15 @@ pub(crate) struct Cacher {
     revision: Option<i64>,
     /// Live keys, in key order (the store's order), decoded.
     objects: BTreeMap<String, Arc<Value>>,
+    /// The keys of the pods bound to each node (`spec.nodeName`), the
+    /// index behind the kubelet's `fieldSelector=spec.nodeName=…` watch.
+    pods_by_node: BTreeMap<String, BTreeSet<String>>,
+}
+
+const PODS: &str = "/registry/pods/";
+
+fn node_of(obj: &Value) -> Option<&str> {
+    object::str_at(obj, "spec.nodeName")
 }
 
 /// An object as a read returns it: the stored bytes decoded (bytes that are
@@ -45,6 +54,34 @@ impl Cacher {
     pub fn invalidate(&mut self) {
         self.revision = None;
         self.objects.clear();
+        self.pods_by_node.clear();
+    }
+
+    /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
+    /// delete (`None`) of `key`; call before `objects` changes.
+    fn index(&mut self, key: &str, new: Option<&Value>) {
+        if !key.starts_with(PODS) {
+            return;
+        }
+        let old = self.objects.get(key).and_then(|o| node_of(o));
+        let new = new.and_then(node_of);
+        if old == new {
+            return;
+        }
+        if let Some(n) = old {
+            if let Some(keys) = self.pods_by_node.get_mut(n) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.pods_by_node.remove(n);
+                }
+            }
+        }
+        if let Some(n) = new {
+            self.pods_by_node
+                .entry(n.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
     }
 
     /// Brings the cache up to the store's current revision.
@@ -62,10 +99,12 @@ impl Cacher {
         for e in events {
             match e.kind {
                 EventType::Put => {
-                    self.objects
-                        .insert(e.kv.key.clone(), Arc::new(decode(&e.kv)));
+                    let obj = decode(&e.kv);
+                    self.index(&e.kv.key, Some(&obj));
+                    self.objects.insert(e.kv.key.clone(), Arc::new(obj));
                 }
                 EventType::Delete => {
+                    self.index(&e.kv.key, None);
                     self.objects.remove(&e.kv.key);
                 }
             }
@@ -78,7 +117,31 @@ impl Cacher {
             .iter()
             .map(|kv| (kv.key.clone(), Arc::new(decode(kv))))
             .collect();
+        self.pods_by_node.clear();
+        for (key, obj) in self
+            .objects
+            .range::<str, _>((Bound::Included(PODS), Bound::Unbounded))
+        {
+            if !key.starts_with(PODS) {
+                break;
+            }
+            if let Some(n) = node_of(obj) {
+                self.pods_by_node
+                    .entry(n.to_string())
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
         self.revision = Some(store.revision());
+    }
+
+    /// The pods bound to `node`, in key order.
+    pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
+        self.pods_by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Value>> {

@@ -655,6 +655,20 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(res, name))
     }
 
+    /// [`ApiServer::get`] without copying: the cached object itself (a
+    /// component's read of an object it may not change).
+    pub fn get_shared(
+        &self,
+        res: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Arc<Value>> {
+        if res.stored_as().is_some() {
+            return self.get(res, namespace, name).ok().map(Arc::new);
+        }
+        self.cache().get(&res.key(namespace, name)).cloned()
+    }
+
     /// Objects of a resource in a namespace (all namespaces for `None`), in
     /// etcd key order. A component's read (no authorization, no trace).
     pub fn list(&self, res: &Resource, namespace: Option<&str>) -> Vec<Value> {
@@ -691,6 +705,12 @@ impl ApiServer {
             .filter(|o| keep(o))
             .cloned()
             .collect()
+    }
+
+    /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
+    /// [`ApiServer::list_shared_where`] over every pod, from an index.
+    pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
+        self.cache().pods_on_node(node).cloned().collect()
     }
 
     /// `GET …?labelSelector=…&fieldSelector=…`: a user's list, authorized

@@ -92,12 +92,17 @@ impl Cluster {
             return;
         };
         let host = cp.hostname.clone();
-        let Some(wanted) = cp
-            .fs
-            .read_to_string(ETCD_MANIFEST)
-            .ok()
-            .and_then(|m| data_dir_of(&m))
-        else {
+        let text = cp.fs.read_to_string(ETCD_MANIFEST).ok();
+        // Parsed again only when the manifest's text changed (every settle reads it).
+        let parsed = match (&self.etcd_manifest_memo, &text) {
+            (Some((seen, dir)), Some(t)) if seen == t => dir.clone(),
+            _ => {
+                let dir = text.as_deref().and_then(data_dir_of);
+                self.etcd_manifest_memo = text.map(|t| (t, dir.clone()));
+                dir
+            }
+        };
+        let Some(wanted) = parsed else {
             // No (readable) manifest: etcd is not running; the store stays.
             return;
         };

@@ -32,6 +32,8 @@ pub struct Cluster {
     seed: u64,
     /// The data directory etcd runs on (it follows the etcd manifest).
     etcd_data_dir: etcd_member::DataDir,
+    /// The etcd manifest's text last read, and the data directory it names.
+    etcd_manifest_memo: Option<(String, Option<etcd_member::DataDir>)>,
 }
 
 impl Cluster {
@@ -50,6 +52,7 @@ impl Cluster {
             components: Vec::new(),
             seed,
             etcd_data_dir: etcd_member::DataDir::Host(etcd_member::DEFAULT_DATA_DIR.into()),
+            etcd_manifest_memo: None,
         };
         bootstrap::kubeadm_init(&mut cluster, topology);
         cluster

@@ -51,6 +51,12 @@ pub fn controller_manager_running(machines: &BTreeMap<String, Machine>, now: Tim
 pub struct KubeControllerManager {
     controllers: Vec<Box<dyn Component>>,
     running: bool,
+    /// Per controller, its last sync: the instant and the store revision
+    /// it started from. A controller reads only the apiserver (and the
+    /// clock, through the wake-ups it asks for), so with the store at that
+    /// revision and none of its wake-ups due, a sync would write nothing:
+    /// it is skipped (an informer with no event to deliver).
+    last_sync: Vec<Option<(Time, i64)>>,
 }
 
 impl KubeControllerManager {
@@ -80,6 +86,7 @@ impl KubeControllerManager {
             Box::new(certificates::CsrSigningController::new()),
         ];
         KubeControllerManager {
+            last_sync: vec![None; controllers.len()],
             controllers,
             running: true,
         }
@@ -100,10 +107,20 @@ impl Component for KubeControllerManager {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.running = controller_manager_running(ctx.machines, ctx.now);
         if !self.running {
+            // A restarted process lists everything again.
+            self.last_sync.iter_mut().for_each(|l| *l = None);
             return;
         }
-        for c in &mut self.controllers {
+        for (c, last) in self.controllers.iter_mut().zip(&mut self.last_sync) {
+            let revision = ctx.api.store().revision();
+            let unchanged = last.is_some_and(|(at, rev)| {
+                rev == revision && c.next_wakeup(at).is_none_or(|t| t > ctx.now)
+            });
+            if unchanged {
+                continue;
+            }
             c.sync(ctx);
+            *last = Some((ctx.now, revision));
         }
     }
 

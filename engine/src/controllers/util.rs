@@ -30,6 +30,16 @@ pub fn get(api: &ApiServer, plural: &str, ns: Option<&str>, name: &str) -> Optio
     res(plural).and_then(|r| api.get(&r, ns, name).ok())
 }
 
+/// [`get`] without copying: the cached object itself.
+pub fn get_shared(
+    api: &ApiServer,
+    plural: &str,
+    ns: Option<&str>,
+    name: &str,
+) -> Option<Arc<Value>> {
+    res(plural).and_then(|r| api.get_shared(&r, ns, name))
+}
+
 pub fn create(
     api: &mut ApiServer,
     plural: &str,
@@ -66,10 +76,38 @@ pub fn update_if_changed(
     old: &Value,
     obj: Value,
 ) -> Option<Value> {
-    if strip_rv(old) == strip_rv(&obj) {
+    if eq_ignoring_rv(old, &obj) {
         return None;
     }
     update(api, plural, obj)
+}
+
+/// `strip_rv(a) == strip_rv(b)` without copying either object.
+pub fn eq_ignoring_rv(a: &Value, b: &Value) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(k, va)| {
+                    let Some(vb) = b.get(k) else { return false };
+                    if k != "metadata" {
+                        return va == vb;
+                    }
+                    match (va.as_object(), vb.as_object()) {
+                        (Some(ma), Some(mb)) => {
+                            let rv = "resourceVersion";
+                            ma.iter().filter(|(k, _)| *k != rv).count()
+                                == mb.iter().filter(|(k, _)| *k != rv).count()
+                                && ma
+                                    .iter()
+                                    .filter(|(k, _)| *k != rv)
+                                    .all(|(k, v)| mb.get(k) == Some(v))
+                        }
+                        _ => va == vb,
+                    }
+                })
+        }
+        _ => a == b,
+    }
 }
 
 pub fn strip_rv(v: &Value) -> Value {

@@ -38,7 +38,7 @@ impl Kubelet {
     ) {
         let (inits, apps) = specs(pod);
         let policy = restart_policy(pod).to_string();
-        for c in &inits {
+        for c in inits {
             let sidecar = c.get("restartPolicy").and_then(Value::as_str) == Some("Always");
             // A regular init container under `Always` restarts on failure only.
             let p = if sidecar {
@@ -61,7 +61,7 @@ impl Kubelet {
                 return;
             }
         }
-        for c in &apps {
+        for c in apps {
             self.drive(w, api, machine, pod, c, false, &policy, now, events);
         }
     }

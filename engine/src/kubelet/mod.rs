@@ -210,11 +210,11 @@ fn id_of(rt: &runtime::Runtime, uid: &str, name: &str) -> String {
 }
 
 /// A container spec with whether it is an init container.
-fn specs(pod: &Value) -> (Vec<Value>, Vec<Value>) {
+fn specs(pod: &Value) -> (&[Value], &[Value]) {
     let list = |p: &str| {
         object::at(pod, p)
             .and_then(Value::as_array)
-            .cloned()
+            .map(Vec::as_slice)
             .unwrap_or_default()
     };
     (list("spec.initContainers"), list("spec.containers"))
@@ -294,11 +294,11 @@ impl Component for Kubelet {
             return;
         };
         static_pods::sync(self, ctx.api, machine, now);
-        let Some(res) = resolve("pods") else { return };
+        if resolve("pods").is_none() {
+            return;
+        }
         // The real kubelet watches with `fieldSelector=spec.nodeName=…`.
-        let pods: Vec<Arc<Value>> = ctx.api.list_shared_where(res, None, |p| {
-            object::str_at(p, "spec.nodeName") == Some(node.as_str())
-        });
+        let pods: Vec<Arc<Value>> = ctx.api.pods_on_node(&node);
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };

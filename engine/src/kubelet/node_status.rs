@@ -30,20 +30,21 @@ pub(super) fn heartbeat(
     let Some(nodes) = resolve("nodes") else {
         return;
     };
-    let n = match api.get(nodes, None, node) {
-        Ok(n) => n,
+    // The cached Node itself: it is copied only when its status is posted.
+    let n = match api.get_shared(nodes, None, node) {
+        Some(n) => n,
         // A deleted Node comes back only when the kubelet starts again;
         // a running one just fails to update its status.
-        Err(_) if !k.registered => match register(k, api, node, now) {
-            Some(n) => n,
+        None if !k.registered => match register(k, api, node, now) {
+            Some(n) => std::sync::Arc::new(n),
             None => return,
         },
-        Err(_) => return,
+        None => return,
     };
     if !k.registered {
         k.registered = true;
         if k.registration.is_none() {
-            k.registration = Some(n.clone());
+            k.registration = Some(Value::clone(&n));
         }
     }
     if let Some(cidr) = object::str_at(&n, "spec.podCIDR") {
@@ -65,7 +66,7 @@ pub(super) fn heartbeat(
         .any(|c| c["type"] == "Ready" && c["status"] == "True");
     let shown = object::str_at(&n, "status.nodeInfo.kubeletVersion") == Some(version);
     if k.status_posted.is_none_or(|t| now >= t + REPORT_FREQUENCY) || !ready_true || !shown {
-        post_status(api, n, version, now);
+        post_status(api, Value::clone(&n), version, now);
         k.status_posted = Some(now);
     }
     if let Some(t) = k.status_posted {

@@ -272,7 +272,7 @@ pub(super) fn report(
         .iter()
         .map(|c| container_status(w, machine, c, false, !inits.is_empty()))
         .collect();
-    let phase = phase(pod, &inits, &init_statuses, &statuses);
+    let phase = phase(pod, inits, &init_statuses, &statuses);
     let old: Vec<Value> = object::at(pod, "status.conditions")
         .and_then(Value::as_array)
         .cloned()

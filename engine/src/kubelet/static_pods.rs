@@ -135,25 +135,24 @@ pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Ma
     };
     let node = k.node.clone();
     let node_uid = api
-        .get(nodes, None, &node)
-        .ok()
+        .get_shared(nodes, None, &node)
         .and_then(|n| object::str_at(&n, "metadata.uid").map(String::from))
         .unwrap_or_default();
     let texts = manifests(machine);
-    let want = match &k.static_pods.cache {
-        Some((t, w)) if *t == texts => w.clone(),
-        _ => {
-            let w = desired(&texts, &node, &node_uid, now);
-            k.static_pods.cache = Some((texts, w.clone()));
-            w
-        }
+    if !matches!(&k.static_pods.cache, Some((t, _)) if *t == texts) {
+        let w = desired(&texts, &node, &node_uid, now);
+        k.static_pods.cache = Some((texts, w));
+    }
+    // Borrowed from the cache: a mirror pod is copied only to be created.
+    let want: &[(String, Value)] = match &k.static_pods.cache {
+        Some((_, w)) => w,
+        None => &[],
     };
     k.static_pods.hashes = want.iter().map(|(h, _)| h.clone()).collect();
     // Shared and filtered in the watch cache: this runs on every kubelet
     // sync, and copying every pod of the cluster here dominated settling.
-    let mirrors = api.list_shared_where(pods, None, |p| {
-        object::str_at(p, "spec.nodeName") == Some(node.as_str()) && mirror_hash(p).is_some()
-    });
+    let mut mirrors = api.pods_on_node(&node);
+    mirrors.retain(|p| mirror_hash(p).is_some());
     let force = |api: &mut ApiServer, p: &Value| {
         let ns = object::namespace(p).unwrap_or("default").to_string();
         let _ = api.delete_with(
@@ -184,10 +183,10 @@ pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Ma
     }
     // A mirror for every manifest.
     for (_, pod) in want {
-        let ns = object::namespace(&pod).unwrap_or("default").to_string();
-        if api.get(pods, Some(&ns), object::name(&pod)).is_ok() {
+        let ns = object::namespace(pod).unwrap_or("default").to_string();
+        if api.get_shared(pods, Some(&ns), object::name(pod)).is_some() {
             continue;
         }
-        let _ = api.create(pods, Some(&ns), pod, now);
+        let _ = api.create(pods, Some(&ns), pod.clone(), now);
     }
 }

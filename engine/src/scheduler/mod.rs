@@ -280,7 +280,7 @@ impl Scheduler {
         let mut events: Vec<ClusterEvent> = Vec::new();
         if let Some(res) = resolve("nodes") {
             let mut seen = HashSet::new();
-            for v in api.list(res, None) {
+            for v in api.list_shared(res, None) {
                 let n = NodeInfo::parse(&v);
                 seen.insert(n.name.clone());
                 if self.cache.upsert_node(n) {
@@ -300,7 +300,7 @@ impl Scheduler {
         }
         if let Some(res) = resolve("namespaces") {
             self.cache.namespaces = api
-                .list(res, None)
+                .list_shared(res, None)
                 .iter()
                 .map(|ns| {
                     (
@@ -349,7 +349,8 @@ impl Scheduler {
         }
         if let Some(res) = resolve("pods") {
             let mut seen: HashSet<String> = HashSet::new();
-            for v in api.list(res, None) {
+            // The cached pods themselves; only a changed one is parsed.
+            for v in api.list_shared(res, None) {
                 let ns = crate::api::object::namespace(&v).unwrap_or("default");
                 let key = format!("{}/{}", ns, crate::api::object::name(&v));
                 let rv = crate::api::object::str_at(&v, "metadata.resourceVersion").unwrap_or("");

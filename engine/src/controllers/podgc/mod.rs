@@ -45,9 +45,8 @@ impl Component for PodGcController {
             .iter()
             .map(|n| object::name(n).to_string())
             .collect();
-        let mut orphans: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut orphans: BTreeMap<String, Vec<std::sync::Arc<Value>>> = BTreeMap::new();
         for pod in util::list(ctx.api, "pods", None) {
-            let pod = std::sync::Arc::unwrap_or_clone(pod);
             match object::str_at(&pod, "spec.nodeName") {
                 Some(n) if !n.is_empty() && !nodes.contains(n) => {
                     orphans.entry(n.to_string()).or_default().push(pod);
@@ -65,7 +64,7 @@ impl Component for PodGcController {
                 continue;
             }
             for pod in pods {
-                mark_failed_and_delete(ctx, pod);
+                mark_failed_and_delete(ctx, std::sync::Arc::unwrap_or_clone(pod));
             }
         }
     }

@@ -92,7 +92,7 @@ impl Component for ReplicaSetController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for rs in util::list(ctx.api, self.plural(), None) {
-            self.sync_one(ctx, Arc::unwrap_or_clone(rs));
+            self.sync_one(ctx, &rs);
         }
     }
 
@@ -146,19 +146,17 @@ fn deletion_rank(pod: &Value, colocated: usize) -> Rank {
 }
 
 impl ReplicaSetController {
-    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, rs: Value) {
-        let ns = object::namespace(&rs).unwrap_or("default").to_string();
-        let rs_uid = util::uid(&rs).to_string();
-        let mut owned = Vec::new();
-        for pod in util::pods_in(ctx.api, &ns)
-            .into_iter()
-            .map(Arc::unwrap_or_clone)
-        {
-            let mine = util::is_controlled_by(&pod, &rs);
-            let matches = self.selects(&rs, &pod);
+    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, rs: &Value) {
+        let ns = object::namespace(rs).unwrap_or("default").to_string();
+        let rs_uid = util::uid(rs).to_string();
+        // The cached pods themselves: only a pod that is written is copied.
+        let mut owned: Vec<Arc<Value>> = Vec::new();
+        for pod in util::pods_in(ctx.api, &ns) {
+            let mine = util::is_controlled_by(&pod, rs);
+            let matches = self.selects(rs, &pod);
             if mine && !matches && !util::is_deleting(&pod) {
                 // Release: the pod's labels no longer match.
-                let mut p = pod.clone();
+                let mut p = Value::clone(&pod);
                 util::release(&mut p, &rs_uid);
                 util::update(ctx.api, "pods", p);
                 continue;
@@ -167,13 +165,13 @@ impl ReplicaSetController {
                 && matches
                 && util::controller_of(&pod).is_none()
                 && !util::is_deleting(&pod)
-                && !util::is_deleting(&rs)
-                && !self.selector_empty(&rs)
+                && !util::is_deleting(rs)
+                && !self.selector_empty(rs)
             {
-                let mut p = pod.clone();
-                util::adopt(&mut p, &rs);
+                let mut p = Value::clone(&pod);
+                util::adopt(&mut p, rs);
                 if let Some(p) = util::update(ctx.api, "pods", p) {
-                    owned.push(p);
+                    owned.push(Arc::new(p));
                 }
                 continue;
             }
@@ -181,13 +179,17 @@ impl ReplicaSetController {
                 owned.push(pod);
             }
         }
-        let active: Vec<&Value> = owned.iter().filter(|p| util::pod_active(p)).collect();
-        let want = util::i64_at(&rs, "spec.replicas").unwrap_or(1).max(0) as usize;
-        let generation = util::i64_at(&rs, "metadata.generation").unwrap_or(0);
+        let active: Vec<&Value> = owned
+            .iter()
+            .map(|p| &**p)
+            .filter(|p| util::pod_active(p))
+            .collect();
+        let want = util::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
+        let generation = util::i64_at(rs, "metadata.generation").unwrap_or(0);
         // What this sync's manageReplicas did: None while backing off (the
         // key is not in the queue), else its error, if any.
         let mut outcome: Option<Option<String>> = Some(None);
-        if !util::is_deleting(&rs) && !self.selector_empty(&rs) {
+        if !util::is_deleting(rs) && !self.selector_empty(rs) {
             let backoff = self
                 .failures
                 .get(&rs_uid)
@@ -200,7 +202,7 @@ impl ReplicaSetController {
                 } else {
                     // Stop at the first error, as slowStartBatch does.
                     for _ in 0..(want - active.len()).min(500) {
-                        if let Err(e) = self.create_pod(ctx, &rs, &ns) {
+                        if let Err(e) = self.create_pod(ctx, rs, &ns) {
                             let failures = backoff.map_or(0, |b| b.failures) + 1;
                             let retry_at = ctx.now + backoff_delay(failures);
                             self.failures.insert(
@@ -242,7 +244,7 @@ impl ReplicaSetController {
                         event(
                             ctx,
                             self.component(),
-                            &rs,
+                            rs,
                             false,
                             "SuccessfulDelete",
                             format!("Deleted pod: {name}"),
@@ -254,7 +256,7 @@ impl ReplicaSetController {
         if matches!(outcome, Some(None)) {
             self.failures.remove(&rs_uid);
         }
-        self.update_status(ctx, &rs, &ns, outcome);
+        self.update_status(ctx, rs, &ns, outcome);
     }
 
     /// Creates one pod from the template; the error is the apiserver's
@@ -320,7 +322,7 @@ impl ReplicaSetController {
         ns: &str,
         manage: Option<Option<String>>,
     ) {
-        let Some(rs) = util::get(ctx.api, self.plural(), Some(ns), object::name(rs)) else {
+        let Some(rs) = util::get_shared(ctx.api, self.plural(), Some(ns), object::name(rs)) else {
             return;
         };
         let min_ready = util::i64_at(&rs, "spec.minReadySeconds").unwrap_or(0);
@@ -387,8 +389,13 @@ impl ReplicaSetController {
             status.insert("readyReplicas".into(), json!(ready));
         }
         status.insert("replicas".into(), json!(pods.len()));
-        let mut new = rs.clone();
-        new["status"] = Value::Object(status);
+        let status = Value::Object(status);
+        // Compared before copying: an unchanged status is not written.
+        if rs.get("status") == Some(&status) {
+            return;
+        }
+        let mut new = Value::clone(&rs);
+        new["status"] = status;
         util::update_if_changed(ctx.api, self.plural(), &rs, new);
     }
 }
