@@ -10,7 +10,7 @@
 //! code (most of the web bundle otherwise); it meets the first error where
 //! serde_json would — the body rendered with keys sorted, as kubectl sends
 //! them (it converts YAML through a Go map), so "the first error" is the
-//! one Go reports first — and `oracle.rs` (tests) checks it against the
+//! one Go reports first — and `oracle_tests.rs` checks it against the
 //! real typed round trip.
 //!
 //! Fields Go accepts and k8s-openapi's types do not are bridged here: a
@@ -20,7 +20,7 @@
 use serde_json::{Map, Value};
 
 #[cfg(test)]
-mod oracle;
+mod oracle_tests;
 mod schema;
 
 /// A field path segment.
