@@ -30,7 +30,17 @@ use std::time::Instant;
 /// (~14 KB), the kubeadm upgrade with apt, kube-proxy's iptables view, the
 /// image catalog of kubernetes.io's examples, Vim keys in the editor and
 /// streaming in the terminal. The 1 MB goal is further away, not forgotten.
-pub const BROTLI_BUDGET: u64 = 1_240_000;
+///
+/// Session 7 (branch `core`) lowered it to 1,050,000: the apiserver's strict
+/// decoding walks a table of k8s-openapi's types instead of compiling their
+/// serde code (wasm 1,202,931 -> 1,034,871 B brotli), and the bootstrap
+/// objects are built as JSON rather than serialized from typed structs
+/// (-> 1,018,802). Measured as the release build makes the wasm (`cargo
+/// build --release --target wasm32-unknown-unknown -p dinghy-web`,
+/// wasm-bindgen 0.2.130, wasm-opt v132 -Oz, which reproduces Trunk's wasm
+/// byte for byte); with the rest of dist/ (~11,900 B brotli) the bundle is
+/// about 1,030,700 B brotli, and the budget is that plus ~2 %.
+pub const BROTLI_BUDGET: u64 = 1_050_000;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the

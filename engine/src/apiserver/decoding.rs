@@ -3,19 +3,25 @@
 //! type mismatches are Go's `json: cannot unmarshal …` errors, unknown
 //! fields are collected into `strict decoding error: unknown field "…"`.
 //!
-//! The schema is k8s-openapi's: the body is decoded into the typed struct
+//! The schema is k8s-openapi's: the body is decoded as the typed struct
 //! and encoded back, and every key of the body missing from the result is a
-//! field the type does not have. To get line-precise errors out of serde,
-//! the body is rendered as JSON with one key per line, and a map from line
-//! to field path is kept: serde's line number then names the field. The
-//! keys are rendered sorted, as kubectl sends them (it converts YAML through
-//! a Go map), so "the first error" is the one Go reports first.
+//! field the type does not have. `schema.rs` does that round trip from a
+//! table of k8s-openapi's types rather than through their compiled serde
+//! code (most of the web bundle otherwise); it meets the first error where
+//! serde_json would — the body rendered with keys sorted, as kubectl sends
+//! them (it converts YAML through a Go map), so "the first error" is the
+//! one Go reports first — and `oracle_tests.rs` checks it against the
+//! real typed round trip.
 //!
 //! Fields Go accepts and k8s-openapi's types do not are bridged here: a
 //! required field that is absent (Go leaves it zero, validation reports
 //! it later), `null` for a non-pointer field, numbers for quantities.
 
 use serde_json::{Map, Value};
+
+#[cfg(test)]
+mod oracle_tests;
+mod schema;
 
 /// A field path segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +44,14 @@ pub struct Decoded {
 /// Decodes `body` (whose `apiVersion` and `kind` are set) as its kind.
 /// `Err` holds the text after `Pod in version "v1" cannot be handled as a Pod: `.
 pub fn decode(body: &Value) -> Result<Decoded, String> {
+    decode_with(body, schema::roundtrip)
+}
+
+/// The typed round trip of a body: `None` for kinds without a schema, else
+/// the encoded result or the first error and the field it is at.
+type Roundtrip = fn(&str, &str, &Value) -> Option<Result<Value, (Path, String)>>;
+
+fn decode_with(body: &Value, roundtrip: Roundtrip) -> Result<Decoded, String> {
     let api_version = body
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -53,8 +67,7 @@ pub fn decode(body: &Value) -> Result<Decoded, String> {
     let mut out = None;
     // Each round fixes one absent field or one quantity; bodies have far fewer.
     for _ in 0..512 {
-        let (text, lines) = render(&work);
-        let result = match roundtrip(&api_version, &kind, &text) {
+        let result = match roundtrip(&api_version, &kind, &work) {
             // Kinds without a typed schema here are taken as they are.
             None => return Ok(finish(body, None, &kind)),
             Some(r) => r,
@@ -64,16 +77,11 @@ pub fn decode(body: &Value) -> Result<Decoded, String> {
                 out = Some(v);
                 break;
             }
-            Err(e) => {
-                let line = e.line().saturating_sub(1);
-                let path = lines.get(line).cloned().unwrap_or_default();
-                let msg = strip_position(&e.to_string());
-                match fix(&mut work, &path, &msg, &mut synthetic) {
-                    Fix::Retry => continue,
-                    Fix::Fail(text) => return Err(text),
-                    Fix::GoError => return Err(go_type_error(&kind, &path, &msg, body)),
-                }
-            }
+            Err((path, msg)) => match fix(&mut work, &path, &msg, &mut synthetic) {
+                Fix::Retry => continue,
+                Fix::Fail(text) => return Err(text),
+                Fix::GoError => return Err(go_type_error(&kind, &path, &msg, body)),
+            },
         }
     }
     match out {
@@ -517,14 +525,6 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-/// serde_json appends ` at line L column C`; the text before it.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
-        None => msg.to_string(),
-    }
-}
-
 fn at<'a>(v: &'a Value, path: &[Seg]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, seg| match seg {
         Seg::Key(k) => v.get(k.as_str()),
@@ -537,129 +537,6 @@ fn at_mut<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
         Seg::Key(k) => v.get_mut(k.as_str()),
         Seg::Index(i) => v.get_mut(*i),
     })
-}
-
-/// JSON with one key or element per line, keys sorted; `lines[n]` is the
-/// path of what line `n + 1` holds (a closing brace: its object's path).
-fn render(v: &Value) -> (String, Vec<Path>) {
-    let mut out = String::new();
-    let mut lines = vec![Vec::new()];
-    let mut path = Vec::new();
-    render_into(v, &mut path, &mut out, &mut lines);
-    (out, lines)
-}
-
-fn newline(out: &mut String, lines: &mut Vec<Path>, path: &Path) {
-    out.push('\n');
-    lines.push(path.clone());
-}
-
-fn render_into(v: &Value, path: &mut Path, out: &mut String, lines: &mut Vec<Path>) {
-    match v {
-        Value::Object(m) => {
-            out.push('{');
-            let mut keys: Vec<&String> = m.keys().collect();
-            crate::sort::sort(&mut keys);
-            for (n, k) in keys.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                path.push(Seg::Key((*k).clone()));
-                newline(out, lines, path);
-                out.push_str(&Value::String((*k).clone()).to_string());
-                out.push(':');
-                if let Some(child) = m.get(*k) {
-                    render_into(child, path, out, lines);
-                }
-                path.pop();
-            }
-            newline(out, lines, path);
-            out.push('}');
-        }
-        Value::Array(a) => {
-            out.push('[');
-            for (i, child) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(Seg::Index(i));
-                newline(out, lines, path);
-                render_into(child, path, out, lines);
-                path.pop();
-            }
-            newline(out, lines, path);
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// Decodes `text` as the typed k8s-openapi struct of the kind and encodes
-/// it back; `None` for kinds without a schema here.
-fn roundtrip(
-    api_version: &str,
-    kind: &str,
-    text: &str,
-) -> Option<Result<Value, serde_json::Error>> {
-    use k8s_openapi::api::{
-        apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch,
-        certificates::v1 as certificates, coordination::v1 as coordination, core::v1 as core,
-        discovery::v1 as discovery, networking::v1 as networking, policy::v1 as policy,
-        rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
-    };
-    fn rt<T: serde::de::DeserializeOwned + serde::Serialize>(
-        text: &str,
-    ) -> Result<Value, serde_json::Error> {
-        let typed: T = serde_json::from_str(text)?;
-        serde_json::to_value(typed)
-    }
-    macro_rules! kinds {
-        ($( $av:literal $k:literal => $t:ty ),* $(,)?) => {
-            match (api_version, kind) {
-                $( ($av, $k) => Some(rt::<$t>(text)), )*
-                _ => None,
-            }
-        };
-    }
-    kinds! {
-        "v1" "Pod" => core::Pod,
-        "autoscaling/v1" "HorizontalPodAutoscaler" => k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler,
-        "v1" "ConfigMap" => core::ConfigMap,
-        "v1" "Secret" => core::Secret,
-        "v1" "Service" => core::Service,
-        "v1" "Namespace" => core::Namespace,
-        "v1" "Node" => core::Node,
-        "v1" "ServiceAccount" => core::ServiceAccount,
-        "v1" "PersistentVolume" => core::PersistentVolume,
-        "v1" "PersistentVolumeClaim" => core::PersistentVolumeClaim,
-        "v1" "ReplicationController" => core::ReplicationController,
-        "v1" "LimitRange" => core::LimitRange,
-        "v1" "ResourceQuota" => core::ResourceQuota,
-        "v1" "Endpoints" => core::Endpoints,
-        "v1" "Event" => core::Event,
-        "v1" "PodTemplate" => core::PodTemplate,
-        "apps/v1" "Deployment" => apps::Deployment,
-        "apps/v1" "ReplicaSet" => apps::ReplicaSet,
-        "apps/v1" "DaemonSet" => apps::DaemonSet,
-        "apps/v1" "StatefulSet" => apps::StatefulSet,
-        "apps/v1" "ControllerRevision" => apps::ControllerRevision,
-        "batch/v1" "Job" => batch::Job,
-        "batch/v1" "CronJob" => batch::CronJob,
-        "autoscaling/v2" "HorizontalPodAutoscaler" => autoscaling::HorizontalPodAutoscaler,
-        "certificates.k8s.io/v1" "CertificateSigningRequest" => certificates::CertificateSigningRequest,
-        "coordination.k8s.io/v1" "Lease" => coordination::Lease,
-        "discovery.k8s.io/v1" "EndpointSlice" => discovery::EndpointSlice,
-        "networking.k8s.io/v1" "Ingress" => networking::Ingress,
-        "networking.k8s.io/v1" "IngressClass" => networking::IngressClass,
-        "networking.k8s.io/v1" "NetworkPolicy" => networking::NetworkPolicy,
-        "policy/v1" "PodDisruptionBudget" => policy::PodDisruptionBudget,
-        "rbac.authorization.k8s.io/v1" "Role" => rbac::Role,
-        "rbac.authorization.k8s.io/v1" "ClusterRole" => rbac::ClusterRole,
-        "rbac.authorization.k8s.io/v1" "RoleBinding" => rbac::RoleBinding,
-        "rbac.authorization.k8s.io/v1" "ClusterRoleBinding" => rbac::ClusterRoleBinding,
-        "scheduling.k8s.io/v1" "PriorityClass" => scheduling::PriorityClass,
-        "storage.k8s.io/v1" "StorageClass" => storage::StorageClass,
-    }
 }
 
 #[cfg(test)]
