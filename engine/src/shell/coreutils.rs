@@ -5,6 +5,7 @@ use super::{session_fs, session_fs_mut, Session};
 use crate::cluster::Cluster;
 use crate::node::fs::{self, Entry, FileSystem};
 use crate::output::Output;
+use std::cmp::Ordering;
 
 pub fn run(
     session: &mut Session,
@@ -48,7 +49,7 @@ pub fn run(
             };
             let all = has('a');
             let long_fmt = has('l');
-            let targets: Vec<String> = if operands.is_empty() {
+            let mut targets: Vec<String> = if operands.is_empty() {
                 vec![".".into()]
             } else {
                 operands.iter().map(|s| s.to_string()).collect()
@@ -56,24 +57,23 @@ pub fn run(
             let many = targets.len() > 1;
             // GNU ls reports missing operands as it meets them, then lists
             // the file operands, then the directories, each group sorted.
-            let mut targets = targets;
-            let kind = |t: &String| match fsys.get(&fs::normalize(&cwd, t)) {
+            let group = |t: &String| match fsys.get(&fs::normalize(&cwd, t)) {
                 None => 0,
                 Some(Entry::Dir { .. }) => 2,
                 Some(_) => 1,
             };
-            crate::sort::sort_by_key(&mut targets, |t| {
-                let k = kind(t);
-                (k, if k == 0 { String::new() } else { t.clone() })
+            crate::sort::sort_by(&mut targets, |a, b| {
+                let (ga, gb) = (group(a), group(b));
+                ga.cmp(&gb)
+                    .then_with(|| if ga == 0 { Ordering::Equal } else { a.cmp(b) })
             });
-            let mut printed = false;
+            let mut listed_before = false;
             for t in targets.iter() {
                 let path = fs::normalize(&cwd, t);
-                let i = usize::from(printed);
-                if fsys.get(&path).is_some() {
-                    printed = true;
-                }
-                match fsys.get(&path) {
+                let entry = fsys.get(&path);
+                let separator = if listed_before { "\n" } else { "" };
+                listed_before |= entry.is_some();
+                match entry {
                     None => {
                         fail(
                             &mut out,
@@ -89,7 +89,7 @@ pub fn run(
                     }),
                     Some(Entry::Dir { .. }) => {
                         if many {
-                            out.out(format!("{}{t}:\n", if i > 0 { "\n" } else { "" }));
+                            out.out(format!("{separator}{t}:\n"));
                         }
                         let mut names = fsys.list(&path).unwrap_or_default();
                         if all {

@@ -416,7 +416,14 @@ fn run_simple(
         Null,
         File(usize),
     }
-    let mut files: Vec<(String, String, bool, String)> = Vec::new();
+    /// A file opened by a redirection, with what the command wrote to it.
+    struct Opened {
+        target: String,
+        path: String,
+        append: bool,
+        data: String,
+    }
+    let mut files: Vec<Opened> = Vec::new();
     let (mut fd1, mut fd2) = (Dest::Stdout, Dest::Stderr);
     for r in &cmd.redirects {
         match r {
@@ -430,7 +437,12 @@ fn run_simple(
                     "/dev/stderr" => fd2,
                     _ => {
                         let path = fs::normalize(&session.cwd, &target);
-                        files.push((target, path, *append, String::new()));
+                        files.push(Opened {
+                            target,
+                            path,
+                            append: *append,
+                            data: String::new(),
+                        });
                         Dest::File(files.len() - 1)
                     }
                 };
@@ -453,13 +465,19 @@ fn run_simple(
                 Dest::Null => {}
                 Dest::File(i) => {
                     if let Some(f) = files.get_mut(i) {
-                        f.3.push_str(&text);
+                        f.data.push_str(&text);
                     }
                 }
             }
         }
         out.chunks = chunks;
-        for (target, path, append, data) in files {
+        for Opened {
+            target,
+            path,
+            append,
+            data,
+        } in files
+        {
             let result =
                 session_fs_mut(session, cluster).map(|f| f.write(&path, data.as_bytes(), append));
             if let Some(Err(e)) = result {

@@ -31,6 +31,15 @@ pub struct ReplicaSetController {
     failures: BTreeMap<String, Backoff>,
 }
 
+/// What a sync's manageReplicas did, for the ReplicaFailure condition.
+enum Manage {
+    /// Backing off: the key is not in the queue; the status keeps its
+    /// condition as it is.
+    Waiting,
+    Succeeded,
+    Failed(String),
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Backoff {
     generation: i64,
@@ -91,7 +100,11 @@ impl Component for ReplicaSetController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
-        for rs in util::list(ctx.api, self.plural(), None) {
+        let all = util::list(ctx.api, self.plural(), None);
+        // A deleted ReplicaSet's back-off goes with it.
+        self.failures
+            .retain(|uid, _| all.iter().any(|rs| util::uid(rs) == uid));
+        for rs in all {
             self.sync_one(ctx, &rs);
         }
     }
@@ -186,9 +199,7 @@ impl ReplicaSetController {
             .collect();
         let want = util::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
         let generation = util::i64_at(rs, "metadata.generation").unwrap_or(0);
-        // What this sync's manageReplicas did: None while backing off (the
-        // key is not in the queue), else its error, if any.
-        let mut outcome: Option<Option<String>> = Some(None);
+        let mut outcome = Manage::Succeeded;
         if !util::is_deleting(rs) && !self.selector_empty(rs) {
             let backoff = self
                 .failures
@@ -198,7 +209,7 @@ impl ReplicaSetController {
             if active.len() < want {
                 if let Some(b) = backoff.filter(|b| ctx.now < b.retry_at) {
                     self.wakeup = util::earliest(self.wakeup, Some(b.retry_at));
-                    outcome = None;
+                    outcome = Manage::Waiting;
                 } else {
                     // Stop at the first error, as slowStartBatch does.
                     for _ in 0..(want - active.len()).min(500) {
@@ -214,7 +225,7 @@ impl ReplicaSetController {
                                 },
                             );
                             self.wakeup = util::earliest(self.wakeup, Some(retry_at));
-                            outcome = Some(Some(e));
+                            outcome = Manage::Failed(e);
                             break;
                         }
                     }
@@ -253,7 +264,7 @@ impl ReplicaSetController {
                 }
             }
         }
-        if matches!(outcome, Some(None)) {
+        if matches!(outcome, Manage::Succeeded) {
             self.failures.remove(&rs_uid);
         }
         self.update_status(ctx, rs, &ns, outcome);
@@ -314,14 +325,8 @@ impl ReplicaSetController {
         Ok(())
     }
 
-    /// `manage`: the error of this sync's pod creation (None: not tried).
-    fn update_status(
-        &mut self,
-        ctx: &mut SyncContext<'_>,
-        rs: &Value,
-        ns: &str,
-        manage: Option<Option<String>>,
-    ) {
+    /// `manage`: what this sync's pod creation did.
+    fn update_status(&mut self, ctx: &mut SyncContext<'_>, rs: &Value, ns: &str, manage: Manage) {
         let Some(rs) = util::get_shared(ctx.api, self.plural(), Some(ns), object::name(rs)) else {
             return;
         };
@@ -361,18 +366,16 @@ impl ReplicaSetController {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let failing = conditions
-            .iter()
-            .any(|c| c.get("type").and_then(Value::as_str) == Some("ReplicaFailure"));
+        let failing = util::condition(&rs, "ReplicaFailure").is_some();
         match manage {
-            Some(Some(message)) if !failing => conditions.push(json!({
+            Manage::Failed(message) if !failing => conditions.push(json!({
                 "lastTransitionTime": ctx.now.rfc3339(),
                 "message": message,
                 "reason": "FailedCreate",
                 "status": "True",
                 "type": "ReplicaFailure",
             })),
-            Some(None) if failing => conditions
+            Manage::Succeeded if failing => conditions
                 .retain(|c| c.get("type").and_then(Value::as_str) != Some("ReplicaFailure")),
             _ => {}
         }

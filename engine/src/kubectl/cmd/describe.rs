@@ -154,6 +154,38 @@ fn or_none(v: &str) -> &str {
     }
 }
 
+/// The Conditions table of a Node (`LastHeartbeatTime`) or a PVC
+/// (`LastProbeTime`): nothing when there are none, times in RFC 1123Z.
+fn conditions_table(w: &mut W, o: &Value, time_header: &str, time_field: &str) {
+    let conds = arr(o, "status.conditions");
+    if conds.is_empty() {
+        return;
+    }
+    w.w(0, "Conditions:\n");
+    w.w(
+        1,
+        &format!("Type\tStatus\t{time_header}\tLastTransitionTime\tReason\tMessage\n"),
+    );
+    w.w(
+        1,
+        "----\t------\t-----------------\t------------------\t------\t-------\n",
+    );
+    for c in conds {
+        w.w(
+            1,
+            &format!(
+                "{} \t{} \t{} \t{} \t{} \t{}\n",
+                s(c, "type"),
+                s(c, "status"),
+                rfc1123z(s(c, time_field)),
+                rfc1123z(s(c, "lastTransitionTime")),
+                s(c, "reason"),
+                s(c, "message")
+            ),
+        );
+    }
+}
+
 /// Go's `time.RFC1123Z`: `Wed, 23 Apr 2025 08:00:00 +0000`.
 pub fn rfc1123z(ts: &str) -> String {
     let Some(t) = Time::parse_rfc3339(ts) else {
@@ -1616,31 +1648,7 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
             ),
         }
     }
-    let conds = arr(o, "status.conditions");
-    if !conds.is_empty() {
-        w.w(
-            0,
-            "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.w(
-            1,
-            "----\t------\t-----------------\t------------------\t------\t-------\n",
-        );
-        for c in conds {
-            w.w(
-                1,
-                &format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}\n",
-                    s(c, "type"),
-                    s(c, "status"),
-                    rfc1123z(s(c, "lastHeartbeatTime")),
-                    rfc1123z(s(c, "lastTransitionTime")),
-                    s(c, "reason"),
-                    s(c, "message")
-                ),
-            );
-        }
-    }
+    conditions_table(w, o, "LastHeartbeatTime", "lastHeartbeatTime");
     w.w(0, "Addresses:\n");
     for a in arr(o, "status.addresses") {
         w.w(1, &format!("{}:\t{}\n", s(a, "type"), s(a, "address")));

@@ -8,8 +8,8 @@
 //! field names).
 
 use super::{
-    annotations_multiline, arr, controller_of, endpoints_for_port, labels_multiline, num,
-    pod_template, rfc1123z, s, sorted_map, W,
+    annotations_multiline, arr, conditions_table, controller_of, endpoints_for_port,
+    labels_multiline, num, pod_template, rfc1123z, s, sorted_map, W,
 };
 use crate::api::{self, object};
 use crate::clock::Time;
@@ -837,32 +837,7 @@ fn pvc(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
             }
         }
     }
-    let conds = arr(o, "status.conditions");
-    if !conds.is_empty() {
-        w.w(0, "Conditions:\n");
-        w.w(
-            1,
-            "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.w(
-            1,
-            "----\t------\t-----------------\t------------------\t------\t-------\n",
-        );
-        for c in conds {
-            w.w(
-                1,
-                &format!(
-                    "{} \t{} \t{} \t{} \t{} \t{}\n",
-                    s(c, "type"),
-                    s(c, "status"),
-                    rfc1123z(s(c, "lastProbeTime")),
-                    rfc1123z(s(c, "lastTransitionTime")),
-                    s(c, "reason"),
-                    s(c, "message")
-                ),
-            );
-        }
-    }
+    conditions_table(w, o, "LastProbeTime", "lastProbeTime");
 }
 
 fn storage_class(w: &mut W, o: &Value) {
