@@ -168,6 +168,24 @@ pub fn to_string(v: &Value) -> String {
     out
 }
 
+/// The `v1 List` kubectl prints for several objects (`kubectl get pods -o
+/// yaml`), exactly as [`to_string`] renders `{"apiVersion": "v1", "items":
+/// items, "kind": "List", "metadata": {"resourceVersion": ""}}`, written from
+/// the borrowed objects instead of a copy of them all.
+pub fn list_to_string(items: &[&Value]) -> String {
+    let mut out = String::from("apiVersion: v1\n");
+    if items.is_empty() {
+        out.push_str("items: []\n");
+    } else {
+        out.push_str("items:\n");
+        for v in items {
+            emit::item(v, 0, &mut out);
+        }
+    }
+    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    out
+}
+
 mod emit {
     //! A small emitter matching go-yaml v2's style, which kubectl uses;
     //! serde_yaml's own emitter indents sequences and quotes differently.
@@ -206,34 +224,39 @@ mod emit {
 
     fn sequence(a: &[Value], indent: usize, out: &mut String) {
         for v in a {
-            pad(indent, out);
-            out.push('-');
-            match v {
-                Value::Object(m) if !m.is_empty() => {
-                    // First key on the dash line, the rest aligned under it.
-                    let mut first = true;
-                    for (k, val) in sorted(m) {
-                        if first {
-                            out.push(' ');
-                            first = false;
-                        } else {
-                            pad(indent + 2, out);
-                        }
-                        out.push_str(&key(k));
-                        out.push(':');
-                        child(val, indent + 2, out);
+            item(v, indent, out);
+        }
+    }
+
+    /// One entry of a block sequence: the dash at `indent`, then the value.
+    pub fn item(v: &Value, indent: usize, out: &mut String) {
+        pad(indent, out);
+        out.push('-');
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                // First key on the dash line, the rest aligned under it.
+                let mut first = true;
+                for (k, val) in sorted(m) {
+                    if first {
+                        out.push(' ');
+                        first = false;
+                    } else {
+                        pad(indent + 2, out);
                     }
+                    out.push_str(&key(k));
+                    out.push(':');
+                    child(val, indent + 2, out);
                 }
-                Value::Array(inner) if !inner.is_empty() => {
-                    out.push('\n');
-                    sequence(inner, indent + 2, out);
-                }
-                other => {
-                    out.push(' ');
-                    let col = column(out);
-                    out.push_str(&scalar(other, indent + 2, col));
-                    out.push('\n');
-                }
+            }
+            Value::Array(inner) if !inner.is_empty() => {
+                out.push('\n');
+                sequence(inner, indent + 2, out);
+            }
+            other => {
+                out.push(' ');
+                let col = column(out);
+                out.push_str(&scalar(other, indent + 2, col));
+                out.push('\n');
             }
         }
     }
@@ -355,6 +378,11 @@ mod emit {
             Style::Single => "'",
             Style::Double => "\"",
         };
+        // Nowhere to break: no space, or the line ends before a break
+        // would be allowed (the common case, and no copy of the characters).
+        if !body.contains(' ') || column + quote.len() + body.chars().count() <= BEST_WIDTH {
+            return text;
+        }
         let chars: Vec<char> = body.chars().collect();
         let mut out = String::with_capacity(text.len() + 8);
         out.push_str(quote);
@@ -544,16 +572,32 @@ mod emit {
     /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
     /// compare as numbers, and non-letters sort before letters.
     pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
+        // Keys are nearly always ASCII: compare the bytes as characters
+        // without collecting them (the emitter sorts every mapping).
+        if a.is_ascii() && b.is_ascii() {
+            return natural_order(a.as_bytes(), b.as_bytes(), |c| (*c as char).is_alphabetic());
+        }
         let ar: Vec<char> = a.chars().collect();
         let br: Vec<char> = b.chars().collect();
+        natural_order(&ar, &br, |c| c.is_alphabetic())
+    }
+
+    /// [`key_order`] over the characters of both keys (bytes when ASCII).
+    fn natural_order<C: Copy + Ord + Into<char>>(
+        ar: &[C],
+        br: &[C],
+        alphabetic: impl Fn(&C) -> bool,
+    ) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let ch = |c: C| -> char { c.into() };
+        let digit = |c: C| -> Option<i64> { ch(c).to_digit(10).map(i64::from) };
         let mut i = 0;
         while i < ar.len() && i < br.len() {
             if ar[i] == br[i] {
                 i += 1;
                 continue;
             }
-            let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+            let (al, bl) = (alphabetic(&ar[i]), alphabetic(&br[i]));
             if al && bl {
                 return ar[i].cmp(&br[i]);
             }
@@ -565,11 +609,11 @@ mod emit {
                 };
             }
             let (mut an, mut bn) = (0i64, 0i64);
-            if ar[i] == '0' || br[i] == '0' {
+            if ch(ar[i]) == '0' || ch(br[i]) == '0' {
                 let mut j = i;
-                while j > 0 && ar[j - 1].is_ascii_digit() {
+                while j > 0 && ch(ar[j - 1]).is_ascii_digit() {
                     j -= 1;
-                    if ar[j] != '0' {
+                    if ch(ar[j]) != '0' {
                         an = 1;
                         bn = 1;
                         break;
@@ -577,17 +621,13 @@ mod emit {
                 }
             }
             let mut ai = i;
-            while ai < ar.len() && ar[ai].is_ascii_digit() {
-                an = an
-                    .saturating_mul(10)
-                    .saturating_add(ar[ai] as i64 - '0' as i64);
+            while let Some(d) = ar.get(ai).and_then(|c| digit(*c)) {
+                an = an.saturating_mul(10).saturating_add(d);
                 ai += 1;
             }
             let mut bi = i;
-            while bi < br.len() && br[bi].is_ascii_digit() {
-                bn = bn
-                    .saturating_mul(10)
-                    .saturating_add(br[bi] as i64 - '0' as i64);
+            while let Some(d) = br.get(bi).and_then(|c| digit(*c)) {
+                bn = bn.saturating_mul(10).saturating_add(d);
                 bi += 1;
             }
             if an != bn {
@@ -606,6 +646,19 @@ mod emit {
 mod tests {
     use super::*;
     use expect_test::expect;
+
+    #[test]
+    fn list_is_the_list_object_rendered() {
+        let items = [
+            serde_json::json!({"metadata": {"name": "a"}, "spec": {"x": [1, {"b": "c"}], "z": ""}}),
+            serde_json::json!({"b": [[1]], "a": "a long line with spaces that goes past the eightieth column of the line, and then folds"}),
+        ];
+        for n in 0..=items.len() {
+            let refs: Vec<&Value> = items.iter().take(n).collect();
+            let list = serde_json::json!({"apiVersion": "v1", "items": items[..n], "kind": "List", "metadata": {"resourceVersion": ""}});
+            assert_eq!(list_to_string(&refs), to_string(&list));
+        }
+    }
 
     #[test]
     fn multi_document_stream() {

@@ -122,7 +122,12 @@ pub struct TableOptions {
 }
 
 /// The header (unless `--no-headers`) and one row per object, ready for the tab writer.
-pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -> Vec<Vec<String>> {
+pub fn rows(
+    res: &Resource,
+    objects: &[&Value],
+    now: Time,
+    opts: &TableOptions,
+) -> Vec<Vec<String>> {
     let cols: Vec<&Column> = columns(res)
         .iter()
         .filter(|c| opts.wide || !c.wide)
@@ -142,8 +147,8 @@ pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -
         }
         rows.push(header);
     }
-    for obj in objects {
-        let mut r: Vec<String> = Vec::new();
+    for &obj in objects {
+        let mut r: Vec<String> = Vec::with_capacity(cols.len() + 1);
         if opts.with_namespace {
             r.push(object::namespace(obj).unwrap_or("").to_string());
         }
@@ -172,7 +177,7 @@ pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -
     rows
 }
 
-pub fn table(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -> String {
+pub fn table(res: &Resource, objects: &[&Value], now: Time, opts: &TableOptions) -> String {
     tabwriter::layout(&rows(res, objects, now, opts))
 }
 
