@@ -190,6 +190,7 @@ mod emit {
     //! A small emitter matching go-yaml v2's style, which kubectl uses;
     //! serde_yaml's own emitter indents sequences and quotes differently.
     use serde_json::Value;
+    use std::borrow::Cow;
 
     pub fn value_at_top(v: &Value, out: &mut String) {
         match v {
@@ -297,16 +298,16 @@ mod emit {
         }
     }
 
-    fn string(s: &str, indent: usize) -> String {
+    fn string(s: &str, indent: usize) -> Cow<'_, str> {
         if resolves_to_non_string(s) {
-            return double_quoted(s);
+            return Cow::Owned(double_quoted(s));
         }
         if s.contains('\n') {
             if s.chars().any(|c| c != '\n' && is_special(c))
                 || s.starts_with(' ')
                 || s.contains(" \n")
             {
-                return double_quoted(s);
+                return Cow::Owned(double_quoted(s));
             }
             // Literal block, as go-yaml writes multi-line strings.
             let chomp = if !s.ends_with('\n') {
@@ -329,18 +330,18 @@ mod emit {
                     out.push_str(line);
                 }
             }
-            return out;
+            return Cow::Owned(out);
         }
         if s.chars().any(is_special) {
-            return double_quoted(s);
+            return Cow::Owned(double_quoted(s));
         }
         if plain_not_allowed(s) {
-            return format!("'{}'", s.replace('\'', "''"));
+            return Cow::Owned(format!("'{}'", s.replace('\'', "''")));
         }
-        s.to_string()
+        Cow::Borrowed(s)
     }
 
-    fn key(k: &str) -> String {
+    fn key(k: &str) -> Cow<'_, str> {
         // Keys are simple keys: never folded.
         string(k, 0)
     }
@@ -362,7 +363,7 @@ mod emit {
     /// in double quotes where the break is escaped) once the line is past
     /// column 80, the rest going on an indented line.
     fn folded(s: &str, indent: usize, column: usize) -> String {
-        let text = string(s, indent);
+        let text = string(s, indent).into_owned();
         let (style, body) =
             if let Some(b) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
                 (Style::Single, b)
@@ -433,26 +434,27 @@ mod emit {
     /// go-yaml's emitter analysis: indicators that stop a string from being
     /// written plain in block context (it is then single-quoted).
     fn plain_not_allowed(s: &str) -> bool {
-        let chars: Vec<char> = s.chars().collect();
-        if chars.is_empty() || chars[0] == ' ' || chars[chars.len() - 1] == ' ' {
+        if s.is_empty() || s.starts_with(' ') || s.ends_with(' ') {
             return true;
         }
-        let followed_by_blank = |i: usize| chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == '\n');
-        for (i, &c) in chars.iter().enumerate() {
-            if i == 0 {
-                match c {
+        let mut chars = s.chars().peekable();
+        let mut prev: Option<char> = None;
+        while let Some(c) = chars.next() {
+            let followed_by_blank = chars.peek().is_none_or(|n| *n == ' ' || *n == '\n');
+            match prev {
+                None => match c {
                     '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
                     | '"' | '%' | '@' | '`' => return true,
-                    '?' | ':' | '-' if followed_by_blank(i) => return true,
+                    '?' | ':' | '-' if followed_by_blank => return true,
                     _ => {}
-                }
-            } else {
-                match c {
-                    ':' if followed_by_blank(i) => return true,
-                    '#' if chars[i - 1] == ' ' => return true,
+                },
+                Some(p) => match c {
+                    ':' if followed_by_blank => return true,
+                    '#' if p == ' ' => return true,
                     _ => {}
-                }
+                },
             }
+            prev = Some(c);
         }
         false
     }

@@ -1261,7 +1261,7 @@ fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
     // Pod phases of the pods this object owns.
     let uid = s(o, "metadata.uid");
     let pods = api::resolve("pods")
-        .map(|r| ctx.cluster.apiserver.list(r, item.ns.as_deref()))
+        .map(|r| ctx.cluster.apiserver.list_shared(r, item.ns.as_deref()))
         .unwrap_or_default();
     let mut counts = [0usize; 4];
     for p in pods.iter().filter(|p| {

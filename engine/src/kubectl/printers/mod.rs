@@ -132,7 +132,7 @@ pub fn rows(
         .iter()
         .filter(|c| opts.wide || !c.wide)
         .collect();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(objects.len() + 1);
     if !opts.no_headers {
         let mut header: Vec<String> = Vec::new();
         if opts.with_namespace {
@@ -158,6 +158,10 @@ pub fn rows(
                 (Some(k), true) => r.push(format!("{k}/{cell}")),
                 _ => r.push(cell),
             }
+        }
+        if opts.label_columns.is_empty() && !opts.show_labels {
+            rows.push(r);
+            continue;
         }
         let labels = object::string_map(obj, "metadata.labels");
         for l in &opts.label_columns {
