@@ -168,10 +168,29 @@ pub fn to_string(v: &Value) -> String {
     out
 }
 
+/// The `v1 List` kubectl prints for several objects (`kubectl get pods -o
+/// yaml`), exactly as [`to_string`] renders `{"apiVersion": "v1", "items":
+/// items, "kind": "List", "metadata": {"resourceVersion": ""}}`, written from
+/// the borrowed objects instead of a copy of them all.
+pub fn list_to_string(items: &[&Value]) -> String {
+    let mut out = String::from("apiVersion: v1\n");
+    if items.is_empty() {
+        out.push_str("items: []\n");
+    } else {
+        out.push_str("items:\n");
+        for v in items {
+            emit::item(v, 0, &mut out);
+        }
+    }
+    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    out
+}
+
 mod emit {
     //! A small emitter matching go-yaml v2's style, which kubectl uses;
     //! serde_yaml's own emitter indents sequences and quotes differently.
     use serde_json::Value;
+    use std::borrow::Cow;
 
     pub fn value_at_top(v: &Value, out: &mut String) {
         match v {
@@ -206,34 +225,39 @@ mod emit {
 
     fn sequence(a: &[Value], indent: usize, out: &mut String) {
         for v in a {
-            pad(indent, out);
-            out.push('-');
-            match v {
-                Value::Object(m) if !m.is_empty() => {
-                    // First key on the dash line, the rest aligned under it.
-                    let mut first = true;
-                    for (k, val) in sorted(m) {
-                        if first {
-                            out.push(' ');
-                            first = false;
-                        } else {
-                            pad(indent + 2, out);
-                        }
-                        out.push_str(&key(k));
-                        out.push(':');
-                        child(val, indent + 2, out);
+            item(v, indent, out);
+        }
+    }
+
+    /// One entry of a block sequence: the dash at `indent`, then the value.
+    pub fn item(v: &Value, indent: usize, out: &mut String) {
+        pad(indent, out);
+        out.push('-');
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                // First key on the dash line, the rest aligned under it.
+                let mut first = true;
+                for (k, val) in sorted(m) {
+                    if first {
+                        out.push(' ');
+                        first = false;
+                    } else {
+                        pad(indent + 2, out);
                     }
+                    out.push_str(&key(k));
+                    out.push(':');
+                    child(val, indent + 2, out);
                 }
-                Value::Array(inner) if !inner.is_empty() => {
-                    out.push('\n');
-                    sequence(inner, indent + 2, out);
-                }
-                other => {
-                    out.push(' ');
-                    let col = column(out);
-                    out.push_str(&scalar(other, indent + 2, col));
-                    out.push('\n');
-                }
+            }
+            Value::Array(inner) if !inner.is_empty() => {
+                out.push('\n');
+                sequence(inner, indent + 2, out);
+            }
+            other => {
+                out.push(' ');
+                let col = column(out);
+                out.push_str(&scalar(other, indent + 2, col));
+                out.push('\n');
             }
         }
     }
@@ -274,16 +298,16 @@ mod emit {
         }
     }
 
-    fn string(s: &str, indent: usize) -> String {
+    fn string(s: &str, indent: usize) -> Cow<'_, str> {
         if resolves_to_non_string(s) {
-            return double_quoted(s);
+            return Cow::Owned(double_quoted(s));
         }
         if s.contains('\n') {
             if s.chars().any(|c| c != '\n' && is_special(c))
                 || s.starts_with(' ')
                 || s.contains(" \n")
             {
-                return double_quoted(s);
+                return Cow::Owned(double_quoted(s));
             }
             // Literal block, as go-yaml writes multi-line strings.
             let chomp = if !s.ends_with('\n') {
@@ -306,18 +330,18 @@ mod emit {
                     out.push_str(line);
                 }
             }
-            return out;
+            return Cow::Owned(out);
         }
         if s.chars().any(is_special) {
-            return double_quoted(s);
+            return Cow::Owned(double_quoted(s));
         }
         if plain_not_allowed(s) {
-            return format!("'{}'", s.replace('\'', "''"));
+            return Cow::Owned(format!("'{}'", s.replace('\'', "''")));
         }
-        s.to_string()
+        Cow::Borrowed(s)
     }
 
-    fn key(k: &str) -> String {
+    fn key(k: &str) -> Cow<'_, str> {
         // Keys are simple keys: never folded.
         string(k, 0)
     }
@@ -339,7 +363,7 @@ mod emit {
     /// in double quotes where the break is escaped) once the line is past
     /// column 80, the rest going on an indented line.
     fn folded(s: &str, indent: usize, column: usize) -> String {
-        let text = string(s, indent);
+        let text = string(s, indent).into_owned();
         let (style, body) =
             if let Some(b) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
                 (Style::Single, b)
@@ -355,6 +379,11 @@ mod emit {
             Style::Single => "'",
             Style::Double => "\"",
         };
+        // Nowhere to break: no space, or the line ends before a break
+        // would be allowed (the common case, and no copy of the characters).
+        if !body.contains(' ') || column + quote.len() + body.chars().count() <= BEST_WIDTH {
+            return text;
+        }
         let chars: Vec<char> = body.chars().collect();
         let mut out = String::with_capacity(text.len() + 8);
         out.push_str(quote);
@@ -405,28 +434,27 @@ mod emit {
     /// go-yaml's emitter analysis: indicators that stop a string from being
     /// written plain in block context (it is then single-quoted).
     fn plain_not_allowed(s: &str) -> bool {
-        let chars: Vec<char> = s.chars().collect();
-        if chars.first().is_none_or(|c| *c == ' ') || chars.last() == Some(&' ') {
+        if s.is_empty() || s.starts_with(' ') || s.ends_with(' ') {
             return true;
         }
-        let followed_by_blank = |i: usize| chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == '\n');
-        for (i, &c) in chars.iter().enumerate() {
-            if i == 0 {
-                match c {
+        let mut chars = s.chars().peekable();
+        let mut prev: Option<char> = None;
+        while let Some(c) = chars.next() {
+            let followed_by_blank = chars.peek().is_none_or(|n| *n == ' ' || *n == '\n');
+            match prev {
+                None => match c {
                     '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
                     | '"' | '%' | '@' | '`' => return true,
-                    '?' | ':' | '-' if followed_by_blank(i) => return true,
+                    '?' | ':' | '-' if followed_by_blank => return true,
                     _ => {}
-                }
-            } else {
-                match c {
-                    ':' if followed_by_blank(i) => return true,
-                    '#' if i.checked_sub(1).and_then(|p| chars.get(p)) == Some(&' ') => {
-                        return true
-                    }
+                },
+                Some(p) => match c {
+                    ':' if followed_by_blank => return true,
+                    '#' if p == ' ' => return true,
                     _ => {}
-                }
+                },
             }
+            prev = Some(c);
         }
         false
     }
@@ -545,18 +573,34 @@ mod emit {
 
     /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
     /// compare as numbers, and non-letters sort before letters.
-    #[allow(clippy::indexing_slicing)] // i < both lengths, ai/bi and j checked by their loops
     pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
+        // Keys are nearly always ASCII: compare the bytes as characters
+        // without collecting them (the emitter sorts every mapping).
+        if a.is_ascii() && b.is_ascii() {
+            return natural_order(a.as_bytes(), b.as_bytes(), |c| (*c as char).is_alphabetic());
+        }
         let ar: Vec<char> = a.chars().collect();
         let br: Vec<char> = b.chars().collect();
+        natural_order(&ar, &br, |c| c.is_alphabetic())
+    }
+
+    /// [`key_order`] over the characters of both keys (bytes when ASCII).
+    #[allow(clippy::indexing_slicing)] // i < both lengths, ai/bi and j checked by their loops
+    fn natural_order<C: Copy + Ord + Into<char>>(
+        ar: &[C],
+        br: &[C],
+        alphabetic: impl Fn(&C) -> bool,
+    ) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let ch = |c: C| -> char { c.into() };
+        let digit = |c: C| -> Option<i64> { ch(c).to_digit(10).map(i64::from) };
         let mut i = 0;
         while i < ar.len() && i < br.len() {
             if ar[i] == br[i] {
                 i += 1;
                 continue;
             }
-            let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+            let (al, bl) = (alphabetic(&ar[i]), alphabetic(&br[i]));
             if al && bl {
                 return ar[i].cmp(&br[i]);
             }
@@ -568,11 +612,11 @@ mod emit {
                 };
             }
             let (mut an, mut bn) = (0i64, 0i64);
-            if ar[i] == '0' || br[i] == '0' {
+            if ch(ar[i]) == '0' || ch(br[i]) == '0' {
                 let mut j = i;
-                while j > 0 && ar[j - 1].is_ascii_digit() {
+                while j > 0 && ch(ar[j - 1]).is_ascii_digit() {
                     j -= 1;
-                    if ar[j] != '0' {
+                    if ch(ar[j]) != '0' {
                         an = 1;
                         bn = 1;
                         break;
@@ -580,17 +624,13 @@ mod emit {
                 }
             }
             let mut ai = i;
-            while ai < ar.len() && ar[ai].is_ascii_digit() {
-                an = an
-                    .saturating_mul(10)
-                    .saturating_add(ar[ai] as i64 - '0' as i64);
+            while let Some(d) = ar.get(ai).and_then(|c| digit(*c)) {
+                an = an.saturating_mul(10).saturating_add(d);
                 ai += 1;
             }
             let mut bi = i;
-            while bi < br.len() && br[bi].is_ascii_digit() {
-                bn = bn
-                    .saturating_mul(10)
-                    .saturating_add(br[bi] as i64 - '0' as i64);
+            while let Some(d) = br.get(bi).and_then(|c| digit(*c)) {
+                bn = bn.saturating_mul(10).saturating_add(d);
                 bi += 1;
             }
             if an != bn {
@@ -609,6 +649,19 @@ mod emit {
 mod tests {
     use super::*;
     use expect_test::expect;
+
+    #[test]
+    fn list_is_the_list_object_rendered() {
+        let items = [
+            serde_json::json!({"metadata": {"name": "a"}, "spec": {"x": [1, {"b": "c"}], "z": ""}}),
+            serde_json::json!({"b": [[1]], "a": "a long line with spaces that goes past the eightieth column of the line, and then folds"}),
+        ];
+        for n in 0..=items.len() {
+            let refs: Vec<&Value> = items.iter().take(n).collect();
+            let list = serde_json::json!({"apiVersion": "v1", "items": items[..n], "kind": "List", "metadata": {"resourceVersion": ""}});
+            assert_eq!(list_to_string(&refs), to_string(&list));
+        }
+    }
 
     #[test]
     fn multi_document_stream() {

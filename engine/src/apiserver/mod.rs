@@ -699,6 +699,16 @@ impl ApiServer {
         namespace: Option<&str>,
         keep: impl Fn(&Value) -> bool,
     ) -> Vec<Arc<Value>> {
+        if let Some(storage) = res.stored_as() {
+            // An older version's objects are converted copies, not the cache's.
+            return self
+                .list(storage, namespace)
+                .into_iter()
+                .map(|o| conversion::to_version(res, o))
+                .filter(|o| keep(o))
+                .map(Arc::new)
+                .collect();
+        }
         let prefix = res.prefix(namespace);
         self.cache()
             .prefix(&prefix)

@@ -699,9 +699,7 @@ fn events_for(ctx: &Context<'_>, item: &Item) -> Vec<Value> {
     let mut evs: Vec<Value> = ctx
         .cluster
         .apiserver
-        .list(res, scope)
-        .into_iter()
-        .filter(|e| {
+        .list_shared_where(res, scope, |e| {
             s(e, "involvedObject.name") == item.name
                 && s(e, "involvedObject.kind") == item.res.kind
                 && (s(e, "involvedObject.uid").is_empty()
@@ -710,6 +708,8 @@ fn events_for(ctx: &Context<'_>, item: &Item) -> Vec<Value> {
                     // UID; `kubectl describe node` merges those events in.
                     || (item.res.kind == "Node" && s(e, "involvedObject.uid") == item.name))
         })
+        .into_iter()
+        .map(|e| Value::clone(&e))
         .collect();
     crate::sort::sort_by_key(&mut evs, |e| {
         let t = s(e, "lastTimestamp");
@@ -1321,7 +1321,7 @@ fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
     // Pod phases of the pods this object owns.
     let uid = s(o, "metadata.uid");
     let pods = api::resolve("pods")
-        .map(|r| ctx.cluster.apiserver.list(r, item.ns.as_deref()))
+        .map(|r| ctx.cluster.apiserver.list_shared(r, item.ns.as_deref()))
         .unwrap_or_default();
     let mut counts = [0usize; 4];
     for p in pods.iter().filter(|p| {
@@ -1717,13 +1717,15 @@ fn or_unset_time(v: &str) -> String {
 /// `describeNodeResource`: the non-terminated pods with their requests and
 /// limits, and the node's allocated totals.
 fn node_resources(ctx: &Context<'_>, w: &mut W, node: &Value, now: Time) {
-    let pods: Vec<Value> = api::resolve("pods")
-        .map(|r| ctx.cluster.apiserver.list(r, None))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| s(p, "spec.nodeName") == object::name(node))
-        .filter(|p| !matches!(s(p, "status.phase"), "Succeeded" | "Failed"))
-        .collect();
+    // The pods are borrowed from the watch cache: only the node's are kept.
+    let pods = api::resolve("pods")
+        .map(|r| {
+            ctx.cluster.apiserver.list_shared_where(r, None, |p| {
+                s(p, "spec.nodeName") == object::name(node)
+                    && !matches!(s(p, "status.phase"), "Succeeded" | "Failed")
+            })
+        })
+        .unwrap_or_default();
     let milli = |q: &str| crate::apiserver::validation::quantity_milli(q).unwrap_or(0);
     let alloc_cpu = milli(s(node, "status.allocatable.cpu"));
     let alloc_mem = milli(s(node, "status.allocatable.memory"));

@@ -11,6 +11,7 @@ use crate::api::{self, object, Resource};
 use crate::clock::Time;
 use crate::output::Output;
 use serde_json::Value;
+use std::sync::Arc;
 
 pub const COMMAND: Command = Command {
     name: "get",
@@ -53,10 +54,11 @@ struct Request {
     names: Option<Vec<String>>,
 }
 
-/// The objects one request returned.
+/// The objects one request returned (shared with the apiserver's watch
+/// cache: a list borrows them instead of copying every object).
 struct Group {
     res: &'static Resource,
-    objects: Vec<Value>,
+    objects: Vec<Arc<Value>>,
 }
 
 enum Output_ {
@@ -255,14 +257,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         match &req.names {
             None => {
                 // TODO(selectors): switch to `ApiServer::list_filtered` when it lands.
-                let objects = ctx
-                    .cluster
-                    .apiserver
-                    .list(res, ns)
-                    .into_iter()
-                    .filter(|o| labels.as_ref().is_none_or(|s| s.matches_object(o)))
-                    .filter(|o| fields.as_ref().is_none_or(|s| s.matches(res.kind, o)))
-                    .collect();
+                let objects = ctx.cluster.apiserver.list_shared_where(res, ns, |o| {
+                    labels.as_ref().is_none_or(|s| s.matches_object(o))
+                        && fields.as_ref().is_none_or(|s| s.matches(res.kind, o))
+                });
                 groups.push(Group { res, objects });
             }
             Some(names) => {
@@ -274,7 +272,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 let mut objects = Vec::new();
                 for name in names {
                     match ctx.cluster.apiserver.get(res, ns, name) {
-                        Ok(o) => objects.push(o),
+                        Ok(o) => objects.push(Arc::new(o)),
                         Err(e) => {
                             if !(p.bool("ignore-not-found") && e.reason() == "NotFound") {
                                 errors.push(e.kubectl_text());
@@ -308,10 +306,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         errors.extend(sel.errors);
         for item in sel.items {
             match groups.last_mut() {
-                Some(g) if g.res == item.res => g.objects.push(item.obj),
+                Some(g) if g.res == item.res => g.objects.push(Arc::new(item.obj)),
                 _ => groups.push(Group {
                     res: item.res,
-                    objects: vec![item.obj],
+                    objects: vec![Arc::new(item.obj)],
                 }),
             }
         }
@@ -350,7 +348,11 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         Output_::Yaml => {
             if !(single && errors.len() == 1) {
-                out.out(crate::yaml::to_string(&single_or_list(&groups, single)));
+                let items = items(&groups);
+                out.out(match items.as_slice() {
+                    [one] if single => crate::yaml::to_string(one),
+                    _ => crate::yaml::list_to_string(&items),
+                });
             }
         }
         Output_::Json => {
@@ -419,9 +421,9 @@ fn tables(groups: &[Group], now: Time, p: &Parsed, wide: bool, all_ns: bool) -> 
     while i < groups.len() {
         // Consecutive groups of one resource share a table (kubectl keeps its printer).
         let res = groups[i].res;
-        let mut objects: Vec<Value> = Vec::new();
+        let mut objects: Vec<&Value> = Vec::new();
         while i < groups.len() && groups[i].res == res {
-            objects.extend(groups[i].objects.iter().cloned());
+            objects.extend(groups[i].objects.iter().map(|o| &**o));
             i += 1;
         }
         if objects.is_empty() {
@@ -457,21 +459,26 @@ fn custom_cell(t: &jsonpath::Template, o: &Value) -> String {
 }
 
 /// `--sort-by`: numbers numerically, strings by bytes (quantities by value
-/// would need the quantity parser; TODO), objects missing the field first. Stable.
-fn sort_objects(objects: &mut [Value], t: &jsonpath::Template) {
+/// would need the quantity parser; TODO), objects missing the field first.
+/// Stable. Each object's key is found once, not at every comparison.
+fn sort_objects(objects: &mut Vec<Arc<Value>>, t: &jsonpath::Template) {
     let key = |o: &Value| -> Option<Value> {
         t.find(o)
             .ok()
             .and_then(|r| r.into_iter().next())
             .and_then(|v| v.into_iter().next())
     };
-    crate::sort::sort_by(objects, |a, b| {
+    let mut keyed: Vec<(Option<Value>, Arc<Value>)> = std::mem::take(objects)
+        .into_iter()
+        .map(|o| (key(&o), o))
+        .collect();
+    crate::sort::sort_by(&mut keyed, |(a, _), (b, _)| {
         use std::cmp::Ordering;
-        match (key(a), key(b)) {
+        match (a, b) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Less,
             (Some(_), None) => Ordering::Greater,
-            (Some(x), Some(y)) => match (&x, &y) {
+            (Some(x), Some(y)) => match (x, y) {
                 (Value::Number(m), Value::Number(n)) => m
                     .as_f64()
                     .unwrap_or(0.0)
@@ -482,14 +489,20 @@ fn sort_objects(objects: &mut [Value], t: &jsonpath::Template) {
             },
         }
     });
+    objects.extend(keyed.into_iter().map(|(_, o)| o));
+}
+
+/// Every object printed, in order.
+fn items(groups: &[Group]) -> Vec<&Value> {
+    groups
+        .iter()
+        .flat_map(|g| g.objects.iter().map(|o| &**o))
+        .collect()
 }
 
 /// One named object prints alone; anything else prints as a `v1 List`.
 fn single_or_list(groups: &[Group], single: bool) -> Value {
-    let mut items: Vec<Value> = groups
-        .iter()
-        .flat_map(|g| g.objects.iter().cloned())
-        .collect();
+    let mut items: Vec<Value> = items(groups).into_iter().cloned().collect();
     if single && items.len() == 1 {
         return items.remove(0);
     }

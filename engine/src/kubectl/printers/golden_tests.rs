@@ -19,7 +19,8 @@ fn check(kind: &str, objects: &[Value], wide: bool, want: Expect) {
         wide,
         ..Default::default()
     };
-    want.assert_eq(&table(res, objects, now(), &opts));
+    let objects: Vec<&Value> = objects.iter().collect();
+    want.assert_eq(&table(res, &objects, now(), &opts));
 }
 
 fn pod(name: &str, spec: Value, status: Value) -> Value {

@@ -122,12 +122,17 @@ pub struct TableOptions {
 }
 
 /// The header (unless `--no-headers`) and one row per object, ready for the tab writer.
-pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -> Vec<Vec<String>> {
+pub fn rows(
+    res: &Resource,
+    objects: &[&Value],
+    now: Time,
+    opts: &TableOptions,
+) -> Vec<Vec<String>> {
     let cols: Vec<&Column> = columns(res)
         .iter()
         .filter(|c| opts.wide || !c.wide)
         .collect();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(objects.len() + 1);
     if !opts.no_headers {
         let mut header: Vec<String> = Vec::new();
         if opts.with_namespace {
@@ -142,8 +147,8 @@ pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -
         }
         rows.push(header);
     }
-    for obj in objects {
-        let mut r: Vec<String> = Vec::new();
+    for &obj in objects {
+        let mut r: Vec<String> = Vec::with_capacity(cols.len() + 1);
         if opts.with_namespace {
             r.push(object::namespace(obj).unwrap_or("").to_string());
         }
@@ -153,6 +158,10 @@ pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -
                 (Some(k), true) => r.push(format!("{k}/{cell}")),
                 _ => r.push(cell),
             }
+        }
+        if opts.label_columns.is_empty() && !opts.show_labels {
+            rows.push(r);
+            continue;
         }
         let labels = object::string_map(obj, "metadata.labels");
         for l in &opts.label_columns {
@@ -172,7 +181,7 @@ pub fn rows(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -
     rows
 }
 
-pub fn table(res: &Resource, objects: &[Value], now: Time, opts: &TableOptions) -> String {
+pub fn table(res: &Resource, objects: &[&Value], now: Time, opts: &TableOptions) -> String {
     tabwriter::layout(&rows(res, objects, now, opts))
 }
 
