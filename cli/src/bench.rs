@@ -173,7 +173,7 @@ fn median_cpu<F: FnMut()>(n: usize, mut f: F) -> Duration {
         })
         .collect();
     engine::sort::sort(&mut times);
-    times[times.len() / 2]
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 /// The process's peak resident memory (Linux), in bytes.
