@@ -36,10 +36,19 @@ fn bad_sizes_are_refused_readably() {
         err.starts_with("dinghy bench: --nodes: \"many\" is not a positive number"),
         "{err}"
     );
-    let (_, err, code) = dinghy(&["bench", "commands", "--pods", "5"]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("--nodes and --pods apply to the schedule scenario alone"),
-        "{err}"
-    );
+    // `commands` takes --pods (one case alone) but never --nodes; `time`
+    // takes neither.
+    for args in [
+        &["bench", "commands", "--nodes", "5"][..],
+        &["bench", "time", "--pods", "5"][..],
+    ] {
+        let (_, err, code) = dinghy(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(
+            err.contains(
+                "--nodes applies to the schedule scenario alone, --pods to schedule and commands"
+            ),
+            "{err}"
+        );
+    }
 }
