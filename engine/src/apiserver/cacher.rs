@@ -113,10 +113,11 @@ impl Cacher {
     }
 
     fn reload(&mut self, store: &Store) {
-        self.objects = store
-            .iter()
-            .map(|kv| (kv.key.clone(), Arc::new(decode(kv))))
-            .collect();
+        self.objects = crate::sort::map(
+            store
+                .iter()
+                .map(|kv| (kv.key.clone(), Arc::new(decode(kv)))),
+        );
         self.pods_by_node.clear();
         for (key, obj) in self
             .objects
