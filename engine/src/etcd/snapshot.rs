@@ -138,8 +138,9 @@ impl Store {
         if crc32(body) != hash {
             return Err(SnapshotError::HashMismatch);
         }
-        let image = serde_json::from_slice::<Value>(body)
+        let image = std::str::from_utf8(body)
             .ok()
+            .and_then(|s| serde_json::from_str::<Value>(s).ok())
             .as_ref()
             .and_then(Image::from_json)
             .ok_or(SnapshotError::Invalid)?;
