@@ -132,6 +132,59 @@ pub struct Kubelet {
     registration: Option<Value>,
     wakeups: Vec<Time>,
     static_pods: static_pods::StaticPods,
+    /// What the last sync of every pod started from (see [`Kubelet::sync`]).
+    seen: Option<Seen>,
+    /// Each pod's last sync, by the kubelet's UID of the pod.
+    pod_syncs: BTreeMap<String, PodSync>,
+    /// A command ran since the last sync (see [`Component::input_changed`]).
+    outside_input: bool,
+    /// What the pod sync under way leaves for the next one.
+    work: PodWork,
+}
+
+/// The inputs of a pod's sync besides its own deadlines: the objects it
+/// may read (everything but Leases and Events, which no pod sync reads),
+/// the kubelet process, and the node's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seen {
+    changes: u64,
+    pid: u32,
+    files: u64,
+}
+
+/// When a pod was last synced and what its next sync waits for.
+#[derive(Clone, Debug, Default)]
+struct PodSync {
+    at: Time,
+    /// The wake-ups it asked for.
+    wakeups: Vec<Time>,
+    /// What happens to its containers that the kubelet notices only at its
+    /// next sync, without a wake-up of its own (see [`PodWork`]).
+    unwoken: Vec<Time>,
+    /// It left a change its status does not show yet: the next sync
+    /// reports it, whenever that is.
+    again: bool,
+}
+
+impl PodSync {
+    /// Whether the pod's next sync would do something now.
+    fn due(&self, now: Time) -> bool {
+        self.again
+            || self
+                .wakeups
+                .iter()
+                .chain(&self.unwoken)
+                .any(|t| *t > self.at && *t <= now)
+    }
+}
+
+/// What one pod's sync leaves for the next one besides its wake-ups.
+#[derive(Debug, Default)]
+struct PodWork {
+    /// OOM kills: the kubelet asks no wake-up for them and sees them at
+    /// its next sync, whatever wakes it.
+    unwoken: Vec<Time>,
+    again: bool,
 }
 
 impl Kubelet {
@@ -155,6 +208,10 @@ impl Kubelet {
             registration: None,
             wakeups: Vec::new(),
             static_pods: static_pods::StaticPods::default(),
+            seen: None,
+            pod_syncs: BTreeMap::new(),
+            outside_input: true,
+            work: PodWork::default(),
         }
     }
 
@@ -264,15 +321,25 @@ impl Component for Kubelet {
         format!("kubelet@{}", self.node)
     }
 
+    /// A pod's sync does something only when what it reads changed or
+    /// one of its own deadlines came: everything the kubelet does by itself
+    /// over time (probes, container exits and file writes, back-offs,
+    /// pulls, retries) is a wake-up it asked for. So while the objects it
+    /// may read, the node's files and the kubelet process stay as the last
+    /// sync saw them and no command ran, only the pods with a deadline
+    /// due are synced; the others keep the wake-ups they asked for.
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeups.clear();
+        let outside = std::mem::take(&mut self.outside_input);
         let now = ctx.now;
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
+            self.seen = None;
             return;
         };
         // A kubelet whose kubeconfig points elsewhere reaches nobody.
         if !machine.kubelet_running || machine.kubelet.unreachable.is_some() {
             self.was_running = false;
+            self.seen = None;
             // Poll for the service coming back.
             self.wake(now + RETRY);
             return;
@@ -293,7 +360,21 @@ impl Component for Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        static_pods::sync(self, ctx.api, machine, now);
+        let (Some(leases), Some(events)) = (resolve("leases"), resolve("events")) else {
+            return;
+        };
+        // Taken before this sync writes: whatever it writes (its own pods'
+        // statuses included) makes the next sync a full one.
+        let seen = Seen {
+            changes: ctx.api.changes_except(&[leases, events]),
+            pid: machine.kubelet_pid,
+            files: machine.fs.writes(),
+        };
+        let full = outside || self.seen != Some(seen);
+        self.seen = Some(seen);
+        if full {
+            static_pods::sync(self, ctx.api, machine, now);
+        }
         if resolve("pods").is_none() {
             return;
         }
@@ -302,29 +383,56 @@ impl Component for Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        // Pods gone from the API (a forced delete): their containers go too.
-        let live: Vec<String> = pods.iter().map(|p| static_pods::kubelet_uid(p)).collect();
-        let gone: Vec<String> = self
-            .workers
-            .keys()
-            .filter(|u| !live.contains(u) && !self.static_pods.owns(u))
-            .cloned()
-            .collect();
-        for uid in gone {
-            self.workers.remove(&uid);
-            machine.runtime.remove_pod(&uid);
-            self.crash_backoff.forget_prefix(&uid);
-            self.image_backoff.forget_prefix(&uid);
+        if full {
+            // Pods gone from the API (a forced delete): their containers go too.
+            let live: Vec<String> = pods.iter().map(|p| static_pods::kubelet_uid(p)).collect();
+            let gone: Vec<String> = self
+                .workers
+                .keys()
+                .filter(|u| !live.contains(u) && !self.static_pods.owns(u))
+                .cloned()
+                .collect();
+            for uid in gone {
+                self.workers.remove(&uid);
+                machine.runtime.remove_pod(&uid);
+                self.crash_backoff.forget_prefix(&uid);
+                self.image_backoff.forget_prefix(&uid);
+            }
+            self.pod_syncs.retain(|u, _| live.contains(u));
         }
         for pod in pods {
+            let uid = static_pods::kubelet_uid(&pod);
+            if !full {
+                if let Some(last) = self.pod_syncs.get(&uid).filter(|l| !l.due(now)) {
+                    self.wakeups
+                        .extend(last.wakeups.iter().filter(|t| **t > now));
+                    continue;
+                }
+            }
+            let mark = self.wakeups.len();
             let mut events = Vec::new();
             self.sync_pod(ctx.api, machine, &pod, now, &mut events);
             ctx.events.extend(events);
+            let wakeups = self.wakeups.get(mark..).unwrap_or_default().to_vec();
+            let work = std::mem::take(&mut self.work);
+            self.pod_syncs.insert(
+                uid,
+                PodSync {
+                    at: now,
+                    wakeups,
+                    unwoken: work.unwoken,
+                    again: work.again,
+                },
+            );
         }
     }
 
     fn next_wakeup(&self, now: Time) -> Option<Time> {
         self.wakeups.iter().copied().filter(|t| *t > now).min()
+    }
+
+    fn input_changed(&mut self) {
+        self.outside_input = true;
     }
 }
 
@@ -390,6 +498,9 @@ impl Kubelet {
                 for t in exits.into_iter().flatten() {
                     self.wakeups.push(t.0);
                 }
+                if let Some(t) = c.oom_kill() {
+                    self.work.unwoken.push(t);
+                }
                 if c.outcome.exit.is_none() && !c.outcome.forever {
                     self.wakeups
                         .push(c.started + Duration::from_millis(c.horizon));
@@ -426,9 +537,11 @@ impl Kubelet {
         pod_status::report(self, &w, api, machine, pod, now, &node);
         let finished = w.slots.values().all(|s| *s == Slot::Done);
         if finished {
-            // A finished pod's sandbox is stopped.
+            // A finished pod's sandbox is stopped; its status says so at
+            // the next sync.
             for s in machine.runtime.sandboxes.iter_mut() {
                 if s.pod_uid == uid {
+                    self.work.again |= s.ready;
                     s.ready = false;
                 }
             }

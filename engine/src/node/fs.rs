@@ -33,16 +33,29 @@ impl FsError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct FileSystem {
     /// Absolute, normalized paths (`/`, `/etc`, `/etc/hosts`).
     entries: BTreeMap<String, Entry>,
+    /// How many changing calls were made (see [`FileSystem::writes`]).
+    writes: u64,
 }
+
+/// Two file systems are equal when they hold the same files, whatever
+/// their histories.
+impl PartialEq for FileSystem {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for FileSystem {}
 
 impl Default for FileSystem {
     fn default() -> Self {
         let mut fs = FileSystem {
             entries: BTreeMap::new(),
+            writes: 0,
         };
         fs.entries.insert("/".into(), Entry::Dir { mode: 0o755 });
         fs
@@ -79,6 +92,14 @@ fn parent(path: &str) -> &str {
 }
 
 impl FileSystem {
+    /// A count of the calls that may have changed the files (writes,
+    /// removals, renames, mode changes, failed ones included): a reader
+    /// that saw the same count saw the same files. The kubelet skips
+    /// rereading its node's files while it stays.
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
     pub fn get(&self, path: &str) -> Option<&Entry> {
         self.entries.get(path)
     }
@@ -119,6 +140,7 @@ impl FileSystem {
 
     /// Writes (or appends to) a file; its directory must exist.
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
+        self.writes += 1;
         let dir = parent(path);
         if !self.is_dir(dir) {
             return Err(self.missing_error(path));
@@ -147,6 +169,7 @@ impl FileSystem {
 
     /// `mkdir -p`: creates the directory and its parents.
     pub fn mkdir_p(&mut self, path: &str) -> Result<(), FsError> {
+        self.writes += 1;
         let mut cur = String::new();
         for seg in path.split('/').filter(|s| !s.is_empty()) {
             cur.push('/');
@@ -164,6 +187,7 @@ impl FileSystem {
 
     /// `mkdir` without `-p`.
     pub fn mkdir(&mut self, path: &str) -> Result<(), FsError> {
+        self.writes += 1;
         if self.entries.contains_key(path) {
             return Err(FsError::Exists);
         }
@@ -177,6 +201,7 @@ impl FileSystem {
 
     /// Writes a file, creating its directories (for set-up, not for commands).
     pub fn install(&mut self, path: &str, content: &str, mode: u32) {
+        self.writes += 1;
         let _ = self.mkdir_p(parent(path));
         self.entries.insert(
             path.to_string(),
@@ -189,6 +214,7 @@ impl FileSystem {
 
     /// Removes a file, or a directory with everything below it when `recursive`.
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
+        self.writes += 1;
         match self.entries.get(path) {
             None => Err(self.missing_error(path)),
             Some(Entry::File { .. }) => {
@@ -212,6 +238,7 @@ impl FileSystem {
 
     /// Moves a file or directory (with its contents) to a new path.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), FsError> {
+        self.writes += 1;
         if !self.entries.contains_key(from) {
             return Err(self.missing_error(from));
         }
@@ -271,6 +298,7 @@ impl FileSystem {
     }
 
     pub fn set_mode(&mut self, path: &str, new_mode: u32) -> Result<(), FsError> {
+        self.writes += 1;
         match self.entries.get_mut(path) {
             Some(Entry::Dir { mode }) | Some(Entry::File { mode, .. }) => {
                 *mode = new_mode;
