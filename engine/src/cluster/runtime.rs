@@ -41,6 +41,12 @@ pub trait Component: std::fmt::Debug {
     /// node's files, its containers, its services). A component that skips
     /// syncs whose inputs did not change forgets what it saw.
     fn input_changed(&mut self) {}
+    /// The resources (by plural) a component never reads, so their changes
+    /// alone need not run it (see `controllers::KubeControllerManager`).
+    /// None by default: every change may matter.
+    fn ignores(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// How many rounds settling may take before it stops: a component that

@@ -368,7 +368,7 @@ impl Component for Kubelet {
         let seen = Seen {
             changes: ctx.api.changes_except(&[leases, events]),
             pid: machine.kubelet_pid,
-            files: machine.fs.writes(),
+            files: machine.fs.version(),
         };
         let full = outside || self.seen != Some(seen);
         self.seen = Some(seen);

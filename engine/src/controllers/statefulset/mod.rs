@@ -42,6 +42,10 @@ impl Component for StatefulSetController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         for sts in util::list(ctx.api, "statefulsets", None) {
             self.sync_one(ctx, Arc::unwrap_or_clone(sts));
