@@ -23,6 +23,7 @@ mod lifecycle;
 mod mount;
 mod node_status;
 mod pod_status;
+mod pod_syncs;
 mod probes;
 pub mod runtime;
 pub mod server;
@@ -132,57 +133,16 @@ pub struct Kubelet {
     registration: Option<Value>,
     wakeups: Vec<Time>,
     static_pods: static_pods::StaticPods,
-    /// What the last sync of every pod started from (see [`Kubelet::sync`]).
-    seen: Option<Seen>,
-    /// Each pod's last sync, by the kubelet's UID of the pod.
-    pod_syncs: BTreeMap<String, PodSync>,
-    /// A command ran since the last sync (see [`Component::input_changed`]).
-    outside_input: bool,
+    /// Each pod's last sync, and which pods the next one visits.
+    pod_syncs: pod_syncs::PodSyncs,
     /// What the pod sync under way leaves for the next one.
     work: PodWork,
 }
 
-/// The inputs of a pod's sync besides its own deadlines: the objects it
-/// may read (everything but Leases and Events, which no pod sync reads),
-/// the kubelet process, and the node's files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Seen {
-    changes: u64,
-    pid: u32,
-    files: u64,
-}
-
-/// When a pod was last synced and what its next sync waits for.
-#[derive(Clone, Debug, Default)]
-struct PodSync {
-    at: Time,
-    /// The wake-ups it asked for.
-    wakeups: Vec<Time>,
-    /// What happens to its containers that the kubelet notices only at its
-    /// next sync, without a wake-up of its own (see [`PodWork`]).
-    unwoken: Vec<Time>,
-    /// It left a change its status does not show yet: the next sync
-    /// reports it, whenever that is.
-    again: bool,
-}
-
-impl PodSync {
-    /// Whether the pod's next sync would do something now.
-    fn due(&self, now: Time) -> bool {
-        self.again
-            || self
-                .wakeups
-                .iter()
-                .chain(&self.unwoken)
-                .any(|t| *t > self.at && *t <= now)
-    }
-}
-
-/// What one pod's sync leaves for the next one besides its wake-ups.
+/// What one pod's sync leaves for the next one besides its wake-ups (see
+/// [`pod_syncs::PodSync`]).
 #[derive(Debug, Default)]
 struct PodWork {
-    /// OOM kills: the kubelet asks no wake-up for them and sees them at
-    /// its next sync, whatever wakes it.
     unwoken: Vec<Time>,
     again: bool,
 }
@@ -208,9 +168,7 @@ impl Kubelet {
             registration: None,
             wakeups: Vec::new(),
             static_pods: static_pods::StaticPods::default(),
-            seen: None,
-            pod_syncs: BTreeMap::new(),
-            outside_input: true,
+            pod_syncs: pod_syncs::PodSyncs::default(),
             work: PodWork::default(),
         }
     }
@@ -321,25 +279,18 @@ impl Component for Kubelet {
         format!("kubelet@{}", self.node)
     }
 
-    /// A pod's sync does something only when what it reads changed or
-    /// one of its own deadlines came: everything the kubelet does by itself
-    /// over time (probes, container exits and file writes, back-offs,
-    /// pulls, retries) is a wake-up it asked for. So while the objects it
-    /// may read, the node's files and the kubelet process stay as the last
-    /// sync saw them and no command ran, only the pods with a deadline
-    /// due are synced; the others keep the wake-ups they asked for.
+    /// Visits the pods whose sync would do something (see [`pod_syncs`]).
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeups.clear();
-        let outside = std::mem::take(&mut self.outside_input);
         let now = ctx.now;
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
-            self.seen = None;
+            self.pod_syncs.forget();
             return;
         };
         // A kubelet whose kubeconfig points elsewhere reaches nobody.
         if !machine.kubelet_running || machine.kubelet.unreachable.is_some() {
             self.was_running = false;
-            self.seen = None;
+            self.pod_syncs.forget();
             // Poll for the service coming back.
             self.wake(now + RETRY);
             return;
@@ -360,83 +311,112 @@ impl Component for Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        let (Some(leases), Some(events)) = (resolve("leases"), resolve("events")) else {
+        let (Some(pods), Some(leases), Some(events)) =
+            (resolve("pods"), resolve("leases"), resolve("events"))
+        else {
             return;
         };
         // Taken before this sync writes: whatever it writes (its own pods'
-        // statuses included) makes the next sync a full one.
-        let seen = Seen {
-            changes: ctx.api.changes_except(&[leases, events]),
+        // statuses included) is news to the next one.
+        let plan = self.pod_syncs.plan(pod_syncs::Inputs {
+            objects: ctx.api.changes_except(&[pods, leases, events]),
+            pods: ctx.api.changes_except(&[leases, events]),
             pid: machine.kubelet_pid,
             files: machine.fs.version(),
-        };
-        let full = outside || self.seen != Some(seen);
-        self.seen = Some(seen);
-        if full {
-            static_pods::sync(self, ctx.api, machine, now);
-        }
-        if resolve("pods").is_none() {
+        });
+        if plan == pod_syncs::Plan::Due {
+            // Nothing changed: the same pods, only those with a deadline due.
+            if self.pod_syncs.any_due(now) {
+                let mut synced = self.pod_syncs.take();
+                for entry in synced.iter_mut().filter(|e| e.due(now)) {
+                    let pod = Arc::clone(&entry.pod);
+                    *entry = self.sync_one(ctx.api, machine, &mut ctx.events, pod, now);
+                }
+                self.pod_syncs.put(synced);
+            }
             return;
         }
+        static_pods::sync(self, ctx.api, machine, now);
         // The real kubelet watches with `fieldSelector=spec.nodeName=…`.
         let pods: Vec<Arc<Value>> = ctx.api.pods_on_node(&node);
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        if full {
-            // Pods gone from the API (a forced delete): their containers go too.
-            let live: Vec<String> = pods.iter().map(|p| static_pods::kubelet_uid(p)).collect();
-            let gone: Vec<String> = self
-                .workers
-                .keys()
-                .filter(|u| !live.contains(u) && !self.static_pods.owns(u))
-                .cloned()
-                .collect();
-            for uid in gone {
-                self.workers.remove(&uid);
-                machine.runtime.remove_pod(&uid);
-                self.crash_backoff.forget_prefix(&uid);
-                self.image_backoff.forget_prefix(&uid);
-            }
-            self.pod_syncs.retain(|u, _| live.contains(u));
+        // Pods gone from the API (a forced delete): their containers go too.
+        let live: Vec<String> = pods.iter().map(|p| static_pods::kubelet_uid(p)).collect();
+        let gone: Vec<String> = self
+            .workers
+            .keys()
+            .filter(|u| !live.contains(u) && !self.static_pods.owns(u))
+            .cloned()
+            .collect();
+        for uid in gone {
+            self.workers.remove(&uid);
+            machine.runtime.remove_pod(&uid);
+            self.crash_backoff.forget_prefix(&uid);
+            self.image_backoff.forget_prefix(&uid);
         }
-        for pod in pods {
-            let uid = static_pods::kubelet_uid(&pod);
-            if !full {
-                if let Some(last) = self.pod_syncs.get(&uid).filter(|l| !l.due(now)) {
-                    self.wakeups
-                        .extend(last.wakeups.iter().filter(|t| **t > now));
-                    continue;
+        let mut last: BTreeMap<String, pod_syncs::PodSync> = self
+            .pod_syncs
+            .take()
+            .into_iter()
+            .map(|e| (e.uid.clone(), e))
+            .collect();
+        let mut synced = Vec::with_capacity(pods.len());
+        for (pod, uid) in pods.into_iter().zip(live) {
+            match last.remove(&uid) {
+                Some(e)
+                    if plan == pod_syncs::Plan::Changed
+                        && Arc::ptr_eq(&e.pod, &pod)
+                        && !e.due(now) =>
+                {
+                    synced.push(e);
                 }
+                _ => synced.push(self.sync_one(ctx.api, machine, &mut ctx.events, pod, now)),
             }
-            let mark = self.wakeups.len();
-            let mut events = Vec::new();
-            self.sync_pod(ctx.api, machine, &pod, now, &mut events);
-            ctx.events.extend(events);
-            let wakeups = self.wakeups.get(mark..).unwrap_or_default().to_vec();
-            let work = std::mem::take(&mut self.work);
-            self.pod_syncs.insert(
-                uid,
-                PodSync {
-                    at: now,
-                    wakeups,
-                    unwoken: work.unwoken,
-                    again: work.again,
-                },
-            );
         }
+        self.pod_syncs.put(synced);
     }
 
     fn next_wakeup(&self, now: Time) -> Option<Time> {
-        self.wakeups.iter().copied().filter(|t| *t > now).min()
+        let own = self.wakeups.iter().copied().filter(|t| *t > now).min();
+        match (own, self.pod_syncs.next_wakeup(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn input_changed(&mut self) {
-        self.outside_input = true;
+        self.pod_syncs.outside_input();
     }
 }
 
 impl Kubelet {
+    /// Syncs one pod, and keeps what its sync leaves for the next.
+    fn sync_one(
+        &mut self,
+        api: &mut ApiServer,
+        machine: &mut Machine,
+        events: &mut Vec<Event>,
+        pod: Arc<Value>,
+        now: Time,
+    ) -> pod_syncs::PodSync {
+        let mark = self.wakeups.len();
+        let mut evs = Vec::new();
+        self.sync_pod(api, machine, &pod, now, &mut evs);
+        events.extend(evs);
+        let wakeups = self.wakeups.split_off(mark.min(self.wakeups.len()));
+        let work = std::mem::take(&mut self.work);
+        pod_syncs::PodSync {
+            uid: static_pods::kubelet_uid(&pod),
+            pod,
+            at: now,
+            wakeups,
+            unwoken: work.unwoken,
+            again: work.again,
+        }
+    }
+
     /// Runs one pod forward to `now` and reports its status.
     #[allow(clippy::indexing_slicing)] // the ops offset is clamped to the ops' length
     fn sync_pod(
