@@ -177,6 +177,12 @@ impl Cacher {
             .filter_map(|k| self.objects.get(k))
     }
 
+    /// A stamp that moves only when the cache reloads the whole store (a
+    /// restored store may reuse resourceVersions with other contents).
+    pub fn epoch(&self) -> u64 {
+        self.reloaded
+    }
+
     /// A stamp that differs from every earlier one exactly when an object
     /// of a resource `counts` accepts (by its etcd segment) changed since.
     pub fn changes_where(&self, counts: impl Fn(&str) -> bool) -> u64 {

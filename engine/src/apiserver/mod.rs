@@ -731,6 +731,13 @@ impl ApiServer {
         })
     }
 
+    /// Moves only when the watch cache reloads the store (a restore):
+    /// a `resourceVersion` read before stands for the same object only
+    /// while it stays.
+    pub fn cache_epoch(&self) -> u64 {
+        self.cache().epoch()
+    }
+
     /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {

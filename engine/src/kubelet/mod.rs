@@ -107,6 +107,10 @@ struct Worker {
     probes: BTreeMap<String, probes::State>,
     /// The volume manager's progress with the pod's volumes.
     mounts: mount::Mounts,
+    /// What its last status report was computed from, when that report
+    /// found the status already as computed: the same inputs compute the
+    /// same status, so the report is skipped (see [`pod_status::ReportKey`]).
+    reported: Option<pod_status::ReportKey>,
 }
 
 /// The kubelet of one node.
@@ -514,7 +518,11 @@ impl Kubelet {
             self.image_backoff.forget_prefix(&uid);
             return;
         }
-        pod_status::report(self, &w, api, machine, pod, now, &node);
+        let key = pod_status::ReportKey::of(&w, api, machine, pod);
+        if w.reported.as_ref() != Some(&key) {
+            let wrote = pod_status::report(self, &w, api, machine, pod, now, &node);
+            w.reported = (!wrote).then_some(key);
+        }
         let finished = w.slots.values().all(|s| *s == Slot::Done);
         if finished {
             // A finished pod's sandbox is stopped; its status says so at
@@ -555,6 +563,7 @@ impl Kubelet {
             killing: false,
             probes: BTreeMap::new(),
             mounts: mount::Mounts::default(),
+            reported: None,
         };
         w
     }
