@@ -39,6 +39,10 @@ impl Component for PodGcController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let now = ctx.now;
         let nodes: BTreeSet<String> = util::list(ctx.api, "nodes", None)
