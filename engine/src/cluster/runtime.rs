@@ -27,7 +27,7 @@ pub struct SyncContext<'a> {
 
 /// A reconciler in the cluster's control loop (kube-rs's
 /// `reconcile(obj, ctx) -> Action` at the scale of a whole component).
-pub trait Component: std::fmt::Debug {
+pub trait Component {
     /// `kube-scheduler`, `replicaset-controller`, `kubelet@node01`.
     fn name(&self) -> String;
     /// Brings the world one step closer to what it should be at `ctx.now`.
@@ -121,6 +121,13 @@ impl Cluster {
                 }
             }
         }
+    }
+}
+
+/// A component prints as its name: the reconcilers' own state is theirs.
+impl std::fmt::Debug for dyn Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
     }
 }
 
