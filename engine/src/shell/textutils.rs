@@ -147,8 +147,65 @@ fn parse_addr(s: &str, extended: bool) -> Result<(Option<Addr>, &str), String> {
     Ok((None, s))
 }
 
+/// The flags of an `s` command, read as GNU sed reads them: blanks are
+/// skipped, each of `g`/`p` at most once, one number (not zero), `i`/`I`
+/// (and `m`/`M`/`e`, accepted); anything else is an error naming its
+/// position (`at` is the 1-based position of the first flag character).
+struct SubstFlags {
+    global: bool,
+    print: bool,
+    icase: bool,
+    nth: usize,
+}
+
+fn subst_flags(flags: &str, at: usize) -> Result<SubstFlags, String> {
+    let err = |pos: usize, what: &str| format!("sed: -e expression #1, char {pos}: {what}");
+    let mut f = SubstFlags {
+        global: false,
+        print: false,
+        icase: false,
+        nth: 1,
+    };
+    let mut number = false;
+    let chars: Vec<char> = flags.chars().collect();
+    let mut k = 0;
+    while let Some(&c) = chars.get(k) {
+        let pos = at + k;
+        match c {
+            ' ' | '\t' => {}
+            'g' if f.global => return Err(err(pos, "multiple `g' options to `s' command")),
+            'g' => f.global = true,
+            'p' if f.print => return Err(err(pos, "multiple `p' options to `s' command")),
+            'p' => f.print = true,
+            'i' | 'I' => f.icase = true,
+            'm' | 'M' | 'e' => {}
+            '0'..='9' => {
+                let digits: String = chars
+                    .get(k..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                k += digits.len() - 1;
+                if number {
+                    return Err(err(at + k, "multiple number options to `s' command"));
+                }
+                number = true;
+                f.nth = digits.parse().unwrap_or(usize::MAX);
+                if f.nth == 0 {
+                    return Err(err(at + k, "number option to `s' command may not be zero"));
+                }
+            }
+            _ => return Err(err(pos, "unknown option to `s'")),
+        }
+        k += 1;
+    }
+    Ok(f)
+}
+
 fn parse_sed(script: &str, extended: bool) -> Result<Vec<SedOp>, String> {
     let mut ops = Vec::new();
+    let mut last_regex: Option<regex_lite::Regex> = None;
     for part in script
         .split([';', '\n'])
         .map(str::trim)
@@ -159,6 +216,11 @@ fn parse_sed(script: &str, extended: bool) -> Result<Vec<SedOp>, String> {
             Some(r) => parse_addr(r, extended)?,
             None => (None, rest),
         };
+        for a in [&from, &to] {
+            if let Some(Addr::Regex(re)) = a {
+                last_regex = Some(re.clone());
+            }
+        }
         let rest = rest.trim_start();
         let cmd = match rest.chars().next() {
             Some('p') => SedCmd::Print,
@@ -169,26 +231,42 @@ fn parse_sed(script: &str, extended: bool) -> Result<Vec<SedOp>, String> {
                     .nth(1)
                     .ok_or("sed: -e expression #1, char 1: unterminated `s' command")?;
                 let pieces = split_delim(&rest[1 + delim.len_utf8()..], delim);
-                let [pattern, replacement, flags, ..] = pieces.as_slice() else {
+                let [pattern, replacement, flags @ ..] = pieces.as_slice() else {
                     return Err(format!(
                         "sed: -e expression #1, char {}: unterminated `s' command",
                         part.len()
                     ));
                 };
-                let icase = flags.contains('i') || flags.contains('I');
-                let re = sed_regex(pattern, extended, icase)?;
-                let nth = flags
-                    .chars()
-                    .filter(|c| c.is_ascii_digit())
-                    .collect::<String>()
-                    .parse()
-                    .unwrap_or(1);
+                let Some(_) = flags.first() else {
+                    return Err(format!(
+                        "sed: -e expression #1, char {}: unterminated `s' command",
+                        part.len()
+                    ));
+                };
+                // Whatever follows the third delimiter are the flags, further
+                // delimiters included (`s/a/b/c/d` has the flags `c/d`).
+                let flags = flags.join(&delim.to_string());
+                // sed counts characters from 1 over the whole script.
+                let part_at = script
+                    .get(..(part.as_ptr() as usize).saturating_sub(script.as_ptr() as usize))
+                    .map_or(0, |before| before.chars().count());
+                let first_flag = part_at + part.chars().count() - flags.chars().count() + 1;
+                let f = subst_flags(&flags, first_flag)?;
+                // An empty regex is the last one used (`/x/s//y/`).
+                let re = if pattern.is_empty() {
+                    last_regex
+                        .clone()
+                        .ok_or("sed: -e expression #1, char 0: no previous regular expression")?
+                } else {
+                    sed_regex(pattern, extended, f.icase)?
+                };
+                last_regex = Some(re.clone());
                 SedCmd::Subst {
                     re,
                     replacement: replacement.clone(),
-                    global: flags.contains('g'),
-                    nth,
-                    print: flags.contains('p'),
+                    global: f.global,
+                    nth: f.nth,
+                    print: f.print,
                 }
             }
             _ => {
