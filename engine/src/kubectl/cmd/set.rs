@@ -129,21 +129,10 @@ fn has_pod_spec(kind: &str) -> bool {
     )
 }
 
-/// A shell-style wildcard match (`*`, `?`), as kubectl matches `-c`.
+/// A shell-style wildcard match, as kubectl matches `-c` (Go's
+/// `path.Match`: `*`, `?`, `[…]`).
 fn glob(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.split_first(), n.split_first()) {
-            (None, None) => true,
-            (Some(('*', p_rest)), _) => {
-                go(p_rest, n) || n.split_first().is_some_and(|(_, n_rest)| go(p, n_rest))
-            }
-            (Some(('?', p_rest)), Some((_, n_rest))) => go(p_rest, n_rest),
-            (Some((a, p_rest)), Some((b, n_rest))) if a == b => go(p_rest, n_rest),
-            _ => false,
-        }
-    }
-    go(&p, &n)
+    crate::shell::glob::matches(pattern, name)
 }
 
 /// Sends the changed object as a patch (or prints it on a client dry
