@@ -52,6 +52,11 @@ test('the interface switches to Korean and remembers it', async () => {
     await page.getByRole('button', { name: 'Switch to Korean' }).click();
     await page.getByRole('heading', { name: '클러스터' }).waitFor();
     await page.getByRole('heading', { name: '이벤트' }).waitFor();
+    // The document says it is Korean, so words wrap whole (keep-all).
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ko');
+    assert.equal(
+      await page.evaluate(() => getComputedStyle(document.querySelector('.lab-pane') ?? document.body).wordBreak),
+      'keep-all');
     await page.screenshot({ path: `${SHOTS}/korean.png` });
     await page.reload();
     await page.getByRole('heading', { name: '클러스터' }).waitFor();

@@ -1,4 +1,5 @@
-//! The lab file format, as serde reads it. A lab is one YAML file; every
+//! The lab file format. `decode.rs` reads it (serde's derives here are its
+//! oracle in the tests, and say what serde would accept). A lab is one YAML file; every
 //! learner-facing string is a [`Text`] with `en` and `ko`. Unknown fields
 //! are errors, so a misspelt key is reported instead of silently ignored.
 //! `labs/README.md` documents the format for instructors.
@@ -83,7 +84,7 @@ pub struct LabSpec {
     pub tasks: Vec<Task>,
 }
 
-fn default_wait() -> u64 {
+pub(crate) fn default_wait() -> u64 {
     30
 }
 

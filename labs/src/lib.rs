@@ -11,6 +11,9 @@
 //! **Architecture Invariant:** labs grade cluster state, never the commands
 //! a learner typed.
 
+mod decode;
+#[cfg(test)]
+mod decode_tests;
 pub mod features;
 pub mod format;
 pub mod grader;
@@ -181,8 +184,7 @@ impl Lab {
             .to_string();
         let params: BTreeMap<String, format::Param> = match tree.get("params") {
             None => BTreeMap::new(),
-            Some(p) => serde_path_to_error::deserialize(p.clone())
-                .map_err(|e| problem(format!("params.{}: {}", e.path(), e.inner())))?,
+            Some(p) => decode::params(p).map_err(|(at, e)| problem(format!("params.{at}: {e}")))?,
         };
         let values = params::draw(&id, &params, seed).map_err(problem)?;
         if let Some(map) = tree.as_object_mut() {
@@ -192,8 +194,8 @@ impl Lab {
                 }
             }
         }
-        let spec: LabSpec = serde_path_to_error::deserialize(tree)
-            .map_err(|e| problem(format!("{}: {}", e.path(), e.inner())))?;
+        let spec: LabSpec =
+            decode::lab_spec(&tree).map_err(|(at, e)| problem(format!("{at}: {e}")))?;
         Ok(Lab {
             path: path.to_string(),
             seed,

@@ -149,6 +149,17 @@ pub fn use_lang() -> LangContext {
             _ => Lang::En,
         }
     });
+    // The page's `lang` follows the choice: screen readers pick their voice
+    // from it, and the stylesheet keeps Korean words whole (`:lang(ko)`),
+    // where the browser would otherwise break a word between syllables.
+    use_effect_with(*lang, |l| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", if *l == Lang::Ko { "ko" } else { "en" });
+        }
+    });
     LangContext { lang }
 }
 

@@ -40,7 +40,24 @@ use std::time::Instant;
 /// wasm-bindgen 0.2.130, wasm-opt v132 -Oz, which reproduces Trunk's wasm
 /// byte for byte); with the rest of dist/ (~11,900 B brotli) the bundle is
 /// about 1,030,700 B brotli, and the budget is that plus ~2 %.
-pub const BROTLI_BUDGET: u64 = 1_050_000;
+///
+/// Session 8 (branch `core`) lowered it to 1,016,750: the release bundle
+/// is 996,814 B brotli, so the goal of 1 MB (read as 1,000,000 B)
+/// is met, by a thin margin. From main at 174519d (wasm 1,041,873 B
+/// brotli, measured as above with -Oz): lab files read by a small reader
+/// instead of serde's derive inside `serde_path_to_error` (-> 1,029,787);
+/// timestamps parsed as Go's `time.Parse` (with Go's texts) instead of
+/// through k8s-openapi's jiff (-> 1,002,772); maps and sets built by
+/// insertion where `collect` instantiated the standard sort per type
+/// (-> 996,761); the shared sort our own merge sort (-> 995,789); the etcd
+/// snapshot written through `serde_json::Value` (-> 991,779); one
+/// serde_json reader (`from_str`, not also `from_slice`) (-> 991,138).
+/// The release build's wasm-opt now also gets `--low-memory-unused
+/// --converge` (index.html `data-wasm-opt-params`; Rust's stack sits below
+/// 1 MiB and its data above, so nothing lives in the low 1 KiB): 985,132.
+/// With the JS glue (6,546), index.html (510) and the stylesheet (4,626)
+/// dist/ is 3,413,112 raw, 996,814 brotli; the budget is that plus 2 %.
+pub const BROTLI_BUDGET: u64 = 1_016_750;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the

@@ -40,7 +40,7 @@ fn node_of(obj: &Value) -> Option<&str> {
 /// not JSON, written with `etcdctl put`, read as an object holding only
 /// `metadata.resourceVersion`, as before the cache), with its `resourceVersion`.
 fn decode(kv: &KeyValue) -> Value {
-    let mut obj: Value = serde_json::from_slice(&kv.value).unwrap_or(Value::Null);
+    let mut obj = super::stored_json(&kv.value);
     object::set(
         &mut obj,
         "metadata.resourceVersion",
@@ -113,10 +113,11 @@ impl Cacher {
     }
 
     fn reload(&mut self, store: &Store) {
-        self.objects = store
-            .iter()
-            .map(|kv| (kv.key.clone(), Arc::new(decode(kv))))
-            .collect();
+        self.objects = crate::sort::map(
+            store
+                .iter()
+                .map(|kv| (kv.key.clone(), Arc::new(decode(kv)))),
+        );
         self.pods_by_node.clear();
         for (key, obj) in self
             .objects

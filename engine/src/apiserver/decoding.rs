@@ -19,6 +19,9 @@
 
 use serde_json::{Map, Value};
 
+mod go_time;
+#[cfg(test)]
+mod go_time_tests;
 #[cfg(test)]
 mod oracle_tests;
 mod schema;
@@ -258,11 +261,13 @@ fn fix(work: &mut Value, path: &Path, msg: &str, synthetic: &mut Vec<Path>) -> F
         return Fix::GoError;
     }
     // base64 (Secret data): Go's decoder names the first bad byte.
-    if msg.contains("Invalid symbol")
-        || msg.contains("Invalid last symbol")
-        || msg.contains("Invalid padding")
-        || msg.contains("Invalid input length")
-        || msg.contains("Invalid byte")
+    // (Go's time errors quote the value, which may hold these words.)
+    if !msg.starts_with("parsing time ")
+        && (msg.contains("Invalid symbol")
+            || msg.contains("Invalid last symbol")
+            || msg.contains("Invalid padding")
+            || msg.contains("Invalid input length")
+            || msg.contains("Invalid byte"))
     {
         let s = at(work, path).and_then(Value::as_str).unwrap_or_default();
         return Fix::Fail(format!(

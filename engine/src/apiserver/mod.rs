@@ -52,6 +52,16 @@ use request::TraceRing;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+/// A stored value as JSON, `Null` when it is not JSON. Read with
+/// `serde_json::from_str`, the one JSON reader the web bundle compiles
+/// (`from_slice` would instantiate a second copy of the parser).
+pub(crate) fn stored_json(bytes: &[u8]) -> Value {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null)
+}
+
 #[derive(Debug)]
 pub struct ApiServer {
     store: Store,
@@ -133,7 +143,7 @@ impl ApiServer {
     }
 
     fn decode(bytes: &[u8]) -> Value {
-        serde_json::from_slice(bytes).unwrap_or(Value::Null)
+        stored_json(bytes)
     }
 
     /// A new trace with the authentication step.

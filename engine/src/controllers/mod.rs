@@ -28,6 +28,7 @@ pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
 pub mod util;
+pub mod workqueue;
 
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};

@@ -4,15 +4,71 @@
 //! revision, key count and size) and a checksum that catches corruption.
 
 use super::{Generation, KeyValue, Store};
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 const MAGIC: &[u8] = b"dinghy-etcd-snapshot/v1\n";
 
-#[derive(Serialize, Deserialize)]
+/// The body: `{"revision", "compact_revision", "kvs": [{"key", "value" (the
+/// bytes as numbers), "create_revision", "mod_revision", "version"}]}`.
+/// Written and read through `serde_json::Value` rather than derived serde
+/// code for these two structs, which the web bundle would otherwise carry.
 struct Image {
     revision: i64,
     compact_revision: i64,
     kvs: Vec<KeyValue>,
+}
+
+impl Image {
+    fn to_json(&self) -> Value {
+        let kvs: Vec<Value> = self
+            .kvs
+            .iter()
+            .map(|kv| {
+                json!({
+                    "key": kv.key,
+                    "value": kv.value,
+                    "create_revision": kv.create_revision,
+                    "mod_revision": kv.mod_revision,
+                    "version": kv.version,
+                })
+            })
+            .collect();
+        json!({
+            "revision": self.revision,
+            "compact_revision": self.compact_revision,
+            "kvs": kvs,
+        })
+    }
+
+    /// `None` for anything but what [`Image::to_json`] writes.
+    fn from_json(v: &Value) -> Option<Image> {
+        let int = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64);
+        let kvs = v
+            .get("kvs")?
+            .as_array()?
+            .iter()
+            .map(|kv| {
+                let value = kv
+                    .get("value")?
+                    .as_array()?
+                    .iter()
+                    .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                    .collect::<Option<Vec<u8>>>()?;
+                Some(KeyValue {
+                    key: kv.get("key")?.as_str()?.to_string(),
+                    value,
+                    create_revision: int(kv, "create_revision")?,
+                    mod_revision: int(kv, "mod_revision")?,
+                    version: int(kv, "version")?,
+                })
+            })
+            .collect::<Option<Vec<KeyValue>>>()?;
+        Some(Image {
+            revision: int(v, "revision")?,
+            compact_revision: int(v, "compact_revision")?,
+            kvs,
+        })
+    }
 }
 
 /// What `etcdutl snapshot status -w table` prints.
@@ -63,7 +119,7 @@ impl Store {
             compact_revision: self.compact_revision,
             kvs: self.iter().cloned().collect(),
         };
-        let body = serde_json::to_vec(&image).unwrap_or_default();
+        let body = serde_json::to_vec(&image.to_json()).unwrap_or_default();
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(format!("{:08x}\n", crc32(&body)).as_bytes());
         out.extend_from_slice(&body);
@@ -82,7 +138,12 @@ impl Store {
         if crc32(body) != hash {
             return Err(SnapshotError::HashMismatch);
         }
-        let image: Image = serde_json::from_slice(body).map_err(|_| SnapshotError::Invalid)?;
+        let image = std::str::from_utf8(body)
+            .ok()
+            .and_then(|s| serde_json::from_str::<Value>(s).ok())
+            .as_ref()
+            .and_then(Image::from_json)
+            .ok_or(SnapshotError::Invalid)?;
         Ok((image, hash))
     }
 

@@ -156,7 +156,7 @@ pub fn schedule_pod(fw: &Framework, cache: &Cache, pod: &PodInfo, start: &mut us
     if feasible.is_empty() {
         let (pf, post_msg) = run_post_filter(fw, &state, pod, cache, &statuses);
         let mut rejected_by: Vec<&'static str> = statuses.iter().map(|(_, s)| s.plugin).collect();
-        rejected_by.sort_unstable();
+        crate::sort::sort(&mut rejected_by);
         rejected_by.dedup();
         let d = messages::Diagnosis {
             node_reasons: statuses.iter().map(|(_, s)| s.reasons.clone()).collect(),

@@ -114,18 +114,15 @@ impl Session {
             loop_depth: 0,
             loop_jump: None,
             // What the lab environments' ~/.bashrc sets up: kubectl's completion, also for `k`.
-            completions: ["kubectl", "k"]
-                .into_iter()
-                .map(|name| {
-                    (
-                        name.to_string(),
-                        Completion {
-                            function: "__start_kubectl".into(),
-                            options: vec!["default".into()],
-                        },
-                    )
-                })
-                .collect(),
+            completions: crate::sort::map(["kubectl", "k"].into_iter().map(|name| {
+                (
+                    name.to_string(),
+                    Completion {
+                        function: "__start_kubectl".into(),
+                        options: vec!["default".into()],
+                    },
+                )
+            })),
         }
     }
 

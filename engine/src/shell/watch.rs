@@ -561,14 +561,14 @@ fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> 
             events.push(row.clone());
         }
     }
-    let keys: std::collections::BTreeSet<&String> = now.iter().map(|(k, _, _)| k).collect();
+    let keys = crate::sort::set(now.iter().map(|(k, _, _)| k));
     for (key, (_, row)) in &get.seen {
         if !keys.contains(key) {
             // DELETED: kubectl prints the object's last state.
             events.push(row.clone());
         }
     }
-    get.seen = now.into_iter().map(|(k, rv, row)| (k, (rv, row))).collect();
+    get.seen = crate::sort::map(now.into_iter().map(|(k, rv, row)| (k, (rv, row))));
     if get.format.is_some() {
         for text in events {
             print_object(&mut out, &mut get, &text);

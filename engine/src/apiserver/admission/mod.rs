@@ -60,7 +60,7 @@ pub fn objects(store: &Store, plural: &str, namespace: Option<&str>) -> Vec<Valu
         .map(|r| {
             r.kvs
                 .iter()
-                .map(|kv| serde_json::from_slice(&kv.value).unwrap_or(Value::Null))
+                .map(|kv| crate::apiserver::stored_json(&kv.value))
                 .collect()
         })
         .unwrap_or_default()

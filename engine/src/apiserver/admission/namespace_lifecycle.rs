@@ -42,7 +42,7 @@ pub fn admit(
             name: ns.to_string(),
         });
     };
-    let nsobj: Value = serde_json::from_slice(&kv.value).unwrap_or(Value::Null);
+    let nsobj = crate::apiserver::stored_json(&kv.value);
     let terminating = nsobj.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
     if op == Operation::Create && terminating {
         let who = if display_name.is_empty() {

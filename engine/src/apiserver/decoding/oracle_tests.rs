@@ -8,14 +8,102 @@ use serde_json::Value;
 /// Renders `work` with one key per line, decodes it with serde_json as the
 /// typed struct, encodes it back; an error is mapped to the field on the
 /// line serde_json names.
+///
+/// Timestamps are Go's, not jiff's (which k8s-openapi's types parse with):
+/// before the typed decoding each timestamp string is replaced by one jiff
+/// takes (Go takes it) or one it refuses (Go refuses it), and an error at
+/// a refused one is given Go's text. `go_time_tests.rs` holds Go's
+/// acceptance and texts to kubectl's; this test holds the rest.
 fn typed(api_version: &str, kind: &str, work: &Value) -> Option<Result<Value, (Path, String)>> {
-    let (text, lines) = render(work);
+    let mut work = work.clone();
+    let mut refused = Vec::new();
+    static FIELDS: std::sync::OnceLock<Vec<(&str, &str)>> = std::sync::OnceLock::new();
+    let fields = FIELDS.get_or_init(timestamp_fields);
+    go_timestamps(&mut work, &mut Vec::new(), fields, &mut refused);
+    let (text, lines) = render(&work);
     let result = roundtrip(api_version, kind, &text)?;
     Some(result.map_err(|e| {
         let line = e.line().saturating_sub(1);
         let path = lines.get(line).cloned().unwrap_or_default();
-        (path, strip_position(&e.to_string()))
+        match refused.iter().find(|(p, _)| *p == path) {
+            Some((_, go)) => (path, go.clone()),
+            None => (path, strip_position(&e.to_string())),
+        }
     }))
+}
+
+/// Field names whose values are timestamps (and their Go layouts), from
+/// the schema table; `disruptedPods` is a map of them.
+fn timestamp_fields() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut other = Vec::new();
+    for line in include_str!("schema.txt").lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let ["F", name, shape] = cols.as_slice() {
+            let layout = match shape.trim_start_matches(['?', '!']) {
+                "Time" | "{}Time" => super::go_time::RFC3339,
+                "MicroTime" => super::go_time::RFC3339_MICRO,
+                _ => {
+                    other.push(*name);
+                    continue;
+                }
+            };
+            if !out.contains(&(*name, layout)) {
+                out.push((*name, layout));
+            }
+        }
+    }
+    // A name is a timestamp everywhere or nowhere, so the name decides.
+    for (name, _) in &out {
+        assert!(!other.contains(name), "{name} is not always a timestamp");
+    }
+    out
+}
+
+fn go_timestamps(
+    v: &mut Value,
+    path: &mut Path,
+    fields: &[(&str, &str)],
+    refused: &mut Vec<(Path, String)>,
+) {
+    fn check(s: &mut String, path: &Path, layout: &str, refused: &mut Vec<(Path, String)>) {
+        match super::go_time::parse(layout, s) {
+            Ok(()) => *s = "2025-04-23T08:00:00Z".into(),
+            Err(e) => {
+                refused.push((path.clone(), e));
+                *s = "refused by Go".into();
+            }
+        }
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m.iter_mut() {
+                path.push(Seg::Key(k.clone()));
+                match (fields.iter().find(|(n, _)| n == k), c) {
+                    (Some(("disruptedPods", layout)), Value::Object(members)) => {
+                        for (pod, t) in members.iter_mut() {
+                            if let Value::String(s) = t {
+                                path.push(Seg::Key(pod.clone()));
+                                check(s, path, layout, refused);
+                                path.pop();
+                            }
+                        }
+                    }
+                    (Some((_, layout)), Value::String(s)) => check(s, path, layout, refused),
+                    (_, c) => go_timestamps(c, path, fields, refused),
+                }
+                path.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter_mut().enumerate() {
+                path.push(Seg::Index(i));
+                go_timestamps(c, path, fields, refused);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// serde_json appends ` at line L column C`; the text before it.

@@ -6,8 +6,9 @@
 //! the same first error (in the order serde_json meets it: keys sorted, as
 //! the body is rendered), with the same text, at the same field — without
 //! compiling serde code for ~300 types into the web bundle. Leaves with
-//! their own parsing (Quantity, IntOrString, Time, MicroTime, ByteString)
-//! still go through k8s-openapi's own types, so their texts are serde's.
+//! their own parsing (Quantity, IntOrString, ByteString) still go through
+//! k8s-openapi's own types, so their texts are serde's; timestamps are
+//! parsed as Go parses them (`go_time.rs`), with Go's texts.
 
 use super::{Path, Seg};
 use serde::de::{Deserialize, Error as _, Unexpected};
@@ -150,9 +151,7 @@ fn walk(
     path: &mut Path,
     depth: usize,
 ) -> Result<Value, Failure> {
-    use k8s_openapi::apimachinery::pkg::{
-        api::resource::Quantity, apis::meta::v1 as meta, util::intstr::IntOrString,
-    };
+    use k8s_openapi::apimachinery::pkg::{api::resource::Quantity, util::intstr::IntOrString};
     if let Some(inner) = shape.strip_prefix('?') {
         return match v {
             Value::Null => Ok(Value::Null),
@@ -200,14 +199,39 @@ fn walk(
         "f64" => leaf::<f64>(v, path).map(|_| v.clone()),
         "Quantity" => any_leaf::<Quantity>(v, path, depth).map(|q| Value::String(q.0)),
         "IntOrString" => any_leaf::<IntOrString>(v, path, depth).map(|_| v.clone()),
-        "Time" => leaf::<meta::Time>(v, path).map(|_| v.clone()),
-        "MicroTime" => leaf::<meta::MicroTime>(v, path).map(|_| v.clone()),
+        "Time" => time(v, path, super::go_time::RFC3339),
+        "MicroTime" => time(v, path, super::go_time::RFC3339_MICRO),
         "ByteString" => leaf::<k8s_openapi::ByteString>(v, path).map(|_| v.clone()),
         // serde_json::Value: anything, within serde_json's nesting limit.
         _ => {
             any_depth(v, path, depth)?;
             Ok(v.clone())
         }
+    }
+}
+
+/// `metav1.Time` and `MicroTime`: a string Go's `time.Parse` takes with
+/// `layout`, with Go's text when it does not. Not a string: serde's text
+/// for a timestamp (k8s-openapi's types read one through jiff's visitor),
+/// which `decode` turns into Go's type error.
+fn time(v: &Value, path: &Path, layout: &str) -> Result<Value, Failure> {
+    struct TimestampString;
+    impl serde::de::Visitor<'_> for TimestampString {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a timestamp string")
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+    }
+    match v {
+        Value::String(s) => super::go_time::parse(layout, s)
+            .map(|()| v.clone())
+            .map_err(|e| fail(path, e)),
+        _ => serde::Deserializer::deserialize_str(v, TimestampString)
+            .map(|()| v.clone())
+            .map_err(|e| fail(path, e)),
     }
 }
 

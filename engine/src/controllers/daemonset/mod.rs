@@ -6,6 +6,7 @@
 //! (maxUnavailable) and OnDelete; status counts.
 
 use super::util::{self, event};
+use super::workqueue::RateLimiter;
 use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
@@ -15,9 +16,21 @@ use std::sync::Arc;
 
 const COMPONENT: &str = "daemonset-controller";
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DaemonSetController {
     wakeup: Option<Time>,
+    /// A DaemonSet whose pod creation was refused is retried with the
+    /// workqueue's back-off (5 ms doubling to 1000 s), not at every sync.
+    failures: RateLimiter,
+}
+
+impl Default for DaemonSetController {
+    fn default() -> Self {
+        DaemonSetController {
+            wakeup: None,
+            failures: RateLimiter::default_controller(),
+        }
+    }
 }
 
 impl DaemonSetController {
@@ -36,7 +49,10 @@ impl Component for DaemonSetController {
             .into_iter()
             .map(Arc::unwrap_or_clone)
             .collect();
-        for ds in util::list(ctx.api, "daemonsets", None) {
+        let all = util::list(ctx.api, "daemonsets", None);
+        self.failures
+            .retain(|uid| all.iter().any(|ds| util::uid(ds) == uid));
+        for ds in all {
             self.sync_one(ctx, Arc::unwrap_or_clone(ds), &nodes);
         }
     }
@@ -298,8 +314,24 @@ impl DaemonSetController {
             }
         }
         if !deleting {
-            for node in &to_create {
-                self.create_pod(ctx, &ds, &ns, node, &hash, generation);
+            let uid = util::uid(&ds).to_string();
+            match self.failures.waiting(&uid, generation, ctx.now) {
+                Some(at) if !to_create.is_empty() => {
+                    self.wakeup = util::earliest(self.wakeup, Some(at));
+                }
+                _ => {
+                    // Stop at the first refusal and back off (syncNodes
+                    // returns the error; the key is re-added rate-limited).
+                    let created = to_create
+                        .iter()
+                        .all(|node| self.create_pod(ctx, &ds, &ns, node, &hash, generation));
+                    if created {
+                        self.failures.forget(&uid);
+                    } else {
+                        let at = self.failures.failed(&uid, generation, ctx.now);
+                        self.wakeup = util::earliest(self.wakeup, Some(at));
+                    }
+                }
             }
             // RollingUpdate: replace stale pods, at most maxUnavailable unavailable at once.
             if object::str_at(&ds, "spec.updateStrategy.type").unwrap_or("RollingUpdate")
@@ -371,7 +403,7 @@ impl DaemonSetController {
         node: &str,
         hash: &str,
         generation: i64,
-    ) {
+    ) -> bool {
         let template = object::at(ds, "spec.template")
             .cloned()
             .unwrap_or(json!({}));
@@ -415,23 +447,29 @@ impl DaemonSetController {
         spec["tolerations"] = Value::Array(tols);
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec});
         match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
-            Some(Ok(p)) => event(
-                ctx,
-                COMPONENT,
-                ds,
-                false,
-                "SuccessfulCreate",
-                format!("Created pod: {}", object::name(&p)),
-            ),
-            Some(Err(e)) => event(
-                ctx,
-                COMPONENT,
-                ds,
-                true,
-                "FailedCreate",
-                format!("Error creating: {}", e.message()),
-            ),
-            None => {}
+            Some(Ok(p)) => {
+                event(
+                    ctx,
+                    COMPONENT,
+                    ds,
+                    false,
+                    "SuccessfulCreate",
+                    format!("Created pod: {}", object::name(&p)),
+                );
+                true
+            }
+            Some(Err(e)) => {
+                event(
+                    ctx,
+                    COMPONENT,
+                    ds,
+                    true,
+                    "FailedCreate",
+                    format!("Error creating: {}", e.message()),
+                );
+                false
+            }
+            None => false,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! / `FailureTarget` first, then `Complete` / `Failed` once no pod is left running.
 
 use super::util::{self, event};
+use super::workqueue::RateLimiter;
 use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
@@ -18,12 +19,26 @@ const COMPONENT: &str = "job-controller";
 const BACKOFF_BASE: i64 = 10;
 const BACKOFF_MAX: i64 = 360;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct JobController {
     wakeup: Option<Time>,
+    /// A sync whose pod creation failed (a quota, admission) is retried
+    /// with the controller's API back-off, `DefaultJobApiBackOff` 1 s
+    /// doubling to `MaxJobApiBackOff` 1 min, not at every sync.
+    api_backoff: RateLimiter,
     /// Terminated pods already counted in a Job's status, by Job uid (the
     /// upstream controller's `uncountedTerminatedPods` bookkeeping).
     counted: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Default for JobController {
+    fn default() -> Self {
+        JobController {
+            wakeup: None,
+            api_backoff: RateLimiter::new(Duration::from_secs(1), Duration::from_secs(60)),
+            counted: BTreeMap::new(),
+        }
+    }
 }
 
 impl JobController {
@@ -42,6 +57,7 @@ impl Component for JobController {
         let live: BTreeSet<String> =
             crate::sort::set(jobs.iter().map(|j| util::uid(j).to_string()));
         self.counted.retain(|k, _| live.contains(k));
+        self.api_backoff.retain(|k| live.contains(k));
         for job in jobs {
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
         }
@@ -255,8 +271,21 @@ impl JobController {
                             self.wakeup = util::earliest(self.wakeup, Some(at))
                         }
                         _ => {
-                            for _ in 0..(want - active.len()).min(100) {
-                                self.create_pod(ctx, &job, &ns);
+                            let generation = util::i64_at(&job, "metadata.generation").unwrap_or(0);
+                            match self.api_backoff.waiting(&job_uid, generation, ctx.now) {
+                                Some(at) => self.wakeup = util::earliest(self.wakeup, Some(at)),
+                                None => {
+                                    // Stop at the first refusal, as the slow-start batch does.
+                                    let created = (0..(want - active.len()).min(100))
+                                        .all(|_| self.create_pod(ctx, &job, &ns));
+                                    if created {
+                                        self.api_backoff.forget(&job_uid);
+                                    } else {
+                                        let at =
+                                            self.api_backoff.failed(&job_uid, generation, ctx.now);
+                                        self.wakeup = util::earliest(self.wakeup, Some(at));
+                                    }
+                                }
                             }
                         }
                     }
@@ -305,7 +334,8 @@ impl JobController {
         util::update_if_changed(ctx.api, "jobs", &job, new);
     }
 
-    fn create_pod(&self, ctx: &mut SyncContext<'_>, job: &Value, ns: &str) {
+    /// Creates one pod; false when the apiserver refused it.
+    fn create_pod(&self, ctx: &mut SyncContext<'_>, job: &Value, ns: &str) -> bool {
         let template = object::at(job, "spec.template")
             .cloned()
             .unwrap_or(json!({}));
@@ -323,23 +353,29 @@ impl JobController {
         meta["ownerReferences"] = json!([util::owner_ref(job)]);
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))});
         match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
-            Some(Ok(p)) => event(
-                ctx,
-                COMPONENT,
-                job,
-                false,
-                "SuccessfulCreate",
-                format!("Created pod: {}", object::name(&p)),
-            ),
-            Some(Err(e)) => event(
-                ctx,
-                COMPONENT,
-                job,
-                true,
-                "FailedCreate",
-                format!("Error creating: {}", e.message()),
-            ),
-            None => {}
+            Some(Ok(p)) => {
+                event(
+                    ctx,
+                    COMPONENT,
+                    job,
+                    false,
+                    "SuccessfulCreate",
+                    format!("Created pod: {}", object::name(&p)),
+                );
+                true
+            }
+            Some(Err(e)) => {
+                event(
+                    ctx,
+                    COMPONENT,
+                    job,
+                    true,
+                    "FailedCreate",
+                    format!("Error creating: {}", e.message()),
+                );
+                false
+            }
+            None => false,
         }
     }
 }

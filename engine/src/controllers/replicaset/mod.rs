@@ -5,6 +5,7 @@
 //! adopting orphans and releasing pods whose labels no longer match.
 
 use super::util::{self, event};
+use super::workqueue::RateLimiter;
 use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
@@ -23,12 +24,11 @@ pub enum Kind {
 pub struct ReplicaSetController {
     kind: Kind,
     wakeup: Option<Time>,
-    /// Per ReplicaSet uid: the generation that failed, how many creates
-    /// failed in a row and when to try again. The real controller puts a
-    /// failed key back with `AddRateLimited` (5 ms doubling to 1000 s), so
-    /// a forbidden pod is retried a handful of times a minute, not on every
+    /// Failed creates back off per ReplicaSet uid as the real controller's
+    /// workqueue does (`AddRateLimited`, 5 ms doubling to 1000 s): a
+    /// forbidden pod is retried a handful of times a minute, not on every
     /// sync; a spec change (new generation) is retried at once.
-    failures: BTreeMap<String, Backoff>,
+    failures: RateLimiter,
 }
 
 /// What a sync's manageReplicas did, for the ReplicaFailure condition.
@@ -40,26 +40,12 @@ enum Manage {
     Failed(String),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Backoff {
-    generation: i64,
-    failures: u32,
-    retry_at: Time,
-}
-
-/// The workqueue's per-item exponential rate limiter: 5 ms, doubling,
-/// capped at 1000 s.
-fn backoff_delay(failures: u32) -> crate::clock::Duration {
-    let ms = 5i64.saturating_mul(1i64 << failures.saturating_sub(1).min(30));
-    crate::clock::Duration::from_millis(ms.min(1_000_000))
-}
-
 impl ReplicaSetController {
     pub fn new(kind: Kind) -> Self {
         ReplicaSetController {
             kind,
             wakeup: None,
-            failures: BTreeMap::new(),
+            failures: RateLimiter::default_controller(),
         }
     }
     fn plural(&self) -> &'static str {
@@ -103,7 +89,7 @@ impl Component for ReplicaSetController {
         let all = util::list(ctx.api, self.plural(), None);
         // A deleted ReplicaSet's back-off goes with it.
         self.failures
-            .retain(|uid, _| all.iter().any(|rs| util::uid(rs) == uid));
+            .retain(|uid| all.iter().any(|rs| util::uid(rs) == uid));
         for rs in all {
             self.sync_one(ctx, &rs);
         }
@@ -201,30 +187,16 @@ impl ReplicaSetController {
         let generation = util::i64_at(rs, "metadata.generation").unwrap_or(0);
         let mut outcome = Manage::Succeeded;
         if !util::is_deleting(rs) && !self.selector_empty(rs) {
-            let backoff = self
-                .failures
-                .get(&rs_uid)
-                .copied()
-                .filter(|b| b.generation == generation);
             if active.len() < want {
-                if let Some(b) = backoff.filter(|b| ctx.now < b.retry_at) {
-                    self.wakeup = util::earliest(self.wakeup, Some(b.retry_at));
+                if let Some(at) = self.failures.waiting(&rs_uid, generation, ctx.now) {
+                    self.wakeup = util::earliest(self.wakeup, Some(at));
                     outcome = Manage::Waiting;
                 } else {
                     // Stop at the first error, as slowStartBatch does.
                     for _ in 0..(want - active.len()).min(500) {
                         if let Err(e) = self.create_pod(ctx, rs, &ns) {
-                            let failures = backoff.map_or(0, |b| b.failures) + 1;
-                            let retry_at = ctx.now + backoff_delay(failures);
-                            self.failures.insert(
-                                rs_uid.clone(),
-                                Backoff {
-                                    generation,
-                                    failures,
-                                    retry_at,
-                                },
-                            );
-                            self.wakeup = util::earliest(self.wakeup, Some(retry_at));
+                            let at = self.failures.failed(&rs_uid, generation, ctx.now);
+                            self.wakeup = util::earliest(self.wakeup, Some(at));
                             outcome = Manage::Failed(e);
                             break;
                         }
@@ -265,7 +237,7 @@ impl ReplicaSetController {
             }
         }
         if matches!(outcome, Manage::Succeeded) {
-            self.failures.remove(&rs_uid);
+            self.failures.forget(&rs_uid);
         }
         self.update_status(ctx, rs, &ns, outcome);
     }

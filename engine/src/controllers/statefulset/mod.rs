@@ -11,6 +11,7 @@
 //! revision from the highest ordinal down, one at a time.
 
 use super::util::{self, event};
+use super::workqueue::RateLimiter;
 use crate::api::object;
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
@@ -19,12 +20,26 @@ use std::sync::Arc;
 
 const COMPONENT: &str = "statefulset-controller";
 
-#[derive(Debug, Default)]
-pub struct StatefulSetController;
+#[derive(Debug)]
+pub struct StatefulSetController {
+    wakeup: Option<Time>,
+    /// A StatefulSet whose pod creation was refused is retried with the
+    /// workqueue's back-off (5 ms doubling to 1000 s), not at every sync.
+    failures: RateLimiter,
+}
+
+impl Default for StatefulSetController {
+    fn default() -> Self {
+        StatefulSetController {
+            wakeup: None,
+            failures: RateLimiter::default_controller(),
+        }
+    }
+}
 
 impl StatefulSetController {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
@@ -43,13 +58,17 @@ impl Component for StatefulSetController {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        for sts in util::list(ctx.api, "statefulsets", None) {
+        self.wakeup = None;
+        let all = util::list(ctx.api, "statefulsets", None);
+        self.failures
+            .retain(|uid| all.iter().any(|sts| util::uid(sts) == uid));
+        for sts in all {
             self.sync_one(ctx, Arc::unwrap_or_clone(sts));
         }
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
-        None
+        self.wakeup
     }
 }
 
@@ -111,9 +130,26 @@ impl StatefulSetController {
                 if blocked {
                     break;
                 }
-                if let Some(p) = self.create_pod(ctx, &sts, &ns, i, &revision) {
-                    pods.push((i, p));
-                    crate::sort::sort_by_key(&mut pods, |(i, _)| *i);
+                let (uid, generation) = (
+                    util::uid(&sts).to_string(),
+                    util::i64_at(&sts, "metadata.generation").unwrap_or(0),
+                );
+                if let Some(at) = self.failures.waiting(&uid, generation, ctx.now) {
+                    self.wakeup = util::earliest(self.wakeup, Some(at));
+                    break;
+                }
+                match self.create_pod(ctx, &sts, &ns, i, &revision) {
+                    Some(p) => {
+                        self.failures.forget(&uid);
+                        pods.push((i, p));
+                        crate::sort::sort_by_key(&mut pods, |(i, _)| *i);
+                    }
+                    None => {
+                        // The key goes back rate-limited: no retry before then.
+                        let at = self.failures.failed(&uid, generation, ctx.now);
+                        self.wakeup = util::earliest(self.wakeup, Some(at));
+                        break;
+                    }
                 }
                 if !parallel {
                     break;
