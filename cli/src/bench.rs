@@ -158,22 +158,23 @@ fn median<F: FnMut()>(n: usize, mut f: F) -> Duration {
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
-/// [`median`] in this thread's CPU time where the system reports it (wall
-/// time otherwise): on a shared machine wall time measures the other
-/// processes too.
-fn median_cpu<F: FnMut()>(n: usize, mut f: F) -> Duration {
-    let mut times: Vec<Duration> = (0..n.max(1))
-        .map(|_| {
-            let (c, t) = (thread_cpu_time(), Instant::now());
-            f();
-            match (c, thread_cpu_time()) {
-                (Some(a), Some(b)) => b.saturating_sub(a),
-                _ => t.elapsed(),
-            }
-        })
-        .collect();
-    engine::sort::sort(&mut times);
-    times.get(times.len() / 2).copied().unwrap_or_default()
+/// The mean of `n` runs of `f` in this thread's CPU time where the system
+/// reports it (wall time otherwise): on a shared machine wall time measures
+/// the other processes too. A mean over the whole batch, not a median of
+/// single runs: the kernel's figure moves in scheduler ticks (4 ms), which
+/// would round a sub-millisecond command to 0 or 4 ms; over a batch of
+/// several hundred milliseconds the tick is noise.
+fn mean_cpu<F: FnMut()>(n: usize, mut f: F) -> Duration {
+    let n = n.max(1);
+    let (c, t) = (thread_cpu_time(), Instant::now());
+    for _ in 0..n {
+        f();
+    }
+    let total = match (c, thread_cpu_time()) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => t.elapsed(),
+    };
+    total / n as u32
 }
 
 /// The process's peak resident memory (Linux), in bytes.
@@ -223,12 +224,13 @@ fn commands(rows: &mut Vec<Row>, only: Option<usize>) -> Result<(), String> {
     };
     for (workers, pods, goal, limit) in cases {
         let mut sim = perf::cluster_with_pods(1, workers, pods)?;
-        let runs = if pods > 1000 { 5 } else { 50 };
+        // Batches of a second or so (see mean_cpu).
+        let runs = if pods > 1000 { 5 } else { 500 };
         for command in perf::COMMANDS {
             let input = format!("{command}\n");
             let mut status = 0;
-            let d = median_cpu(runs, || status = sim.run(&input).status);
-            let settle = median_cpu(runs, || {
+            let d = mean_cpu(runs, || status = sim.run(&input).status);
+            let settle = mean_cpu(runs, || {
                 sim.cluster_mut().settle();
                 sim.cluster_mut().settle();
             });

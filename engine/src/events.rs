@@ -111,12 +111,13 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     let existing = api
         .list_shared(events, Some(&ns))
         .into_iter()
+        // The cheap comparisons first: most events differ in their reason.
         .find(|e| {
-            same_object(&e["involvedObject"], &involved)
-                && e["reason"] == ev.reason.as_str()
+            e["reason"] == ev.reason.as_str()
                 && e["message"] == ev.message.as_str()
                 && e["type"] == ev.type_.as_str()
                 && source_of(e) == ev.source.component
+                && same_object(&e["involvedObject"], &involved)
         })
         .map(std::sync::Arc::unwrap_or_clone);
     if let Some(mut e) = existing {

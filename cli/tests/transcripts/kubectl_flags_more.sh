@@ -43,3 +43,5 @@ kubectl apply -f app
 kubectl apply -R -f app
 kubectl get -R -f app
 kubectl delete --recursive -f app
+# Global flags then `--`: cobra finds no command after `--`, kubectl prints its root help.
+kubectl -n kube-system -- get pods | head -3

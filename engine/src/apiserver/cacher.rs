@@ -28,9 +28,31 @@ pub(crate) struct Cacher {
     /// The keys of the pods bound to each node (`spec.nodeName`), the
     /// index behind the kubelet's `fieldSelector=spec.nodeName=…` watch.
     pods_by_node: BTreeMap<String, BTreeSet<String>>,
+    /// How many changes the cache has taken in (each put or delete it
+    /// replayed, each reload): a count that never repeats, unlike the
+    /// store's revision, which a restored store may take back.
+    changes: u64,
+    /// For each resource (the key's segment after `/registry/`), the count
+    /// of its last change: a component that reads only some resources can
+    /// tell whether one of them changed, where the store's revision also
+    /// moves for the writes it never reads (the nodes' Leases, Events).
+    changed: BTreeMap<String, u64>,
+    /// The count at the last reload: every resource may have changed then.
+    reloaded: u64,
 }
 
 const PODS: &str = "/registry/pods/";
+
+/// The resource segment of a key: `pods` for `/registry/pods/default/web`,
+/// `services` for `/registry/services/specs/…`; a key outside `/registry/`
+/// (written with `etcdctl put`) counts by its first segment.
+fn segment(key: &str) -> &str {
+    let rest = key.strip_prefix("/registry/").unwrap_or(key);
+    rest.trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
 
 fn node_of(obj: &Value) -> Option<&str> {
     object::str_at(obj, "spec.nodeName")
@@ -97,6 +119,14 @@ impl Cacher {
             return self.reload(store);
         };
         for e in events {
+            self.changes += 1;
+            let seg = segment(&e.kv.key);
+            match self.changed.get_mut(seg) {
+                Some(c) => *c = self.changes,
+                None => {
+                    self.changed.insert(seg.to_string(), self.changes);
+                }
+            }
             match e.kind {
                 EventType::Put => {
                     let obj = decode(&e.kv);
@@ -113,6 +143,9 @@ impl Cacher {
     }
 
     fn reload(&mut self, store: &Store) {
+        self.changes += 1;
+        self.reloaded = self.changes;
+        self.changed.clear();
         self.objects = crate::sort::map(
             store
                 .iter()
@@ -143,6 +176,22 @@ impl Cacher {
             .into_iter()
             .flatten()
             .filter_map(|k| self.objects.get(k))
+    }
+
+    /// A stamp that moves only when the cache reloads the whole store (a
+    /// restored store may reuse resourceVersions with other contents).
+    pub fn epoch(&self) -> u64 {
+        self.reloaded
+    }
+
+    /// A stamp that differs from every earlier one exactly when an object
+    /// of a resource `counts` accepts (by its etcd segment) changed since.
+    pub fn changes_where(&self, counts: impl Fn(&str) -> bool) -> u64 {
+        self.changed
+            .iter()
+            .filter(|(seg, _)| counts(seg))
+            .map(|(_, c)| *c)
+            .fold(self.reloaded, u64::max)
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Value>> {

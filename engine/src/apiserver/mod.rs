@@ -727,6 +727,27 @@ impl ApiServer {
             .collect()
     }
 
+    /// A stamp of the objects outside `resources`: it changes exactly when
+    /// one of them is written or deleted (or the store is replaced), and
+    /// never comes back to an earlier value. A component whose inputs are
+    /// everything but, say, the nodes' Leases and Events skips its work
+    /// while the stamp stays, where the store's revision would move with
+    /// every lease renewal.
+    pub fn changes_except(&self, resources: &[&Resource]) -> u64 {
+        self.cache().changes_where(|seg| {
+            !resources
+                .iter()
+                .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
+        })
+    }
+
+    /// Moves only when the watch cache reloads the store (a restore):
+    /// a `resourceVersion` read before stands for the same object only
+    /// while it stays.
+    pub fn cache_epoch(&self) -> u64 {
+        self.cache().epoch()
+    }
+
     /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {

@@ -708,3 +708,35 @@ fn a_binding_created_through_the_legacy_bindings_resource_binds_the_pod() {
     // Nothing named nginx is kept under bindings.
     assert!(api.list(&r("bindings"), Some("default")).is_empty());
 }
+
+#[test]
+fn changes_except_moves_only_for_the_resources_it_counts() {
+    let mut api = api();
+    let (leases, events) = (r("leases"), r("events"));
+    let stamp = |api: &ApiServer| api.changes_except(&[&leases, &events]);
+    let before = stamp(&api);
+    // A lease renewal and an event leave it where it was.
+    let lease = json!({"metadata": {"name": "node01"}, "spec": {"holderIdentity": "node01"}});
+    api.create(&leases, Some("default"), lease, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let event = json!({"metadata": {"name": "e1"}, "involvedObject": {"kind": "Pod", "name": "web"},
+        "reason": "Pulled", "message": "m"});
+    api.create(&events, Some("default"), event, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stamp(&api), before);
+    // Any other object moves it, deletes too.
+    let cm = json!({"metadata": {"name": "settings"}});
+    api.create(&r("configmaps"), Some("default"), cm, Time::EPOCH)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after_create = stamp(&api);
+    assert!(after_create > before);
+    api.delete(&r("configmaps"), Some("default"), "settings")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after_delete = stamp(&api);
+    assert!(after_delete > after_create);
+    // A replaced store (a restore) counts as every object changed, even
+    // one at the same revision as before: the stamp never comes back.
+    let same = Store::restore(&api.store().snapshot()).unwrap_or_else(|e| panic!("{e:?}"));
+    api.etcd_replace(same);
+    assert!(stamp(&api) > after_delete);
+}

@@ -36,8 +36,9 @@ pub struct StaticPod {
     pub machine: String,
     /// The manifest file, e.g. `/etc/kubernetes/manifests/kube-scheduler.yaml`.
     pub file: String,
-    /// The manifest, parsed.
-    pub manifest: Value,
+    /// The manifest, parsed (shared: components ask for the static pods
+    /// at every sync).
+    pub manifest: std::sync::Arc<Value>,
 }
 
 impl StaticPod {
@@ -167,7 +168,7 @@ fn manifests_of(name: &str, m: &Machine) -> Vec<StaticPod> {
         out.push(StaticPod {
             machine: name.to_string(),
             file,
-            manifest,
+            manifest: std::sync::Arc::new(manifest),
         });
     }
     out
@@ -205,8 +206,9 @@ fn parse_manifest(text: &str) -> Option<Value> {
 /// The static pods of every machine, remembering what each kubelet last saw.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaticPods {
-    /// Per machine, the pods its kubelet started when it last looked.
-    seen: BTreeMap<String, Vec<StaticPod>>,
+    /// Per machine, the pods its kubelet started when it last looked, and
+    /// the version of the machine's files it read them from.
+    seen: BTreeMap<String, (u64, Vec<StaticPod>)>,
 }
 
 impl StaticPods {
@@ -216,11 +218,20 @@ impl StaticPods {
     pub fn all(&mut self, machines: &BTreeMap<String, Machine>) -> Vec<StaticPod> {
         self.seen.retain(|name, _| machines.contains_key(name));
         for (name, m) in machines {
-            if m.kubelet_running || !self.seen.contains_key(name) {
-                self.seen.insert(name.clone(), manifests_of(name, m));
+            let version = m.fs.version();
+            let current = self.seen.get(name).is_some_and(|(v, _)| *v == version);
+            // The same files give the same pods: read them again only
+            // after a change.
+            if (m.kubelet_running || !self.seen.contains_key(name)) && !current {
+                self.seen
+                    .insert(name.clone(), (version, manifests_of(name, m)));
             }
         }
-        self.seen.values().flatten().cloned().collect()
+        self.seen
+            .values()
+            .flat_map(|(_, pods)| pods)
+            .cloned()
+            .collect()
     }
 
     /// The running static pods of a control-plane component: those whose

@@ -27,7 +27,7 @@ pub struct SyncContext<'a> {
 
 /// A reconciler in the cluster's control loop (kube-rs's
 /// `reconcile(obj, ctx) -> Action` at the scale of a whole component).
-pub trait Component: std::fmt::Debug {
+pub trait Component {
     /// `kube-scheduler`, `replicaset-controller`, `kubelet@node01`.
     fn name(&self) -> String;
     /// Brings the world one step closer to what it should be at `ctx.now`.
@@ -36,6 +36,17 @@ pub trait Component: std::fmt::Debug {
     /// When the component next has something to do on its own (a backoff
     /// ending, a probe period, a lease renewal), if ever.
     fn next_wakeup(&self, now: Time) -> Option<Time>;
+    /// Called before the cluster settles after outside input (a command
+    /// may have changed what a component reads besides the apiserver: a
+    /// node's files, its containers, its services). A component that skips
+    /// syncs whose inputs did not change forgets what it saw.
+    fn input_changed(&mut self) {}
+    /// The resources (by plural) a component never reads, so their changes
+    /// alone need not run it (see `controllers::KubeControllerManager`).
+    /// None by default: every change may matter.
+    fn ignores(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// How many rounds settling may take before it stops: a component that
@@ -47,8 +58,18 @@ impl Cluster {
         self.components.push(c);
     }
 
-    /// Runs every component until the store stops changing at this instant.
+    /// Runs every component until the store stops changing at this instant,
+    /// after outside input (a command).
     pub fn settle(&mut self) {
+        for c in self.components.iter_mut() {
+            c.input_changed();
+        }
+        self.settle_rounds();
+    }
+
+    /// [`Cluster::settle`] with no outside input since the last settle:
+    /// the clock moved, nothing else did.
+    fn settle_rounds(&mut self) {
         self.sync_etcd_data_dir();
         for _ in 0..MAX_SETTLE_ROUNDS {
             let before = self.apiserver.store().revision();
@@ -91,15 +112,22 @@ impl Cluster {
             match next {
                 Some(t) if t < target => {
                     self.clock.advance_to(t);
-                    self.settle();
+                    self.settle_rounds();
                 }
                 _ => {
                     self.clock.advance_to(target);
-                    self.settle();
+                    self.settle_rounds();
                     return;
                 }
             }
         }
+    }
+}
+
+/// A component prints as its name: the reconcilers' own state is theirs.
+impl std::fmt::Debug for dyn Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
     }
 }
 

@@ -74,6 +74,10 @@ impl Component for CsrSigningController {
         "csrsigning-controller".into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         for csr in util::list(ctx.api, "certificatesigningrequests", None) {
             let types: Vec<&str> = object::at(&csr, "status.conditions")

@@ -82,6 +82,10 @@ impl Component for ClusterRoleAggregationController {
         "clusterrole-aggregation-controller".into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let all = util::list(ctx.api, "clusterroles", None);
         let seen: Vec<(String, String)> = all

@@ -46,18 +46,27 @@ pub fn controller_manager_running(machines: &BTreeMap<String, Machine>, now: Tim
     crate::cluster::control_plane::container_serving(machines, NAME, now, Duration::ZERO)
 }
 
+/// What most controllers never read: the nodes' Leases (renewed every
+/// 10 s by every kubelet) and Events (they write them, through the
+/// recorder). Only the node lifecycle controller reads leases, and the
+/// garbage collector and the namespace controller read every kind.
+pub const LEASES_AND_EVENTS: &[&str] = &["leases", "events"];
+
 /// The controllers kube-controller-manager v1.33 starts by default, in the
 /// order they sync here.
 #[derive(Debug)]
 pub struct KubeControllerManager {
     controllers: Vec<Box<dyn Component>>,
     running: bool,
-    /// Per controller, its last sync: the instant and the store revision
+    /// Per controller, its last sync: the instant and the stamp of the
+    /// objects it reads (all but those it [ignores](Component::ignores))
     /// it started from. A controller reads only the apiserver (and the
-    /// clock, through the wake-ups it asks for), so with the store at that
-    /// revision and none of its wake-ups due, a sync would write nothing:
+    /// clock, through the wake-ups it asks for), so with those objects
+    /// unchanged and none of its wake-ups due, a sync would write nothing:
     /// it is skipped (an informer with no event to deliver).
-    last_sync: Vec<Option<(Time, i64)>>,
+    last_sync: Vec<Option<(Time, u64)>>,
+    /// Per controller, the resources it ignores.
+    ignored: Vec<Vec<&'static crate::api::Resource>>,
 }
 
 impl KubeControllerManager {
@@ -86,10 +95,20 @@ impl KubeControllerManager {
             Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
             Box::new(certificates::CsrSigningController::new()),
         ];
+        let ignored = controllers
+            .iter()
+            .map(|c| {
+                c.ignores()
+                    .iter()
+                    .filter_map(|p| crate::api::resolve(p))
+                    .collect()
+            })
+            .collect();
         KubeControllerManager {
             last_sync: vec![None; controllers.len()],
             controllers,
             running: true,
+            ignored,
         }
     }
 }
@@ -112,16 +131,21 @@ impl Component for KubeControllerManager {
             self.last_sync.iter_mut().for_each(|l| *l = None);
             return;
         }
-        for (c, last) in self.controllers.iter_mut().zip(&mut self.last_sync) {
-            let revision = ctx.api.store().revision();
-            let unchanged = last.is_some_and(|(at, rev)| {
-                rev == revision && c.next_wakeup(at).is_none_or(|t| t > ctx.now)
+        for ((c, last), ignored) in self
+            .controllers
+            .iter_mut()
+            .zip(&mut self.last_sync)
+            .zip(&self.ignored)
+        {
+            let stamp = ctx.api.changes_except(ignored);
+            let unchanged = last.is_some_and(|(at, seen)| {
+                seen == stamp && c.next_wakeup(at).is_none_or(|t| t > ctx.now)
             });
             if unchanged {
                 continue;
             }
             c.sync(ctx);
-            *last = Some((ctx.now, revision));
+            *last = Some((ctx.now, stamp));
         }
     }
 
@@ -185,5 +209,78 @@ mod tests {
         assert_eq!(pods_of(&c, "b"), 0, "the pod is not running yet");
         c.step(crate::clock::Duration::from_secs(30));
         assert_eq!(pods_of(&c, "b"), 1);
+    }
+
+    /// Counts its syncs; ignores what it is told to.
+    #[derive(Debug)]
+    struct Counter {
+        ignores: &'static [&'static str],
+        syncs: std::rc::Rc<std::cell::Cell<u32>>,
+    }
+
+    impl Component for Counter {
+        fn name(&self) -> String {
+            "counter".into()
+        }
+        fn sync(&mut self, _ctx: &mut SyncContext<'_>) {
+            self.syncs.set(self.syncs.get() + 1);
+        }
+        fn next_wakeup(&self, _now: Time) -> Option<Time> {
+            None
+        }
+        fn ignores(&self) -> &'static [&'static str] {
+            self.ignores
+        }
+    }
+
+    #[test]
+    fn a_controller_is_skipped_only_for_changes_to_what_it_ignores() {
+        let mut c = Cluster::new(1);
+        let (quiet, all) = (std::rc::Rc::default(), std::rc::Rc::default());
+        let mut kcm = KubeControllerManager::new();
+        kcm.controllers = vec![
+            Box::new(Counter {
+                ignores: LEASES_AND_EVENTS,
+                syncs: std::rc::Rc::clone(&quiet),
+            }),
+            Box::new(Counter {
+                ignores: &[],
+                syncs: std::rc::Rc::clone(&all),
+            }),
+        ];
+        kcm.ignored = kcm
+            .controllers
+            .iter()
+            .map(|c| {
+                c.ignores()
+                    .iter()
+                    .filter_map(|p| crate::api::resolve(p))
+                    .collect()
+            })
+            .collect();
+        kcm.last_sync = vec![None; 2];
+        let mut sync = |c: &mut Cluster| {
+            let mut ctx = SyncContext {
+                api: &mut c.apiserver,
+                machines: &mut c.machines,
+                now: c.clock.now(),
+                events: Vec::new(),
+            };
+            kcm.sync(&mut ctx);
+            (quiet.get(), all.get())
+        };
+        assert_eq!(sync(&mut c), (1, 1));
+        assert_eq!(sync(&mut c), (1, 1), "nothing changed");
+        // A lease renewal: only the controller that reads leases runs.
+        let mut lease = util::get(&c.apiserver, "leases", Some("kube-node-lease"), "node01")
+            .unwrap_or_else(|| panic!("no lease"));
+        lease["spec"]["renewTime"] = json!("2025-04-23T08:00:10.000000Z");
+        assert!(util::update(&mut c.apiserver, "leases", lease).is_some());
+        assert_eq!(sync(&mut c), (1, 2));
+        // Anything else: both run.
+        let now = c.now();
+        let cm = json!({"metadata": {"name": "settings"}});
+        util::create(&mut c.apiserver, "configmaps", Some("default"), cm, now);
+        assert_eq!(sync(&mut c), (2, 3));
     }
 }

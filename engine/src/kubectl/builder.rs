@@ -181,6 +181,69 @@ pub fn namespace_for(
     }
 }
 
+/// An error met while visiting the objects of `-f`. kubectl collects them
+/// and prints them after the visit (`cmdutil.CheckErr` on the aggregate):
+/// one error in its own form (an invalid object as `The Service "web" is
+/// invalid: …`), several one per line in `StandardErrorMessage`'s form, so
+/// the objects that were created are listed first.
+pub enum VisitError {
+    Server {
+        err: ApiError,
+        verb: &'static str,
+        source: String,
+    },
+    /// A client-side error, as printed alone (with its `error: ` prefix).
+    Client(String),
+}
+
+impl VisitError {
+    pub fn server(err: ApiError, verb: &'static str, source: &str) -> Self {
+        VisitError::Server {
+            err,
+            verb,
+            source: source.to_string(),
+        }
+    }
+
+    fn alone(&self) -> String {
+        match self {
+            VisitError::Server { err, verb, source } => server_error(err, verb, source),
+            VisitError::Client(text) => text.clone(),
+        }
+    }
+
+    /// `messageForError`: an API status in `StandardErrorMessage`'s form
+    /// (an invalid object's causes stay in its `[a, b]` message); any other
+    /// error as its bare text.
+    fn among_others(&self) -> String {
+        match self {
+            VisitError::Server { err, verb, source } => {
+                let reason = err.reason();
+                let what = format!("error when {verb} \"{source}\": {}", err.message());
+                if reason.is_empty() {
+                    format!("Error from server: {what}")
+                } else {
+                    format!("Error from server ({reason}): {what}")
+                }
+            }
+            VisitError::Client(text) => text.strip_prefix("error: ").unwrap_or(text).to_string(),
+        }
+    }
+}
+
+/// Prints the collected errors as kubectl does after a visit.
+pub fn print_errors(out: &mut crate::output::Output, errors: &[VisitError]) {
+    match errors {
+        [] => {}
+        [one] => out.err(format!("{}\n", one.alone())),
+        many => {
+            for e in many {
+                out.err(format!("{}\n", e.among_others()));
+            }
+        }
+    }
+}
+
 /// A server error as kubectl prints it for an object from a file:
 /// `Error from server (AlreadyExists): error when creating "pod.yaml": …`;
 /// Invalid errors are printed from their details, without the source.

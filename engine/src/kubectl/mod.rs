@@ -201,6 +201,15 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         .get(i..)
         .filter(|rest| !leading.is_empty() && !rest.is_empty())
     {
+        // `kubectl -n dev -- get pods`: cobra stops looking for the command
+        // at `--`, so kubectl prints its root help (and moving the flags
+        // would give back the same arguments: endless recursion, found by
+        // the kubectl fuzz target).
+        if rest.first().is_some_and(|a| a == "--") {
+            let mut out = Output::default();
+            out.out(help::root());
+            return out;
+        }
         let mut moved: Vec<String> = rest.to_vec();
         // After `--` nothing is a flag any more: the globals go before it.
         let at = moved.iter().position(|a| a == "--").unwrap_or(moved.len());

@@ -23,6 +23,7 @@ mod lifecycle;
 mod mount;
 mod node_status;
 mod pod_status;
+mod pod_syncs;
 mod probes;
 pub mod runtime;
 pub mod server;
@@ -106,6 +107,10 @@ struct Worker {
     probes: BTreeMap<String, probes::State>,
     /// The volume manager's progress with the pod's volumes.
     mounts: mount::Mounts,
+    /// What its last status report was computed from, when that report
+    /// found the status already as computed: the same inputs compute the
+    /// same status, so the report is skipped (see [`pod_status::ReportKey`]).
+    reported: Option<pod_status::ReportKey>,
 }
 
 /// The kubelet of one node.
@@ -132,6 +137,18 @@ pub struct Kubelet {
     registration: Option<Value>,
     wakeups: Vec<Time>,
     static_pods: static_pods::StaticPods,
+    /// Each pod's last sync, and which pods the next one visits.
+    pod_syncs: pod_syncs::PodSyncs,
+    /// What the pod sync under way leaves for the next one.
+    work: PodWork,
+}
+
+/// What one pod's sync leaves for the next one besides its wake-ups (see
+/// [`pod_syncs::PodSync`]).
+#[derive(Debug, Default)]
+struct PodWork {
+    unwoken: Vec<Time>,
+    again: bool,
 }
 
 impl Kubelet {
@@ -155,6 +172,8 @@ impl Kubelet {
             registration: None,
             wakeups: Vec::new(),
             static_pods: static_pods::StaticPods::default(),
+            pod_syncs: pod_syncs::PodSyncs::default(),
+            work: PodWork::default(),
         }
     }
 
@@ -264,15 +283,18 @@ impl Component for Kubelet {
         format!("kubelet@{}", self.node)
     }
 
+    /// Visits the pods whose sync would do something (see [`pod_syncs`]).
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeups.clear();
         let now = ctx.now;
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
+            self.pod_syncs.forget();
             return;
         };
         // A kubelet whose kubeconfig points elsewhere reaches nobody.
         if !machine.kubelet_running || machine.kubelet.unreachable.is_some() {
             self.was_running = false;
+            self.pod_syncs.forget();
             // Poll for the service coming back.
             self.wake(now + RETRY);
             return;
@@ -293,10 +315,32 @@ impl Component for Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        static_pods::sync(self, ctx.api, machine, now);
-        if resolve("pods").is_none() {
+        let (Some(pods), Some(leases), Some(events)) =
+            (resolve("pods"), resolve("leases"), resolve("events"))
+        else {
+            return;
+        };
+        // Taken before this sync writes: whatever it writes (its own pods'
+        // statuses included) is news to the next one.
+        let plan = self.pod_syncs.plan(pod_syncs::Inputs {
+            objects: ctx.api.changes_except(&[pods, leases, events]),
+            pods: ctx.api.changes_except(&[leases, events]),
+            pid: machine.kubelet_pid,
+            files: machine.fs.version(),
+        });
+        if plan == pod_syncs::Plan::Due {
+            // Nothing changed: the same pods, only those with a deadline due.
+            if self.pod_syncs.any_due(now) {
+                let mut synced = self.pod_syncs.take();
+                for entry in synced.iter_mut().filter(|e| e.due(now)) {
+                    let pod = Arc::clone(&entry.pod);
+                    *entry = self.sync_one(ctx.api, machine, &mut ctx.events, pod, now);
+                }
+                self.pod_syncs.put(synced);
+            }
             return;
         }
+        static_pods::sync(self, ctx.api, machine, now);
         // The real kubelet watches with `fieldSelector=spec.nodeName=…`.
         let pods: Vec<Arc<Value>> = ctx.api.pods_on_node(&node);
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
@@ -316,19 +360,67 @@ impl Component for Kubelet {
             self.crash_backoff.forget_prefix(&uid);
             self.image_backoff.forget_prefix(&uid);
         }
-        for pod in pods {
-            let mut events = Vec::new();
-            self.sync_pod(ctx.api, machine, &pod, now, &mut events);
-            ctx.events.extend(events);
+        let mut last: BTreeMap<String, pod_syncs::PodSync> = crate::sort::map(
+            self.pod_syncs
+                .take()
+                .into_iter()
+                .map(|e| (e.uid.clone(), e)),
+        );
+        let mut synced = Vec::with_capacity(pods.len());
+        for (pod, uid) in pods.into_iter().zip(live) {
+            match last.remove(&uid) {
+                Some(e)
+                    if plan == pod_syncs::Plan::Changed
+                        && Arc::ptr_eq(&e.pod, &pod)
+                        && !e.due(now) =>
+                {
+                    synced.push(e);
+                }
+                _ => synced.push(self.sync_one(ctx.api, machine, &mut ctx.events, pod, now)),
+            }
         }
+        self.pod_syncs.put(synced);
     }
 
     fn next_wakeup(&self, now: Time) -> Option<Time> {
-        self.wakeups.iter().copied().filter(|t| *t > now).min()
+        let own = self.wakeups.iter().copied().filter(|t| *t > now).min();
+        match (own, self.pod_syncs.next_wakeup(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn input_changed(&mut self) {
+        self.pod_syncs.outside_input();
     }
 }
 
 impl Kubelet {
+    /// Syncs one pod, and keeps what its sync leaves for the next.
+    fn sync_one(
+        &mut self,
+        api: &mut ApiServer,
+        machine: &mut Machine,
+        events: &mut Vec<Event>,
+        pod: Arc<Value>,
+        now: Time,
+    ) -> pod_syncs::PodSync {
+        let mark = self.wakeups.len();
+        let mut evs = Vec::new();
+        self.sync_pod(api, machine, &pod, now, &mut evs);
+        events.extend(evs);
+        let wakeups = self.wakeups.split_off(mark.min(self.wakeups.len()));
+        let work = std::mem::take(&mut self.work);
+        pod_syncs::PodSync {
+            uid: static_pods::kubelet_uid(&pod),
+            pod,
+            at: now,
+            wakeups,
+            unwoken: work.unwoken,
+            again: work.again,
+        }
+    }
+
     /// Runs one pod forward to `now` and reports its status.
     #[allow(clippy::indexing_slicing)] // the ops offset is clamped to the ops' length
     fn sync_pod(
@@ -390,6 +482,9 @@ impl Kubelet {
                 for t in exits.into_iter().flatten() {
                     self.wakeups.push(t.0);
                 }
+                if let Some(t) = c.oom_kill() {
+                    self.work.unwoken.push(t);
+                }
                 if c.outcome.exit.is_none() && !c.outcome.forever {
                     self.wakeups
                         .push(c.started + Duration::from_millis(c.horizon));
@@ -423,12 +518,18 @@ impl Kubelet {
             self.image_backoff.forget_prefix(&uid);
             return;
         }
-        pod_status::report(self, &w, api, machine, pod, now, &node);
+        let key = pod_status::ReportKey::of(&w, api, machine, pod);
+        if w.reported.as_ref() != Some(&key) {
+            let wrote = pod_status::report(self, &w, api, machine, pod, now, &node);
+            w.reported = (!wrote).then_some(key);
+        }
         let finished = w.slots.values().all(|s| *s == Slot::Done);
         if finished {
-            // A finished pod's sandbox is stopped.
+            // A finished pod's sandbox is stopped; its status says so at
+            // the next sync.
             for s in machine.runtime.sandboxes.iter_mut() {
                 if s.pod_uid == uid {
+                    self.work.again |= s.ready;
                     s.ready = false;
                 }
             }
@@ -462,6 +563,7 @@ impl Kubelet {
             killing: false,
             probes: BTreeMap::new(),
             mounts: mount::Mounts::default(),
+            reported: None,
         };
         w
     }

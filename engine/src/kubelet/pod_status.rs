@@ -13,6 +13,60 @@ use crate::clock::Time;
 use crate::node::Machine;
 use serde_json::{json, Map, Value};
 
+/// Everything a pod's status is computed from but the time: the pod object
+/// (its resourceVersion, in the store the apiserver serves now), the
+/// worker's slots, probe results, start time and address, the pod's
+/// containers (an ID stands for everything fixed at creation; only the
+/// exit changes later), its sandbox and the node's address. The time
+/// enters only a condition whose status changes, and then the status is
+/// written, which changes the pod: so a report from the same key as one
+/// that wrote nothing would write nothing.
+type Exit = (Time, i32, String);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct ReportKey {
+    epoch: u64,
+    resource_version: String,
+    slots: Vec<(String, Slot)>,
+    probes: Vec<(String, bool, bool)>,
+    /// Each container's ID and exit (when, code, reason).
+    containers: Vec<(String, Option<Exit>)>,
+    sandbox: Option<bool>,
+    seen: Time,
+    ip: String,
+    host_ip: String,
+}
+
+impl ReportKey {
+    pub fn of(w: &Worker, api: &ApiServer, machine: &Machine, pod: &Value) -> Self {
+        ReportKey {
+            epoch: api.cache_epoch(),
+            resource_version: object::str_at(pod, "metadata.resourceVersion")
+                .unwrap_or("")
+                .to_string(),
+            slots: w
+                .slots
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            probes: w
+                .probes
+                .iter()
+                .map(|(k, p)| (k.clone(), p.started, p.ready))
+                .collect(),
+            containers: machine
+                .runtime
+                .pod_containers(&w.uid)
+                .map(|c| (c.id.clone(), c.exited.clone()))
+                .collect(),
+            sandbox: machine.runtime.sandbox(&w.uid).map(|s| s.ready),
+            seen: w.seen,
+            ip: w.ip.clone(),
+            host_ip: machine.ip.clone(),
+        }
+    }
+}
+
 fn terminated(c: &Container) -> Option<Value> {
     let (t, code, reason) = c.exited.as_ref()?;
     let mut v = json!({
@@ -253,7 +307,8 @@ fn condition(
     c
 }
 
-/// Computes the pod's status and writes it if it changed.
+/// Computes the pod's status and writes it if it changed; says whether it
+/// wrote (or could not tell).
 pub(super) fn report(
     kubelet: &Kubelet,
     w: &Worker,
@@ -262,7 +317,7 @@ pub(super) fn report(
     pod: &Value,
     now: Time,
     node: &str,
-) {
+) -> bool {
     let (inits, apps) = specs(pod);
     let init_statuses: Vec<Value> = inits
         .iter()
@@ -394,13 +449,78 @@ pub(super) fn report(
     }
     let _ = (kubelet, node);
     if pod.get("status") == Some(&status) {
-        return;
+        return false;
     }
-    let Some(res) = resolve("pods") else { return };
+    let Some(res) = resolve("pods") else {
+        return true;
+    };
     let mut next = pod.clone();
     next["status"] = status;
     if let Some(m) = next.pointer_mut("/metadata").and_then(Value::as_object_mut) {
         m.remove("resourceVersion");
     }
     let _ = api.update_status(res, Some(&w.namespace), next);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubelet::runtime::Sandbox;
+
+    #[test]
+    fn the_report_key_moves_with_every_input_of_the_status() {
+        let api = ApiServer::new(1);
+        let mut machine = Machine::new("node01", "192.168.100.11", false);
+        let mut w = Worker {
+            uid: "u1".into(),
+            namespace: "default".into(),
+            name: "web".into(),
+            seen: Time::EPOCH,
+            sandbox_at: Time::EPOCH,
+            ip: "10.244.1.2".into(),
+            slots: [("web".to_string(), Slot::Started)].into_iter().collect(),
+            killing: false,
+            probes: std::collections::BTreeMap::new(),
+            mounts: Default::default(),
+            reported: None,
+        };
+        let pod = json!({"metadata": {"name": "web", "resourceVersion": "7"}});
+        let key = |w: &Worker, m: &Machine, p: &Value| ReportKey::of(w, &api, m, p);
+        let first = key(&w, &machine, &pod);
+        assert_eq!(key(&w, &machine, &pod), first, "same inputs, same key");
+        // The pod object changed (its status written, say).
+        let newer = json!({"metadata": {"name": "web", "resourceVersion": "8"}});
+        assert_ne!(key(&w, &machine, &newer), first);
+        // The sandbox came up, then stopped.
+        machine.runtime.sandboxes.push(Sandbox {
+            id: "s".into(),
+            pod_uid: "u1".into(),
+            pod_name: "web".into(),
+            namespace: "default".into(),
+            attempt: 0,
+            created: Time::EPOCH,
+            ip: w.ip.clone(),
+            ready: true,
+        });
+        let up = key(&w, &machine, &pod);
+        assert_ne!(up, first);
+        if let Some(s) = machine.runtime.sandboxes.first_mut() {
+            s.ready = false;
+        }
+        assert_ne!(key(&w, &machine, &pod), up);
+        // A probe result flipped.
+        let before = key(&w, &machine, &pod);
+        w.probes.insert("web".into(), Default::default());
+        let probed = key(&w, &machine, &pod);
+        assert_ne!(probed, before);
+        if let Some(p) = w.probes.get_mut("web") {
+            p.ready = true;
+        }
+        assert_ne!(key(&w, &machine, &pod), probed);
+        // The container's slot moved on.
+        let before = key(&w, &machine, &pod);
+        w.slots.insert("web".into(), Slot::Done);
+        assert_ne!(key(&w, &machine, &pod), before);
+    }
 }

@@ -220,16 +220,20 @@ pub(super) fn run(
         if probes.iter().all(Option::is_none) {
             continue;
         }
-        let Some(c) = machine.runtime.latest(&w.uid, &name).0.cloned() else {
+        // Not copied: the container is looked up again for each probe.
+        let Some((cid, started)) = machine
+            .runtime
+            .latest(&w.uid, &name)
+            .0
+            .filter(|c| c.running())
+            .map(|c| (c.id.clone(), c.started))
+        else {
             continue;
         };
-        if !c.running() {
-            continue;
-        }
         let st = w.probes.entry(name.clone()).or_default();
-        if st.container_id != c.id {
+        if st.container_id != cid {
             let mut fresh = State {
-                container_id: c.id.clone(),
+                container_id: cid.clone(),
                 started: probes[0].is_none(),
                 ready: false,
                 ..Default::default()
@@ -237,7 +241,7 @@ pub(super) fn run(
             for (i, p) in probes.iter().enumerate() {
                 if let Some(p) = p {
                     fresh.next[i] =
-                        Some(c.started + Duration::from_secs(int(p, "initialDelaySeconds", 0)));
+                        Some(started + Duration::from_secs(int(p, "initialDelaySeconds", 0)));
                 }
             }
             // Without a readiness probe the container is ready once started.
@@ -263,7 +267,11 @@ pub(super) fn run(
             }
             st.next[i] = Some(t + Duration::from_secs(period));
             let what = ["Startup", "Liveness", "Readiness"][i];
-            match probe(p, spec, &c, machine, t) {
+            let outcome = match machine.runtime.latest(&w.uid, &name).0 {
+                Some(c) => probe(p, spec, c, machine, t),
+                None => break,
+            };
+            match outcome {
                 Ok(()) => {
                     st.failures[i] = 0;
                     st.successes[i] += 1;
@@ -276,7 +284,7 @@ pub(super) fn run(
                                     if let Some(q) = q {
                                         let delay = int(q, "initialDelaySeconds", 0);
                                         st.next[j] =
-                                            Some(t.max(c.started + Duration::from_secs(delay)));
+                                            Some(t.max(started + Duration::from_secs(delay)));
                                     }
                                 }
                             }
@@ -315,7 +323,7 @@ pub(super) fn run(
                                 .get("terminationGracePeriodSeconds")
                                 .and_then(Value::as_i64)
                                 .unwrap_or(pod_grace);
-                            if let Some(rc) = machine.runtime.container_mut(&c.id) {
+                            if let Some(rc) = machine.runtime.container_mut(&cid) {
                                 rc.stop_requested = Some((t, Duration::from_secs(grace)));
                             }
                             st.killed = true;

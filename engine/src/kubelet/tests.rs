@@ -296,3 +296,96 @@ fn a_failing_liveness_probe_restarts_the_container() {
         json!(137)
     );
 }
+
+/// A component of the test's own that does `act` once at `at`, through the
+/// apiserver and the machines as a controller would: no command runs, so
+/// the kubelets get no outside input and may skip the pods with nothing due.
+struct At {
+    at: crate::clock::Time,
+    act: Option<Act>,
+}
+
+type Act = Box<dyn FnOnce(&mut crate::cluster::SyncContext<'_>)>;
+
+impl std::fmt::Debug for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "At({})", self.at.rfc3339())
+    }
+}
+
+impl crate::cluster::Component for At {
+    fn name(&self) -> String {
+        "at".into()
+    }
+    fn sync(&mut self, ctx: &mut crate::cluster::SyncContext<'_>) {
+        if ctx.now >= self.at {
+            if let Some(act) = self.act.take() {
+                act(ctx);
+            }
+        }
+    }
+    fn next_wakeup(&self, now: crate::clock::Time) -> Option<crate::clock::Time> {
+        Some(self.at).filter(|t| *t > now && self.act.is_some())
+    }
+}
+
+fn at(
+    c: &mut Cluster,
+    after: Duration,
+    act: impl FnOnce(&mut crate::cluster::SyncContext<'_>) + 'static,
+) {
+    let at = c.now() + after;
+    c.add_component(Box::new(At {
+        at,
+        act: Some(Box::new(act)),
+    }));
+}
+
+#[test]
+fn a_pod_deleted_by_a_controller_is_stopped_though_nothing_of_its_own_is_due() {
+    // Running nginx without probes asks no wake-up for an hour: the
+    // kubelet skips it at every sync, until the pod itself changes.
+    let mut c = Cluster::new(1);
+    create(
+        &mut c,
+        "metadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+    );
+    c.step(Duration::from_secs(30));
+    assert_eq!(status(&c, "web"), "Running");
+    at(&mut c, Duration::from_secs(5), |ctx| {
+        let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+        ctx.api
+            .delete_with(&res, Some("default"), "web", Default::default(), ctx.now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    });
+    c.step(Duration::from_secs(4));
+    assert!(!events(&c, "web").iter().any(|e| e.starts_with("Killing")));
+    c.step(Duration::from_secs(2));
+    assert!(events(&c, "web")
+        .iter()
+        .any(|e| e.starts_with("Killing Stopping container web")));
+    // nginx stops at its SIGTERM; the kubelet removes the pod.
+    c.step(Duration::from_secs(5));
+    let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+    assert!(c.apiserver.get(&res, Some("default"), "web").is_err());
+}
+
+#[test]
+fn a_manifest_written_while_the_clock_runs_is_seen_at_the_next_sync() {
+    // Nothing in the store changes when a file does: the kubelet counts
+    // its node's file writes to know it must read its manifests again.
+    let mut c = Cluster::new(1);
+    c.step(Duration::from_secs(30));
+    at(&mut c, Duration::from_secs(1), |ctx| {
+        if let Some(m) = ctx.machines.get_mut("node01") {
+            m.fs.write(
+                "/etc/kubernetes/manifests/static-web.yaml",
+                b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
+                false,
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        }
+    });
+    c.step(Duration::from_secs(15));
+    assert_eq!(status(&c, "static-web-node01"), "Running");
+}

@@ -33,16 +33,37 @@ impl FsError {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct FileSystem {
     /// Absolute, normalized paths (`/`, `/etc`, `/etc/hosts`).
     entries: BTreeMap<String, Entry>,
+    /// Its contents' version (see [`FileSystem::version`]).
+    version: u64,
 }
+
+/// Versions are drawn from one counter for every file system, so two file
+/// systems share a version only when one is a copy of the other, untouched.
+static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_version() -> u64 {
+    VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Two file systems are equal when they hold the same files, whatever
+/// their histories.
+impl PartialEq for FileSystem {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for FileSystem {}
 
 impl Default for FileSystem {
     fn default() -> Self {
         let mut fs = FileSystem {
             entries: BTreeMap::new(),
+            version: next_version(),
         };
         fs.entries.insert("/".into(), Entry::Dir { mode: 0o755 });
         fs
@@ -79,6 +100,16 @@ fn parent(path: &str) -> &str {
 }
 
 impl FileSystem {
+    /// A version of the contents: every call that may change them (a
+    /// write, removal, rename, mode change, failed ones included) takes a
+    /// new one, never used before by any file system. A reader that saw
+    /// this version saw these files: the kubelet and the scheduler skip
+    /// rereading a node's files while it stays. (Only ever compared for
+    /// equality, never shown: it does not touch determinism.)
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     pub fn get(&self, path: &str) -> Option<&Entry> {
         self.entries.get(path)
     }
@@ -119,6 +150,7 @@ impl FileSystem {
 
     /// Writes (or appends to) a file; its directory must exist.
     pub fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
+        self.version = next_version();
         let dir = parent(path);
         if !self.is_dir(dir) {
             return Err(self.missing_error(path));
@@ -147,6 +179,7 @@ impl FileSystem {
 
     /// `mkdir -p`: creates the directory and its parents.
     pub fn mkdir_p(&mut self, path: &str) -> Result<(), FsError> {
+        self.version = next_version();
         let mut cur = String::new();
         for seg in path.split('/').filter(|s| !s.is_empty()) {
             cur.push('/');
@@ -164,6 +197,7 @@ impl FileSystem {
 
     /// `mkdir` without `-p`.
     pub fn mkdir(&mut self, path: &str) -> Result<(), FsError> {
+        self.version = next_version();
         if self.entries.contains_key(path) {
             return Err(FsError::Exists);
         }
@@ -177,6 +211,7 @@ impl FileSystem {
 
     /// Writes a file, creating its directories (for set-up, not for commands).
     pub fn install(&mut self, path: &str, content: &str, mode: u32) {
+        self.version = next_version();
         let _ = self.mkdir_p(parent(path));
         self.entries.insert(
             path.to_string(),
@@ -189,6 +224,7 @@ impl FileSystem {
 
     /// Removes a file, or a directory with everything below it when `recursive`.
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
+        self.version = next_version();
         match self.entries.get(path) {
             None => Err(self.missing_error(path)),
             Some(Entry::File { .. }) => {
@@ -212,6 +248,7 @@ impl FileSystem {
 
     /// Moves a file or directory (with its contents) to a new path.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), FsError> {
+        self.version = next_version();
         if !self.entries.contains_key(from) {
             return Err(self.missing_error(from));
         }
@@ -271,6 +308,7 @@ impl FileSystem {
     }
 
     pub fn set_mode(&mut self, path: &str, new_mode: u32) -> Result<(), FsError> {
+        self.version = next_version();
         match self.entries.get_mut(path) {
             Some(Entry::Dir { mode }) | Some(Entry::File { mode, .. }) => {
                 *mode = new_mode;

@@ -308,6 +308,19 @@ pub struct KubeScheduler {
     schedulers: Vec<Scheduler>,
     /// Lease (`namespace/name`) → the process holding it.
     leases: BTreeMap<String, String>,
+    /// Each static pod's configuration as last read (by machine and
+    /// manifest file), with the manifest and the version of the machine's
+    /// files it was read from: the same manifest over the same files reads
+    /// the same again, so it is read only after a change.
+    configs: BTreeMap<(String, String), ConfigRead>,
+}
+
+/// A static pod's configuration, and what it was read from.
+#[derive(Debug)]
+struct ConfigRead {
+    files: u64,
+    manifest: std::sync::Arc<Value>,
+    config: Result<SchedulerConfig, String>,
 }
 
 impl KubeScheduler {
@@ -335,11 +348,26 @@ impl KubeScheduler {
         // order keeps it here).
         let mut ports: Vec<(String, String)> = Vec::new();
         let static_pods = self.static_pods.all(machines);
+        self.configs
+            .retain(|(m, f), _| static_pods.iter().any(|p| p.machine == *m && p.file == *f));
         for pod in static_pods
             .iter()
             .filter(|p| p.command().first().map(String::as_str) == Some("kube-scheduler"))
         {
-            let Ok(config) = config_of(machines, pod) else {
+            let files = machines.get(&pod.machine).map(|m| m.fs.version());
+            let key = (pod.machine.clone(), pod.file.clone());
+            let current = self.configs.get(&key).is_some_and(|r| {
+                Some(r.files) == files && std::sync::Arc::ptr_eq(&r.manifest, &pod.manifest)
+            });
+            if !current {
+                let read = ConfigRead {
+                    files: files.unwrap_or_default(),
+                    manifest: pod.manifest.clone(),
+                    config: config_of(machines, pod),
+                };
+                self.configs.insert(key.clone(), read);
+            }
+            let Some(Ok(config)) = self.configs.get(&key).map(|r| r.config.clone()) else {
                 continue;
             };
             // Only a container that runs schedules (not one in
@@ -645,11 +673,11 @@ mod tests {
             .running(&c.machines, "kube-scheduler")
             .remove(0);
         let with = |from: &str, to: &str| {
-            let text = serde_json::to_string(&pod.manifest)
+            let text = serde_json::to_string(&*pod.manifest)
                 .unwrap_or_default()
                 .replace(from, to);
             StaticPod {
-                manifest: serde_json::from_str(&text).unwrap_or_default(),
+                manifest: std::sync::Arc::new(serde_json::from_str(&text).unwrap_or_default()),
                 ..pod.clone()
             }
         };
@@ -682,6 +710,55 @@ mod tests {
                 "{to}"
             );
         }
+    }
+
+    #[test]
+    fn files_read_once_are_read_again_after_a_change() {
+        // The static pods and their configuration are kept between syncs
+        // while the machine's files stay as they were; any change is seen.
+        let mut c = Cluster::new(1);
+        let mut s = KubeScheduler::new();
+        let names = |s: &mut KubeScheduler, c: &Cluster| -> Vec<String> {
+            s.wanted(&c.machines, Some(&c.apiserver), None)
+                .into_iter()
+                .map(|(p, _)| p.scheduler_name)
+                .collect()
+        };
+        assert_eq!(names(&mut s, &c), ["default-scheduler"]);
+        assert_eq!(names(&mut s, &c), ["default-scheduler"]);
+        let manifest = "/etc/kubernetes/manifests/kube-scheduler.yaml";
+        let edit = |c: &mut Cluster, path: &str, from: &str, to: &str| {
+            let cp = c
+                .machine_mut("controlplane")
+                .unwrap_or_else(|| panic!("cp"));
+            let text = cp.fs.read_to_string(path).unwrap_or_default();
+            assert!(text.contains(from), "{path} has no {from}");
+            cp.fs
+                .write(path, text.replace(from, to).as_bytes(), false)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        };
+        edit(
+            &mut c,
+            manifest,
+            "--leader-elect=true",
+            "--leader-elekt=true",
+        );
+        assert!(names(&mut s, &c).is_empty(), "an unknown flag crashes it");
+        edit(
+            &mut c,
+            manifest,
+            "--leader-elekt=true",
+            "--leader-elect=true",
+        );
+        assert_eq!(names(&mut s, &c), ["default-scheduler"]);
+        // Not the manifest but a file it reads (its kubeconfig).
+        let cp = c
+            .machine_mut("controlplane")
+            .unwrap_or_else(|| panic!("cp"));
+        cp.fs
+            .rename("/etc/kubernetes/scheduler.conf", "/tmp/scheduler.conf")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(names(&mut s, &c).is_empty(), "no kubeconfig, no scheduler");
     }
 
     #[test]

@@ -40,6 +40,10 @@ impl Component for CronJobController {
     fn name(&self) -> String {
         COMPONENT.into()
     }
+
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for cj in util::list(ctx.api, "cronjobs", None) {

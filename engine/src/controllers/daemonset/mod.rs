@@ -43,6 +43,10 @@ impl Component for DaemonSetController {
     fn name(&self) -> String {
         COMPONENT.into()
     }
+
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let nodes: Vec<Value> = util::list(ctx.api, "nodes", None)

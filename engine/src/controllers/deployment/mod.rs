@@ -35,6 +35,10 @@ impl Component for DeploymentController {
     fn name(&self) -> String {
         COMPONENT.into()
     }
+
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for d in util::list(ctx.api, "deployments", None) {

@@ -82,6 +82,10 @@ impl Component for EndpointsController {
         "endpoint-controller".into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let services = util::list(ctx.api, "services", None);
         // Endpoints this controller wrote whose Service is gone go too.

@@ -51,6 +51,10 @@ impl Component for JobController {
     fn name(&self) -> String {
         COMPONENT.into()
     }
+
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let jobs = util::list(ctx.api, "jobs", None);

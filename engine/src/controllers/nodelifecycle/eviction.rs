@@ -74,6 +74,10 @@ impl Component for TaintEvictionController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let no_execute: BTreeMap<String, Vec<Value>> = crate::sort::map(

@@ -128,6 +128,10 @@ impl Component for PersistentVolumeController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let classes = util::list(ctx.api, "storageclasses", None);
         let claims = util::list(ctx.api, "persistentvolumeclaims", None);

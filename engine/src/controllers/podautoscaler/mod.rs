@@ -103,6 +103,10 @@ impl Component for HorizontalController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let hpas = util::list(ctx.api, "horizontalpodautoscalers", None);
         let live: Vec<String> = hpas.iter().map(|h| util::uid(h).to_string()).collect();

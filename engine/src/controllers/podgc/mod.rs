@@ -39,12 +39,17 @@ impl Component for PodGcController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let now = ctx.now;
-        let nodes: BTreeSet<String> = util::list(ctx.api, "nodes", None)
-            .iter()
-            .map(|n| object::name(n).to_string())
-            .collect();
+        let nodes: BTreeSet<String> = crate::sort::set(
+            util::list(ctx.api, "nodes", None)
+                .iter()
+                .map(|n| object::name(n).to_string()),
+        );
         let mut orphans: BTreeMap<String, Vec<std::sync::Arc<Value>>> = BTreeMap::new();
         for pod in util::list(ctx.api, "pods", None) {
             match object::str_at(&pod, "spec.nodeName") {

@@ -84,6 +84,10 @@ impl Component for ReplicaSetController {
         self.component().into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let all = util::list(ctx.api, self.plural(), None);

@@ -33,6 +33,10 @@ impl Component for ServiceAccountController {
         "serviceaccount-controller".into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         // The CA bundle the publisher copies: kube-system's, which kubeadm's
         // bootstrap made from the cluster CA.

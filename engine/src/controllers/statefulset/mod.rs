@@ -57,6 +57,10 @@ impl Component for StatefulSetController {
         COMPONENT.into()
     }
 
+    fn ignores(&self) -> &'static [&'static str] {
+        crate::controllers::LEASES_AND_EVENTS
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         let all = util::list(ctx.api, "statefulsets", None);

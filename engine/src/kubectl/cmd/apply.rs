@@ -4,7 +4,8 @@
 //! the live object, so fields set by others (defaults, controllers) stay and
 //! fields removed from the file go.
 
-use super::super::{builder, flags::Flag, flags::Parsed, Command, Context};
+use super::super::builder::{self, VisitError};
+use super::super::{flags::Flag, flags::Parsed, Command, Context};
 use super::common::{self, DryRun};
 use crate::api::object;
 use crate::api::selector::LabelSelector;
@@ -75,13 +76,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     // What was applied, for --prune: (namespace, resource kind, name).
     let mut applied: Vec<(Option<String>, &'static str, String)> = Vec::new();
     let explicit_ns = p.is_set("namespace");
-    let mut failed = !errors.is_empty();
+    // GetObjects' errors first, then each object's, printed after the
+    // visit (see builder::VisitError).
+    let mut errors: Vec<VisitError> = errors.into_iter().map(VisitError::Client).collect();
     for mut info in infos {
         let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
             Ok(ns) => ns,
             Err(e) => {
-                out.err(format!("{e}\n"));
-                failed = true;
+                errors.push(VisitError::Client(e));
                 continue;
             }
         };
@@ -112,7 +114,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                         .apiserver
                         .create(info.resource, ns.as_deref(), obj, now)
                         .map(|o| (o, "created"))
-                        .map_err(|e| builder::server_error(&e, "creating", &info.source))
+                        .map_err(|e| VisitError::server(e, "creating", &info.source))
                 }
             }
             Ok(live) => {
@@ -131,7 +133,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                         .apiserver
                         .update(info.resource, ns.as_deref(), merged)
                         .map(|o| (o, "configured"))
-                        .map_err(|e| builder::server_error(&e, "applying patch", &info.source))
+                        .map_err(|e| VisitError::server(e, "applying patch", &info.source))
                 }
             }
         };
@@ -145,20 +147,17 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 };
                 out.out(format!("{kind_name}/{name} {verb}{suffix}\n"))
             }
-            Err(e) => {
-                out.err(format!("{e}\n"));
-                failed = true;
-            }
+            Err(e) => errors.push(e),
         }
+    }
+    // With errors kubectl returns before its post-processor: no pruning.
+    if !errors.is_empty() {
+        builder::print_errors(&mut out, &errors);
+        out.status = 1;
+        return out;
     }
     if p.bool("prune") {
         prune(ctx, &mut out, &setup, &applied, dry);
-    }
-    for e in errors {
-        out.err(format!("{e}\n"));
-    }
-    if failed {
-        out.status = 1;
     }
     out
 }

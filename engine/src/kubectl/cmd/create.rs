@@ -60,14 +60,17 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     }
     let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
     let explicit_ns = p.is_set("namespace");
-    let mut failed = !errors.is_empty();
+    // Printed after the visit (see builder::VisitError).
+    let mut errors: Vec<builder::VisitError> = errors
+        .into_iter()
+        .map(builder::VisitError::Client)
+        .collect();
     for mut info in infos {
         super::common::save_config(p, &mut info.object);
         let ns = match builder::namespace_for(&info, &ctx.namespace, explicit_ns) {
             Ok(ns) => ns,
             Err(e) => {
-                out.err(format!("{e}\n"));
-                failed = true;
+                errors.push(builder::VisitError::Client(e));
                 continue;
             }
         };
@@ -86,19 +89,11 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 super::common::print(&mut out, p, &created, "created", dry)
             }
             Ok(created) => out.out(format!("{name}/{} created\n", object::name(&created))),
-            Err(e) => {
-                out.err(format!(
-                    "{}\n",
-                    builder::server_error(&e, "creating", &info.source)
-                ));
-                failed = true;
-            }
+            Err(e) => errors.push(builder::VisitError::server(e, "creating", &info.source)),
         }
     }
-    for e in errors {
-        out.err(format!("{e}\n"));
-    }
-    if failed {
+    if !errors.is_empty() {
+        builder::print_errors(&mut out, &errors);
         out.status = 1;
     }
     out
