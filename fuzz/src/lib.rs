@@ -96,8 +96,10 @@ pub fn check_readable(input: &str, out: &Output) {
         "called `Option::unwrap",
         "called `Result::unwrap",
     ] {
+        // Output that echoes the input may quote it (an apiVersion in an
+        // error message): only a leak the input did not bring counts.
         assert!(
-            !text.contains(leak),
+            !text.contains(leak) || input.contains(leak),
             "output shows {leak:?} for input {input:?}:\n{text}"
         );
     }
