@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&choice, manifest)) = data.split_first() else {
         return;
     };
-    dinghy_fuzz::with_sim(|sim| {
+    dinghy_fuzz::with_sim(data, |sim| {
         let manifest = dinghy_fuzz::text(manifest);
         if let Some(m) = sim.cluster_mut().machine_mut("controlplane") {
             m.fs.write("/root/m.yaml", manifest.as_bytes(), false)

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     // newline so a manifest fits on it.
     let stdin = lines.next().map(|s| s.replace('\t', "\n"));
     let args: Vec<String> = lines.map(str::to_string).collect();
-    dinghy_fuzz::with_sim(|sim| {
+    dinghy_fuzz::with_sim(data, |sim| {
         let mut ctx = Context {
             cluster: sim.cluster_mut(),
             namespace: "default".to_string(),

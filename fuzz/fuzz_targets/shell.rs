@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let input = dinghy_fuzz::text(data);
     let _ = engine::shell::parse::parse(&input);
     let _ = engine::Simulation::is_complete(&input);
-    dinghy_fuzz::with_sim(|sim| {
+    dinghy_fuzz::with_sim(data, |sim| {
         let _ = sim.complete(&input);
         // As `dinghy shell` reads a script: a command runs once it is
         // complete; what is left at the end runs as it is (end of file).
