@@ -424,11 +424,7 @@ pub fn bench(args: &[String]) -> ExitCode {
                 eprintln!("dinghy bench: {e}");
                 return ExitCode::from(2);
             }
-            if json {
-                print_json(&rows);
-            } else {
-                print_table(&rows);
-            }
+            print_rows(&rows, json);
             return ExitCode::SUCCESS;
         }
         if rest != ["schedule"] {
@@ -478,10 +474,15 @@ pub fn bench(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if json {
-        print_json(&rows);
-    } else {
-        print_table(&rows);
-    }
+    print_rows(&rows, json);
     ExitCode::SUCCESS
+}
+
+/// The rows as `--json` asks, else as a table.
+fn print_rows(rows: &[Row], json: bool) {
+    if json {
+        print_json(rows);
+    } else {
+        print_table(rows);
+    }
 }

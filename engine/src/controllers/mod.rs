@@ -95,6 +95,11 @@ impl KubeControllerManager {
             Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
             Box::new(certificates::CsrSigningController::new()),
         ];
+        Self::with_controllers(controllers)
+    }
+
+    /// The manager of these controllers, each resolving what it ignores once.
+    fn with_controllers(controllers: Vec<Box<dyn Component>>) -> Self {
         let ignored = controllers
             .iter()
             .map(|c| {
@@ -237,8 +242,7 @@ mod tests {
     fn a_controller_is_skipped_only_for_changes_to_what_it_ignores() {
         let mut c = Cluster::new(1);
         let (quiet, all) = (std::rc::Rc::default(), std::rc::Rc::default());
-        let mut kcm = KubeControllerManager::new();
-        kcm.controllers = vec![
+        let mut kcm = KubeControllerManager::with_controllers(vec![
             Box::new(Counter {
                 ignores: LEASES_AND_EVENTS,
                 syncs: std::rc::Rc::clone(&quiet),
@@ -247,18 +251,7 @@ mod tests {
                 ignores: &[],
                 syncs: std::rc::Rc::clone(&all),
             }),
-        ];
-        kcm.ignored = kcm
-            .controllers
-            .iter()
-            .map(|c| {
-                c.ignores()
-                    .iter()
-                    .filter_map(|p| crate::api::resolve(p))
-                    .collect()
-            })
-            .collect();
-        kcm.last_sync = vec![None; 2];
+        ]);
         let mut sync = |c: &mut Cluster| {
             let mut ctx = SyncContext {
                 api: &mut c.apiserver,

@@ -394,6 +394,35 @@ pub fn compute_hash(template: &Value, collision_count: Option<i64>) -> String {
     safe_encode(&fnv32a(&bytes).to_string())
 }
 
+/// Creates a pod for a controller and records the outcome on its owner,
+/// as client-go's `RealPodControl.CreatePods` does for the ReplicaSet,
+/// DaemonSet and Job controllers: `SuccessfulCreate` / `Created pod: x`, or
+/// `FailedCreate` / `Error creating: …` with the error returned.
+pub fn create_pod(
+    ctx: &mut SyncContext<'_>,
+    component: &str,
+    owner: &Value,
+    ns: &str,
+    pod: Value,
+) -> Result<(), String> {
+    let Some(r) = res("pods") else {
+        return Ok(());
+    };
+    match ctx.api.create(&r, Some(ns), pod, ctx.now) {
+        Ok(p) => {
+            let message = format!("Created pod: {}", object::name(&p));
+            event(ctx, component, owner, false, "SuccessfulCreate", message);
+            Ok(())
+        }
+        Err(e) => {
+            let message = e.message();
+            let text = format!("Error creating: {message}");
+            event(ctx, component, owner, true, "FailedCreate", text);
+            Err(message)
+        }
+    }
+}
+
 /// An event from a controller about an object.
 pub fn event(
     ctx: &mut SyncContext<'_>,

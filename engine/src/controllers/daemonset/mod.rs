@@ -450,31 +450,7 @@ impl DaemonSetController {
         }
         spec["tolerations"] = Value::Array(tols);
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec});
-        match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
-            Some(Ok(p)) => {
-                event(
-                    ctx,
-                    COMPONENT,
-                    ds,
-                    false,
-                    "SuccessfulCreate",
-                    format!("Created pod: {}", object::name(&p)),
-                );
-                true
-            }
-            Some(Err(e)) => {
-                event(
-                    ctx,
-                    COMPONENT,
-                    ds,
-                    true,
-                    "FailedCreate",
-                    format!("Error creating: {}", e.message()),
-                );
-                false
-            }
-            None => false,
-        }
+        util::create_pod(ctx, COMPONENT, ds, ns, pod).is_ok()
     }
 }
 

@@ -356,31 +356,7 @@ impl JobController {
         meta["namespace"] = json!(ns);
         meta["ownerReferences"] = json!([util::owner_ref(job)]);
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec").cloned().unwrap_or(json!({}))});
-        match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
-            Some(Ok(p)) => {
-                event(
-                    ctx,
-                    COMPONENT,
-                    job,
-                    false,
-                    "SuccessfulCreate",
-                    format!("Created pod: {}", object::name(&p)),
-                );
-                true
-            }
-            Some(Err(e)) => {
-                event(
-                    ctx,
-                    COMPONENT,
-                    job,
-                    true,
-                    "FailedCreate",
-                    format!("Error creating: {}", e.message()),
-                );
-                false
-            }
-            None => false,
-        }
+        util::create_pod(ctx, COMPONENT, job, ns, pod).is_ok()
     }
 }
 

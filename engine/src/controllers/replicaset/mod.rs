@@ -276,29 +276,7 @@ impl ReplicaSetController {
             m.insert("namespace".into(), json!(ns));
             m.insert("ownerReferences".into(), json!([util::owner_ref(rs)]));
         }
-        match util::res("pods").map(|r| ctx.api.create(&r, Some(ns), pod, ctx.now)) {
-            Some(Ok(p)) => event(
-                ctx,
-                self.component(),
-                rs,
-                false,
-                "SuccessfulCreate",
-                format!("Created pod: {}", object::name(&p)),
-            ),
-            Some(Err(e)) => {
-                event(
-                    ctx,
-                    self.component(),
-                    rs,
-                    true,
-                    "FailedCreate",
-                    format!("Error creating: {}", e.message()),
-                );
-                return Err(e.message());
-            }
-            None => {}
-        }
-        Ok(())
+        util::create_pod(ctx, self.component(), rs, ns, pod)
     }
 
     /// `manage`: what this sync's pod creation did.
