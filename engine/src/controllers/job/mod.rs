@@ -29,6 +29,9 @@ pub struct JobController {
     /// Terminated pods already counted in a Job's status, by Job uid (the
     /// upstream controller's `uncountedTerminatedPods` bookkeeping).
     counted: BTreeMap<String, BTreeSet<String>>,
+    /// The uids of the Jobs at the last sync: the pods they control
+    /// concern it.
+    owners: BTreeSet<String>,
 }
 
 impl Default for JobController {
@@ -37,6 +40,7 @@ impl Default for JobController {
             wakeup: None,
             api_backoff: RateLimiter::new(Duration::from_secs(1), Duration::from_secs(60)),
             counted: BTreeMap::new(),
+            owners: BTreeSet::new(),
         }
     }
 }
@@ -62,12 +66,25 @@ impl Component for JobController {
             crate::sort::set(jobs.iter().map(|j| util::uid(j).to_string()));
         self.counted.retain(|k, _| live.contains(k));
         self.api_backoff.retain(|k| live.contains(k));
+        self.owners = live;
         for job in jobs {
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads the Jobs and the pods they control (it adopts none).
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, false);
+        }
+        util::is_change_of(change, "jobs")
     }
 }
 
