@@ -425,6 +425,28 @@ mod tests {
         assert_eq!(owner_of(&c, "theirs"), Some(json!("ConfigMap")));
     }
 
+    /// The endpoints controller, quiet while nothing it reads changes, sees
+    /// a selected pod turn ready (a kubelet's status write while the clock
+    /// runs), and not the pods no Service selects.
+    #[test]
+    fn quiet_endpoints_controller_sees_a_selected_pod_turn_ready() {
+        let mut c = Cluster::new(1);
+        let now = c.now();
+        let svc = json!({"metadata": {"name": "a"},
+                         "spec": {"selector": {"app": "a"}, "ports": [{"port": 80}]}});
+        util::create(&mut c.apiserver, "services", Some("default"), svc, now);
+        c.settle();
+        deploy(&mut c, "a");
+        let addresses = |c: &Cluster| {
+            util::get(&c.apiserver, "endpoints", Some("default"), "a")
+                .and_then(|ep| ep["subsets"][0]["addresses"].as_array().map(Vec::len))
+                .unwrap_or(0)
+        };
+        assert_eq!(addresses(&c), 0, "not running yet");
+        c.step(crate::clock::Duration::from_secs(30));
+        assert_eq!(addresses(&c), 1);
+    }
+
     #[test]
     fn a_controller_is_skipped_only_for_changes_to_what_it_ignores() {
         let mut c = Cluster::new(1);

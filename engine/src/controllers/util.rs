@@ -509,6 +509,22 @@ pub fn pods_in(api: &ApiServer, ns: &str) -> Vec<Arc<Value>> {
     list(api, "pods", Some(ns))
 }
 
+/// The pods of `ns` that `owner` controls, in key order: [`pods_in`]
+/// filtered by [`is_controlled_by`], sharing out of the cache only those.
+pub fn pods_controlled_by(api: &ApiServer, ns: &str, owner: &Value) -> Vec<Arc<Value>> {
+    let uid = uid(owner);
+    res("pods")
+        .map(|r| {
+            api.list_shared_where(&r, Some(ns), |p| {
+                controller_of(p)
+                    .and_then(|r| r.get("uid"))
+                    .and_then(Value::as_str)
+                    == Some(uid)
+            })
+        })
+        .unwrap_or_default()
+}
+
 /// Earliest of optional times.
 pub fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
     match (a, b) {

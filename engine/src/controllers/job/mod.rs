@@ -126,10 +126,7 @@ impl JobController {
         let ns = object::namespace(&job).unwrap_or("default").to_string();
         let name = object::name(&job).to_string();
         let job_uid = util::uid(&job).to_string();
-        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, &ns)
-            .into_iter()
-            .filter(|p| util::is_controlled_by(p, &job))
-            .collect();
+        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, &ns, &job);
         let finished = is_finished(&job);
         let mut status = object::at(&job, "status")
             .cloned()
@@ -321,9 +318,9 @@ impl JobController {
                 }
             }
         }
-        let active_now = util::pods_in(ctx.api, &ns)
+        let active_now = util::pods_controlled_by(ctx.api, &ns, &job)
             .iter()
-            .filter(|p| util::is_controlled_by(p, &job) && util::pod_active(p))
+            .filter(|p| util::pod_active(p))
             .count();
         let Some(job) = util::get(ctx.api, "jobs", Some(&ns), &name) else {
             return;

@@ -306,9 +306,9 @@ impl ReplicaSetController {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, ns)
+        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, ns, &rs)
             .into_iter()
-            .filter(|p| util::is_controlled_by(p, &rs) && util::pod_active(p))
+            .filter(|p| util::pod_active(p))
             .collect();
         let (mut full, mut ready, mut avail) = (0, 0, 0);
         for p in &pods {
