@@ -15,7 +15,7 @@
 use crate::api::object;
 use crate::etcd::{EventType, KeyValue, Store};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -36,9 +36,42 @@ pub(crate) struct Cacher {
     /// of its last change: a component that reads only some resources can
     /// tell whether one of them changed, where the store's revision also
     /// moves for the writes it never reads (the nodes' Leases, Events).
-    changed: BTreeMap<String, u64>,
+    /// Most recent first, so the latest change of the resources a reader
+    /// counts is the first it accepts (a few comparisons, not a walk over
+    /// every resource: components ask at every settle round).
+    changed: Vec<(String, u64)>,
     /// The count at the last reload: every resource may have changed then.
     reloaded: u64,
+    /// The latest changes (at most [`JOURNAL`]), oldest first, each with
+    /// the object before and after: what an informer delivers, so that a
+    /// component can tell whether the changes since it last ran concern it.
+    journal: VecDeque<Change>,
+}
+
+/// How many changes the journal keeps. A reader further behind is told
+/// the journal cannot answer (and runs as if everything changed).
+const JOURNAL: usize = 1024;
+
+/// One change the cache took in: a put (`new`, and `old` unless it was a
+/// create) or a delete (`old` only).
+#[derive(Debug)]
+pub struct Change {
+    /// The cache's count of this change (see [`Cacher::change_count`]).
+    count: u64,
+    pub key: String,
+    pub old: Option<Arc<Value>>,
+    pub new: Option<Arc<Value>>,
+}
+
+impl Change {
+    /// The resource's segment of the key (`pods`, `minions`, `services`).
+    pub fn segment(&self) -> &str {
+        segment(&self.key)
+    }
+    /// The object before and after, whichever exist.
+    pub fn versions(&self) -> impl Iterator<Item = &Value> {
+        self.old.iter().chain(self.new.iter()).map(|o| &**o)
+    }
 }
 
 const PODS: &str = "/registry/pods/";
@@ -121,23 +154,39 @@ impl Cacher {
         for e in events {
             self.changes += 1;
             let seg = segment(&e.kv.key);
-            match self.changed.get_mut(seg) {
-                Some(c) => *c = self.changes,
-                None => {
-                    self.changed.insert(seg.to_string(), self.changes);
+            match self.changed.iter().position(|(s, _)| s == seg) {
+                Some(i) => {
+                    if let Some(recent) = self.changed.get_mut(..=i) {
+                        recent.rotate_right(1);
+                    }
                 }
+                None => self.changed.insert(0, (seg.to_string(), 0)),
             }
-            match e.kind {
+            if let Some(first) = self.changed.first_mut() {
+                first.1 = self.changes;
+            }
+            let (old, new) = match e.kind {
                 EventType::Put => {
                     let obj = decode(&e.kv);
                     self.index(&e.kv.key, Some(&obj));
-                    self.objects.insert(e.kv.key.clone(), Arc::new(obj));
+                    let new = Arc::new(obj);
+                    let old = self.objects.insert(e.kv.key.clone(), Arc::clone(&new));
+                    (old, Some(new))
                 }
                 EventType::Delete => {
                     self.index(&e.kv.key, None);
-                    self.objects.remove(&e.kv.key);
+                    (self.objects.remove(&e.kv.key), None)
                 }
+            };
+            if self.journal.len() >= JOURNAL {
+                self.journal.pop_front();
             }
+            self.journal.push_back(Change {
+                count: self.changes,
+                key: e.kv.key.clone(),
+                old,
+                new,
+            });
         }
         self.revision = Some(now);
     }
@@ -146,6 +195,7 @@ impl Cacher {
         self.changes += 1;
         self.reloaded = self.changes;
         self.changed.clear();
+        self.journal.clear();
         self.objects = crate::sort::map(
             store
                 .iter()
@@ -187,11 +237,44 @@ impl Cacher {
     /// A stamp that differs from every earlier one exactly when an object
     /// of a resource `counts` accepts (by its etcd segment) changed since.
     pub fn changes_where(&self, counts: impl Fn(&str) -> bool) -> u64 {
+        // `changed` is in decreasing order of counts: the first accepted
+        // entry is the latest.
         self.changed
             .iter()
-            .filter(|(seg, _)| counts(seg))
-            .map(|(_, c)| *c)
-            .fold(self.reloaded, u64::max)
+            .find(|(seg, _)| counts(seg))
+            .map_or(self.reloaded, |(_, c)| (*c).max(self.reloaded))
+    }
+
+    /// The count of the latest change taken in (or of the latest reload).
+    pub fn change_count(&self) -> u64 {
+        self.changes
+    }
+
+    /// Whether one of the changes after count `since` is one `matters`
+    /// accepts, in the order they happened; `None` when the journal cannot
+    /// tell: it no longer reaches back that far, or the store was reloaded
+    /// since (then anything may have changed).
+    pub fn any_change_since(
+        &self,
+        since: u64,
+        matters: impl FnMut(&Change) -> bool,
+    ) -> Option<bool> {
+        if since < self.reloaded {
+            return None;
+        }
+        if since >= self.changes {
+            return Some(false);
+        }
+        // The journal holds consecutive counts up to `changes`.
+        if self.journal.front()?.count > since + 1 {
+            return None;
+        }
+        Some(
+            self.journal
+                .iter()
+                .skip_while(|c| c.count <= since)
+                .any(matters),
+        )
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Value>> {
@@ -204,5 +287,62 @@ impl Cacher {
             .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
             .take_while(move |(k, _)| k.starts_with(prefix))
             .map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_answers_only_as_far_back_as_it_reaches() {
+        let mut store = Store::default();
+        let mut cache = Cacher::default();
+        store.put("/registry/pods/default/a", br#"{"v":1}"#.to_vec());
+        cache.catch_up(&store);
+        let start = cache.change_count();
+        store.put("/registry/pods/default/a", br#"{"v":2}"#.to_vec());
+        store.put("/registry/leases/default/b", br#"{}"#.to_vec());
+        cache.catch_up(&store);
+        // Both changes are seen, in order, each with its before and after.
+        let mut seen = Vec::new();
+        let answer = cache.any_change_since(start, |c| {
+            seen.push((c.key.clone(), c.old.as_ref().map(|o| o["v"].clone())));
+            false
+        });
+        assert_eq!(answer, Some(false));
+        assert_eq!(
+            seen,
+            [
+                (
+                    "/registry/pods/default/a".to_string(),
+                    Some(serde_json::json!(1))
+                ),
+                ("/registry/leases/default/b".to_string(), None),
+            ]
+        );
+        assert_eq!(
+            cache.any_change_since(start, |c| c.segment() == "pods"),
+            Some(true)
+        );
+        assert_eq!(
+            cache.any_change_since(cache.change_count(), |_| true),
+            Some(false)
+        );
+        // Further back than the journal keeps: it cannot tell.
+        for i in 0..JOURNAL {
+            store.put(
+                "/registry/leases/default/b",
+                format!("{{\"i\":{i}}}").into_bytes(),
+            );
+        }
+        cache.catch_up(&store);
+        assert_eq!(cache.any_change_since(start, |_| false), None);
+        let recent = cache.change_count() - 1;
+        assert_eq!(cache.any_change_since(recent, |_| false), Some(false));
+        // A reload (a restored store): nothing before it can be told.
+        cache.invalidate();
+        cache.catch_up(&store);
+        assert_eq!(cache.any_change_since(recent, |_| false), None);
     }
 }

@@ -33,6 +33,7 @@ mod tests_core;
 pub(crate) mod validation;
 mod watch;
 
+pub use cacher::Change;
 pub use delete::{DeleteOptions, Preconditions, Propagation};
 pub use errors::{ApiError, StatusCause, StatusDetails};
 pub use patch::PatchType;
@@ -136,6 +137,13 @@ impl ApiServer {
     /// The last requests (up to 200), oldest first.
     pub fn traces(&self) -> impl Iterator<Item = &RequestTrace> {
         self.traces.iter()
+    }
+
+    /// How many requests were traced so far (each create, update, patch,
+    /// delete and user list, refused or not): a component can tell that a
+    /// sync sent none.
+    pub fn requests(&self) -> u64 {
+        self.traces.pushed()
     }
 
     pub fn last_trace(&self) -> Option<&RequestTrace> {
@@ -739,6 +747,25 @@ impl ApiServer {
                 .iter()
                 .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
         })
+    }
+
+    /// A count of the changes the watch cache has taken in: with
+    /// [`ApiServer::any_change_since`], a component asks which changes
+    /// came after the count it last saw.
+    pub fn change_count(&self) -> u64 {
+        self.cache().change_count()
+    }
+
+    /// Whether a change after `since` (a [`ApiServer::change_count`]) is
+    /// one `matters` accepts, given the object before and after, in the
+    /// order they happened; `None` when the journal of recent changes
+    /// cannot tell (too far back, or a store restored since).
+    pub fn any_change_since(
+        &self,
+        since: u64,
+        matters: impl FnMut(&Change) -> bool,
+    ) -> Option<bool> {
+        self.cache().any_change_since(since, matters)
     }
 
     /// Moves only when the watch cache reloads the store (a restore):

@@ -22,6 +22,9 @@ pub struct DaemonSetController {
     /// A DaemonSet whose pod creation was refused is retried with the
     /// workqueue's back-off (5 ms doubling to 1000 s), not at every sync.
     failures: RateLimiter,
+    /// The uids of the DaemonSets at the last sync: the pods they control
+    /// concern it.
+    owners: std::collections::BTreeSet<String>,
 }
 
 impl Default for DaemonSetController {
@@ -29,6 +32,7 @@ impl Default for DaemonSetController {
         DaemonSetController {
             wakeup: None,
             failures: RateLimiter::default_controller(),
+            owners: Default::default(),
         }
     }
 }
@@ -56,12 +60,26 @@ impl Component for DaemonSetController {
         let all = util::list(ctx.api, "daemonsets", None);
         self.failures
             .retain(|uid| all.iter().any(|ds| util::uid(ds) == uid));
+        self.owners = util::uids(&all);
         for ds in all {
             self.sync_one(ctx, Arc::unwrap_or_clone(ds), &nodes);
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads the DaemonSets, the nodes, and the pods they control or
+    /// could adopt.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, true);
+        }
+        util::is_change_of(change, "daemonsets") || util::is_change_of(change, "nodes")
     }
 }
 

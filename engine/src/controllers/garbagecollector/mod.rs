@@ -44,11 +44,11 @@ impl Node {
     fn name(&self) -> &str {
         object::name(&self.obj)
     }
-    fn refs(&self) -> Vec<Value> {
-        object::at(&self.obj, "metadata.ownerReferences")
+    fn refs(&self) -> &[Value] {
+        self.obj
+            .pointer("/metadata/ownerReferences")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[], Vec::as_slice)
     }
     fn has_finalizer(&self, f: &str) -> bool {
         finalizers(&self.obj).iter().any(|x| x == f)
@@ -93,19 +93,18 @@ impl Component for GarbageCollector {
                 nodes.push(Node { res, obj });
             }
         }
-        let by_uid: BTreeMap<String, usize> = crate::sort::map(
+        // Keyed by the nodes' own strings: the graph is rebuilt at every
+        // sync, so it copies nothing.
+        let by_uid: BTreeMap<&str, usize> = crate::sort::map(
             nodes
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (util::uid(&n.obj).to_string(), i)),
+                .map(|(i, n)| (util::uid(&n.obj), i)),
         );
-        let mut dependents: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut dependents: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, n) in nodes.iter().enumerate() {
             for r in n.refs() {
-                dependents
-                    .entry(ref_uid(&r).to_string())
-                    .or_default()
-                    .push(i);
+                dependents.entry(ref_uid(r)).or_default().push(i);
             }
         }
         // Does the reference point at an object that exists (same uid, and
@@ -120,15 +119,15 @@ impl Component for GarbageCollector {
         };
         let now = ctx.now;
         for n in &nodes {
-            let uid = util::uid(&n.obj).to_string();
+            let uid = util::uid(&n.obj);
             let deps: Vec<&Node> = dependents
-                .get(&uid)
+                .get(uid)
                 .map(|v| v.iter().map(|&i| &nodes[i]).collect())
                 .unwrap_or_default();
             if util::is_deleting(&n.obj) && n.has_finalizer("orphan") {
                 for d in &deps {
                     let mut obj = Value::clone(&d.obj);
-                    util::release(&mut obj, &uid);
+                    util::release(&mut obj, uid);
                     let _ = ctx.api.update(d.res, d.ns(), obj);
                 }
                 remove_finalizer(ctx, n, "orphan");
@@ -200,6 +199,32 @@ impl Component for GarbageCollector {
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         None
+    }
+
+    /// The collector reads of each object only its identity, owners,
+    /// deletion and finalizers (the graph's edges and marks): a lease
+    /// renewal or a status update leaves the graph as it was.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "events") {
+            // Not in the graph (see `kinds`).
+            return false;
+        }
+        let (Some(old), Some(new)) = (&change.old, &change.new) else {
+            return true;
+        };
+        const READ: [&str; 6] = [
+            "/metadata/uid",
+            "/metadata/name",
+            "/metadata/namespace",
+            "/metadata/ownerReferences",
+            "/metadata/deletionTimestamp",
+            "/metadata/finalizers",
+        ];
+        READ.iter().any(|p| old.pointer(p) != new.pointer(p))
     }
 }
 

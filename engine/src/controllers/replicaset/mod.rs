@@ -29,6 +29,9 @@ pub struct ReplicaSetController {
     /// forbidden pod is retried a handful of times a minute, not on every
     /// sync; a spec change (new generation) is retried at once.
     failures: RateLimiter,
+    /// The uids of the ReplicaSets (or ReplicationControllers) at the last
+    /// sync: the pods they control concern it.
+    owners: std::collections::BTreeSet<String>,
 }
 
 /// What a sync's manageReplicas did, for the ReplicaFailure condition.
@@ -46,6 +49,7 @@ impl ReplicaSetController {
             kind,
             wakeup: None,
             failures: RateLimiter::default_controller(),
+            owners: Default::default(),
         }
     }
     fn plural(&self) -> &'static str {
@@ -94,6 +98,7 @@ impl Component for ReplicaSetController {
         // A deleted ReplicaSet's back-off goes with it.
         self.failures
             .retain(|uid| all.iter().any(|rs| util::uid(rs) == uid));
+        self.owners = util::uids(&all);
         for rs in all {
             self.sync_one(ctx, &rs);
         }
@@ -101,6 +106,18 @@ impl Component for ReplicaSetController {
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads its own kind and the pods it controls or could adopt.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, true);
+        }
+        util::is_change_of(change, self.plural())
     }
 }
 
@@ -289,9 +306,9 @@ impl ReplicaSetController {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, ns)
+        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, ns, &rs)
             .into_iter()
-            .filter(|p| util::is_controlled_by(p, &rs) && util::pod_active(p))
+            .filter(|p| util::pod_active(p))
             .collect();
         let (mut full, mut ready, mut avail) = (0, 0, 0);
         for p in &pods {
