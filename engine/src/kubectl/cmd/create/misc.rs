@@ -431,11 +431,13 @@ fn pdb(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 return fail("error: \"lt\" is not a valid label selector operator".into())
             }
         };
-        let mut e = json!({"key": r.key, "operator": op});
+        let mut e = Map::new();
+        e.insert("key".into(), json!(r.key));
+        e.insert("operator".into(), json!(op));
         if !r.values.is_empty() {
-            e["values"] = json!(r.values);
+            e.insert("values".into(), json!(r.values));
         }
-        exprs.push(e);
+        exprs.push(Value::Object(e));
     }
     let mut s = Map::new();
     if !labels.is_empty() {
