@@ -97,3 +97,22 @@ fn disrupted_pods_are_not_counted_for_two_minutes() {
         Pod was expected by PDB default/default to be deleted but it wasn't
     "#]].assert_eq(&t);
 }
+
+#[test]
+fn a_settled_budget_is_not_rewritten() {
+    // Nothing changed, nothing written: the resourceVersion stays across
+    // a minute of kubelet status updates elsewhere.
+    let t = script(
+        "kubectl create deployment web --image=nginx --replicas=2\n\
+         kubectl create pdb web --selector=app=web --min-available=1\n\
+         kubectl create pdb none --selector=app=none --min-available=1\n\
+         sleep 30\n\
+         A=\"$(kubectl get pdb -o jsonpath='{.items[*].metadata.resourceVersion}')\"\n\
+         sleep 60\n\
+         B=\"$(kubectl get pdb -o jsonpath='{.items[*].metadata.resourceVersion}')\"\n\
+         [ -n \"$A\" ] && [ \"$A\" = \"$B\" ] && echo same\n\
+         kubectl get events --field-selector reason=NoPods -o custom-columns=COUNT:.count,MSG:.message\n",
+    );
+    assert!(t.contains("\nsame\n"), "{t}");
+    assert!(t.contains("\n2       No matching pods found\n"), "{t}");
+}
