@@ -522,7 +522,15 @@ fn evict_and_wait(
                             DryRun::None,
                         );
                     } else if timed_out && timeout > 0 {
-                        errs.push(format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded"));
+                        // deletePods waits for all pods at once: one bare error.
+                        let e = if delete {
+                            "context deadline exceeded".to_string()
+                        } else {
+                            format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded")
+                        };
+                        if !errs.contains(&e) {
+                            errs.push(e);
+                        }
                     } else {
                         next.push((pod, None));
                     }
