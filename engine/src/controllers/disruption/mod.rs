@@ -160,6 +160,41 @@ fn percent(v: &Value, total: i64) -> Result<i64, String> {
     }
 }
 
+/// A `*metav1.LabelSelector` as Go's `%v` prints it (its generated `String`).
+fn go_selector(s: &Value) -> String {
+    if s.is_null() {
+        return "nil".into();
+    }
+    let labels: BTreeMap<&String, &Value> = s["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    let labels: String = labels
+        .iter()
+        .map(|(k, v)| format!("{k}: {},", v.as_str().unwrap_or("")))
+        .collect();
+    let exprs: String = s["matchExpressions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    let vals: Vec<&str> = e["values"]
+                        .as_array()
+                        .map(|v| v.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    format!(
+                        "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
+                        e["key"].as_str().unwrap_or(""),
+                        e["operator"].as_str().unwrap_or(""),
+                        vals.join(" ")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}")
+}
+
 /// `apimeta.SetStatusCondition` for `DisruptionAllowed`.
 fn set_condition(
     status: &mut Map<String, Value>,
@@ -220,8 +255,17 @@ impl DisruptionController {
         let rv = object::str_at(pdb, "metadata.resourceVersion")
             .unwrap_or("")
             .to_string();
+        // Events only when the budget changed (its informer's update), not
+        // at every pod change elsewhere in the namespace.
+        let fresh = self.seen.get(&key) != Some(&rv);
+        let spec = &pdb["spec"];
+        let by_scale = spec.get("maxUnavailable").is_some_and(|v| !v.is_null())
+            || spec["minAvailable"].is_string();
+        if fresh && by_scale && pods.iter().any(|p| util::controller_of(p).is_none()) {
+            util::event(ctx, COMPONENT, pdb, true, "UnmanagedPods", format!("Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.", go_selector(&spec["selector"])));
+        }
         if pods.is_empty() {
-            if self.seen.get(&key) == Some(&rv) {
+            if !fresh {
                 return;
             }
             util::event(

@@ -116,3 +116,28 @@ fn a_settled_budget_is_not_rewritten() {
     assert!(t.contains("\nsame\n"), "{t}");
     assert!(t.contains("\n2       No matching pods found\n"), "{t}");
 }
+
+#[test]
+fn unmanaged_pods_under_a_percentage_are_reported() {
+    // Bare pods have no scale: they count for nothing under maxUnavailable.
+    let t = script(
+        "kubectl run a --image=nginx -l app=bare\n\
+         kubectl create pdb bare --selector=app=bare --max-unavailable=1\n\
+         sleep 20\n\
+         kubectl get pdb bare\n\
+         kubectl get events --field-selector reason=UnmanagedPods -o custom-columns=COUNT:.count,MSG:.message\n",
+    );
+    expect_test::expect![[r#"
+        $ kubectl run a --image=nginx -l app=bare
+        pod/a created
+        $ kubectl create pdb bare --selector=app=bare --max-unavailable=1
+        poddisruptionbudget.policy/bare created
+        $ sleep 20
+        $ kubectl get pdb bare
+        NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE
+        bare   N/A             1                 0                     20s
+        $ kubectl get events --field-selector reason=UnmanagedPods -o custom-columns=COUNT:.count,MSG:.message
+        COUNT   MSG
+        3       Pods selected by this PodDisruptionBudget (selector: &LabelSelector{MatchLabels:map[string]string{app: bare,},MatchExpressions:[]LabelSelectorRequirement{},}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.
+    "#]].assert_eq(&t);
+}
