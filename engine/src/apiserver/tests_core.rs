@@ -325,15 +325,33 @@ fn status_scale_binding_eviction() {
         api.last_trace().map(|t| t.resource.as_str()),
         Some("pods/eviction")
     );
-    // With a budget of 1 the eviction is a graceful delete.
+    // Until the disruption controller has observed the new generation the
+    // budget is "still being processed": refused.
     let mut b = api.get(&pdb, Some("default"), "web").unwrap_or_default();
     object::set(&mut b, "spec.minAvailable", json!(1));
+    let b = api
+        .update(&pdb, Some("default"), b)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        text(api.evict("default", "a", Time::EPOCH)),
+        "Error from server (TooManyRequests): Cannot evict pod as it would violate the pod's disruption budget."
+    );
+    // As the controller writes it: one disruption allowed. The eviction
+    // takes it and records the pod; a graceful delete follows.
+    let mut b = b;
+    object::set(
+        &mut b,
+        "status",
+        json!({"observedGeneration": 2, "disruptionsAllowed": 1, "currentHealthy": 2, "desiredHealthy": 1, "expectedPods": 2}),
+    );
     api.update(&pdb, Some("default"), b)
         .unwrap_or_else(|e| panic!("{e}"));
     let p = api
         .evict("default", "a", Time::EPOCH)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(object::at(&p, "metadata.deletionTimestamp").is_some());
+    let b = api.get(&pdb, Some("default"), "web").unwrap_or_default();
+    expect_test::expect![[r#"{"observedGeneration":2,"disruptionsAllowed":0,"currentHealthy":2,"desiredHealthy":1,"expectedPods":2,"conditions":[{"type":"DisruptionAllowed","status":"False","observedGeneration":2,"lastTransitionTime":"2025-04-23T08:00:00Z","reason":"InsufficientPods","message":""}],"disruptedPods":{"a":"2025-04-23T08:00:00Z"}}"#]].assert_eq(&b["status"].to_string());
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub mod clusterroleaggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoint;
 pub mod garbagecollector;
 pub mod job;
@@ -109,6 +110,7 @@ impl KubeControllerManager {
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),
+            Box::new(disruption::DisruptionController::new()),
             Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
             Box::new(certificates::CsrSigningController::new()),
         ];
