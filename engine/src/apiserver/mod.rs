@@ -754,6 +754,41 @@ impl ApiServer {
         self.cache().pods_on_node(node).cloned().collect()
     }
 
+    /// The pods in `namespace` whose controller is `uid` and, with
+    /// `orphans`, those with no controller, shared, in key order: what a
+    /// scan of the namespace's pods for a controller's own and adoptable
+    /// pods finds, from an index.
+    pub fn pods_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.cache().pods_for_controller(namespace, uid, orphans)
+    }
+
+    /// A stamp of [`ApiServer::pods_for_controller`]'s pods: it moves
+    /// exactly when one of them is written or deleted, a pod joins or
+    /// leaves them, or the store is replaced; never back to an earlier value.
+    pub fn controller_pods_stamp(&self, namespace: &str, uid: &str, orphans: bool) -> u64 {
+        self.cache().controller_pods_stamp(namespace, uid, orphans)
+    }
+
+    /// The Events in `namespace` about an object named `name`
+    /// (`involvedObject.name`), shared, in key order: the ones among
+    /// `list_shared(events, namespace)` that can be about it, from an index.
+    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        self.cache().events_about(namespace, name)
+    }
+
+    /// A stamp that moves when an object other than an Event is created or
+    /// deleted, or its name, namespace, uid, ownerReferences, finalizers or
+    /// deletionTimestamp change, or the store is replaced: everything the
+    /// garbage collector reads. Never back to an earlier value.
+    pub fn ownership_stamp(&self) -> u64 {
+        self.cache().ownership_stamp()
+    }
+
     /// `GET …?labelSelector=…&fieldSelector=…`: a user's list, authorized
     /// and traced; a selector that does not parse is a 400 with the
     /// apiserver's text.
