@@ -741,6 +741,17 @@ impl ApiServer {
         })
     }
 
+    /// A stamp of the objects of `resources`: it moves when one of them is
+    /// written or deleted (or the store is replaced), and never comes back
+    /// to an earlier value ([`ApiServer::changes_except`]'s complement).
+    pub fn changes_of(&self, resources: &[&Resource]) -> u64 {
+        self.cache().changes_where(|seg| {
+            resources
+                .iter()
+                .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
+        })
+    }
+
     /// Moves only when the watch cache reloads the store (a restore):
     /// a `resourceVersion` read before stands for the same object only
     /// while it stays.
