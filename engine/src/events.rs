@@ -108,19 +108,19 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         }
         _ => a == b,
     };
-    // Filtered where the list is taken: only a match is shared out of the
-    // cache, not every event of the namespace.
+    // Only events about an object of this name can match (`same_object`
+    // compares the names too): the index's candidates, in the same order.
     let existing = api
-        .list_shared_where(events, Some(&ns), |e| {
-            // The cheap comparisons first: most events differ in their reason.
+        .events_about(&ns, object::name(&ev.regarding))
+        .into_iter()
+        // The cheap comparisons first: most events differ in their reason.
+        .find(|e| {
             e["reason"] == ev.reason.as_str()
                 && e["message"] == ev.message.as_str()
                 && e["type"] == ev.type_.as_str()
                 && source_of(e) == ev.source.component
                 && same_object(&e["involvedObject"], &involved)
         })
-        .into_iter()
-        .next()
         .map(std::sync::Arc::unwrap_or_clone);
     if let Some(mut e) = existing {
         if ev.source.events_v1 {

@@ -768,6 +768,17 @@ impl ApiServer {
         self.cache().any_change_since(since, matters)
     }
 
+    /// A stamp of the objects of `resources`: it moves when one of them is
+    /// written or deleted (or the store is replaced), and never comes back
+    /// to an earlier value ([`ApiServer::changes_except`]'s complement).
+    pub fn changes_of(&self, resources: &[&Resource]) -> u64 {
+        self.cache().changes_where(|seg| {
+            resources
+                .iter()
+                .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
+        })
+    }
+
     /// Moves only when the watch cache reloads the store (a restore):
     /// a `resourceVersion` read before stands for the same object only
     /// while it stays.
@@ -779,6 +790,41 @@ impl ApiServer {
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
         self.cache().pods_on_node(node).cloned().collect()
+    }
+
+    /// The pods in `namespace` whose controller is `uid` and, with
+    /// `orphans`, those with no controller, shared, in key order: what a
+    /// scan of the namespace's pods for a controller's own and adoptable
+    /// pods finds, from an index.
+    pub fn pods_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.cache().pods_for_controller(namespace, uid, orphans)
+    }
+
+    /// A stamp of [`ApiServer::pods_for_controller`]'s pods: it moves
+    /// exactly when one of them is written or deleted, a pod joins or
+    /// leaves them, or the store is replaced; never back to an earlier value.
+    pub fn controller_pods_stamp(&self, namespace: &str, uid: &str, orphans: bool) -> u64 {
+        self.cache().controller_pods_stamp(namespace, uid, orphans)
+    }
+
+    /// The Events in `namespace` about an object named `name`
+    /// (`involvedObject.name`), shared, in key order: the ones among
+    /// `list_shared(events, namespace)` that can be about it, from an index.
+    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        self.cache().events_about(namespace, name)
+    }
+
+    /// A stamp that moves when an object other than an Event is created or
+    /// deleted, or its name, namespace, uid, ownerReferences, finalizers or
+    /// deletionTimestamp change, or the store is replaced: everything the
+    /// garbage collector reads. Never back to an earlier value.
+    pub fn ownership_stamp(&self) -> u64 {
+        self.cache().ownership_stamp()
     }
 
     /// `GET …?labelSelector=…&fieldSelector=…`: a user's list, authorized

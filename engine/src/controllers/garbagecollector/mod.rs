@@ -23,11 +23,20 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
-pub struct GarbageCollector;
+pub struct GarbageCollector {
+    /// The [ownership stamp] its last sync started from, when that sync
+    /// asked the apiserver for nothing. Its decisions read only what the
+    /// stamp covers, so while it stays a sync would ask for nothing again:
+    /// it is skipped (pod status updates, most of a busy cluster's writes,
+    /// leave it). After a sync that wrote, or tried to, the next one runs.
+    ///
+    /// [ownership stamp]: crate::apiserver::ApiServer::ownership_stamp
+    quiet_at: Option<u64>,
+}
 
 impl GarbageCollector {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
@@ -87,6 +96,50 @@ impl Component for GarbageCollector {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        let stamp = ctx.api.ownership_stamp();
+        if self.quiet_at == Some(stamp) {
+            return;
+        }
+        let asked = self.collect(ctx);
+        self.quiet_at = (!asked).then_some(stamp);
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        None
+    }
+
+    /// The collector reads of each object only its identity, owners,
+    /// deletion and finalizers (the graph's edges and marks): a lease
+    /// renewal or a status update leaves the graph as it was.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "events") {
+            // Not in the graph (see `kinds`).
+            return false;
+        }
+        let (Some(old), Some(new)) = (&change.old, &change.new) else {
+            return true;
+        };
+        const READ: [&str; 6] = [
+            "/metadata/uid",
+            "/metadata/name",
+            "/metadata/namespace",
+            "/metadata/ownerReferences",
+            "/metadata/deletionTimestamp",
+            "/metadata/finalizers",
+        ];
+        READ.iter().any(|p| old.pointer(p) != new.pointer(p))
+    }
+}
+
+impl GarbageCollector {
+    /// One pass over every object; whether it asked the apiserver to
+    /// change something.
+    fn collect(&mut self, ctx: &mut SyncContext<'_>) -> bool {
+        let mut asked = false;
         let mut nodes: Vec<Node> = Vec::new();
         for res in kinds() {
             for obj in ctx.api.list_shared(res, None) {
@@ -125,6 +178,7 @@ impl Component for GarbageCollector {
                 .map(|v| v.iter().map(|&i| &nodes[i]).collect())
                 .unwrap_or_default();
             if util::is_deleting(&n.obj) && n.has_finalizer("orphan") {
+                asked = true;
                 for d in &deps {
                     let mut obj = Value::clone(&d.obj);
                     util::release(&mut obj, uid);
@@ -144,6 +198,7 @@ impl Component for GarbageCollector {
                         blocking += 1;
                     }
                     if !util::is_deleting(&d.obj) {
+                        asked = true;
                         // A dependent with dependents of its own is deleted in
                         // the foreground too, so the wait is recursive.
                         let has_own = dependents.contains_key(util::uid(&d.obj));
@@ -165,6 +220,7 @@ impl Component for GarbageCollector {
                     }
                 }
                 if blocking == 0 {
+                    asked = true;
                     remove_finalizer(ctx, n, "foregroundDeletion");
                 }
                 continue;
@@ -177,6 +233,7 @@ impl Component for GarbageCollector {
                 refs.iter().partition(|r| owner_exists(n, r));
             if alive.is_empty() {
                 if !util::is_deleting(&n.obj) {
+                    asked = true;
                     let _ = ctx.api.delete_with(
                         n.res,
                         n.ns(),
@@ -189,42 +246,14 @@ impl Component for GarbageCollector {
                     );
                 }
             } else if !dangling.is_empty() {
+                asked = true;
                 let mut obj = Value::clone(&n.obj);
                 let keep: Vec<Value> = alive.into_iter().cloned().collect();
                 object::set(&mut obj, "metadata.ownerReferences", json!(keep));
                 let _ = ctx.api.update(n.res, n.ns(), obj);
             }
         }
-    }
-
-    fn next_wakeup(&self, _now: Time) -> Option<Time> {
-        None
-    }
-
-    /// The collector reads of each object only its identity, owners,
-    /// deletion and finalizers (the graph's edges and marks): a lease
-    /// renewal or a status update leaves the graph as it was.
-    fn concerns(
-        &self,
-        _api: &crate::apiserver::ApiServer,
-        change: &crate::apiserver::Change,
-    ) -> bool {
-        if util::is_change_of(change, "events") {
-            // Not in the graph (see `kinds`).
-            return false;
-        }
-        let (Some(old), Some(new)) = (&change.old, &change.new) else {
-            return true;
-        };
-        const READ: [&str; 6] = [
-            "/metadata/uid",
-            "/metadata/name",
-            "/metadata/namespace",
-            "/metadata/ownerReferences",
-            "/metadata/deletionTimestamp",
-            "/metadata/finalizers",
-        ];
-        READ.iter().any(|p| old.pointer(p) != new.pointer(p))
+        asked
     }
 }
 
