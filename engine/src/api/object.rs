@@ -9,7 +9,19 @@ pub fn str_at<'a>(obj: &'a Value, path: &str) -> Option<&'a str> {
 }
 
 pub fn at<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(obj, |v, seg| v.get(seg))
+    path.split('.').try_fold(obj, field)
+}
+
+/// A field of an object. serde_json's map hashes the key (SipHash) on every
+/// lookup; an object's maps are mostly small, where comparing the keys is
+/// cheaper (keys are unique, so the first match is the only one).
+fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    let m = v.as_object()?;
+    if m.len() <= 8 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
 }
 
 pub fn name(obj: &Value) -> &str {
