@@ -15,28 +15,31 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn out(&mut self, s: impl AsRef<str>) {
-        self.push(Stream::Stdout, s.as_ref());
+    pub fn out(&mut self, s: impl AsRef<str> + Into<String>) {
+        self.push(Stream::Stdout, s);
     }
 
-    pub fn err(&mut self, s: impl AsRef<str>) {
-        self.push(Stream::Stderr, s.as_ref());
+    pub fn err(&mut self, s: impl AsRef<str> + Into<String>) {
+        self.push(Stream::Stderr, s);
     }
 
-    fn push(&mut self, stream: Stream, s: &str) {
-        if s.is_empty() {
+    /// Appends to the last chunk if it is the same stream's, else starts a
+    /// chunk with the text itself (an owned text is moved, not copied: a
+    /// command's whole output passes through here on its way out).
+    fn push(&mut self, stream: Stream, s: impl AsRef<str> + Into<String>) {
+        if s.as_ref().is_empty() {
             return;
         }
         match self.chunks.last_mut() {
-            Some((last, text)) if *last == stream => text.push_str(s),
-            _ => self.chunks.push((stream, s.to_string())),
+            Some((last, text)) if *last == stream => text.push_str(s.as_ref()),
+            _ => self.chunks.push((stream, s.into())),
         }
     }
 
     /// Appends another command's output (as a shell sequence does).
     pub fn extend(&mut self, other: Output) {
         for (stream, text) in other.chunks {
-            self.push(stream, &text);
+            self.push(stream, text);
         }
         self.status = other.status;
     }

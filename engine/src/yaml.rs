@@ -189,6 +189,10 @@ pub fn list_to_string(items: &[&Value]) -> String {
 mod emit {
     //! A small emitter matching go-yaml v2's style, which kubectl uses;
     //! serde_yaml's own emitter indents sequences and quotes differently.
+    //!
+    //! `kubectl get -o yaml` runs through here for every object listed, so
+    //! the common case — a short plain string, a mapping's keys — is kept
+    //! free of allocations and of per-character work beyond one byte scan.
     use serde_json::Value;
     use std::borrow::Cow;
 
@@ -197,7 +201,7 @@ mod emit {
             Value::Object(m) if !m.is_empty() => mapping(m, 0, out),
             Value::Array(a) if !a.is_empty() => sequence(a, 0, out),
             other => {
-                out.push_str(&scalar(other, 0, 0));
+                scalar(other, 0, out);
                 out.push('\n');
             }
         }
@@ -205,12 +209,31 @@ mod emit {
 
     /// The column the next character written to `out` lands in.
     fn column(out: &str) -> usize {
-        out.rsplit('\n').next().map_or(0, |l| l.chars().count())
+        let line = out.rsplit('\n').next().unwrap_or("");
+        if line.is_ascii() {
+            line.len()
+        } else {
+            line.chars().count()
+        }
     }
 
+    /// The entries in go-yaml's key order. Small mappings (nearly all of
+    /// an object's) are sorted by insertion in place: the shared merge sort
+    /// allocates a permutation and a scratch buffer per call.
+    #[allow(clippy::indexing_slicing)] // 0 < j <= i < entries.len()
     fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
         let mut entries: Vec<_> = m.iter().collect();
-        crate::sort::sort_by(&mut entries, |a, b| key_order(a.0, b.0));
+        if entries.len() <= 16 {
+            for i in 1..entries.len() {
+                let mut j = i;
+                while j > 0 && key_order(entries[j - 1].0, entries[j].0).is_gt() {
+                    entries.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        } else {
+            crate::sort::sort_by(&mut entries, |a, b| key_order(a.0, b.0));
+        }
         entries
     }
 
@@ -218,7 +241,6 @@ mod emit {
         for (k, v) in sorted(m) {
             pad(indent, out);
             out.push_str(&key(k));
-            out.push(':');
             child(v, indent, out);
         }
     }
@@ -232,82 +254,106 @@ mod emit {
     /// One entry of a block sequence: the dash at `indent`, then the value.
     pub fn item(v: &Value, indent: usize, out: &mut String) {
         pad(indent, out);
-        out.push('-');
         match v {
             Value::Object(m) if !m.is_empty() => {
                 // First key on the dash line, the rest aligned under it.
-                let mut first = true;
-                for (k, val) in sorted(m) {
-                    if first {
-                        out.push(' ');
-                        first = false;
-                    } else {
+                out.push_str("- ");
+                for (i, (k, val)) in sorted(m).into_iter().enumerate() {
+                    if i > 0 {
                         pad(indent + 2, out);
                     }
                     out.push_str(&key(k));
-                    out.push(':');
                     child(val, indent + 2, out);
                 }
             }
             Value::Array(inner) if !inner.is_empty() => {
-                out.push('\n');
+                out.push_str("-\n");
                 sequence(inner, indent + 2, out);
             }
             other => {
-                out.push(' ');
-                let col = column(out);
-                out.push_str(&scalar(other, indent + 2, col));
+                out.push_str("- ");
+                scalar(other, indent + 2, out);
                 out.push('\n');
             }
         }
     }
 
+    /// A mapping's value, after its key.
     fn child(v: &Value, indent: usize, out: &mut String) {
         match v {
             Value::Object(m) if !m.is_empty() => {
-                out.push('\n');
+                out.push_str(":\n");
                 mapping(m, indent + 2, out);
             }
             Value::Array(a) if !a.is_empty() => {
-                out.push('\n');
+                out.push_str(":\n");
                 sequence(a, indent, out);
             }
             other => {
-                out.push(' ');
-                let col = column(out);
-                out.push_str(&scalar(other, indent + 2, col));
+                out.push_str(": ");
+                scalar(other, indent + 2, out);
                 out.push('\n');
             }
         }
     }
 
     fn pad(n: usize, out: &mut String) {
-        out.extend(std::iter::repeat_n(' ', n));
+        const SPACES: &str = "                                ";
+        let mut n = n;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            out.push_str(&SPACES[..k]);
+            n -= k;
+        }
     }
 
-    /// A scalar starting at `column`; `indent` is where its continuation
-    /// lines (a literal block's, or a long string's folded ones) start.
-    fn scalar(v: &Value, indent: usize, column: usize) -> String {
+    /// A scalar, written where `out` ends; `indent` is where its
+    /// continuation lines (a literal block's, or a long string's folded
+    /// ones) start.
+    fn scalar(v: &Value, indent: usize, out: &mut String) {
         match v {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => folded(s, indent, column),
-            Value::Object(_) => "{}".into(),
-            Value::Array(_) => "[]".into(),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{n}");
+            }
+            Value::String(s) => folded(s, indent, out),
+            Value::Object(_) => out.push_str("{}"),
+            Value::Array(_) => out.push_str("[]"),
         }
     }
 
-    fn string(s: &str, indent: usize) -> Cow<'_, str> {
-        if resolves_to_non_string(s) {
-            return Cow::Owned(double_quoted(s));
+    /// The style go-yaml chooses for a string, and the string written in it.
+    fn string(s: &str, indent: usize) -> (Style, Cow<'_, str>) {
+        if is_word(s) {
+            return if is_resolved_word(s) {
+                (Style::Double, Cow::Owned(double_quoted(s)))
+            } else {
+                (Style::Plain, Cow::Borrowed(s))
+            };
         }
-        if s.contains('\n') {
-            if s.chars().any(|c| c != '\n' && is_special(c))
-                || s.starts_with(' ')
-                || s.contains(" \n")
-            {
-                return Cow::Owned(double_quoted(s));
+        if resolves_to_non_string(s) {
+            return (Style::Double, Cow::Owned(double_quoted(s)));
+        }
+        // One pass over the bytes: a control character (other than a line
+        // break) or a byte-order mark forces double quotes.
+        let (mut newline, mut special, mut wide) = (false, false, false);
+        for &b in s.as_bytes() {
+            match b {
+                b'\n' => newline = true,
+                0..=0x1f | 0x7f => special = true,
+                0x80.. => wide = true,
+                _ => {}
+            }
+        }
+        if wide && !special {
+            // C1 controls and the byte-order mark are multi-byte.
+            special = s.chars().any(|c| c != '\n' && is_special(c));
+        }
+        if newline {
+            if special || s.starts_with(' ') || s.contains(" \n") {
+                return (Style::Double, Cow::Owned(double_quoted(s)));
             }
             // Literal block, as go-yaml writes multi-line strings.
             let chomp = if !s.ends_with('\n') {
@@ -326,24 +372,27 @@ mod emit {
             for line in body.split('\n') {
                 out.push('\n');
                 if !line.is_empty() {
-                    out.extend(std::iter::repeat_n(' ', indent));
+                    pad(indent, &mut out);
                     out.push_str(line);
                 }
             }
-            return Cow::Owned(out);
+            return (Style::Literal, Cow::Owned(out));
         }
-        if s.chars().any(is_special) {
-            return Cow::Owned(double_quoted(s));
+        if special {
+            return (Style::Double, Cow::Owned(double_quoted(s)));
         }
         if plain_not_allowed(s) {
-            return Cow::Owned(format!("'{}'", s.replace('\'', "''")));
+            return (
+                Style::Single,
+                Cow::Owned(format!("'{}'", s.replace('\'', "''"))),
+            );
         }
-        Cow::Borrowed(s)
+        (Style::Plain, Cow::Borrowed(s))
     }
 
     fn key(k: &str) -> Cow<'_, str> {
         // Keys are simple keys: never folded.
-        string(k, 0)
+        string(k, 0).1
     }
 
     /// Past this column go-yaml v2 breaks a long flow scalar at its next
@@ -355,37 +404,49 @@ mod emit {
         Plain,
         Single,
         Double,
+        Literal,
     }
 
-    /// A string value as go-yaml v2 writes it in block context: `string`'s
-    /// choice of style, then the emitter's line folding — at a space (not
-    /// the first or last character, not followed by another space, except
-    /// in double quotes where the break is escaped) once the line is past
-    /// column 80, the rest going on an indented line.
-    fn folded(s: &str, indent: usize, column: usize) -> String {
-        let text = string(s, indent).into_owned();
-        let (style, body) =
-            if let Some(b) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
-                (Style::Single, b)
-            } else if let Some(b) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-                (Style::Double, b)
-            } else if text.starts_with('|') {
-                return text;
-            } else {
-                (Style::Plain, text.as_str())
-            };
+    /// A string value as go-yaml v2 writes it in block context, appended to
+    /// `out`: `string`'s choice of style, then the emitter's line folding —
+    /// at a space (not the first or last character, not followed by another
+    /// space, except in double quotes where the break is escaped) once the
+    /// line is past column 80, the rest going on an indented line.
+    fn folded(s: &str, indent: usize, out: &mut String) {
+        if is_word(s) && !is_resolved_word(s) {
+            // Plain, and no space to break at.
+            out.push_str(s);
+            return;
+        }
+        let (style, text) = string(s, indent);
         let quote = match style {
             Style::Plain => "",
             Style::Single => "'",
             Style::Double => "\"",
+            Style::Literal => {
+                out.push_str(&text);
+                return;
+            }
         };
+        // Inside the quotes.
+        let body = text
+            .get(quote.len()..text.len() - quote.len())
+            .unwrap_or_default();
         // Nowhere to break: no space, or the line ends before a break
-        // would be allowed (the common case, and no copy of the characters).
-        if !body.contains(' ') || column + quote.len() + body.chars().count() <= BEST_WIDTH {
-            return text;
+        // would be allowed (the common case, and no copy of the characters;
+        // a string's bytes are at least its characters).
+        if !body.contains(' ') {
+            out.push_str(&text);
+            return;
+        }
+        let column = column(out);
+        if column + quote.len() + body.len() <= BEST_WIDTH
+            || column + quote.len() + body.chars().count() <= BEST_WIDTH
+        {
+            out.push_str(&text);
+            return;
         }
         let chars: Vec<char> = body.chars().collect();
-        let mut out = String::with_capacity(text.len() + 8);
         out.push_str(quote);
         let mut col = column + quote.len();
         let mut spaces = false;
@@ -403,11 +464,11 @@ mod emit {
                 && match style {
                     Style::Plain => !next_space,
                     Style::Single => inner && !next_space,
-                    Style::Double => inner,
+                    Style::Double | Style::Literal => inner,
                 };
             if may_break {
                 out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
+                pad(indent, out);
                 col = indent;
                 if style == Style::Double && next_space {
                     out.push('\\');
@@ -420,7 +481,6 @@ mod emit {
             spaces = true;
         }
         out.push_str(quote);
-        out
     }
 
     fn is_special(c: char) -> bool {
@@ -428,89 +488,149 @@ mod emit {
     }
 
     fn double_quoted(s: &str) -> String {
-        serde_json::to_string(s).unwrap_or_default()
+        if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            return serde_json::to_string(s).unwrap_or_default();
+        }
+        // Nothing to escape (timestamps, numbers as strings).
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        out
+    }
+
+    /// A string of the commonest shape — a letter, then letters, digits and
+    /// `-._/` (keys, names, images, reasons) —, which go-yaml writes plain
+    /// unless it is one of the [`RESOLVED`] words: no character in it asks
+    /// for quotes, and it has no space to fold at.
+    fn is_word(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.first().is_some_and(|&c| class(c) & LETTER != 0)
+            && b.iter().all(|&c| class(c) & WORD != 0)
+    }
+
+    /// Classes of bytes, as bits of [`CLASSES`]: a table lookup, where
+    /// `u8::is_ascii_alphanumeric` and a `matches!` are calls and branches
+    /// in the size-optimized build.
+    const LETTER: u8 = 1;
+    const WORD: u8 = 2;
+    /// The first byte of one of the [`RESOLVED`] words.
+    const RESOLVED_FIRST: u8 = 4;
+
+    #[allow(clippy::indexing_slicing)] // evaluated at compile time; bytes < 256, i < 40
+    const CLASSES: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if b.is_ascii_alphabetic() {
+                t[c] |= LETTER;
+            }
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/') {
+                t[c] |= WORD;
+            }
+            c += 1;
+        }
+        let mut i = 0;
+        while i < RESOLVED.len() {
+            if let [first, ..] = RESOLVED[i].as_bytes() {
+                t[*first as usize] |= RESOLVED_FIRST;
+            }
+            i += 1;
+        }
+        t
+    };
+
+    #[allow(clippy::indexing_slicing)] // a byte indexes a table of 256
+    fn class(c: u8) -> u8 {
+        CLASSES[usize::from(c)]
+    }
+
+    fn is_resolved_word(s: &str) -> bool {
+        s.len() <= 5
+            && s.as_bytes()
+                .first()
+                .is_none_or(|&c| class(c) & RESOLVED_FIRST != 0)
+            && RESOLVED_WORDS.contains(&pack(s.as_bytes()))
     }
 
     /// go-yaml's emitter analysis: indicators that stop a string from being
-    /// written plain in block context (it is then single-quoted).
+    /// written plain in block context (it is then single-quoted). Bytes,
+    /// not characters: every indicator is ASCII, and a multi-byte
+    /// character's bytes are never one.
     fn plain_not_allowed(s: &str) -> bool {
-        if s.is_empty() || s.starts_with(' ') || s.ends_with(' ') {
+        let b = s.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return true;
+        };
+        if first == b' ' || last == b' ' {
             return true;
         }
-        let mut chars = s.chars().peekable();
-        let mut prev: Option<char> = None;
-        while let Some(c) = chars.next() {
-            let followed_by_blank = chars.peek().is_none_or(|n| *n == ' ' || *n == '\n');
-            match prev {
-                None => match c {
-                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
-                    | '"' | '%' | '@' | '`' => return true,
-                    '?' | ':' | '-' if followed_by_blank => return true,
-                    _ => {}
-                },
-                Some(p) => match c {
-                    ':' if followed_by_blank => return true,
-                    '#' if p == ' ' => return true,
-                    _ => {}
-                },
-            }
-            prev = Some(c);
+        let blank_after = |i: usize| matches!(b.get(i + 1), None | Some(b' ' | b'\n'));
+        match first {
+            b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+            | b'"' | b'%' | b'@' | b'`' => return true,
+            b'?' | b':' | b'-' if blank_after(0) => return true,
+            _ => {}
         }
-        false
+        b.iter().enumerate().skip(1).any(|(i, &c)| match c {
+            b':' => blank_after(i),
+            b'#' => b.get(i - 1) == Some(&b' '),
+            _ => false,
+        })
+    }
+
+    /// The plain words YAML 1.1 reads as a bool, a null, an infinity or a
+    /// NaN (and the merge key), none longer than five bytes.
+    const RESOLVED: [&str; 40] = [
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN", "<<",
+    ];
+
+    /// [`RESOLVED`] as numbers, so that telling whether a key or a short
+    /// value is one of them takes integer comparisons, not forty string
+    /// comparisons (every key of every object printed asks).
+    #[allow(clippy::indexing_slicing)] // evaluated at compile time; i < 40
+    const RESOLVED_WORDS: [u64; 40] = {
+        let mut out = [0; 40];
+        let mut i = 0;
+        while i < RESOLVED.len() {
+            out[i] = pack(RESOLVED[i].as_bytes());
+            i += 1;
+        }
+        out
+    };
+
+    /// Up to seven bytes and their count in one number (distinct strings of
+    /// that length give distinct numbers).
+    #[allow(clippy::indexing_slicing)] // i < b.len()
+    const fn pack(b: &[u8]) -> u64 {
+        let mut x = b.len() as u64;
+        let mut i = 0;
+        while i < b.len() {
+            x = (x << 8) | b[i] as u64;
+            i += 1;
+        }
+        x
     }
 
     /// Whether YAML 1.1 (go-yaml v2's resolver) would read the plain string
     /// as a bool, null, number or timestamp; such strings are double-quoted.
     fn resolves_to_non_string(s: &str) -> bool {
-        if matches!(
-            s,
-            "" | "~"
-                | "null"
-                | "Null"
-                | "NULL"
-                | "y"
-                | "Y"
-                | "yes"
-                | "Yes"
-                | "YES"
-                | "n"
-                | "N"
-                | "no"
-                | "No"
-                | "NO"
-                | "true"
-                | "True"
-                | "TRUE"
-                | "false"
-                | "False"
-                | "FALSE"
-                | "on"
-                | "On"
-                | "ON"
-                | "off"
-                | "Off"
-                | "OFF"
-                | ".inf"
-                | ".Inf"
-                | ".INF"
-                | "+.inf"
-                | "+.Inf"
-                | "+.INF"
-                | "-.inf"
-                | "-.Inf"
-                | "-.INF"
-                | ".nan"
-                | ".NaN"
-                | ".NAN"
-                | "<<"
-        ) {
+        if is_resolved_word(s) {
             return true;
         }
-        let first = s.chars().next().unwrap_or(' ');
-        if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '.')) {
+        let first = s.as_bytes().first().copied().unwrap_or(b' ');
+        if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
             return false;
         }
-        let plain: String = s.chars().filter(|c| *c != '_').collect();
+        let plain: Cow<'_, str> = if s.contains('_') {
+            Cow::Owned(s.chars().filter(|c| *c != '_').collect())
+        } else {
+            Cow::Borrowed(s)
+        };
         is_go_int(&plain) || is_yaml_float(&plain) || is_timestamp(s)
     }
 
@@ -535,7 +655,7 @@ mod emit {
     /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
     fn is_yaml_float(s: &str) -> bool {
         let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-        let (mantissa, exp) = match t.find(['e', 'E']) {
+        let (mantissa, exp) = match t.bytes().position(|b| b == b'e' || b == b'E') {
             Some(i) => (&t[..i], Some(&t[i + 1..])),
             None => (t, None),
         };
@@ -561,13 +681,13 @@ mod emit {
         let (Some(y), Some(m), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
             return false;
         };
-        let d: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let after = &rest[d.len()..];
+        let after = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        let d_len = rest.len() - after.len();
         y.len() == 4
             && y.chars().all(|c| c.is_ascii_digit())
             && (1..=2).contains(&m.len())
             && m.chars().all(|c| c.is_ascii_digit())
-            && (1..=2).contains(&d.len())
+            && (1..=2).contains(&d_len)
             && (after.is_empty() || after.starts_with(['T', 't', ' ']))
     }
 
@@ -575,8 +695,23 @@ mod emit {
     /// compare as numbers, and non-letters sort before letters.
     pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
         // Keys are nearly always ASCII: compare the bytes as characters
-        // without collecting them (the emitter sorts every mapping).
-        if a.is_ascii() && b.is_ascii() {
+        // without collecting them (the emitter sorts every mapping). The
+        // bytes give the characters' order when the first difference is
+        // between ASCII characters: the equal prefix before it is the same
+        // characters in both, and the digit runs the comparison reads
+        // around it are ASCII.
+        let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        match (a.as_bytes().get(same), b.as_bytes().get(same)) {
+            // One is a prefix of the other (or they are equal).
+            (None, _) | (_, None) => return a.len().cmp(&b.len()),
+            // Two letters: no digit run to read, the letters decide.
+            (Some(x), Some(y)) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
+                return x.cmp(y)
+            }
+            _ => {}
+        }
+        let ascii_at = |s: &str| s.as_bytes().get(same).is_none_or(u8::is_ascii);
+        if ascii_at(a) && ascii_at(b) {
             return natural_order(a.as_bytes(), b.as_bytes(), |c| (*c as char).is_alphabetic());
         }
         let ar: Vec<char> = a.chars().collect();

@@ -17,10 +17,22 @@ pub fn at<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
     let mut rest = path;
     while let Some(dot) = rest.bytes().position(|b| b == b'.') {
         // `.` is one byte: both ends are character boundaries.
-        v = v.get(rest.get(..dot)?)?;
+        v = field(v, rest.get(..dot)?)?;
         rest = rest.get(dot + 1..)?;
     }
-    v.get(rest)
+    field(v, rest)
+}
+
+/// A field of an object. serde_json's map hashes the key (SipHash) on every
+/// lookup; an object's maps are mostly small, where comparing the keys is
+/// cheaper (keys are unique, so the first match is the only one).
+fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    let m = v.as_object()?;
+    if m.len() <= 8 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
 }
 
 pub fn name(obj: &Value) -> &str {

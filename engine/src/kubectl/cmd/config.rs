@@ -125,15 +125,36 @@ fn contexts(cfg: &Value) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+thread_local! {
+    /// The last kubeconfig's bytes and the namespace its current context
+    /// sets. Every kubectl command asks, the file rarely changes, and
+    /// parsing its YAML was a tenth of what `kubectl get pods` cost. A
+    /// pure memo: the same bytes always give the same answer.
+    static CONTEXT_NAMESPACE: std::cell::RefCell<(Vec<u8>, Option<String>)> =
+        const { std::cell::RefCell::new((Vec::new(), None)) };
+}
+
 /// The namespace of the kubeconfig's current context, if it sets one.
 pub fn context_namespace(ctx: &Context<'_>) -> Option<String> {
+    let bytes = ctx
+        .cluster
+        .machine(&ctx.node)
+        .and_then(|m| m.fs.read(&path(ctx)).ok())?;
+    if let Some(hit) = CONTEXT_NAMESPACE.with(|m| {
+        let m = m.borrow();
+        (m.0 == bytes).then(|| m.1.clone())
+    }) {
+        return hit;
+    }
     let cfg = load(ctx);
     let cur = current(&cfg);
-    contexts(&cfg)
+    let ns = contexts(&cfg)
         .into_iter()
         .find(|c| object::str_at(c, "name") == Some(cur.as_str()))
         .and_then(|c| object::str_at(&c, "context.namespace").map(str::to_string))
-        .filter(|n| !n.is_empty())
+        .filter(|n| !n.is_empty());
+    CONTEXT_NAMESPACE.with(|m| *m.borrow_mut() = (bytes.to_vec(), ns.clone()));
+    ns
 }
 
 fn redact(v: &mut Value) {

@@ -4,9 +4,10 @@
 //! virtual clock as a real wait would take time.
 
 use super::common::{dry_run, DryRun};
-use super::select::{item_error, select, Allow};
+use super::select::{select, Allow};
 use crate::apiserver::{DeleteOptions, Propagation};
 use crate::clock::Duration;
+use crate::kubectl::builder::{self, VisitError};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::output::Output;
@@ -110,10 +111,13 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Err(e) => return out.fail(e),
     };
     let ignore_not_found = p.bool("ignore-not-found") || p.bool("all");
-    let mut errors: Vec<String> = sel
+    // Collected and printed after the visit (see builder::VisitError):
+    // DeleteResult visits with ContinueOnError and returns the aggregate.
+    let mut errors: Vec<VisitError> = sel
         .errors
         .into_iter()
         .filter(|e| !(ignore_not_found && e.starts_with("Error from server (NotFound)")))
+        .map(VisitError::Client)
         .collect();
     let warn_cluster_scope = p.is_set("namespace") && !p.bool("all-namespaces");
     let mut warned = false;
@@ -160,7 +164,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 out.out(line);
                 deleted.push(item);
             }
-            Err(e) => errors.push(item_error(&item, &e, "deleting")),
+            Err(e) => errors.push(match &item.source {
+                Some(src) => VisitError::server(e, "deleting", src),
+                None => VisitError::Client(e.kubectl_text()),
+            }),
         }
     }
     if found == 0 && errors.is_empty() {
@@ -187,9 +194,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             ctx.cluster.step(Duration::from_secs(1));
         }
     }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    builder::print_errors(&mut out, &errors);
     if !errors.is_empty() {
         out.status = 1;
     }

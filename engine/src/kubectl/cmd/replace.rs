@@ -3,7 +3,7 @@
 //! refused `kubectl edit` on a pod: `kubectl replace --force -f
 //! /tmp/kubectl-edit-….yaml`.
 
-use super::super::builder;
+use super::super::builder::{self, VisitError};
 use crate::api::object;
 use crate::apiserver::DeleteOptions;
 use crate::clock::Duration;
@@ -57,12 +57,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     }
     let (infos, errors) = builder::read(ctx, &files, p.bool("recursive"));
     let explicit = p.is_set("namespace");
-    let mut errors = errors;
+    // Collected and printed after the visit, as create's (see
+    // builder::VisitError): replace.go visits with ContinueOnError.
+    let mut errors: Vec<VisitError> = errors.into_iter().map(VisitError::Client).collect();
     let mut targets = Vec::new();
     for info in infos {
         match builder::namespace_for(&info, &ctx.namespace, explicit) {
             Ok(ns) => targets.push((info, ns)),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(VisitError::Client(e)),
         }
     }
     if force {
@@ -98,7 +100,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     ));
                     deleted.push((info.resource, ns.clone(), name));
                 }
-                Err(e) => errors.push(builder::server_error(&e, "deleting", &info.source)),
+                Err(e) => errors.push(VisitError::server(e, "deleting", &info.source)),
             }
         }
         if !errors.is_empty() {
@@ -129,7 +131,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 Ok(o) => {
                     super::common::print(&mut out, p, &o, "replaced", super::common::DryRun::None)
                 }
-                Err(e) => errors.push(builder::server_error(&e, "creating", &info.source)),
+                Err(e) => errors.push(VisitError::server(e, "creating", &info.source)),
             }
         }
         return finish(out, &errors);
@@ -157,7 +159,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     }
                 }
                 Err(e) => {
-                    errors.push(builder::server_error(&e, "replacing", &info.source));
+                    errors.push(VisitError::server(e, "replacing", &info.source));
                     continue;
                 }
             }
@@ -168,16 +170,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .update(info.resource, ns.as_deref(), obj)
         {
             Ok(o) => super::common::print(&mut out, p, &o, "replaced", super::common::DryRun::None),
-            Err(e) => errors.push(builder::server_error(&e, "replacing", &info.source)),
+            Err(e) => errors.push(VisitError::server(e, "replacing", &info.source)),
         }
     }
     finish(out, &errors)
 }
 
-fn finish(mut out: Output, errors: &[String]) -> Output {
-    for e in errors {
-        out.err(format!("{e}\n"));
-    }
+fn finish(mut out: Output, errors: &[VisitError]) -> Output {
+    builder::print_errors(&mut out, errors);
     if !errors.is_empty() {
         out.status = 1;
     }
