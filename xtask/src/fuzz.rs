@@ -7,6 +7,11 @@
 //! into fuzz/corpus/ (which stays the minimized, committed one); a crash is
 //! written to fuzz/artifacts/<target>/ and stops the run with the command
 //! that replays it.
+//!
+//! `cargo xtask fuzz --minimize [TARGET...]` replaces the committed corpus
+//! with libFuzzer's `-merge=1` minimization of the committed and scratch
+//! corpora (the smallest set of inputs with the same coverage), keeping the
+//! `regression-*` inputs of fixed findings as they are.
 
 use crate::{root, run};
 use std::process::Command;
@@ -17,8 +22,11 @@ pub const TARGETS: &[&str] = &["apply", "kubectl", "shell", "lab"];
 pub fn fuzz(args: &[String]) -> Result<(), String> {
     let mut seconds = 60u64;
     let mut targets = vec![];
+    let mut minimize = false;
     for a in args {
-        if let Ok(n) = a.parse::<u64>() {
+        if a == "--minimize" {
+            minimize = true;
+        } else if let Ok(n) = a.parse::<u64>() {
             seconds = n;
         } else if TARGETS.contains(&a.as_str()) {
             targets.push(a.as_str());
@@ -35,6 +43,11 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
     let target_dir = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
+    if minimize {
+        return targets
+            .into_iter()
+            .try_for_each(|t| minimize_corpus(&target_dir, t));
+    }
     for t in targets {
         let scratch = target_dir.join("fuzz-corpus").join(t);
         std::fs::create_dir_all(&scratch)
@@ -62,5 +75,52 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
             )
         })?;
     }
+    Ok(())
+}
+
+/// Merges the committed and scratch corpora of `t` into an empty directory
+/// with `-merge=1`, then makes that the committed corpus. The regression
+/// inputs stay whatever coverage they add: each is named in a test or a
+/// fuzzing.md row.
+fn minimize_corpus(target_dir: &std::path::Path, t: &str) -> Result<(), String> {
+    let scratch = target_dir.join("fuzz-corpus").join(t);
+    let committed = root().join("fuzz").join("corpus").join(t);
+    let merged = target_dir.join("fuzz-merged").join(t);
+    let io = |e: std::io::Error| format!("{t}: {e}");
+    if merged.exists() {
+        std::fs::remove_dir_all(&merged).map_err(io)?;
+    }
+    std::fs::create_dir_all(&merged).map_err(io)?;
+    std::fs::create_dir_all(&scratch).map_err(io)?;
+    let mut cmd = Command::new("cargo");
+    cmd.args(["+nightly", "fuzz", "run", "--sanitizer", "none", t])
+        .arg(&merged)
+        .arg(&committed)
+        .arg(&scratch)
+        .args(["--", "-merge=1", "-timeout=20", "-rss_limit_mb=2048"])
+        .current_dir(root().join("fuzz"));
+    run(&mut cmd)?;
+    let is_regression =
+        |e: &std::fs::DirEntry| e.file_name().to_string_lossy().starts_with("regression-");
+    let (mut before, mut kept) = (0, 0);
+    for e in std::fs::read_dir(&committed).map_err(io)? {
+        let e = e.map_err(io)?;
+        before += 1;
+        if is_regression(&e) {
+            kept += 1;
+        } else {
+            std::fs::remove_file(e.path()).map_err(io)?;
+        }
+    }
+    let mut added = 0;
+    for e in std::fs::read_dir(&merged).map_err(io)? {
+        let e = e.map_err(io)?;
+        std::fs::copy(e.path(), committed.join(e.file_name())).map_err(io)?;
+        added += 1;
+    }
+    eprintln!(
+        "{t}: committed corpus {before} -> {} files ({added} from the merge, {kept} regression inputs)",
+        added + kept
+    );
     Ok(())
 }

@@ -31,6 +31,8 @@ Commands:
   fuzz    Install nightly and cargo-fuzz if missing, then run each fuzz target
           in fuzz/ (apply, kubectl, shell, lab) for N seconds (`cargo xtask
           fuzz 300 shell`; default 60 each). Not part of `test`.
+          `--minimize [TARGET...]` replaces fuzz/corpus/ with the -merge=1
+          minimization of it and the runs' scratch corpora.
 ";
 
 fn main() -> ExitCode {

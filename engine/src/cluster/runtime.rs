@@ -124,6 +124,45 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Runs the cluster forward until `done` holds or `d` has passed, the
+    /// way a client watching the store waits (`kubectl wait`): the clock
+    /// jumps from wakeup to wakeup, and `done` is asked again only when the
+    /// store changed, so an idle week costs one check per wakeup rather
+    /// than a full settle per second. Returns whether `done` held; the
+    /// clock stops at the moment it first did.
+    pub fn step_until(&mut self, d: Duration, mut done: impl FnMut(&Cluster) -> bool) -> bool {
+        let target = self.clock.now() + d;
+        self.settle();
+        let mut seen = self.apiserver.store().revision();
+        if done(self) {
+            return true;
+        }
+        loop {
+            let now = self.clock.now();
+            if now >= target {
+                return false;
+            }
+            let next = self
+                .components
+                .iter()
+                .filter_map(|c| c.next_wakeup(now))
+                .filter(|t| *t > now)
+                .min()
+                .map_or(target, |t| t.min(target));
+            self.clock.advance_to(next);
+            self.settle_rounds();
+            let revision = self.apiserver.store().revision();
+            if revision != seen {
+                seen = revision;
+                if done(self) {
+                    return true;
+                }
+            }
+        }
+    }
+}
+
 /// A component prints as its name: the reconcilers' own state is theirs.
 impl std::fmt::Debug for dyn Component {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,11 +176,18 @@ mod tests {
     use crate::api::resolve;
     use serde_json::json;
 
-    /// Writes a ConfigMap `tick-N` every 10 s, to watch the loop.
+    /// Writes a ConfigMap `tick-N` every 10 s (or `every`), to watch the loop.
     #[derive(Debug, Default)]
     struct Ticker {
         last: Option<Time>,
         n: u32,
+        every: Option<Duration>,
+    }
+
+    impl Ticker {
+        fn period(&self) -> Duration {
+            self.every.unwrap_or(Duration::from_secs(10))
+        }
     }
 
     impl Component for Ticker {
@@ -149,10 +195,7 @@ mod tests {
             "ticker".into()
         }
         fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-            if self
-                .last
-                .is_some_and(|l| ctx.now - l < Duration::from_secs(10))
-            {
+            if self.last.is_some_and(|l| ctx.now - l < self.period()) {
                 return;
             }
             self.last = Some(ctx.now);
@@ -167,8 +210,52 @@ mod tests {
             }
         }
         fn next_wakeup(&self, _now: Time) -> Option<Time> {
-            self.last.map(|l| l + Duration::from_secs(10))
+            self.last.map(|l| l + self.period())
         }
+    }
+
+    fn ticks(c: &Cluster) -> usize {
+        let Some(cm) = resolve("configmaps") else {
+            return 0;
+        };
+        c.apiserver
+            .list(cm, Some("default"))
+            .iter()
+            .filter(|o| crate::api::object::name(o).starts_with("tick-"))
+            .count()
+    }
+
+    #[test]
+    fn step_until_stops_at_the_change_and_looks_only_when_the_store_changed() {
+        let mut c = Cluster::new(1);
+        c.add_component(Box::new(Ticker {
+            every: Some(Duration::from_millis(2_500)),
+            ..Ticker::default()
+        }));
+        c.settle();
+        let start = c.now();
+        assert_eq!(ticks(&c), 1);
+        // Met at the third tick, 5 s on: the clock stops there, not at the
+        // next whole second or the deadline.
+        assert!(c.step_until(Duration::from_secs(60), |c| ticks(c) >= 3));
+        assert_eq!(c.now(), start + Duration::from_millis(5_000));
+
+        // Never met: the deadline ends it, and the condition is asked once
+        // at the start and then only after a change to the store (an idle
+        // cluster writes far less often than once a second).
+        let mut c = Cluster::new(1);
+        let start = c.now();
+        let before = c.apiserver.store().revision();
+        let mut looks = 0i64;
+        let met = c.step_until(Duration::from_secs(3600), |_| {
+            looks += 1;
+            false
+        });
+        assert!(!met);
+        assert_eq!(c.now(), start + Duration::from_secs(3600));
+        let writes = c.apiserver.store().revision() - before;
+        assert!(looks <= writes + 1, "{looks} looks for {writes} writes");
+        assert!(looks < 3600, "{looks} looks in an hour");
     }
 
     #[test]

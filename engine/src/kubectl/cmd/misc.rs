@@ -5,6 +5,7 @@
 use super::select::{select, Allow};
 use crate::api::{self, object, RESOURCES};
 use crate::clock::Duration;
+use crate::cluster::Cluster;
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::printers::tabwriter;
 use crate::kubectl::{Command, Context};
@@ -539,60 +540,65 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         None => return out.fail(format!("error: unrecognized condition: \"{cond}\"")),
     };
     let deadline = ctx.cluster.now() + Duration::from_secs(timeout);
-    ctx.cluster.settle();
     for item in sel.items {
-        loop {
-            let live = ctx
-                .cluster
-                .apiserver
-                .get(item.res, item.ns.as_deref(), &item.name);
-            let met = if cond == "delete" {
+        // kubectl watches the object: the condition is looked at again
+        // whenever the store changes, until the deadline.
+        let met = |c: &Cluster| {
+            let live = c.apiserver.get(item.res, item.ns.as_deref(), &item.name);
+            if cond == "delete" {
                 live.as_ref().map_or(true, |o| {
                     object::str_at(o, "metadata.uid") != object::str_at(&item.obj, "metadata.uid")
                 })
             } else {
-                live.as_ref().is_ok_and(|o| {
-                    object::at(o, "status.conditions")
-                        .and_then(Value::as_array)
-                        .is_some_and(|cs| {
-                            cs.iter().any(|c| {
-                                object::str_at(c, "type")
-                                    .is_some_and(|t| t.eq_ignore_ascii_case(&ctype))
-                                    && object::str_at(c, "status")
-                                        .is_some_and(|s| s.eq_ignore_ascii_case(&cvalue))
-                            })
-                        })
-                })
+                live.as_ref()
+                    .is_ok_and(|o| has_condition(o, &ctype, &cvalue))
+            }
+        };
+        let left = (deadline - ctx.cluster.now()).max(Duration::ZERO);
+        if ctx.cluster.step_until(left, met) {
+            // kubectl's printer for `condition met`: the name and the
+            // operation, or the object as `-o` asks.
+            let live = ctx
+                .cluster
+                .apiserver
+                .get(item.res, item.ns.as_deref(), &item.name);
+            let obj = match &live {
+                Ok(o) if cond != "delete" => o,
+                _ => &item.obj,
             };
-            if met {
-                // kubectl's printer for `condition met`: the name and the
-                // operation, or the object as `-o` asks.
-                let obj = live.as_ref().unwrap_or(&item.obj);
-                let obj = if cond == "delete" { &item.obj } else { obj };
-                super::common::print(
-                    &mut out,
-                    p,
-                    obj,
-                    "condition met",
-                    super::common::DryRun::None,
-                );
-                break;
-            }
-            if ctx.cluster.now() >= deadline {
-                let res = if item.res.group.is_empty() {
-                    item.res.plural.to_string()
-                } else {
-                    format!("{}.{}", item.res.plural, item.res.group)
-                };
-                return out.fail(format!(
-                    "error: timed out waiting for the condition on {res}/{}",
-                    item.name
-                ));
-            }
-            ctx.cluster.step(Duration::from_secs(1));
+            super::common::print(
+                &mut out,
+                p,
+                obj,
+                "condition met",
+                super::common::DryRun::None,
+            );
+        } else {
+            let res = if item.res.group.is_empty() {
+                item.res.plural.to_string()
+            } else {
+                format!("{}.{}", item.res.plural, item.res.group)
+            };
+            return out.fail(format!(
+                "error: timed out waiting for the condition on {res}/{}",
+                item.name
+            ));
         }
     }
     out
+}
+
+/// Whether `o` has a `status.conditions` entry of type `ctype` with status
+/// `cvalue` (both compared ignoring case, as kubectl does).
+fn has_condition(o: &Value, ctype: &str, cvalue: &str) -> bool {
+    object::at(o, "status.conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                object::str_at(c, "type").is_some_and(|t| t.eq_ignore_ascii_case(ctype))
+                    && object::str_at(c, "status").is_some_and(|s| s.eq_ignore_ascii_case(cvalue))
+            })
+        })
 }
 
 pub const COMPLETION: Command = Command {
