@@ -37,9 +37,8 @@ fuzz_target!(|data: &[u8]| {
 
 /// `kubectl wait --timeout=-1s` waits a week, as kubectl's flag says, and
 /// Dinghy simulates that week when the condition is never met: a minute of
-/// CPU natively, by specification (found by this target, docs/fuzzing.md;
-/// the browser runs it as a job Ctrl-C ends). Not a finding the fuzzer
-/// should stop at again.
+/// CPU natively, by specification (found by this target, docs/fuzzing.md).
+/// Not a finding the fuzzer should stop at again.
 fn waits_a_week(args: &[String]) -> bool {
     args.iter().any(|a| a == "wait")
         && args.iter().enumerate().any(|(i, a)| {
