@@ -259,7 +259,9 @@ fn annotations_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
             w.w(0, &format!("{k}:\n"));
             for line in value.split('\n') {
                 let short = if line.len() > 138 {
-                    format!("{}...", &line[..138.min(line.len())])
+                    // kubectl's shorten cuts at byte 138, even inside a
+                    // character; a Rust string can only end on a boundary.
+                    format!("{}...", &line[..line.floor_char_boundary(138)])
                 } else {
                     line.to_string()
                 };
