@@ -108,8 +108,10 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         }
         _ => a == b,
     };
+    // Only events about an object of this name can match (`same_object`
+    // compares the names too): the index's candidates, in the same order.
     let existing = api
-        .list_shared(events, Some(&ns))
+        .events_about(&ns, object::name(&ev.regarding))
         .into_iter()
         // The cheap comparisons first: most events differ in their reason.
         .find(|e| {

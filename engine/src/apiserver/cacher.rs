@@ -15,7 +15,7 @@
 use crate::api::object;
 use crate::etcd::{EventType, KeyValue, Store};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -36,12 +36,67 @@ pub(crate) struct Cacher {
     /// of its last change: a component that reads only some resources can
     /// tell whether one of them changed, where the store's revision also
     /// moves for the writes it never reads (the nodes' Leases, Events).
-    changed: BTreeMap<String, u64>,
+    /// Most recent first, so the latest change of the resources a reader
+    /// counts is the first it accepts (a few comparisons, not a walk over
+    /// every resource: components ask at every settle round).
+    changed: Vec<(String, u64)>,
     /// The count at the last reload: every resource may have changed then.
     reloaded: u64,
+    /// The latest changes (at most [`JOURNAL`]), oldest first, each with
+    /// the object before and after: what an informer delivers, so that a
+    /// component can tell whether the changes since it last ran concern it.
+    journal: VecDeque<Change>,
+    /// The pods of each controller (the `uid` of their ownerReference with
+    /// `controller: true`), by key: what a ReplicaSet, a DaemonSet or a Job
+    /// owns, found without reading every pod of the namespace (the
+    /// controllers' informers index pods the same way).
+    pods_by_controller: BTreeMap<String, BTreeSet<String>>,
+    /// The pods no controller owns (candidates for adoption), by key.
+    orphan_pods: BTreeSet<String>,
+    /// The count of the last change to a pod of each controller (a pod
+    /// that joined, left, changed or went), by controller uid.
+    controller_changed: BTreeMap<String, u64>,
+    /// The count of the last change that the garbage collector reads: an
+    /// object (but an Event) created or deleted, or its name, namespace,
+    /// uid, ownerReferences, finalizers or deletionTimestamp changed.
+    ownership_changed: u64,
+    /// The Events about each object, by the namespace of the Event's key and
+    /// its `involvedObject.name`: the recorder's search for an earlier
+    /// identical event (to count a repeat) reads these, not every Event.
+    events_by_object: BTreeMap<(String, String), BTreeSet<String>>,
+    /// The count of the last change to an orphan pod (one that became,
+    /// stayed or stopped being an orphan), by namespace.
+    orphans_changed: BTreeMap<String, u64>,
+}
+
+/// How many changes the journal keeps. A reader further behind is told
+/// the journal cannot answer (and runs as if everything changed).
+const JOURNAL: usize = 1024;
+
+/// One change the cache took in: a put (`new`, and `old` unless it was a
+/// create) or a delete (`old` only).
+#[derive(Debug)]
+pub struct Change {
+    /// The cache's count of this change (see [`Cacher::change_count`]).
+    count: u64,
+    pub key: String,
+    pub old: Option<Arc<Value>>,
+    pub new: Option<Arc<Value>>,
+}
+
+impl Change {
+    /// The resource's segment of the key (`pods`, `minions`, `services`).
+    pub fn segment(&self) -> &str {
+        segment(&self.key)
+    }
+    /// The object before and after, whichever exist.
+    pub fn versions(&self) -> impl Iterator<Item = &Value> {
+        self.old.iter().chain(self.new.iter()).map(|o| &**o)
+    }
 }
 
 const PODS: &str = "/registry/pods/";
+const EVENTS: &str = "/registry/events/";
 
 /// The resource segment of a key: `pods` for `/registry/pods/default/web`,
 /// `services` for `/registry/services/specs/…`; a key outside `/registry/`
@@ -56,6 +111,57 @@ fn segment(key: &str) -> &str {
 
 fn node_of(obj: &Value) -> Option<&str> {
     object::str_at(obj, "spec.nodeName")
+}
+
+/// Who controls a pod: `Some(Some(uid))` for a controller reference with a
+/// uid, `Some(None)` for none (an orphan), `None` for a controller reference
+/// without a uid (nobody's, and no orphan either).
+fn controller_of(obj: &Value) -> Option<Option<&str>> {
+    let controller = object::at(obj, "metadata.ownerReferences")
+        .and_then(Value::as_array)
+        .and_then(|refs| {
+            refs.iter()
+                .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+        });
+    match controller {
+        None => Some(None),
+        Some(r) => r.get("uid").and_then(Value::as_str).map(Some),
+    }
+}
+
+/// Where an Event is filed in `events_by_object`: the namespace of its key
+/// and the name of the object it is about ("" when it has none).
+fn event_subject(key: &str, obj: &Value) -> (String, String) {
+    let ns = key
+        .strip_prefix(EVENTS)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let name = object::str_at(obj, "involvedObject.name").unwrap_or_default();
+    (ns.to_string(), name.to_string())
+}
+
+/// Whether two versions of an object agree on everything the garbage
+/// collector reads of it.
+fn same_ownership(a: &Value, b: &Value) -> bool {
+    const FIELDS: [&str; 6] = [
+        "name",
+        "namespace",
+        "uid",
+        "ownerReferences",
+        "finalizers",
+        "deletionTimestamp",
+    ];
+    let (a, b) = (a.get("metadata"), b.get("metadata"));
+    FIELDS
+        .iter()
+        .all(|f| a.and_then(|m| m.get(f)) == b.and_then(|m| m.get(f)))
+}
+
+/// The namespace of a pod's key (`/registry/pods/<ns>/<name>`).
+fn pod_namespace(key: &str) -> &str {
+    key.strip_prefix(PODS)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default()
 }
 
 /// An object as a read returns it: the stored bytes decoded (bytes that are
@@ -77,14 +183,21 @@ impl Cacher {
         self.revision = None;
         self.objects.clear();
         self.pods_by_node.clear();
+        self.pods_by_controller.clear();
+        self.orphan_pods.clear();
+        self.events_by_object.clear();
     }
 
     /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
     /// delete (`None`) of `key`; call before `objects` changes.
     fn index(&mut self, key: &str, new: Option<&Value>) {
+        if key.starts_with(EVENTS) {
+            return self.index_event(key, new);
+        }
         if !key.starts_with(PODS) {
             return;
         }
+        self.index_controller(key, new);
         let old = self.objects.get(key).and_then(|o| node_of(o));
         let new = new.and_then(node_of);
         if old == new {
@@ -106,6 +219,81 @@ impl Cacher {
         }
     }
 
+    /// Keeps `events_by_object` in step with a put or delete of an Event;
+    /// call before `objects` changes.
+    fn index_event(&mut self, key: &str, new: Option<&Value>) {
+        let old = self.objects.get(key).map(|o| event_subject(key, o));
+        let new = new.map(|o| event_subject(key, o));
+        if old == new {
+            return;
+        }
+        if let Some(old) = old {
+            if let Some(keys) = self.events_by_object.get_mut(&old) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.events_by_object.remove(&old);
+                }
+            }
+        }
+        if let Some(new) = new {
+            self.events_by_object
+                .entry(new)
+                .or_default()
+                .insert(key.to_string());
+        }
+    }
+
+    /// Keeps the controller and orphan indexes and their change counts in
+    /// step with a put (`Some`) or a delete (`None`) of the pod at `key`;
+    /// call before `objects` changes. Every change to a pod counts for the
+    /// controller it had and the one it has (or the orphans of its
+    /// namespace).
+    fn index_controller(&mut self, key: &str, new: Option<&Value>) {
+        let old_obj = self.objects.get(key).map(Arc::clone);
+        let old = old_obj.as_deref().and_then(controller_of);
+        let new = new.and_then(controller_of);
+        let changes = self.changes;
+        for owner in [old, new].into_iter().flatten() {
+            match owner {
+                Some(uid) => {
+                    self.controller_changed.insert(uid.to_string(), changes);
+                }
+                None => {
+                    self.orphans_changed
+                        .insert(pod_namespace(key).to_string(), changes);
+                }
+            }
+        }
+        if old_obj.is_some() {
+            match old {
+                Some(Some(uid)) => {
+                    if let Some(keys) = self.pods_by_controller.get_mut(uid) {
+                        keys.remove(key);
+                        if keys.is_empty() {
+                            self.pods_by_controller.remove(uid);
+                        }
+                    }
+                }
+                Some(None) => {
+                    self.orphan_pods.remove(key);
+                }
+                None => {}
+            }
+        }
+        match new {
+            Some(Some(uid)) => {
+                self.pods_by_controller
+                    .entry(uid.to_string())
+                    .or_default()
+                    .insert(key.to_string());
+            }
+            Some(None) => {
+                self.orphan_pods.insert(key.to_string());
+            }
+            None => {}
+        }
+    }
+
     /// Brings the cache up to the store's current revision.
     pub fn catch_up(&mut self, store: &Store) {
         let now = store.revision();
@@ -121,23 +309,50 @@ impl Cacher {
         for e in events {
             self.changes += 1;
             let seg = segment(&e.kv.key);
-            match self.changed.get_mut(seg) {
-                Some(c) => *c = self.changes,
-                None => {
-                    self.changed.insert(seg.to_string(), self.changes);
+            match self.changed.iter().position(|(s, _)| s == seg) {
+                Some(i) => {
+                    if let Some(recent) = self.changed.get_mut(..=i) {
+                        recent.rotate_right(1);
+                    }
                 }
+                None => self.changed.insert(0, (seg.to_string(), 0)),
             }
-            match e.kind {
+            if let Some(first) = self.changed.first_mut() {
+                first.1 = self.changes;
+            }
+            let (old, new) = match e.kind {
                 EventType::Put => {
                     let obj = decode(&e.kv);
+                    if seg != "events"
+                        && self
+                            .objects
+                            .get(&e.kv.key)
+                            .is_none_or(|old| !same_ownership(old, &obj))
+                    {
+                        self.ownership_changed = self.changes;
+                    }
                     self.index(&e.kv.key, Some(&obj));
-                    self.objects.insert(e.kv.key.clone(), Arc::new(obj));
+                    let new = Arc::new(obj);
+                    let old = self.objects.insert(e.kv.key.clone(), Arc::clone(&new));
+                    (old, Some(new))
                 }
                 EventType::Delete => {
+                    if seg != "events" {
+                        self.ownership_changed = self.changes;
+                    }
                     self.index(&e.kv.key, None);
-                    self.objects.remove(&e.kv.key);
+                    (self.objects.remove(&e.kv.key), None)
                 }
+            };
+            if self.journal.len() >= JOURNAL {
+                self.journal.pop_front();
             }
+            self.journal.push_back(Change {
+                count: self.changes,
+                key: e.kv.key.clone(),
+                old,
+                new,
+            });
         }
         self.revision = Some(now);
     }
@@ -146,12 +361,30 @@ impl Cacher {
         self.changes += 1;
         self.reloaded = self.changes;
         self.changed.clear();
+        self.journal.clear();
         self.objects = crate::sort::map(
             store
                 .iter()
                 .map(|kv| (kv.key.clone(), Arc::new(decode(kv)))),
         );
         self.pods_by_node.clear();
+        self.pods_by_controller.clear();
+        self.orphan_pods.clear();
+        self.events_by_object.clear();
+        for (key, obj) in self
+            .objects
+            .range::<str, _>((Bound::Included(EVENTS), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(EVENTS))
+        {
+            self.events_by_object
+                .entry(event_subject(key, obj))
+                .or_default()
+                .insert(key.clone());
+        }
+        // Every count before the reload is below `reloaded`: the stamps
+        // below take the larger of the two.
+        self.controller_changed.clear();
+        self.orphans_changed.clear();
         for (key, obj) in self
             .objects
             .range::<str, _>((Bound::Included(PODS), Bound::Unbounded))
@@ -164,6 +397,18 @@ impl Cacher {
                     .entry(n.to_string())
                     .or_default()
                     .insert(key.clone());
+            }
+            match controller_of(obj) {
+                Some(Some(uid)) => {
+                    self.pods_by_controller
+                        .entry(uid.to_string())
+                        .or_default()
+                        .insert(key.clone());
+                }
+                Some(None) => {
+                    self.orphan_pods.insert(key.clone());
+                }
+                None => {}
             }
         }
         self.revision = Some(store.revision());
@@ -178,6 +423,87 @@ impl Cacher {
             .filter_map(|k| self.objects.get(k))
     }
 
+    /// The pods in `namespace` controlled by `uid`, and with `orphans` also
+    /// those no controller owns, in key order: a controller's candidates
+    /// (the pods it owns and those it may adopt), where every other pod of
+    /// the namespace is ignored by it.
+    pub fn pods_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        let prefix = format!("{PODS}{namespace}/");
+        let in_ns = |k: &&String| k.starts_with(&prefix);
+        let owned = self
+            .pods_by_controller
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter(in_ns);
+        let keys: Vec<&String> = if orphans {
+            let orphan = self
+                .orphan_pods
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .take_while(|k| k.starts_with(&prefix));
+            // Both in key order, and disjoint: merged, as a scan of the
+            // namespace would meet them.
+            let mut all: Vec<&String> = Vec::new();
+            let (mut a, mut b) = (owned.peekable(), orphan.peekable());
+            loop {
+                let next = match (a.peek(), b.peek()) {
+                    (Some(x), Some(y)) if x <= y => a.next(),
+                    (Some(_), Some(_)) => b.next(),
+                    (Some(_), None) => a.next(),
+                    (None, Some(_)) => b.next(),
+                    (None, None) => break,
+                };
+                all.extend(next);
+            }
+            all
+        } else {
+            owned.collect()
+        };
+        keys.into_iter()
+            .filter_map(|k| self.objects.get(k))
+            .cloned()
+            .collect()
+    }
+
+    /// A stamp that moves exactly when a pod of controller `uid` changes
+    /// (one of its pods, one that joined or left it), or with `orphans` an
+    /// orphan pod of `namespace`, or the store is reloaded.
+    pub fn controller_pods_stamp(&self, namespace: &str, uid: &str, orphans: bool) -> u64 {
+        let mut stamp = self.reloaded;
+        if let Some(c) = self.controller_changed.get(uid) {
+            stamp = stamp.max(*c);
+        }
+        if orphans {
+            if let Some(c) = self.orphans_changed.get(namespace) {
+                stamp = stamp.max(*c);
+            }
+        }
+        stamp
+    }
+
+    /// The Events in `namespace` whose `involvedObject.name` is `name`
+    /// (with "" also those without one), in key order.
+    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        self.events_by_object
+            .get(&(namespace.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+            .cloned()
+            .collect()
+    }
+
+    /// A stamp that moves when an object's ownership changes (see
+    /// `ownership_changed`) or the store is reloaded.
+    pub fn ownership_stamp(&self) -> u64 {
+        self.ownership_changed.max(self.reloaded)
+    }
+
     /// A stamp that moves only when the cache reloads the whole store (a
     /// restored store may reuse resourceVersions with other contents).
     pub fn epoch(&self) -> u64 {
@@ -187,11 +513,44 @@ impl Cacher {
     /// A stamp that differs from every earlier one exactly when an object
     /// of a resource `counts` accepts (by its etcd segment) changed since.
     pub fn changes_where(&self, counts: impl Fn(&str) -> bool) -> u64 {
+        // `changed` is in decreasing order of counts: the first accepted
+        // entry is the latest.
         self.changed
             .iter()
-            .filter(|(seg, _)| counts(seg))
-            .map(|(_, c)| *c)
-            .fold(self.reloaded, u64::max)
+            .find(|(seg, _)| counts(seg))
+            .map_or(self.reloaded, |(_, c)| (*c).max(self.reloaded))
+    }
+
+    /// The count of the latest change taken in (or of the latest reload).
+    pub fn change_count(&self) -> u64 {
+        self.changes
+    }
+
+    /// Whether one of the changes after count `since` is one `matters`
+    /// accepts, in the order they happened; `None` when the journal cannot
+    /// tell: it no longer reaches back that far, or the store was reloaded
+    /// since (then anything may have changed).
+    pub fn any_change_since(
+        &self,
+        since: u64,
+        matters: impl FnMut(&Change) -> bool,
+    ) -> Option<bool> {
+        if since < self.reloaded {
+            return None;
+        }
+        if since >= self.changes {
+            return Some(false);
+        }
+        // The journal holds consecutive counts up to `changes`.
+        if self.journal.front()?.count > since + 1 {
+            return None;
+        }
+        Some(
+            self.journal
+                .iter()
+                .skip_while(|c| c.count <= since)
+                .any(matters),
+        )
     }
 
     pub fn get(&self, key: &str) -> Option<&Arc<Value>> {
@@ -204,5 +563,62 @@ impl Cacher {
             .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
             .take_while(move |(k, _)| k.starts_with(prefix))
             .map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_answers_only_as_far_back_as_it_reaches() {
+        let mut store = Store::default();
+        let mut cache = Cacher::default();
+        store.put("/registry/pods/default/a", br#"{"v":1}"#.to_vec());
+        cache.catch_up(&store);
+        let start = cache.change_count();
+        store.put("/registry/pods/default/a", br#"{"v":2}"#.to_vec());
+        store.put("/registry/leases/default/b", br#"{}"#.to_vec());
+        cache.catch_up(&store);
+        // Both changes are seen, in order, each with its before and after.
+        let mut seen = Vec::new();
+        let answer = cache.any_change_since(start, |c| {
+            seen.push((c.key.clone(), c.old.as_ref().map(|o| o["v"].clone())));
+            false
+        });
+        assert_eq!(answer, Some(false));
+        assert_eq!(
+            seen,
+            [
+                (
+                    "/registry/pods/default/a".to_string(),
+                    Some(serde_json::json!(1))
+                ),
+                ("/registry/leases/default/b".to_string(), None),
+            ]
+        );
+        assert_eq!(
+            cache.any_change_since(start, |c| c.segment() == "pods"),
+            Some(true)
+        );
+        assert_eq!(
+            cache.any_change_since(cache.change_count(), |_| true),
+            Some(false)
+        );
+        // Further back than the journal keeps: it cannot tell.
+        for i in 0..JOURNAL {
+            store.put(
+                "/registry/leases/default/b",
+                format!("{{\"i\":{i}}}").into_bytes(),
+            );
+        }
+        cache.catch_up(&store);
+        assert_eq!(cache.any_change_since(start, |_| false), None);
+        let recent = cache.change_count() - 1;
+        assert_eq!(cache.any_change_since(recent, |_| false), Some(false));
+        // A reload (a restored store): nothing before it can be told.
+        cache.invalidate();
+        cache.catch_up(&store);
+        assert_eq!(cache.any_change_since(recent, |_| false), None);
     }
 }

@@ -33,6 +33,7 @@ mod tests_core;
 pub(crate) mod validation;
 mod watch;
 
+pub use cacher::Change;
 pub use delete::{DeleteOptions, Preconditions, Propagation};
 pub use errors::{ApiError, StatusCause, StatusDetails};
 pub use patch::PatchType;
@@ -136,6 +137,13 @@ impl ApiServer {
     /// The last requests (up to 200), oldest first.
     pub fn traces(&self) -> impl Iterator<Item = &RequestTrace> {
         self.traces.iter()
+    }
+
+    /// How many requests were traced so far (each create, update, patch,
+    /// delete and user list, refused or not): a component can tell that a
+    /// sync sent none.
+    pub fn requests(&self) -> u64 {
+        self.traces.pushed()
     }
 
     pub fn last_trace(&self) -> Option<&RequestTrace> {
@@ -741,6 +749,36 @@ impl ApiServer {
         })
     }
 
+    /// A count of the changes the watch cache has taken in: with
+    /// [`ApiServer::any_change_since`], a component asks which changes
+    /// came after the count it last saw.
+    pub fn change_count(&self) -> u64 {
+        self.cache().change_count()
+    }
+
+    /// Whether a change after `since` (a [`ApiServer::change_count`]) is
+    /// one `matters` accepts, given the object before and after, in the
+    /// order they happened; `None` when the journal of recent changes
+    /// cannot tell (too far back, or a store restored since).
+    pub fn any_change_since(
+        &self,
+        since: u64,
+        matters: impl FnMut(&Change) -> bool,
+    ) -> Option<bool> {
+        self.cache().any_change_since(since, matters)
+    }
+
+    /// A stamp of the objects of `resources`: it moves when one of them is
+    /// written or deleted (or the store is replaced), and never comes back
+    /// to an earlier value ([`ApiServer::changes_except`]'s complement).
+    pub fn changes_of(&self, resources: &[&Resource]) -> u64 {
+        self.cache().changes_where(|seg| {
+            resources
+                .iter()
+                .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
+        })
+    }
+
     /// Moves only when the watch cache reloads the store (a restore):
     /// a `resourceVersion` read before stands for the same object only
     /// while it stays.
@@ -752,6 +790,41 @@ impl ApiServer {
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
         self.cache().pods_on_node(node).cloned().collect()
+    }
+
+    /// The pods in `namespace` whose controller is `uid` and, with
+    /// `orphans`, those with no controller, shared, in key order: what a
+    /// scan of the namespace's pods for a controller's own and adoptable
+    /// pods finds, from an index.
+    pub fn pods_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.cache().pods_for_controller(namespace, uid, orphans)
+    }
+
+    /// A stamp of [`ApiServer::pods_for_controller`]'s pods: it moves
+    /// exactly when one of them is written or deleted, a pod joins or
+    /// leaves them, or the store is replaced; never back to an earlier value.
+    pub fn controller_pods_stamp(&self, namespace: &str, uid: &str, orphans: bool) -> u64 {
+        self.cache().controller_pods_stamp(namespace, uid, orphans)
+    }
+
+    /// The Events in `namespace` about an object named `name`
+    /// (`involvedObject.name`), shared, in key order: the ones among
+    /// `list_shared(events, namespace)` that can be about it, from an index.
+    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        self.cache().events_about(namespace, name)
+    }
+
+    /// A stamp that moves when an object other than an Event is created or
+    /// deleted, or its name, namespace, uid, ownerReferences, finalizers or
+    /// deletionTimestamp change, or the store is replaced: everything the
+    /// garbage collector reads. Never back to an earlier value.
+    pub fn ownership_stamp(&self) -> u64 {
+        self.cache().ownership_stamp()
     }
 
     /// `GET …?labelSelector=…&fieldSelector=…`: a user's list, authorized

@@ -272,6 +272,8 @@ pub const TRACE_RING: usize = 200;
 #[derive(Clone, Debug, Default)]
 pub struct TraceRing {
     ring: VecDeque<RequestTrace>,
+    /// How many traces were ever pushed.
+    pushed: u64,
 }
 
 impl TraceRing {
@@ -280,6 +282,10 @@ impl TraceRing {
             self.ring.pop_front();
         }
         self.ring.push_back(t);
+        self.pushed += 1;
+    }
+    pub fn pushed(&self) -> u64 {
+        self.pushed
     }
     pub fn iter(&self) -> impl Iterator<Item = &RequestTrace> {
         self.ring.iter()

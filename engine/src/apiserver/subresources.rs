@@ -359,11 +359,14 @@ impl ApiServer {
         let obj = self
             .get(res, Some(namespace), pod)
             .map_err(|e| stop(t, Stage::Etcd, None, e))?;
+        // canIgnorePDB: a pod that is not running, or already going.
         let phase = object::str_at(&obj, "status.phase").unwrap_or("Pending");
-        if matches!(phase, "Succeeded" | "Failed" | "Pending") {
+        if matches!(phase, "Succeeded" | "Failed" | "Pending")
+            || object::at(&obj, "metadata.deletionTimestamp").is_some_and(|v| !v.is_null())
+        {
             t.step(
                 Stage::ValidatingAdmission,
-                format!("pod is {phase}: no budget applies"),
+                format!("pod is {phase} or terminating: no budget applies"),
             );
             return Ok(None);
         }
@@ -394,8 +397,42 @@ impl ApiServer {
             }
         };
         let bname = object::name(&budget).to_string();
-        let allowed = self.disruptions_allowed(namespace, &budget);
-        if allowed <= 0 {
+        let st = |f: &str| object::at(&budget, &format!("status.{f}")).and_then(Value::as_i64);
+        let ready = object::at(&obj, "status.conditions")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
+        // An unready pod may go when the budget is healthy without it
+        // (`unhealthyPodEvictionPolicy`: AlwaysAllow, or IfHealthyBudget).
+        let always =
+            object::str_at(&budget, "spec.unhealthyPodEvictionPolicy") == Some("AlwaysAllow");
+        let (current, desired) = (
+            st("currentHealthy").unwrap_or(0),
+            st("desiredHealthy").unwrap_or(0),
+        );
+        if !ready && (always || (current >= desired && desired > 0)) {
+            t.step(
+                Stage::ValidatingAdmission,
+                format!("pod is not ready and PodDisruptionBudget {bname} is healthy"),
+            );
+            return Ok(None);
+        }
+        // checkAndDecrement: only a budget the disruption controller has
+        // processed (observedGeneration) with a disruption left.
+        let generation = object::at(&budget, "metadata.generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let allowed = st("disruptionsAllowed").unwrap_or(0);
+        let processed = st("observedGeneration").unwrap_or(0) >= generation;
+        if !processed || allowed <= 0 {
+            let why = if processed {
+                format!("The disruption budget {bname} needs {desired} healthy pods and has {current} currently")
+            } else {
+                format!("The disruption budget {bname} is still being processed by the server.")
+            };
+            t.step(Stage::ValidatingAdmission, why);
             return Err(stop(
                 t,
                 Stage::ValidatingAdmission,
@@ -413,69 +450,17 @@ impl ApiServer {
         );
         let mut b = budget;
         object::set(&mut b, "status.disruptionsAllowed", json!(allowed - 1));
+        if allowed == 1 {
+            crate::controllers::disruption::update_allowed_condition(&mut b, self.now);
+        }
+        // The controller must not count the pod as available while it goes.
+        if !b["status"]["disruptedPods"].is_object() {
+            b["status"]["disruptedPods"] = json!({});
+        }
+        b["status"]["disruptedPods"][pod] = json!(self.now.rfc3339());
         if let Some(m) = b.get_mut("metadata").and_then(Value::as_object_mut) {
             m.remove("resourceVersion");
         }
         Ok(Some((pdbs.key(Some(namespace), &bname), b)))
-    }
-
-    /// `status.disruptionsAllowed` when the disruption controller wrote it;
-    /// otherwise computed from the healthy pods the budget selects.
-    fn disruptions_allowed(&self, namespace: &str, budget: &Value) -> i64 {
-        // A new budget's status is all zeros; only one the controller has
-        // observed (`observedGeneration`) counts.
-        if object::at(budget, "status.observedGeneration").is_some() {
-            if let Some(n) = object::at(budget, "status.disruptionsAllowed").and_then(Value::as_i64)
-            {
-                return n;
-            }
-        }
-        let Some(pods) = resolve("pods").copied() else {
-            return 0;
-        };
-        let Some(sel) =
-            object::at(budget, "spec.selector").and_then(|s| LabelSelector::from_api(s).ok())
-        else {
-            return 0;
-        };
-        let selected: Vec<Value> = self
-            .list(&pods, Some(namespace))
-            .into_iter()
-            .filter(|p| {
-                sel.matches_object(p) && object::at(p, "metadata.deletionTimestamp").is_none()
-            })
-            .collect();
-        let expected = selected.len() as i64;
-        let healthy = selected
-            .iter()
-            .filter(|p| {
-                object::at(p, "status.conditions")
-                    .and_then(Value::as_array)
-                    .is_some_and(|cs| {
-                        cs.iter().any(|c| {
-                            c.get("type").and_then(Value::as_str) == Some("Ready")
-                                && c.get("status").and_then(Value::as_str) == Some("True")
-                        })
-                    })
-            })
-            .count() as i64;
-        let resolve_n = |v: &Value| -> i64 {
-            match v {
-                Value::Number(n) => n.as_i64().unwrap_or(0),
-                Value::String(s) => {
-                    let pct = s.trim_end_matches('%').parse::<i64>().unwrap_or(0);
-                    (pct * expected + 99) / 100
-                }
-                _ => 0,
-            }
-        };
-        let desired = if let Some(m) = object::at(budget, "spec.minAvailable") {
-            resolve_n(m)
-        } else if let Some(m) = object::at(budget, "spec.maxUnavailable") {
-            expected - resolve_n(m)
-        } else {
-            expected
-        };
-        (healthy - desired).max(0)
     }
 }

@@ -9,7 +9,7 @@
 //! the apiserver; none holds a reference to another.
 
 use super::Cluster;
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiServer, Change};
 use crate::clock::{Duration, Time};
 use crate::events::{self, Event};
 use crate::node::Machine;
@@ -46,6 +46,16 @@ pub trait Component {
     /// None by default: every change may matter.
     fn ignores(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// Whether a change of an object (before and after, in `change`) may
+    /// change what the next sync does; `api` is the state now. Asked by
+    /// `controllers::KubeControllerManager` only of a controller whose
+    /// last sync sent no request and recorded no event: while no change
+    /// since concerns it and none of its wake-ups came, a sync would again
+    /// do nothing, and is skipped (an informer's event handler that
+    /// enqueues nothing). Every change concerns a component by default.
+    fn concerns(&self, _api: &ApiServer, _change: &Change) -> bool {
+        true
     }
 }
 

@@ -116,6 +116,15 @@ impl Component for ClusterRoleAggregationController {
         self.settled = if changed { Vec::new() } else { seen };
     }
 
+    /// It reads the ClusterRoles alone.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        util::is_change_of(change, "clusterroles")
+    }
+
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         None
     }

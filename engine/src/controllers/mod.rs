@@ -16,6 +16,7 @@ pub mod clusterroleaggregation;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoint;
 pub mod garbagecollector;
 pub mod job;
@@ -52,6 +53,23 @@ pub fn controller_manager_running(machines: &BTreeMap<String, Machine>, now: Tim
 /// garbage collector and the namespace controller read every kind.
 pub const LEASES_AND_EVENTS: &[&str] = &["leases", "events"];
 
+/// What the manager remembers of a controller's last sync.
+#[derive(Clone, Copy, Debug)]
+struct LastSync {
+    /// When it ran.
+    at: Time,
+    /// The apiserver's stamp of the objects the controller reads (see
+    /// [`crate::apiserver::ApiServer::changes_except`]).
+    stamp: u64,
+    /// The apiserver's change count (see
+    /// [`crate::apiserver::ApiServer::change_count`]) the sync started from.
+    count: u64,
+    /// The sync sent no request and recorded no event: it found nothing
+    /// to do, so until a change [concerns](Component::concerns) it or a
+    /// wake-up comes, neither would another sync.
+    quiet: bool,
+}
+
 /// The controllers kube-controller-manager v1.33 starts by default, in the
 /// order they sync here.
 #[derive(Debug)]
@@ -64,7 +82,7 @@ pub struct KubeControllerManager {
     /// clock, through the wake-ups it asks for), so with those objects
     /// unchanged and none of its wake-ups due, a sync would write nothing:
     /// it is skipped (an informer with no event to deliver).
-    last_sync: Vec<Option<(Time, u64)>>,
+    last_sync: Vec<Option<LastSync>>,
     /// Per controller, the resources it ignores.
     ignored: Vec<Vec<&'static crate::api::Resource>>,
 }
@@ -92,6 +110,7 @@ impl KubeControllerManager {
             Box::new(endpoint::EndpointsController::new()),
             Box::new(persistentvolume::PersistentVolumeController::new()),
             Box::new(podautoscaler::HorizontalController::new()),
+            Box::new(disruption::DisruptionController::new()),
             Box::new(clusterroleaggregation::ClusterRoleAggregationController::new()),
             Box::new(certificates::CsrSigningController::new()),
         ];
@@ -143,14 +162,42 @@ impl Component for KubeControllerManager {
             .zip(&self.ignored)
         {
             let stamp = ctx.api.changes_except(ignored);
-            let unchanged = last.is_some_and(|(at, seen)| {
-                seen == stamp && c.next_wakeup(at).is_none_or(|t| t > ctx.now)
-            });
-            if unchanged {
-                continue;
+            if let Some(seen) = last.as_mut() {
+                let waiting = c.next_wakeup(seen.at).is_none_or(|t| t > ctx.now);
+                if waiting && seen.stamp == stamp {
+                    continue;
+                }
+                // Some of what it reads changed: does any change concern it?
+                if waiting && seen.quiet {
+                    let api = &*ctx.api;
+                    let concerned = api.any_change_since(seen.count, |change| {
+                        let seg = change.segment();
+                        !ignored
+                            .iter()
+                            .any(|r| r.etcd_prefix.split('/').next() == Some(seg))
+                            && c.concerns(api, change)
+                    });
+                    if concerned == Some(false) {
+                        // What it reads is as it was at its last sync.
+                        seen.stamp = stamp;
+                        seen.count = api.change_count();
+                        continue;
+                    }
+                }
             }
+            let count = ctx.api.change_count();
+            let (revision, requests) = (ctx.api.store().revision(), ctx.api.requests());
+            let events = ctx.events.len();
             c.sync(ctx);
-            *last = Some((ctx.now, stamp));
+            let quiet = ctx.api.store().revision() == revision
+                && ctx.api.requests() == requests
+                && ctx.events.len() == events;
+            *last = Some(LastSync {
+                at: ctx.now,
+                stamp,
+                count,
+                quiet,
+            });
         }
     }
 
@@ -236,6 +283,170 @@ mod tests {
         fn ignores(&self) -> &'static [&'static str] {
             self.ignores
         }
+    }
+
+    /// Counts its syncs; concerned only by the ConfigMap `watched`; writes
+    /// a ConfigMap `echo-N` at the sync numbers listed in `writes_at`.
+    #[derive(Debug)]
+    struct Picky {
+        syncs: std::rc::Rc<std::cell::Cell<u32>>,
+        writes_at: &'static [u32],
+    }
+
+    impl Component for Picky {
+        fn name(&self) -> String {
+            "picky".into()
+        }
+        fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+            let n = self.syncs.get() + 1;
+            self.syncs.set(n);
+            if self.writes_at.contains(&n) {
+                let cm = json!({"metadata": {"name": format!("echo-{n}")}});
+                util::create(ctx.api, "configmaps", Some("default"), cm, ctx.now);
+            }
+        }
+        fn next_wakeup(&self, _now: Time) -> Option<Time> {
+            None
+        }
+        fn concerns(
+            &self,
+            _api: &crate::apiserver::ApiServer,
+            change: &crate::apiserver::Change,
+        ) -> bool {
+            change.key == "/registry/configmaps/default/watched"
+        }
+    }
+
+    #[test]
+    fn a_quiet_controller_runs_again_only_for_a_change_that_concerns_it() {
+        let mut c = Cluster::new(1);
+        let syncs = std::rc::Rc::default();
+        let mut kcm = KubeControllerManager::with_controllers(vec![Box::new(Picky {
+            syncs: std::rc::Rc::clone(&syncs),
+            writes_at: &[3],
+        })]);
+        let mut sync = |c: &mut Cluster| {
+            let mut ctx = SyncContext {
+                api: &mut c.apiserver,
+                machines: &mut c.machines,
+                now: c.clock.now(),
+                events: Vec::new(),
+            };
+            kcm.sync(&mut ctx);
+            syncs.get()
+        };
+        let put = |c: &mut Cluster, name: &str, v: &str| {
+            let now = c.now();
+            let cm = json!({"metadata": {"name": name}, "data": {"v": v}});
+            match util::get(&c.apiserver, "configmaps", Some("default"), name) {
+                Some(mut old) => {
+                    old["data"] = cm["data"].clone();
+                    util::update(&mut c.apiserver, "configmaps", old);
+                }
+                None => {
+                    util::create(&mut c.apiserver, "configmaps", Some("default"), cm, now);
+                }
+            }
+        };
+        assert_eq!(sync(&mut c), 1, "the first sync always runs");
+        put(&mut c, "other", "1");
+        assert_eq!(sync(&mut c), 1, "a change that does not concern it");
+        put(&mut c, "other", "2");
+        put(&mut c, "watched", "1");
+        put(&mut c, "other", "3");
+        assert_eq!(sync(&mut c), 2, "one change among others concerns it");
+        assert_eq!(sync(&mut c), 2, "nothing since");
+        put(&mut c, "watched", "2");
+        assert_eq!(sync(&mut c), 3, "this sync writes: it is not quiet");
+        // After a sync that wrote, any change runs it again (its own
+        // write included), as before the journal.
+        assert_eq!(sync(&mut c), 4);
+        put(&mut c, "other", "4");
+        assert_eq!(sync(&mut c), 4, "quiet again: other changes are skipped");
+        // A restored store: the journal cannot tell what changed.
+        let store = c.apiserver.store().clone();
+        c.apiserver.etcd_replace(store);
+        put(&mut c, "other", "5");
+        assert_eq!(sync(&mut c), 5, "after a reload every controller runs");
+    }
+
+    /// The ReplicaSet controller, quiet once its pods run, still sees an
+    /// orphan it may adopt and the loss of a pod it owns; another owner's
+    /// pod with the same labels stays that owner's.
+    #[test]
+    fn quiet_controllers_still_see_the_pods_that_concern_them() {
+        let mut c = Cluster::new(1);
+        deploy(&mut c, "a");
+        c.step(crate::clock::Duration::from_secs(30));
+        let owner_of = |c: &Cluster, name: &str| {
+            util::get(&c.apiserver, "pods", Some("default"), name)
+                .map(|p| p["metadata"]["ownerReferences"][0]["kind"].clone())
+        };
+        // The labels of the ReplicaSet's pods (`pod-template-hash` too).
+        let labels = util::list(&c.apiserver, "pods", Some("default"))
+            .first()
+            .map(|p| p["metadata"]["labels"].clone())
+            .unwrap_or_else(|| panic!("no pod"));
+        let pod = |name: &str, owners: serde_json::Value| {
+            json!({"metadata": {"name": name, "labels": labels, "ownerReferences": owners},
+                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+        };
+        let now = c.now();
+        // Any owner that exists keeps the garbage collector away.
+        let holder = json!({"metadata": {"name": "holder"}});
+        let holder = util::create(&mut c.apiserver, "configmaps", Some("default"), holder, now)
+            .unwrap_or_else(|| panic!("no configmap"));
+        let theirs = json!([{"apiVersion": "v1", "kind": "ConfigMap", "name": "holder",
+                             "uid": util::uid(&holder), "controller": true}]);
+        util::create(
+            &mut c.apiserver,
+            "pods",
+            Some("default"),
+            pod("theirs", theirs),
+            now,
+        );
+        c.settle();
+        assert_eq!(owner_of(&c, "theirs"), Some(json!("ConfigMap")));
+        util::create(
+            &mut c.apiserver,
+            "pods",
+            Some("default"),
+            pod("orphan", json!([])),
+            now,
+        );
+        c.settle();
+        // Adopted, it made one too many, and went first (not yet scheduled).
+        assert_eq!(owner_of(&c, "orphan"), None);
+        let deleted = util::list(&c.apiserver, "events", Some("default"))
+            .iter()
+            .any(|e| e["reason"] == "SuccessfulDelete" && e["message"] == "Deleted pod: orphan");
+        assert!(
+            deleted,
+            "the ReplicaSet adopted the orphan, then scaled down"
+        );
+        assert_eq!(owner_of(&c, "theirs"), Some(json!("ConfigMap")));
+    }
+
+    /// The endpoints controller, quiet while nothing it reads changes, sees
+    /// a selected pod turn ready (a kubelet's status write while the clock
+    /// runs), and not the pods no Service selects.
+    #[test]
+    fn quiet_endpoints_controller_sees_a_selected_pod_turn_ready() {
+        let mut c = Cluster::new(1);
+        let now = c.now();
+        let svc = json!({"metadata": {"name": "a"},
+                         "spec": {"selector": {"app": "a"}, "ports": [{"port": 80}]}});
+        util::create(&mut c.apiserver, "services", Some("default"), svc, now);
+        c.settle();
+        deploy(&mut c, "a");
+        let addresses = |c: &Cluster| {
+            util::get(&c.apiserver, "endpoints", Some("default"), "a")
+                .and_then(|ep| ep["subsets"][0]["addresses"].as_array().map(Vec::len))
+                .unwrap_or(0)
+        };
+        assert_eq!(addresses(&c), 0, "not running yet");
+        c.step(crate::clock::Duration::from_secs(30));
+        assert_eq!(addresses(&c), 1);
     }
 
     #[test]

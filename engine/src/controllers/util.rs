@@ -6,11 +6,12 @@
 //! apimachinery the reconcilers share.
 
 use crate::api::{object, resolve, Resource};
-use crate::apiserver::{ApiServer, DeleteOptions};
+use crate::apiserver::{ApiServer, Change, DeleteOptions};
 use crate::clock::{Duration, Time};
 use crate::cluster::SyncContext;
 use crate::events::{Event, EventType, Source};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The resource for a plural name (always in the table for the kinds used here).
@@ -213,6 +214,33 @@ pub fn controller_of(obj: &Value) -> Option<&Value> {
         .and_then(Value::as_array)?
         .iter()
         .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+}
+
+/// Whether `change` is a write or delete of an object of `plural` (by
+/// its key's resource segment, as the store files it).
+pub fn is_change_of(change: &Change, plural: &str) -> bool {
+    resolve(plural).is_some_and(|r| r.etcd_prefix.split('/').next() == Some(change.segment()))
+}
+
+/// The uids of `objects`: a controller remembers those of the owners it
+/// synced, to tell which pod changes concern it.
+pub fn uids(objects: &[Arc<Value>]) -> BTreeSet<String> {
+    crate::sort::set(objects.iter().map(|o| uid(o).to_string()))
+}
+
+/// Whether a pod's change may concern a controller whose objects have the
+/// uids `owners`: the pod, before or after, is controlled by one of them
+/// (by uid, as `is_controlled_by` compares), or has no controller when
+/// the controller `adopts` orphans. A pod another controller owns is none
+/// of its business (`controller.PodControllerRefManager`).
+pub fn pod_change_concerns(change: &Change, owners: &BTreeSet<String>, adopts: bool) -> bool {
+    change.versions().any(|pod| match controller_of(pod) {
+        None => adopts,
+        Some(r) => r
+            .get("uid")
+            .and_then(Value::as_str)
+            .is_some_and(|u| owners.contains(u)),
+    })
 }
 
 pub fn is_controlled_by(obj: &Value, owner: &Value) -> bool {
@@ -479,6 +507,22 @@ pub fn set_condition(conds: &mut Vec<Value>, mut c: Value) {
 /// Which pods a selector picks in a namespace (active or not).
 pub fn pods_in(api: &ApiServer, ns: &str) -> Vec<Arc<Value>> {
     list(api, "pods", Some(ns))
+}
+
+/// The pods of `ns` that `owner` controls, in key order: [`pods_in`]
+/// filtered by [`is_controlled_by`], sharing out of the cache only those.
+pub fn pods_controlled_by(api: &ApiServer, ns: &str, owner: &Value) -> Vec<Arc<Value>> {
+    let uid = uid(owner);
+    res("pods")
+        .map(|r| {
+            api.list_shared_where(&r, Some(ns), |p| {
+                controller_of(p)
+                    .and_then(|r| r.get("uid"))
+                    .and_then(Value::as_str)
+                    == Some(uid)
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// Earliest of optional times.

@@ -139,6 +139,11 @@ pub struct Kubelet {
     static_pods: static_pods::StaticPods,
     /// Each pod's last sync, and which pods the next one visits.
     pod_syncs: pod_syncs::PodSyncs,
+    /// Set by a sync that did nothing (no pod due, no request, no event):
+    /// what it read, and the running kubelet's version. While they stay,
+    /// no command ran and none of its deadlines came, the next sync would
+    /// do nothing either and ask the same wake-ups: it returns at once.
+    idle: Option<(pod_syncs::Inputs, String)>,
     /// What the pod sync under way leaves for the next one.
     work: PodWork,
 }
@@ -173,8 +178,47 @@ impl Kubelet {
             wakeups: Vec::new(),
             static_pods: static_pods::StaticPods::default(),
             pod_syncs: pod_syncs::PodSyncs::default(),
+            idle: None,
             work: PodWork::default(),
         }
+    }
+
+    /// Whether this sync would do what the last one did: nothing (see
+    /// [`Kubelet::idle`]). The checks of `sync` before its heartbeat pass
+    /// unchanged (the same process, running and reachable), the objects,
+    /// files and version it read are as they were, no command ran, and
+    /// neither the lease, the node status nor a pod is due.
+    fn still_idle(&self, ctx: &SyncContext<'_>) -> bool {
+        let Some((inputs, version)) = &self.idle else {
+            return false;
+        };
+        let Some(machine) = ctx.machines.get(&self.node) else {
+            return false;
+        };
+        let (Some(pods), Some(leases), Some(events)) =
+            (resolve("pods"), resolve("leases"), resolve("events"))
+        else {
+            return false;
+        };
+        let now = ctx.now;
+        machine.kubelet_running
+            && machine.kubelet.unreachable.is_none()
+            && self.process == Some(machine.kubelet_pid)
+            && self.was_running
+            && self.registered
+            && !self.pod_syncs.outside_pending()
+            && !self.pod_syncs.any_due(now)
+            && self
+                .lease_renewed
+                .is_some_and(|t| now < t + node_status::RENEW_INTERVAL)
+            && self
+                .status_posted
+                .is_some_and(|t| now < t + node_status::REPORT_FREQUENCY)
+            && machine.kubelet_version == *version
+            && inputs.pid == machine.kubelet_pid
+            && inputs.files == machine.fs.version()
+            && inputs.objects == ctx.api.changes_except(&[pods, leases, events])
+            && inputs.pods == ctx.api.changes_except(&[leases, events])
     }
 
     fn wake(&mut self, t: Time) {
@@ -285,8 +329,17 @@ impl Component for Kubelet {
 
     /// Visits the pods whose sync would do something (see [`pod_syncs`]).
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.wakeups.clear();
         let now = ctx.now;
+        if self.still_idle(ctx) {
+            return;
+        }
+        self.idle = None;
+        let (revision, requests, recorded) = (
+            ctx.api.store().revision(),
+            ctx.api.requests(),
+            ctx.events.len(),
+        );
+        self.wakeups.clear();
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             self.pod_syncs.forget();
             return;
@@ -322,13 +375,20 @@ impl Component for Kubelet {
         };
         // Taken before this sync writes: whatever it writes (its own pods'
         // statuses included) is news to the next one.
-        let plan = self.pod_syncs.plan(pod_syncs::Inputs {
+        let inputs = pod_syncs::Inputs {
             objects: ctx.api.changes_except(&[pods, leases, events]),
             pods: ctx.api.changes_except(&[leases, events]),
             pid: machine.kubelet_pid,
             files: machine.fs.version(),
-        });
+        };
+        let plan = self.pod_syncs.plan(inputs);
         if plan == pod_syncs::Plan::Due {
+            let quiet = ctx.api.store().revision() == revision
+                && ctx.api.requests() == requests
+                && ctx.events.len() == recorded;
+            if quiet && !self.pod_syncs.any_due(now) {
+                self.idle = Some((inputs, machine.kubelet_version.clone()));
+            }
             // Nothing changed: the same pods, only those with a deadline due.
             if self.pod_syncs.any_due(now) {
                 let mut synced = self.pod_syncs.take();

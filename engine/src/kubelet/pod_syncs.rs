@@ -123,6 +123,11 @@ impl PodSyncs {
         }
     }
 
+    /// Whether a command ran since the last sync.
+    pub fn outside_pending(&self) -> bool {
+        self.outside
+    }
+
     /// A command ran: the next sync visits every pod.
     pub fn outside_input(&mut self) {
         self.outside = true;

@@ -389,3 +389,26 @@ fn a_manifest_written_while_the_clock_runs_is_seen_at_the_next_sync() {
     c.step(Duration::from_secs(15));
     assert_eq!(status(&c, "static-web-node01"), "Running");
 }
+
+#[test]
+fn an_idle_kubelet_still_sees_a_pod_bound_to_its_node() {
+    // Between lease renewals an idle kubelet returns at once (it read
+    // nothing new): a pod bound to its node by another component is news.
+    let mut c = Cluster::new(1);
+    c.step(Duration::from_secs(30));
+    at(&mut c, Duration::from_millis(2500), |ctx| {
+        let res = resolve("pods").copied().unwrap_or_else(|| panic!("pods"));
+        let p = json!({"metadata": {"name": "late"},
+                       "spec": {"nodeName": "node01", "containers": [{"name": "web", "image": "nginx"}]}});
+        ctx.api
+            .create(&res, Some("default"), p, ctx.now)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    });
+    c.step(Duration::from_secs(2));
+    assert!(events(&c, "late").is_empty());
+    // Seen at once, not at the next lease renewal (30 s + 10 s).
+    c.step(Duration::from_secs(2));
+    assert!(!events(&c, "late").is_empty());
+    c.step(Duration::from_secs(20));
+    assert_eq!(status(&c, "late"), "Running");
+}

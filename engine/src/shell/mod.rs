@@ -316,8 +316,25 @@ fn run_simple(
         _ => None,
     };
     let mut argv: Vec<String> = Vec::new();
+    // Assignments before the command, and those a declaration builtin
+    // takes, are expanded without word splitting or globbing (bash's
+    // manual, "Simple Command Expansion"): `A=$(echo a b)` sets "a b".
+    let mut assigning = true;
     for w in cmd.words.iter().filter(|_| loop_text.is_none()) {
-        argv.extend(expand_word(session, cluster, w));
+        let declaration = matches!(
+            argv.first().map(String::as_str),
+            Some("export" | "declare" | "typeset" | "local" | "readonly")
+        );
+        match assignment_value(w) {
+            Some((name, value)) if assigning || declaration => {
+                let value = expand_unsplit(session, cluster, &value);
+                argv.push(format!("{name}={value}"));
+            }
+            _ => {
+                assigning = false;
+                argv.extend(expand_word(session, cluster, w));
+            }
+        }
     }
     if session.env.remove(ABORT).is_some() {
         // An expansion failed (e.g. `$((1/0))`): bash abandons the command
@@ -480,6 +497,44 @@ fn run_simple(
             if let Some(Err(e)) = result {
                 out.err(format!("bash: {target}: {}\n", e.text()));
                 out.status = 1;
+            }
+        }
+    }
+    out
+}
+
+/// `NAME=value` as written: the name, and the value's parts (the word
+/// with `NAME=` taken off its first, unquoted part).
+fn assignment_value(word: &Word) -> Option<(String, Word)> {
+    let Some(Part::Bare(first)) = word.first() else {
+        return None;
+    };
+    let (name, rest) = first.split_once('=')?;
+    if !is_assignment(first) {
+        return None;
+    }
+    let mut value: Word = vec![Part::Bare(rest.to_string())];
+    value.extend(word.iter().skip(1).cloned());
+    Some((name.to_string(), value))
+}
+
+/// A word expanded as one field: quotes removed, `$…` expanded, no
+/// splitting, no pathname expansion, and `~` at its start is `$HOME`.
+fn expand_unsplit(session: &mut Session, cluster: &mut Cluster, word: &Word) -> String {
+    let mut out = String::new();
+    for (i, part) in word.iter().enumerate() {
+        match part {
+            Part::Single(s) => out.push_str(s),
+            Part::Double(s) => out.push_str(&expand_text(session, cluster, s)),
+            Part::Bare(s) => {
+                let home = || session.env.get("HOME").cloned().unwrap_or_default();
+                let s = match s.strip_prefix('~') {
+                    Some(rest) if i == 0 && (rest.is_empty() || rest.starts_with('/')) => {
+                        format!("{}{rest}", home())
+                    }
+                    _ => s.clone(),
+                };
+                out.push_str(&expand_text(session, cluster, &s));
             }
         }
     }

@@ -53,6 +53,15 @@ impl Component for CronJobController {
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
     }
+
+    /// It reads the CronJobs and the Jobs (not their pods).
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        util::is_change_of(change, "cronjobs") || util::is_change_of(change, "jobs")
+    }
 }
 
 /// The Job's name for a scheduled time (`getJobName`).

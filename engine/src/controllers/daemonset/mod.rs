@@ -22,6 +22,25 @@ pub struct DaemonSetController {
     /// A DaemonSet whose pod creation was refused is retried with the
     /// workqueue's back-off (5 ms doubling to 1000 s), not at every sync.
     failures: RateLimiter,
+    /// The uids of the DaemonSets at the last sync: the pods they control
+    /// concern it.
+    owners: std::collections::BTreeSet<String>,
+    /// Per DaemonSet uid, what its last sync started from: the object, the
+    /// stamps of its pods (its own and the namespace's orphans) and of the
+    /// Nodes, and the wake-up it asked for. A sync reads nothing else (but
+    /// the clock, through that wake-up, and its own back-off), so while
+    /// they stay it would write nothing: it is skipped (as the
+    /// ReplicaSet controller's are).
+    seen: BTreeMap<String, Seen>,
+}
+
+/// What one DaemonSet's last sync started from (see `seen`).
+#[derive(Debug)]
+struct Seen {
+    ds: Arc<Value>,
+    pods: u64,
+    nodes: u64,
+    wakeup: Option<Time>,
 }
 
 impl Default for DaemonSetController {
@@ -29,6 +48,8 @@ impl Default for DaemonSetController {
         DaemonSetController {
             wakeup: None,
             failures: RateLimiter::default_controller(),
+            owners: Default::default(),
+            seen: BTreeMap::new(),
         }
     }
 }
@@ -48,20 +69,58 @@ impl Component for DaemonSetController {
         crate::controllers::LEASES_AND_EVENTS
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.wakeup = None;
-        let nodes: Vec<Value> = util::list(ctx.api, "nodes", None)
-            .into_iter()
-            .map(Arc::unwrap_or_clone)
-            .collect();
         let all = util::list(ctx.api, "daemonsets", None);
-        self.failures
-            .retain(|uid| all.iter().any(|ds| util::uid(ds) == uid));
+        let uids: std::collections::BTreeSet<&str> = all.iter().map(|ds| util::uid(ds)).collect();
+        self.failures.retain(|uid| uids.contains(uid));
+        self.seen.retain(|uid, _| uids.contains(uid.as_str()));
+        self.owners = util::uids(&all);
+        let Some(nodes_res) = util::res("nodes") else {
+            return;
+        };
+        // Taken before the syncs: their own writes make them run once more.
+        let nodes_stamp = ctx.api.changes_of(&[&nodes_res]);
+        let mut nodes: Option<Vec<Arc<Value>>> = None;
         for ds in all {
-            self.sync_one(ctx, Arc::unwrap_or_clone(ds), &nodes);
+            let ns = object::namespace(&ds).unwrap_or("default");
+            let uid = util::uid(&ds).to_string();
+            let pods = ctx.api.controller_pods_stamp(ns, &uid, true);
+            let unchanged = self.seen.get(&uid).is_some_and(|s| {
+                Arc::ptr_eq(&s.ds, &ds)
+                    && s.pods == pods
+                    && s.nodes == nodes_stamp
+                    && s.wakeup.is_none_or(|t| t > ctx.now)
+            });
+            if unchanged {
+                continue;
+            }
+            let nodes = nodes.get_or_insert_with(|| util::list(ctx.api, "nodes", None));
+            self.wakeup = None;
+            self.sync_one(ctx, Value::clone(&ds), nodes);
+            let seen = Seen {
+                ds,
+                pods,
+                nodes: nodes_stamp,
+                wakeup: self.wakeup,
+            };
+            self.seen.insert(uid, seen);
         }
+        self.wakeup = self.seen.values().filter_map(|s| s.wakeup).min();
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads the DaemonSets, the nodes, and the pods they control or
+    /// could adopt.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, true);
+        }
+        util::is_change_of(change, "daemonsets") || util::is_change_of(change, "nodes")
     }
 }
 
@@ -200,7 +259,7 @@ fn pod_node(pod: &Value) -> Option<String> {
 }
 
 impl DaemonSetController {
-    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, ds: Value, nodes: &[Value]) {
+    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, ds: Value, nodes: &[Arc<Value>]) {
         let ns = object::namespace(&ds).unwrap_or("default").to_string();
         if util::selector_is_empty(object::at(&ds, "spec.selector")) {
             return;
@@ -212,7 +271,11 @@ impl DaemonSetController {
         let generation = util::i64_at(&ds, "metadata.generation").unwrap_or(1);
         let min_ready = util::i64_at(&ds, "spec.minReadySeconds").unwrap_or(0);
         let mut by_node: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for pod in util::pods_in(ctx.api, &ns)
+        // Its own pods and the orphans: a pod another controller owns is
+        // never adopted here.
+        for pod in ctx
+            .api
+            .pods_for_controller(&ns, util::uid(&ds), true)
             .into_iter()
             .map(Arc::unwrap_or_clone)
         {
@@ -505,6 +568,16 @@ mod tests {
         util::delete(&mut api, "nodes", None, "node02");
         settle(&mut api, &mut [&mut c], t);
         assert_eq!(util::list(&api, "pods", Some("default")).len(), 1);
+        // With nothing else changed, its pod's readiness reaches the status
+        // (a DaemonSet skipped while its inputs stay must not miss it).
+        let pod = util::list(&api, "pods", Some("default"))[0]["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        run_pod(&mut api, "default", &pod, "node01", "10.244.1.2", t);
+        settle(&mut api, &mut [&mut c], t);
+        let ds = util::get(&api, "daemonsets", Some("default"), "mon").unwrap_or_default();
+        assert_eq!(ds["status"]["numberReady"], 1);
     }
 
     #[test]

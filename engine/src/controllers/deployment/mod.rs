@@ -23,6 +23,9 @@ const HASH_LABEL: &str = "pod-template-hash";
 #[derive(Debug, Default)]
 pub struct DeploymentController {
     wakeup: Option<Time>,
+    /// The uids of every ReplicaSet at the last sync: the pods they
+    /// control concern it (a Recreate rollout waits for the old ones).
+    replica_sets: std::collections::BTreeSet<String>,
 }
 
 impl DeploymentController {
@@ -41,12 +44,26 @@ impl Component for DeploymentController {
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
+        self.replica_sets = util::uids(&util::list(ctx.api, "replicasets", None));
         for d in util::list(ctx.api, "deployments", None) {
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads the Deployments, every ReplicaSet (it adopts orphans),
+    /// and the pods ReplicaSets control.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.replica_sets, false);
+        }
+        util::is_change_of(change, "deployments") || util::is_change_of(change, "replicasets")
     }
 }
 

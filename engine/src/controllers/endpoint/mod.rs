@@ -86,6 +86,37 @@ impl Component for EndpointsController {
         crate::controllers::LEASES_AND_EVENTS
     }
 
+    /// It reads the Services, their Endpoints and EndpointSlices, and the
+    /// pods a Service of their namespace selects (before or after the
+    /// change; the Services are as at its last sync, or their change
+    /// concerns it anyway).
+    fn concerns(
+        &self,
+        api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if !util::is_change_of(change, "pods") {
+            return ["services", "endpoints", "endpointslices"]
+                .iter()
+                .any(|r| util::is_change_of(change, r));
+        }
+        // The namespace as `pods_in` lists it: the key's.
+        let Some(ns) = change
+            .key
+            .strip_prefix("/registry/pods/")
+            .and_then(|rest| rest.split('/').next())
+        else {
+            return true;
+        };
+        let services = util::list(api, "services", Some(ns));
+        change.versions().any(|pod| {
+            let labels = util::labels(pod);
+            services
+                .iter()
+                .any(|svc| util::map_selector_matches(object::at(svc, "spec.selector"), &labels))
+        })
+    }
+
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let services = util::list(ctx.api, "services", None);
         // Endpoints this controller wrote whose Service is gone go too.

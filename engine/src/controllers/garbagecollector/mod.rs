@@ -23,11 +23,20 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
-pub struct GarbageCollector;
+pub struct GarbageCollector {
+    /// The [ownership stamp] its last sync started from, when that sync
+    /// asked the apiserver for nothing. Its decisions read only what the
+    /// stamp covers, so while it stays a sync would ask for nothing again:
+    /// it is skipped (pod status updates, most of a busy cluster's writes,
+    /// leave it). After a sync that wrote, or tried to, the next one runs.
+    ///
+    /// [ownership stamp]: crate::apiserver::ApiServer::ownership_stamp
+    quiet_at: Option<u64>,
+}
 
 impl GarbageCollector {
     pub fn new() -> Self {
-        Self
+        Self::default()
     }
 }
 
@@ -44,11 +53,11 @@ impl Node {
     fn name(&self) -> &str {
         object::name(&self.obj)
     }
-    fn refs(&self) -> Vec<Value> {
-        object::at(&self.obj, "metadata.ownerReferences")
+    fn refs(&self) -> &[Value] {
+        self.obj
+            .pointer("/metadata/ownerReferences")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+            .map_or(&[], Vec::as_slice)
     }
     fn has_finalizer(&self, f: &str) -> bool {
         finalizers(&self.obj).iter().any(|x| x == f)
@@ -87,25 +96,68 @@ impl Component for GarbageCollector {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
+        let stamp = ctx.api.ownership_stamp();
+        if self.quiet_at == Some(stamp) {
+            return;
+        }
+        let asked = self.collect(ctx);
+        self.quiet_at = (!asked).then_some(stamp);
+    }
+
+    fn next_wakeup(&self, _now: Time) -> Option<Time> {
+        None
+    }
+
+    /// The collector reads of each object only its identity, owners,
+    /// deletion and finalizers (the graph's edges and marks): a lease
+    /// renewal or a status update leaves the graph as it was.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "events") {
+            // Not in the graph (see `kinds`).
+            return false;
+        }
+        let (Some(old), Some(new)) = (&change.old, &change.new) else {
+            return true;
+        };
+        const READ: [&str; 6] = [
+            "/metadata/uid",
+            "/metadata/name",
+            "/metadata/namespace",
+            "/metadata/ownerReferences",
+            "/metadata/deletionTimestamp",
+            "/metadata/finalizers",
+        ];
+        READ.iter().any(|p| old.pointer(p) != new.pointer(p))
+    }
+}
+
+impl GarbageCollector {
+    /// One pass over every object; whether it asked the apiserver to
+    /// change something.
+    fn collect(&mut self, ctx: &mut SyncContext<'_>) -> bool {
+        let mut asked = false;
         let mut nodes: Vec<Node> = Vec::new();
         for res in kinds() {
             for obj in ctx.api.list_shared(res, None) {
                 nodes.push(Node { res, obj });
             }
         }
-        let by_uid: BTreeMap<String, usize> = crate::sort::map(
+        // Keyed by the nodes' own strings: the graph is rebuilt at every
+        // sync, so it copies nothing.
+        let by_uid: BTreeMap<&str, usize> = crate::sort::map(
             nodes
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (util::uid(&n.obj).to_string(), i)),
+                .map(|(i, n)| (util::uid(&n.obj), i)),
         );
-        let mut dependents: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut dependents: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, n) in nodes.iter().enumerate() {
             for r in n.refs() {
-                dependents
-                    .entry(ref_uid(&r).to_string())
-                    .or_default()
-                    .push(i);
+                dependents.entry(ref_uid(r)).or_default().push(i);
             }
         }
         // Does the reference point at an object that exists (same uid, and
@@ -120,15 +172,16 @@ impl Component for GarbageCollector {
         };
         let now = ctx.now;
         for n in &nodes {
-            let uid = util::uid(&n.obj).to_string();
+            let uid = util::uid(&n.obj);
             let deps: Vec<&Node> = dependents
-                .get(&uid)
+                .get(uid)
                 .map(|v| v.iter().map(|&i| &nodes[i]).collect())
                 .unwrap_or_default();
             if util::is_deleting(&n.obj) && n.has_finalizer("orphan") {
+                asked = true;
                 for d in &deps {
                     let mut obj = Value::clone(&d.obj);
-                    util::release(&mut obj, &uid);
+                    util::release(&mut obj, uid);
                     let _ = ctx.api.update(d.res, d.ns(), obj);
                 }
                 remove_finalizer(ctx, n, "orphan");
@@ -145,6 +198,7 @@ impl Component for GarbageCollector {
                         blocking += 1;
                     }
                     if !util::is_deleting(&d.obj) {
+                        asked = true;
                         // A dependent with dependents of its own is deleted in
                         // the foreground too, so the wait is recursive.
                         let has_own = dependents.contains_key(util::uid(&d.obj));
@@ -166,6 +220,7 @@ impl Component for GarbageCollector {
                     }
                 }
                 if blocking == 0 {
+                    asked = true;
                     remove_finalizer(ctx, n, "foregroundDeletion");
                 }
                 continue;
@@ -178,6 +233,7 @@ impl Component for GarbageCollector {
                 refs.iter().partition(|r| owner_exists(n, r));
             if alive.is_empty() {
                 if !util::is_deleting(&n.obj) {
+                    asked = true;
                     let _ = ctx.api.delete_with(
                         n.res,
                         n.ns(),
@@ -190,16 +246,14 @@ impl Component for GarbageCollector {
                     );
                 }
             } else if !dangling.is_empty() {
+                asked = true;
                 let mut obj = Value::clone(&n.obj);
                 let keep: Vec<Value> = alive.into_iter().cloned().collect();
                 object::set(&mut obj, "metadata.ownerReferences", json!(keep));
                 let _ = ctx.api.update(n.res, n.ns(), obj);
             }
         }
-    }
-
-    fn next_wakeup(&self, _now: Time) -> Option<Time> {
-        None
+        asked
     }
 }
 

@@ -29,6 +29,9 @@ pub struct JobController {
     /// Terminated pods already counted in a Job's status, by Job uid (the
     /// upstream controller's `uncountedTerminatedPods` bookkeeping).
     counted: BTreeMap<String, BTreeSet<String>>,
+    /// The uids of the Jobs at the last sync: the pods they control
+    /// concern it.
+    owners: BTreeSet<String>,
 }
 
 impl Default for JobController {
@@ -37,6 +40,7 @@ impl Default for JobController {
             wakeup: None,
             api_backoff: RateLimiter::new(Duration::from_secs(1), Duration::from_secs(60)),
             counted: BTreeMap::new(),
+            owners: BTreeSet::new(),
         }
     }
 }
@@ -62,12 +66,25 @@ impl Component for JobController {
             crate::sort::set(jobs.iter().map(|j| util::uid(j).to_string()));
         self.counted.retain(|k, _| live.contains(k));
         self.api_backoff.retain(|k| live.contains(k));
+        self.owners = live;
         for job in jobs {
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
         }
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads the Jobs and the pods they control (it adopts none).
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, false);
+        }
+        util::is_change_of(change, "jobs")
     }
 }
 
@@ -109,10 +126,7 @@ impl JobController {
         let ns = object::namespace(&job).unwrap_or("default").to_string();
         let name = object::name(&job).to_string();
         let job_uid = util::uid(&job).to_string();
-        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, &ns)
-            .into_iter()
-            .filter(|p| util::is_controlled_by(p, &job))
-            .collect();
+        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, &ns, &job);
         let finished = is_finished(&job);
         let mut status = object::at(&job, "status")
             .cloned()
@@ -304,9 +318,9 @@ impl JobController {
                 }
             }
         }
-        let active_now = util::pods_in(ctx.api, &ns)
+        let active_now = util::pods_controlled_by(ctx.api, &ns, &job)
             .iter()
-            .filter(|p| util::is_controlled_by(p, &job) && util::pod_active(p))
+            .filter(|p| util::pod_active(p))
             .count();
         let Some(job) = util::get(ctx.api, "jobs", Some(&ns), &name) else {
             return;

@@ -29,6 +29,27 @@ pub struct ReplicaSetController {
     /// forbidden pod is retried a handful of times a minute, not on every
     /// sync; a spec change (new generation) is retried at once.
     failures: RateLimiter,
+    /// The uids of the ReplicaSets (or ReplicationControllers) at the last
+    /// sync: the pods they control concern it.
+    owners: std::collections::BTreeSet<String>,
+    /// Per ReplicaSet uid, what its last sync started from: the object,
+    /// the stamp of the pods it reads (its own and the namespace's orphans,
+    /// [`ApiServer::controller_pods_stamp`]) and the wake-up it asked for.
+    /// A sync reads nothing else (but the clock, through that wake-up, and
+    /// the back-off, its own), so while these stay it would write nothing:
+    /// it is skipped, as the real controller's workqueue holds only the
+    /// ReplicaSets an informer event named.
+    ///
+    /// [`ApiServer::controller_pods_stamp`]: crate::apiserver::ApiServer::controller_pods_stamp
+    seen: BTreeMap<String, Seen>,
+}
+
+/// What one ReplicaSet's last sync started from (see `seen`).
+#[derive(Debug)]
+struct Seen {
+    rs: Arc<Value>,
+    pods: u64,
+    wakeup: Option<Time>,
 }
 
 /// What a sync's manageReplicas did, for the ReplicaFailure condition.
@@ -46,6 +67,8 @@ impl ReplicaSetController {
             kind,
             wakeup: None,
             failures: RateLimiter::default_controller(),
+            owners: Default::default(),
+            seen: BTreeMap::new(),
         }
     }
     fn plural(&self) -> &'static str {
@@ -89,18 +112,49 @@ impl Component for ReplicaSetController {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.wakeup = None;
         let all = util::list(ctx.api, self.plural(), None);
+        let uids: std::collections::BTreeSet<&str> = all.iter().map(|rs| util::uid(rs)).collect();
         // A deleted ReplicaSet's back-off goes with it.
-        self.failures
-            .retain(|uid| all.iter().any(|rs| util::uid(rs) == uid));
-        for rs in all {
-            self.sync_one(ctx, &rs);
+        self.failures.retain(|uid| uids.contains(uid));
+        self.seen.retain(|uid, _| uids.contains(uid.as_str()));
+        self.owners = util::uids(&all);
+        for rs in &all {
+            let ns = object::namespace(rs).unwrap_or("default");
+            let uid = util::uid(rs);
+            // Taken before the sync: its own writes make it run once more.
+            let pods = ctx.api.controller_pods_stamp(ns, uid, true);
+            let unchanged = self.seen.get(uid).is_some_and(|s| {
+                Arc::ptr_eq(&s.rs, rs) && s.pods == pods && s.wakeup.is_none_or(|t| t > ctx.now)
+            });
+            if unchanged {
+                continue;
+            }
+            self.wakeup = None;
+            self.sync_one(ctx, rs);
+            let seen = Seen {
+                rs: Arc::clone(rs),
+                pods,
+                wakeup: self.wakeup,
+            };
+            self.seen.insert(uid.to_string(), seen);
         }
+        self.wakeup = self.seen.values().filter_map(|s| s.wakeup).min();
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
+    }
+
+    /// It reads its own kind and the pods it controls or could adopt.
+    fn concerns(
+        &self,
+        _api: &crate::apiserver::ApiServer,
+        change: &crate::apiserver::Change,
+    ) -> bool {
+        if util::is_change_of(change, "pods") {
+            return util::pod_change_concerns(change, &self.owners, true);
+        }
+        util::is_change_of(change, self.plural())
     }
 }
 
@@ -153,8 +207,10 @@ impl ReplicaSetController {
         let ns = object::namespace(rs).unwrap_or("default").to_string();
         let rs_uid = util::uid(rs).to_string();
         // The cached pods themselves: only a pod that is written is copied.
+        // Its own pods and the orphans: a pod another controller owns is
+        // neither released nor adopted here.
         let mut owned: Vec<Arc<Value>> = Vec::new();
-        for pod in util::pods_in(ctx.api, &ns) {
+        for pod in ctx.api.pods_for_controller(&ns, &rs_uid, true) {
             let mine = util::is_controlled_by(&pod, rs);
             let matches = self.selects(rs, &pod);
             if mine && !matches && !util::is_deleting(&pod) {
@@ -289,9 +345,11 @@ impl ReplicaSetController {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let pods: Vec<Arc<Value>> = util::pods_in(ctx.api, ns)
+        let pods: Vec<Arc<Value>> = ctx
+            .api
+            .pods_for_controller(ns, util::uid(&rs), false)
             .into_iter()
-            .filter(|p| util::is_controlled_by(p, &rs) && util::pod_active(p))
+            .filter(|p| util::pod_active(p))
             .collect();
         let (mut full, mut ready, mut avail) = (0, 0, 0);
         for p in &pods {
@@ -429,6 +487,61 @@ mod tests {
         assert!(events(&api, "default")
             .iter()
             .any(|e| e.starts_with("SuccessfulDelete Deleted pod: web-")));
+    }
+
+    /// A ReplicaSet whose last sync saw nothing to do is skipped until
+    /// something it reads changes; each change below must still reach it
+    /// (a stale skip would leave the count wrong).
+    #[test]
+    fn a_quiet_replicaset_still_sees_every_change_to_its_pods() {
+        let mut api = api();
+        let t = Time::EPOCH;
+        apply(&mut api, "replicasets", RS, t);
+        let mut c = ReplicaSetController::new(Kind::ReplicaSet);
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(names(&api, "pods", "default").len(), 3);
+        let rev = api.store().revision();
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(api.store().revision(), rev, "quiet");
+        // A pod of another namespace and an unrelated pod: nothing to do.
+        apply(&mut api, "pods", "metadata:\n  name: other\n  labels:\n    app: db\nspec:\n  containers:\n  - name: a\n    image: nginx\n", t);
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(names(&api, "pods", "default").len(), 4);
+        // A new matching orphan: adopted, and then, as the newest of four
+        // unscheduled pods, the one deleted.
+        apply(&mut api, "pods", "metadata:\n  name: stray\n  labels:\n    app: web\nspec:\n  containers:\n  - name: a\n    image: nginx\n", t);
+        settle(&mut api, &mut [&mut c], t);
+        assert!(util::get(&api, "pods", Some("default"), "stray").is_none());
+        assert!(events(&api, "default")
+            .iter()
+            .any(|e| e == "SuccessfulDelete Deleted pod: stray"));
+        let owned = |api: &crate::apiserver::ApiServer| {
+            util::list(api, "pods", Some("default"))
+                .iter()
+                .filter(|p| p["metadata"]["ownerReferences"][0]["name"] == "web")
+                .filter(|p| !util::is_deleting(p))
+                .count()
+        };
+        assert_eq!(owned(&api), 3);
+        // One of its pods deleted outright: replaced.
+        let victim = names(&api, "pods", "default")
+            .into_iter()
+            .find(|n| n.starts_with("web-"))
+            .unwrap_or_default();
+        if let Some(pods) = util::res("pods") {
+            let _ = api.delete(&pods, Some("default"), &victim);
+        }
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(owned(&api), 3);
+        // Its status follows a pod's readiness, with the ReplicaSet unchanged.
+        let ready = names(&api, "pods", "default")
+            .into_iter()
+            .find(|n| n.starts_with("web-"))
+            .unwrap_or_default();
+        run_pod(&mut api, "default", &ready, "node01", "10.244.1.2", t);
+        settle(&mut api, &mut [&mut c], t);
+        let rs = util::get(&api, "replicasets", Some("default"), "web").unwrap_or_default();
+        assert_eq!(rs["status"]["readyReplicas"], 1);
     }
 
     #[test]

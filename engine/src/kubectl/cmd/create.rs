@@ -144,6 +144,7 @@ pub const SUBCOMMANDS: &[Command] = &[
     misc::NAMESPACE,
     misc::QUOTA,
     misc::PRIORITYCLASS,
+    misc::PDB,
     misc::INGRESS,
     rbac::SERVICEACCOUNT,
     rbac::ROLE,

@@ -9,7 +9,7 @@
 use super::common::{dry_run, print, DryRun};
 use super::select::{select, Allow, Item};
 use crate::api::{self, object};
-use crate::clock::Duration;
+use crate::clock::{Duration, Time};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::output::Output;
@@ -369,63 +369,46 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 out.out(format!("evicting pod {} (dry run)\n", id(pod)));
             }
         } else {
-            let mut evicted = Vec::new();
-            for pod in &to_evict {
-                let ns = object::namespace(pod).unwrap_or("default").to_string();
-                let name = object::name(pod).to_string();
-                out.out(format!("evicting pod {ns}/{name}\n"));
-                let now = ctx.cluster.now();
-                let r = if p.bool("disable-eviction") {
-                    ctx.cluster.apiserver.delete_with(
-                        pods_res,
-                        Some(&ns),
-                        &name,
-                        Default::default(),
-                        now,
-                    )
-                } else {
-                    ctx.cluster.apiserver.evict(&ns, &name, now)
-                };
-                match r {
-                    Ok(_) => evicted.push((ns, name, (*pod).clone())),
-                    Err(e) => {
+            match evict_and_wait(ctx, p, pods_res, &to_evict, &mut out) {
+                Ok(()) => {}
+                // Interrupted: nothing more is printed.
+                Err(errs) if errs.is_empty() => return out,
+                Err(errs) => {
+                    // deleteOrEvictPodsSimple: what is left on the node.
+                    let joined = if errs.len() == 1 {
+                        errs.concat()
+                    } else {
+                        format!("[{}]", errs.join(", "))
+                    };
+                    let left: Vec<String> = ctx
+                        .cluster
+                        .apiserver
+                        .list_filtered(
+                            pods_res,
+                            None,
+                            p.string("pod-selector").filter(|s| !s.is_empty()),
+                            Some(&field),
+                        )
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|pod| filter(ctx, p, pod).deletes())
+                        .map(|pod| format!("pod/{}\n", object::name(pod)))
+                        .collect();
+                    if !left.is_empty() {
                         out.err(format!(
-                            "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
-                            e.message()
+                            "There are pending pods in node \"{}\" when an error occurred: {joined}\n{}",
+                            node.name,
+                            left.concat()
                         ));
                     }
+                    out.err(format!(
+                        "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\n",
+                        node.name
+                    ));
+                    remaining.push(node.name.clone());
+                    fatal.extend(errs);
+                    continue;
                 }
-            }
-            ctx.cluster.settle();
-            // Wait for each pod to be gone (or replaced by a new one of the
-            // same name), moving the clock as the wait would.
-            let verb = if p.bool("disable-eviction") {
-                "deleted"
-            } else {
-                "evicted"
-            };
-            let deadline = ctx.cluster.now() + Duration::from_secs(600);
-            let mut pending = evicted;
-            loop {
-                let (gone, still): (Vec<_>, Vec<_>) =
-                    pending.into_iter().partition(|(ns, name, pod)| {
-                        ctx.cluster
-                            .apiserver
-                            .get(pods_res, Some(ns), name)
-                            .map(|o| {
-                                object::str_at(&o, "metadata.uid")
-                                    != object::str_at(pod, "metadata.uid")
-                            })
-                            .unwrap_or(true)
-                    });
-                for (_, _, pod) in gone {
-                    print(&mut out, p, &pod, verb, DryRun::None);
-                }
-                pending = still;
-                if pending.is_empty() || ctx.cluster.now() >= deadline {
-                    break;
-                }
-                ctx.cluster.step(Duration::from_secs(1));
             }
         }
         print(&mut out, p, &node.obj, "drained", dry);
@@ -441,4 +424,137 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         out.status = 1;
     }
     out
+}
+
+/// `Helper.evictPods` (or `deletePods` with `--disable-eviction`): every pod
+/// is evicted, a refusal (429, a PodDisruptionBudget) retried every 5 s,
+/// then waited for until gone, all under `--timeout` (0: no limit). The
+/// pods go at once, as kubectl's goroutines do; the clock moves 1 s at a
+/// time. `Err` holds the errors kubectl aggregates.
+fn evict_and_wait(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    pods_res: &api::Resource,
+    pods: &[&Value],
+    out: &mut Output,
+) -> Result<(), Vec<String>> {
+    // A drain with no limit that never ends would hang the page: after
+    // 10 minutes it stops as if interrupted (^C).
+    const CAP: Duration = Duration::from_secs(600);
+    let delete = p.bool("disable-eviction");
+    let timeout = p
+        .string("timeout")
+        .and_then(crate::kubectl::flags::go_duration_ms)
+        .unwrap_or(0);
+    let start = ctx.cluster.now();
+    let limit = start
+        + Duration::from_millis(if timeout > 0 {
+            timeout
+        } else {
+            CAP.as_millis()
+        });
+    let timeout_text = crate::kubelet::images::go_duration(timeout);
+    // Per pod: the next eviction attempt (None: waiting for it to go).
+    let mut pending: Vec<(&Value, Option<Time>)> = pods.iter().map(|p| (*p, Some(start))).collect();
+    let mut errs = Vec::new();
+    loop {
+        let now = ctx.cluster.now();
+        let timed_out = now >= limit;
+        let mut next = Vec::new();
+        for (pod, attempt) in pending {
+            let (ns, name) = (
+                object::namespace(pod).unwrap_or("default"),
+                object::name(pod),
+            );
+            match attempt {
+                Some(at) if at <= now => {
+                    if !delete {
+                        out.out(format!("evicting pod {ns}/{name}\n"));
+                    }
+                    if timed_out && timeout > 0 {
+                        errs.push(format!("error when evicting pods/\"{name}\" -n \"{ns}\": global timeout reached: {timeout_text}"));
+                        continue;
+                    }
+                    let r = if delete {
+                        ctx.cluster.apiserver.delete_with(
+                            pods_res,
+                            Some(ns),
+                            name,
+                            Default::default(),
+                            now,
+                        )
+                    } else {
+                        ctx.cluster.apiserver.evict(ns, name, now)
+                    };
+                    match r {
+                        Ok(_) => next.push((pod, None)),
+                        Err(e) if e.code() == 404 => {}
+                        Err(e) if e.code() == 429 && !delete => {
+                            out.err(format!(
+                                "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
+                                e.message()
+                            ));
+                            next.push((pod, Some(now + Duration::from_secs(5))));
+                        }
+                        Err(e) => errs.push(format!(
+                            "error when evicting pods/\"{name}\" -n \"{ns}\": {}",
+                            e.message()
+                        )),
+                    }
+                }
+                Some(_) => next.push((pod, attempt)),
+                None => {
+                    let gone = ctx
+                        .cluster
+                        .apiserver
+                        .get(pods_res, Some(ns), name)
+                        .map(|o| {
+                            object::str_at(&o, "metadata.uid")
+                                != object::str_at(pod, "metadata.uid")
+                        })
+                        .unwrap_or(true);
+                    if gone {
+                        print(
+                            out,
+                            p,
+                            pod,
+                            if delete { "deleted" } else { "evicted" },
+                            DryRun::None,
+                        );
+                    } else if timed_out && timeout > 0 {
+                        // deletePods waits for all pods at once: one bare error.
+                        let e = if delete {
+                            "context deadline exceeded".to_string()
+                        } else {
+                            format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded")
+                        };
+                        if !errs.contains(&e) {
+                            errs.push(e);
+                        }
+                    } else {
+                        next.push((pod, None));
+                    }
+                }
+            }
+        }
+        pending = next;
+        // Evictions just made: let the cluster act before the first poll.
+        if pending.iter().any(|(_, a)| a.is_none()) {
+            ctx.cluster.settle();
+        }
+        if pending.is_empty() {
+            break;
+        }
+        if timed_out && timeout == 0 {
+            // The cap without --timeout: as if interrupted.
+            out.status = 130;
+            return Err(errs);
+        }
+        ctx.cluster.step(Duration::from_secs(1));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(errs)
+    }
 }

@@ -63,6 +63,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("create sa", "create serviceaccount"),
     ("create resourcequota", "create quota"),
     ("create pc", "create priorityclass"),
+    ("create pdb", "create poddisruptionbudget"),
     ("create cj", "create cronjob"),
     ("create ing", "create ingress"),
     ("set sa", "set serviceaccount"),

@@ -1,5 +1,6 @@
 //! `create namespace`, `create quota`, `create priorityclass`,
-//! `create ingress`, `create service clusterip|nodeport|loadbalancer|externalname`.
+//! `create ingress`, `create poddisruptionbudget`,
+//! `create service clusterip|nodeport|loadbalancer|externalname`.
 
 use super::super::common::{create_and_print, one_name};
 use super::{meta, required};
@@ -64,6 +65,26 @@ pub const PRIORITYCLASS: Command = Command {
         Flag::int("value", "0", "the value of this priority class."),
     ],
     run: priorityclass,
+};
+
+pub const PDB: Command = Command {
+    name: "create poddisruptionbudget",
+    short: "Create a pod disruption budget with the specified name",
+    usage: "kubectl create poddisruptionbudget NAME --selector=SELECTOR --min-available=N [--dry-run=server|client|none] [options]",
+    flags: &[
+        Flag::bool("allow-missing-template-keys", "If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.").default("true"),
+        Flag::string("dry-run", "none", "Must be \"none\", \"server\", or \"client\". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource."),
+        Flag::string("field-manager", "kubectl-create", "Name of the manager used to track field ownership."),
+        Flag::string("max-unavailable", "", "The maximum number or percentage of unavailable pods this budget requires."),
+        Flag::string("min-available", "", "The minimum number or percentage of available pods this budget requires."),
+        Flag::string("output", "", "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file).").short('o'),
+        Flag::bool("save-config", "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future."),
+        Flag::string("selector", "", "A label selector to use for this budget. Only equality-based selector requirements are supported."),
+        Flag::bool("show-managed-fields", "If true, keep the managedFields when printing objects in JSON or YAML format."),
+        Flag::string("template", "", "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
+        Flag::string("validate", "strict", "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid. It will perform server side validation if ServerSideFieldValidation is enabled on the api-server, but will fall back to less reliable client-side validation if not. \"warn\" will warn about unknown or duplicate fields without blocking the request if server-side field validation is enabled on the API server, and behave as \"ignore\" otherwise. \"false\" or \"ignore\" will not perform any schema validation, silently dropping any unknown or duplicate fields."),
+    ],
+    run: pdb,
 };
 
 pub const INGRESS: Command = Command {
@@ -345,6 +366,104 @@ fn priorityclass(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .unwrap_or("PreemptLowerPriority")),
     );
     create_and_print(ctx, p, Value::Object(obj), Some("priorityclass"))
+}
+
+/// `create_pdb.go`: its `Validate`, then `metav1.ParseToLabelSelector`.
+fn pdb(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    let name = match one_name(p, "create poddisruptionbudget") {
+        Ok(n) => n,
+        Err(e) => return fail(e),
+    };
+    let flag = |f| p.string(f).unwrap_or("");
+    let (selector, min, max) = (
+        flag("selector"),
+        flag("min-available"),
+        flag("max-unavailable"),
+    );
+    // kubectl's `^[0-9]+%?$`.
+    let valid = |v: &str| {
+        let d = v.strip_suffix('%').unwrap_or(v);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    let err = if selector.is_empty() {
+        "a selector must be specified"
+    } else if min.is_empty() && max.is_empty() {
+        "one of min-available or max-unavailable must be specified"
+    } else if !min.is_empty() && !max.is_empty() {
+        "min-available and max-unavailable cannot be both specified"
+    } else if !min.is_empty() && !valid(min) {
+        "invalid format specified for min-available"
+    } else if !max.is_empty() && !valid(max) {
+        "invalid format specified for max-unavailable"
+    } else {
+        ""
+    };
+    if !err.is_empty() {
+        return fail(format!("error: {err}"));
+    }
+    let sel = match crate::api::selector::LabelSelector::parse(selector) {
+        Ok(s) => s,
+        Err(e) => {
+            return fail(format!(
+                "error: couldn't parse the selector string {selector:?}: {e}"
+            ))
+        }
+    };
+    use crate::api::selector::Op;
+    let (mut labels, mut exprs) = (Map::new(), Vec::new());
+    for r in sel.requirements {
+        let op = match r.op {
+            Op::Equals | Op::DoubleEquals => {
+                labels.insert(r.key, json!(r.values.concat()));
+                continue;
+            }
+            Op::In => "In",
+            Op::NotIn => "NotIn",
+            Op::Exists => "Exists",
+            Op::DoesNotExist => "DoesNotExist",
+            Op::NotEquals => {
+                return fail("error: \"!=\" is not a valid label selector operator".into())
+            }
+            Op::GreaterThan => {
+                return fail("error: \"gt\" is not a valid label selector operator".into())
+            }
+            Op::LessThan => {
+                return fail("error: \"lt\" is not a valid label selector operator".into())
+            }
+        };
+        let mut e = Map::new();
+        e.insert("key".into(), json!(r.key));
+        e.insert("operator".into(), json!(op));
+        if !r.values.is_empty() {
+            e.insert("values".into(), json!(r.values));
+        }
+        exprs.push(Value::Object(e));
+    }
+    let mut s = Map::new();
+    if !labels.is_empty() {
+        s.insert("matchLabels".into(), Value::Object(labels));
+    }
+    if !exprs.is_empty() {
+        s.insert("matchExpressions".into(), Value::Array(exprs));
+    }
+    // intstr.Parse: a number, else the string.
+    let intstr = |v: &str| v.parse::<i32>().map_or_else(|_| json!(v), |n| json!(n));
+    let mut spec = Map::new();
+    if !min.is_empty() {
+        spec.insert("minAvailable".into(), intstr(min));
+    }
+    spec.insert("selector".into(), Value::Object(s));
+    if !max.is_empty() {
+        spec.insert("maxUnavailable".into(), intstr(max));
+    }
+    let obj = json!({
+        "kind": "PodDisruptionBudget",
+        "apiVersion": "policy/v1",
+        "metadata": meta(ctx, p, &name, None),
+        "spec": spec,
+        "status": {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0},
+    });
+    create_and_print(ctx, p, obj, Some("poddisruptionbudget"))
 }
 
 fn backend(svc: &str, port: &str) -> Value {
