@@ -37,18 +37,26 @@ fn bad_sizes_are_refused_readably() {
         "{err}"
     );
     // `commands` takes --pods (one case alone) but never --nodes; `time`
-    // takes neither.
+    // takes neither; `envelope` takes --nodes but not --pods.
     for args in [
         &["bench", "commands", "--nodes", "5"][..],
         &["bench", "time", "--pods", "5"][..],
+        &["bench", "envelope", "--pods", "5"][..],
     ] {
         let (_, err, code) = dinghy(args);
         assert_eq!(code, 2, "{args:?}");
         assert!(
             err.contains(
-                "--nodes applies to the schedule scenario alone, --pods to schedule and commands"
+                "--nodes applies to the schedule and envelope scenarios, --pods to schedule and commands"
             ),
             "{err}"
         );
     }
+    // The envelope's shape flags belong to it alone.
+    let (_, err, code) = dinghy(&["bench", "schedule", "--replicas", "5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--deployments and --replicas apply to the envelope scenario alone"),
+        "{err}"
+    );
 }
