@@ -509,20 +509,11 @@ pub fn pods_in(api: &ApiServer, ns: &str) -> Vec<Arc<Value>> {
     list(api, "pods", Some(ns))
 }
 
-/// The pods of `ns` that `owner` controls, in key order: [`pods_in`]
-/// filtered by [`is_controlled_by`], sharing out of the cache only those.
+/// The pods of `ns` that `owner` controls, in key order: the watch
+/// cache's index by controller uid (the one the ReplicaSet and DaemonSet
+/// controllers read), not a scan of the namespace.
 pub fn pods_controlled_by(api: &ApiServer, ns: &str, owner: &Value) -> Vec<Arc<Value>> {
-    let uid = uid(owner);
-    res("pods")
-        .map(|r| {
-            api.list_shared_where(&r, Some(ns), |p| {
-                controller_of(p)
-                    .and_then(|r| r.get("uid"))
-                    .and_then(Value::as_str)
-                    == Some(uid)
-            })
-        })
-        .unwrap_or_default()
+    api.pods_for_controller(ns, uid(owner), false)
 }
 
 /// Earliest of optional times.

@@ -345,9 +345,7 @@ impl ReplicaSetController {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let pods: Vec<Arc<Value>> = ctx
-            .api
-            .pods_for_controller(ns, util::uid(&rs), false)
+        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, ns, &rs)
             .into_iter()
             .filter(|p| util::pod_active(p))
             .collect();
