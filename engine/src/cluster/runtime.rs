@@ -112,14 +112,7 @@ impl Cluster {
         let target = self.clock.now() + d;
         self.settle();
         loop {
-            let now = self.clock.now();
-            let next = self
-                .components
-                .iter()
-                .filter_map(|c| c.next_wakeup(now))
-                .filter(|t| *t > now)
-                .min();
-            match next {
+            match self.next_wakeup() {
                 Some(t) if t < target => {
                     self.clock.advance_to(t);
                     self.settle_rounds();
@@ -135,6 +128,16 @@ impl Cluster {
 }
 
 impl Cluster {
+    /// The earliest moment after now a component asked to be woken.
+    fn next_wakeup(&self) -> Option<Time> {
+        let now = self.clock.now();
+        self.components
+            .iter()
+            .filter_map(|c| c.next_wakeup(now))
+            .filter(|t| *t > now)
+            .min()
+    }
+
     /// Runs the cluster forward until `done` holds or `d` has passed, the
     /// way a client watching the store waits (`kubectl wait`): the clock
     /// jumps from wakeup to wakeup, and `done` is asked again only when the
@@ -149,17 +152,10 @@ impl Cluster {
             return true;
         }
         loop {
-            let now = self.clock.now();
-            if now >= target {
+            if self.clock.now() >= target {
                 return false;
             }
-            let next = self
-                .components
-                .iter()
-                .filter_map(|c| c.next_wakeup(now))
-                .filter(|t| *t > now)
-                .min()
-                .map_or(target, |t| t.min(target));
+            let next = self.next_wakeup().map_or(target, |t| t.min(target));
             self.clock.advance_to(next);
             self.settle_rounds();
             let revision = self.apiserver.store().revision();
