@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     // newline so a manifest fits on it.
     let stdin = lines.next().map(|s| s.replace('\t', "\n"));
     let args: Vec<String> = lines.map(str::to_string).collect();
-    if waits_a_week(&args) {
+    if waits_long(&args) {
         return;
     }
     dinghy_fuzz::with_sim(data, |sim| {
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
 /// is never met, at a cost that grows with the simulated time asked for
 /// (both found by this target, docs/fuzzing.md). Inputs that ask for more
 /// than ten simulated minutes are not findings the fuzzer should stop at.
-fn waits_a_week(args: &[String]) -> bool {
+fn waits_long(args: &[String]) -> bool {
     let long = |v: &str| {
         let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
         let n: u64 = digits.parse().unwrap_or(0);
