@@ -105,12 +105,19 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Allow {
             selectors: true,
             bare_type: false,
+            unfetched: true,
         },
     ) {
         Ok(s) => s,
         Err(e) => return out.fail(e),
     };
-    let ignore_not_found = p.bool("ignore-not-found") || p.bool("all");
+    // kubectl defaults --ignore-not-found to true for --all, -l and
+    // --field-selector, unless the flag was given.
+    let ignore_not_found = if p.is_set("ignore-not-found") {
+        p.bool("ignore-not-found")
+    } else {
+        p.bool("all") || p.is_set("selector") || p.is_set("field-selector")
+    };
     // Collected and printed after the visit (see builder::VisitError):
     // DeleteResult visits with ContinueOnError and returns the aggregate.
     let mut errors: Vec<VisitError> = sel
@@ -160,10 +167,19 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             .apiserver
             .delete_with(item.res, item.ns.as_deref(), &item.name, opts, now)
         {
-            Ok(_) => {
+            Ok(response) => {
                 out.out(line);
-                deleted.push(item);
+                // kubectl waits on the UID the DELETE answered with (its
+                // UIDMap): an object recreated under the same name is not
+                // the one it deleted.
+                let uid = crate::api::object::str_at(&response, "metadata.uid")
+                    .unwrap_or_default()
+                    .to_string();
+                deleted.push((item, uid));
             }
+            // Result.IgnoreErrors(IsNotFound): the object still counts
+            // as found, so nothing at all is printed for it.
+            Err(e) if ignore_not_found && e.reason() == "NotFound" => {}
             Err(e) => errors.push(match &item.source {
                 Some(src) => VisitError::server(e, "deleting", src),
                 None => VisitError::Client(e.kubectl_text()),
@@ -179,13 +195,12 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         // Wait as kubectl does: until every deleted object is gone.
         let deadline = ctx.cluster.now() + WAIT_LIMIT;
         loop {
-            let pending = deleted.iter().any(|i| {
+            let pending = deleted.iter().any(|(i, uid)| {
                 ctx.cluster
                     .apiserver
                     .get(i.res, i.ns.as_deref(), &i.name)
                     .is_ok_and(|o| {
-                        crate::api::object::str_at(&o, "metadata.uid")
-                            == crate::api::object::str_at(&i.obj, "metadata.uid")
+                        crate::api::object::str_at(&o, "metadata.uid").unwrap_or_default() == uid
                     })
             });
             if !pending || ctx.cluster.now() >= deadline {

@@ -64,6 +64,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Allow {
             selectors: true,
             bare_type: true,
+            ..Allow::default()
         },
     ) {
         Ok(s) => s,

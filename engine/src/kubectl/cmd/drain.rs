@@ -106,6 +106,7 @@ fn nodes(ctx: &mut Context<'_>, p: &Parsed, verb: &str) -> Result<Vec<Item>, Str
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     )?;
     if let Some(e) = sel.errors.into_iter().next() {

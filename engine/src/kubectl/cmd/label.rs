@@ -199,6 +199,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed, which: Which) -> Output {
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     ) {
         Ok(s) => s,

@@ -518,6 +518,7 @@ fn run_wait(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     ) {
         Ok(s) => s,

@@ -213,6 +213,7 @@ fn run_set_image(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     ) {
         Ok(s) => s,

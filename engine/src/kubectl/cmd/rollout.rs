@@ -157,6 +157,7 @@ fn items(ctx: &mut Context<'_>, p: &Parsed) -> Result<(Vec<Item>, Vec<String>), 
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     )?;
     Ok((sel.items, sel.errors))

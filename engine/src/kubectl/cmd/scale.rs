@@ -62,6 +62,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     ) {
         Ok(s) => s,

@@ -40,6 +40,12 @@ pub struct Allow {
     pub selectors: bool,
     /// A bare `TYPE` means every object of it (describe, get).
     pub bare_type: bool,
+    /// cli-runtime's `RequireObject(false)` (delete): objects named by
+    /// argument or read from `-f` are not fetched first, so a missing one
+    /// is reported by the verb's own request (`error when deleting
+    /// "f.yaml": …`) and a client dry run never asks the server. Their
+    /// `obj` is the file's object, or `null` for a name.
+    pub unfetched: bool,
 }
 
 /// The result of a selection: objects found and errors in kubectl's
@@ -81,6 +87,16 @@ pub fn select(
                 }
             };
             let name = object::name(&info.object).to_string();
+            if allow.unfetched {
+                sel.items.push(Item {
+                    res: info.resource,
+                    ns,
+                    name,
+                    obj: info.object,
+                    source: Some(info.source.clone()),
+                });
+                continue;
+            }
             match ctx
                 .cluster
                 .apiserver
@@ -112,7 +128,7 @@ pub fn select(
                         .to_string(),
                 );
             }
-            get_one(ctx, res, n, &mut sel);
+            get_one(ctx, res, n, allow, &mut sel);
         }
         return Ok(sel);
     }
@@ -131,7 +147,7 @@ pub fn select(
         }
         for res in &types {
             for n in names {
-                get_one(ctx, res, n, &mut sel);
+                get_one(ctx, res, n, allow, &mut sel);
             }
         }
         return Ok(sel);
@@ -169,8 +185,24 @@ pub fn select(
     Ok(sel)
 }
 
-fn get_one(ctx: &mut Context<'_>, res: &'static Resource, name: &str, sel: &mut Selection) {
+fn get_one(
+    ctx: &mut Context<'_>,
+    res: &'static Resource,
+    name: &str,
+    allow: Allow,
+    sel: &mut Selection,
+) {
     let ns = res.namespaced.then(|| ctx.namespace.clone());
+    if allow.unfetched {
+        sel.items.push(Item {
+            res,
+            ns,
+            name: name.to_string(),
+            obj: Value::Null,
+            source: None,
+        });
+        return;
+    }
     match ctx.cluster.apiserver.get(res, ns.as_deref(), name) {
         Ok(obj) => sel.items.push(Item {
             res,

@@ -220,6 +220,7 @@ fn selection(
         Allow {
             selectors: true,
             bare_type: false,
+            ..Allow::default()
         },
     ) {
         Ok(s) if s.errors.is_empty() => Ok(s.items),
