@@ -302,17 +302,19 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut remaining = Vec::new();
     let mut fatal: Vec<String> = Vec::new();
     for node in &items {
-        let field = format!("spec.nodeName={}", node.name);
-        let pods = ctx
-            .cluster
-            .apiserver
-            .list_filtered(
-                pods_res,
-                None,
-                p.string("pod-selector").filter(|s| !s.is_empty()),
-                Some(&field),
-            )
-            .unwrap_or_default();
+        // The drainer's list: the node's pods that match --pod-selector.
+        let pods_on_node = |ctx: &mut Context<'_>| {
+            ctx.cluster
+                .apiserver
+                .list_filtered(
+                    pods_res,
+                    None,
+                    p.string("pod-selector").filter(|s| !s.is_empty()),
+                    Some(&format!("spec.nodeName={}", node.name)),
+                )
+                .unwrap_or_default()
+        };
+        let pods = pods_on_node(ctx);
         let statuses: Vec<(Value, Status)> = pods
             .into_iter()
             .map(|pod| {
@@ -381,16 +383,7 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     } else {
                         format!("[{}]", errs.join(", "))
                     };
-                    let left: Vec<String> = ctx
-                        .cluster
-                        .apiserver
-                        .list_filtered(
-                            pods_res,
-                            None,
-                            p.string("pod-selector").filter(|s| !s.is_empty()),
-                            Some(&field),
-                        )
-                        .unwrap_or_default()
+                    let left: Vec<String> = pods_on_node(ctx)
                         .iter()
                         .filter(|pod| filter(ctx, p, pod).deletes())
                         .map(|pod| format!("pod/{}\n", object::name(pod)))
