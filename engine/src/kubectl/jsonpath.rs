@@ -188,19 +188,25 @@ impl Template {
     }
 }
 
-/// kubectl's `RelaxedJSONPathExpression`: `.a.b`, `a.b`, `{.a.b}` all mean `{.a.b}`.
+/// kubectl's `RelaxedJSONPathExpression`: `.a.b`, `a.b`, `{.a.b}` all mean
+/// `{.a.b}`. Its pattern, `^\{\.?([^{}]+)\}$|^\.?([^{}]+)$`, refuses any
+/// other brace (`'{.a}'` with its quotes, `{.a`, `{}`).
 pub fn relaxed(expr: &str) -> Result<String, String> {
     if expr.is_empty() {
         return Ok(expr.to_string());
     }
-    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
-        Some(i) => i,
-        None if expr.starts_with('{') || expr.ends_with('}') => {
-            return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into())
-        }
-        None => expr,
+    let body = expr
+        .strip_prefix('{')
+        .and_then(|e| e.strip_suffix('}'))
+        .unwrap_or(expr);
+    // `\.?` is optional: a lone `.` is the field spec itself.
+    let inner = match body.strip_prefix('.') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => body,
     };
-    let inner = inner.strip_prefix('.').unwrap_or(inner);
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
     Ok(format!("{{.{inner}}}"))
 }
 
@@ -1048,5 +1054,9 @@ mod tests {
         assert_eq!(relaxed("{.metadata.name}"), Ok("{.metadata.name}".into()));
         assert_eq!(relaxed("{metadata.name}"), Ok("{.metadata.name}".into()));
         assert!(relaxed("{.a").is_err());
+        assert!(relaxed("'{.a}'").is_err());
+        assert!(relaxed("{}").is_err());
+        assert!(relaxed("a}").is_err());
+        assert_eq!(relaxed("{..a}"), Ok("{..a}".into()));
     }
 }

@@ -157,7 +157,7 @@ pub const COMMANDS: &[Command] = &[
     cmd::misc::API_VERSIONS,
     explain::COMMAND,
     cmd::misc::AUTH,
-    cmd::misc::WAIT,
+    cmd::wait::WAIT,
     cmd::misc::COMPLETION,
     cmd::version::COMMAND,
 ];

@@ -32,6 +32,7 @@ pub mod set;
 pub mod taint;
 pub mod top;
 pub mod version;
+pub mod wait;
 
 #[cfg(test)]
 mod golden_tests;
