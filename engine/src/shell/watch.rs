@@ -6,7 +6,7 @@
 //! line for a tick and `^C` for Ctrl-C.
 
 use super::{run_line, Session};
-use crate::clock::Duration;
+use crate::clock::{Duration, Time};
 use crate::cluster::Cluster;
 use crate::output::Output;
 use crate::scan;
@@ -45,6 +45,14 @@ pub enum FollowKind {
     Logs { phase_args: Vec<String> },
     /// `kubectl rollout status`: ends when the rollout is done or failed.
     Rollout,
+    /// `kubectl wait`: each tick looks once (`--timeout=0s`), prints what
+    /// is met so far, and ends when all is met, on an error, or at the
+    /// deadline the command's own `--timeout` sets.
+    Wait {
+        timeout: Duration,
+        /// When the command was typed (set as the job starts).
+        since: Time,
+    },
 }
 
 const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
@@ -87,6 +95,9 @@ pub fn follow_of(args: &[String]) -> Option<Follow> {
             last: String::new(),
         });
     }
+    if subcommand(&words) == Some("wait") {
+        return wait_follow(args, end, &words);
+    }
     let r = words.iter().position(|a| *a == "rollout")?;
     if words.get(r + 1..)?.iter().find(|a| !a.starts_with('-')) != Some(&"status") {
         return None;
@@ -107,6 +118,123 @@ pub fn follow_of(args: &[String]) -> Option<Follow> {
     })
 }
 
+/// kubectl's global flags that take their value as the next word.
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "--cluster",
+    "--user",
+    "--kubeconfig",
+    "-s",
+    "--server",
+    "-v",
+];
+
+/// The verb: the first word that is neither a flag nor a flag's value.
+fn subcommand<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if VALUE_FLAGS.contains(w) {
+            it.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
+        }
+    }
+    None
+}
+
+/// `kubectl wait` with time to wait: a job that looks once a tick until
+/// its `--timeout` (30 s unless given; negative is a week). `--timeout=0`
+/// and a timeout kubectl would refuse run on the spot.
+fn wait_follow(args: &[String], end: usize, words: &[&str]) -> Option<Follow> {
+    let mut timeout = "30s";
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if *w == "--timeout" {
+            timeout = it.next()?;
+        } else if let Some(v) = w.strip_prefix("--timeout=") {
+            timeout = v;
+        }
+    }
+    let ms = crate::kubectl::flags::go_duration_ms(timeout)?;
+    if ms == 0 {
+        return None;
+    }
+    let ms = if ms < 0 { 168 * 3600 * 1000 } else { ms };
+    let mut args = args.to_vec();
+    args.insert(end, "--timeout=0s".into());
+    Some(Follow {
+        args,
+        kind: FollowKind::Wait {
+            timeout: Duration::from_millis(ms),
+            since: Time::default(),
+        },
+        seen: 0,
+        last: String::new(),
+    })
+}
+
+/// What a `kubectl wait --timeout=0s` failure prints at the deadline, if
+/// the failure only means "not yet" (the condition is not met, or the
+/// object to wait for is not created yet).
+fn wait_not_yet(out: &Output) -> Option<String> {
+    let err = out.stderr();
+    let line = err.trim_end();
+    if let Some(what) = line.strip_prefix("error: condition not met for ") {
+        return Some(format!(
+            "error: timed out waiting for the condition on {what}\n"
+        ));
+    }
+    (line == "error: timed out waiting for the condition").then(|| format!("{line}\n"))
+}
+
+/// One look of a `kubectl wait` job: new `condition met` lines, then
+/// either the end (all met, an error, the deadline) or another tick.
+fn wait_look(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    let FollowKind::Wait { timeout, since } = follow.kind else {
+        return Output::default();
+    };
+    let deadline = since + timeout;
+    let now = super::commands::kubectl(session, cluster, &follow.args, None);
+    let stdout = now.stdout();
+    let lines: Vec<&str> = stdout.split_inclusive('\n').collect();
+    let mut out = Output::default();
+    for l in lines.iter().skip(follow.seen) {
+        out.out(*l);
+    }
+    follow.seen = follow.seen.max(lines.len());
+    let end = |session: &mut Session, mut out: Output, status: i32| {
+        session.foreground = None;
+        session.last_status = status;
+        out.status = status;
+        out
+    };
+    if now.status == 0 {
+        return end(session, out, 0);
+    }
+    match wait_not_yet(&now) {
+        Some(_) if cluster.now() < deadline => {
+            session.foreground = Some(Watch {
+                interval: Duration::from_secs(1),
+                command: follow.args.join(" "),
+                no_title: true,
+                get: None,
+                follow: Some(follow),
+            });
+            out
+        }
+        Some(timed_out) => {
+            out.err(timed_out);
+            end(session, out, 1)
+        }
+        None => {
+            out.err(now.stderr());
+            end(session, out, 1)
+        }
+    }
+}
+
 /// `-n NS` / `--namespace=NS` as given, to ask about the same pod.
 fn namespace_flags(words: &[&str]) -> Vec<String> {
     let mut out = vec![];
@@ -124,6 +252,13 @@ fn namespace_flags(words: &[&str]) -> Vec<String> {
 /// Runs the first output of a follow job and holds the terminal while
 /// the command has more to say.
 pub fn start_follow(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    if let FollowKind::Wait { timeout, .. } = follow.kind {
+        follow.kind = FollowKind::Wait {
+            timeout,
+            since: cluster.now(),
+        };
+        return wait_look(session, cluster, follow);
+    }
     let first = super::commands::kubectl(session, cluster, &follow.args, None);
     if first.status != 0 {
         return first;
@@ -148,6 +283,7 @@ pub fn start_follow(session: &mut Session, cluster: &mut Cluster, mut follow: Fo
 fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, text: &str) -> bool {
     match &follow.kind {
         FollowKind::Rollout => text.contains("successfully rolled out"),
+        FollowKind::Wait { .. } => true,
         FollowKind::Logs { phase_args } => {
             !phase_args.is_empty()
                 && matches!(
@@ -161,6 +297,9 @@ fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, te
 }
 
 fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    if matches!(follow.kind, FollowKind::Wait { .. }) {
+        return wait_look(session, cluster, follow);
+    }
     let mut out = Output::default();
     let now = super::commands::kubectl(session, cluster, &follow.args, None);
     let text = now.text();
@@ -875,6 +1014,54 @@ mod tests {
         let mut dedup = lines.clone();
         dedup.dedup();
         assert_eq!(lines, dedup);
+    }
+
+    #[test]
+    fn wait_holds_the_terminal_until_the_condition_holds_or_its_timeout() {
+        let mut sim = browser();
+        sim.run("kubectl create deployment web --image=nginx --replicas=2\n");
+        let first = sim.run("kubectl wait --for=condition=Available deploy/web --timeout=60s\n");
+        assert_eq!(first.text(), "");
+        assert!(sim.foreground().is_some(), "wait holds the terminal");
+        let mut rest = String::new();
+        for _ in 0..60 {
+            if sim.foreground().is_none() {
+                break;
+            }
+            rest.push_str(&sim.tick().text());
+        }
+        assert!(
+            sim.foreground().is_none(),
+            "the deployment became available"
+        );
+        assert_eq!(rest, "deployment.apps/web condition met\n");
+        assert_eq!(sim.run("echo $?\n").text(), "0\n");
+        // Met already: printed on the spot, no job.
+        let again = sim.run("kubectl wait --for=condition=Available deploy/web\n");
+        assert_eq!(again.text(), "deployment.apps/web condition met\n");
+        assert!(sim.foreground().is_none());
+        // Never met: the error at the deadline, one tick a second, status 1.
+        sim.run("kubectl wait --for=jsonpath='{.status.replicas}'=5 deploy/web --timeout=3s\n");
+        let mut ticks = Vec::new();
+        while sim.foreground().is_some() && ticks.len() < 10 {
+            ticks.push(sim.tick().text());
+        }
+        assert_eq!(
+            ticks,
+            [
+                "",
+                "",
+                "error: timed out waiting for the condition on deployments/web\n"
+            ]
+        );
+        assert_eq!(sim.run("echo $?\n").text(), "1\n");
+        // Ctrl-C ends it (130); an error in the command ends it at once.
+        sim.run("kubectl wait --for=delete deploy/web\n");
+        assert!(sim.foreground().is_some());
+        assert_eq!(sim.interrupt().text(), "^C\n");
+        let bad = sim.run("kubectl -n default wait --for=nope deploy/web\n");
+        assert_eq!(bad.text(), "error: unrecognized condition: \"nope\"\n");
+        assert!(sim.foreground().is_none());
     }
 
     #[test]
