@@ -215,13 +215,7 @@ fn wait_look(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -
     }
     match wait_not_yet(&now) {
         Some(_) if cluster.now() < deadline => {
-            session.foreground = Some(Watch {
-                interval: Duration::from_secs(1),
-                command: follow.args.join(" "),
-                no_title: true,
-                get: None,
-                follow: Some(follow),
-            });
+            hold(session, follow);
             out
         }
         Some(timed_out) => {
@@ -269,6 +263,12 @@ pub fn start_follow(session: &mut Session, cluster: &mut Cluster, mut follow: Fo
     if follow_done(session, cluster, &follow, &text) {
         return first;
     }
+    hold(session, follow);
+    first
+}
+
+/// The follow job holds the terminal: the host ticks it once a second.
+fn hold(session: &mut Session, follow: Follow) {
     session.foreground = Some(Watch {
         interval: Duration::from_secs(1),
         command: follow.args.join(" "),
@@ -276,7 +276,6 @@ pub fn start_follow(session: &mut Session, cluster: &mut Cluster, mut follow: Fo
         get: None,
         follow: Some(follow),
     });
-    first
 }
 
 /// Whether the followed command has nothing more to say.
