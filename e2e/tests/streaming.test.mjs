@@ -82,14 +82,17 @@ test('watch redraws its frame in place until Ctrl-C', async () => {
   }
 });
 
-test('kubectl logs -f follows a running container and rollout status ends by itself', async () => {
+test('kubectl wait and logs -f hold the terminal as time passes; rollout status ends by itself', async () => {
   const { context, page, errors } = await launch();
   try {
     await ready(page);
     await type(page, "kubectl run ticker --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'");
     await waitForOutput(page, 'pod/ticker created');
     await type(page, 'kubectl wait --for=condition=Ready pod/ticker --timeout=60s');
-    await waitForOutput(page, 'pod/ticker condition met');
+    // wait is a job too: it holds the terminal while simulated time passes.
+    await page.waitForFunction(() => document.querySelector('.inputline .prompt').innerText === '');
+    await waitForOutput(page, 'pod/ticker condition met', 30_000);
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
     await type(page, 'kubectl logs -f ticker');
     await page.waitForFunction(() => document.querySelector('.inputline .prompt').innerText === '');
     const ticks = (t) => (t.match(/^tick$/gm) ?? []).length;
