@@ -1,7 +1,9 @@
 //! Loops: `for NAME in WORDS; do …; done`, `for NAME; do`, the C-style
 //! `for ((init; cond; step))`, `while`/`until LIST; do …; done`, with
-//! `break [N]`/`continue [N]`. A loop is found in a statement's text at a
-//! command position (also after `|`, `&&`, `;`), cut out, and replaced by a
+//! `break [N]`/`continue [N]`; and the other compound commands, the
+//! subshell `( LIST )` and the group `{ LIST; }`. A loop is found in a
+//! statement's text at a command position (also after `|`, `&&`, `;`),
+//! cut out, and replaced by a
 //! marker word that [`super::run_simple`] runs with the pipeline's stdin and
 //! the redirections written after `done` — so `cmd | while read x; do …;
 //! done > out` works as in bash.
@@ -49,6 +51,17 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                 continue;
             }
             b'\n' | b';' | b'|' | b'&' | b'(' | b')' => {
+                // `(` at a command position opens a subshell; `((` is
+                // arithmetic, a `(` after a word a function's `name()`.
+                let arithmetic = b.get(i + 1) == Some(&b'(')
+                    || i.checked_sub(1).and_then(|j| b.get(j)) == Some(&b'(');
+                if c == b'(' && command_position && !arithmetic {
+                    out.push(Keyword {
+                        word: "(",
+                        start: i,
+                        end: i + 1,
+                    });
+                }
                 command_position = true;
                 if after_for > 0 && (c == b';' || c == b'\n') {
                     after_for = 3;
@@ -144,28 +157,72 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
     out
 }
 
-/// The first loop of a text, as the byte span from its keyword through
-/// its `done`; `Err(())` when it is not closed yet.
+/// The first compound command of a text — a loop through its `done`, a
+/// subshell `( … )` or a group `{ …; }` — as a byte span; `Err(())` when
+/// it is not closed yet.
 pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
     let kws = keywords(text);
     let start = kws
         .iter()
-        .position(|k| matches!(k.word, "for" | "while" | "until"))?;
+        .position(|k| matches!(k.word, "for" | "while" | "until" | "(" | "{"))?;
     let first = kws.get(start)?;
+    if first.word == "(" {
+        return Some(closing_paren(text, first.start).map(|end| (first.start, end)));
+    }
+    let (open, close): (&[&str], &str) = match first.word {
+        "{" => (&["{"], "}"),
+        _ => (&["for", "while", "until"], "done"),
+    };
     let mut depth = 0;
     for k in scan::tail(&kws, start) {
-        match k.word {
-            "for" | "while" | "until" => depth += 1,
-            "done" => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(Ok((first.start, k.end)));
-                }
+        if open.contains(&k.word) {
+            depth += 1;
+        } else if k.word == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(Ok((first.start, k.end)));
             }
-            _ => {}
         }
     }
     Some(Err(()))
+}
+
+/// The end (just past it) of the `)` that closes the `(` at `open`,
+/// quotes and backslashes skipped.
+fn closing_paren(text: &str, open: usize) -> Result<usize, ()> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Ok(i + 1);
+                }
+            }
+            b'\'' => {
+                i += 1;
+                while b.get(i).is_some_and(|&c| c != b'\'') {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while b.get(i).is_some_and(|&c| c != b'"') {
+                    if b.get(i) == Some(&b'\\') {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(())
 }
 
 /// Whether every loop in a text has its `done`.
@@ -262,6 +319,19 @@ fn syntax_error(token: &str) -> Output {
 }
 
 fn run_loop_inner(session: &mut Session, cluster: &mut Cluster, text: &str) -> Output {
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        // A subshell: a copy of the shell, so `cd`, variables and `exit`
+        // inside stay inside.
+        let mut sub = session.clone_for_subshell();
+        return script::run_text(&mut sub, cluster, inner);
+    }
+    if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        // A group runs in this shell; bash wants a command inside.
+        if inner.trim().trim_end_matches(';').trim().is_empty() {
+            return syntax_error("}");
+        }
+        return script::run_text(session, cluster, inner);
+    }
     let kws = keywords(text);
     let Some(first) = kws.first() else {
         return Output::default();
@@ -658,6 +728,24 @@ mod tests {
             "for i in 1 2; do while false; do :; done; done"
         );
         assert_eq!(first_loop("for i in 1; do echo"), Some(Err(())));
+        let span = |t: &'static str| {
+            first_loop(t)
+                .and_then(Result::ok)
+                .and_then(|(s, e)| t.get(s..e))
+        };
+        // Subshells and groups are compound commands too; `((`, `$(` and
+        // a function's `name()` are not.
+        assert_eq!(
+            span("echo a; (cd / && (pwd)) | cat"),
+            Some("(cd / && (pwd))")
+        );
+        assert_eq!(
+            span("x=1 && { echo '}'; echo b; } > f"),
+            Some("{ echo '}'; echo b; }")
+        );
+        assert_eq!(span("((i++)); echo $(date) f() <(ls)"), None);
+        assert_eq!(first_loop("(echo a"), Some(Err(())));
+        assert_eq!(first_loop("{ echo a;"), Some(Err(())));
         assert_eq!(first_loop("echo for"), None);
     }
 }

@@ -22,7 +22,18 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
         let (statement, after) = next_statement(rest);
         rest = after;
         let result = match block_kind(statement) {
-            Some(Block::Function) => define_function(session, statement),
+            Some(Block::Function) => {
+                // `f() { …; }; f`: what follows the closing brace runs next.
+                let (definition, tail) = split_function(statement);
+                let r = define_function(session, definition);
+                let tail = tail.trim_start_matches([' ', '\t', ';']);
+                if tail.trim().is_empty() || r.status != 0 {
+                    r
+                } else {
+                    out.chunks.extend(r.chunks);
+                    run_text(session, cluster, tail)
+                }
+            }
             Some(Block::If) => {
                 // Commands after the closing `fi` on the same line run after it.
                 let end = if_end(statement).unwrap_or(statement.len());
@@ -291,6 +302,30 @@ fn block_closed(statement: &str) -> bool {
 /// to find keywords and braces, which stand alone in well-formed scripts.
 fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split([' ', '\t', '\n', ';']).filter(|w| !w.is_empty())
+}
+
+/// A function definition through its closing `}`, and the rest.
+fn split_function(statement: &str) -> (&str, &str) {
+    let mut depth = 0i32;
+    let mut opened = false;
+    for w in words(statement) {
+        match w {
+            "{" => {
+                depth += 1;
+                opened = true;
+            }
+            "}" => depth -= 1,
+            _ => {}
+        }
+        if opened && depth <= 0 {
+            // `w` is a slice of `statement`: its end is an offset into it.
+            let end = (w.as_ptr() as usize - statement.as_ptr() as usize) + w.len();
+            if let (Some(head), Some(tail)) = (statement.get(..end), statement.get(end..)) {
+                return (head, tail);
+            }
+        }
+    }
+    (statement, "")
 }
 
 fn define_function(session: &mut Session, statement: &str) -> Output {
