@@ -67,6 +67,10 @@ pub(crate) struct Cacher {
     /// The count of the last change to an orphan pod (one that became,
     /// stayed or stopped being an orphan), by namespace.
     orphans_changed: BTreeMap<String, u64>,
+    /// The count of the last change to a pod bound to each node (one that
+    /// was bound there before the change or after it): what a kubelet,
+    /// which watches only its node's pods, is told about.
+    node_pods_changed: BTreeMap<String, u64>,
 }
 
 /// How many changes the journal keeps. A reader further behind is told
@@ -200,6 +204,9 @@ impl Cacher {
         self.index_controller(key, new);
         let old = self.objects.get(key).and_then(|o| node_of(o));
         let new = new.and_then(node_of);
+        for n in [old, new].into_iter().flatten() {
+            self.node_pods_changed.insert(n.to_string(), self.changes);
+        }
         if old == new {
             return;
         }
@@ -385,6 +392,7 @@ impl Cacher {
         // below take the larger of the two.
         self.controller_changed.clear();
         self.orphans_changed.clear();
+        self.node_pods_changed.clear();
         for (key, obj) in self
             .objects
             .range::<str, _>((Bound::Included(PODS), Bound::Unbounded))
@@ -484,6 +492,15 @@ impl Cacher {
             }
         }
         stamp
+    }
+
+    /// A stamp that moves exactly when a pod bound to `node` changes (one
+    /// bound there, deleted from there, or changed while there) or the
+    /// store is reloaded.
+    pub fn node_pods_stamp(&self, node: &str) -> u64 {
+        self.node_pods_changed
+            .get(node)
+            .map_or(self.reloaded, |c| (*c).max(self.reloaded))
     }
 
     /// The Events in `namespace` whose `involvedObject.name` is `name`

@@ -812,6 +812,13 @@ impl ApiServer {
         self.cache().controller_pods_stamp(namespace, uid, orphans)
     }
 
+    /// A stamp of [`ApiServer::pods_on_node`]'s pods: it moves exactly
+    /// when one of them is written or deleted, a pod is bound to the node,
+    /// or the store is replaced; never back to an earlier value.
+    pub fn node_pods_stamp(&self, node: &str) -> u64 {
+        self.cache().node_pods_stamp(node)
+    }
+
     /// The Events in `namespace` about an object named `name`
     /// (`involvedObject.name`), shared, in key order: the ones among
     /// `list_shared(events, namespace)` that can be about it, from an index.

@@ -36,11 +36,6 @@ pub trait Component {
     /// When the component next has something to do on its own (a backoff
     /// ending, a probe period, a lease renewal), if ever.
     fn next_wakeup(&self, now: Time) -> Option<Time>;
-    /// Called before the cluster settles after outside input (a command
-    /// may have changed what a component reads besides the apiserver: a
-    /// node's files, its containers, its services). A component that skips
-    /// syncs whose inputs did not change forgets what it saw.
-    fn input_changed(&mut self) {}
     /// The resources (by plural) a component never reads, so their changes
     /// alone need not run it (see `controllers::KubeControllerManager`).
     /// None by default: every change may matter.
@@ -57,6 +52,12 @@ pub trait Component {
     fn concerns(&self, _api: &ApiServer, _change: &Change) -> bool {
         true
     }
+    /// How many of its syncs looked at anything (did not return at once
+    /// for want of news): what the cluster's commands and time cost it.
+    /// Components that do not count say 0.
+    fn syncs_done(&self) -> u64 {
+        0
+    }
 }
 
 /// How many rounds settling may take before it stops: a component that
@@ -68,18 +69,13 @@ impl Cluster {
         self.components.push(c);
     }
 
-    /// Runs every component until the store stops changing at this instant,
-    /// after outside input (a command).
+    /// Runs every component until the store stops changing at this instant
+    /// (after a command, or when the clock moved). A command may also have
+    /// changed what a node agent reads besides the apiserver (a node's
+    /// files, containers, services): the machine counts its changes (see
+    /// [`Machine`]), and the agent compares the count to what it saw, so a
+    /// command that changed nothing costs the agents nothing.
     pub fn settle(&mut self) {
-        for c in self.components.iter_mut() {
-            c.input_changed();
-        }
-        self.settle_rounds();
-    }
-
-    /// [`Cluster::settle`] with no outside input since the last settle:
-    /// the clock moved, nothing else did.
-    fn settle_rounds(&mut self) {
         self.sync_etcd_data_dir();
         for _ in 0..MAX_SETTLE_ROUNDS {
             let before = self.apiserver.store().revision();
@@ -88,6 +84,14 @@ impl Cluster {
                 return;
             }
         }
+    }
+
+    /// [`Component::syncs_done`] of the component named `name`.
+    pub fn syncs_done(&self, name: &str) -> Option<u64> {
+        self.components
+            .iter()
+            .find(|c| c.name() == name)
+            .map(|c| c.syncs_done())
     }
 
     fn sync_all(&mut self) {
@@ -115,11 +119,11 @@ impl Cluster {
             match self.next_wakeup() {
                 Some(t) if t < target => {
                     self.clock.advance_to(t);
-                    self.settle_rounds();
+                    self.settle();
                 }
                 _ => {
                     self.clock.advance_to(target);
-                    self.settle_rounds();
+                    self.settle();
                     return;
                 }
             }
@@ -157,7 +161,7 @@ impl Cluster {
             }
             let next = self.next_wakeup().map_or(target, |t| t.min(target));
             self.clock.advance_to(next);
-            self.settle_rounds();
+            self.settle();
             let revision = self.apiserver.store().revision();
             if revision != seen {
                 seen = revision;

@@ -498,7 +498,7 @@ impl Kubelet {
 
     /// Moves the pod's processes on to `now`: file changes, exits.
     pub(super) fn observe_exits(&mut self, w: &mut Worker, machine: &mut Machine, now: Time) {
-        let Machine { fs, runtime, .. } = machine;
+        let crate::node::MachineState { fs, runtime, .. } = &mut **machine;
         for c in runtime.containers.iter_mut().filter(|c| c.pod_uid == w.uid) {
             if !c.running() {
                 continue;

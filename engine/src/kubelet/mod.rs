@@ -146,6 +146,13 @@ pub struct Kubelet {
     idle: Option<(pod_syncs::Inputs, String)>,
     /// What the pod sync under way leaves for the next one.
     work: PodWork,
+    /// Its machine's [`Machine::changes`] when its last sync ended: the
+    /// machine changed since (a command, another component) when they
+    /// differ, and the next sync must look at it again. Its own writes
+    /// are seen: what they leave to do, it asked wake-ups for.
+    machine_seen: Option<u64>,
+    /// Its syncs that were not idle ([`Component::syncs_done`]).
+    syncs_done: u64,
 }
 
 /// What one pod's sync leaves for the next one besides its wake-ups (see
@@ -180,14 +187,16 @@ impl Kubelet {
             pod_syncs: pod_syncs::PodSyncs::default(),
             idle: None,
             work: PodWork::default(),
+            machine_seen: None,
+            syncs_done: 0,
         }
     }
 
     /// Whether this sync would do what the last one did: nothing (see
     /// [`Kubelet::idle`]). The checks of `sync` before its heartbeat pass
     /// unchanged (the same process, running and reachable), the objects,
-    /// files and version it read are as they were, no command ran, and
-    /// neither the lease, the node status nor a pod is due.
+    /// files and version it read are as they were, nobody changed its
+    /// machine, and neither the lease, the node status nor a pod is due.
     fn still_idle(&self, ctx: &SyncContext<'_>) -> bool {
         let Some((inputs, version)) = &self.idle else {
             return false;
@@ -206,7 +215,7 @@ impl Kubelet {
             && self.process == Some(machine.kubelet_pid)
             && self.was_running
             && self.registered
-            && !self.pod_syncs.outside_pending()
+            && self.machine_seen == Some(machine.changes())
             && !self.pod_syncs.any_due(now)
             && self
                 .lease_renewed
@@ -218,7 +227,22 @@ impl Kubelet {
             && inputs.pid == machine.kubelet_pid
             && inputs.files == machine.fs.version()
             && inputs.objects == ctx.api.changes_except(&[pods, leases, events])
-            && inputs.pods == ctx.api.changes_except(&[leases, events])
+            && inputs.pods == self.pods_stamp(ctx.api)
+    }
+
+    /// A stamp of the pods a sync reads: its node's (the kubelet watches
+    /// with `fieldSelector=spec.nodeName=…`), or every pod while a mirror
+    /// pod is blocked by a pod of its name from elsewhere (see
+    /// [`static_pods::StaticPods::blocked`]).
+    fn pods_stamp(&self, api: &ApiServer) -> u64 {
+        match (
+            self.static_pods.blocked,
+            resolve("leases"),
+            resolve("events"),
+        ) {
+            (true, Some(leases), Some(events)) => api.changes_except(&[leases, events]),
+            _ => api.node_pods_stamp(&self.node),
+        }
     }
 
     fn wake(&mut self, t: Time) {
@@ -329,11 +353,34 @@ impl Component for Kubelet {
 
     /// Visits the pods whose sync would do something (see [`pod_syncs`]).
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        let now = ctx.now;
         if self.still_idle(ctx) {
             return;
         }
         self.idle = None;
+        self.syncs_done += 1;
+        let outside = ctx.machines.get(&self.node).map(|m| m.changes()) != self.machine_seen;
+        self.sync_pods(ctx, outside);
+        self.machine_seen = ctx.machines.get(&self.node).map(|m| m.changes());
+    }
+
+    fn syncs_done(&self) -> u64 {
+        self.syncs_done
+    }
+
+    fn next_wakeup(&self, now: Time) -> Option<Time> {
+        let own = self.wakeups.iter().copied().filter(|t| *t > now).min();
+        match (own, self.pod_syncs.next_wakeup(now)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Kubelet {
+    /// A sync that was not idle; `outside`: the machine changed since the
+    /// last one.
+    fn sync_pods(&mut self, ctx: &mut SyncContext<'_>, outside: bool) {
+        let now = ctx.now;
         let (revision, requests, recorded) = (
             ctx.api.store().revision(),
             ctx.api.requests(),
@@ -377,11 +424,11 @@ impl Component for Kubelet {
         // statuses included) is news to the next one.
         let inputs = pod_syncs::Inputs {
             objects: ctx.api.changes_except(&[pods, leases, events]),
-            pods: ctx.api.changes_except(&[leases, events]),
+            pods: self.pods_stamp(ctx.api),
             pid: machine.kubelet_pid,
             files: machine.fs.version(),
         };
-        let plan = self.pod_syncs.plan(inputs);
+        let plan = self.pod_syncs.plan(inputs, outside);
         if plan == pod_syncs::Plan::Due {
             let quiet = ctx.api.store().revision() == revision
                 && ctx.api.requests() == requests
@@ -442,20 +489,6 @@ impl Component for Kubelet {
         self.pod_syncs.put(synced);
     }
 
-    fn next_wakeup(&self, now: Time) -> Option<Time> {
-        let own = self.wakeups.iter().copied().filter(|t| *t > now).min();
-        match (own, self.pod_syncs.next_wakeup(now)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    fn input_changed(&mut self) {
-        self.pod_syncs.outside_input();
-    }
-}
-
-impl Kubelet {
     /// Syncs one pod, and keeps what its sync leaves for the next.
     fn sync_one(
         &mut self,

@@ -7,11 +7,12 @@
 //! containers (which only the kubelet itself and commands change) and the
 //! kubelet process. So:
 //!
-//! - after a command, or when an object other than a pod, a Lease or an
-//!   Event changed, or the node's files, or the kubelet process: every pod
+//! - when the machine changed (a command, another component: see
+//!   [`Machine`](crate::node::Machine)), or an object other than a pod, a
+//!   Lease or an Event, or the node's files, or the kubelet process: every pod
 //!   ([`Plan::All`]);
-//! - when only pods changed: the pods whose objects changed, the new ones
-//!   and those with a deadline due ([`Plan::Changed`]);
+//! - when only pods bound to its node changed: the pods whose objects
+//!   changed, the new ones and those with a deadline due ([`Plan::Changed`]);
 //! - otherwise: only those with a deadline due ([`Plan::Due`]).
 //!
 //! A skipped pod keeps the wake-ups it asked for. Syncing pods in the order
@@ -28,7 +29,8 @@ pub(super) struct Inputs {
     /// [`ApiServer::changes_except`](crate::apiserver::ApiServer::changes_except)
     /// pods, Leases and Events.
     pub objects: u64,
-    /// The same with pods: it moves when any pod changes.
+    /// The pods bound to the node: it moves when one of them changes
+    /// (see `Kubelet::pods_stamp`).
     pub pods: u64,
     /// The kubelet process.
     pub pid: u32,
@@ -91,8 +93,6 @@ impl PodSync {
 #[derive(Debug, Default)]
 pub(super) struct PodSyncs {
     inputs: Option<Inputs>,
-    /// A command ran since the last sync.
-    outside: bool,
     /// The pods bound to the node, in key order.
     pods: Vec<PodSync>,
     /// The earliest [`PodSync::due_at`] of them.
@@ -102,10 +102,10 @@ pub(super) struct PodSyncs {
 }
 
 impl PodSyncs {
-    /// Which pods a sync with these inputs visits.
-    pub fn plan(&mut self, inputs: Inputs) -> Plan {
+    /// Which pods a sync with these inputs visits; `outside`: the machine
+    /// changed since the last sync.
+    pub fn plan(&mut self, inputs: Inputs, outside: bool) -> Plan {
         let last = self.inputs.replace(inputs);
-        let outside = std::mem::take(&mut self.outside);
         match last {
             Some(l)
                 if !outside
@@ -121,16 +121,6 @@ impl PodSyncs {
             }
             _ => Plan::All,
         }
-    }
-
-    /// Whether a command ran since the last sync.
-    pub fn outside_pending(&self) -> bool {
-        self.outside
-    }
-
-    /// A command ran: the next sync visits every pod.
-    pub fn outside_input(&mut self) {
-        self.outside = true;
     }
 
     /// The kubelet stopped (or lost its node): it asks no wake-ups for
@@ -178,23 +168,33 @@ mod tests {
     #[test]
     fn the_plan_follows_what_changed() {
         let mut s = PodSyncs::default();
-        assert_eq!(s.plan(inputs(1, 1)), Plan::All, "first sync");
-        assert_eq!(s.plan(inputs(1, 1)), Plan::Due);
-        assert_eq!(s.plan(inputs(1, 2)), Plan::Changed, "a pod changed");
-        assert_eq!(s.plan(inputs(3, 3)), Plan::All, "another object changed");
-        s.outside_input();
-        assert_eq!(s.plan(inputs(3, 3)), Plan::All, "a command ran");
-        assert_eq!(s.plan(inputs(3, 3)), Plan::Due);
+        assert_eq!(s.plan(inputs(1, 1), false), Plan::All, "first sync");
+        assert_eq!(s.plan(inputs(1, 1), false), Plan::Due);
+        assert_eq!(s.plan(inputs(1, 2), false), Plan::Changed, "a pod changed");
         assert_eq!(
-            s.plan(Inputs {
-                files: 2,
-                ..inputs(3, 3)
-            }),
+            s.plan(inputs(3, 3), false),
+            Plan::All,
+            "another object changed"
+        );
+        assert_eq!(s.plan(inputs(3, 3), true), Plan::All, "the machine changed");
+        assert_eq!(s.plan(inputs(3, 3), false), Plan::Due);
+        assert_eq!(
+            s.plan(
+                Inputs {
+                    files: 2,
+                    ..inputs(3, 3)
+                },
+                false
+            ),
             Plan::All,
             "a file changed"
         );
         s.forget();
-        assert_eq!(s.plan(inputs(3, 3)), Plan::All, "the kubelet came back");
+        assert_eq!(
+            s.plan(inputs(3, 3), false),
+            Plan::All,
+            "the kubelet came back"
+        );
     }
 
     #[test]

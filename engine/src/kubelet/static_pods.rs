@@ -28,6 +28,11 @@ pub struct StaticPods {
     hashes: Vec<String>,
     /// The manifests' texts last read, and the mirror pods made of them.
     cache: Option<(Vec<String>, Mirrors)>,
+    /// A mirror pod its last sync could not create: a pod of its name is
+    /// bound elsewhere (or to no node), or the create failed. Its next
+    /// sync tries again, so until then any pod's change may concern the
+    /// kubelet, not only its own node's (see `Kubelet::pods_stamp`).
+    pub blocked: bool,
 }
 
 impl StaticPods {
@@ -182,11 +187,14 @@ pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Ma
         }
     }
     // A mirror for every manifest.
+    let mut blocked = false;
     for (_, pod) in want {
         let ns = object::namespace(pod).unwrap_or("default").to_string();
-        if api.get_shared(pods, Some(&ns), object::name(pod)).is_some() {
+        if let Some(there) = api.get_shared(pods, Some(&ns), object::name(pod)) {
+            blocked |= object::str_at(&there, "spec.nodeName") != Some(node.as_str());
             continue;
         }
-        let _ = api.create(pods, Some(&ns), pod.clone(), now);
+        blocked |= api.create(pods, Some(&ns), pod.clone(), now).is_err();
     }
+    k.static_pods.blocked = blocked;
 }

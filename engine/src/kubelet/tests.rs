@@ -412,3 +412,83 @@ fn an_idle_kubelet_still_sees_a_pod_bound_to_its_node() {
     c.step(Duration::from_secs(20));
     assert_eq!(status(&c, "late"), "Running");
 }
+
+/// The kubelets' [`Component::syncs_done`](crate::cluster::Component::syncs_done),
+/// by node.
+fn kubelet_syncs(sim: &crate::Simulation) -> Vec<(String, u64)> {
+    let c = sim.cluster();
+    c.machines
+        .keys()
+        .map(|n| {
+            let done = c.syncs_done(&format!("kubelet@{n}"));
+            (
+                n.clone(),
+                done.unwrap_or_else(|| panic!("no kubelet on {n}")),
+            )
+        })
+        .collect()
+}
+
+fn run_ok(sim: &mut crate::Simulation, line: &str) -> String {
+    let out = sim.run(&format!("{line}\n"));
+    assert_eq!(out.status, 0, "{line}: {}", out.text());
+    out.text()
+}
+
+/// A command that changes nothing (a get, a describe) leaves every kubelet
+/// as it was: nothing a kubelet reads moved, and the settle after the
+/// command costs the kubelets nothing.
+#[test]
+fn a_read_only_command_costs_the_kubelets_nothing() {
+    let mut sim = crate::Simulation::new(1);
+    run_ok(
+        &mut sim,
+        "kubectl create deployment web --image=nginx --replicas=4",
+    );
+    sim.step(Duration::from_secs(30));
+    let before = kubelet_syncs(&sim);
+    assert!(before.len() >= 2, "{before:?}");
+    for line in [
+        "kubectl get pods -A",
+        "kubectl describe node node01",
+        "kubectl get pods -o yaml",
+        "kubectl get nodes",
+    ] {
+        run_ok(&mut sim, line);
+    }
+    assert_eq!(kubelet_syncs(&sim), before);
+}
+
+/// A file written on node01 (a static pod's manifest) changes node01's
+/// machine: its kubelet syncs at the command's settle and the mirror pod
+/// is there at once, as it was when every command woke every kubelet;
+/// the control plane's kubelet, whose machine and pods did not change,
+/// does not sync.
+#[test]
+fn a_file_written_on_a_node_syncs_its_kubelet() {
+    let mut sim = crate::Simulation::new(1);
+    sim.step(Duration::from_secs(30));
+    let before = kubelet_syncs(&sim);
+    let manifests_before = sim.cluster().machine("node01").map(|m| m.changes());
+    sim.run("ssh node01\n");
+    sim.run(
+        "cat > /etc/kubernetes/manifests/static-web.yaml <<Y\napiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\nY\n",
+    );
+    sim.run("exit\n");
+    assert_ne!(
+        sim.cluster().machine("node01").map(|m| m.changes()),
+        manifests_before,
+        "a written file is a change of the machine"
+    );
+    let after = kubelet_syncs(&sim);
+    let synced = |node: &str| {
+        let get = |v: &[(String, u64)]| v.iter().find(|(n, _)| n == node).map(|(_, s)| *s);
+        get(&after) > get(&before)
+    };
+    assert!(synced("node01"), "{before:?} -> {after:?}");
+    // Nothing on the control plane changed: its kubelet did not look.
+    assert!(!synced("controlplane"), "{before:?} -> {after:?}");
+    let out = run_ok(&mut sim, "kubectl get pods -o wide");
+    assert!(out.contains("static-web-node01"), "{out}");
+    assert!(out.contains("node01"), "{out}");
+}

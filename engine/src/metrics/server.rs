@@ -204,14 +204,18 @@ impl Component for MetricsServer {
         }
         // Processes gone take their memory with them.
         for m in ctx.machines.values_mut() {
-            let Machine { runtime, .. } = m;
-            let alive: Vec<String> = runtime
+            let alive: Vec<String> = m
+                .runtime
                 .containers
                 .iter()
                 .filter(|c| is_metrics_server(c) && c.exit_by(now).is_none())
                 .map(|c| c.id.clone())
                 .collect();
-            runtime.metrics.retain(|id, _| alive.contains(id));
+            // Written only when a store goes: a write counts as a change
+            // of the machine (see `Machine`), which its kubelet looks at.
+            if m.runtime.metrics.keys().any(|id| !alive.contains(id)) {
+                m.runtime.metrics.retain(|id, _| alive.contains(id));
+            }
         }
         self.next = next;
     }

@@ -28,9 +28,10 @@ pub(super) fn install_base(m: &mut Machine) {
     let _ = m.fs.set_mode("/root", 0o700);
     let host = m.hostname.clone();
     m.fs.install("/etc/hostname", &format!("{host}\n"), 0o644);
+    let ip = m.ip.clone();
     m.fs.install(
         "/etc/hosts",
-        &format!("127.0.0.1 localhost\n{} {host}\n", m.ip),
+        &format!("127.0.0.1 localhost\n{ip} {host}\n"),
         0o644,
     );
     m.fs.install(KUBELET_CONFIG, KUBELET_CONFIG_YAML, 0o644);

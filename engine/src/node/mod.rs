@@ -10,9 +10,47 @@ pub mod service;
 
 pub use fs::FileSystem;
 
-/// One node, as a machine you can `ssh` into.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One node, as a machine you can `ssh` into: its state, read through
+/// `Deref`, and a count of its changes. Every mutable access goes through
+/// `DerefMut`, which counts it, so no change (a file written, a service
+/// stopped, a container killed, a package installed) can go uncounted: a
+/// node agent that saw the count before compares it to know whether it
+/// must look at the machine again (see [`Machine::changes`]).
+#[derive(Clone, Debug)]
 pub struct Machine {
+    state: MachineState,
+    changes: u64,
+}
+
+/// Two machines are the same when their states are: how often each was
+/// written is bookkeeping.
+impl PartialEq for Machine {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+}
+
+impl Eq for Machine {}
+
+impl std::ops::Deref for Machine {
+    type Target = MachineState;
+    fn deref(&self) -> &MachineState {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for Machine {
+    /// Counts a change: whoever may write is assumed to (a borrow that
+    /// writes nothing costs a node agent one look, never a missed change).
+    fn deref_mut(&mut self) -> &mut MachineState {
+        self.changes = self.changes.wrapping_add(1);
+        &mut self.state
+    }
+}
+
+/// What a machine is: its files, services, packages and containers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MachineState {
     pub hostname: String,
     pub ip: String,
     pub control_plane: bool,
@@ -61,7 +99,7 @@ impl Machine {
         control_plane: bool,
         kubelet_version: &str,
     ) -> Self {
-        let mut m = Machine {
+        let mut m = Machine::from(MachineState {
             hostname: hostname.into(),
             ip: ip.into(),
             control_plane,
@@ -77,9 +115,22 @@ impl Machine {
                 .with_package("kubelet", kubelet_version),
             kubelet_version: kubelet_version.into(),
             etcd_data_switched: None,
-        };
+        });
         files::install_base(&mut m);
         service::boot(&mut m, crate::clock::Time::EPOCH);
         m
+    }
+
+    /// How many times the machine was borrowed to be changed: it moves
+    /// with every change of its state (and never comes back, short of
+    /// 2^64 changes).
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+}
+
+impl From<MachineState> for Machine {
+    fn from(state: MachineState) -> Self {
+        Machine { state, changes: 0 }
     }
 }

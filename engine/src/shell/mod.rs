@@ -408,8 +408,10 @@ fn run_simple(
             stdin,
         ),
     });
-    if let Some(fsys) = session_fs_mut(session, cluster) {
-        if fsys.is_dir(PROC_FD_DIR) {
+    // Looked at before it is borrowed to be changed: a borrow to change
+    // the machine counts as a change its kubelet looks at (see `Machine`).
+    if session_fs(session, cluster).is_some_and(|f| f.is_dir(PROC_FD_DIR)) {
+        if let Some(fsys) = session_fs_mut(session, cluster) {
             let _ = fsys.remove(PROC_FD_DIR, true);
         }
     }

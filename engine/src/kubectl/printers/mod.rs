@@ -23,7 +23,13 @@ use crate::clock::Time;
 use serde_json::Value;
 
 /// The cells of one column, computed from the object and the current time.
-pub type Cell = fn(&Value, Time) -> String;
+#[derive(Clone, Copy)]
+pub enum Cell {
+    Of(fn(&Value, Time) -> String),
+    /// From what `printPod` derives of a pod ([`pod::summarize`]): READY,
+    /// STATUS and RESTARTS read the same derivation, made once per row.
+    OfPod(fn(&pod::Summary, Time) -> String),
+}
 
 /// One column of a kind's table.
 #[derive(Clone, Copy)]
@@ -36,21 +42,21 @@ pub struct Column {
     pub cell: Cell,
 }
 
-pub const fn col(header: &'static str, cell: Cell) -> Column {
+pub const fn col(header: &'static str, cell: fn(&Value, Time) -> String) -> Column {
     Column {
         header,
         wide: false,
         is_name: false,
-        cell,
+        cell: Cell::Of(cell),
     }
 }
 
-pub const fn wide(header: &'static str, cell: Cell) -> Column {
+pub const fn wide(header: &'static str, cell: fn(&Value, Time) -> String) -> Column {
     Column {
         header,
         wide: true,
         is_name: false,
-        cell,
+        cell: Cell::Of(cell),
     }
 }
 
@@ -59,7 +65,7 @@ pub const fn name_col(header: &'static str) -> Column {
         header,
         wide: false,
         is_name: true,
-        cell: name_cell,
+        cell: Cell::Of(name_cell),
     }
 }
 
@@ -152,8 +158,12 @@ pub fn rows(
         if opts.with_namespace {
             r.push(object::namespace(obj).unwrap_or("").to_string());
         }
+        let mut summary: Option<pod::Summary> = None;
         for c in &cols {
-            let cell = (c.cell)(obj, now);
+            let cell = match c.cell {
+                Cell::Of(f) => f(obj, now),
+                Cell::OfPod(f) => f(summary.get_or_insert_with(|| pod::summarize(obj)), now),
+            };
             match (&opts.kind_prefix, c.is_name) {
                 (Some(k), true) => r.push(format!("{k}/{cell}")),
                 _ => r.push(cell),

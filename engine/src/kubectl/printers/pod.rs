@@ -7,15 +7,25 @@ use serde_json::Value;
 
 pub const POD: &[Column] = &[
     NAME,
-    col("READY", ready),
-    col("STATUS", status),
-    col("RESTARTS", restarts),
+    of_summary("READY", ready),
+    of_summary("STATUS", status),
+    of_summary("RESTARTS", restarts),
     col("AGE", age),
     wide("IP", ip),
     wide("NODE", node),
     wide("NOMINATED NODE", nominated),
     wide("READINESS GATES", readiness_gates),
 ];
+
+/// A column computed from the row's [`Summary`].
+const fn of_summary(header: &'static str, cell: fn(&Summary, Time) -> String) -> Column {
+    Column {
+        header,
+        wide: false,
+        is_name: false,
+        cell: super::Cell::OfPod(cell),
+    }
+}
 
 /// What `printPod` derives from a pod's status.
 #[derive(Debug, PartialEq, Eq)]
@@ -171,17 +181,15 @@ pub fn summarize(pod: &Value) -> Summary {
     }
 }
 
-fn ready(pod: &Value, _: Time) -> String {
-    let sum = summarize(pod);
+fn ready(sum: &Summary, _: Time) -> String {
     format!("{}/{}", sum.ready, sum.total)
 }
 
-fn status(pod: &Value, _: Time) -> String {
-    summarize(pod).reason
+fn status(sum: &Summary, _: Time) -> String {
+    sum.reason.clone()
 }
 
-fn restarts(pod: &Value, now: Time) -> String {
-    let sum = summarize(pod);
+fn restarts(sum: &Summary, now: Time) -> String {
     match sum.last_restart {
         Some(t) if sum.restarts != 0 => {
             format!("{} ({} ago)", sum.restarts, super::duration::human(now - t))

@@ -117,7 +117,7 @@ pub const STORAGECLASS: &[Column] = &[
         header: "NAME",
         wide: false,
         is_name: true,
-        cell: storage_class_name,
+        cell: super::Cell::Of(storage_class_name),
     },
     col("PROVISIONER", |o, _| s(o, "provisioner").to_string()),
     col("RECLAIMPOLICY", |o, _| {
