@@ -31,6 +31,10 @@ pub struct State {
     next: [Option<Time>; 3],
     failures: [i64; 3],
     successes: [i64; 3],
+    /// Before this time each probe of the kind succeeds and changes
+    /// nothing (see [`quiet_until`]): its ticks ask no wake-up, and are
+    /// counted at the pod's next sync, as if each had woken the kubelet.
+    quiet: [Option<Time>; 3],
     /// Killed by a failed probe: no more probing.
     killed: bool,
 }
@@ -193,6 +197,56 @@ fn probe(p: &Value, spec: &Value, c: &Container, machine: &Machine, t: Time) -> 
     Ok(())
 }
 
+/// Until when a probe that just succeeded at `t` surely succeeds again:
+/// its outcome is then a function of the container alone (what it serves
+/// from when, and when its HTTP handler starts failing), up to the
+/// container's exit, a requested stop, an OOM kill or the end of what its
+/// process was computed for. `None` for probes whose outcome reads more
+/// than the container: an exec probe runs a command against the node's
+/// files, and the apiserver's checks look at etcd's data dir.
+fn quiet_until(p: &Value, c: &Container, t: Time) -> Option<Time> {
+    if p.get("exec").is_some() || p.get("grpc").is_some() {
+        return None;
+    }
+    let binary = c
+        .ctx
+        .argv
+        .first()
+        .map(|a| a.rsplit('/').next().unwrap_or(a));
+    if binary == Some("kube-apiserver") {
+        return None;
+    }
+    let mut until = c.started + Duration::from_millis(c.horizon);
+    if p.get("httpGet").is_some() {
+        if let Some(after) = c.outcome.serve.as_ref().and_then(|s| s.http_fails_after) {
+            let fails = c.started + Duration::from_millis(after);
+            if fails > t {
+                until = until.min(fails);
+            }
+        }
+    }
+    let ends = [
+        c.natural_exit().map(|(e, _)| e),
+        c.stop_exit().map(|(e, _)| e),
+        c.oom_kill(),
+    ];
+    for e in ends.into_iter().flatten() {
+        until = until.min(e);
+    }
+    Some(until)
+}
+
+/// The first tick of a probe ticking every `period` from `t` that is not
+/// before `q`.
+fn first_tick_from(t: Time, period: Duration, q: Time) -> Time {
+    if q <= t {
+        return t;
+    }
+    let p = period.as_millis().max(1);
+    let n = ((q - t).as_millis() + p - 1) / p;
+    t + Duration::from_millis(n * p)
+}
+
 /// Runs the probes that are due for the pod's running containers.
 pub(super) fn run(
     k: &mut Kubelet,
@@ -259,6 +313,17 @@ pub(super) fn run(
             let Some((mut t, i)) = due else { break };
             let Some(p) = probes[i] else { break };
             let period = int(p, "periodSeconds", 10).max(1);
+            // Ticks known to succeed and change nothing: counted, not run.
+            if let Some(q) = st.quiet[i].filter(|q| t < *q) {
+                let p_ms = period * 1000;
+                let span = (now - t).as_millis().min((q - t).as_millis() - 1);
+                let n = span / p_ms + 1;
+                st.failures[i] = 0;
+                st.successes[i] += n;
+                st.next[i] = Some(t + Duration::from_millis(n * p_ms));
+                continue;
+            }
+            st.quiet[i] = None;
             // Periods missed while nobody probed (the kubelet was stopped)
             // are not made up: the next probe is the latest one due.
             let behind = (now - t).as_secs() / period;
@@ -267,8 +332,8 @@ pub(super) fn run(
             }
             st.next[i] = Some(t + Duration::from_secs(period));
             let what = ["Startup", "Liveness", "Readiness"][i];
-            let outcome = match machine.runtime.latest(&w.uid, &name).0 {
-                Some(c) => probe(p, spec, c, machine, t),
+            let (outcome, quiet) = match machine.runtime.latest(&w.uid, &name).0 {
+                Some(c) => (probe(p, spec, c, machine, t), quiet_until(p, c, t)),
                 None => break,
             };
             match outcome {
@@ -290,6 +355,12 @@ pub(super) fn run(
                             }
                             2 => st.ready = true,
                             _ => {}
+                        }
+                        // A liveness or readiness probe at its threshold:
+                        // more successes change nothing until the outcome
+                        // may change.
+                        if i > 0 {
+                            st.quiet[i] = quiet;
                         }
                     }
                 }
@@ -334,8 +405,14 @@ pub(super) fn run(
             }
         }
         if !st.killed {
-            for t in st.next.iter().flatten() {
-                k.wakeups.push(*t);
+            for (i, t) in st.next.iter().enumerate() {
+                let Some(t) = *t else { continue };
+                let period = probes[i].map_or(10, |p| int(p, "periodSeconds", 10).max(1));
+                let wake = match st.quiet[i] {
+                    Some(q) => first_tick_from(t, Duration::from_secs(period), q),
+                    None => t,
+                };
+                k.wakeups.push(wake);
             }
         }
     }

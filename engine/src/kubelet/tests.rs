@@ -492,3 +492,46 @@ fn a_file_written_on_a_node_syncs_its_kubelet() {
     assert!(out.contains("static-web-node01"), "{out}");
     assert!(out.contains("node01"), "{out}");
 }
+
+#[test]
+fn a_passing_http_probe_asks_no_wake_up_yet_its_failure_is_seen_at_its_tick() {
+    // The liveness-http example: /healthz answers 200 for ten seconds
+    // after the start, then 500. The probes in between succeed without
+    // waking the kubelet, yet the first failure is the probe at the first
+    // tick after the ten seconds, and the third one kills the container.
+    let mut c = Cluster::new(1);
+    create(&mut c, "metadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: registry.k8s.io/liveness\n    args: [\"/server\"]\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 8080\n      initialDelaySeconds: 3\n      periodSeconds: 3\n");
+    // Started about two seconds in; the first failure comes twelve after that.
+    c.step(Duration::from_secs(16));
+    let p = pod(&c, "web");
+    let started = p["status"]["containerStatuses"][0]["state"]["running"]["startedAt"]
+        .as_str()
+        .and_then(crate::clock::Time::parse_rfc3339)
+        .unwrap_or_else(|| panic!("not running: {p}"));
+    let res = resolve("events")
+        .copied()
+        .unwrap_or_else(|| panic!("events"));
+    let first_failure = c
+        .apiserver
+        .list(&res, Some("default"))
+        .iter()
+        .filter(|e| e["reason"] == "Unhealthy")
+        .filter_map(|e| object::str_at(e, "firstTimestamp"))
+        .filter_map(crate::clock::Time::parse_rfc3339)
+        .min()
+        .unwrap_or_else(|| panic!("no Unhealthy event: {:?}", events(&c, "web")));
+    // Probes at 3, 6, 9 (ok), 12 s: the first after ten seconds fails.
+    assert_eq!(
+        (first_failure - started).as_millis() / 1000,
+        12,
+        "{:?}",
+        events(&c, "web")
+    );
+    c.step(Duration::from_secs(10));
+    let ev = events(&c, "web");
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("Killing Container web failed liveness probe")),
+        "{ev:?}"
+    );
+}

@@ -169,6 +169,18 @@ pub fn profiles_of(
     config_of(machines, pod).map(|c| c.profiles)
 }
 
+/// The first word of a static pod's [`StaticPod::command`] (its binary),
+/// read in place: `wanted` asks it of every static pod at every sync.
+fn first_argument(pod: &StaticPod) -> Option<&str> {
+    let c = pod.manifest.pointer("/spec/containers/0")?;
+    let first = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().find_map(Value::as_str))
+    };
+    first("command").or_else(|| first("args"))
+}
+
 /// One kube-scheduler process running now.
 #[derive(Clone, Debug)]
 struct Process {
@@ -352,7 +364,7 @@ impl KubeScheduler {
             .retain(|(m, f), _| static_pods.iter().any(|p| p.machine == *m && p.file == *f));
         for pod in static_pods
             .iter()
-            .filter(|p| p.command().first().map(String::as_str) == Some("kube-scheduler"))
+            .filter(|p| first_argument(p) == Some("kube-scheduler"))
         {
             let files = machines.get(&pod.machine).map(|m| m.fs.version());
             let key = (pod.machine.clone(), pod.file.clone());

@@ -77,6 +77,12 @@ pub struct Scheduler {
     cache: Cache,
     queue: SchedulingQueue,
     last_revision: i64,
+    /// What each part of the last refresh read, as stamps of the watch
+    /// cache ([`ApiServer::changes_of`]): nodes, namespaces, storage, pods.
+    /// A part whose objects did not change since would find the cache as
+    /// it is and move nothing, so it is skipped (the informers' handlers
+    /// run only for their own resource).
+    read: [Option<u64>; 4],
     next_start_node_index: usize,
 }
 
@@ -244,6 +250,7 @@ impl Scheduler {
             cache: Cache::default(),
             queue: SchedulingQueue::default(),
             last_revision: -1,
+            read: [None; 4],
             next_start_node_index: 0,
         }
     }
@@ -278,7 +285,25 @@ impl Scheduler {
         }
         self.last_revision = rev;
         let mut events: Vec<ClusterEvent> = Vec::new();
-        if let Some(res) = resolve("nodes") {
+        let parts: [&[&str]; 4] = [
+            &["nodes"],
+            &["namespaces"],
+            &[
+                "persistentvolumeclaims",
+                "persistentvolumes",
+                "storageclasses",
+            ],
+            &["pods"],
+        ];
+        let mut changed = [true; 4];
+        for ((part, read), changed) in parts.iter().zip(&mut self.read).zip(&mut changed) {
+            let res: Vec<&crate::api::Resource> = part.iter().filter_map(|p| resolve(p)).collect();
+            let stamp = api.changes_of(&res);
+            *changed = *read != Some(stamp);
+            *read = Some(stamp);
+        }
+        let [nodes_changed, namespaces_changed, storage_part_changed, pods_changed] = changed;
+        if let Some(res) = resolve("nodes").filter(|_| nodes_changed) {
             let mut seen = HashSet::new();
             for v in api.list_shared(res, None) {
                 let n = NodeInfo::parse(&v);
@@ -298,7 +323,7 @@ impl Scheduler {
                 self.cache.remove_node(&g);
             }
         }
-        if let Some(res) = resolve("namespaces") {
+        if let Some(res) = resolve("namespaces").filter(|_| namespaces_changed) {
             self.cache.namespaces = api
                 .list_shared(res, None)
                 .iter()
@@ -316,6 +341,9 @@ impl Scheduler {
             ("persistentvolumes", false),
             ("storageclasses", false),
         ] {
+            if !storage_part_changed {
+                break;
+            }
             let Some(res) = resolve(plural) else { continue };
             let map: std::collections::HashMap<String, Value> = api
                 .list(res, None)
@@ -347,7 +375,7 @@ impl Scheduler {
         if storage_changed {
             events.push(ClusterEvent::StorageChange);
         }
-        if let Some(res) = resolve("pods") {
+        if let Some(res) = resolve("pods").filter(|_| pods_changed) {
             let mut seen: HashSet<String> = HashSet::new();
             // The cached pods themselves; only a changed one is parsed.
             for v in api.list_shared(res, None) {

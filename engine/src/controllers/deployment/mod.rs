@@ -26,6 +26,57 @@ pub struct DeploymentController {
     /// The uids of every ReplicaSet at the last sync: the pods they
     /// control concern it (a Recreate rollout waits for the old ones).
     replica_sets: std::collections::BTreeSet<String>,
+    /// By Deployment uid: what its last sync read, when that sync sent no
+    /// request, recorded no event and asked no wake-up.
+    quiet: std::collections::BTreeMap<String, Read>,
+}
+
+/// What one Deployment's sync reads: the Deployment, the ReplicaSets of
+/// its namespace it controls or selects (it adopts and releases those),
+/// and for a Recreate rollout the pods (it waits for the old ones to go).
+/// The watch cache's objects themselves: a changed object is another one.
+/// Its sync decides from these alone (the time matters only where it asks
+/// a wake-up), so a sync from the same as a quiet one would be quiet too,
+/// and is skipped, as the real controller's work queue holds only the
+/// Deployments an informer's event touched.
+#[derive(Debug)]
+struct Read {
+    deployment: Arc<Value>,
+    replica_sets: Vec<Arc<Value>>,
+    pods: Option<u64>,
+}
+
+impl Read {
+    fn of(api: &crate::apiserver::ApiServer, d: &Arc<Value>) -> Read {
+        let ns = object::namespace(d).unwrap_or("default");
+        let selector = object::at(d, "spec.selector");
+        let replica_sets = util::list(api, "replicasets", Some(ns))
+            .into_iter()
+            .filter(|rs| {
+                util::is_controlled_by(rs, d) || util::selector_matches(selector, &util::labels(rs))
+            })
+            .collect();
+        let recreate = object::str_at(d, "spec.strategy.type") == Some("Recreate");
+        let pods = util::res("pods")
+            .filter(|_| recreate)
+            .map(|r| api.changes_of(&[&r]));
+        Read {
+            deployment: Arc::clone(d),
+            replica_sets,
+            pods,
+        }
+    }
+
+    fn same(&self, other: &Read) -> bool {
+        Arc::ptr_eq(&self.deployment, &other.deployment)
+            && self.replica_sets.len() == other.replica_sets.len()
+            && self
+                .replica_sets
+                .iter()
+                .zip(&other.replica_sets)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+            && self.pods == other.pods
+    }
 }
 
 impl DeploymentController {
@@ -45,9 +96,32 @@ impl Component for DeploymentController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         self.replica_sets = util::uids(&util::list(ctx.api, "replicasets", None));
+        let mut quiet = std::collections::BTreeMap::new();
         for d in util::list(ctx.api, "deployments", None) {
+            let uid = util::uid(&d).to_string();
+            let read = Read::of(ctx.api, &d);
+            if self.quiet.get(&uid).is_some_and(|q| q.same(&read)) {
+                quiet.insert(uid, read);
+                continue;
+            }
+            let (revision, requests, events) = (
+                ctx.api.store().revision(),
+                ctx.api.requests(),
+                ctx.events.len(),
+            );
+            let wakeup = self.wakeup.take();
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
+            let asked = self.wakeup.is_some();
+            self.wakeup = util::earliest(wakeup, self.wakeup);
+            if !asked
+                && ctx.api.store().revision() == revision
+                && ctx.api.requests() == requests
+                && ctx.events.len() == events
+            {
+                quiet.insert(uid, read);
+            }
         }
+        self.quiet = quiet;
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup

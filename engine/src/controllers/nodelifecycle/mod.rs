@@ -61,7 +61,7 @@ fn time_at(v: Option<&Value>) -> Option<Time> {
 /// condition's heartbeat, whichever is later. `None` while the node has
 /// no Lease: its kubelet has not started monitoring yet.
 pub fn last_heartbeat(api: &crate::apiserver::ApiServer, node: &Value) -> Option<Time> {
-    let lease = util::get(api, "leases", Some("kube-node-lease"), object::name(node))?;
+    let lease = util::get_shared(api, "leases", Some("kube-node-lease"), object::name(node))?;
     let renew = time_at(object::at(&lease, "spec.renewTime"));
     let posted = util::condition(node, "Ready").and_then(|c| time_at(c.get("lastHeartbeatTime")));
     match (renew, posted) {
@@ -91,7 +91,7 @@ impl Component for NodeLifecycleController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
         for node in util::list(ctx.api, "nodes", None) {
-            self.sync_node(ctx, Arc::unwrap_or_clone(node));
+            self.sync_node(ctx, node);
         }
     }
 
@@ -101,7 +101,8 @@ impl Component for NodeLifecycleController {
 }
 
 impl NodeLifecycleController {
-    fn sync_node(&mut self, ctx: &mut SyncContext<'_>, node: Value) {
+    /// `node` is the watch cache's: copied only to be written.
+    fn sync_node(&mut self, ctx: &mut SyncContext<'_>, node: Arc<Value>) {
         let name = object::name(&node).to_string();
         let mut node = node;
         if let Some(beat) = last_heartbeat(ctx.api, &node) {
@@ -120,7 +121,7 @@ impl NodeLifecycleController {
     /// Turns the node's conditions `Unknown` (once), marks its pods not
     /// ready and says so.
     #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
-    fn mark_unknown(&mut self, ctx: &mut SyncContext<'_>, node: Value) -> Value {
+    fn mark_unknown(&mut self, ctx: &mut SyncContext<'_>, node: Arc<Value>) -> Arc<Value> {
         let was_ready = util::condition_true(&node, "Ready");
         let mut conds: Vec<Value> = object::at(&node, "status.conditions")
             .and_then(Value::as_array)
@@ -141,7 +142,7 @@ impl NodeLifecycleController {
         if !changed {
             return node;
         }
-        let mut new = node.clone();
+        let mut new = Value::clone(&node);
         new["status"]["conditions"] = Value::Array(conds);
         let Some(r) = util::res("nodes") else {
             return node;
@@ -161,7 +162,7 @@ impl NodeLifecycleController {
             );
             mark_pods_not_ready(ctx, &name);
         }
-        updated
+        Arc::new(updated)
     }
 
     /// The taints that follow the Ready condition and `spec.unschedulable`

@@ -40,13 +40,13 @@ impl Component for ServiceAccountController {
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         // The CA bundle the publisher copies: kube-system's, which kubeadm's
         // bootstrap made from the cluster CA.
-        let ca = util::get(ctx.api, "configmaps", Some("kube-system"), ROOT_CA);
+        let ca = util::get_shared(ctx.api, "configmaps", Some("kube-system"), ROOT_CA);
         for ns in util::list(ctx.api, "namespaces", None) {
             if !active(&ns) {
                 continue;
             }
             let name = object::name(&ns).to_string();
-            if util::get(ctx.api, "serviceaccounts", Some(&name), "default").is_none() {
+            if util::get_shared(ctx.api, "serviceaccounts", Some(&name), "default").is_none() {
                 util::create(
                     ctx.api,
                     "serviceaccounts",
@@ -58,7 +58,7 @@ impl Component for ServiceAccountController {
             let Some(ca) = &ca else { continue };
             let want_data = ca.get("data").cloned().unwrap_or(json!({}));
             let want_ann = object::at(ca, "metadata.annotations").cloned();
-            match util::get(ctx.api, "configmaps", Some(&name), ROOT_CA) {
+            match util::get_shared(ctx.api, "configmaps", Some(&name), ROOT_CA) {
                 None => {
                     let mut cm = json!({
                         "apiVersion": "v1",
@@ -73,7 +73,7 @@ impl Component for ServiceAccountController {
                 }
                 Some(cm) if cm.get("data") != Some(&want_data) => {
                     // Edited by hand: the publisher puts the bundle back.
-                    let mut fixed = cm.clone();
+                    let mut fixed = Value::clone(&cm);
                     fixed["data"] = want_data;
                     util::update(ctx.api, "configmaps", fixed);
                 }
