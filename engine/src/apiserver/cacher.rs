@@ -13,7 +13,7 @@
 //! key's `mod_revision`), exactly what a read from the store returned.
 
 use crate::api::object;
-use crate::etcd::{EventType, KeyValue, Store};
+use crate::etcd::{KeyValue, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
@@ -308,7 +308,7 @@ impl Cacher {
         };
         for e in events {
             self.changes += 1;
-            let seg = segment(&e.kv.key);
+            let seg = segment(e.key);
             match self.changed.iter().position(|(s, _)| s == seg) {
                 Some(i) => {
                     if let Some(recent) = self.changed.get_mut(..=i) {
@@ -320,28 +320,28 @@ impl Cacher {
             if let Some(first) = self.changed.first_mut() {
                 first.1 = self.changes;
             }
-            let (old, new) = match e.kind {
-                EventType::Put => {
-                    let obj = decode(&e.kv);
+            let (old, new) = match e.kv {
+                Some(kv) => {
+                    let obj = decode(kv);
                     if seg != "events"
                         && self
                             .objects
-                            .get(&e.kv.key)
+                            .get(e.key)
                             .is_none_or(|old| !same_ownership(old, &obj))
                     {
                         self.ownership_changed = self.changes;
                     }
-                    self.index(&e.kv.key, Some(&obj));
+                    self.index(e.key, Some(&obj));
                     let new = Arc::new(obj);
-                    let old = self.objects.insert(e.kv.key.clone(), Arc::clone(&new));
+                    let old = self.objects.insert(e.key.to_string(), Arc::clone(&new));
                     (old, Some(new))
                 }
-                EventType::Delete => {
+                None => {
                     if seg != "events" {
                         self.ownership_changed = self.changes;
                     }
-                    self.index(&e.kv.key, None);
-                    (self.objects.remove(&e.kv.key), None)
+                    self.index(e.key, None);
+                    (self.objects.remove(e.key), None)
                 }
             };
             if self.journal.len() >= JOURNAL {
@@ -349,7 +349,7 @@ impl Cacher {
             }
             self.journal.push_back(Change {
                 count: self.changes,
-                key: e.kv.key.clone(),
+                key: e.key.to_string(),
                 old,
                 new,
             });
