@@ -14,6 +14,7 @@
 
 pub mod admission;
 mod cacher;
+pub mod compactor;
 mod conversion;
 mod decoding;
 mod defaulting;
