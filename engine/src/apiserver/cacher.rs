@@ -53,6 +53,11 @@ pub(crate) struct Cacher {
     pods_by_controller: BTreeMap<String, BTreeSet<String>>,
     /// The pods no controller owns (candidates for adoption), by key.
     orphan_pods: BTreeSet<String>,
+    /// The same two indexes for ReplicaSets (a Deployment's own, and
+    /// those it may adopt): a Deployment's sync reads these rather than
+    /// every ReplicaSet of its namespace.
+    replicasets_by_controller: BTreeMap<String, BTreeSet<String>>,
+    orphan_replicasets: BTreeSet<String>,
     /// The count of the last change to a pod of each controller (a pod
     /// that joined, left, changed or went), by controller uid.
     controller_changed: BTreeMap<String, u64>,
@@ -96,6 +101,7 @@ impl Change {
 }
 
 const PODS: &str = "/registry/pods/";
+const REPLICASETS: &str = "/registry/replicasets/";
 const EVENTS: &str = "/registry/events/";
 
 /// The resource segment of a key: `pods` for `/registry/pods/default/web`,
@@ -126,6 +132,27 @@ fn controller_of(obj: &Value) -> Option<Option<&str>> {
     match controller {
         None => Some(None),
         Some(r) => r.get("uid").and_then(Value::as_str).map(Some),
+    }
+}
+
+/// Files `key` under its controller's uid, or among the orphans.
+fn index_owner(
+    by_controller: &mut BTreeMap<String, BTreeSet<String>>,
+    orphans: &mut BTreeSet<String>,
+    key: &str,
+    owner: Option<Option<&str>>,
+) {
+    match owner {
+        Some(Some(uid)) => {
+            by_controller
+                .entry(uid.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
+        Some(None) => {
+            orphans.insert(key.to_string());
+        }
+        None => {}
     }
 }
 
@@ -185,6 +212,8 @@ impl Cacher {
         self.pods_by_node.clear();
         self.pods_by_controller.clear();
         self.orphan_pods.clear();
+        self.replicasets_by_controller.clear();
+        self.orphan_replicasets.clear();
         self.events_by_object.clear();
     }
 
@@ -193,6 +222,9 @@ impl Cacher {
     fn index(&mut self, key: &str, new: Option<&Value>) {
         if key.starts_with(EVENTS) {
             return self.index_event(key, new);
+        }
+        if key.starts_with(REPLICASETS) {
+            return self.index_replicaset(key, new);
         }
         if !key.starts_with(PODS) {
             return;
@@ -217,6 +249,34 @@ impl Cacher {
                 .or_default()
                 .insert(key.to_string());
         }
+    }
+
+    /// Keeps the ReplicaSet controller indexes in step with a put or a
+    /// delete of the ReplicaSet at `key`; call before `objects` changes.
+    fn index_replicaset(&mut self, key: &str, new: Option<&Value>) {
+        let old_obj = self.objects.get(key).map(Arc::clone);
+        let old = old_obj.as_deref().and_then(controller_of);
+        let new = new.and_then(controller_of);
+        match old {
+            Some(Some(uid)) => {
+                if let Some(keys) = self.replicasets_by_controller.get_mut(uid) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.replicasets_by_controller.remove(uid);
+                    }
+                }
+            }
+            Some(None) => {
+                self.orphan_replicasets.remove(key);
+            }
+            None => {}
+        }
+        index_owner(
+            &mut self.replicasets_by_controller,
+            &mut self.orphan_replicasets,
+            key,
+            new,
+        );
     }
 
     /// Keeps `events_by_object` in step with a put or delete of an Event;
@@ -370,6 +430,20 @@ impl Cacher {
         self.pods_by_node.clear();
         self.pods_by_controller.clear();
         self.orphan_pods.clear();
+        self.replicasets_by_controller.clear();
+        self.orphan_replicasets.clear();
+        for (key, obj) in self
+            .objects
+            .range::<str, _>((Bound::Included(REPLICASETS), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(REPLICASETS))
+        {
+            index_owner(
+                &mut self.replicasets_by_controller,
+                &mut self.orphan_replicasets,
+                key,
+                controller_of(obj),
+            );
+        }
         self.events_by_object.clear();
         for (key, obj) in self
             .objects
@@ -414,6 +488,12 @@ impl Cacher {
         self.revision = Some(store.revision());
     }
 
+    /// The nodes some pod is bound to (`spec.nodeName`), in name order:
+    /// whether or not such a node exists.
+    pub fn nodes_with_pods(&self) -> impl Iterator<Item = &str> {
+        self.pods_by_node.keys().map(String::as_str)
+    }
+
     /// The pods bound to `node`, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
         self.pods_by_node
@@ -433,19 +513,47 @@ impl Cacher {
         uid: &str,
         orphans: bool,
     ) -> Vec<Arc<Value>> {
-        let prefix = format!("{PODS}{namespace}/");
-        let in_ns = |k: &&String| k.starts_with(&prefix);
-        let owned = self
-            .pods_by_controller
-            .get(uid)
-            .into_iter()
-            .flatten()
-            .filter(in_ns);
+        self.owned_by(
+            &self.pods_by_controller,
+            &self.orphan_pods,
+            &format!("{PODS}{namespace}/"),
+            uid,
+            orphans,
+        )
+    }
+
+    /// [`Cacher::pods_for_controller`] for ReplicaSets.
+    pub fn replicasets_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.owned_by(
+            &self.replicasets_by_controller,
+            &self.orphan_replicasets,
+            &format!("{REPLICASETS}{namespace}/"),
+            uid,
+            orphans,
+        )
+    }
+
+    /// The objects under `prefix` that `by_controller` files under `uid`
+    /// and, with `orphans`, those in `orphan_keys`, in key order.
+    fn owned_by(
+        &self,
+        by_controller: &BTreeMap<String, BTreeSet<String>>,
+        orphan_keys: &BTreeSet<String>,
+        prefix: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        let in_ns = |k: &&String| k.starts_with(prefix);
+        let owned = by_controller.get(uid).into_iter().flatten().filter(in_ns);
         let keys: Vec<&String> = if orphans {
-            let orphan = self
-                .orphan_pods
-                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
-                .take_while(|k| k.starts_with(&prefix));
+            let orphan = orphan_keys
+                .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+                .take_while(|k| k.starts_with(prefix));
             // Both in key order, and disjoint: merged, as a scan of the
             // namespace would meet them.
             let mut all: Vec<&String> = Vec::new();
