@@ -13,7 +13,7 @@
 //! key's `mod_revision`), exactly what a read from the store returned.
 
 use crate::api::object;
-use crate::etcd::{EventType, KeyValue, Store};
+use crate::etcd::{KeyValue, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
@@ -53,6 +53,11 @@ pub(crate) struct Cacher {
     pods_by_controller: BTreeMap<String, BTreeSet<String>>,
     /// The pods no controller owns (candidates for adoption), by key.
     orphan_pods: BTreeSet<String>,
+    /// The same two indexes for ReplicaSets (a Deployment's own, and
+    /// those it may adopt): a Deployment's sync reads these rather than
+    /// every ReplicaSet of its namespace.
+    replicasets_by_controller: BTreeMap<String, BTreeSet<String>>,
+    orphan_replicasets: BTreeSet<String>,
     /// The count of the last change to a pod of each controller (a pod
     /// that joined, left, changed or went), by controller uid.
     controller_changed: BTreeMap<String, u64>,
@@ -100,6 +105,7 @@ impl Change {
 }
 
 const PODS: &str = "/registry/pods/";
+const REPLICASETS: &str = "/registry/replicasets/";
 const EVENTS: &str = "/registry/events/";
 
 /// The resource segment of a key: `pods` for `/registry/pods/default/web`,
@@ -130,6 +136,27 @@ fn controller_of(obj: &Value) -> Option<Option<&str>> {
     match controller {
         None => Some(None),
         Some(r) => r.get("uid").and_then(Value::as_str).map(Some),
+    }
+}
+
+/// Files `key` under its controller's uid, or among the orphans.
+fn index_owner(
+    by_controller: &mut BTreeMap<String, BTreeSet<String>>,
+    orphans: &mut BTreeSet<String>,
+    key: &str,
+    owner: Option<Option<&str>>,
+) {
+    match owner {
+        Some(Some(uid)) => {
+            by_controller
+                .entry(uid.to_string())
+                .or_default()
+                .insert(key.to_string());
+        }
+        Some(None) => {
+            orphans.insert(key.to_string());
+        }
+        None => {}
     }
 }
 
@@ -189,6 +216,8 @@ impl Cacher {
         self.pods_by_node.clear();
         self.pods_by_controller.clear();
         self.orphan_pods.clear();
+        self.replicasets_by_controller.clear();
+        self.orphan_replicasets.clear();
         self.events_by_object.clear();
     }
 
@@ -197,6 +226,9 @@ impl Cacher {
     fn index(&mut self, key: &str, new: Option<&Value>) {
         if key.starts_with(EVENTS) {
             return self.index_event(key, new);
+        }
+        if key.starts_with(REPLICASETS) {
+            return self.index_replicaset(key, new);
         }
         if !key.starts_with(PODS) {
             return;
@@ -224,6 +256,34 @@ impl Cacher {
                 .or_default()
                 .insert(key.to_string());
         }
+    }
+
+    /// Keeps the ReplicaSet controller indexes in step with a put or a
+    /// delete of the ReplicaSet at `key`; call before `objects` changes.
+    fn index_replicaset(&mut self, key: &str, new: Option<&Value>) {
+        let old_obj = self.objects.get(key).map(Arc::clone);
+        let old = old_obj.as_deref().and_then(controller_of);
+        let new = new.and_then(controller_of);
+        match old {
+            Some(Some(uid)) => {
+                if let Some(keys) = self.replicasets_by_controller.get_mut(uid) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.replicasets_by_controller.remove(uid);
+                    }
+                }
+            }
+            Some(None) => {
+                self.orphan_replicasets.remove(key);
+            }
+            None => {}
+        }
+        index_owner(
+            &mut self.replicasets_by_controller,
+            &mut self.orphan_replicasets,
+            key,
+            new,
+        );
     }
 
     /// Keeps `events_by_object` in step with a put or delete of an Event;
@@ -315,7 +375,7 @@ impl Cacher {
         };
         for e in events {
             self.changes += 1;
-            let seg = segment(&e.kv.key);
+            let seg = segment(e.key);
             match self.changed.iter().position(|(s, _)| s == seg) {
                 Some(i) => {
                     if let Some(recent) = self.changed.get_mut(..=i) {
@@ -327,28 +387,28 @@ impl Cacher {
             if let Some(first) = self.changed.first_mut() {
                 first.1 = self.changes;
             }
-            let (old, new) = match e.kind {
-                EventType::Put => {
-                    let obj = decode(&e.kv);
+            let (old, new) = match e.kv {
+                Some(kv) => {
+                    let obj = decode(kv);
                     if seg != "events"
                         && self
                             .objects
-                            .get(&e.kv.key)
+                            .get(e.key)
                             .is_none_or(|old| !same_ownership(old, &obj))
                     {
                         self.ownership_changed = self.changes;
                     }
-                    self.index(&e.kv.key, Some(&obj));
+                    self.index(e.key, Some(&obj));
                     let new = Arc::new(obj);
-                    let old = self.objects.insert(e.kv.key.clone(), Arc::clone(&new));
+                    let old = self.objects.insert(e.key.to_string(), Arc::clone(&new));
                     (old, Some(new))
                 }
-                EventType::Delete => {
+                None => {
                     if seg != "events" {
                         self.ownership_changed = self.changes;
                     }
-                    self.index(&e.kv.key, None);
-                    (self.objects.remove(&e.kv.key), None)
+                    self.index(e.key, None);
+                    (self.objects.remove(e.key), None)
                 }
             };
             if self.journal.len() >= JOURNAL {
@@ -356,7 +416,7 @@ impl Cacher {
             }
             self.journal.push_back(Change {
                 count: self.changes,
-                key: e.kv.key.clone(),
+                key: e.key.to_string(),
                 old,
                 new,
             });
@@ -377,6 +437,20 @@ impl Cacher {
         self.pods_by_node.clear();
         self.pods_by_controller.clear();
         self.orphan_pods.clear();
+        self.replicasets_by_controller.clear();
+        self.orphan_replicasets.clear();
+        for (key, obj) in self
+            .objects
+            .range::<str, _>((Bound::Included(REPLICASETS), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(REPLICASETS))
+        {
+            index_owner(
+                &mut self.replicasets_by_controller,
+                &mut self.orphan_replicasets,
+                key,
+                controller_of(obj),
+            );
+        }
         self.events_by_object.clear();
         for (key, obj) in self
             .objects
@@ -422,6 +496,12 @@ impl Cacher {
         self.revision = Some(store.revision());
     }
 
+    /// The nodes some pod is bound to (`spec.nodeName`), in name order:
+    /// whether or not such a node exists.
+    pub fn nodes_with_pods(&self) -> impl Iterator<Item = &str> {
+        self.pods_by_node.keys().map(String::as_str)
+    }
+
     /// The pods bound to `node`, in key order.
     pub fn pods_on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
         self.pods_by_node
@@ -441,19 +521,47 @@ impl Cacher {
         uid: &str,
         orphans: bool,
     ) -> Vec<Arc<Value>> {
-        let prefix = format!("{PODS}{namespace}/");
-        let in_ns = |k: &&String| k.starts_with(&prefix);
-        let owned = self
-            .pods_by_controller
-            .get(uid)
-            .into_iter()
-            .flatten()
-            .filter(in_ns);
+        self.owned_by(
+            &self.pods_by_controller,
+            &self.orphan_pods,
+            &format!("{PODS}{namespace}/"),
+            uid,
+            orphans,
+        )
+    }
+
+    /// [`Cacher::pods_for_controller`] for ReplicaSets.
+    pub fn replicasets_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.owned_by(
+            &self.replicasets_by_controller,
+            &self.orphan_replicasets,
+            &format!("{REPLICASETS}{namespace}/"),
+            uid,
+            orphans,
+        )
+    }
+
+    /// The objects under `prefix` that `by_controller` files under `uid`
+    /// and, with `orphans`, those in `orphan_keys`, in key order.
+    fn owned_by(
+        &self,
+        by_controller: &BTreeMap<String, BTreeSet<String>>,
+        orphan_keys: &BTreeSet<String>,
+        prefix: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        let in_ns = |k: &&String| k.starts_with(prefix);
+        let owned = by_controller.get(uid).into_iter().flatten().filter(in_ns);
         let keys: Vec<&String> = if orphans {
-            let orphan = self
-                .orphan_pods
-                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
-                .take_while(|k| k.starts_with(&prefix));
+            let orphan = orphan_keys
+                .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+                .take_while(|k| k.starts_with(prefix));
             // Both in key order, and disjoint: merged, as a scan of the
             // namespace would meet them.
             let mut all: Vec<&String> = Vec::new();

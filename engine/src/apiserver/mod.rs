@@ -14,6 +14,7 @@
 
 pub mod admission;
 mod cacher;
+pub mod compactor;
 mod conversion;
 mod decoding;
 mod defaulting;
@@ -786,6 +787,12 @@ impl ApiServer {
         self.cache().epoch()
     }
 
+    /// The names every bound pod's `spec.nodeName` holds, each once, in
+    /// order: from the index behind [`ApiServer::pods_on_node`].
+    pub fn nodes_with_pods(&self) -> Vec<String> {
+        self.cache().nodes_with_pods().map(String::from).collect()
+    }
+
     /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
@@ -803,6 +810,20 @@ impl ApiServer {
         orphans: bool,
     ) -> Vec<Arc<Value>> {
         self.cache().pods_for_controller(namespace, uid, orphans)
+    }
+
+    /// The ReplicaSets in `namespace` whose controller is `uid` and, with
+    /// `orphans`, those with no controller, shared, in key order: what a
+    /// Deployment's scan of its namespace's ReplicaSets for its own and
+    /// adoptable ones finds, from an index.
+    pub fn replicasets_for_controller(
+        &self,
+        namespace: &str,
+        uid: &str,
+        orphans: bool,
+    ) -> Vec<Arc<Value>> {
+        self.cache()
+            .replicasets_for_controller(namespace, uid, orphans)
     }
 
     /// A stamp of [`ApiServer::pods_for_controller`]'s pods: it moves

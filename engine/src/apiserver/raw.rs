@@ -16,6 +16,13 @@ impl ApiServer {
         self.store.delete_range(key, prefix)
     }
 
+    /// `etcdctl compact REV`: the history before `rev` goes. The watch
+    /// cache first takes in what the log still holds.
+    pub fn etcd_compact(&mut self, rev: i64) -> Result<(), crate::etcd::EtcdError> {
+        self.cache.get_mut().catch_up(&self.store);
+        self.store.compact(rev)
+    }
+
     /// `etcdutl snapshot restore` + pointing etcd at the restored data: the
     /// whole store replaced.
     pub fn etcd_replace(&mut self, store: crate::etcd::Store) {

@@ -104,6 +104,23 @@ impl ApiServer {
         }
     }
 
+    /// The keys written or deleted from revision `from` on, each once, in
+    /// key order: what an informer's event handlers would have been told
+    /// about. `None` when compaction took part of that log.
+    pub fn keys_changed_since(&self, from: i64) -> Option<std::collections::BTreeSet<String>> {
+        Some(
+            self.store
+                .log_since(from)?
+                .map(|e| e.key.to_string())
+                .collect(),
+        )
+    }
+
+    /// The object stored under an etcd key, shared (a component's read).
+    pub fn get_by_key(&self, key: &str) -> Option<std::sync::Arc<Value>> {
+        self.cache().get(key).cloned()
+    }
+
     /// Every change after `revision`, across all resources: the new
     /// revision to ask from next time, and `(resource plural, event)` in
     /// order. Keys outside the resource table are skipped.

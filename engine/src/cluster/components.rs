@@ -21,6 +21,9 @@ pub fn default_components(
     );
     // Registrations (one line each): kubelets, scheduler, controllers.
     components.push(Box::new(crate::node::service::Systemd::default()));
+    components.push(Box::new(
+        crate::apiserver::compactor::EtcdCompactor::default(),
+    ));
     components.push(Box::new(crate::scheduler::KubeScheduler::new()));
     components.push(Box::new(crate::controllers::KubeControllerManager::new()));
     components.push(Box::new(

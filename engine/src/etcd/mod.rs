@@ -27,7 +27,7 @@ pub struct KeyValue {
 }
 
 /// What a watcher sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventType {
     Put,
     Delete,
@@ -155,8 +155,45 @@ pub struct Store {
     compact_revision: i64,
     /// Every key's history, oldest first; the last entry is the current state.
     history: BTreeMap<String, Vec<Generation>>,
-    /// The change log watchers read, ordered by revision.
-    log: Vec<(i64, WatchEvent)>,
+    /// The change log watchers read, ordered by revision: which key changed
+    /// at which revision. The values themselves are read from `history`,
+    /// which holds every revision the log reaches back to, so that a value
+    /// is stored once rather than once more per event and once per
+    /// following event's `prev_kv`.
+    log: Vec<(i64, String)>,
+}
+
+/// One entry of the change log, borrowed from the store: what a watcher
+/// receives, without copying the values.
+#[derive(Clone, Copy, Debug)]
+pub struct LogEvent<'a> {
+    pub kind: EventType,
+    pub key: &'a str,
+    /// The revision of the change.
+    pub revision: i64,
+    /// The key's value after a put; `None` after a delete.
+    pub kv: Option<&'a KeyValue>,
+    /// The key's value before the change, if it existed.
+    pub prev_kv: Option<&'a KeyValue>,
+}
+
+impl LogEvent<'_> {
+    /// The event as etcd's watch delivers it (a delete as the key with
+    /// the deletion's revision and no value).
+    pub fn to_owned_event(&self) -> WatchEvent {
+        let kv = self.kv.cloned().unwrap_or_else(|| KeyValue {
+            key: self.key.to_string(),
+            value: vec![],
+            create_revision: 0,
+            mod_revision: self.revision,
+            version: 0,
+        });
+        WatchEvent {
+            kind: self.kind,
+            kv,
+            prev_kv: self.prev_kv.cloned(),
+        }
+    }
 }
 
 impl Store {
@@ -349,54 +386,61 @@ impl Store {
 
     fn write(&mut self, key: &str, value: Option<Vec<u8>>, rev: i64) {
         let hist = self.history.entry(key.to_string()).or_default();
-        let prev = hist.last().and_then(|g| g.kv.clone());
-        let (kv, kind) = match value {
-            Some(value) => {
-                let (create_revision, version) = match &prev {
-                    Some(p) => (p.create_revision, p.version + 1),
-                    None => (rev, 1),
-                };
-                let kv = KeyValue {
-                    key: key.to_string(),
-                    value,
-                    create_revision,
-                    mod_revision: rev,
-                    version,
-                };
-                hist.push(Generation {
-                    revision: rev,
-                    kv: Some(kv.clone()),
-                });
-                (kv, EventType::Put)
+        let prev = hist
+            .last()
+            .and_then(|g| g.kv.as_ref())
+            .map(|p| (p.create_revision, p.version));
+        let kv = value.map(|value| {
+            let (create_revision, version) = match prev {
+                Some((create_revision, version)) => (create_revision, version + 1),
+                None => (rev, 1),
+            };
+            KeyValue {
+                key: key.to_string(),
+                value,
+                create_revision,
+                mod_revision: rev,
+                version,
             }
-            None => {
-                hist.push(Generation {
-                    revision: rev,
-                    kv: None,
-                });
-                let kv = KeyValue {
-                    key: key.to_string(),
-                    value: vec![],
-                    create_revision: 0,
-                    mod_revision: rev,
-                    version: 0,
-                };
-                (kv, EventType::Delete)
-            }
-        };
-        self.log.push((
-            rev,
-            WatchEvent {
-                kind,
-                kv,
-                prev_kv: prev,
+        });
+        hist.push(Generation { revision: rev, kv });
+        self.log.push((rev, key.to_string()));
+    }
+
+    /// The log entry for `key` changed at `rev`, read from its history.
+    fn log_event<'a>(&'a self, rev: i64, key: &'a str) -> Option<LogEvent<'a>> {
+        let hist = self.history.get(key)?;
+        let idx = hist.partition_point(|g| g.revision < rev);
+        let gen = hist.get(idx).filter(|g| g.revision == rev)?;
+        let prev_kv = idx
+            .checked_sub(1)
+            .and_then(|i| hist.get(i))
+            .and_then(|g| g.kv.as_ref());
+        Some(LogEvent {
+            kind: if gen.kv.is_some() {
+                EventType::Put
+            } else {
+                EventType::Delete
             },
-        ));
+            key,
+            revision: rev,
+            kv: gen.kv.as_ref(),
+            prev_kv,
+        })
+    }
+
+    /// The log from revision `from` on (which must not be compacted).
+    fn log_from(&self, from: i64) -> impl Iterator<Item = LogEvent<'_>> {
+        let start = self.log.partition_point(|(r, _)| *r < from);
+        self.log
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(rev, key)| self.log_event(*rev, key))
     }
 
     /// Events with revision ≥ `from` for keys under `prefix` (or the single
     /// key when `prefix` is false), as a watch started at `from` would deliver.
-    #[allow(clippy::indexing_slicing)] // the log offset is clamped to the log's length
     pub fn watch(&self, key: &str, prefix: bool, from: i64) -> Result<Vec<WatchEvent>, EtcdError> {
         if from > 0 && from < self.compact_revision {
             return Err(EtcdError::Compacted {
@@ -404,34 +448,34 @@ impl Store {
             });
         }
         let from = if from <= 0 { self.revision + 1 } else { from };
-        let start = self.log.partition_point(|(r, _)| *r < from);
-        Ok(self.log[start..]
-            .iter()
-            .filter(|(_, e)| {
+        Ok(self
+            .log_from(from)
+            .filter(|e| {
                 if prefix {
-                    e.kv.key.starts_with(key)
+                    e.key.starts_with(key)
                 } else {
-                    e.kv.key == key
+                    e.key == key
                 }
             })
-            .map(|(_, e)| e.clone())
+            .map(|e| e.to_owned_event())
             .collect())
     }
 
     /// The change log from revision `from` on (all keys), borrowed: what
     /// the apiserver's watch cache replays to catch up. `None` when
     /// compaction removed part of it (the cache then reloads everything).
-    pub fn log_since(&self, from: i64) -> Option<impl Iterator<Item = &WatchEvent>> {
+    pub fn log_since(&self, from: i64) -> Option<impl Iterator<Item = LogEvent<'_>>> {
         if from < self.compact_revision {
             return None;
         }
-        let start = self.log.partition_point(|(r, _)| *r < from);
-        Some(self.log.get(start..)?.iter().map(|(_, e)| e))
+        Some(self.log_from(from))
     }
 
-    /// Forgets history before `rev`, as `etcdctl compaction` does; the
-    /// current state is kept.
-    #[allow(clippy::indexing_slicing)] // hist[0] only when hist.len() == 1
+    /// Forgets history before `rev`, as `etcdctl compaction` does: every
+    /// key keeps its newest revision at or before `rev` (the state at
+    /// `rev` stays readable) and everything after; a key whose newest
+    /// revision before `rev` is a deletion is gone altogether. Reads and
+    /// watches from before `rev` fail from now on.
     pub fn compact(&mut self, rev: i64) -> Result<(), EtcdError> {
         if rev > self.revision {
             return Err(EtcdError::FutureRevision);
@@ -443,17 +487,22 @@ impl Store {
         }
         self.compact_revision = rev;
         self.history.retain(|_, hist| {
-            // Keep the newest generation at or before `rev` and everything after it.
-            let keep_from = hist
-                .partition_point(|g| g.revision <= rev)
-                .saturating_sub(1);
+            // The newest generation at or before `rev` stays; when it is
+            // exactly at `rev`, the one before it stays too: a watch may
+            // still start at `rev`, and its first event carries the value
+            // before (`prev_kv`).
+            let at_or_before = hist.partition_point(|g| g.revision <= rev);
+            let before = hist.partition_point(|g| g.revision < rev);
+            let keep_from = if before < at_or_before {
+                before.saturating_sub(1)
+            } else {
+                at_or_before.saturating_sub(1)
+            };
             hist.drain(..keep_from);
-            if hist.len() == 1 && hist[0].kv.is_none() && hist[0].revision <= rev {
-                return false;
-            }
-            true
+            // A key deleted before `rev` and not written since.
+            !matches!(hist.as_slice(), [only] if only.kv.is_none() && only.revision < rev)
         });
-        self.log.retain(|(r, _)| *r > rev);
+        self.log.retain(|(r, _)| *r >= rev);
         Ok(())
     }
 

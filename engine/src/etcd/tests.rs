@@ -150,10 +150,7 @@ fn watch_from_revision_and_compaction() {
     put(&mut s, "/registry/pods/default/a", "2");
     s.delete_range("/registry/pods/default/a", false);
     let events = s.watch("/registry/pods/", true, r1).unwrap_or_default();
-    let kinds: Vec<_> = events
-        .iter()
-        .map(|e| (e.kind.clone(), e.kv.mod_revision))
-        .collect();
+    let kinds: Vec<_> = events.iter().map(|e| (e.kind, e.kv.mod_revision)).collect();
     assert_eq!(
         kinds,
         vec![
@@ -218,4 +215,109 @@ fn snapshot_round_trip_and_corruption() {
 fn prefix_end_increments_last_byte() {
     assert_eq!(prefix_end("/registry/pods/"), "/registry/pods0");
     assert_eq!(prefix_end("a"), "b");
+}
+
+#[test]
+fn compaction_keeps_the_latest_version_of_every_key() {
+    let mut s = Store::new();
+    put(&mut s, "a", "1"); // 2
+    put(&mut s, "a", "2"); // 3
+    put(&mut s, "b", "1"); // 4
+    put(&mut s, "a", "3"); // 5
+    s.compact(4).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.compact_revision(), 4);
+    // The state at the compaction revision is still readable…
+    let at = |s: &Store, key: &str, revision| {
+        s.range(&RangeRequest {
+            revision,
+            ..RangeRequest::key(key)
+        })
+        .map(|r| r.kvs.iter().map(|kv| kv.value.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(at(&s, "a", 4), Ok(vec![b"2".to_vec()]));
+    assert_eq!(at(&s, "b", 4), Ok(vec![b"1".to_vec()]));
+    assert_eq!(at(&s, "a", 5), Ok(vec![b"3".to_vec()]));
+    // …and everything before it is gone, with etcd's error.
+    assert_eq!(
+        at(&s, "a", 3),
+        Err(EtcdError::Compacted {
+            compact_revision: 4
+        })
+    );
+    // Versions and create revisions survive: they are the key's, not its history's.
+    let a = s.get("a").cloned().unwrap_or_else(|| panic!("a missing"));
+    assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 5, 3));
+    // Only what a read at 4 or later can reach is kept: a's value at 4
+    // (written at 3) and at 5.
+    assert_eq!(s.history.get("a").map(Vec::len), Some(2));
+    // Compacting again at or below the compaction revision fails; past
+    // the current revision too.
+    assert_eq!(
+        s.compact(4).map_err(|e| e.to_string()),
+        Err("etcdserver: mvcc: required revision has been compacted".into())
+    );
+    assert_eq!(
+        s.compact(99).map_err(|e| e.to_string()),
+        Err("etcdserver: mvcc: required revision is a future revision".into())
+    );
+}
+
+#[test]
+fn compaction_drops_tombstones_before_the_revision() {
+    let mut s = Store::new();
+    put(&mut s, "gone", "1"); // 2
+    s.delete_range("gone", false); // 3
+    put(&mut s, "late", "1"); // 4
+    s.delete_range("late", false); // 5
+    put(&mut s, "x", "1"); // 6
+    s.compact(4).unwrap_or_else(|e| panic!("{e}"));
+    // Deleted before 4: nothing of it is left.
+    assert!(!s.history.contains_key("gone"));
+    // Deleted after 4: still readable at 4, absent now.
+    let late = s.range(&RangeRequest {
+        revision: 4,
+        ..RangeRequest::key("late")
+    });
+    assert_eq!(late.map(|r| r.count), Ok(1));
+    assert!(s.get("late").is_none());
+    // Once the compaction passes the deletion, the tombstone goes too.
+    s.compact(6).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!s.history.contains_key("late"));
+    assert_eq!(s.len(), 1);
+    // Recreating a key after its tombstone went starts it over.
+    put(&mut s, "gone", "2");
+    let g = s
+        .get("gone")
+        .cloned()
+        .unwrap_or_else(|| panic!("gone missing"));
+    assert_eq!((g.create_revision, g.version), (7, 1));
+}
+
+#[test]
+fn a_watch_may_start_at_the_compaction_revision() {
+    let mut s = Store::new();
+    put(&mut s, "k", "1"); // 2
+    put(&mut s, "k", "2"); // 3
+    put(&mut s, "k", "3"); // 4
+    s.compact(3).unwrap_or_else(|e| panic!("{e}"));
+    let events = s.watch("k", false, 3).unwrap_or_default();
+    let seen: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                e.kv.value.clone(),
+                e.prev_kv.as_ref().map(|p| p.value.clone()),
+            )
+        })
+        .collect();
+    // The event at 3 still carries the value before it.
+    assert_eq!(
+        seen,
+        vec![
+            (b"2".to_vec(), Some(b"1".to_vec())),
+            (b"3".to_vec(), Some(b"2".to_vec()))
+        ]
+    );
+    assert!(s.log_since(3).is_some());
+    assert!(s.log_since(2).is_none());
 }

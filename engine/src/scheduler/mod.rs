@@ -77,12 +77,9 @@ pub struct Scheduler {
     cache: Cache,
     queue: SchedulingQueue,
     last_revision: i64,
-    /// What each part of the last refresh read, as stamps of the watch
-    /// cache ([`ApiServer::changes_of`]): nodes, namespaces, storage, pods.
-    /// A part whose objects did not change since would find the cache as
-    /// it is and move nothing, so it is skipped (the informers' handlers
-    /// run only for their own resource).
-    read: [Option<u64>; 4],
+    /// The watch cache's epoch at the last refresh: when it moves (the
+    /// store was replaced), the change log cannot say what changed.
+    last_epoch: u64,
     next_start_node_index: usize,
 }
 
@@ -250,7 +247,7 @@ impl Scheduler {
             cache: Cache::default(),
             queue: SchedulingQueue::default(),
             last_revision: -1,
-            read: [None; 4],
+            last_epoch: 0,
             next_start_node_index: 0,
         }
     }
@@ -278,32 +275,92 @@ impl Scheduler {
     }
 
     /// Brings the cache and the queue up to date with the apiserver.
+    ///
+    /// Like the real scheduler's informers, it takes in only what changed
+    /// since the last refresh (the store's change log says which keys), so
+    /// that a round costs the changes, not every pod and node of the
+    /// cluster. When the log cannot tell (the first refresh, compaction, a
+    /// restored store) it reads everything, with the same outcome.
     fn refresh(&mut self, api: &ApiServer, now: Time) {
         let rev = api.store().revision();
         if rev == self.last_revision {
             return;
         }
+        let epoch = api.cache_epoch();
+        let changed =
+            (self.last_revision >= 0 && rev > self.last_revision && epoch == self.last_epoch)
+                .then(|| api.keys_changed_since(self.last_revision + 1))
+                .flatten();
         self.last_revision = rev;
+        self.last_epoch = epoch;
         let mut events: Vec<ClusterEvent> = Vec::new();
-        let parts: [&[&str]; 4] = [
-            &["nodes"],
-            &["namespaces"],
-            &[
-                "persistentvolumeclaims",
-                "persistentvolumes",
-                "storageclasses",
-            ],
-            &["pods"],
-        ];
-        let mut changed = [true; 4];
-        for ((part, read), changed) in parts.iter().zip(&mut self.read).zip(&mut changed) {
-            let res: Vec<&crate::api::Resource> = part.iter().filter_map(|p| resolve(p)).collect();
-            let stamp = api.changes_of(&res);
-            *changed = *read != Some(stamp);
-            *read = Some(stamp);
+        match changed {
+            Some(keys) => self.refresh_changed(api, &keys, now, &mut events),
+            None => self.refresh_all(api, now, &mut events),
         }
-        let [nodes_changed, namespaces_changed, storage_part_changed, pods_changed] = changed;
-        if let Some(res) = resolve("nodes").filter(|_| nodes_changed) {
+        events.dedup();
+        for ev in events {
+            self.queue.on_event(ev, now);
+        }
+    }
+
+    /// [`Scheduler::refresh`] from the keys that changed, in key order.
+    fn refresh_changed(
+        &mut self,
+        api: &ApiServer,
+        keys: &std::collections::BTreeSet<String>,
+        now: Time,
+        events: &mut Vec<ClusterEvent>,
+    ) {
+        let under = |prefix: &'static str| {
+            keys.range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |k| k.starts_with(prefix))
+        };
+        let mut gone_nodes = Vec::new();
+        for key in under("/registry/minions/") {
+            match api.get_by_key(key) {
+                Some(v) => {
+                    if self.cache.upsert_node(NodeInfo::parse(&v)) {
+                        events.push(ClusterEvent::NodeAddOrUpdate);
+                    }
+                }
+                None => gone_nodes.push(key.trim_start_matches("/registry/minions/").to_string()),
+            }
+        }
+        for g in gone_nodes {
+            self.cache.remove_node(&g);
+        }
+        if under("/registry/namespaces/").next().is_some() {
+            self.refresh_namespaces(api);
+        }
+        if under("/registry/persistentvolumeclaims/").next().is_some()
+            || under("/registry/persistentvolumes/").next().is_some()
+            || under("/registry/storageclasses/").next().is_some()
+        {
+            self.refresh_storage(api, events);
+        }
+        let mut gone_pods = Vec::new();
+        for key in under("/registry/pods/") {
+            let short = key.trim_start_matches("/registry/pods/");
+            match api.get_by_key(key) {
+                Some(v) => self.take_pod(short.to_string(), &v, now, events),
+                None => gone_pods.push(short.to_string()),
+            }
+        }
+        for k in gone_pods {
+            self.queue.pods.remove(&k);
+            if self.cache.remove_pod(&k).is_some() {
+                events.push(ClusterEvent::AssignedPodDelete);
+            }
+        }
+    }
+
+    /// [`Scheduler::refresh`] from every node and pod.
+    fn refresh_all(&mut self, api: &ApiServer, now: Time, events: &mut Vec<ClusterEvent>) {
+        if let Some(res) = resolve("nodes") {
             let mut seen = HashSet::new();
             for v in api.list_shared(res, None) {
                 let n = NodeInfo::parse(&v);
@@ -323,7 +380,34 @@ impl Scheduler {
                 self.cache.remove_node(&g);
             }
         }
-        if let Some(res) = resolve("namespaces").filter(|_| namespaces_changed) {
+        self.refresh_namespaces(api);
+        self.refresh_storage(api, events);
+        if let Some(res) = resolve("pods") {
+            let mut seen: HashSet<String> = HashSet::new();
+            // The cached pods themselves; only a changed one is parsed.
+            for v in api.list_shared(res, None) {
+                let ns = crate::api::object::namespace(&v).unwrap_or("default");
+                let key = format!("{}/{}", ns, crate::api::object::name(&v));
+                seen.insert(key.clone());
+                self.take_pod(key, &v, now, events);
+            }
+            let gone: Vec<String> = self
+                .cache
+                .assigned
+                .keys()
+                .filter(|k| !seen.contains(*k))
+                .cloned()
+                .collect();
+            for k in gone {
+                self.cache.remove_pod(&k);
+                events.push(ClusterEvent::AssignedPodDelete);
+            }
+            self.queue.pods.retain(|k, _| seen.contains(k));
+        }
+    }
+
+    fn refresh_namespaces(&mut self, api: &ApiServer) {
+        if let Some(res) = resolve("namespaces") {
             self.cache.namespaces = api
                 .list_shared(res, None)
                 .iter()
@@ -335,15 +419,15 @@ impl Scheduler {
                 })
                 .collect();
         }
+    }
+
+    fn refresh_storage(&mut self, api: &ApiServer, events: &mut Vec<ClusterEvent>) {
         let mut storage_changed = false;
         for (plural, ns_scoped) in [
             ("persistentvolumeclaims", true),
             ("persistentvolumes", false),
             ("storageclasses", false),
         ] {
-            if !storage_part_changed {
-                break;
-            }
             let Some(res) = resolve(plural) else { continue };
             let map: std::collections::HashMap<String, Value> = api
                 .list(res, None)
@@ -375,70 +459,50 @@ impl Scheduler {
         if storage_changed {
             events.push(ClusterEvent::StorageChange);
         }
-        if let Some(res) = resolve("pods").filter(|_| pods_changed) {
-            let mut seen: HashSet<String> = HashSet::new();
-            // The cached pods themselves; only a changed one is parsed.
-            for v in api.list_shared(res, None) {
-                let ns = crate::api::object::namespace(&v).unwrap_or("default");
-                let key = format!("{}/{}", ns, crate::api::object::name(&v));
-                let rv = crate::api::object::str_at(&v, "metadata.resourceVersion").unwrap_or("");
-                seen.insert(key.clone());
-                if self
-                    .cache
-                    .assigned
-                    .get(&key)
-                    .is_some_and(|p| p.resource_version == rv)
-                    || self.queue.is_current(&key, rv)
-                {
-                    continue;
-                }
-                let p = PodInfo::parse(&v);
-                if !p.node_name.is_empty() {
-                    self.queue.remove(&key);
-                    if p.is_terminal() {
-                        if self.cache.remove_pod(&key).is_some() {
-                            events.push(ClusterEvent::AssignedPodDelete);
-                        }
-                        continue;
-                    }
-                    let was = self.cache.assigned.contains_key(&key);
-                    self.cache.add_pod(p);
-                    if !was {
-                        events.push(ClusterEvent::AssignedPodAdd);
-                    }
-                    continue;
-                }
+    }
+
+    /// Takes in one pod (`namespace/name`) as it is now: into the cache
+    /// when bound, into the queue when it waits for this scheduler.
+    fn take_pod(&mut self, key: String, v: &Value, now: Time, events: &mut Vec<ClusterEvent>) {
+        let rv = crate::api::object::str_at(v, "metadata.resourceVersion").unwrap_or("");
+        if self
+            .cache
+            .assigned
+            .get(&key)
+            .is_some_and(|p| p.resource_version == rv)
+            || self.queue.is_current(&key, rv)
+        {
+            return;
+        }
+        let p = PodInfo::parse(v);
+        if !p.node_name.is_empty() {
+            self.queue.remove(&key);
+            if p.is_terminal() {
                 if self.cache.remove_pod(&key).is_some() {
                     events.push(ClusterEvent::AssignedPodDelete);
                 }
-                if p.scheduler_name != self.name || p.deleting || p.is_terminal() {
-                    self.queue.remove(&key);
-                    continue;
-                }
-                let gated = self
-                    .fw
-                    .pre_enqueue
-                    .iter()
-                    .any(|pl| !pl.pre_enqueue(&p).is_success());
-                self.queue.upsert(p, gated, now);
+                return;
             }
-            let gone: Vec<String> = self
-                .cache
-                .assigned
-                .keys()
-                .filter(|k| !seen.contains(*k))
-                .cloned()
-                .collect();
-            for k in gone {
-                self.cache.remove_pod(&k);
-                events.push(ClusterEvent::AssignedPodDelete);
+            let was = self.cache.assigned.contains_key(&key);
+            self.cache.add_pod(p);
+            if !was {
+                events.push(ClusterEvent::AssignedPodAdd);
             }
-            self.queue.pods.retain(|k, _| seen.contains(k));
+            return;
         }
-        events.dedup();
-        for ev in events {
-            self.queue.on_event(ev, now);
+        if self.cache.remove_pod(&key).is_some() {
+            events.push(ClusterEvent::AssignedPodDelete);
         }
+        if p.scheduler_name != self.name || p.deleting || p.is_terminal() {
+            self.queue.remove(&key);
+            return;
+        }
+        let gated = self
+            .fw
+            .pre_enqueue
+            .iter()
+            .any(|pl| !pl.pre_enqueue(&p).is_success());
+        self.queue.upsert(p, gated, now);
     }
 
     /// Schedules every pod whose turn has come at `now`, binding through

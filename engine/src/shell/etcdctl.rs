@@ -4,7 +4,7 @@
 
 use super::{session_fs, session_fs_mut, Session};
 use crate::cluster::Cluster;
-use crate::etcd::{RangeRequest, Store};
+use crate::etcd::{EtcdError, RangeRequest, Store};
 use crate::node::fs;
 use crate::output::Output;
 use crate::shell::coreutils::base64_encode;
@@ -92,7 +92,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             | "--wal-dir" => {
                 value(&mut i)?;
             }
-            "--skip-hash-check" | "--mark-compacted" => {}
+            "--skip-hash-check" | "--mark-compacted" | "--physical" => {}
             "--insecure-skip-tls-verify" | "--insecure-transport" | "--debug" | "--hex" => {}
             n if n.starts_with('-') => return Err(format!("unknown flag: {n}")),
             _ => o.words.push(a.clone()),
@@ -150,6 +150,27 @@ pub fn run(
     }
     match cmd.as_slice() {
         ["get", key, rest @ ..] => get(cluster.apiserver.store(), key, rest.first().copied(), &o),
+        ["compact" | "compaction", rev] => {
+            let rev = match rev.parse::<i64>() {
+                Ok(r) => r,
+                Err(_) => {
+                    return out.fail(format!(
+                        "Error: strconv.ParseInt: parsing \"{rev}\": invalid syntax"
+                    ))
+                }
+            };
+            match cluster.apiserver.etcd_compact(rev) {
+                Ok(()) => {
+                    let mut out = out;
+                    out.out(format!("compacted revision {rev}\n"));
+                    out
+                }
+                Err(e) => out.fail(server_error(&e)),
+            }
+        }
+        ["compact" | "compaction", ..] => out
+            .fail("Error: compaction command needs 1 argument")
+            .with_status(128),
         ["put", key, value] => {
             cluster.apiserver.etcd_put(key, value.as_bytes().to_vec());
             let mut out = out;
@@ -367,6 +388,13 @@ fn restore(
     out
 }
 
+/// What etcdctl prints when the server refuses a request: the client's
+/// retry interceptor logs the gRPC error (it logs every failed attempt,
+/// even one it does not retry), then the command prints the error.
+fn server_error(e: &EtcdError) -> String {
+    format!("{{\"level\":\"warn\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.21/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc0002b2000/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = OutOfRange desc = {e}\"}}\nError: {e}")
+}
+
 fn check_tls(session: &Session, cluster: &Cluster, o: &Opts) -> Result<(), String> {
     let (Some(ca), Some(cert), Some(key)) = (&o.cacert, &o.cert, &o.key) else {
         return Err("{\"level\":\"warn\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.21/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc0002b2000/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"error reading server preface: EOF\\\"\"}\nError: context deadline exceeded".to_string());
@@ -402,7 +430,7 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
     };
     let resp = match store.range(&req) {
         Ok(r) => r,
-        Err(e) => return out.fail(format!("Error: {e}")),
+        Err(e) => return out.fail(server_error(&e)),
     };
     match o.write_out.as_str() {
         "json" => {

@@ -236,7 +236,9 @@ impl DeploymentController {
         let d_uid = util::uid(&d).to_string();
         // Claim ReplicaSets: adopt orphans, release those that stopped matching.
         let mut rss = Vec::new();
-        for rs in util::list(ctx.api, "replicasets", Some(&ns)) {
+        // Only its own and the orphans can be claimed or released: the
+        // index holds those, in the order a scan of the namespace meets them.
+        for rs in ctx.api.replicasets_for_controller(&ns, &d_uid, true) {
             let mine = util::is_controlled_by(&rs, &d);
             let matches =
                 util::selector_matches(object::at(&d, "spec.selector"), &util::labels(&rs));

@@ -14,7 +14,7 @@ use crate::apiserver::DeleteOptions;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const COMPONENT: &str = "pod-garbage-collector";
 /// How long a node must stay missing before its pods go.
@@ -45,19 +45,16 @@ impl Component for PodGcController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let now = ctx.now;
-        let nodes: BTreeSet<String> = crate::sort::set(
-            util::list(ctx.api, "nodes", None)
-                .iter()
-                .map(|n| object::name(n).to_string()),
-        );
+        // The pods bound to a node, from the apiserver's index of pods by
+        // node, rather than a walk over every pod of the cluster per sync.
         let mut orphans: BTreeMap<String, Vec<std::sync::Arc<Value>>> = BTreeMap::new();
-        for pod in util::list(ctx.api, "pods", None) {
-            match object::str_at(&pod, "spec.nodeName") {
-                Some(n) if !n.is_empty() && !nodes.contains(n) => {
-                    orphans.entry(n.to_string()).or_default().push(pod);
-                }
-                _ => {}
+        for node in ctx.api.nodes_with_pods() {
+            let exists = util::get_shared(ctx.api, "nodes", None, &node).is_some();
+            if node.is_empty() || exists {
+                continue;
             }
+            let pods = ctx.api.pods_on_node(&node);
+            orphans.insert(node, pods);
         }
         self.missing_since.retain(|n, _| orphans.contains_key(n));
         self.wakeup = None;
