@@ -95,9 +95,15 @@ impl Target {
     }
 }
 
-/// Reads a JSONPath (`{.spec.nodeName}` or kubectl's relaxed `.spec.nodeName`).
+/// Reads a JSONPath: a template as `-o jsonpath` takes it (`{.spec.nodeName}`,
+/// `{.a} {.b}`), or a bare path in kubectl's relaxed form (`.spec.nodeName`).
 fn jsonpath(path: &str, obj: &Value) -> Result<String, String> {
-    let t = Template::parse(&relaxed(path)?)?;
+    let template = if path.contains('{') {
+        path.to_string()
+    } else {
+        relaxed(path)?
+    };
+    let t = Template::parse(&template)?;
     t.execute(obj).map_err(|e| e.0)
 }
 
