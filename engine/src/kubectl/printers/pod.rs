@@ -38,8 +38,8 @@ pub struct Summary {
     pub last_restart: Option<Time>,
 }
 
-fn is_restartable_init(pod: &Value, name: &str) -> bool {
-    arr(pod, "spec.initContainers")
+fn is_restartable_init(init_specs: &[Value], name: &str) -> bool {
+    init_specs
         .iter()
         .any(|c| s(c, "name") == name && s(c, "restartPolicy") == "Always")
 }
@@ -56,47 +56,64 @@ fn later(a: Option<Time>, b: Option<Time>) -> Option<Time> {
     }
 }
 
-fn condition_true(pod: &Value, t: &str) -> bool {
-    arr(pod, "status.conditions")
+fn condition_true(conditions: &[Value], t: &str) -> bool {
+    conditions
         .iter()
         .any(|c| s(c, "type") == t && s(c, "status") == "True")
 }
 
+/// Stands in for a missing `spec`, `status` or `state`: every field of it is missing.
+static MISSING: Value = Value::Null;
+
+/// The object at `key` of `v`, or [`MISSING`].
+fn part<'a>(v: &'a Value, key: &str) -> &'a Value {
+    object::at(v, key).unwrap_or(&MISSING)
+}
+
+/// `printPod`'s derivation. The pod's `spec` and `status` (and each
+/// container status's `state`) are found once and read from there: a
+/// listing summarizes every pod, and each dotted path would walk down
+/// from the top again.
 pub fn summarize(pod: &Value) -> Summary {
+    let spec = part(pod, "spec");
+    let status = part(pod, "status");
     let mut restarts = 0i64;
     let mut restartable_restarts = 0i64;
-    let mut total = arr(pod, "spec.containers").len();
+    let mut total = arr(spec, "containers").len();
     let mut ready = 0usize;
     let mut last_restart: Option<Time> = None;
     let mut last_restartable: Option<Time> = None;
-    let phase = s(pod, "status.phase");
+    let phase = s(status, "phase");
+    let status_reason = s(status, "reason");
     let mut reason = phase.to_string();
-    if !s(pod, "status.reason").is_empty() {
-        reason = s(pod, "status.reason").to_string();
+    if !status_reason.is_empty() {
+        reason = status_reason.to_string();
     }
-    for c in arr(pod, "status.conditions") {
+    let conditions = arr(status, "conditions");
+    for c in conditions {
         if s(c, "type") == "PodScheduled" && s(c, "reason") == "SchedulingGated" {
             reason = "SchedulingGated".into();
         }
     }
-    let init_specs = arr(pod, "spec.initContainers");
+    let init_specs = arr(spec, "initContainers");
     total += init_specs
         .iter()
         .filter(|c| s(c, "restartPolicy") == "Always")
         .count();
 
     let mut initializing = false;
-    for (i, c) in arr(pod, "status.initContainerStatuses").iter().enumerate() {
+    for (i, c) in arr(status, "initContainerStatuses").iter().enumerate() {
         restarts += super::int(c, "restartCount");
         last_restart = later(last_restart, finished_at(c));
-        let restartable = is_restartable_init(pod, s(c, "name"));
+        let restartable = is_restartable_init(init_specs, s(c, "name"));
         if restartable {
             restartable_restarts += super::int(c, "restartCount");
             last_restartable = later(last_restartable, finished_at(c));
         }
-        let terminated = object::at(c, "state.terminated");
-        let waiting_reason = s(c, "state.waiting.reason");
-        if terminated.is_some() && super::int(c, "state.terminated.exitCode") == 0 {
+        let state = part(c, "state");
+        let terminated = object::at(state, "terminated");
+        let waiting_reason = s(state, "waiting.reason");
+        if terminated.is_some() && super::int(state, "terminated.exitCode") == 0 {
             continue;
         }
         if restartable && object::at(c, "started").and_then(Value::as_bool) == Some(true) {
@@ -106,16 +123,13 @@ pub fn summarize(pod: &Value) -> Summary {
             continue;
         }
         if terminated.is_some() {
-            let r = s(c, "state.terminated.reason");
+            let r = s(state, "terminated.reason");
             reason = if r.is_empty() {
-                let signal = super::int(c, "state.terminated.signal");
+                let signal = super::int(state, "terminated.signal");
                 if signal != 0 {
                     format!("Init:Signal:{signal}")
                 } else {
-                    format!(
-                        "Init:ExitCode:{}",
-                        super::int(c, "state.terminated.exitCode")
-                    )
+                    format!("Init:ExitCode:{}", super::int(state, "terminated.exitCode"))
                 }
             } else {
                 format!("Init:{r}")
@@ -129,36 +143,37 @@ pub fn summarize(pod: &Value) -> Summary {
         break;
     }
 
-    if !initializing || condition_true(pod, "Initialized") {
+    if !initializing || condition_true(conditions, "Initialized") {
         restarts = restartable_restarts;
         last_restart = last_restartable;
         let mut has_running = false;
-        for c in arr(pod, "status.containerStatuses").iter().rev() {
+        for c in arr(status, "containerStatuses").iter().rev() {
             restarts += super::int(c, "restartCount");
             last_restart = later(last_restart, finished_at(c));
-            let waiting = s(c, "state.waiting.reason");
-            let terminated = object::at(c, "state.terminated");
-            let term_reason = s(c, "state.terminated.reason");
-            if object::at(c, "state.waiting").is_some() && !waiting.is_empty() {
+            let state = part(c, "state");
+            let waiting = s(state, "waiting.reason");
+            let terminated = object::at(state, "terminated");
+            let term_reason = s(state, "terminated.reason");
+            if object::at(state, "waiting").is_some() && !waiting.is_empty() {
                 reason = waiting.to_string();
             } else if terminated.is_some() && !term_reason.is_empty() {
                 reason = term_reason.to_string();
             } else if terminated.is_some() {
-                let signal = super::int(c, "state.terminated.signal");
+                let signal = super::int(state, "terminated.signal");
                 reason = if signal != 0 {
                     format!("Signal:{signal}")
                 } else {
-                    format!("ExitCode:{}", super::int(c, "state.terminated.exitCode"))
+                    format!("ExitCode:{}", super::int(state, "terminated.exitCode"))
                 };
             } else if object::at(c, "ready").and_then(Value::as_bool) == Some(true)
-                && object::at(c, "state.running").is_some()
+                && object::at(state, "running").is_some()
             {
                 has_running = true;
                 ready += 1;
             }
         }
         if reason == "Completed" && has_running {
-            reason = if condition_true(pod, "Ready") {
+            reason = if condition_true(conditions, "Ready") {
                 "Running".into()
             } else {
                 "NotReady".into()
@@ -167,7 +182,7 @@ pub fn summarize(pod: &Value) -> Summary {
     }
 
     let deleting = object::at(pod, "metadata.deletionTimestamp").is_some_and(|v| !v.is_null());
-    if deleting && s(pod, "status.reason") == "NodeLost" {
+    if deleting && status_reason == "NodeLost" {
         reason = "Unknown".into();
     } else if deleting && phase != "Succeeded" && phase != "Failed" {
         reason = "Terminating".into();
