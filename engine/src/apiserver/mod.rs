@@ -24,6 +24,8 @@ mod field;
 mod golden_tests;
 mod patch;
 mod raw;
+#[cfg(test)]
+pub(crate) mod read_log;
 mod request;
 #[cfg(test)]
 mod seed_tests;
@@ -661,6 +663,8 @@ impl ApiServer {
         namespace: Option<&str>,
         name: &str,
     ) -> Result<Value, ApiError> {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
         if let Some(storage) = res.stored_as() {
             return self
                 .get(storage, namespace, name)
@@ -681,6 +685,8 @@ impl ApiServer {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
         if res.stored_as().is_some() {
             return self.get(res, namespace, name).ok().map(Arc::new);
         }
@@ -690,6 +696,8 @@ impl ApiServer {
     /// Objects of a resource in a namespace (all namespaces for `None`), in
     /// etcd key order. A component's read (no authorization, no trace).
     pub fn list(&self, res: &Resource, namespace: Option<&str>) -> Vec<Value> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             return self
                 .list(storage, namespace)
@@ -717,6 +725,8 @@ impl ApiServer {
         namespace: Option<&str>,
         keep: impl Fn(&Value) -> bool,
     ) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             // An older version's objects are converted copies, not the cache's.
             return self
@@ -789,6 +799,8 @@ impl ApiServer {
     /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("pods", None);
         self.cache().pods_on_node(node).cloned().collect()
     }
 
@@ -802,6 +814,8 @@ impl ApiServer {
         uid: &str,
         orphans: bool,
     ) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("pods", None);
         self.cache().pods_for_controller(namespace, uid, orphans)
     }
 
@@ -823,6 +837,8 @@ impl ApiServer {
     /// (`involvedObject.name`), shared, in key order: the ones among
     /// `list_shared(events, namespace)` that can be about it, from an index.
     pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("events", None);
         self.cache().events_about(namespace, name)
     }
 
@@ -844,6 +860,8 @@ impl ApiServer {
         label_selector: Option<&str>,
         field_selector: Option<&str>,
     ) -> Result<Vec<Value>, ApiError> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             let out = self.list_filtered(storage, namespace, label_selector, field_selector)?;
             return Ok(out
