@@ -25,6 +25,8 @@ mod field;
 mod golden_tests;
 mod patch;
 mod raw;
+#[cfg(test)]
+pub(crate) mod read_log;
 mod request;
 #[cfg(test)]
 mod seed_tests;
@@ -662,6 +664,8 @@ impl ApiServer {
         namespace: Option<&str>,
         name: &str,
     ) -> Result<Value, ApiError> {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
         if let Some(storage) = res.stored_as() {
             return self
                 .get(storage, namespace, name)
@@ -682,6 +686,8 @@ impl ApiServer {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
         if res.stored_as().is_some() {
             return self.get(res, namespace, name).ok().map(Arc::new);
         }
@@ -691,6 +697,8 @@ impl ApiServer {
     /// Objects of a resource in a namespace (all namespaces for `None`), in
     /// etcd key order. A component's read (no authorization, no trace).
     pub fn list(&self, res: &Resource, namespace: Option<&str>) -> Vec<Value> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             return self
                 .list(storage, namespace)
@@ -718,6 +726,8 @@ impl ApiServer {
         namespace: Option<&str>,
         keep: impl Fn(&Value) -> bool,
     ) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             // An older version's objects are converted copies, not the cache's.
             return self
@@ -796,6 +806,8 @@ impl ApiServer {
     /// The pods bound to `node` (`spec.nodeName`), shared, in key order:
     /// [`ApiServer::list_shared_where`] over every pod, from an index.
     pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("pods", None);
         self.cache().pods_on_node(node).cloned().collect()
     }
 
@@ -809,6 +821,8 @@ impl ApiServer {
         uid: &str,
         orphans: bool,
     ) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("pods", None);
         self.cache().pods_for_controller(namespace, uid, orphans)
     }
 
@@ -844,6 +858,8 @@ impl ApiServer {
     /// (`involvedObject.name`), shared, in key order: the ones among
     /// `list_shared(events, namespace)` that can be about it, from an index.
     pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+        #[cfg(test)]
+        read_log::note("events", None);
         self.cache().events_about(namespace, name)
     }
 
@@ -865,6 +881,8 @@ impl ApiServer {
         label_selector: Option<&str>,
         field_selector: Option<&str>,
     ) -> Result<Vec<Value>, ApiError> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
         if let Some(storage) = res.stored_as() {
             let out = self.list_filtered(storage, namespace, label_selector, field_selector)?;
             return Ok(out

@@ -54,6 +54,40 @@ const RETRY: Duration = Duration::from_secs(10);
 /// How far ahead a container's process is computed at a time.
 const HORIZON_MS: i64 = 3_600_000;
 
+/// What a kubelet's sync reads from the apiserver, by resource: its pod
+/// syncs (the pods bound to its node; `configMap`, `secret`, `projected`
+/// and PVC volumes; `envFrom`, `configMapKeyRef`, `secretKeyRef` and the
+/// service links' env vars; `resourceFieldRef` defaults from its Node's
+/// allocatable), its static pods' mirror pods, and its Node's
+/// registration and status. A change of anything else cannot change what
+/// a sync does, so its idle check ([`Kubelet::still_idle`]) counts only
+/// these: a Job's, a ReplicaSet's, an HPA's or an Endpoints' write leaves
+/// every kubelet idle. Of the pods and Nodes it reads only some: the pods
+/// bound to its node (and a pod of a mirror pod's name, elsewhere only
+/// while it blocks the mirror, when every change counts: see
+/// [`Kubelet::pods_stamp`]) and its own Node (see [`Kubelet::node_stamp`]).
+///
+/// Test builds check every sync's reads against it (`check_reads`): a
+/// read of a resource missing here fails every test whose kubelet makes
+/// it. The answers a container's own `nslookup` gets at its start are
+/// not among them: computed into its run then, no later sync asks again.
+pub(crate) const READS: &[&str] = &[
+    "pods",
+    "nodes",
+    "configmaps",
+    "secrets",
+    "services",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+];
+
+/// What a kubelet reads besides [`READS`] only when a deadline makes its
+/// sync run whatever changed: its own Lease, at each renewal
+/// (`node_status::RENEW_INTERVAL`, a condition of the idle check).
+/// Read only by the test builds' check: no stamp needs them.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) const READS_WHEN_DUE: &[&str] = &["leases"];
+
 /// Where a container stands, on the kubelet's side.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Slot {
@@ -153,6 +187,9 @@ pub struct Kubelet {
     machine_seen: Option<u64>,
     /// Its syncs that were not idle ([`Component::syncs_done`]).
     syncs_done: u64,
+    /// [`READS`] but pods and Nodes, resolved once: their changes are
+    /// [`pod_syncs::Inputs::objects`].
+    object_reads: Vec<&'static crate::api::Resource>,
 }
 
 /// What one pod's sync leaves for the next one besides its wake-ups (see
@@ -189,6 +226,11 @@ impl Kubelet {
             work: PodWork::default(),
             machine_seen: None,
             syncs_done: 0,
+            object_reads: READS
+                .iter()
+                .filter(|r| !matches!(**r, "pods" | "nodes"))
+                .filter_map(|r| resolve(r))
+                .collect(),
         }
     }
 
@@ -202,11 +244,6 @@ impl Kubelet {
             return false;
         };
         let Some(machine) = ctx.machines.get(&self.node) else {
-            return false;
-        };
-        let (Some(pods), Some(leases), Some(events)) =
-            (resolve("pods"), resolve("leases"), resolve("events"))
-        else {
             return false;
         };
         let now = ctx.now;
@@ -226,8 +263,21 @@ impl Kubelet {
             && machine.kubelet_version == *version
             && inputs.pid == machine.kubelet_pid
             && inputs.files == machine.fs.version()
-            && inputs.objects == ctx.api.changes_except(&[pods, leases, events])
+            && inputs.objects == ctx.api.changes_of(&self.object_reads)
+            && inputs.node == self.node_stamp(ctx.api)
             && inputs.pods == self.pods_stamp(ctx.api)
+    }
+
+    /// A stamp of its own Node, the only one a sync reads: its
+    /// `resourceVersion` (0 while there is none), which every write moves
+    /// and a Node created again does not bring back. Another node's status
+    /// posts leave it as it was. (A store restored under it moves
+    /// [`pod_syncs::Inputs::objects`].)
+    fn node_stamp(&self, api: &ApiServer) -> u64 {
+        resolve("nodes")
+            .and_then(|nodes| api.get_shared(nodes, None, &self.node))
+            .and_then(|n| object::str_at(&n, "metadata.resourceVersion")?.parse().ok())
+            .unwrap_or(0)
     }
 
     /// A stamp of the pods a sync reads: its node's (the kubelet watches
@@ -353,14 +403,13 @@ impl Component for Kubelet {
 
     /// Visits the pods whose sync would do something (see [`pod_syncs`]).
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        if self.still_idle(ctx) {
-            return;
+        #[cfg(test)]
+        {
+            let ((), reads) = crate::apiserver::read_log::record(|| self.sync_once(ctx));
+            self.check_reads(&reads);
         }
-        self.idle = None;
-        self.syncs_done += 1;
-        let outside = ctx.machines.get(&self.node).map(|m| m.changes()) != self.machine_seen;
-        self.sync_pods(ctx, outside);
-        self.machine_seen = ctx.machines.get(&self.node).map(|m| m.changes());
+        #[cfg(not(test))]
+        self.sync_once(ctx);
     }
 
     fn syncs_done(&self) -> u64 {
@@ -373,6 +422,49 @@ impl Component for Kubelet {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Every kubelet's reads in this test thread so far, checked.
+    static SEEN_READS: std::cell::RefCell<std::collections::BTreeSet<crate::apiserver::read_log::Read>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+impl Kubelet {
+    /// Test builds: what a sync read is in [`READS`] (or
+    /// [`READS_WHEN_DUE`]), and the only Node and Lease it read are its own.
+    #[cfg(test)]
+    fn check_reads(&self, reads: &std::collections::BTreeSet<crate::apiserver::read_log::Read>) {
+        SEEN_READS.with(|s| s.borrow_mut().extend(reads.iter().cloned()));
+        for (resource, name) in reads {
+            assert!(
+                READS.contains(resource) || READS_WHEN_DUE.contains(resource),
+                "kubelet@{} read {resource} {name:?}, not in kubelet::READS: its changes would not wake it",
+                self.node
+            );
+            // Its own Node (Kubelet::node_stamp) and Lease, no other.
+            if matches!(*resource, "nodes" | "leases") {
+                assert_eq!(
+                    name.as_deref(),
+                    Some(self.node.as_str()),
+                    "kubelet@{} read another node's {resource}",
+                    self.node
+                );
+            }
+        }
+    }
+
+    fn sync_once(&mut self, ctx: &mut SyncContext<'_>) {
+        if self.still_idle(ctx) {
+            return;
+        }
+        self.idle = None;
+        self.syncs_done += 1;
+        let outside = ctx.machines.get(&self.node).map(|m| m.changes()) != self.machine_seen;
+        self.sync_pods(ctx, outside);
+        self.machine_seen = ctx.machines.get(&self.node).map(|m| m.changes());
     }
 }
 
@@ -415,15 +507,11 @@ impl Kubelet {
         let Some(machine) = ctx.machines.get_mut(&self.node) else {
             return;
         };
-        let (Some(pods), Some(leases), Some(events)) =
-            (resolve("pods"), resolve("leases"), resolve("events"))
-        else {
-            return;
-        };
         // Taken before this sync writes: whatever it writes (its own pods'
         // statuses included) is news to the next one.
         let inputs = pod_syncs::Inputs {
-            objects: ctx.api.changes_except(&[pods, leases, events]),
+            objects: ctx.api.changes_of(&self.object_reads),
+            node: self.node_stamp(ctx.api),
             pods: self.pods_stamp(ctx.api),
             pid: machine.kubelet_pid,
             files: machine.fs.version(),

@@ -26,9 +26,11 @@ use std::sync::Arc;
 /// What every pod's sync reads besides its own pod and deadlines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Inputs {
-    /// [`ApiServer::changes_except`](crate::apiserver::ApiServer::changes_except)
-    /// pods, Leases and Events.
+    /// [`ApiServer::changes_of`](crate::apiserver::ApiServer::changes_of)
+    /// the objects it reads but pods and Nodes (see `kubelet::READS`).
     pub objects: u64,
+    /// Its own Node (see `Kubelet::node_stamp`).
+    pub node: u64,
     /// The pods bound to the node: it moves when one of them changes
     /// (see `Kubelet::pods_stamp`).
     pub pods: u64,
@@ -110,6 +112,7 @@ impl PodSyncs {
             Some(l)
                 if !outside
                     && l.objects == inputs.objects
+                    && l.node == inputs.node
                     && l.pid == inputs.pid
                     && l.files == inputs.files =>
             {
@@ -159,6 +162,7 @@ mod tests {
     fn inputs(objects: u64, pods: u64) -> Inputs {
         Inputs {
             objects,
+            node: 1,
             pods,
             pid: 1,
             files: 1,

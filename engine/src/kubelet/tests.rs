@@ -535,3 +535,101 @@ fn a_passing_http_probe_asks_no_wake_up_yet_its_failure_is_seen_at_its_tick() {
         "{ev:?}"
     );
 }
+
+/// The reads every kubelet sync made in this test thread so far (each one
+/// checked against `READS` as it was made).
+fn seen_reads() -> std::collections::BTreeSet<&'static str> {
+    super::SEEN_READS.with(|s| s.borrow().iter().map(|(r, _)| *r).collect())
+}
+
+/// A pod that reads everything a pod sync can: configMap and secret env
+/// and volumes, a projected service account token with the downward API,
+/// the service links, a PVC's PV, a `resourceFieldRef` default from the
+/// Node; a static pod; the node's Lease and status. Every sync's reads
+/// are in `READS` (checked at each sync in test builds), and each entry of
+/// it is read: the list is what a kubelet reads, no more.
+#[test]
+fn a_kubelet_reads_only_what_it_declares_and_all_of_it() {
+    let mut sim = crate::Simulation::new(1);
+    let out = sim.run_script(
+        "kubectl create configmap cm --from-literal=k=v\n\
+         kubectl create secret generic s --from-literal=p=q\n\
+         kubectl create service clusterip web --tcp=80:80\n\
+         cat <<EOF | kubectl apply -f -\n\
+         apiVersion: v1\n\
+         kind: PersistentVolume\n\
+         metadata:\n  name: pv1\n\
+         spec:\n  capacity:\n    storage: 1Gi\n  accessModes: [\"ReadWriteOnce\"]\n  storageClassName: manual\n  hostPath:\n    path: /data/pv1\n\
+         ---\n\
+         apiVersion: v1\n\
+         kind: PersistentVolumeClaim\n\
+         metadata:\n  name: claim\n\
+         spec:\n  accessModes: [\"ReadWriteOnce\"]\n  storageClassName: manual\n  resources:\n    requests:\n      storage: 1Gi\n\
+         ---\n\
+         apiVersion: v1\n\
+         kind: Pod\n\
+         metadata:\n  name: reader\n\
+         spec:\n  nodeName: node01\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n    envFrom:\n    - configMapRef:\n        name: cm\n    env:\n    - name: P\n      valueFrom:\n        secretKeyRef:\n          name: s\n          key: p\n    - name: CPU\n      valueFrom:\n        resourceFieldRef:\n          resource: limits.cpu\n    - name: NODE\n      valueFrom:\n        fieldRef:\n          fieldPath: spec.nodeName\n    volumeMounts:\n    - {name: cm, mountPath: /cm}\n    - {name: s, mountPath: /s}\n    - {name: token, mountPath: /token}\n    - {name: data, mountPath: /data}\n  volumes:\n  - name: cm\n    configMap:\n      name: cm\n  - name: s\n    secret:\n      secretName: s\n  - name: token\n    projected:\n      sources:\n      - serviceAccountToken:\n          path: token\n      - downwardAPI:\n          items:\n          - path: labels\n            fieldRef:\n              fieldPath: metadata.labels\n  - name: data\n    persistentVolumeClaim:\n      claimName: claim\n\
+         EOF\n\
+         ssh node01\n\
+         cat > /etc/kubernetes/manifests/static-web.yaml <<Y\n\
+         apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n  containers:\n  - name: web\n    image: nginx\n\
+         Y\n\
+         exit\n\
+         sleep 60\n\
+         kubectl get pods -o wide\n\
+         kubectl exec reader -- sh -c 'echo $k $P $CPU $NODE; cat /cm/k /s/p; ls /token'\n",
+        true,
+    );
+    assert!(out.contains("reader "), "{out}");
+    assert!(out.contains("static-web-node01"), "{out}");
+    assert!(out.contains("v q 2 node01"), "{out}");
+    let mut declared: Vec<&str> = super::READS.to_vec();
+    declared.extend(super::READS_WHEN_DUE);
+    let declared: std::collections::BTreeSet<&str> = declared.into_iter().collect();
+    assert_eq!(seen_reads(), declared, "{out}");
+}
+
+/// The check itself: a read outside `READS`, or of another node's Node,
+/// fails the sync that made it.
+#[test]
+#[should_panic(expected = "not in kubelet::READS")]
+fn a_read_outside_the_declared_list_fails_the_sync() {
+    let k = super::Kubelet::new("node01", 1);
+    let reads = [("endpoints", Some("web".to_string()))]
+        .into_iter()
+        .collect();
+    k.check_reads(&reads);
+}
+
+#[test]
+#[should_panic(expected = "another node's nodes")]
+fn a_read_of_another_node_fails_the_sync() {
+    let k = super::Kubelet::new("node01", 1);
+    let reads = [("nodes", Some("controlplane".to_string()))]
+        .into_iter()
+        .collect();
+    k.check_reads(&reads);
+}
+
+/// Every transcript's scenario, run with the check of each kubelet sync's
+/// reads on: the scenarios the golden transcripts cover (volumes, env,
+/// static pods, node failures, drains, restores, upgrades…) read nothing
+/// outside `READS`.
+#[test]
+fn every_transcripts_kubelet_reads_are_declared() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/transcripts");
+    let mut scripts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
+    crate::sort::sort(&mut scripts);
+    assert!(scripts.len() > 20, "{}", dir.display());
+    for path in scripts {
+        let script = std::fs::read_to_string(&path).unwrap_or_default();
+        crate::Simulation::new(1).run_script(&script, true);
+    }
+    assert!(seen_reads().contains("configmaps"), "{:?}", seen_reads());
+}
