@@ -262,21 +262,7 @@ fn next_statement(text: &str) -> (&str, &str) {
 /// Braces balance for a function; `if`s and `fi`s balance for an `if`.
 fn block_closed(statement: &str) -> bool {
     match block_kind(statement) {
-        Some(Block::Function) => {
-            let mut depth = 0i32;
-            let mut opened = false;
-            for w in words(statement) {
-                match w {
-                    "{" => {
-                        depth += 1;
-                        opened = true;
-                    }
-                    "}" => depth -= 1,
-                    _ => {}
-                }
-            }
-            opened && depth <= 0
-        }
+        Some(Block::Function) => braces(statement).last().is_some_and(|(_, closed)| closed),
         Some(Block::If) => {
             let mut depth = 0i32;
             for w in words(statement) {
@@ -304,28 +290,33 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split([' ', '\t', '\n', ';']).filter(|w| !w.is_empty())
 }
 
-/// A function definition through its closing `}`, and the rest.
-fn split_function(statement: &str) -> (&str, &str) {
-    let mut depth = 0i32;
-    let mut opened = false;
-    for w in words(statement) {
+/// Each word of a text with whether the braces opened so far are all
+/// closed after it (a function's body is whole).
+fn braces(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    words(text).scan((0i32, false), |(depth, opened), w| {
         match w {
             "{" => {
-                depth += 1;
-                opened = true;
+                *depth += 1;
+                *opened = true;
             }
-            "}" => depth -= 1,
+            "}" => *depth -= 1,
             _ => {}
         }
-        if opened && depth <= 0 {
-            // `w` is a slice of `statement`: its end is an offset into it.
-            let end = (w.as_ptr() as usize - statement.as_ptr() as usize) + w.len();
-            if let (Some(head), Some(tail)) = (statement.get(..end), statement.get(end..)) {
-                return (head, tail);
-            }
-        }
+        Some((w, *opened && *depth <= 0))
+    })
+}
+
+/// A function definition through its closing `}`, and the rest.
+fn split_function(statement: &str) -> (&str, &str) {
+    let Some((w, _)) = braces(statement).find(|(_, closed)| *closed) else {
+        return (statement, "");
+    };
+    // `w` is a slice of `statement`: its end is an offset into it.
+    let end = (w.as_ptr() as usize - statement.as_ptr() as usize) + w.len();
+    match (statement.get(..end), statement.get(end..)) {
+        (Some(head), Some(tail)) => (head, tail),
+        _ => (statement, ""),
     }
-    (statement, "")
 }
 
 fn define_function(session: &mut Session, statement: &str) -> Output {
