@@ -160,6 +160,30 @@ fn index_owner(
     }
 }
 
+/// Takes `key` out of the index it was filed in under `owner` (the
+/// reverse of [`index_owner`]); a controller left with no keys goes.
+fn unindex_owner(
+    by_controller: &mut BTreeMap<String, BTreeSet<String>>,
+    orphans: &mut BTreeSet<String>,
+    key: &str,
+    owner: Option<Option<&str>>,
+) {
+    match owner {
+        Some(Some(uid)) => {
+            if let Some(keys) = by_controller.get_mut(uid) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    by_controller.remove(uid);
+                }
+            }
+        }
+        Some(None) => {
+            orphans.remove(key);
+        }
+        None => {}
+    }
+}
+
 /// Where an Event is filed in `events_by_object`: the namespace of its key
 /// and the name of the object it is about ("" when it has none).
 fn event_subject(key: &str, obj: &Value) -> (String, String) {
@@ -264,20 +288,12 @@ impl Cacher {
         let old_obj = self.objects.get(key).map(Arc::clone);
         let old = old_obj.as_deref().and_then(controller_of);
         let new = new.and_then(controller_of);
-        match old {
-            Some(Some(uid)) => {
-                if let Some(keys) = self.replicasets_by_controller.get_mut(uid) {
-                    keys.remove(key);
-                    if keys.is_empty() {
-                        self.replicasets_by_controller.remove(uid);
-                    }
-                }
-            }
-            Some(None) => {
-                self.orphan_replicasets.remove(key);
-            }
-            None => {}
-        }
+        unindex_owner(
+            &mut self.replicasets_by_controller,
+            &mut self.orphan_replicasets,
+            key,
+            old,
+        );
         index_owner(
             &mut self.replicasets_by_controller,
             &mut self.orphan_replicasets,
@@ -331,34 +347,18 @@ impl Cacher {
                 }
             }
         }
-        if old_obj.is_some() {
-            match old {
-                Some(Some(uid)) => {
-                    if let Some(keys) = self.pods_by_controller.get_mut(uid) {
-                        keys.remove(key);
-                        if keys.is_empty() {
-                            self.pods_by_controller.remove(uid);
-                        }
-                    }
-                }
-                Some(None) => {
-                    self.orphan_pods.remove(key);
-                }
-                None => {}
-            }
-        }
-        match new {
-            Some(Some(uid)) => {
-                self.pods_by_controller
-                    .entry(uid.to_string())
-                    .or_default()
-                    .insert(key.to_string());
-            }
-            Some(None) => {
-                self.orphan_pods.insert(key.to_string());
-            }
-            None => {}
-        }
+        unindex_owner(
+            &mut self.pods_by_controller,
+            &mut self.orphan_pods,
+            key,
+            old,
+        );
+        index_owner(
+            &mut self.pods_by_controller,
+            &mut self.orphan_pods,
+            key,
+            new,
+        );
     }
 
     /// Brings the cache up to the store's current revision.
