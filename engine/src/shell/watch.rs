@@ -161,7 +161,11 @@ fn wait_follow(args: &[String], end: usize, words: &[&str]) -> Option<Follow> {
     if ms == 0 {
         return None;
     }
-    let ms = if ms < 0 { 168 * 3600 * 1000 } else { ms };
+    let ms = if ms < 0 {
+        crate::kubectl::cmd::wait::WEEK_MS
+    } else {
+        ms
+    };
     let mut args = args.to_vec();
     args.insert(end, "--timeout=0s".into());
     Some(Follow {

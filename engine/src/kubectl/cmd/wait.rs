@@ -36,7 +36,7 @@ pub const WAIT: Command = Command {
 };
 
 /// What a negative `--timeout` means: a week.
-const WEEK_MS: i64 = 168 * 3600 * 1000;
+pub(crate) const WEEK_MS: i64 = 168 * 3600 * 1000;
 
 /// How often `--for=create` looks again (kubectl polls every 500 ms).
 const CREATE_POLL_MS: i64 = 500;
