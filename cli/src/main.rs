@@ -150,6 +150,22 @@ fn shell(args: &[String]) -> ExitCode {
             }
             continue;
         }
+        if let Some(question) = sim.question().map(str::to_string) {
+            // The line answers the question the last command asked (the
+            // terminal showed it as the prompt; a script's reader sees it).
+            if opts.echo {
+                println!("{question}{line}");
+            } else if !interactive {
+                print!("{question}");
+            }
+            let out = sim.run(&format!("{line}\n"));
+            status = out.status;
+            print_output(&out);
+            if interactive && sim.foreground().is_none() {
+                prompt(&sim.prompt());
+            }
+            continue;
+        }
         pending.push_str(&line);
         pending.push('\n');
         if !Simulation::is_complete(&pending) {
@@ -184,6 +200,15 @@ fn shell(args: &[String]) -> ExitCode {
             print!("$ {pending}");
         }
         let out = sim.run(&pending);
+        status = out.status;
+        print_output(&out);
+    }
+    if sim.question().is_some() {
+        // End of input: the waiting question reads end of file.
+        if !interactive {
+            print!("{}", sim.question().unwrap_or_default());
+        }
+        let out = sim.end_of_input();
         status = out.status;
         print_output(&out);
     }

@@ -176,3 +176,52 @@ test('watch fits its title to the pane, as on a terminal; the saved session keep
     await context.close();
   }
 });
+
+test('a question is the prompt: kubeadm upgrade apply waits for its answer; drain waits on a budget until Ctrl-C', async () => {
+  const { context, page, errors } = await launch();
+  try {
+    await ready(page);
+    await type(page, 'apt-mark unhold kubeadm >/dev/null && apt-get install -y kubeadm=1.33.6-1.1 >/dev/null && echo installed');
+    await waitForOutput(page, 'installed');
+    await type(page, 'kubeadm upgrade apply v1.33.6');
+    const QUESTION = '[upgrade] Are you sure you want to proceed? [y/N]:';
+    await page.locator('.inputline .prompt', { hasText: QUESTION }).waitFor();
+    await waitForOutput(page, '[upgrade/versions] kubeadm version: v1.33.6');
+    await type(page, 'y');
+    await waitForOutput(page, `${QUESTION} y`);
+    await waitForOutput(page, '[upgrade] SUCCESS! A control plane node of your cluster was upgraded to "v1.33.6".', 20_000);
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    const shown = (await scrollback(page)).split('Running preflight checks').length - 1;
+    assert.equal(shown, 1, 'what was shown before the question is not shown again');
+    await page.screenshot({ path: `${SHOTS}/kubeadm-question.png` });
+    // Ctrl-C at the question: the command dies of SIGINT.
+    await type(page, 'kubeadm upgrade apply v1.33.6');
+    await page.locator('.inputline .prompt', { hasText: QUESTION }).waitFor();
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    await type(page, 'echo status=$?');
+    await waitForOutput(page, 'status=130');
+
+    // A drain that a PodDisruptionBudget refuses holds the terminal, retrying.
+    await type(page, 'kubectl create deployment web --image=nginx --replicas=2');
+    await waitForOutput(page, 'deployment.apps/web created');
+    await type(page, 'kubectl create pdb web --selector=app=web --min-available=100%');
+    await waitForOutput(page, 'poddisruptionbudget.policy/web created');
+    await type(page, 'kubectl wait --for=condition=Available deploy/web --timeout=60s');
+    await waitForOutput(page, 'deployment.apps/web condition met', 30_000);
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    await type(page, 'kubectl drain node01 --ignore-daemonsets');
+    await waitForOutput(page, 'node/node01 cordoned');
+    await waitForOutput(page, "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.");
+    assert.equal(await prompt(page), '', 'the drain holds the terminal');
+    const retries = (t) => (t.match(/will retry after 5s/g) ?? []).length;
+    await waitForMore(page, retries, retries(await scrollback(page)), 20_000);
+    await page.locator('#terminal-input').press('Control+c');
+    await page.locator('.inputline .prompt', { hasText: PROMPT }).waitFor();
+    await type(page, 'echo status=$?');
+    await waitForOutput(page, 'status=130');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -132,8 +132,17 @@ impl Simulation {
         shell::parse::is_complete(input)
     }
 
+    /// The prompt to show before the next line: the shell's, or the
+    /// question a command waits at (see [`shell::question`]).
     pub fn prompt(&self) -> String {
         self.session.prompt()
+    }
+
+    /// The question the last command waits at: the next line
+    /// [`Simulation::run`] gets is its answer, not a command.
+    pub fn question(&self) -> Option<&str> {
+        let q = &self.session.question;
+        q.prompt.as_deref().filter(|_| q.waiting())
     }
 
     pub fn cluster(&self) -> &Cluster {
@@ -161,6 +170,22 @@ impl Simulation {
             if !pending.ends_with('\n') {
                 pending.push('\n');
             }
+            if let Some(question) = self.question().map(str::to_string) {
+                // The line answers: a terminal shows it after the question;
+                // without echo, as under `bash < script`, the program's
+                // question shows and the answer read from the file does not.
+                if echo {
+                    text.push_str(&format!("{question}{line}"));
+                    if !line.ends_with('\n') {
+                        text.push('\n');
+                    }
+                } else {
+                    text.push_str(&question);
+                }
+                let answer = std::mem::take(&mut pending);
+                text.push_str(&self.run(&answer).text());
+                continue;
+            }
             if !Simulation::is_complete(&pending) {
                 continue;
             }
@@ -179,7 +204,24 @@ impl Simulation {
             }
             text.push_str(&self.run(&pending).text());
         }
+        if let Some(question) = self.question().map(str::to_string) {
+            // End of input: the question shows, and reads end of file.
+            text.push_str(&question);
+            if echo {
+                text.push('\n');
+            }
+        }
+        text.push_str(&self.end_of_input().text());
         text
+    }
+
+    /// The input ended (`dinghy shell`'s script, or its terminal's Ctrl-D):
+    /// a question still waiting reads end of file, an empty answer.
+    pub fn end_of_input(&mut self) -> Output {
+        match self.question() {
+            Some(_) => self.run(""),
+            None => Output::default(),
+        }
     }
 
     /// Whether a command holds the terminal (`watch`): the host then calls
@@ -201,8 +243,12 @@ impl Simulation {
         self.session.columns = Some(columns);
     }
 
-    /// Ctrl-C: ends the foreground command.
+    /// Ctrl-C: ends the foreground command, or the command waiting at a
+    /// question.
     pub fn interrupt(&mut self) -> Output {
+        if self.session.question.waiting() {
+            return shell::question::interrupt(&mut self.session);
+        }
         shell::watch::interrupt(&mut self.session)
     }
 

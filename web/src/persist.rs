@@ -20,6 +20,9 @@ pub enum Entry {
     Step(i64),
     /// The open editor closed: the saved text, or nothing (`:q!`).
     Editor(Option<String>),
+    /// Ctrl-C at a command's question (`kubeadm upgrade apply`'s
+    /// `[y/N]`): the command ended.
+    Interrupt,
     /// The lab was graded with these answers (a question's answer script
     /// runs commands in the cluster, so grading is replayed too).
     Check(BTreeMap<String, String>),
@@ -67,7 +70,7 @@ impl Journal {
     pub fn inputs(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter_map(|e| match e {
             Entry::Input(s) => Some(s.as_str()),
-            Entry::Step(_) | Entry::Editor(_) | Entry::Check(_) => None,
+            Entry::Step(_) | Entry::Editor(_) | Entry::Check(_) | Entry::Interrupt => None,
         })
     }
 }
@@ -112,6 +115,8 @@ fn parse(raw: &str) -> Option<Journal> {
         .map(|e| {
             if let Some(s) = e.get("in").and_then(Value::as_str) {
                 Some(Entry::Input(s.to_string()))
+            } else if e.get("interrupt").is_some() {
+                Some(Entry::Interrupt)
             } else if let Some(answers) = e.get("check") {
                 strings(answers).map(Entry::Check)
             } else if let Some(ed) = e.get("editor") {
@@ -152,6 +157,7 @@ fn to_json(journal: &Journal) -> String {
             Entry::Step(ms) => json!({ "step": ms }),
             Entry::Editor(saved) => json!({ "editor": saved }),
             Entry::Check(answers) => json!({ "check": answers }),
+            Entry::Interrupt => json!({ "interrupt": true }),
         })
         .collect();
     let lab = match &journal.lab {
@@ -311,6 +317,20 @@ mod tests {
         assert_eq!(
             saved,
             r#"{"seed":0,"lab":null,"entries":[{"in":"watch -n 1 kubectl get pods\n"},{"step":660000},{"in":"kubectl get pods\n"},{"step":2000}]}"#
+        );
+        assert_eq!(parse(&saved), Some(j));
+    }
+
+    #[test]
+    fn a_question_cancelled_with_ctrl_c_is_saved_so_a_reload_does_not_answer_it() {
+        let mut j = Journal::default();
+        j.push(Entry::Input("kubeadm upgrade apply v1.33.6\n".into()));
+        j.push(Entry::Interrupt);
+        j.push(Entry::Input("ls\n".into()));
+        let saved = to_json(&j);
+        assert_eq!(
+            saved,
+            r#"{"seed":0,"lab":null,"entries":[{"in":"kubeadm upgrade apply v1.33.6\n"},{"interrupt":true},{"in":"ls\n"}]}"#
         );
         assert_eq!(parse(&saved), Some(j));
     }

@@ -11,9 +11,13 @@ apt-get install -y kubeadm=1.33.9-1.1
 sudo apt-mark unhold kubeadm && sudo apt-get update && sudo apt-get install -y kubeadm='1.33.6-1.1' && sudo apt-mark hold kubeadm
 kubeadm version -o short
 kubeadm upgrade apply v1.34.1
+# kubeadm asks before it changes anything; the terminal's next line is
+# the answer (y or yes, any case). A pipe answers without an echo.
 kubeadm upgrade apply v1.33.6
-echo y | kubeadm upgrade apply v1.33.6 | tail -4
-kubectl version
+no
+echo n | kubeadm upgrade apply v1.33.6
+kubeadm upgrade apply v1.33.6 && kubectl version
+Y
 grep image: /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml
 ls /etc/kubernetes/tmp
 kubectl get nodes

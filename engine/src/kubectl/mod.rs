@@ -36,6 +36,21 @@ pub struct Context<'a> {
     /// kubectl's machine, return when saved". The shell runs
     /// `$KUBE_EDITOR`/`$EDITOR` here; `None` when there is none.
     pub editor: Option<&'a mut Editor<'a>>,
+    /// Whether a host can hold the terminal for a command that waits (the
+    /// browser, with its timer and Ctrl-C key): `kubectl drain` then waits
+    /// as a [`Job`] rather than all at once.
+    pub interactive: bool,
+    /// A command that keeps running: set by the command when it goes on
+    /// waiting, and given back to it (with the same arguments) each second
+    /// the host lets pass.
+    pub job: Option<Job>,
+}
+
+/// A kubectl command that goes on after it returned, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// `kubectl drain` waiting for its pods to go.
+    Drain(cmd::drain::Evicting),
 }
 
 /// An editor: opens the file at a path on kubectl's machine and returns

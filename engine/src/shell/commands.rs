@@ -115,7 +115,12 @@ pub fn run(
             if let Some(f) = super::watch::follow_of(args).filter(|_| session.editor.interactive) {
                 return super::watch::start_follow(session, cluster, f);
             }
-            return kubectl(session, cluster, args, stdin);
+            let interactive = session.editor.interactive;
+            let (out, job) = kubectl_job(session, cluster, args, stdin, None, interactive);
+            if let Some(job) = job {
+                super::watch::hold_job(session, args, job);
+            }
+            return out;
         }
         "etcdctl" => return etcdctl::run(session, cluster, args, stdin),
         "etcdutl" => return etcdctl::etcdutl(session, cluster, args),
@@ -132,15 +137,8 @@ pub fn run(
         "watch" => return super::watch::start(session, cluster, args),
         "openssl" => return super::pki::openssl(session, cluster, args),
         "kubeadm" if args.first().is_some_and(|a| a == "upgrade") => {
-            let mut args = args.get(1..).unwrap_or_default().to_vec();
-            // `echo y | kubeadm upgrade apply …` answers its prompt.
-            if stdin
-                .as_deref()
-                .is_some_and(|s| s.trim_start().starts_with(['y', 'Y']))
-            {
-                args.push("--yes".into());
-            }
-            return super::kubeadm_upgrade::run(session, cluster, &args);
+            let args = args.get(1..).unwrap_or_default();
+            return super::kubeadm_upgrade::run(session, cluster, args, stdin.as_deref());
         }
         "kubeadm" => return super::pki::kubeadm(session, cluster, args),
         // Ubuntu's cloud images are minimized: man is a stub that says so.
@@ -348,6 +346,19 @@ pub(super) fn kubectl(
     args: &[String],
     stdin: Option<String>,
 ) -> Output {
+    kubectl_job(session, cluster, args, stdin, None, false).0
+}
+
+/// `kubectl ARGS`, given the job it left running (if this runs it on) and
+/// whether it may leave one: what it printed, and the job it leaves.
+pub(super) fn kubectl_job(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+    stdin: Option<String>,
+    job: Option<kubectl::Job>,
+    interactive: bool,
+) -> (Output, Option<kubectl::Job>) {
     let kubeconfig_path = session
         .env
         .get("KUBECONFIG")
@@ -379,8 +390,11 @@ pub(super) fn kubectl(
         stdin,
         kubeconfig_path,
         editor: Some(&mut open),
+        interactive,
+        job,
     };
-    kubectl::run(&mut ctx, args)
+    let out = kubectl::run(&mut ctx, args);
+    (out, ctx.job)
 }
 
 fn call_function(

@@ -6,6 +6,7 @@
 //! — so `kubectl get nodes` keeps showing the old VERSION, as the course
 //! notes warn. Texts as kubeadm v1.33 prints them.
 
+use super::question::{self, Asked};
 use super::{session_fs, session_fs_mut, Session};
 use crate::api::resolve;
 use crate::clock::Duration;
@@ -17,7 +18,14 @@ use serde_json::{json, Value};
 
 const STACK_TRACE: &str = "To see the stack trace of this error execute with --v=5 or higher";
 
-pub fn run(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
+/// `kubeadm upgrade ARGS`; `stdin` is what a pipe or redirection gives
+/// (`None`: the terminal, which `apply`'s question asks).
+pub fn run(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    args: &[String],
+    stdin: Option<&str>,
+) -> Output {
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)
@@ -28,7 +36,7 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Out
         .any(|a| a == "-y" || a == "--yes" || a == "-f" || a == "--force");
     match words.as_slice() {
         ["plan", ..] => plan(session, cluster),
-        ["apply", version, ..] => apply(session, cluster, version, yes),
+        ["apply", version, ..] => apply(session, cluster, version, yes, stdin),
         ["apply"] => Output::default().fail(format!(
             "[upgrade] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n[upgrade] Use 'kubeadm init phase upload-config --config your-config-file' to re-upload it.\nmissing one or more required arguments. Required arguments: [version]\n{STACK_TRACE}"
         )),
@@ -254,7 +262,13 @@ fn version_errors(current: &str, kubeadm: &str, target: &str) -> Vec<String> {
     errs
 }
 
-fn apply(session: &mut Session, cluster: &mut Cluster, version: &str, yes: bool) -> Output {
+fn apply(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    version: &str,
+    yes: bool,
+    stdin: Option<&str>,
+) -> Output {
     if let Some(err) = admin_conf_missing(session, cluster) {
         return err;
     }
@@ -279,10 +293,25 @@ fn apply(session: &mut Session, cluster: &mut Cluster, version: &str, yes: bool)
         "[upgrade/preflight] You have chosen to upgrade the cluster version to \"{target}\"\n[upgrade/versions] Cluster version: {current}\n[upgrade/versions] kubeadm version: {kubeadm}\n"
     ));
     if !yes {
-        out.out("[upgrade] Are you sure you want to proceed? [y/N]: \n");
-        return out.fail(format!(
-            "won't proceed; the user didn't answer (Y|y) in order to continue\n{STACK_TRACE}\n(Dinghy has no interactive prompt here: run it with -y, or pipe the answer: echo y | kubeadm upgrade apply {target})"
-        ));
+        // kubeadm's InteractivelyConfirmAction: the question on stdout, one
+        // line read from stdin — the terminal, or what a pipe gives.
+        const QUESTION: &str = "[upgrade] Are you sure you want to proceed? [y/N]: ";
+        let answer = match stdin {
+            Some(text) => {
+                // A pipe is not echoed: the next output follows the question.
+                out.out(QUESTION);
+                text.split('\n').next().unwrap_or("").to_string()
+            }
+            None => match question::ask(session, QUESTION) {
+                Asked::Answer(a) => a,
+                Asked::Suspended => return question::suspended(out),
+            },
+        };
+        if !(answer.eq_ignore_ascii_case("y") || answer.eq_ignore_ascii_case("yes")) {
+            return out.fail(format!(
+                "won't proceed; the user didn't answer (Y|y) in order to continue\n{STACK_TRACE}"
+            ));
+        }
     }
     out.out("[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n[upgrade/preflight] This might take a minute or two, depending on the speed of your internet connection\n[upgrade/preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
     out.out(format!(

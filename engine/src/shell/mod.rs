@@ -23,6 +23,7 @@ mod net;
 pub mod parse;
 pub(crate) mod pki;
 mod printf;
+pub mod question;
 mod script;
 mod system;
 mod textutils;
@@ -50,6 +51,8 @@ pub struct Session {
     pub ssh_stack: Vec<(String, String)>,
     /// `vi` and `kubectl edit`'s editor (see [`editor`]).
     pub editor: editor::EditorState,
+    /// A question the command line waits at (see [`question`]).
+    pub question: question::QuestionState,
     /// Shell functions (`name() { … }`, e.g. from `source <(kubectl completion bash)`): their bodies.
     pub functions: BTreeMap<String, String>,
     /// A command holding the terminal (`watch`) until Ctrl-C (see [`watch`]).
@@ -106,6 +109,7 @@ impl Session {
             namespace: "default".to_string(),
             ssh_stack: Vec::new(),
             editor: editor::EditorState::default(),
+            question: question::QuestionState::default(),
             functions: BTreeMap::new(),
             pending_stderr: String::new(),
             foreground: None,
@@ -126,8 +130,17 @@ impl Session {
         }
     }
 
-    /// `controlplane ~ ➜  `: the prompt of the CKA lab environments.
+    /// `controlplane ~ ➜  `: the prompt of the CKA lab environments; while
+    /// a command waits for an answer, its question.
     pub fn prompt(&self) -> String {
+        if let Some(q) = self
+            .question
+            .prompt
+            .as_ref()
+            .filter(|_| self.question.waiting())
+        {
+            return q.clone();
+        }
         let dir = if self.cwd == "/root" {
             "~".to_string()
         } else if let Some(rest) = self.cwd.strip_prefix("/root/") {
@@ -141,6 +154,14 @@ impl Session {
 
 /// Runs one complete input (a line, or several lines when it continues).
 pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
+    if session.question.waiting() {
+        // The line answers the question; it is not a command (nor history).
+        let out = question::answer(session, cluster, src);
+        session.env.remove(ABANDON);
+        session.loop_jump = None;
+        return out;
+    }
+    session.question = question::QuestionState::default();
     // History expansion comes first: bash shows the expanded line, then runs it.
     let mut out = Output::default();
     let expanded = match history::expand(src, &session.history) {
@@ -165,6 +186,11 @@ pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
         ..Default::default()
     };
     let result = script::run_text(session, cluster, src);
+    if session.question.waiting() {
+        session.question.shown = result.chunks.clone();
+    } else {
+        session.question = question::QuestionState::default();
+    }
     session.env.remove(ABANDON);
     session.loop_jump = None;
     out.status = result.status;
@@ -249,6 +275,12 @@ fn run_script(
         if session.editor.request.is_some() {
             // Suspended at an editor: the rest runs once it is answered.
             session.editor.pending_line = Some(src.to_string());
+            out.status = 0;
+            return out;
+        }
+        if session.question.prompt.is_some() {
+            // Suspended at a question: the same, once the next line answers.
+            session.question.pending_line = Some(src.to_string());
             out.status = 0;
             return out;
         }

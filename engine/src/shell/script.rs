@@ -74,6 +74,7 @@ pub(crate) fn run_text(session: &mut Session, cluster: &mut Cluster, text: &str)
         out.chunks.extend(result.chunks);
         if session.env.contains_key("\u{0}exit")
             || session.editor.request.is_some()
+            || session.question.prompt.is_some()
             || session.loop_jump.is_some()
             || session.env.contains_key(super::ABANDON)
         {

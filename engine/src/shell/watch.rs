@@ -53,6 +53,9 @@ pub enum FollowKind {
         /// When the command was typed (set as the job starts).
         since: Time,
     },
+    /// A command that went on waiting (`kubectl drain`): each tick hands
+    /// its state back to it; it ends when it leaves none.
+    Job(crate::kubectl::Job),
 }
 
 const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
@@ -286,7 +289,7 @@ fn hold(session: &mut Session, follow: Follow) {
 fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, text: &str) -> bool {
     match &follow.kind {
         FollowKind::Rollout => text.contains("successfully rolled out"),
-        FollowKind::Wait { .. } => true,
+        FollowKind::Wait { .. } | FollowKind::Job(_) => true,
         FollowKind::Logs { phase_args } => {
             !phase_args.is_empty()
                 && matches!(
@@ -299,9 +302,39 @@ fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, te
     }
 }
 
+/// `kubectl ARGS` left `job` running: it holds the terminal, a second a tick.
+pub fn hold_job(session: &mut Session, args: &[String], job: crate::kubectl::Job) {
+    hold(
+        session,
+        Follow {
+            args: args.to_vec(),
+            kind: FollowKind::Job(job),
+            seen: 0,
+            last: String::new(),
+        },
+    );
+}
+
 fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
     if matches!(follow.kind, FollowKind::Wait { .. }) {
         return wait_look(session, cluster, follow);
+    }
+    if let FollowKind::Job(job) = follow.kind {
+        let (out, next) =
+            super::commands::kubectl_job(session, cluster, &follow.args, None, Some(job), true);
+        match next {
+            Some(job) => {
+                follow.kind = FollowKind::Job(job);
+                if let Some(w) = session.foreground.as_mut() {
+                    w.follow = Some(follow);
+                }
+            }
+            None => {
+                session.foreground = None;
+                session.last_status = out.status;
+            }
+        }
+        return out;
     }
     let mut out = Output::default();
     let now = super::commands::kubectl(session, cluster, &follow.args, None);
@@ -901,6 +934,7 @@ fn ctime(cluster: &Cluster) -> String {
 #[cfg(test)]
 mod tests {
     use super::header;
+    use crate::clock::Duration;
     use crate::Simulation;
 
     #[test]
@@ -1065,6 +1099,74 @@ mod tests {
         let bad = sim.run("kubectl -n default wait --for=nope deploy/web\n");
         assert_eq!(bad.text(), "error: unrecognized condition: \"nope\"\n");
         assert!(sim.foreground().is_none());
+    }
+
+    #[test]
+    fn drain_holds_the_terminal_while_a_budget_refuses_until_it_allows_or_ctrl_c() {
+        let mut sim = browser();
+        sim.run("kubectl create deployment web --image=nginx --replicas=2\n");
+        sim.run("kubectl create pdb web --selector=app=web --min-available=100%\n");
+        sim.step(Duration::from_secs(30));
+        let node = sim
+            .run("kubectl get pods -l app=web -o jsonpath='{.items[0].spec.nodeName}'\n")
+            .text();
+        let first = sim.run(&format!("kubectl drain {node} --ignore-daemonsets\n"));
+        assert!(
+            first.stdout().contains(&format!("node/{node} cordoned\n")),
+            "{}",
+            first.text()
+        );
+        assert!(
+            first.stderr().contains("(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."),
+            "{}",
+            first.text()
+        );
+        assert!(
+            sim.foreground().is_some(),
+            "the drain waits, holding the terminal"
+        );
+        // A refusal is retried every 5 s, for as long as it takes.
+        let ticks: Vec<String> = (0..20).map(|_| sim.tick().text()).collect();
+        assert!(sim.foreground().is_some(), "still waiting after 20 s");
+        let retries = ticks
+            .iter()
+            .filter(|t| t.contains("will retry after 5s"))
+            .count();
+        assert_eq!(retries, 4, "{ticks:?}");
+        assert!(ticks.iter().take(4).all(String::is_empty), "{ticks:?}");
+        // The budget goes: the next attempt evicts, and the drain ends.
+        sim.run("kubectl delete pdb web\n");
+        let again = sim.run(&format!("kubectl drain {node} --ignore-daemonsets\n"));
+        assert!(
+            again
+                .stdout()
+                .contains(&format!("node/{node} already cordoned\n")),
+            "{}",
+            again.text()
+        );
+        let mut rest = again.text();
+        for _ in 0..60 {
+            if sim.foreground().is_none() {
+                break;
+            }
+            rest.push_str(&sim.tick().text());
+        }
+        assert!(sim.foreground().is_none(), "{rest}");
+        assert!(rest.ends_with(&format!("node/{node} drained\n")), "{rest}");
+        assert!(rest.contains("evicted\n"), "{rest}");
+        assert_eq!(sim.run("echo $?\n").text(), "0\n");
+        // Ctrl-C ends a waiting drain with 130.
+        sim.run(&format!("kubectl uncordon {node}\n"));
+        sim.run("kubectl create pdb web --selector=app=web --min-available=100%\n");
+        sim.run("kubectl scale deployment web --replicas=4\n");
+        sim.step(Duration::from_secs(30));
+        let node = sim
+            .run("kubectl get pods -l app=web -o jsonpath='{.items[0].spec.nodeName}'\n")
+            .text();
+        sim.run(&format!("kubectl drain {node} --ignore-daemonsets\n"));
+        assert!(sim.foreground().is_some());
+        assert_eq!(sim.interrupt().text(), "^C\n");
+        assert_eq!(sim.run("echo $?\n").text(), "130\n");
     }
 
     #[test]

@@ -197,6 +197,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 // The rest of a paste goes to the running command, which reads nothing.
                 return;
             }
+            if let Some(question) = engine.with(|s| s.question().map(str::to_string)) {
+                // The line answers the command's question: not a command,
+                // not history, never continued.
+                state.dispatch(Action::Echo {
+                    prompt: question,
+                    text: line.clone(),
+                });
+                let out = engine.run(&format!("{line}\n"));
+                state.dispatch(Action::Output(out.chunks));
+                state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+                return;
+            }
             let continuing = !pending.borrow().is_empty();
             let shown_prompt = if continuing {
                 "> ".to_string()
@@ -387,6 +399,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     pending.borrow_mut().clear();
                     state.dispatch(Action::Pending(false));
                     input.set_value("");
+                    if let Some(engine) = engine.as_ref() {
+                        if engine.with(|s| s.question().is_some()) {
+                            // The command waiting for an answer dies of SIGINT.
+                            let out = engine.interrupt_question();
+                            state.dispatch(Action::Output(out.chunks));
+                            state.dispatch(Action::Prompt(engine.with(|s| s.prompt())));
+                        }
+                    }
                 }
                 ("u", true) | ("U", true) => {
                     // Ctrl-U: delete from the start of the line to the cursor.

@@ -124,6 +124,20 @@ impl Engine {
         self.state.borrow_mut().sim.set_columns(columns);
     }
 
+    /// Ctrl-C at a question: the waiting command ends. Journaled, so a
+    /// reload does not take the next line for its answer.
+    pub fn interrupt_question(&self) -> Output {
+        let out = {
+            let mut s = self.state.borrow_mut();
+            let out = s.sim.interrupt();
+            s.journal.push(Entry::Interrupt);
+            persist::save(&s.journal);
+            out
+        };
+        self.bump.emit(());
+        out
+    }
+
     /// Ctrl-C: ends the foreground command (nothing in the cluster changes).
     pub fn interrupt(&self) -> Output {
         let out = self.state.borrow_mut().sim.interrupt();
@@ -150,6 +164,8 @@ impl Engine {
             kubeconfig: true,
             kubeconfig_path: "/root/.kube/config".into(),
             editor: None,
+            interactive: false,
+            job: None,
         };
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         engine::kubectl::run(&mut ctx, &args)
@@ -284,6 +300,9 @@ fn boot() -> (EngineState, Option<String>) {
                         commands += 1;
                     }
                     Entry::Step(ms) => sim.step(Duration::from_millis(*ms)),
+                    Entry::Interrupt => {
+                        let _ = sim.interrupt();
+                    }
                     Entry::Editor(saved) => {
                         let _ = sim.editor_done(saved.clone());
                     }

@@ -11,7 +11,7 @@ use super::select::{select, Allow, Item};
 use crate::api::{self, object};
 use crate::clock::{Duration, Time};
 use crate::kubectl::flags::{Flag, Parsed};
-use crate::kubectl::{Command, Context};
+use crate::kubectl::{Command, Context, Job};
 use crate::output::Output;
 use serde_json::{json, Value};
 
@@ -286,6 +286,9 @@ fn grouped<'a>(items: impl Iterator<Item = (&'a str, String)>) -> Vec<(String, V
 }
 
 fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
+    if let Some(Job::Drain(state)) = ctx.job.take() {
+        return resume(ctx, p, state);
+    }
     let mut out = Output::default();
     let items = match nodes(ctx, p, "drain") {
         Ok(i) => i,
@@ -301,20 +304,9 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     };
     let mut remaining = Vec::new();
     let mut fatal: Vec<String> = Vec::new();
+    let one = items.len() == 1;
     for node in &items {
-        // The drainer's list: the node's pods that match --pod-selector.
-        let pods_on_node = |ctx: &mut Context<'_>| {
-            ctx.cluster
-                .apiserver
-                .list_filtered(
-                    pods_res,
-                    None,
-                    p.string("pod-selector").filter(|s| !s.is_empty()),
-                    Some(&format!("spec.nodeName={}", node.name)),
-                )
-                .unwrap_or_default()
-        };
-        let pods = pods_on_node(ctx);
+        let pods = pods_on_node(ctx, p, pods_res, &node.name);
         let statuses: Vec<(Value, Status)> = pods
             .into_iter()
             .map(|pod| {
@@ -371,45 +363,135 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             for pod in &to_evict {
                 out.out(format!("evicting pod {} (dry run)\n", id(pod)));
             }
-        } else {
-            match evict_and_wait(ctx, p, pods_res, &to_evict, &mut out) {
-                Ok(()) => {}
-                // Interrupted: nothing more is printed.
-                Err(errs) if errs.is_empty() => return out,
-                Err(errs) => {
-                    // deleteOrEvictPodsSimple: what is left on the node.
-                    let joined = if errs.len() == 1 {
-                        errs.concat()
-                    } else {
-                        format!("[{}]", errs.join(", "))
-                    };
-                    let left: Vec<String> = pods_on_node(ctx)
-                        .iter()
-                        .filter(|pod| filter(ctx, p, pod).deletes())
-                        .map(|pod| format!("pod/{}\n", object::name(pod)))
-                        .collect();
-                    if !left.is_empty() {
-                        out.err(format!(
-                            "There are pending pods in node \"{}\" when an error occurred: {joined}\n{}",
-                            node.name,
-                            left.concat()
-                        ));
-                    }
-                    out.err(format!(
-                        "error: unable to drain node \"{}\" due to error: {joined}, continuing command...\n",
-                        node.name
-                    ));
-                    remaining.push(node.name.clone());
-                    fatal.extend(errs);
-                    continue;
+            print(&mut out, p, &node.obj, "drained", dry);
+            continue;
+        }
+        let mut state = Evicting::new(ctx, p, node, &to_evict);
+        let result = if ctx.interactive && one {
+            // In the browser the drain holds the terminal and waits a
+            // second a tick, for as long as it takes (or its --timeout).
+            match look(ctx, p, pods_res, &mut state, &mut out) {
+                Some(r) => r,
+                None => {
+                    ctx.job = Some(Job::Drain(state));
+                    return out;
                 }
             }
+        } else {
+            evict_and_wait(ctx, p, pods_res, &mut state, &mut out)
+        };
+        let done = Done {
+            remaining: &mut remaining,
+            fatal: &mut fatal,
+            dry,
+        };
+        if !node_done(ctx, p, pods_res, &state, result, &mut out, done) {
+            return out;
         }
-        print(&mut out, p, &node.obj, "drained", dry);
     }
+    report(&mut out, &remaining, &fatal);
+    out
+}
+
+/// The drainer's list: the node's pods that match --pod-selector.
+fn pods_on_node(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    pods_res: &api::Resource,
+    node: &str,
+) -> Vec<Value> {
+    ctx.cluster
+        .apiserver
+        .list_filtered(
+            pods_res,
+            None,
+            p.string("pod-selector").filter(|s| !s.is_empty()),
+            Some(&format!("spec.nodeName={node}")),
+        )
+        .unwrap_or_default()
+}
+
+/// The drain job's next second: one more look at its pods.
+fn resume(ctx: &mut Context<'_>, p: &Parsed, mut state: Evicting) -> Output {
+    let mut out = Output::default();
+    let Some(pods_res) = api::resolve("pods") else {
+        return out.fail("error: the server doesn't have a resource type \"pods\"");
+    };
+    let Some(result) = look(ctx, p, pods_res, &mut state, &mut out) else {
+        ctx.job = Some(Job::Drain(state));
+        return out;
+    };
+    let (mut remaining, mut fatal) = (Vec::new(), Vec::new());
+    let done = Done {
+        remaining: &mut remaining,
+        fatal: &mut fatal,
+        dry: dry_run(p).unwrap_or(DryRun::None),
+    };
+    if node_done(ctx, p, pods_res, &state, result, &mut out, done) {
+        report(&mut out, &remaining, &fatal);
+    }
+    out
+}
+
+/// Where `node_done` records an undrained node, and the dry-run mode.
+struct Done<'a> {
+    remaining: &'a mut Vec<String>,
+    fatal: &'a mut Vec<String>,
+    dry: DryRun,
+}
+
+/// What kubectl prints once a node's pods are gone (`drained`) or its
+/// eviction failed; false when interrupted (nothing more is printed).
+fn node_done(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    pods_res: &api::Resource,
+    state: &Evicting,
+    result: Result<(), Vec<String>>,
+    out: &mut Output,
+    done: Done<'_>,
+) -> bool {
+    match result {
+        Ok(()) => {
+            print(out, p, &state.node, "drained", done.dry);
+            true
+        }
+        // Interrupted: nothing more is printed.
+        Err(errs) if errs.is_empty() => false,
+        Err(errs) => {
+            // deleteOrEvictPodsSimple: what is left on the node.
+            let joined = if errs.len() == 1 {
+                errs.concat()
+            } else {
+                format!("[{}]", errs.join(", "))
+            };
+            let node = object::name(&state.node);
+            let left: Vec<String> = pods_on_node(ctx, p, pods_res, node)
+                .iter()
+                .filter(|pod| filter(ctx, p, pod).deletes())
+                .map(|pod| format!("pod/{}\n", object::name(pod)))
+                .collect();
+            if !left.is_empty() {
+                out.err(format!(
+                    "There are pending pods in node \"{node}\" when an error occurred: {joined}\n{}",
+                    left.concat()
+                ));
+            }
+            out.err(format!(
+                "error: unable to drain node \"{node}\" due to error: {joined}, continuing command...\n"
+            ));
+            done.remaining.push(node.to_string());
+            done.fatal.extend(errs);
+            true
+        }
+    }
+}
+
+/// The nodes left undrained, and the errors that left them.
+fn report(out: &mut Output, remaining: &[String], fatal: &[String]) {
     if !remaining.is_empty() {
         out.err("There are pending nodes to be drained:\n");
-        for n in &remaining {
+        for n in remaining {
             out.err(format!(" {n}\n"));
         }
         for m in fatal {
@@ -417,138 +499,173 @@ fn run_drain(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         out.status = 1;
     }
-    out
 }
 
-/// `Helper.evictPods` (or `deletePods` with `--disable-eviction`): every pod
-/// is evicted, a refusal (429, a PodDisruptionBudget) retried every 5 s,
-/// then waited for until gone, all under `--timeout` (0: no limit). The
-/// pods go at once, as kubectl's goroutines do; the clock moves 1 s at a
-/// time. `Err` holds the errors kubectl aggregates.
+/// `kubectl drain`'s eviction loop between two looks (plain data, so the
+/// browser's drain job can hold it between ticks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evicting {
+    /// The node drained.
+    node: Value,
+    /// Per pod: the next eviction attempt (None: waiting for it to go).
+    pending: Vec<(Value, Option<Time>)>,
+    /// The errors kubectl aggregates.
+    errs: Vec<String>,
+    /// When `--timeout` runs out (none: no limit).
+    limit: Option<Time>,
+}
+
+impl Evicting {
+    fn new(ctx: &Context<'_>, p: &Parsed, node: &Item, pods: &[&Value]) -> Self {
+        let start = ctx.cluster.now();
+        let timeout = timeout_ms(p);
+        Evicting {
+            node: node.obj.clone(),
+            pending: pods.iter().map(|p| ((*p).clone(), Some(start))).collect(),
+            errs: Vec::new(),
+            limit: (timeout > 0).then(|| start + Duration::from_millis(timeout)),
+        }
+    }
+}
+
+/// `--timeout` in milliseconds (0: no limit).
+fn timeout_ms(p: &Parsed) -> i64 {
+    p.string("timeout")
+        .and_then(crate::kubectl::flags::go_duration_ms)
+        .unwrap_or(0)
+}
+
+/// `Helper.evictPods` (or `deletePods` with `--disable-eviction`) at once,
+/// as `dinghy shell` runs it: looks a second apart until the pods are gone.
+/// `Err` holds the errors kubectl aggregates.
 fn evict_and_wait(
     ctx: &mut Context<'_>,
     p: &Parsed,
     pods_res: &api::Resource,
-    pods: &[&Value],
+    state: &mut Evicting,
     out: &mut Output,
 ) -> Result<(), Vec<String>> {
-    // A drain with no limit that never ends would hang the page: after
-    // 10 minutes it stops as if interrupted (^C).
+    // A drain with no limit that never ends would never return here: after
+    // 10 minutes it stops as if interrupted (^C). (In the browser it is a
+    // job that waits until Ctrl-C.)
     const CAP: Duration = Duration::from_secs(600);
-    let delete = p.bool("disable-eviction");
-    let timeout = p
-        .string("timeout")
-        .and_then(crate::kubectl::flags::go_duration_ms)
-        .unwrap_or(0);
-    let start = ctx.cluster.now();
-    let limit = start
-        + Duration::from_millis(if timeout > 0 {
-            timeout
-        } else {
-            CAP.as_millis()
-        });
-    let timeout_text = crate::kubelet::images::go_duration(timeout);
-    // Per pod: the next eviction attempt (None: waiting for it to go).
-    let mut pending: Vec<(&Value, Option<Time>)> = pods.iter().map(|p| (*p, Some(start))).collect();
-    let mut errs = Vec::new();
+    let cap = ctx.cluster.now() + CAP;
     loop {
         let now = ctx.cluster.now();
-        let timed_out = now >= limit;
-        let mut next = Vec::new();
-        for (pod, attempt) in pending {
-            let (ns, name) = (
-                object::namespace(pod).unwrap_or("default"),
-                object::name(pod),
-            );
-            match attempt {
-                Some(at) if at <= now => {
-                    if !delete {
-                        out.out(format!("evicting pod {ns}/{name}\n"));
-                    }
-                    if timed_out && timeout > 0 {
-                        errs.push(format!("error when evicting pods/\"{name}\" -n \"{ns}\": global timeout reached: {timeout_text}"));
-                        continue;
-                    }
-                    let r = if delete {
-                        ctx.cluster.apiserver.delete_with(
-                            pods_res,
-                            Some(ns),
-                            name,
-                            Default::default(),
-                            now,
-                        )
-                    } else {
-                        ctx.cluster.apiserver.evict(ns, name, now)
-                    };
-                    match r {
-                        Ok(_) => next.push((pod, None)),
-                        Err(e) if e.code() == 404 => {}
-                        Err(e) if e.code() == 429 && !delete => {
-                            out.err(format!(
-                                "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
-                                e.message()
-                            ));
-                            next.push((pod, Some(now + Duration::from_secs(5))));
-                        }
-                        Err(e) => errs.push(format!(
-                            "error when evicting pods/\"{name}\" -n \"{ns}\": {}",
-                            e.message()
-                        )),
-                    }
-                }
-                Some(_) => next.push((pod, attempt)),
-                None => {
-                    let gone = ctx
-                        .cluster
-                        .apiserver
-                        .get(pods_res, Some(ns), name)
-                        .map(|o| {
-                            object::str_at(&o, "metadata.uid")
-                                != object::str_at(pod, "metadata.uid")
-                        })
-                        .unwrap_or(true);
-                    if gone {
-                        print(
-                            out,
-                            p,
-                            pod,
-                            if delete { "deleted" } else { "evicted" },
-                            DryRun::None,
-                        );
-                    } else if timed_out && timeout > 0 {
-                        // deletePods waits for all pods at once: one bare error.
-                        let e = if delete {
-                            "context deadline exceeded".to_string()
-                        } else {
-                            format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded")
-                        };
-                        if !errs.contains(&e) {
-                            errs.push(e);
-                        }
-                    } else {
-                        next.push((pod, None));
-                    }
-                }
-            }
+        if let Some(result) = look(ctx, p, pods_res, state, out) {
+            return result;
         }
-        pending = next;
-        // Evictions just made: let the cluster act before the first poll.
-        if pending.iter().any(|(_, a)| a.is_none()) {
-            ctx.cluster.settle();
-        }
-        if pending.is_empty() {
-            break;
-        }
-        if timed_out && timeout == 0 {
-            // The cap without --timeout: as if interrupted.
+        if state.limit.is_none() && now >= cap {
             out.status = 130;
-            return Err(errs);
+            return Err(std::mem::take(&mut state.errs));
         }
         ctx.cluster.step(Duration::from_secs(1));
     }
-    if errs.is_empty() {
+}
+
+/// One look of the eviction loop: every pod is evicted, a refusal (429, a
+/// PodDisruptionBudget) retried every 5 s, then waited for until gone, all
+/// under `--timeout`. The pods go at once, as kubectl's goroutines do.
+/// `Some` when the loop has ended: `Err` holds the errors kubectl aggregates.
+fn look(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    pods_res: &api::Resource,
+    state: &mut Evicting,
+    out: &mut Output,
+) -> Option<Result<(), Vec<String>>> {
+    let delete = p.bool("disable-eviction");
+    let timeout = timeout_ms(p);
+    let timeout_text = crate::kubelet::images::go_duration(timeout);
+    let now = ctx.cluster.now();
+    let timed_out = state.limit.is_some_and(|l| now >= l);
+    let mut next = Vec::new();
+    for (pod, attempt) in std::mem::take(&mut state.pending) {
+        let (ns, name) = (
+            object::namespace(&pod).unwrap_or("default").to_string(),
+            object::name(&pod).to_string(),
+        );
+        match attempt {
+            Some(at) if at <= now => {
+                if !delete {
+                    out.out(format!("evicting pod {ns}/{name}\n"));
+                }
+                if timed_out {
+                    state.errs.push(format!("error when evicting pods/\"{name}\" -n \"{ns}\": global timeout reached: {timeout_text}"));
+                    continue;
+                }
+                let r = if delete {
+                    ctx.cluster.apiserver.delete_with(
+                        pods_res,
+                        Some(&ns),
+                        &name,
+                        Default::default(),
+                        now,
+                    )
+                } else {
+                    ctx.cluster.apiserver.evict(&ns, &name, now)
+                };
+                match r {
+                    Ok(_) => next.push((pod, None)),
+                    Err(e) if e.code() == 404 => {}
+                    Err(e) if e.code() == 429 && !delete => {
+                        out.err(format!(
+                            "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}\n",
+                            e.message()
+                        ));
+                        next.push((pod, Some(now + Duration::from_secs(5))));
+                    }
+                    Err(e) => state.errs.push(format!(
+                        "error when evicting pods/\"{name}\" -n \"{ns}\": {}",
+                        e.message()
+                    )),
+                }
+            }
+            Some(_) => next.push((pod, attempt)),
+            None => {
+                let gone = ctx
+                    .cluster
+                    .apiserver
+                    .get(pods_res, Some(&ns), &name)
+                    .map(|o| {
+                        object::str_at(&o, "metadata.uid") != object::str_at(&pod, "metadata.uid")
+                    })
+                    .unwrap_or(true);
+                if gone {
+                    print(
+                        out,
+                        p,
+                        &pod,
+                        if delete { "deleted" } else { "evicted" },
+                        DryRun::None,
+                    );
+                } else if timed_out {
+                    // deletePods waits for all pods at once: one bare error.
+                    let e = if delete {
+                        "context deadline exceeded".to_string()
+                    } else {
+                        format!("error when waiting for pod \"{name}\" in namespace \"{ns}\" to terminate: context deadline exceeded")
+                    };
+                    if !state.errs.contains(&e) {
+                        state.errs.push(e);
+                    }
+                } else {
+                    next.push((pod, None));
+                }
+            }
+        }
+    }
+    state.pending = next;
+    // Evictions just made: let the cluster act before the first poll.
+    if state.pending.iter().any(|(_, a)| a.is_none()) {
+        ctx.cluster.settle();
+    }
+    if !state.pending.is_empty() {
+        return None;
+    }
+    Some(if state.errs.is_empty() {
         Ok(())
     } else {
-        Err(errs)
-    }
+        Err(std::mem::take(&mut state.errs))
+    })
 }

@@ -15,6 +15,8 @@ fn get(cluster: &mut Cluster, line: &str) -> String {
         stdin: None,
         kubeconfig_path: "/root/.kube/config".into(),
         editor: None,
+        interactive: false,
+        job: None,
     };
     let args: Vec<String> = line.split_whitespace().map(String::from).collect();
     let out = kubectl::run(&mut ctx, &args);
