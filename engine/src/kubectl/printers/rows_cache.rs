@@ -130,7 +130,7 @@ impl RowsCache {
 
     /// How many rows are kept (tests).
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.rows.len()
     }
 }
@@ -158,7 +158,7 @@ mod tests {
     }
 
     fn pods_res() -> &'static api::Resource {
-        api::resolve("pods").unwrap()
+        api::resolve("pods").unwrap_or_else(|| panic!("pods"))
     }
 
     fn at(secs: i64) -> Time {

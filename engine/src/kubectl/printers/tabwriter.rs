@@ -118,4 +118,23 @@ mod tests {
             "a     b\nc     d\n"
         );
     }
+
+    #[test]
+    fn a_grid_lays_out_as_its_rows() {
+        let rows = [
+            row(&["NAME", "STATUS", "X"]),
+            row(&[
+                "ü-naïve",
+                "a-cell-longer-than-the-thirty-two-spaces-pad-slices",
+                "y",
+            ]),
+            row(&["", "", ""]),
+        ];
+        let grid = layout_grid(rows.len(), 3, |r, c| {
+            let cell = rows[r][c].as_str();
+            (cell, width(cell))
+        });
+        assert_eq!(grid, layout(&rows));
+        assert_eq!(layout_grid(2, 0, |_, _| ("", 0)), "\n\n");
+    }
 }

@@ -163,10 +163,12 @@ fn jsonpath_and_custom_columns() {
 #[test]
 fn a_listing_shows_every_change_of_a_pod() {
     let mut c = Cluster::new(7);
-    let pods = crate::api::resolve("pods").unwrap();
+    let pods = crate::api::resolve("pods").unwrap_or_else(|| panic!("pods"));
     let now = c.now();
     let pod = crate::perf::pod("web", "default", Some("node01"), false);
-    c.apiserver.create(pods, None, pod, now).unwrap();
+    if let Err(e) = c.apiserver.create(pods, None, pod, now) {
+        panic!("{e:?}");
+    }
     let mut seen = get(&mut c, "get pods -o wide");
     // The kubelet starts it.
     c.settle();
