@@ -78,6 +78,10 @@ pub struct ApiServer {
     /// The watch cache gets and lists are served from (`cacher.rs`); a
     /// `RefCell` because reads catch it up with the store.
     cache: std::cell::RefCell<cacher::Cacher>,
+    /// The pod table's cells that do not read the clock, by object: the
+    /// Table conversion `kubectl get` asks for, made once per version of
+    /// a pod rather than at every listing.
+    rows: crate::kubectl::printers::rows_cache::RowsCache,
 }
 
 /// A body sent to an older version's endpoint is in that version unless
@@ -115,6 +119,7 @@ impl ApiServer {
             traces: TraceRing::default(),
             now: Time::EPOCH,
             cache: Default::default(),
+            rows: Default::default(),
         }
     }
 
@@ -649,6 +654,11 @@ impl ApiServer {
     }
 
     /// The watch cache, caught up with the store.
+    /// The kept rows of the pod table (see `kubectl::printers::rows_cache`).
+    pub(crate) fn rows_cache(&mut self) -> &mut crate::kubectl::printers::rows_cache::RowsCache {
+        &mut self.rows
+    }
+
     fn cache(&self) -> std::cell::Ref<'_, cacher::Cacher> {
         // Already borrowed means a read is under way, and no write can
         // happen while `&self` is lent out: the cache is current.

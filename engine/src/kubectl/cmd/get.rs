@@ -317,7 +317,8 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let now = ctx.cluster.now();
     match format {
         Output_::Table { wide } => {
-            let text = tables(&groups, now, p, wide, all_ns);
+            let cache = ctx.cluster.apiserver.rows_cache();
+            let text = tables(&groups, now, p, wide, all_ns, cache);
             out.out(&text);
             if text.is_empty() && errors.is_empty() && !p.bool("ignore-not-found") {
                 let all_namespaced = !all_ns && groups.iter().all(|g| g.res.namespaced);
@@ -401,7 +402,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
 
 /// Human-readable output: one table per resource, separated by a blank line
 /// (unless `--no-headers`), names prefixed with the kind when several kinds print.
-fn tables(groups: &[Group], now: Time, p: &Parsed, wide: bool, all_ns: bool) -> String {
+fn tables(
+    groups: &[Group],
+    now: Time,
+    p: &Parsed,
+    wide: bool,
+    all_ns: bool,
+    cache: &mut printers::rows_cache::RowsCache,
+) -> String {
     let mut kinds: Vec<&Resource> = Vec::new();
     for g in groups {
         if !kinds.contains(&g.res) {
@@ -421,9 +429,9 @@ fn tables(groups: &[Group], now: Time, p: &Parsed, wide: bool, all_ns: bool) -> 
     while i < groups.len() {
         // Consecutive groups of one resource share a table (kubectl keeps its printer).
         let res = groups[i].res;
-        let mut objects: Vec<&Value> = Vec::new();
+        let mut objects: Vec<&Arc<Value>> = Vec::new();
         while i < groups.len() && groups[i].res == res {
-            objects.extend(groups[i].objects.iter().map(|o| &**o));
+            objects.extend(groups[i].objects.iter());
             i += 1;
         }
         if objects.is_empty() {
@@ -440,7 +448,7 @@ fn tables(groups: &[Group], now: Time, p: &Parsed, wide: bool, all_ns: bool) -> 
         if !text.is_empty() && !opts.no_headers {
             text.push('\n');
         }
-        text.push_str(&printers::table(res, &objects, now, &opts));
+        text.push_str(&printers::table_shared(res, &objects, now, &opts, cache));
     }
     text
 }

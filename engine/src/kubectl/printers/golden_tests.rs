@@ -1,7 +1,8 @@
 //! Golden tables for every kind, from hand-built objects (the cell rules of
 //! `pkg/printers/internalversion` at v1.33).
 
-use super::{table, TableOptions};
+use super::rows_cache::RowsCache;
+use super::{table, table_shared, TableOptions};
 use crate::api;
 use crate::clock::{Duration, Time};
 use expect_test::{expect, Expect};
@@ -19,8 +20,21 @@ fn check(kind: &str, objects: &[Value], wide: bool, want: Expect) {
         wide,
         ..Default::default()
     };
+    let shared: Vec<std::sync::Arc<Value>> = objects.iter().cloned().map(Into::into).collect();
     let objects: Vec<&Value> = objects.iter().collect();
-    want.assert_eq(&table(res, &objects, now(), &opts));
+    let text = table(res, &objects, now(), &opts);
+    want.assert_eq(&text);
+    // The listing path, with its kept rows: the same text when the rows
+    // are derived, when they are kept, and kept two hours later.
+    let shared: Vec<_> = shared.iter().collect();
+    let mut cache = RowsCache::default();
+    assert_eq!(table_shared(res, &shared, now(), &opts, &mut cache), text);
+    assert_eq!(table_shared(res, &shared, now(), &opts, &mut cache), text);
+    let later = now() + Duration::from_secs(7200);
+    assert_eq!(
+        table_shared(res, &shared, later, &opts, &mut cache),
+        table(res, &objects, later, &opts)
+    );
 }
 
 fn pod(name: &str, spec: Value, status: Value) -> Value {

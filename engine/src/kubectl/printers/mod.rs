@@ -14,21 +14,26 @@ pub mod events;
 pub mod misc;
 pub mod network;
 pub mod pod;
+pub mod rows_cache;
 pub mod storage;
 pub mod tabwriter;
 pub mod workloads;
 
 use crate::api::{object, Resource};
 use crate::clock::Time;
+use rows_cache::RowsCache;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The cells of one column, computed from the object and the current time.
 #[derive(Clone, Copy)]
 pub enum Cell {
     Of(fn(&Value, Time) -> String),
     /// From what `printPod` derives of a pod ([`pod::summarize`]): READY,
-    /// STATUS and RESTARTS read the same derivation, made once per row.
-    OfPod(fn(&pod::Summary, Time) -> String),
+    /// STATUS, RESTARTS and AGE read the same derivation, made once per row.
+    OfPod(fn(&pod::Summary) -> String),
+    /// The same, for the cells that read the clock (RESTARTS, AGE).
+    OfPodAt(fn(&pod::Summary, Time) -> String),
 }
 
 /// One column of a kind's table.
@@ -127,6 +132,59 @@ pub struct TableOptions {
     pub label_columns: Vec<String>,
 }
 
+/// The columns a table shows, each with its index in [`columns`].
+fn visible(res: &Resource, opts: &TableOptions) -> Vec<(usize, &'static Column)> {
+    columns(res)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| opts.wide || !c.wide)
+        .collect()
+}
+
+/// The header row.
+fn header(cols: &[(usize, &Column)], opts: &TableOptions) -> Vec<String> {
+    let mut header: Vec<String> = Vec::new();
+    if opts.with_namespace {
+        header.push("NAMESPACE".into());
+    }
+    header.extend(cols.iter().map(|(_, c)| c.header.to_string()));
+    for l in &opts.label_columns {
+        header.push(l.rsplit('/').next().unwrap_or(l).to_uppercase());
+    }
+    if opts.show_labels {
+        header.push("LABELS".into());
+    }
+    header
+}
+
+/// A cell as printed: the name prefixed with `kind/` when several kinds print.
+fn printed(opts: &TableOptions, c: &Column, cell: String) -> String {
+    match (&opts.kind_prefix, c.is_name) {
+        (Some(k), true) => format!("{k}/{cell}"),
+        _ => cell,
+    }
+}
+
+/// The `-L` columns and `--show-labels`' LABELS, at the end of a row.
+fn label_cells(obj: &Value, opts: &TableOptions, r: &mut Vec<String>) {
+    if opts.label_columns.is_empty() && !opts.show_labels {
+        return;
+    }
+    let labels = object::string_map(obj, "metadata.labels");
+    for l in &opts.label_columns {
+        r.push(
+            labels
+                .iter()
+                .find(|(k, _)| k == l)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        );
+    }
+    if opts.show_labels {
+        r.push(format_labels(&labels));
+    }
+}
+
 /// The header (unless `--no-headers`) and one row per object, ready for the tab writer.
 pub fn rows(
     res: &Resource,
@@ -134,24 +192,10 @@ pub fn rows(
     now: Time,
     opts: &TableOptions,
 ) -> Vec<Vec<String>> {
-    let cols: Vec<&Column> = columns(res)
-        .iter()
-        .filter(|c| opts.wide || !c.wide)
-        .collect();
+    let cols = visible(res, opts);
     let mut rows = Vec::with_capacity(objects.len() + 1);
     if !opts.no_headers {
-        let mut header: Vec<String> = Vec::new();
-        if opts.with_namespace {
-            header.push("NAMESPACE".into());
-        }
-        header.extend(cols.iter().map(|c| c.header.to_string()));
-        for l in &opts.label_columns {
-            header.push(l.rsplit('/').next().unwrap_or(l).to_uppercase());
-        }
-        if opts.show_labels {
-            header.push("LABELS".into());
-        }
-        rows.push(header);
+        rows.push(header(&cols, opts));
     }
     for &obj in objects {
         let mut r: Vec<String> = Vec::with_capacity(cols.len() + 1);
@@ -159,33 +203,15 @@ pub fn rows(
             r.push(object::namespace(obj).unwrap_or("").to_string());
         }
         let mut summary: Option<pod::Summary> = None;
-        for c in &cols {
+        for (_, c) in &cols {
             let cell = match c.cell {
                 Cell::Of(f) => f(obj, now),
-                Cell::OfPod(f) => f(summary.get_or_insert_with(|| pod::summarize(obj)), now),
+                Cell::OfPod(f) => f(summary.get_or_insert_with(|| pod::summarize(obj))),
+                Cell::OfPodAt(f) => f(summary.get_or_insert_with(|| pod::summarize(obj)), now),
             };
-            match (&opts.kind_prefix, c.is_name) {
-                (Some(k), true) => r.push(format!("{k}/{cell}")),
-                _ => r.push(cell),
-            }
+            r.push(printed(opts, c, cell));
         }
-        if opts.label_columns.is_empty() && !opts.show_labels {
-            rows.push(r);
-            continue;
-        }
-        let labels = object::string_map(obj, "metadata.labels");
-        for l in &opts.label_columns {
-            r.push(
-                labels
-                    .iter()
-                    .find(|(k, _)| k == l)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default(),
-            );
-        }
-        if opts.show_labels {
-            r.push(format_labels(&labels));
-        }
+        label_cells(obj, opts, &mut r);
         rows.push(r);
     }
     rows
@@ -193,6 +219,111 @@ pub fn rows(
 
 pub fn table(res: &Resource, objects: &[&Value], now: Time, opts: &TableOptions) -> String {
     tabwriter::layout(&rows(res, objects, now, opts))
+}
+
+/// Where a cell of a row of [`table_shared`] comes from.
+enum Source {
+    Namespace,
+    /// A kept cell: the column of [`pod::POD`] at this index.
+    Kept(usize),
+    /// The row's cells computed at this listing, at this index.
+    Fresh(usize),
+}
+
+/// [`table`] of objects shared with the watch cache: a pod's cells that do
+/// not read the clock come from `cache` when the same object was listed
+/// before (see `rows_cache.rs`). The same text as [`table`].
+pub fn table_shared(
+    res: &Resource,
+    objects: &[&Arc<Value>],
+    now: Time,
+    opts: &TableOptions,
+    cache: &mut RowsCache,
+) -> String {
+    if (res.group, res.kind) != ("", "Pod") {
+        let objects: Vec<&Value> = objects.iter().map(|o| &***o).collect();
+        return table(res, &objects, now, opts);
+    }
+    let cols = visible(res, opts);
+    // Each cell of a row, in order: kept, or made at this listing (the
+    // clock's cells, a name with its `kind/` prefix, the labels).
+    let mut sources: Vec<Source> = Vec::new();
+    let mut fresh = 0;
+    let mut fresh_cell = |sources: &mut Vec<Source>| {
+        sources.push(Source::Fresh(fresh));
+        fresh += 1;
+    };
+    if opts.with_namespace {
+        sources.push(Source::Namespace);
+    }
+    for &(i, c) in &cols {
+        match (c.cell, &opts.kind_prefix, c.is_name) {
+            (Cell::OfPodAt(_), _, _) | (_, Some(_), true) => fresh_cell(&mut sources),
+            _ => sources.push(Source::Kept(i)),
+        }
+    }
+    for _ in 0..opts.label_columns.len() + usize::from(opts.show_labels) {
+        fresh_cell(&mut sources);
+    }
+    let kept: Vec<Arc<rows_cache::PodRow>> = objects.iter().map(|o| cache.pod_row(o)).collect();
+    // The fresh cells of every row, in one string: (end, width) of each.
+    let mut text = String::new();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(kept.len() * fresh);
+    let mut add = |text: &mut String, cell: &str| {
+        text.push_str(cell);
+        spans.push((text.len(), tabwriter::width(cell)));
+    };
+    for (obj, row) in objects.iter().zip(&kept) {
+        for &(i, c) in &cols {
+            match (c.cell, &opts.kind_prefix, c.is_name) {
+                (_, Some(k), true) => {
+                    let (name, _) = row.cell(i);
+                    add(&mut text, &format!("{k}/{name}"));
+                }
+                (Cell::OfPodAt(f), _, _) => add(&mut text, &f(&row.summary, now)),
+                _ => {}
+            }
+        }
+        let mut labels = Vec::new();
+        label_cells(obj, opts, &mut labels);
+        for l in &labels {
+            add(&mut text, l);
+        }
+    }
+    let header = (!opts.no_headers).then(|| header(&cols, opts));
+    let first = usize::from(header.is_some());
+    let widths: Vec<usize> = header
+        .iter()
+        .flatten()
+        .map(|h| tabwriter::width(h))
+        .collect();
+    let fresh_cell = |k: usize| -> (&str, usize) {
+        let start = k
+            .checked_sub(1)
+            .and_then(|j| spans.get(j))
+            .map_or(0, |s| s.0);
+        spans.get(k).map_or(("", 0), |&(end, width)| {
+            (text.get(start..end).unwrap_or(""), width)
+        })
+    };
+    tabwriter::layout_grid(kept.len() + first, sources.len(), |r, c| {
+        let Some((i, row)) = r
+            .checked_sub(first)
+            .and_then(|i| kept.get(i).map(|row| (i, row)))
+        else {
+            // The header.
+            return header
+                .as_ref()
+                .and_then(|h| h.get(c).map(String::as_str).zip(widths.get(c).copied()))
+                .unwrap_or(("", 0));
+        };
+        match sources.get(c) {
+            Some(Source::Namespace) => row.namespace(),
+            Some(Source::Kept(k)) => row.cell(*k),
+            Some(Source::Fresh(j)) => fresh_cell(i * fresh + j),
+            None => ("", 0),
+        }
+    })
 }
 
 // ---- helpers shared by the kinds ----

@@ -1,16 +1,20 @@
 //! Pods: READY, STATUS, RESTARTS as `printPod` computes them.
 
-use super::{age, arr, col, s, wide, Column, NAME};
+use super::{arr, s, wide, Cell, Column, NAME};
 use crate::api::object;
 use crate::clock::Time;
 use serde_json::Value;
 
+/// The pod table. Only the [`Cell::OfPodAt`] cells (RESTARTS' `(5m ago)`,
+/// AGE) read the clock: every other cell depends on the object alone,
+/// which is what lets a listing keep them from one `get` to the next
+/// (`rows_cache.rs`).
 pub const POD: &[Column] = &[
     NAME,
-    of_summary("READY", ready),
-    of_summary("STATUS", status),
-    of_summary("RESTARTS", restarts),
-    col("AGE", age),
+    of_summary("READY", Cell::OfPod(ready)),
+    of_summary("STATUS", Cell::OfPod(status)),
+    of_summary("RESTARTS", Cell::OfPodAt(restarts)),
+    of_summary("AGE", Cell::OfPodAt(age)),
     wide("IP", ip),
     wide("NODE", node),
     wide("NOMINATED NODE", nominated),
@@ -18,12 +22,12 @@ pub const POD: &[Column] = &[
 ];
 
 /// A column computed from the row's [`Summary`].
-const fn of_summary(header: &'static str, cell: fn(&Summary, Time) -> String) -> Column {
+const fn of_summary(header: &'static str, cell: Cell) -> Column {
     Column {
         header,
         wide: false,
         is_name: false,
-        cell: super::Cell::OfPod(cell),
+        cell,
     }
 }
 
@@ -36,6 +40,9 @@ pub struct Summary {
     pub restarts: i64,
     /// The latest `lastState.terminated.finishedAt` among the counted containers.
     pub last_restart: Option<Time>,
+    /// `metadata.creationTimestamp`, `None` when unset or unreadable (AGE
+    /// is then `<unknown>`).
+    pub created: Option<Time>,
 }
 
 fn is_restartable_init(init_specs: &[Value], name: &str) -> bool {
@@ -187,20 +194,24 @@ pub fn summarize(pod: &Value) -> Summary {
     } else if deleting && phase != "Succeeded" && phase != "Failed" {
         reason = "Terminating".into();
     }
+    let created = object::str_at(pod, "metadata.creationTimestamp")
+        .filter(|t| !t.is_empty())
+        .and_then(Time::parse_rfc3339);
     Summary {
         ready,
         total,
         reason,
         restarts,
         last_restart,
+        created,
     }
 }
 
-fn ready(sum: &Summary, _: Time) -> String {
+fn ready(sum: &Summary) -> String {
     format!("{}/{}", sum.ready, sum.total)
 }
 
-fn status(sum: &Summary, _: Time) -> String {
+fn status(sum: &Summary) -> String {
     sum.reason.clone()
 }
 
@@ -210,6 +221,14 @@ fn restarts(sum: &Summary, now: Time) -> String {
             format!("{} ({} ago)", sum.restarts, super::duration::human(now - t))
         }
         _ => sum.restarts.to_string(),
+    }
+}
+
+/// AGE, as [`super::age`] prints it from the object.
+fn age(sum: &Summary, now: Time) -> String {
+    match sum.created {
+        Some(t) => super::duration::human(now - t),
+        None => "<unknown>".into(),
     }
 }
 

@@ -158,3 +158,41 @@ fn jsonpath_and_custom_columns() {
     "#]],
     );
 }
+
+/// The pod table keeps each pod's cells from one listing to the next
+/// (`printers/rows_cache.rs`): every change of a pod shows at the next
+/// `get`, and AGE moves with the clock.
+#[test]
+fn a_listing_shows_every_change_of_a_pod() {
+    let mut c = Cluster::new(7);
+    let pods = crate::api::resolve("pods").unwrap_or_else(|| panic!("pods"));
+    let now = c.now();
+    let pod = crate::perf::pod("web", "default", Some("node01"), false);
+    if let Err(e) = c.apiserver.create(pods, None, pod, now) {
+        panic!("{e:?}");
+    }
+    let mut seen = get(&mut c, "get pods -o wide");
+    // The kubelet starts it.
+    c.settle();
+    seen += &get(&mut c, "get pods -o wide");
+    c.step(crate::clock::Duration::from_secs(600));
+    seen += &get(&mut c, "get pods -o wide");
+    seen += &get(&mut c, "delete pod web --wait=false");
+    seen += &get(&mut c, "get pods -o wide");
+    expect![[r#"
+        NAME   READY   STATUS    RESTARTS   AGE   IP       NODE     NOMINATED NODE   READINESS GATES
+        web    0/1     Pending   0          0s    <none>   node01   <none>           <none>
+        [exit 0]
+        NAME   READY   STATUS              RESTARTS   AGE   IP       NODE     NOMINATED NODE   READINESS GATES
+        web    0/1     ContainerCreating   0          0s    <none>   node01   <none>           <none>
+        [exit 0]
+        NAME   READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES
+        web    1/1     Running   0          10m   10.244.1.2   node01   <none>           <none>
+        [exit 0]
+        pod "web" deleted
+        [exit 0]
+        NAME   READY   STATUS        RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES
+        web    1/1     Terminating   0          10m   10.244.1.2   node01   <none>           <none>
+        [exit 0]
+    "#]].assert_eq(&seen);
+}
