@@ -54,8 +54,11 @@ impl Node {
         object::name(&self.obj)
     }
     fn refs(&self) -> &[Value] {
+        // Two lookups rather than `pointer`'s parse of a path: every node's
+        // references are read at every pass.
         self.obj
-            .pointer("/metadata/ownerReferences")
+            .get("metadata")
+            .and_then(|m| m.get("ownerReferences"))
             .and_then(Value::as_array)
             .map_or(&[], Vec::as_slice)
     }
