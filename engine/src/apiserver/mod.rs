@@ -267,7 +267,7 @@ impl ApiServer {
                 v = res.version
             ),
         };
-        let decoded = decoding::decode(&obj).map_err(fail)?;
+        let decoded = decoding::decode_owned(obj).map_err(fail)?;
         if !decoded.unknown_fields.is_empty() {
             return Err(fail(decoding::strict_error(&decoded.unknown_fields)));
         }

@@ -66,6 +66,107 @@ pub fn roundtrip(api_version: &str, kind: &str, body: &Value) -> Option<Result<V
     Some(walk(schema, body, &format!("@{root}"), &mut path, 0))
 }
 
+/// Whether the typed round trip of `body` would succeed at once and leave
+/// it as it is: no `null` anywhere, no field its type lacks, every leaf of
+/// the type the table says (a quantity as a string), every required field
+/// there, within serde_json's nesting limit. Then `decode` hands back the
+/// body itself (see `super::decode_owned`): what controllers and kubelets
+/// send, objects read from the store and changed, almost always is, and
+/// this check allocates nothing where the round trip copies the body
+/// four times. Anything else — `false` — takes the round trip, which
+/// finds the errors and their texts.
+pub fn is_clean(api_version: &str, kind: &str, body: &Value) -> bool {
+    let schema = schema();
+    match schema.kinds.get(&(api_version, kind)) {
+        // No schema: decoding only drops the nulls.
+        None => clean_any(body, 0, usize::MAX),
+        Some(root) => clean_struct(schema, body, root, 0),
+    }
+}
+
+/// The nesting `depth` one more array or object makes, if serde_json
+/// allows it (see [`enter`]).
+fn entered(depth: usize) -> Option<usize> {
+    (depth + 1 < RECURSION_LIMIT).then_some(depth + 1)
+}
+
+/// [`walk`]'s acceptance, for a clean body (see [`is_clean`]).
+fn clean(schema: &Schema, v: &Value, shape: &str, depth: usize) -> bool {
+    use k8s_openapi::apimachinery::pkg::{api::resource::Quantity, util::intstr::IntOrString};
+    if v.is_null() {
+        // Decoding drops it.
+        return false;
+    }
+    if let Some(inner) = shape.strip_prefix('?') {
+        return clean(schema, v, inner, depth);
+    }
+    if let Some(inner) = shape.strip_prefix('!') {
+        return clean(schema, v, inner, depth);
+    }
+    if let Some(inner) = shape.strip_prefix("[]") {
+        let (Value::Array(items), Some(depth)) = (v, entered(depth)) else {
+            return false;
+        };
+        return items.iter().all(|item| clean(schema, item, inner, depth));
+    }
+    if let Some(inner) = shape.strip_prefix("{}") {
+        let (Value::Object(m), Some(depth)) = (v, entered(depth)) else {
+            return false;
+        };
+        return m.values().all(|item| clean(schema, item, inner, depth));
+    }
+    if let Some(ty) = shape.strip_prefix('@') {
+        return clean_struct(schema, v, ty, depth);
+    }
+    let nowhere = Vec::new();
+    match shape {
+        "string" => v.is_string(),
+        "bool" => v.is_boolean(),
+        "i32" => leaf::<i32>(v, &nowhere).is_ok(),
+        "i64" => leaf::<i64>(v, &nowhere).is_ok(),
+        "f64" => leaf::<f64>(v, &nowhere).is_ok(),
+        // A number would come back a string.
+        "Quantity" => v.is_string() && any_leaf::<Quantity>(v, &nowhere, depth).is_ok(),
+        "IntOrString" => any_leaf::<IntOrString>(v, &nowhere, depth).is_ok(),
+        "Time" => time(v, &nowhere, super::go_time::RFC3339).is_ok(),
+        "MicroTime" => time(v, &nowhere, super::go_time::RFC3339_MICRO).is_ok(),
+        "ByteString" => leaf::<k8s_openapi::ByteString>(v, &nowhere).is_ok(),
+        _ => clean_any(v, depth, RECURSION_LIMIT),
+    }
+}
+
+/// A value taken as it is: no `null` inside, and arrays and objects
+/// nested within `limit`.
+fn clean_any(v: &Value, depth: usize, limit: usize) -> bool {
+    let inner = || (depth.saturating_add(1) < limit).then_some(depth.saturating_add(1));
+    match v {
+        Value::Null => false,
+        Value::Array(items) => {
+            inner().is_some_and(|d| items.iter().all(|i| clean_any(i, d, limit)))
+        }
+        Value::Object(m) => inner().is_some_and(|d| m.values().all(|i| clean_any(i, d, limit))),
+        _ => true,
+    }
+}
+
+fn clean_struct(schema: &Schema, v: &Value, ty: &str, depth: usize) -> bool {
+    let (Value::Object(m), Some(depth)) = (v, entered(depth)) else {
+        return false;
+    };
+    let fields = schema.types.get(ty).map(Vec::as_slice).unwrap_or_default();
+    let known = m.iter().all(|(k, item)| {
+        fields
+            .binary_search_by(|(f, _)| (*f).cmp(k.as_str()))
+            .ok()
+            .and_then(|at| fields.get(at))
+            .is_some_and(|(_, shape)| clean(schema, item, shape, depth))
+    });
+    known
+        && fields
+            .iter()
+            .all(|(f, shape)| !shape.starts_with('!') || m.contains_key(*f))
+}
+
 fn fail(path: &Path, msg: impl std::fmt::Display) -> Failure {
     (path.clone(), msg.to_string())
 }

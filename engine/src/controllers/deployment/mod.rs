@@ -27,8 +27,22 @@ pub struct DeploymentController {
     /// control concern it (a Recreate rollout waits for the old ones).
     replica_sets: std::collections::BTreeSet<String>,
     /// By Deployment uid: what its last sync read, when that sync sent no
-    /// request, recorded no event and asked no wake-up.
-    quiet: std::collections::BTreeMap<String, Read>,
+    /// request and recorded no event, and the wake-up it asked.
+    quiet: std::collections::BTreeMap<String, Quiet>,
+    /// The last moment at which the Deployment being synced decides as it
+    /// did (the clock enters its decisions only through the progress
+    /// deadline: until it passes, a sync with the same objects decides
+    /// the same and asks the same wake-up).
+    decided_until: Option<Time>,
+}
+
+/// A quiet sync: what it read, the wake-up it asked and until when it
+/// holds (see `DeploymentController::decided_until`).
+#[derive(Debug)]
+struct Quiet {
+    read: Read,
+    wakeup: Option<Time>,
+    until: Option<Time>,
 }
 
 /// What one Deployment's sync reads: the Deployment, the ReplicaSets of
@@ -100,9 +114,14 @@ impl Component for DeploymentController {
         for d in util::list(ctx.api, "deployments", None) {
             let uid = util::uid(&d).to_string();
             let read = Read::of(ctx.api, &d);
-            if self.quiet.get(&uid).is_some_and(|q| q.same(&read)) {
-                quiet.insert(uid, read);
-                continue;
+            if let Some(q) = self.quiet.remove(&uid) {
+                // Until its progress deadline passes, a Deployment waiting
+                // on it is as quiet as one with nothing to wait for.
+                if q.read.same(&read) && q.until.is_none_or(|u| ctx.now <= u) {
+                    self.wakeup = util::earliest(self.wakeup, q.wakeup);
+                    quiet.insert(uid, q);
+                    continue;
+                }
             }
             let (revision, requests, events) = (
                 ctx.api.store().revision(),
@@ -110,15 +129,25 @@ impl Component for DeploymentController {
                 ctx.events.len(),
             );
             let wakeup = self.wakeup.take();
+            self.decided_until = None;
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
-            let asked = self.wakeup.is_some();
+            let asked = self.wakeup;
+            let until = self.decided_until.take();
             self.wakeup = util::earliest(wakeup, self.wakeup);
-            if !asked
+            // Every wake-up it asks comes with the moment it is good until.
+            if (asked.is_none() || until.is_some())
                 && ctx.api.store().revision() == revision
                 && ctx.api.requests() == requests
                 && ctx.events.len() == events
             {
-                quiet.insert(uid, read);
+                quiet.insert(
+                    uid,
+                    Quiet {
+                        read,
+                        wakeup: asked,
+                        until,
+                    },
+                );
             }
         }
         self.quiet = quiet;
@@ -575,10 +604,8 @@ impl DeploymentController {
                     conds.retain(|c| c["type"] != "Progressing");
                     conds.push(c);
                 } else if let Some(cur) = cur {
-                    let from = cur["lastUpdateTime"]
-                        .as_str()
-                        .and_then(Time::parse_rfc3339)
-                        .unwrap_or(ctx.now);
+                    let updated_at = cur["lastUpdateTime"].as_str().and_then(Time::parse_rfc3339);
+                    let from = updated_at.unwrap_or(ctx.now);
                     let timed_out = cur["reason"] == "ProgressDeadlineExceeded"
                         || (cur["reason"] != "NewReplicaSetAvailable"
                             && from + Duration::from_secs(secs) < ctx.now);
@@ -600,6 +627,14 @@ impl DeploymentController {
                             self.wakeup,
                             Some(from + Duration::from_secs(secs) + Duration::from_millis(1000)),
                         );
+                        // Not timed out while `now` stays at or before the
+                        // deadline (without a last update, `from` is now:
+                        // only this instant decides the same).
+                        let until = match updated_at {
+                            Some(_) => from + Duration::from_secs(secs),
+                            None => ctx.now,
+                        };
+                        self.decided_until = util::earliest(self.decided_until, Some(until));
                     }
                 }
             }

@@ -215,6 +215,41 @@ fn progress_deadline_exceeded() {
         .ends_with("has timed out progressing."));
 }
 
+/// A Deployment waiting on its progress deadline is quiet: its syncs are
+/// skipped and its wake-up still asked; a sync after the deadline, even
+/// before that wake-up, still finds it timed out.
+#[test]
+fn a_deployment_waiting_on_its_deadline_is_quiet_until_it_passes() {
+    let mut w = World::new();
+    let mut d = w.deploy();
+    d["spec"]["progressDeadlineSeconds"] = json!(60);
+    util::update(&mut w.api, "deployments", d);
+    w.tick(1);
+    let progressing = |w: &World| {
+        util::condition(&w.deploy(), "Progressing")
+            .cloned()
+            .unwrap_or_default()
+    };
+    let from = progressing(&w)["lastUpdateTime"]
+        .as_str()
+        .and_then(Time::parse_rfc3339)
+        .unwrap_or_else(|| panic!("no lastUpdateTime"));
+    let wake = w.dc.next_wakeup(w.now);
+    assert_eq!(wake, Some(from + Duration::from_secs(61)));
+    let uid = util::uid(&w.deploy()).to_string();
+    for _ in 0..5 {
+        w.tick(10);
+        assert!(w.dc.quiet.contains_key(&uid), "skipped while waiting");
+        assert_eq!(w.dc.next_wakeup(w.now), wake, "and still asks its wake-up");
+        assert_eq!(progressing(&w)["reason"], "ReplicaSetUpdated");
+    }
+    w.now = from + Duration::from_secs(60) + Duration::from_millis(500);
+    w.settle();
+    let p = progressing(&w);
+    assert_eq!(p["reason"], "ProgressDeadlineExceeded");
+    assert_eq!(p["lastUpdateTime"], json!(w.now.rfc3339()));
+}
+
 #[test]
 fn paused_deployment_does_not_roll() {
     let mut w = World::new();

@@ -54,8 +54,11 @@ impl Node {
         object::name(&self.obj)
     }
     fn refs(&self) -> &[Value] {
+        // Two lookups rather than `pointer`'s parse of a path: every node's
+        // references are read at every pass.
         self.obj
-            .pointer("/metadata/ownerReferences")
+            .get("metadata")
+            .and_then(|m| m.get("ownerReferences"))
             .and_then(Value::as_array)
             .map_or(&[], Vec::as_slice)
     }
@@ -147,17 +150,24 @@ impl GarbageCollector {
             }
         }
         // Keyed by the nodes' own strings: the graph is rebuilt at every
-        // sync, so it copies nothing.
-        let by_uid: BTreeMap<&str, usize> = crate::sort::map(
-            nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (util::uid(&n.obj), i)),
-        );
+        // sync, so it copies nothing. Each node's uid is looked up once.
+        let uids: Vec<&str> = nodes.iter().map(|n| util::uid(&n.obj)).collect();
+        let by_uid: BTreeMap<&str, usize> =
+            crate::sort::map(uids.iter().enumerate().map(|(i, &u)| (u, i)));
+        // The dependents of each owner: only an owner deleted with the
+        // `orphan` or `foregroundDeletion` finalizer reads them, so the
+        // map is built only when there is one (rarely; a pass otherwise
+        // reads each node's own references alone).
+        let finalizing = |n: &Node| {
+            util::is_deleting(&n.obj)
+                && (n.has_finalizer("orphan") || n.has_finalizer("foregroundDeletion"))
+        };
         let mut dependents: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, n) in nodes.iter().enumerate() {
-            for r in n.refs() {
-                dependents.entry(ref_uid(r)).or_default().push(i);
+        if nodes.iter().any(finalizing) {
+            for (i, n) in nodes.iter().enumerate() {
+                for r in n.refs() {
+                    dependents.entry(ref_uid(r)).or_default().push(i);
+                }
             }
         }
         // Does the reference point at an object that exists (same uid, and
@@ -171,15 +181,17 @@ impl GarbageCollector {
             })
         };
         let now = ctx.now;
-        for n in &nodes {
-            let uid = util::uid(&n.obj);
-            let deps: Vec<&Node> = dependents
-                .get(uid)
-                .map(|v| v.iter().map(|&i| &nodes[i]).collect())
-                .unwrap_or_default();
-            if util::is_deleting(&n.obj) && n.has_finalizer("orphan") {
+        for (n, &uid) in nodes.iter().zip(&uids) {
+            let deleting = util::is_deleting(&n.obj);
+            let deps = || -> Vec<&Node> {
+                dependents
+                    .get(uid)
+                    .map(|v| v.iter().map(|&i| &nodes[i]).collect())
+                    .unwrap_or_default()
+            };
+            if deleting && n.has_finalizer("orphan") {
                 asked = true;
-                for d in &deps {
+                for d in &deps() {
                     let mut obj = Value::clone(&d.obj);
                     util::release(&mut obj, uid);
                     let _ = ctx.api.update(d.res, d.ns(), obj);
@@ -187,9 +199,9 @@ impl GarbageCollector {
                 remove_finalizer(ctx, n, "orphan");
                 continue;
             }
-            if util::is_deleting(&n.obj) && n.has_finalizer("foregroundDeletion") {
+            if deleting && n.has_finalizer("foregroundDeletion") {
                 let mut blocking = 0;
-                for d in &deps {
+                for d in &deps() {
                     let blocks = d.refs().iter().any(|r| {
                         ref_uid(r) == uid
                             && r.get("blockOwnerDeletion").and_then(Value::as_bool) == Some(true)
@@ -232,7 +244,7 @@ impl GarbageCollector {
             let (alive, dangling): (Vec<&Value>, Vec<&Value>) =
                 refs.iter().partition(|r| owner_exists(n, r));
             if alive.is_empty() {
-                if !util::is_deleting(&n.obj) {
+                if !deleting {
                     asked = true;
                     let _ = ctx.api.delete_with(
                         n.res,

@@ -113,3 +113,54 @@ fn dangling_reference_is_dropped_when_another_owner_remains() {
     settle(&mut api, &mut [&mut gc], Time::EPOCH);
     assert!(util::get(&api, "configmaps", Some("default"), "dep").is_none());
 }
+
+/// The collector, quiet through an idle stretch of a whole cluster (its
+/// passes skipped, the dependents map not built), still collects an
+/// object whose owner is gone, and still orphans the dependents of an
+/// owner deleted with `propagationPolicy: Orphan`.
+#[test]
+fn after_an_idle_stretch_the_collector_still_sees_ownership() {
+    let mut c = crate::cluster::Cluster::new(1);
+    c.step(crate::clock::Duration::from_secs(600));
+    let now = c.now();
+    let owner = util::create(
+        &mut c.apiserver,
+        "configmaps",
+        Some("default"),
+        json!({"metadata": {"name": "owner"}}),
+        now,
+    )
+    .unwrap_or_else(|| panic!("owner"));
+    let owned_by = |name: &str, uid: &str| {
+        json!({"metadata": {"name": name, "ownerReferences": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "name": name, "uid": uid}]}})
+    };
+    let mut kept = owned_by("owner", util::uid(&owner));
+    kept["metadata"]["name"] = json!("kept");
+    util::create(&mut c.apiserver, "configmaps", Some("default"), kept, now);
+    let orphan = owned_by("gone", "00000000-0000-0000-0000-000000000000");
+    util::create(&mut c.apiserver, "configmaps", Some("default"), orphan, now);
+    c.settle();
+    assert!(util::get(&c.apiserver, "configmaps", Some("default"), "gone").is_none());
+    assert!(util::get(&c.apiserver, "configmaps", Some("default"), "kept").is_some());
+    c.step(crate::clock::Duration::from_secs(600));
+    let r = util::res("configmaps").unwrap_or_else(|| panic!("configmaps"));
+    let now = c.now();
+    c.apiserver
+        .delete_with(
+            &r,
+            Some("default"),
+            "owner",
+            DeleteOptions {
+                propagation_policy: Some(Propagation::Orphan),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.settle();
+    assert!(util::get(&c.apiserver, "configmaps", Some("default"), "owner").is_none());
+    let kept = util::get(&c.apiserver, "configmaps", Some("default"), "kept")
+        .unwrap_or_else(|| panic!("kept is orphaned, not deleted"));
+    assert!(kept["metadata"].get("ownerReferences").is_none(), "{kept}");
+}

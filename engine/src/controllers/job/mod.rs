@@ -32,6 +32,42 @@ pub struct JobController {
     /// The uids of the Jobs at the last sync: the pods they control
     /// concern it.
     owners: BTreeSet<String>,
+    /// By Job uid: what its last sync read, when that sync sent no
+    /// request, recorded no event and asked no wake-up (a finished Job's,
+    /// or a running one's between its pods' changes).
+    quiet: BTreeMap<String, Read>,
+}
+
+/// What one Job's sync reads: the Job and the pods it controls, the watch
+/// cache's objects themselves (a changed object is another one). With
+/// these the same, a sync from a quiet one's would be quiet too (its
+/// other inputs, the clock and the API back-off, matter only where it
+/// asks a wake-up or writes), and is skipped, as the real controller's
+/// queue holds only the Jobs an informer's event touched.
+#[derive(Debug)]
+struct Read {
+    job: Arc<Value>,
+    pods: Vec<Arc<Value>>,
+}
+
+impl Read {
+    fn of(api: &crate::apiserver::ApiServer, job: &Arc<Value>) -> Read {
+        let ns = object::namespace(job).unwrap_or("default");
+        Read {
+            job: Arc::clone(job),
+            pods: util::pods_controlled_by(api, ns, job),
+        }
+    }
+
+    fn same(&self, other: &Read) -> bool {
+        Arc::ptr_eq(&self.job, &other.job)
+            && self.pods.len() == other.pods.len()
+            && self
+                .pods
+                .iter()
+                .zip(&other.pods)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+    }
 }
 
 impl Default for JobController {
@@ -41,6 +77,7 @@ impl Default for JobController {
             api_backoff: RateLimiter::new(Duration::from_secs(1), Duration::from_secs(60)),
             counted: BTreeMap::new(),
             owners: BTreeSet::new(),
+            quiet: BTreeMap::new(),
         }
     }
 }
@@ -67,9 +104,32 @@ impl Component for JobController {
         self.counted.retain(|k, _| live.contains(k));
         self.api_backoff.retain(|k| live.contains(k));
         self.owners = live;
+        let mut quiet = BTreeMap::new();
         for job in jobs {
+            let uid = util::uid(&job).to_string();
+            let read = Read::of(ctx.api, &job);
+            if self.quiet.get(&uid).is_some_and(|q| q.same(&read)) {
+                quiet.insert(uid, read);
+                continue;
+            }
+            let (revision, requests, events) = (
+                ctx.api.store().revision(),
+                ctx.api.requests(),
+                ctx.events.len(),
+            );
+            let wakeup = self.wakeup.take();
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
+            let asked = self.wakeup.is_some();
+            self.wakeup = util::earliest(wakeup, self.wakeup);
+            if !asked
+                && ctx.api.store().revision() == revision
+                && ctx.api.requests() == requests
+                && ctx.events.len() == events
+            {
+                quiet.insert(uid, read);
+            }
         }
+        self.quiet = quiet;
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
@@ -412,6 +472,48 @@ mod tests {
             "CompletionsReached"
         );
         assert!(events(&api, "default").contains(&"Completed Job completed".to_string()));
+    }
+
+    /// A Job whose pod runs is quiet (its syncs skipped while nothing it
+    /// reads changes), and still sees its pod succeed; a finished Job,
+    /// quiet too, still sees a pod it controls go.
+    #[test]
+    fn a_quiet_job_still_sees_its_pods() {
+        let mut api = api();
+        let mut t = Time::EPOCH;
+        apply(
+            &mut api,
+            "jobs",
+            &JOB.replace("completions: 2", "completions: 1"),
+            t,
+        );
+        let mut c = JobController::new();
+        settle(&mut api, &mut [&mut c], t);
+        let pods = names(&api, "pods", "default");
+        assert_eq!(pods.len(), 1);
+        set_phase(&mut api, "default", &pods[0], "Running");
+        for _ in 0..3 {
+            t = t + Duration::from_secs(30);
+            settle(&mut api, &mut [&mut c], t);
+        }
+        assert_eq!(c.quiet.len(), 1, "the running Job's syncs are skipped");
+        let requests = api.requests();
+        settle(&mut api, &mut [&mut c], t);
+        assert_eq!(api.requests(), requests);
+        set_phase(&mut api, "default", &pods[0], "Succeeded");
+        t = t + Duration::from_secs(5);
+        settle(&mut api, &mut [&mut c], t);
+        let job = util::get(&api, "jobs", Some("default"), "pi").unwrap_or_default();
+        assert_eq!(job["status"]["succeeded"], 1);
+        assert!(util::condition_true(&job, "Complete"), "{job}");
+        assert_eq!(job["status"]["terminating"], 0);
+        // The finished Job's pod is deleted: its status counts it no more
+        // as terminating (it was not), and nothing else changes.
+        let before = job["status"].clone();
+        util::delete(&mut api, "pods", Some("default"), &pods[0]);
+        settle(&mut api, &mut [&mut c], t);
+        let job = util::get(&api, "jobs", Some("default"), "pi").unwrap_or_default();
+        assert_eq!(job["status"], before);
     }
 
     #[test]
