@@ -181,7 +181,13 @@ impl Template {
             if self.string(key).is_none() {
                 // serde_json's `($key).into()`.
                 let mut k = path(&["__key"]);
-                k.extend([group(Delimiter::Parenthesis, key.iter().cloned().collect())]);
+                // `(expr)`, as serde_json's macro asks computed keys to be
+                // written, passes its inside (no doubled parentheses).
+                let inner: TokenStream = match key {
+                    [TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => g.stream(),
+                    _ => key.iter().cloned().collect(),
+                };
+                k.extend([group(Delimiter::Parenthesis, inner)]);
                 self.keys.push(k);
                 self.text("\u{3}");
             }
