@@ -16,6 +16,8 @@ pub mod cluster;
 pub mod controllers;
 pub mod etcd;
 pub mod events;
+#[cfg(test)]
+mod json_tests;
 pub mod kubectl;
 pub mod kubelet;
 pub mod metrics;

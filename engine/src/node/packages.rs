@@ -132,11 +132,9 @@ impl Packages {
     pub fn installed_at(version: &str) -> Packages {
         let deb = deb_version(version);
         Packages {
-            installed: KUBE_PACKAGES
-                .iter()
-                .map(|p| (p.to_string(), deb.clone()))
-                .collect(),
-            held: KUBE_PACKAGES.iter().map(|p| p.to_string()).collect(),
+            // By insertion: `collect` would instantiate the standard sort.
+            installed: crate::sort::map(KUBE_PACKAGES.iter().map(|p| (p.to_string(), deb.clone()))),
+            held: crate::sort::set(KUBE_PACKAGES.iter().map(|p| p.to_string())),
             lists: minor_of(version).to_string(),
         }
     }

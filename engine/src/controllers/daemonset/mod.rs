@@ -70,7 +70,7 @@ impl Component for DaemonSetController {
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let all = util::list(ctx.api, "daemonsets", None);
-        let uids: std::collections::BTreeSet<&str> = all.iter().map(|ds| util::uid(ds)).collect();
+        let uids = crate::sort::set(all.iter().map(|ds| util::uid(ds)));
         self.failures.retain(|uid| uids.contains(uid));
         self.seen.retain(|uid, _| uids.contains(uid.as_str()));
         self.owners = util::uids(&all);

@@ -167,7 +167,7 @@ fn go_selector(s: &Value) -> String {
     }
     let labels: BTreeMap<&String, &Value> = s["matchLabels"]
         .as_object()
-        .map(|m| m.iter().collect())
+        .map(|m| crate::sort::map(m.iter()))
         .unwrap_or_default();
     let labels: String = labels
         .iter()

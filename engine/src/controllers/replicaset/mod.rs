@@ -113,7 +113,7 @@ impl Component for ReplicaSetController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         let all = util::list(ctx.api, self.plural(), None);
-        let uids: std::collections::BTreeSet<&str> = all.iter().map(|rs| util::uid(rs)).collect();
+        let uids = crate::sort::set(all.iter().map(|rs| util::uid(rs)));
         // A deleted ReplicaSet's back-off goes with it.
         self.failures.retain(|uid| uids.contains(uid));
         self.seen.retain(|uid, _| uids.contains(uid.as_str()));

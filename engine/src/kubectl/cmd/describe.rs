@@ -127,6 +127,15 @@ impl W {
         }
         self.s.push_str(text);
     }
+    /// `w` of formatted text, written in place (a `&format!` per line
+    /// was a String to allocate and drop at each of ~340 call sites: issue
+    /// 11, the bundle's size).
+    fn f(&mut self, level: usize, text: std::fmt::Arguments<'_>) {
+        for _ in 0..level {
+            self.s.push_str("  ");
+        }
+        let _ = std::fmt::Write::write_fmt(&mut self.s, text);
+    }
     fn flush(&mut self) {
         self.s.push(FLUSH);
     }
@@ -163,18 +172,18 @@ fn conditions_table(w: &mut W, o: &Value, time_header: &str, time_field: &str) {
         return;
     }
     w.w(0, "Conditions:\n");
-    w.w(
+    w.f(
         1,
-        &format!("Type\tStatus\t{time_header}\tLastTransitionTime\tReason\tMessage\n"),
+        format_args!("Type\tStatus\t{time_header}\tLastTransitionTime\tReason\tMessage\n"),
     );
     w.w(
         1,
         "----\t------\t-----------------\t------------------\t------\t-------\n",
     );
     for c in conds {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{} \t{} \t{} \t{} \t{} \t{}\n",
                 s(c, "type"),
                 s(c, "status"),
@@ -226,7 +235,7 @@ fn sorted_map(o: &Value, path: &str) -> Vec<(String, String)> {
 
 /// `printLabelsMultilineWithIndent`.
 fn labels_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
-    w.w(0, &format!("{title}:\t"));
+    w.f(0, format_args!("{title}:\t"));
     if pairs.is_empty() {
         w.w(0, "<none>\n");
         return;
@@ -235,14 +244,14 @@ fn labels_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
         if i != 0 {
             w.w(0, "\t");
         }
-        w.w(0, &format!("{k}={v}\n"));
+        w.f(0, format_args!("{k}={v}\n"));
     }
 }
 
 /// `printAnnotationsMultiline`: the last-applied configuration is skipped,
 /// long values are folded under the key.
 fn annotations_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
-    w.w(0, &format!("{title}:\t"));
+    w.f(0, format_args!("{title}:\t"));
     let keys: Vec<&(String, String)> = pairs
         .iter()
         .filter(|(k, _)| k != super::apply::LAST_APPLIED)
@@ -257,7 +266,7 @@ fn annotations_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
         }
         let value = v.trim_end_matches('\n');
         if value.len() + k.len() + 2 > 140 || value.contains('\n') {
-            w.w(0, &format!("{k}:\n"));
+            w.f(0, format_args!("{k}:\n"));
             for line in value.split('\n') {
                 let short = if line.len() > 138 {
                     // kubectl's shorten cuts at byte 138, even inside a
@@ -266,16 +275,16 @@ fn annotations_multiline(w: &mut W, title: &str, pairs: &[(String, String)]) {
                 } else {
                     line.to_string()
                 };
-                w.w(0, &format!("\t  {short}\n"));
+                w.f(0, format_args!("\t  {short}\n"));
             }
         } else {
-            w.w(0, &format!("{k}: {value}\n"));
+            w.f(0, format_args!("{k}: {value}\n"));
         }
     }
 }
 
 fn tolerations_multiline(w: &mut W, title: &str, tols: &[Value]) {
-    w.w(0, &format!("{title}:\t"));
+    w.f(0, format_args!("{title}:\t"));
     if tols.is_empty() {
         w.w(0, "<none>\n");
         return;
@@ -303,12 +312,12 @@ fn tolerations_multiline(w: &mut W, title: &str, tols: &[Value]) {
         if let Some(secs) = num(t, "tolerationSeconds") {
             line.push_str(&format!(" for {secs}s"));
         }
-        w.w(0, &format!("{line}\n"));
+        w.f(0, format_args!("{line}\n"));
     }
 }
 
 fn taints_multiline(w: &mut W, title: &str, taints: &[Value]) {
-    w.w(0, &format!("{title}:\t"));
+    w.f(0, format_args!("{title}:\t"));
     if taints.is_empty() {
         w.w(0, "<none>\n");
         return;
@@ -322,7 +331,7 @@ fn taints_multiline(w: &mut W, title: &str, taints: &[Value]) {
         } else {
             format!("{}={}:{}", s(t, "key"), s(t, "value"), s(t, "effect"))
         };
-        w.w(0, &format!("{v}\n"));
+        w.f(0, format_args!("{v}\n"));
     }
 }
 
@@ -343,18 +352,18 @@ fn containers(
     now: Time,
 ) {
     let none = if cs.is_empty() { " <none>" } else { "" };
-    w.w(0, &format!("{space}{label}:{none}\n"));
+    w.f(0, format_args!("{space}{label}:{none}\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for c in cs {
         let name = s(c, "name");
         let status = statuses.and_then(|st| st.iter().find(|x| s(x, "name") == name));
-        w.w(1, &format!("{name_indent}{name}:\n"));
+        w.f(1, format_args!("{name_indent}{name}:\n"));
         if let Some(st) = status {
-            w.w(2, &format!("Container ID:\t{}\n", s(st, "containerID")));
+            w.f(2, format_args!("Container ID:\t{}\n", s(st, "containerID")));
         }
-        w.w(2, &format!("Image:\t{}\n", s(c, "image")));
+        w.f(2, format_args!("Image:\t{}\n", s(c, "image")));
         if let Some(st) = status {
-            w.w(2, &format!("Image ID:\t{}\n", s(st, "imageID")));
+            w.f(2, format_args!("Image ID:\t{}\n", s(st, "imageID")));
         }
         let ports: Vec<String> = arr(c, "ports")
             .iter()
@@ -371,19 +380,22 @@ fn containers(
             .map(|p| format!("{}/{}", num(p, "hostPort").unwrap_or(0), s(p, "protocol")))
             .collect();
         if ports.len() > 1 {
-            w.w(2, &format!("Ports:\t{}\n", ports.join(", ")));
-            w.w(2, &format!("Host Ports:\t{}\n", host.join(", ")));
+            w.f(2, format_args!("Ports:\t{}\n", ports.join(", ")));
+            w.f(2, format_args!("Host Ports:\t{}\n", host.join(", ")));
         } else {
-            w.w(2, &format!("Port:\t{}\n", or_none(&ports.join(", "))));
-            w.w(2, &format!("Host Port:\t{}\n", or_none(&host.join(", "))));
+            w.f(2, format_args!("Port:\t{}\n", or_none(&ports.join(", "))));
+            w.f(
+                2,
+                format_args!("Host Port:\t{}\n", or_none(&host.join(", "))),
+            );
         }
         for (key, title) in [("command", "Command"), ("args", "Args")] {
             let items = arr(c, key);
             if !items.is_empty() {
-                w.w(2, &format!("{title}:\n"));
+                w.f(2, format_args!("{title}:\n"));
                 for x in items {
                     for line in x.as_str().unwrap_or("").split('\n') {
-                        w.w(3, &format!("{line}\n"));
+                        w.f(3, format_args!("{line}\n"));
                     }
                 }
             }
@@ -398,10 +410,10 @@ fn containers(
             } else {
                 "False"
             };
-            w.w(2, &format!("Ready:\t{ready}\n"));
-            w.w(
+            w.f(2, format_args!("Ready:\t{ready}\n"));
+            w.f(
                 2,
-                &format!("Restart Count:\t{}\n", num(st, "restartCount").unwrap_or(0)),
+                format_args!("Restart Count:\t{}\n", num(st, "restartCount").unwrap_or(0)),
             );
         }
         resources(w, c.get("resources"), 2);
@@ -411,7 +423,7 @@ fn containers(
             ("startupProbe", "Startup"),
         ] {
             if let Some(p) = c.get(key) {
-                w.w(2, &format!("{title}:\t{}\n", probe(p)));
+                w.f(2, format_args!("{title}:\t{}\n", probe(p)));
             }
         }
         let env_from = arr(c, "envFrom");
@@ -428,19 +440,21 @@ fn containers(
                 let optional = opt.and_then(Value::as_bool).unwrap_or(false);
                 let prefix = s(e, "prefix");
                 if prefix.is_empty() {
-                    w.w(3, &format!("{name}\t{kind}\tOptional: {optional}\n"));
+                    w.f(3, format_args!("{name}\t{kind}\tOptional: {optional}\n"));
                 } else {
-                    w.w(
+                    w.f(
                         3,
-                        &format!("{name}\t{kind} with prefix '{prefix}'\tOptional: {optional}\n"),
+                        format_args!(
+                            "{name}\t{kind} with prefix '{prefix}'\tOptional: {optional}\n"
+                        ),
                     );
                 }
             }
         }
         let env = arr(c, "env");
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Environment:{}\n",
                 if env.is_empty() { "\t<none>" } else { "" }
             ),
@@ -450,26 +464,26 @@ fn containers(
             if let Some(vf) = e.get("valueFrom") {
                 if let Some(r) = vf.get("configMapKeyRef") {
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
-                    w.w(3, &format!("{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}\n", s(r, "key"), s(r, "name")));
+                    w.f(3, format_args!("{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}\n", s(r, "key"), s(r, "name")));
                 } else if let Some(r) = vf.get("secretKeyRef") {
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {optional}\n",
                             s(r, "key"),
                             s(r, "name")
                         ),
                     );
                 } else if let Some(r) = vf.get("fieldRef") {
-                    w.w(
+                    w.f(
                         3,
-                        &format!("{name}:\t ({}:{})\n", s(r, "apiVersion"), s(r, "fieldPath")),
+                        format_args!("{name}:\t ({}:{})\n", s(r, "apiVersion"), s(r, "fieldPath")),
                     );
                 } else if let Some(r) = vf.get("resourceFieldRef") {
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "{name}:\t{} ({})\n",
                             s(r, "resource"),
                             s(r, "containerName")
@@ -480,16 +494,16 @@ fn containers(
             }
             for (i, line) in s(e, "value").split('\n').enumerate() {
                 if i == 0 {
-                    w.w(3, &format!("{name}:\t{line}\n"));
+                    w.f(3, format_args!("{name}:\t{line}\n"));
                 } else {
-                    w.w(3, &format!("\t{line}\n"));
+                    w.f(3, format_args!("\t{line}\n"));
                 }
             }
         }
         let mut mounts: Vec<&Value> = arr(c, "volumeMounts").iter().collect();
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Mounts:{}\n",
                 if mounts.is_empty() { "\t<none>" } else { "" }
             ),
@@ -506,9 +520,9 @@ fn containers(
             if !s(m, "subPath").is_empty() {
                 flags.push(format!("path={:?}", s(m, "subPath")));
             }
-            w.w(
+            w.f(
                 3,
-                &format!(
+                format_args!(
                     "{} from {} ({})\n",
                     s(m, "mountPath"),
                     s(m, "name"),
@@ -521,32 +535,41 @@ fn containers(
 
 fn container_state(w: &mut W, title: &str, state: Option<&Value>, _now: Time) {
     let Some(state) = state else {
-        w.w(2, &format!("{title}:\tWaiting\n"));
+        w.f(2, format_args!("{title}:\tWaiting\n"));
         return;
     };
     if let Some(r) = state.get("running") {
-        w.w(2, &format!("{title}:\tRunning\n"));
-        w.w(3, &format!("Started:\t{}\n", rfc1123z(s(r, "startedAt"))));
-    } else if let Some(wt) = state.get("waiting") {
-        w.w(2, &format!("{title}:\tWaiting\n"));
-        w.w(3, &format!("Reason:\t{}\n", s(wt, "reason")));
-    } else if let Some(t) = state.get("terminated") {
-        w.w(2, &format!("{title}:\tTerminated\n"));
-        w.w(3, &format!("Reason:\t{}\n", s(t, "reason")));
-        if !s(t, "message").is_empty() {
-            w.w(3, &format!("Message:\t{}\n", s(t, "message")));
-        }
-        w.w(
+        w.f(2, format_args!("{title}:\tRunning\n"));
+        w.f(
             3,
-            &format!("Exit Code:\t{}\n", num(t, "exitCode").unwrap_or(0)),
+            format_args!("Started:\t{}\n", rfc1123z(s(r, "startedAt"))),
+        );
+    } else if let Some(wt) = state.get("waiting") {
+        w.f(2, format_args!("{title}:\tWaiting\n"));
+        w.f(3, format_args!("Reason:\t{}\n", s(wt, "reason")));
+    } else if let Some(t) = state.get("terminated") {
+        w.f(2, format_args!("{title}:\tTerminated\n"));
+        w.f(3, format_args!("Reason:\t{}\n", s(t, "reason")));
+        if !s(t, "message").is_empty() {
+            w.f(3, format_args!("Message:\t{}\n", s(t, "message")));
+        }
+        w.f(
+            3,
+            format_args!("Exit Code:\t{}\n", num(t, "exitCode").unwrap_or(0)),
         );
         if let Some(sig) = num(t, "signal").filter(|x| *x > 0) {
-            w.w(3, &format!("Signal:\t{sig}\n"));
+            w.f(3, format_args!("Signal:\t{sig}\n"));
         }
-        w.w(3, &format!("Started:\t{}\n", rfc1123z(s(t, "startedAt"))));
-        w.w(3, &format!("Finished:\t{}\n", rfc1123z(s(t, "finishedAt"))));
+        w.f(
+            3,
+            format_args!("Started:\t{}\n", rfc1123z(s(t, "startedAt"))),
+        );
+        w.f(
+            3,
+            format_args!("Finished:\t{}\n", rfc1123z(s(t, "finishedAt"))),
+        );
     } else {
-        w.w(2, &format!("{title}:\tWaiting\n"));
+        w.f(2, format_args!("{title}:\tWaiting\n"));
     }
 }
 
@@ -613,9 +636,9 @@ fn resources(w: &mut W, r: Option<&Value>, level: usize) {
             .and_then(Value::as_object)
             .filter(|m| !m.is_empty())
         {
-            w.w(level, &format!("{title}:\n"));
+            w.f(level, format_args!("{title}:\n"));
             for (k, v) in resource_names(m) {
-                w.w(level + 1, &format!("{k}:\t{v}\n"));
+                w.f(level + 1, format_args!("{k}:\t{v}\n"));
             }
         }
     }
@@ -623,32 +646,32 @@ fn resources(w: &mut W, r: Option<&Value>, level: usize) {
 
 fn volumes(w: &mut W, vols: &[Value], space: &str) {
     if vols.is_empty() {
-        w.w(0, &format!("{space}Volumes:\t<none>\n"));
+        w.f(0, format_args!("{space}Volumes:\t<none>\n"));
         return;
     }
-    w.w(0, &format!("{space}Volumes:\n"));
+    w.f(0, format_args!("{space}Volumes:\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for v in vols {
-        w.w(1, &format!("{name_indent}{}:\n", s(v, "name")));
+        w.f(1, format_args!("{name_indent}{}:\n", s(v, "name")));
         let opt = |x: &Value| x.get("optional").and_then(Value::as_bool).unwrap_or(false);
         if let Some(h) = v.get("hostPath") {
-            w.w(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n", s(h, "path"), s(h, "type")));
+            w.f(2, format_args!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n", s(h, "path"), s(h, "type")));
         } else if let Some(e) = v.get("emptyDir") {
             let size = match s(e, "sizeLimit") {
                 "" => "<unset>",
                 x => x,
             };
-            w.w(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(e, "medium")));
+            w.f(2, format_args!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{size}\n", s(e, "medium")));
         } else if let Some(sec) = v.get("secret") {
-            w.w(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(sec, "secretName"), opt(sec)));
+            w.f(2, format_args!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(sec, "secretName"), opt(sec)));
         } else if let Some(cm) = v.get("configMap") {
-            w.w(2, &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n", s(cm, "name"), opt(cm)));
+            w.f(2, format_args!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n", s(cm, "name"), opt(cm)));
         } else if let Some(pvc) = v.get("persistentVolumeClaim") {
             let ro = pvc
                 .get("readOnly")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            w.w(2, &format!("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{ro}\n", s(pvc, "claimName")));
+            w.f(2, format_args!("Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{ro}\n", s(pvc, "claimName")));
         } else if let Some(pr) = v.get("projected") {
             w.w(
                 2,
@@ -656,25 +679,25 @@ fn volumes(w: &mut W, vols: &[Value], space: &str) {
             );
             for src in arr(pr, "sources") {
                 if let Some(x) = src.get("secret") {
-                    w.w(
+                    w.f(
                         2,
-                        &format!("SecretName:\t{}\n    Optional:\t{}\n", s(x, "name"), opt(x)),
+                        format_args!("SecretName:\t{}\n    Optional:\t{}\n", s(x, "name"), opt(x)),
                     );
                 } else if src.get("downwardAPI").is_some() {
                     w.w(2, "DownwardAPI:\ttrue\n");
                 } else if let Some(x) = src.get("configMap") {
-                    w.w(
+                    w.f(
                         2,
-                        &format!(
+                        format_args!(
                             "ConfigMapName:\t{}\n    Optional:\t{}\n",
                             s(x, "name"),
                             opt(x)
                         ),
                     );
                 } else if let Some(x) = src.get("serviceAccountToken") {
-                    w.w(
+                    w.f(
                         2,
-                        &format!(
+                        format_args!(
                             "TokenExpirationSeconds:\t{}\n",
                             num(x, "expirationSeconds").unwrap_or(3600)
                         ),
@@ -760,9 +783,9 @@ fn describe_events(w: &mut W, evs: &[Value], now: Time) {
             "" => s(e, "reportingComponent"),
             c => c,
         };
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{}\t{}\t{interval}\t{source}\t{}\n",
                 s(e, "type"),
                 s(e, "reason"),
@@ -826,14 +849,14 @@ fn describe(ctx: &mut Context<'_>, item: &Item, show_events: bool, now: Time) ->
         }
         "Secret" => {
             head(&mut w, o, true);
-            w.w(0, &format!("\nType:\t{}\n\nData\n====\n", s(o, "type")));
+            w.f(0, format_args!("\nType:\t{}\n\nData\n====\n", s(o, "type")));
             let data = object::at(o, "data")
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
             for (k, v) in &data {
                 let len = decoded_len(v.as_str().unwrap_or(""));
-                w.w(0, &format!("{k}:\t{len} bytes\n"));
+                w.f(0, format_args!("{k}:\t{len} bytes\n"));
             }
             return w.s;
         }
@@ -867,10 +890,10 @@ fn quota_scope_help(scope: &str) -> &'static str {
 
 /// `describeQuota` (its describer shows no events).
 fn quota(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
     let mut scopes: Vec<&str> = arr(o, "spec.scopes")
         .iter()
@@ -878,11 +901,11 @@ fn quota(w: &mut W, o: &Value) {
         .collect();
     if !scopes.is_empty() {
         crate::sort::sort(&mut scopes);
-        w.w(0, &format!("Scopes:\t{}\n", scopes.join(", ")));
+        w.f(0, format_args!("Scopes:\t{}\n", scopes.join(", ")));
         for s in scopes {
             let help = quota_scope_help(s);
             if !help.is_empty() {
-                w.w(0, &format!(" * {help}\n"));
+                w.f(0, format_args!(" * {help}\n"));
             }
         }
     }
@@ -905,17 +928,17 @@ fn quota(w: &mut W, o: &Value) {
                     .unwrap_or_else(|| v.to_string())
             })
             .unwrap_or_else(|| "0".into());
-        w.w(0, &format!("{k}\t{u}\t{h}\n"));
+        w.f(0, format_args!("{k}\t{u}\t{h}\n"));
     }
 }
 
 /// `describeLimitRange`: one line per type and resource (kubectl's order is
 /// a Go map's; here it is sorted).
 fn limit_range(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
     w.w(
         0,
@@ -959,9 +982,9 @@ fn limit_range_rows(w: &mut W, o: &Value, prefix: &str) {
             let ty = s(item, "type");
             let def_req = get("defaultRequest", &k);
             let def_lim = get("default", &k);
-            w.w(
+            w.f(
                 0,
-                &format!(
+                format_args!(
                     "{prefix}{ty}\t{k}\t{}\t{}\t{def_req}\t{def_lim}\t{}\n",
                     get("min", &k),
                     get("max", &k),
@@ -978,11 +1001,11 @@ fn decoded_len(b64: &str) -> usize {
 }
 
 fn head(w: &mut W, o: &Value, namespaced: bool) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     if namespaced {
-        w.w(
+        w.f(
             0,
-            &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+            format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
         );
     }
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
@@ -990,38 +1013,38 @@ fn head(w: &mut W, o: &Value, namespaced: bool) {
 }
 
 fn pod(w: &mut W, o: &Value, now: Time) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
     if let Some(pr) = num(o, "spec.priority") {
-        w.w(0, &format!("Priority:\t{pr}\n"));
+        w.f(0, format_args!("Priority:\t{pr}\n"));
     }
     if !s(o, "spec.priorityClassName").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Priority Class Name:\t{}\n", s(o, "spec.priorityClassName")),
+            format_args!("Priority Class Name:\t{}\n", s(o, "spec.priorityClassName")),
         );
     }
     if !s(o, "spec.runtimeClassName").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Runtime Class Name:\t{}\n", s(o, "spec.runtimeClassName")),
+            format_args!("Runtime Class Name:\t{}\n", s(o, "spec.runtimeClassName")),
         );
     }
     if !s(o, "spec.serviceAccountName").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Service Account:\t{}\n", s(o, "spec.serviceAccountName")),
+            format_args!("Service Account:\t{}\n", s(o, "spec.serviceAccountName")),
         );
     }
     if s(o, "spec.nodeName").is_empty() {
         w.w(0, "Node:\t<none>\n");
     } else {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Node:\t{}/{}\n",
                 s(o, "spec.nodeName"),
                 s(o, "status.hostIP")
@@ -1029,9 +1052,9 @@ fn pod(w: &mut W, o: &Value, now: Time) {
         );
     }
     if !s(o, "status.startTime").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Start Time:\t{}\n", rfc1123z(s(o, "status.startTime"))),
+            format_args!("Start Time:\t{}\n", rfc1123z(s(o, "status.startTime"))),
         );
     }
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
@@ -1041,40 +1064,40 @@ fn pod(w: &mut W, o: &Value, now: Time) {
         let lasts = Time::parse_rfc3339(s(o, "metadata.deletionTimestamp"))
             .map(|t| duration::human(now - t))
             .unwrap_or_else(|| "<unknown>".into());
-        w.w(0, &format!("Status:\tTerminating (lasts {lasts})\n"));
-        w.w(
+        w.f(0, format_args!("Status:\tTerminating (lasts {lasts})\n"));
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Termination Grace Period:\t{}s\n",
                 num(o, "metadata.deletionGracePeriodSeconds").unwrap_or(0)
             ),
         );
     } else {
-        w.w(0, &format!("Status:\t{phase}\n"));
+        w.f(0, format_args!("Status:\t{phase}\n"));
     }
     if !s(o, "status.reason").is_empty() {
-        w.w(0, &format!("Reason:\t{}\n", s(o, "status.reason")));
+        w.f(0, format_args!("Reason:\t{}\n", s(o, "status.reason")));
     }
     if !s(o, "status.message").is_empty() {
-        w.w(0, &format!("Message:\t{}\n", s(o, "status.message")));
+        w.f(0, format_args!("Message:\t{}\n", s(o, "status.message")));
     }
-    w.w(0, &format!("IP:\t{}\n", s(o, "status.podIP")));
+    w.f(0, format_args!("IP:\t{}\n", s(o, "status.podIP")));
     let ips = arr(o, "status.podIPs");
     if ips.is_empty() {
         w.w(0, "IPs:\t<none>\n");
     } else {
         w.w(0, "IPs:\n");
         for ip in ips {
-            w.w(1, &format!("IP:\t{}\n", s(ip, "ip")));
+            w.f(1, format_args!("IP:\t{}\n", s(ip, "ip")));
         }
     }
     if let Some(c) = controller_of(o) {
-        w.w(0, &format!("Controlled By:\t{c}\n"));
+        w.f(0, format_args!("Controlled By:\t{c}\n"));
     }
     if !s(o, "status.nominatedNodeName").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("NominatedNodeName:\t{}\n", s(o, "status.nominatedNodeName")),
+            format_args!("NominatedNodeName:\t{}\n", s(o, "status.nominatedNodeName")),
         );
     }
     let inits = arr(o, "spec.initContainers");
@@ -1100,7 +1123,7 @@ fn pod(w: &mut W, o: &Value, now: Time) {
     if !conds.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\n");
         for c in conds {
-            w.w(1, &format!("{} \t{} \n", s(c, "type"), s(c, "status")));
+            w.f(1, format_args!("{} \t{} \n", s(c, "type"), s(c, "status")));
         }
     }
     volumes(w, arr(o, "spec.volumes"), "");
@@ -1108,7 +1131,7 @@ fn pod(w: &mut W, o: &Value, now: Time) {
         "" => "BestEffort".to_string(),
         q => q.to_string(),
     };
-    w.w(0, &format!("QoS Class:\t{qos}\n"));
+    w.f(0, format_args!("QoS Class:\t{qos}\n"));
     labels_multiline(w, "Node-Selectors", &sorted_map(o, "spec.nodeSelector"));
     tolerations_multiline(w, "Tolerations", arr(o, "spec.tolerations"));
 }
@@ -1121,9 +1144,9 @@ fn pod_template(w: &mut W, t: &Value, now: Time) {
         annotations_multiline(w, "  Annotations", &ann);
     }
     if !s(t, "spec.serviceAccountName").is_empty() {
-        w.w(
+        w.f(
             1,
-            &format!("Service Account:\t{}\n", s(t, "spec.serviceAccountName")),
+            format_args!("Service Account:\t{}\n", s(t, "spec.serviceAccountName")),
         );
     }
     let inits = arr(t, "spec.initContainers");
@@ -1133,9 +1156,9 @@ fn pod_template(w: &mut W, t: &Value, now: Time) {
     containers(w, "Containers", arr(t, "spec.containers"), None, "  ", now);
     volumes(w, arr(t, "spec.volumes"), "  ");
     if !s(t, "spec.priorityClassName").is_empty() {
-        w.w(
+        w.f(
             1,
-            &format!("Priority Class Name:\t{}\n", s(t, "spec.priorityClassName")),
+            format_args!("Priority Class Name:\t{}\n", s(t, "spec.priorityClassName")),
         );
     }
     labels_multiline(w, "  Node-Selectors", &sorted_map(t, "spec.nodeSelector"));
@@ -1168,31 +1191,31 @@ fn owned_replicasets(ctx: &Context<'_>, d: &Value) -> Vec<Value> {
 }
 
 fn deployment(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "CreationTimestamp:\t{}\n",
             rfc1123z(s(o, "metadata.creationTimestamp"))
         ),
     );
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Selector:\t{}\n",
             printers::selector_string(object::at(o, "spec.selector"))
         ),
     );
     let st = |k: &str| num(o, &format!("status.{k}")).unwrap_or(0);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
             num(o, "spec.replicas").unwrap_or(1),
             st("updatedReplicas"),
@@ -1201,13 +1224,13 @@ fn deployment(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
             st("unavailableReplicas")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!("StrategyType:\t{}\n", s(o, "spec.strategy.type")),
+        format_args!("StrategyType:\t{}\n", s(o, "spec.strategy.type")),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "MinReadySeconds:\t{}\n",
             num(o, "spec.minReadySeconds").unwrap_or(0)
         ),
@@ -1215,9 +1238,9 @@ fn deployment(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     if let Some(ru) = object::at(o, "spec.strategy.rollingUpdate") {
         let mu = printers::int_or_string(ru.get("maxUnavailable")).unwrap_or_default();
         let ms = printers::int_or_string(ru.get("maxSurge")).unwrap_or_default();
-        w.w(
+        w.f(
             0,
-            &format!("RollingUpdateStrategy:\t{mu} max unavailable, {ms} max surge\n"),
+            format_args!("RollingUpdateStrategy:\t{mu} max unavailable, {ms} max surge\n"),
         );
     }
     if let Some(t) = object::at(o, "spec.template") {
@@ -1228,9 +1251,9 @@ fn deployment(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
         w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
         w.w(1, "----\t------\t------\n");
         for c in conds {
-            w.w(
+            w.f(
                 1,
-                &format!(
+                format_args!(
                     "{} \t{}\t{}\n",
                     s(c, "type"),
                     s(c, "status"),
@@ -1290,32 +1313,32 @@ fn deployment(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
                 v.iter().map(|r| fmt(r)).collect::<Vec<_>>().join(", ")
             }
         };
-        w.w(0, &format!("OldReplicaSets:\t{}\n", join(&old)));
-        w.w(0, &format!("NewReplicaSet:\t{}\n", join(&new)));
+        w.f(0, format_args!("OldReplicaSets:\t{}\n", join(&old)));
+        w.f(0, format_args!("NewReplicaSet:\t{}\n", join(&new)));
     }
 }
 
 fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
     let o = &item.obj;
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
     let sel = if item.res.kind == "ReplicationController" {
         printers::map_labels(o, "spec.selector")
     } else {
         printers::selector_string(object::at(o, "spec.selector"))
     };
-    w.w(0, &format!("Selector:\t{sel}\n"));
+    w.f(0, format_args!("Selector:\t{sel}\n"));
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));
     if let Some(c) = controller_of(o) {
-        w.w(0, &format!("Controlled By:\t{c}\n"));
+        w.f(0, format_args!("Controlled By:\t{c}\n"));
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} current / {} desired\n",
             num(o, "status.replicas").unwrap_or(0),
             num(o, "spec.replicas").unwrap_or(1)
@@ -1340,9 +1363,9 @@ fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
         };
         counts[i] += 1;
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed\n",
             counts[0], counts[1], counts[2], counts[3]
         ),
@@ -1355,9 +1378,9 @@ fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
         w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
         w.w(1, "----\t------\t------\n");
         for c in conds {
-            w.w(
+            w.f(
                 1,
-                &format!(
+                format_args!(
                     "{} \t{}\t{}\n",
                     s(c, "type"),
                     s(c, "status"),
@@ -1369,46 +1392,49 @@ fn replicaset(ctx: &Context<'_>, w: &mut W, item: &Item, now: Time) {
 }
 
 fn service(ctx: &Context<'_>, w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));
-    w.w(
+    w.f(
         0,
-        &format!("Selector:\t{}\n", printers::map_labels(o, "spec.selector")),
+        format_args!("Selector:\t{}\n", printers::map_labels(o, "spec.selector")),
     );
-    w.w(0, &format!("Type:\t{}\n", s(o, "spec.type")));
+    w.f(0, format_args!("Type:\t{}\n", s(o, "spec.type")));
     if !s(o, "spec.ipFamilyPolicy").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("IP Family Policy:\t{}\n", s(o, "spec.ipFamilyPolicy")),
+            format_args!("IP Family Policy:\t{}\n", s(o, "spec.ipFamilyPolicy")),
         );
     }
     let fams: Vec<&str> = arr(o, "spec.ipFamilies")
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    w.w(0, &format!("IP Families:\t{}\n", or_none(&fams.join(","))));
-    w.w(0, &format!("IP:\t{}\n", s(o, "spec.clusterIP")));
+    w.f(
+        0,
+        format_args!("IP Families:\t{}\n", or_none(&fams.join(","))),
+    );
+    w.f(0, format_args!("IP:\t{}\n", s(o, "spec.clusterIP")));
     let ips: Vec<&str> = arr(o, "spec.clusterIPs")
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    w.w(0, &format!("IPs:\t{}\n", or_none(&ips.join(","))));
+    w.f(0, format_args!("IPs:\t{}\n", or_none(&ips.join(","))));
     let ext: Vec<&str> = arr(o, "spec.externalIPs")
         .iter()
         .filter_map(Value::as_str)
         .collect();
     if !ext.is_empty() {
-        w.w(0, &format!("External IPs:\t{}\n", ext.join(",")));
+        w.f(0, format_args!("External IPs:\t{}\n", ext.join(",")));
     }
     if !s(o, "spec.externalName").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("External Name:\t{}\n", s(o, "spec.externalName")),
+            format_args!("External Name:\t{}\n", s(o, "spec.externalName")),
         );
     }
     let ingress: Vec<&str> = arr(o, "status.loadBalancer.ingress")
@@ -1416,9 +1442,9 @@ fn service(ctx: &Context<'_>, w: &mut W, o: &Value) {
         .filter_map(|i| object::str_at(i, "ip").or_else(|| object::str_at(i, "hostname")))
         .collect();
     if !ingress.is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("LoadBalancer Ingress:\t{}\n", ingress.join(", ")),
+            format_args!("LoadBalancer Ingress:\t{}\n", ingress.join(", ")),
         );
     }
     let endpoints = endpoints_of(ctx, o);
@@ -1428,40 +1454,40 @@ fn service(ctx: &Context<'_>, w: &mut W, o: &Value) {
             n => n,
         };
         let proto = s(sp, "protocol");
-        w.w(
+        w.f(
             0,
-            &format!("Port:\t{name}\t{}/{proto}\n", num(sp, "port").unwrap_or(0)),
+            format_args!("Port:\t{name}\t{}/{proto}\n", num(sp, "port").unwrap_or(0)),
         );
         let tp = printers::int_or_string(sp.get("targetPort")).unwrap_or_default();
-        w.w(0, &format!("TargetPort:\t{tp}/{proto}\n"));
+        w.f(0, format_args!("TargetPort:\t{tp}/{proto}\n"));
         if let Some(np) = num(sp, "nodePort").filter(|n| *n != 0) {
-            w.w(0, &format!("NodePort:\t{name}\t{np}/{proto}\n"));
+            w.f(0, format_args!("NodePort:\t{name}\t{np}/{proto}\n"));
         }
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Endpoints:\t{}\n",
                 endpoints_for_port(&endpoints, s(sp, "name"))
             ),
         );
     }
-    w.w(
+    w.f(
         0,
-        &format!("Session Affinity:\t{}\n", s(o, "spec.sessionAffinity")),
+        format_args!("Session Affinity:\t{}\n", s(o, "spec.sessionAffinity")),
     );
     if !s(o, "spec.externalTrafficPolicy").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "External Traffic Policy:\t{}\n",
                 s(o, "spec.externalTrafficPolicy")
             ),
         );
     }
     if !s(o, "spec.internalTrafficPolicy").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Internal Traffic Policy:\t{}\n",
                 s(o, "spec.internalTrafficPolicy")
             ),
@@ -1520,7 +1546,7 @@ fn endpoints_for_port(slices: &[Value], port_name: &str) -> String {
 
 fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
     head(w, o, false);
-    w.w(0, &format!("Status:\t{}\n", s(o, "status.phase")));
+    w.f(0, format_args!("Status:\t{}\n", s(o, "status.phase")));
     w.s.push('\n');
     let mut quotas = api::resolve("resourcequotas")
         .map(|r| ctx.cluster.apiserver.list(r, Some(object::name(o))))
@@ -1532,18 +1558,18 @@ fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
         crate::sort::sort_by_key(&mut quotas, |q| object::name(q).to_string());
         w.w(0, "Resource Quotas\n");
         for q in &quotas {
-            w.w(1, &format!("Name:\t{}\n", object::name(q)));
+            w.f(1, format_args!("Name:\t{}\n", object::name(q)));
             let mut scopes: Vec<&str> = arr(q, "spec.scopes")
                 .iter()
                 .filter_map(Value::as_str)
                 .collect();
             if !scopes.is_empty() {
                 crate::sort::sort(&mut scopes);
-                w.w(1, &format!("Scopes:\t{}\n", scopes.join(", ")));
+                w.f(1, format_args!("Scopes:\t{}\n", scopes.join(", ")));
                 for sc in scopes {
                     let help = quota_scope_help(sc);
                     if !help.is_empty() {
-                        w.w(1, &format!("* {help}\n"));
+                        w.f(1, format_args!("* {help}\n"));
                     }
                 }
             }
@@ -1562,7 +1588,7 @@ fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
                             .unwrap_or_else(|| v.to_string())
                     })
                     .unwrap_or_else(|| "0".into());
-                w.w(1, &format!("{k}\t{used}\t{h}\n"));
+                w.f(1, format_args!("{k}\t{used}\t{h}\n"));
             }
         }
     }
@@ -1587,7 +1613,7 @@ fn namespace(ctx: &Context<'_>, w: &mut W, o: &Value) {
 }
 
 fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     let mut roles: Vec<String> = object::string_map(o, "metadata.labels")
         .into_iter()
         .filter_map(|(k, v)| {
@@ -1602,12 +1628,12 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
         .filter(|r| !r.is_empty())
         .collect();
     crate::sort::sort(&mut roles);
-    w.w(0, &format!("Roles:\t{}\n", or_none(&roles.join(","))));
+    w.f(0, format_args!("Roles:\t{}\n", or_none(&roles.join(","))));
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "CreationTimestamp:\t{}\n",
             rfc1123z(s(o, "metadata.creationTimestamp"))
         ),
@@ -1616,7 +1642,7 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     let unsched = object::at(o, "spec.unschedulable")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    w.w(0, &format!("Unschedulable:\t{unsched}\n"));
+    w.f(0, format_args!("Unschedulable:\t{unsched}\n"));
     // The node's Lease, renewed by its kubelet.
     if let Some(lease_res) = api::resolve("leases.coordination.k8s.io") {
         match ctx
@@ -1626,44 +1652,44 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
         {
             Ok(l) => {
                 w.w(0, "Lease:\n");
-                w.w(
+                w.f(
                     1,
-                    &format!(
+                    format_args!(
                         "HolderIdentity:\t{}\n",
                         or_unset(s(&l, "spec.holderIdentity"))
                     ),
                 );
-                w.w(
+                w.f(
                     1,
-                    &format!(
+                    format_args!(
                         "AcquireTime:\t{}\n",
                         or_unset_time(s(&l, "spec.acquireTime"))
                     ),
                 );
-                w.w(
+                w.f(
                     1,
-                    &format!("RenewTime:\t{}\n", or_unset_time(s(&l, "spec.renewTime"))),
+                    format_args!("RenewTime:\t{}\n", or_unset_time(s(&l, "spec.renewTime"))),
                 );
             }
-            Err(e) => w.w(
+            Err(e) => w.f(
                 0,
-                &format!("Lease:\tFailed to get lease: {}\n", e.message()),
+                format_args!("Lease:\tFailed to get lease: {}\n", e.message()),
             ),
         }
     }
     conditions_table(w, o, "LastHeartbeatTime", "lastHeartbeatTime");
     w.w(0, "Addresses:\n");
     for a in arr(o, "status.addresses") {
-        w.w(1, &format!("{}:\t{}\n", s(a, "type"), s(a, "address")));
+        w.f(1, format_args!("{}:\t{}\n", s(a, "type"), s(a, "address")));
     }
     for (key, title) in [("capacity", "Capacity"), ("allocatable", "Allocatable")] {
         if let Some(m) = object::at(o, &format!("status.{key}"))
             .and_then(Value::as_object)
             .filter(|m| !m.is_empty())
         {
-            w.w(0, &format!("{title}:\n"));
+            w.f(0, format_args!("{title}:\n"));
             for (k, v) in resource_names(m) {
-                w.w(0, &format!("  {k}:\t{v}\n"));
+                w.f(0, format_args!("  {k}:\t{v}\n"));
             }
         }
     }
@@ -1680,23 +1706,26 @@ fn node(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
         ("Kubelet Version", "kubeletVersion"),
         ("Kube-Proxy Version", "kubeProxyVersion"),
     ] {
-        w.w(
+        w.f(
             0,
-            &format!("  {title}:\t{}\n", s(o, &format!("status.nodeInfo.{key}"))),
+            format_args!("  {title}:\t{}\n", s(o, &format!("status.nodeInfo.{key}"))),
         );
     }
     if !s(o, "spec.podCIDR").is_empty() {
-        w.w(0, &format!("PodCIDR:\t{}\n", s(o, "spec.podCIDR")));
+        w.f(0, format_args!("PodCIDR:\t{}\n", s(o, "spec.podCIDR")));
     }
     let cidrs: Vec<&str> = arr(o, "spec.podCIDRs")
         .iter()
         .filter_map(Value::as_str)
         .collect();
     if !cidrs.is_empty() {
-        w.w(0, &format!("PodCIDRs:\t{}\n", cidrs.join(",")));
+        w.f(0, format_args!("PodCIDRs:\t{}\n", cidrs.join(",")));
     }
     if !s(o, "spec.providerID").is_empty() {
-        w.w(0, &format!("ProviderID:\t{}\n", s(o, "spec.providerID")));
+        w.f(
+            0,
+            format_args!("ProviderID:\t{}\n", s(o, "spec.providerID")),
+        );
     }
     node_resources(ctx, w, o, now);
 }
@@ -1732,9 +1761,9 @@ fn node_resources(ctx: &Context<'_>, w: &mut W, node: &Value, now: Time) {
     let milli = |q: &str| crate::apiserver::validation::quantity_milli(q).unwrap_or(0);
     let alloc_cpu = milli(s(node, "status.allocatable.cpu"));
     let alloc_mem = milli(s(node, "status.allocatable.memory"));
-    w.w(
+    w.f(
         0,
-        &format!("Non-terminated Pods:\t({} in total)\n", pods.len()),
+        format_args!("Non-terminated Pods:\t({} in total)\n", pods.len()),
     );
     w.w(
         1,
@@ -1762,9 +1791,9 @@ fn node_resources(ctx: &Context<'_>, w: &mut W, node: &Value, now: Time) {
             totals[i] += v[i];
         }
         let pct = |x: i128, of: i128| if of == 0 { 0 } else { x * 100 / of };
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
                 object::namespace(p).unwrap_or(""),
                 object::name(p),
@@ -1787,9 +1816,9 @@ fn node_resources(ctx: &Context<'_>, w: &mut W, node: &Value, now: Time) {
     );
     w.w(1, "Resource\tRequests\tLimits\n");
     w.w(1, "--------\t--------\t------\n");
-    w.w(
+    w.f(
         1,
-        &format!(
+        format_args!(
             "cpu\t{} ({}%)\t{} ({}%)\n",
             cpu_string(totals[0]),
             pct(totals[0], alloc_cpu),
@@ -1797,9 +1826,9 @@ fn node_resources(ctx: &Context<'_>, w: &mut W, node: &Value, now: Time) {
             pct(totals[1], alloc_cpu)
         ),
     );
-    w.w(
+    w.f(
         1,
-        &format!(
+        format_args!(
             "memory\t{} ({}%)\t{} ({}%)\n",
             mem_string(totals[2]),
             pct(totals[2], alloc_mem),

@@ -42,10 +42,10 @@ fn go_list(o: &Value, path: &str) -> String {
 }
 
 fn name_ns(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
         0,
-        &format!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
+        format_args!("Namespace:\t{}\n", object::namespace(o).unwrap_or("")),
     );
 }
 
@@ -125,67 +125,67 @@ pub(super) fn describe(
 
 fn job(w: &mut W, o: &Value, now: Time) {
     name_ns(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Selector:\t{}\n",
             printers::selector_string(object::at(o, "spec.selector"))
         ),
     );
     labels_annotations(w, o);
     if let Some(c) = controller_of(o) {
-        w.w(0, &format!("Controlled By:\t{c}\n"));
+        w.f(0, format_args!("Controlled By:\t{c}\n"));
     }
     if let Some(p) = num(o, "spec.parallelism") {
-        w.w(0, &format!("Parallelism:\t{p}\n"));
+        w.f(0, format_args!("Parallelism:\t{p}\n"));
     }
     match num(o, "spec.completions") {
-        Some(c) => w.w(0, &format!("Completions:\t{c}\n")),
+        Some(c) => w.f(0, format_args!("Completions:\t{c}\n")),
         None => w.w(0, "Completions:\t<unset>\n"),
     }
     if !s(o, "spec.completionMode").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("Completion Mode:\t{}\n", s(o, "spec.completionMode")),
+            format_args!("Completion Mode:\t{}\n", s(o, "spec.completionMode")),
         );
     }
     if let Some(b) = object::at(o, "spec.suspend").and_then(Value::as_bool) {
-        w.w(0, &format!("Suspend:\t{b}\n"));
+        w.f(0, format_args!("Suspend:\t{b}\n"));
     }
     if let Some(b) = num(o, "spec.backoffLimit") {
-        w.w(0, &format!("Backoff Limit:\t{b}\n"));
+        w.f(0, format_args!("Backoff Limit:\t{b}\n"));
     }
     if let Some(t) = num(o, "spec.ttlSecondsAfterFinished") {
-        w.w(0, &format!("TTL Seconds After Finished:\t{t}\n"));
+        w.f(0, format_args!("TTL Seconds After Finished:\t{t}\n"));
     }
     let start = s(o, "status.startTime");
     let done = s(o, "status.completionTime");
     if !start.is_empty() {
-        w.w(0, &format!("Start Time:\t{}\n", rfc1123z(start)));
+        w.f(0, format_args!("Start Time:\t{}\n", rfc1123z(start)));
     }
     if !done.is_empty() {
-        w.w(0, &format!("Completed At:\t{}\n", rfc1123z(done)));
+        w.f(0, format_args!("Completed At:\t{}\n", rfc1123z(done)));
     }
     if let (Some(a), Some(b)) = (Time::parse_rfc3339(start), Time::parse_rfc3339(done)) {
-        w.w(0, &format!("Duration:\t{}\n", duration::human(b - a)));
+        w.f(0, format_args!("Duration:\t{}\n", duration::human(b - a)));
     }
     if let Some(d) = num(o, "spec.activeDeadlineSeconds") {
-        w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
+        w.f(0, format_args!("Active Deadline Seconds:\t{d}s\n"));
     }
     let st = |k: &str| num(o, &format!("status.{k}")).unwrap_or(0);
     match num(o, "status.ready") {
-        Some(r) => w.w(
+        Some(r) => w.f(
             0,
-            &format!(
+            format_args!(
                 "Pods Statuses:\t{} Active ({r} Ready) / {} Succeeded / {} Failed\n",
                 st("active"),
                 st("succeeded"),
                 st("failed")
             ),
         ),
-        None => w.w(
+        None => w.f(
             0,
-            &format!(
+            format_args!(
                 "Pods Statuses:\t{} Active / {} Succeeded / {} Failed\n",
                 st("active"),
                 st("succeeded"),
@@ -204,7 +204,7 @@ fn job(w: &mut W, o: &Value, now: Time) {
                 None => idx.to_string(),
             }
         };
-        w.w(0, &format!("Completed Indexes:\t{capped}\n"));
+        w.f(0, format_args!("Completed Indexes:\t{capped}\n"));
     }
     if let Some(t) = object::at(o, "spec.template") {
         pod_template(w, t, now);
@@ -214,12 +214,15 @@ fn job(w: &mut W, o: &Value, now: Time) {
 fn cronjob(w: &mut W, o: &Value, now: Time) {
     name_ns(w, o);
     labels_annotations(w, o);
-    w.w(0, &format!("Schedule:\t{}\n", s(o, "spec.schedule")));
-    w.w(
+    w.f(0, format_args!("Schedule:\t{}\n", s(o, "spec.schedule")));
+    w.f(
         0,
-        &format!("Concurrency Policy:\t{}\n", s(o, "spec.concurrencyPolicy")),
+        format_args!("Concurrency Policy:\t{}\n", s(o, "spec.concurrencyPolicy")),
     );
-    w.w(0, &format!("Suspend:\t{}\n", bool_ptr(o, "spec.suspend")));
+    w.f(
+        0,
+        format_args!("Suspend:\t{}\n", bool_ptr(o, "spec.suspend")),
+    );
     for (path, title) in [
         (
             "spec.successfulJobsHistoryLimit",
@@ -228,12 +231,12 @@ fn cronjob(w: &mut W, o: &Value, now: Time) {
         ("spec.failedJobsHistoryLimit", "Failed Job History Limit"),
     ] {
         match num(o, path) {
-            Some(n) => w.w(0, &format!("{title}:\t{n}\n")),
-            None => w.w(0, &format!("{title}:\t<unset>\n")),
+            Some(n) => w.f(0, format_args!("{title}:\t{n}\n")),
+            None => w.f(0, format_args!("{title}:\t<unset>\n")),
         }
     }
     match num(o, "spec.startingDeadlineSeconds") {
-        Some(n) => w.w(0, &format!("Starting Deadline Seconds:\t{n}s\n")),
+        Some(n) => w.f(0, format_args!("Starting Deadline Seconds:\t{n}s\n")),
         None => w.w(0, "Starting Deadline Seconds:\t<unset>\n"),
     }
     // `describeJobTemplate`.
@@ -241,9 +244,9 @@ fn cronjob(w: &mut W, o: &Value, now: Time) {
         .cloned()
         .unwrap_or(Value::Null);
     match object::at(&jt, "selector") {
-        Some(sel) => w.w(
+        Some(sel) => w.f(
             0,
-            &format!("Selector:\t{}\n", printers::selector_string(Some(sel))),
+            format_args!("Selector:\t{}\n", printers::selector_string(Some(sel))),
         ),
         None => w.w(0, "Selector:\t<unset>\n"),
     }
@@ -252,19 +255,19 @@ fn cronjob(w: &mut W, o: &Value, now: Time) {
         ("completions", "Completions"),
     ] {
         match num(&jt, path) {
-            Some(n) => w.w(0, &format!("{title}:\t{n}\n")),
-            None => w.w(0, &format!("{title}:\t<unset>\n")),
+            Some(n) => w.f(0, format_args!("{title}:\t{n}\n")),
+            None => w.f(0, format_args!("{title}:\t<unset>\n")),
         }
     }
     if let Some(d) = num(&jt, "activeDeadlineSeconds") {
-        w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
+        w.f(0, format_args!("Active Deadline Seconds:\t{d}s\n"));
     }
     if let Some(t) = object::at(&jt, "template") {
         pod_template(w, t, now);
     }
     match s(o, "status.lastScheduleTime") {
         "" => w.w(0, "Last Schedule Time:\t<unset>\n"),
-        t => w.w(0, &format!("Last Schedule Time:\t{}\n", rfc1123z(t))),
+        t => w.f(0, format_args!("Last Schedule Time:\t{}\n", rfc1123z(t))),
     }
     let active: Vec<&str> = arr(o, "status.active")
         .iter()
@@ -273,59 +276,59 @@ fn cronjob(w: &mut W, o: &Value, now: Time) {
     if active.is_empty() {
         w.w(0, "Active Jobs:\t<none>\n");
     } else {
-        w.w(0, &format!("Active Jobs:\t{}\n", active.join(", ")));
+        w.f(0, format_args!("Active Jobs:\t{}\n", active.join(", ")));
     }
 }
 
 fn daemonset(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     name_ns(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Selector:\t{}\n",
             printers::selector_string(object::at(o, "spec.selector"))
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Node-Selector:\t{}\n",
             printers::map_labels(o, "spec.template.spec.nodeSelector")
         ),
     );
     labels_annotations(w, o);
     let st = |k: &str| num(o, &format!("status.{k}")).unwrap_or(0);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Desired Number of Nodes Scheduled: {}\n",
             st("desiredNumberScheduled")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Current Number of Nodes Scheduled: {}\n",
             st("currentNumberScheduled")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Number of Nodes Scheduled with Up-to-date Pods: {}\n",
             st("updatedNumberScheduled")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Number of Nodes Scheduled with Available Pods: {}\n",
             st("numberAvailable")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Number of Nodes Misscheduled: {}\n",
             st("numberMisscheduled")
         ),
@@ -338,40 +341,40 @@ fn daemonset(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
 
 fn statefulset(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     name_ns(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "CreationTimestamp:\t{}\n",
             rfc1123z(s(o, "metadata.creationTimestamp"))
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Selector:\t{}\n",
             printers::selector_string(object::at(o, "spec.selector"))
         ),
     );
     labels_annotations(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Replicas:\t{} desired | {} total\n",
             num(o, "spec.replicas").unwrap_or(1),
             num(o, "status.replicas").unwrap_or(0)
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!("Update Strategy:\t{}\n", s(o, "spec.updateStrategy.type")),
+        format_args!("Update Strategy:\t{}\n", s(o, "spec.updateStrategy.type")),
     );
     if let Some(p) = num(o, "spec.updateStrategy.rollingUpdate.partition") {
-        w.w(1, &format!("Partition:\t{p}\n"));
+        w.f(1, format_args!("Partition:\t{p}\n"));
         if let Some(mu) = printers::int_or_string(object::at(
             o,
             "spec.updateStrategy.rollingUpdate.maxUnavailable",
         )) {
-            w.w(1, &format!("MaxUnavailable:\t{mu}\n"));
+            w.f(1, format_args!("MaxUnavailable:\t{mu}\n"));
         }
     }
     w.w(0, &pod_phases(ctx, o));
@@ -385,17 +388,17 @@ fn statefulset(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     } else {
         w.w(0, "Volume Claims:\n");
         for t in templates {
-            w.w(1, &format!("Name:\t{}\n", object::name(t)));
-            w.w(1, &format!("StorageClass:\t{}\n", claim_class(t)));
+            w.f(1, format_args!("Name:\t{}\n", object::name(t)));
+            w.f(1, format_args!("StorageClass:\t{}\n", claim_class(t)));
             labels_multiline(w, "  Labels", &sorted_map(t, "metadata.labels"));
             labels_multiline(w, "  Annotations", &sorted_map(t, "metadata.annotations"));
             match object::at(t, "spec.resources.requests.storage") {
-                Some(c) => w.w(1, &format!("Capacity:\t{}\n", text(Some(c)))),
+                Some(c) => w.f(1, format_args!("Capacity:\t{}\n", text(Some(c)))),
                 None => w.w(1, "Capacity:\t<default>\n"),
             }
-            w.w(
+            w.f(
                 1,
-                &format!("Access Modes:\t{}\n", go_list(t, "spec.accessModes")),
+                format_args!("Access Modes:\t{}\n", go_list(t, "spec.accessModes")),
             );
         }
     }
@@ -405,16 +408,16 @@ fn statefulset(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
 fn hpa(w: &mut W, o: &Value) {
     name_ns(w, o);
     labels_annotations(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "CreationTimestamp:\t{}\n",
             rfc1123z(s(o, "metadata.creationTimestamp"))
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Reference:\t{}/{}\n",
             s(o, "spec.scaleTargetRef.kind"),
             s(o, "spec.scaleTargetRef.name")
@@ -449,7 +452,7 @@ fn hpa(w: &mut W, o: &Value) {
                         .and_then(|c| object::at(c, "current.averageValue"))
                         .map(|v| text(Some(v)))
                         .unwrap_or_else(|| "<unknown>".into());
-                    w.w(1, &format!("{head}:\t{c} / {}\n", text(Some(avg))));
+                    w.f(1, format_args!("{head}:\t{c} / {}\n", text(Some(avg))));
                 } else {
                     let c = cur_of(key)
                         .and_then(|c| {
@@ -464,9 +467,9 @@ fn hpa(w: &mut W, o: &Value) {
                         .map(|t| format!("{t}%"))
                         .unwrap_or_else(|| "<auto>".into());
                     w.w(1, &head);
-                    w.w(
+                    w.f(
                         1,
-                        &format!("(as a percentage of request):\t{c} / {target}\n"),
+                        format_args!("(as a percentage of request):\t{c} / {target}\n"),
                     );
                 }
             }
@@ -475,9 +478,9 @@ fn hpa(w: &mut W, o: &Value) {
                     .and_then(|c| object::at(c, "current.averageValue"))
                     .map(|v| text(Some(v)))
                     .unwrap_or_else(|| "<unknown>".into());
-                w.w(
+                w.f(
                     1,
-                    &format!(
+                    format_args!(
                         "\"{}\" on pods:\t{c} / {}\n",
                         s(m, "pods.metric.name"),
                         text(object::at(m, "pods.target.averageValue"))
@@ -485,9 +488,9 @@ fn hpa(w: &mut W, o: &Value) {
                 );
             }
             "Object" => {
-                w.w(
+                w.f(
                     1,
-                    &format!(
+                    format_args!(
                         "\"{}\" on {}/{} ",
                         s(m, "object.metric.name"),
                         s(m, "object.describedObject.kind"),
@@ -504,7 +507,7 @@ fn hpa(w: &mut W, o: &Value) {
                     .map(|v| text(Some(v)))
                     .unwrap_or_else(|| "<unknown>".into());
                 let t = text(object::at(m, &format!("object.target.{field}")));
-                w.w(0, &format!("{title}:\t{c} / {t}\n"));
+                w.f(0, format_args!("{title}:\t{c} / {t}\n"));
             }
             "External" => {
                 let (field, title) = if object::at(m, "external.target.averageValue").is_some() {
@@ -517,24 +520,24 @@ fn hpa(w: &mut W, o: &Value) {
                     .map(|v| text(Some(v)))
                     .unwrap_or_else(|| "<unknown>".into());
                 let t = text(object::at(m, &format!("external.target.{field}")));
-                w.w(
+                w.f(
                     1,
-                    &format!(
+                    format_args!(
                         "\"{}\" ({title}):\t{c} / {t}\n",
                         s(m, "external.metric.name")
                     ),
                 );
             }
-            other => w.w(1, &format!("<unknown metric type \"{other}\">\n")),
+            other => w.f(1, format_args!("<unknown metric type \"{other}\">\n")),
         }
     }
     match num(o, "spec.minReplicas") {
-        Some(n) => w.w(0, &format!("Min replicas:\t{n}\n")),
+        Some(n) => w.f(0, format_args!("Min replicas:\t{n}\n")),
         None => w.w(0, "Min replicas:\t<unset>\n"),
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Max replicas:\t{}\n",
             num(o, "spec.maxReplicas").unwrap_or(0)
         ),
@@ -545,9 +548,9 @@ fn hpa(w: &mut W, o: &Value) {
             let Some(r) = b.get(key).filter(|r| r.is_object()) else {
                 continue;
             };
-            w.w(1, &format!("{title}:\n"));
+            w.f(1, format_args!("{title}:\n"));
             if let Some(sw) = num(r, "stabilizationWindowSeconds") {
-                w.w(2, &format!("Stabilization Window: {sw} seconds\n"));
+                w.f(2, format_args!("Stabilization Window: {sw} seconds\n"));
             }
             let policies = arr(r, "policies");
             if !policies.is_empty() {
@@ -555,12 +558,12 @@ fn hpa(w: &mut W, o: &Value) {
                     "" => "Max",
                     x => x,
                 };
-                w.w(2, &format!("Select Policy: {select}\n"));
+                w.f(2, format_args!("Select Policy: {select}\n"));
                 w.w(2, "Policies:\n");
                 for p in policies {
-                    w.w(
+                    w.f(
                         3,
-                        &format!(
+                        format_args!(
                             "- Type: {}\tValue: {}\tPeriod: {} seconds\n",
                             s(p, "type"),
                             num(p, "value").unwrap_or(0),
@@ -571,9 +574,9 @@ fn hpa(w: &mut W, o: &Value) {
             }
         }
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "{} pods:\t{} current / {} desired\n",
             s(o, "spec.scaleTargetRef.kind"),
             num(o, "status.currentReplicas").unwrap_or(0),
@@ -586,9 +589,9 @@ fn hpa(w: &mut W, o: &Value) {
         w.w(1, "Type\tStatus\tReason\tMessage\n");
         w.w(1, "----\t------\t------\t-------\n");
         for c in conds {
-            w.w(
+            w.f(
                 1,
-                &format!(
+                format_args!(
                     "{}\t{}\t{}\t{}\n",
                     s(c, "type"),
                     s(c, "status"),
@@ -625,21 +628,21 @@ fn terminating(o: &Value, now: Time) -> Option<String> {
 }
 
 fn pv(w: &mut W, o: &Value, now: Time) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     labels_annotations(w, o);
-    w.w(
+    w.f(
         0,
-        &format!("Finalizers:\t{}\n", go_list(o, "metadata.finalizers")),
+        format_args!("Finalizers:\t{}\n", go_list(o, "metadata.finalizers")),
     );
-    w.w(0, &format!("StorageClass:\t{}\n", claim_class(o)));
+    w.f(0, format_args!("StorageClass:\t{}\n", claim_class(o)));
     match terminating(o, now) {
         Some(t) => w.w(0, &t),
-        None => w.w(0, &format!("Status:\t{}\n", s(o, "status.phase"))),
+        None => w.f(0, format_args!("Status:\t{}\n", s(o, "status.phase"))),
     }
     if object::at(o, "spec.claimRef").is_some_and(Value::is_object) {
-        w.w(
+        w.f(
             0,
-            &format!(
+            format_args!(
                 "Claim:\t{}/{}\n",
                 s(o, "spec.claimRef.namespace"),
                 s(o, "spec.claimRef.name")
@@ -648,26 +651,29 @@ fn pv(w: &mut W, o: &Value, now: Time) {
     } else {
         w.w(0, "Claim:\t\n");
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Reclaim Policy:\t{}\n",
             s(o, "spec.persistentVolumeReclaimPolicy")
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Access Modes:\t{}\n",
             printers::storage::access_modes(o, "spec.accessModes")
         ),
     );
     if !s(o, "spec.volumeMode").is_empty() {
-        w.w(0, &format!("VolumeMode:\t{}\n", s(o, "spec.volumeMode")));
+        w.f(
+            0,
+            format_args!("VolumeMode:\t{}\n", s(o, "spec.volumeMode")),
+        );
     }
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Capacity:\t{}\n",
             text(object::at(o, "spec.capacity.storage"))
         ),
@@ -683,7 +689,7 @@ fn pv(w: &mut W, o: &Value, now: Time) {
             } else {
                 w.w(1, "Required Terms:\t\n");
                 for (i, t) in terms.iter().enumerate() {
-                    w.w(2, &format!("Term {i}:\t"));
+                    w.f(2, format_args!("Term {i}:\t"));
                     let exprs = arr(t, "matchExpressions");
                     if exprs.is_empty() {
                         w.w(0, "<none>\n");
@@ -699,13 +705,13 @@ fn pv(w: &mut W, o: &Value, now: Time) {
                         if !values.is_empty() {
                             line.push_str(&format!(" [{}]", values.join(", ")));
                         }
-                        w.w(0, &format!("{line}\n"));
+                        w.f(0, format_args!("{line}\n"));
                     }
                 }
             }
         }
     }
-    w.w(0, &format!("Message:\t{}\n", s(o, "status.message")));
+    w.f(0, format_args!("Message:\t{}\n", s(o, "status.message")));
     w.w(0, "Source:\n");
     let spec = object::at(o, "spec").cloned().unwrap_or(Value::Null);
     if let Some(h) = spec.get("hostPath") {
@@ -713,36 +719,36 @@ fn pv(w: &mut W, o: &Value, now: Time) {
             None | Some(Value::Null) => "<none>".to_string(),
             Some(t) => text(Some(t)),
         };
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n",
                 s(h, "path")
             ),
         );
     } else if let Some(n) = spec.get("nfs") {
         let ro = n.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{ro}\n",
                 s(n, "server"),
                 s(n, "path")
             ),
         );
     } else if let Some(l) = spec.get("local") {
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n",
                 s(l, "path")
             ),
         );
     } else if let Some(c) = spec.get("csi") {
         let ro = c.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-        w.w(
+        w.f(
             2,
-            &format!(
+            format_args!(
                 "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{ro}\n",
                 s(c, "driver"),
                 s(c, "fsType"),
@@ -755,9 +761,9 @@ fn pv(w: &mut W, o: &Value, now: Time) {
         } else {
             for (i, (k, v)) in attrs.iter().enumerate() {
                 if i == 0 {
-                    w.w(2, &format!("VolumeAttributes:\t{k}={v}\n"));
+                    w.f(2, format_args!("VolumeAttributes:\t{k}={v}\n"));
                 } else {
-                    w.w(2, &format!("                 \t{k}={v}\n"));
+                    w.f(2, format_args!("                 \t{k}={v}\n"));
                 }
             }
         }
@@ -768,17 +774,17 @@ fn pv(w: &mut W, o: &Value, now: Time) {
 
 fn pvc(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     name_ns(w, o);
-    w.w(0, &format!("StorageClass:\t{}\n", claim_class(o)));
+    w.f(0, format_args!("StorageClass:\t{}\n", claim_class(o)));
     match terminating(o, now) {
         Some(t) => w.w(0, &t),
-        None => w.w(0, &format!("Status:\t{}\n", s(o, "status.phase"))),
+        None => w.f(0, format_args!("Status:\t{}\n", s(o, "status.phase"))),
     }
     let volume = s(o, "spec.volumeName");
-    w.w(0, &format!("Volume:\t{volume}\n"));
+    w.f(0, format_args!("Volume:\t{volume}\n"));
     labels_annotations(w, o);
-    w.w(
+    w.f(
         0,
-        &format!("Finalizers:\t{}\n", go_list(o, "metadata.finalizers")),
+        format_args!("Finalizers:\t{}\n", go_list(o, "metadata.finalizers")),
     );
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
@@ -788,18 +794,21 @@ fn pvc(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
             printers::storage::access_modes(o, "status.accessModes"),
         )
     };
-    w.w(0, &format!("Capacity:\t{capacity}\n"));
-    w.w(0, &format!("Access Modes:\t{modes}\n"));
+    w.f(0, format_args!("Capacity:\t{capacity}\n"));
+    w.f(0, format_args!("Access Modes:\t{modes}\n"));
     if !s(o, "spec.volumeMode").is_empty() {
-        w.w(0, &format!("VolumeMode:\t{}\n", s(o, "spec.volumeMode")));
+        w.f(
+            0,
+            format_args!("VolumeMode:\t{}\n", s(o, "spec.volumeMode")),
+        );
     }
     if let Some(ds) = object::at(o, "spec.dataSource").filter(|d| d.is_object()) {
         w.w(0, "DataSource:\n");
         if !s(ds, "apiGroup").is_empty() {
-            w.w(1, &format!("APIGroup:\t{}\n", s(ds, "apiGroup")));
+            w.f(1, format_args!("APIGroup:\t{}\n", s(ds, "apiGroup")));
         }
-        w.w(1, &format!("Kind:\t{}\n", s(ds, "kind")));
-        w.w(1, &format!("Name:\t{}\n", s(ds, "name")));
+        w.f(1, format_args!("Kind:\t{}\n", s(ds, "kind")));
+        w.f(1, format_args!("Name:\t{}\n", s(ds, "name")));
     }
     // `getPodsForPVC`: the pods mounting the claim, then its owner pod.
     let pods = api::resolve("pods")
@@ -831,9 +840,9 @@ fn pvc(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
     } else {
         for (i, u) in users.iter().enumerate() {
             if i == 0 {
-                w.w(0, &format!("Used By:\t{u}\n"));
+                w.f(0, format_args!("Used By:\t{u}\n"));
             } else {
-                w.w(0, &format!("\t{u}\n"));
+                w.f(0, format_args!("\t{u}\n"));
             }
         }
     }
@@ -841,35 +850,35 @@ fn pvc(ctx: &Context<'_>, w: &mut W, o: &Value, now: Time) {
 }
 
 fn storage_class(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     let ann = object::string_map(o, "metadata.annotations");
     let default = ann.iter().any(|(k, v)| {
         (k == "storageclass.kubernetes.io/is-default-class"
             || k == "storageclass.beta.kubernetes.io/is-default-class")
             && v == "true"
     });
-    w.w(
+    w.f(
         0,
-        &format!("IsDefaultClass:\t{}\n", if default { "Yes" } else { "No" }),
+        format_args!("IsDefaultClass:\t{}\n", if default { "Yes" } else { "No" }),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Annotations:\t{}\n",
             printers::format_labels(&sorted_map(o, "metadata.annotations"))
         ),
     );
-    w.w(0, &format!("Provisioner:\t{}\n", s(o, "provisioner")));
-    w.w(
+    w.f(0, format_args!("Provisioner:\t{}\n", s(o, "provisioner")));
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Parameters:\t{}\n",
             printers::format_labels(&sorted_map(o, "parameters"))
         ),
     );
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "AllowVolumeExpansion:\t{}\n",
             bool_ptr(o, "allowVolumeExpansion")
         ),
@@ -883,16 +892,19 @@ fn storage_class(w: &mut W, o: &Value) {
     } else {
         w.w(0, "MountOptions:\n");
         for x in opts {
-            w.w(1, &format!("{x}\n"));
+            w.f(1, format_args!("{x}\n"));
         }
     }
     if !s(o, "reclaimPolicy").is_empty() {
-        w.w(0, &format!("ReclaimPolicy:\t{}\n", s(o, "reclaimPolicy")));
+        w.f(
+            0,
+            format_args!("ReclaimPolicy:\t{}\n", s(o, "reclaimPolicy")),
+        );
     }
     if !s(o, "volumeBindingMode").is_empty() {
-        w.w(
+        w.f(
             0,
-            &format!("VolumeBindingMode:\t{}\n", s(o, "volumeBindingMode")),
+            format_args!("VolumeBindingMode:\t{}\n", s(o, "volumeBindingMode")),
         );
     }
     if let Some(t) = o.get("allowedTopologies").and_then(Value::as_array) {
@@ -901,7 +913,7 @@ fn storage_class(w: &mut W, o: &Value) {
         } else {
             w.w(0, "AllowedTopologies:\t\n");
             for (i, term) in t.iter().enumerate() {
-                w.w(1, &format!("Term {i}:\t"));
+                w.f(1, format_args!("Term {i}:\t"));
                 let exprs = arr(term, "matchLabelExpressions");
                 for (j, e) in exprs.iter().enumerate() {
                     if j != 0 {
@@ -909,7 +921,10 @@ fn storage_class(w: &mut W, o: &Value) {
                     }
                     let values: Vec<&str> =
                         arr(e, "values").iter().filter_map(Value::as_str).collect();
-                    w.w(0, &format!("{} in [{}]\n", s(e, "key"), values.join(", ")));
+                    w.f(
+                        0,
+                        format_args!("{} in [{}]\n", s(e, "key"), values.join(", ")),
+                    );
                 }
                 if exprs.is_empty() {
                     w.w(0, "<none>\n");
@@ -978,9 +993,9 @@ fn ingress_backend(ctx: &Context<'_>, ns: &str, b: &Value) -> String {
 
 fn ingress(ctx: &Context<'_>, w: &mut W, o: &Value) {
     let ns = object::namespace(o).unwrap_or("default");
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     labels_multiline(w, "Labels", &sorted_map(o, "metadata.labels"));
-    w.w(0, &format!("Namespace:\t{ns}\n"));
+    w.f(0, format_args!("Namespace:\t{ns}\n"));
     let mut addrs: Vec<&str> = arr(o, "status.loadBalancer.ingress")
         .iter()
         .filter_map(|i| {
@@ -991,28 +1006,28 @@ fn ingress(ctx: &Context<'_>, w: &mut W, o: &Value) {
         .collect();
     crate::sort::sort(&mut addrs);
     addrs.dedup();
-    w.w(0, &format!("Address:\t{}\n", addrs.join(",")));
+    w.f(0, format_args!("Address:\t{}\n", addrs.join(",")));
     let class = match s(o, "spec.ingressClassName") {
         "" => "<none>",
         c => c,
     };
-    w.w(0, &format!("Ingress Class:\t{class}\n"));
+    w.f(0, format_args!("Ingress Class:\t{class}\n"));
     let default = object::at(o, "spec.defaultBackend")
         .filter(|d| d.is_object())
         .map(|d| ingress_backend(ctx, ns, d))
         .unwrap_or_else(|| "<default>".into());
-    w.w(0, &format!("Default backend:\t{default}\n"));
+    w.f(0, format_args!("Default backend:\t{default}\n"));
     let tls = arr(o, "spec.tls");
     if !tls.is_empty() {
         w.w(0, "TLS:\n");
         for t in tls {
             let hosts: Vec<&str> = arr(t, "hosts").iter().filter_map(Value::as_str).collect();
             if s(t, "secretName").is_empty() {
-                w.w(1, &format!("SNI routes {}\n", hosts.join(",")));
+                w.f(1, format_args!("SNI routes {}\n", hosts.join(",")));
             } else {
-                w.w(
+                w.f(
                     1,
-                    &format!("{} terminates {}\n", s(t, "secretName"), hosts.join(",")),
+                    format_args!("{} terminates {}\n", s(t, "secretName"), hosts.join(",")),
                 );
             }
         }
@@ -1029,32 +1044,35 @@ fn ingress(ctx: &Context<'_>, w: &mut W, o: &Value) {
             "" => "*",
             h => h,
         };
-        w.w(1, &format!("{host}\t\n"));
+        w.f(1, format_args!("{host}\t\n"));
         for p in arr(http, "paths") {
             let backend = p
                 .get("backend")
                 .map(|b| ingress_backend(ctx, ns, b))
                 .unwrap_or_default();
-            w.w(2, &format!("\t{} \t{backend}\n", s(p, "path")));
+            w.f(2, format_args!("\t{} \t{backend}\n", s(p, "path")));
         }
     }
     if count == 0 {
-        w.w(1, &format!("*\t*\t{default}\n"));
+        w.f(1, format_args!("*\t*\t{default}\n"));
     }
     annotations_multiline(w, "Annotations", &sorted_map(o, "metadata.annotations"));
 }
 
 fn ingress_class(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     labels_annotations(w, o);
-    w.w(0, &format!("Controller:\t{}\n", s(o, "spec.controller")));
+    w.f(
+        0,
+        format_args!("Controller:\t{}\n", s(o, "spec.controller")),
+    );
     if let Some(p) = object::at(o, "spec.parameters").filter(|p| p.is_object()) {
         w.w(0, "Parameters:\n");
         if !s(p, "apiGroup").is_empty() {
-            w.w(1, &format!("APIGroup:\t{}\n", s(p, "apiGroup")));
+            w.f(1, format_args!("APIGroup:\t{}\n", s(p, "apiGroup")));
         }
-        w.w(1, &format!("Kind:\t{}\n", s(p, "kind")));
-        w.w(1, &format!("Name:\t{}\n", s(p, "name")));
+        w.f(1, format_args!("Kind:\t{}\n", s(p, "kind")));
+        w.f(1, format_args!("Name:\t{}\n", s(p, "name")));
     }
 }
 
@@ -1088,15 +1106,15 @@ fn policy_peers(w: &mut W, rules: &[Value], ingress: bool) {
         )
     };
     if rules.is_empty() {
-        w.w(0, &format!("{indent}{isolated}\n"));
+        w.f(0, format_args!("{indent}{isolated}\n"));
         return;
     }
     for (i, r) in rules.iter().enumerate() {
         let ports = arr(r, "ports");
         if ports.is_empty() {
-            w.w(
+            w.f(
                 0,
-                &format!("{indent}To Port: <any> (traffic allowed to all ports)\n"),
+                format_args!("{indent}To Port: <any> (traffic allowed to all ports)\n"),
             );
         }
         for p in ports {
@@ -1106,16 +1124,19 @@ fn policy_peers(w: &mut W, rules: &[Value], ingress: bool) {
             };
             let port = printers::int_or_string(p.get("port")).unwrap_or_else(|| "<nil>".into());
             match num(p, "endPort") {
-                None => w.w(0, &format!("{indent}To Port: {port}/{proto}\n")),
-                Some(end) => w.w(0, &format!("{indent}To Port Range: {port}-{end}/{proto}\n")),
+                None => w.f(0, format_args!("{indent}To Port: {port}/{proto}\n")),
+                Some(end) => w.f(
+                    0,
+                    format_args!("{indent}To Port Range: {port}-{end}/{proto}\n"),
+                ),
             }
         }
         let peers = arr(r, peers_key);
         if peers.is_empty() {
-            w.w(0, &format!("{indent}{any_peer}\n"));
+            w.f(0, format_args!("{indent}{any_peer}\n"));
         }
         for peer in peers {
-            w.w(0, &format!("{indent}{title}:\n"));
+            w.f(0, format_args!("{indent}{title}:\n"));
             let pod = peer.get("podSelector").filter(|x| x.is_object());
             let ns = peer.get("namespaceSelector").filter(|x| x.is_object());
             let fmt = |v: &Value| {
@@ -1128,24 +1149,24 @@ fn policy_peers(w: &mut W, rules: &[Value], ingress: bool) {
             };
             match (pod, ns) {
                 (Some(p), Some(n)) => {
-                    w.w(1, &format!("{indent}NamespaceSelector: {}\n", fmt(n)));
-                    w.w(1, &format!("{indent}PodSelector: {}\n", fmt(p)));
+                    w.f(1, format_args!("{indent}NamespaceSelector: {}\n", fmt(n)));
+                    w.f(1, format_args!("{indent}PodSelector: {}\n", fmt(p)));
                 }
-                (Some(p), None) => w.w(1, &format!("{indent}PodSelector: {}\n", fmt(p))),
-                (None, Some(n)) => w.w(1, &format!("{indent}NamespaceSelector: {}\n", fmt(n))),
+                (Some(p), None) => w.f(1, format_args!("{indent}PodSelector: {}\n", fmt(p))),
+                (None, Some(n)) => w.f(1, format_args!("{indent}NamespaceSelector: {}\n", fmt(n))),
                 (None, None) => {
                     if let Some(b) = peer.get("ipBlock").filter(|x| x.is_object()) {
                         let except: Vec<&str> =
                             arr(b, "except").iter().filter_map(Value::as_str).collect();
-                        w.w(1, &format!("{indent}IPBlock:\n"));
-                        w.w(2, &format!("{indent}CIDR: {}\n", s(b, "cidr")));
-                        w.w(2, &format!("{indent}Except: {}\n", except.join(", ")));
+                        w.f(1, format_args!("{indent}IPBlock:\n"));
+                        w.f(2, format_args!("{indent}CIDR: {}\n", s(b, "cidr")));
+                        w.f(2, format_args!("{indent}Except: {}\n", except.join(", ")));
                     }
                 }
             }
         }
         if i != rules.len() - 1 {
-            w.w(0, &format!("{indent}----------\n"));
+            w.f(0, format_args!("{indent}----------\n"));
         }
     }
 }
@@ -1153,9 +1174,9 @@ fn policy_peers(w: &mut W, rules: &[Value], ingress: bool) {
 /// `describeNetworkPolicy` (no Events section).
 fn network_policy(w: &mut W, o: &Value) {
     name_ns(w, o);
-    w.w(
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Created on:\t{}\n",
             go_time_string(s(o, "metadata.creationTimestamp"))
         ),
@@ -1170,7 +1191,7 @@ fn network_policy(w: &mut W, o: &Value) {
             "<none> (Allowing the specific traffic to all pods in this namespace)\n",
         );
     } else {
-        w.w(2, &format!("{sel}\n"));
+        w.f(2, format_args!("{sel}\n"));
     }
     let types: Vec<&str> = arr(o, "spec.policyTypes")
         .iter()
@@ -1193,7 +1214,7 @@ fn network_policy(w: &mut W, o: &Value) {
     } else {
         types.join(", ")
     };
-    w.w(1, &format!("Policy Types: {pt}\n"));
+    w.f(1, format_args!("Policy Types: {pt}\n"));
 }
 
 fn endpoints(w: &mut W, o: &Value) {
@@ -1211,7 +1232,7 @@ fn endpoints(w: &mut W, o: &Value) {
             } else {
                 ips.join(",")
             };
-            w.w(1, &format!("{title}:\t{text}\n"));
+            w.f(1, format_args!("{title}:\t{text}\n"));
         }
         let ports = arr(sub, "ports");
         if !ports.is_empty() {
@@ -1223,9 +1244,9 @@ fn endpoints(w: &mut W, o: &Value) {
                     "" => "<unset>",
                     n => n,
                 };
-                w.w(
+                w.f(
                     2,
-                    &format!(
+                    format_args!(
                         "{name}\t{}\t{}\n",
                         num(p, "port").unwrap_or(0),
                         s(p, "protocol")
@@ -1268,15 +1289,15 @@ fn service_account(ctx: &Context<'_>, w: &mut W, o: &Value) {
     ];
     for (header, list, check) in sections {
         if list.is_empty() {
-            w.w(0, &format!("{header}\t<none>\n"));
+            w.f(0, format_args!("{header}\t<none>\n"));
             continue;
         }
         let mut prefix = header;
         for n in list {
             if check && !existing.contains(&n) {
-                w.w(0, &format!("{prefix}\t{n} (not found)\n"));
+                w.f(0, format_args!("{prefix}\t{n} (not found)\n"));
             } else {
-                w.w(0, &format!("{prefix}\t{n}\n"));
+                w.f(0, format_args!("{prefix}\t{n}\n"));
             }
             prefix = "                   ";
         }
@@ -1369,7 +1390,7 @@ fn compact_rules(o: &Value) -> Vec<Rule> {
 }
 
 fn role(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     labels_annotations(w, o);
     w.w(0, "PolicyRule:\n");
     w.w(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
@@ -1395,9 +1416,9 @@ fn role(w: &mut W, o: &Value) {
                 c
             }
         };
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{combined}\t[{}]\t[{}]\t[{}]\n",
                 r.urls.join(" "),
                 r.names.join(" "),
@@ -1408,18 +1429,18 @@ fn role(w: &mut W, o: &Value) {
 }
 
 fn binding(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
     labels_annotations(w, o);
     w.w(0, "Role:\n");
-    w.w(1, &format!("Kind:\t{}\n", s(o, "roleRef.kind")));
-    w.w(1, &format!("Name:\t{}\n", s(o, "roleRef.name")));
+    w.f(1, format_args!("Kind:\t{}\n", s(o, "roleRef.kind")));
+    w.f(1, format_args!("Name:\t{}\n", s(o, "roleRef.name")));
     w.w(0, "Subjects:\n");
     w.w(1, "Kind\tName\tNamespace\n");
     w.w(1, "----\t----\t---------\n");
     for sub in arr(o, "subjects") {
-        w.w(
+        w.f(
             1,
-            &format!(
+            format_args!(
                 "{}\t{}\t{}\n",
                 s(sub, "kind"),
                 s(sub, "name"),
@@ -1430,21 +1451,24 @@ fn binding(w: &mut W, o: &Value) {
 }
 
 fn priority_class(w: &mut W, o: &Value) {
-    w.w(0, &format!("Name:\t{}\n", object::name(o)));
-    w.w(0, &format!("Value:\t{}\n", num(o, "value").unwrap_or(0)));
+    w.f(0, format_args!("Name:\t{}\n", object::name(o)));
+    w.f(
+        0,
+        format_args!("Value:\t{}\n", num(o, "value").unwrap_or(0)),
+    );
     let global = o
         .get("globalDefault")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    w.w(0, &format!("GlobalDefault:\t{global}\n"));
-    w.w(
+    w.f(0, format_args!("GlobalDefault:\t{global}\n"));
+    w.f(
         0,
-        &format!("PreemptionPolicy:\t{}\n", s(o, "preemptionPolicy")),
+        format_args!("PreemptionPolicy:\t{}\n", s(o, "preemptionPolicy")),
     );
-    w.w(0, &format!("Description:\t{}\n", s(o, "description")));
-    w.w(
+    w.f(0, format_args!("Description:\t{}\n", s(o, "description")));
+    w.f(
         0,
-        &format!(
+        format_args!(
             "Annotations:\t{}\n",
             printers::format_labels(&sorted_map(o, "metadata.annotations"))
         ),
@@ -1455,9 +1479,9 @@ fn priority_class(w: &mut W, o: &Value) {
 fn pdb(w: &mut W, o: &Value) {
     name_ns(w, o);
     if let Some(m) = printers::int_or_string(object::at(o, "spec.minAvailable")) {
-        w.w(0, &format!("Min available:\t{m}\n"));
+        w.f(0, format_args!("Min available:\t{m}\n"));
     } else if let Some(m) = printers::int_or_string(object::at(o, "spec.maxUnavailable")) {
-        w.w(0, &format!("Max unavailable:\t{m}\n"));
+        w.f(0, format_args!("Max unavailable:\t{m}\n"));
     }
     match object::at(o, "spec.selector").filter(|x| x.is_object()) {
         Some(sel) => {
@@ -1467,26 +1491,26 @@ fn pdb(w: &mut W, o: &Value) {
             } else {
                 t
             };
-            w.w(0, &format!("Selector:\t{t}\n"));
+            w.f(0, format_args!("Selector:\t{t}\n"));
         }
         None => w.w(0, "Selector:\t<unset>\n"),
     }
     w.w(0, "Status:\n");
     let st = |k: &str| num(o, &format!("status.{k}")).unwrap_or(0);
-    w.w(
+    w.f(
         2,
-        &format!("Allowed disruptions:\t{}\n", st("disruptionsAllowed")),
+        format_args!("Allowed disruptions:\t{}\n", st("disruptionsAllowed")),
     );
-    w.w(2, &format!("Current:\t{}\n", st("currentHealthy")));
-    w.w(2, &format!("Desired:\t{}\n", st("desiredHealthy")));
-    w.w(2, &format!("Total:\t{}\n", st("expectedPods")));
+    w.f(2, format_args!("Current:\t{}\n", st("currentHealthy")));
+    w.f(2, format_args!("Desired:\t{}\n", st("desiredHealthy")));
+    w.f(2, format_args!("Total:\t{}\n", st("expectedPods")));
 }
 
 /// `describeEndpointSliceV1`.
 fn endpoint_slice(w: &mut W, o: &Value) {
     name_ns(w, o);
     labels_annotations(w, o);
-    w.w(0, &format!("AddressType:\t{}\n", s(o, "addressType")));
+    w.f(0, format_args!("AddressType:\t{}\n", s(o, "addressType")));
     let ports = arr(o, "ports");
     if ports.is_empty() {
         w.w(0, "Ports: <unset>\n");
@@ -1500,7 +1524,7 @@ fn endpoint_slice(w: &mut W, o: &Value) {
                 n => n,
             };
             let port = num(p, "port").map_or_else(|| "<unset>".to_string(), |n| n.to_string());
-            w.w(1, &format!("{name}\t{port}\t{}\n", s(p, "protocol")));
+            w.f(1, format_args!("{name}\t{port}\t{}\n", s(p, "protocol")));
         }
     }
     let eps = arr(o, "endpoints");
@@ -1519,26 +1543,26 @@ fn endpoint_slice(w: &mut W, o: &Value) {
         } else {
             addrs.join(", ")
         };
-        w.w(1, &format!("- Addresses:\t{addrs}\n"));
+        w.f(1, format_args!("- Addresses:\t{addrs}\n"));
         w.w(2, "Conditions:\n");
         let ready = object::at(e, "conditions.ready")
             .and_then(Value::as_bool)
             .map_or_else(|| "<unset>".to_string(), |b| b.to_string());
-        w.w(3, &format!("Ready:\t{ready}\n"));
+        w.f(3, format_args!("Ready:\t{ready}\n"));
         let or_unset = |path: &str| object::str_at(e, path).unwrap_or("<unset>").to_string();
-        w.w(2, &format!("Hostname:\t{}\n", or_unset("hostname")));
+        w.f(2, format_args!("Hostname:\t{}\n", or_unset("hostname")));
         if e.get("targetRef").is_some_and(Value::is_object) {
-            w.w(
+            w.f(
                 2,
-                &format!(
+                format_args!(
                     "TargetRef:\t{}/{}\n",
                     s(e, "targetRef.kind"),
                     s(e, "targetRef.name")
                 ),
             );
         }
-        w.w(2, &format!("NodeName:\t{}\n", or_unset("nodeName")));
-        w.w(2, &format!("Zone:\t{}\n", or_unset("zone")));
+        w.f(2, format_args!("NodeName:\t{}\n", or_unset("nodeName")));
+        w.f(2, format_args!("Zone:\t{}\n", or_unset("zone")));
     }
 }
 
@@ -1627,21 +1651,21 @@ fn unstructured(w: &mut W, level: usize, content: &serde_json::Map<String, Value
         }
         match &content[field] {
             Value::Object(m) => {
-                w.w(level, &format!("{}:\n", smart_label(field)));
+                w.f(level, format_args!("{}:\n", smart_label(field)));
                 unstructured(w, level + 1, m, &path);
             }
             Value::Array(items) => {
-                w.w(level, &format!("{}:\n", smart_label(field)));
+                w.f(level, format_args!("{}:\n", smart_label(field)));
                 for item in items {
                     match item {
                         Value::Object(m) => unstructured(w, level + 1, m, &path),
-                        x => w.w(level + 1, &format!("{}\n", go_value(x))),
+                        x => w.f(level + 1, format_args!("{}\n", go_value(x))),
                     }
                 }
             }
-            x => w.w(
+            x => w.f(
                 level,
-                &format!("{}:\t{}\n", smart_label(field), go_value(x)),
+                format_args!("{}:\t{}\n", smart_label(field), go_value(x)),
             ),
         }
     }
