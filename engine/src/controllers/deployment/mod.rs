@@ -27,12 +27,27 @@ pub struct DeploymentController {
     /// control concern it (a Recreate rollout waits for the old ones).
     replica_sets: std::collections::BTreeSet<String>,
     /// By Deployment uid: what its last sync read, when that sync sent no
-    /// request, recorded no event and asked no wake-up.
-    quiet: std::collections::BTreeMap<String, Read>,
+    /// request and recorded no event, and the wake-up it asked.
+    quiet: std::collections::BTreeMap<String, Quiet>,
+    /// Set by a sync: the first moment the clock alone may change what a
+    /// sync from the same objects does (a progress deadline passing).
+    stale_at: Option<Time>,
+}
+
+/// A quiet sync of one Deployment (see `DeploymentController::quiet`).
+/// Another from the same objects before `stale_at` would be quiet too
+/// and ask the same wake-up: it is skipped, and its wake-up kept.
+#[derive(Debug)]
+struct Quiet {
+    read: Read,
+    wakeup: Option<Time>,
+    stale_at: Option<Time>,
 }
 
 /// What one Deployment's sync reads: the Deployment, the ReplicaSets of
-/// its namespace it controls or selects (it adopts and releases those),
+/// its namespace it controls and the orphans (it adopts and releases
+/// those: the watch cache's index, not a scan of the namespace, which
+/// made every sync of every Deployment cost the namespace's ReplicaSets),
 /// and for a Recreate rollout the pods (it waits for the old ones to go).
 /// The watch cache's objects themselves: a changed object is another one.
 /// Its sync decides from these alone (the time matters only where it asks
@@ -49,13 +64,7 @@ struct Read {
 impl Read {
     fn of(api: &crate::apiserver::ApiServer, d: &Arc<Value>) -> Read {
         let ns = object::namespace(d).unwrap_or("default");
-        let selector = object::at(d, "spec.selector");
-        let replica_sets = util::list(api, "replicasets", Some(ns))
-            .into_iter()
-            .filter(|rs| {
-                util::is_controlled_by(rs, d) || util::selector_matches(selector, &util::labels(rs))
-            })
-            .collect();
+        let replica_sets = api.replicasets_for_controller(ns, util::uid(d), true);
         let recreate = object::str_at(d, "spec.strategy.type") == Some("Recreate");
         let pods = util::res("pods")
             .filter(|_| recreate)
@@ -100,8 +109,13 @@ impl Component for DeploymentController {
         for d in util::list(ctx.api, "deployments", None) {
             let uid = util::uid(&d).to_string();
             let read = Read::of(ctx.api, &d);
-            if self.quiet.get(&uid).is_some_and(|q| q.same(&read)) {
-                quiet.insert(uid, read);
+            let last = self
+                .quiet
+                .remove(&uid)
+                .filter(|q| q.read.same(&read) && q.stale_at.is_none_or(|t| t > ctx.now));
+            if let Some(q) = last {
+                self.wakeup = util::earliest(self.wakeup, q.wakeup);
+                quiet.insert(uid, Quiet { read, ..q });
                 continue;
             }
             let (revision, requests, events) = (
@@ -110,15 +124,23 @@ impl Component for DeploymentController {
                 ctx.events.len(),
             );
             let wakeup = self.wakeup.take();
+            self.stale_at = None;
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
-            let asked = self.wakeup.is_some();
+            let asked = self.wakeup;
             self.wakeup = util::earliest(wakeup, self.wakeup);
-            if !asked
-                && ctx.api.store().revision() == revision
+            if ctx.api.store().revision() == revision
                 && ctx.api.requests() == requests
                 && ctx.events.len() == events
             {
-                quiet.insert(uid, read);
+                let stale_at = util::earliest(self.stale_at, asked);
+                quiet.insert(
+                    uid,
+                    Quiet {
+                        read,
+                        wakeup: asked,
+                        stale_at,
+                    },
+                );
             }
         }
         self.quiet = quiet;
@@ -575,10 +597,17 @@ impl DeploymentController {
                     conds.retain(|c| c["type"] != "Progressing");
                     conds.push(c);
                 } else if let Some(cur) = cur {
-                    let from = cur["lastUpdateTime"]
-                        .as_str()
-                        .and_then(Time::parse_rfc3339)
-                        .unwrap_or(ctx.now);
+                    let from = cur["lastUpdateTime"].as_str().and_then(Time::parse_rfc3339);
+                    // From the first millisecond past the deadline, the
+                    // same objects time out (without a time, any moment on
+                    // may differ).
+                    self.stale_at = util::earliest(
+                        self.stale_at,
+                        Some(from.map_or(ctx.now, |f| {
+                            f + Duration::from_secs(secs) + Duration::from_millis(1)
+                        })),
+                    );
+                    let from = from.unwrap_or(ctx.now);
                     let timed_out = cur["reason"] == "ProgressDeadlineExceeded"
                         || (cur["reason"] != "NewReplicaSetAvailable"
                             && from + Duration::from_secs(secs) < ctx.now);
