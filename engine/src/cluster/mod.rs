@@ -8,6 +8,7 @@ pub mod components;
 pub mod control_plane;
 pub mod etcd_member;
 pub mod rbac_policy;
+pub mod run_queue;
 pub mod runtime;
 
 pub use bootstrap::{node_ip, NodeSpec, Topology};
@@ -29,6 +30,8 @@ pub struct Cluster {
     pub machines: BTreeMap<String, Machine>,
     /// The control loop's reconcilers (see `runtime`).
     components: Vec<Box<dyn Component>>,
+    /// Which components rest (see `run_queue`).
+    run_queue: run_queue::RunQueue,
     seed: u64,
     /// The data directory etcd runs on (it follows the etcd manifest).
     etcd_data_dir: etcd_member::DataDir,
@@ -50,6 +53,7 @@ impl Cluster {
             apiserver: ApiServer::new(seed),
             machines: BTreeMap::new(),
             components: Vec::new(),
+            run_queue: run_queue::RunQueue::default(),
             seed,
             etcd_data_dir: etcd_member::DataDir::Host(etcd_member::DEFAULT_DATA_DIR.into()),
             etcd_manifest_memo: None,

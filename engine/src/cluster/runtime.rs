@@ -8,6 +8,7 @@
 //! **Architecture Invariant:** components talk to each other only through
 //! the apiserver; none holds a reference to another.
 
+use super::run_queue::{NodeAgent, Rest};
 use super::Cluster;
 use crate::apiserver::{ApiServer, Change};
 use crate::clock::{Duration, Time};
@@ -58,6 +59,19 @@ pub trait Component {
     fn syncs_done(&self) -> u64 {
         0
     }
+    /// A node agent says which node it runs on and what it reads (see
+    /// [`NodeAgent`]); only a node agent may [rest](Component::rest).
+    fn node_agent(&self) -> Option<NodeAgent<'_>> {
+        None
+    }
+    /// Whether the last sync left the component at rest: until
+    /// [`Rest::until`], its next wake-up, a change of its machine or of
+    /// what its [`NodeAgent`] reads, a sync would do nothing and change
+    /// nothing (not even its own state), so the run queue skips it (see
+    /// `run_queue`). None by default: it runs at every round.
+    fn rest(&self) -> Option<Rest> {
+        None
+    }
 }
 
 /// How many rounds settling may take before it stops: a component that
@@ -77,6 +91,8 @@ impl Cluster {
     /// command that changed nothing costs the agents nothing.
     pub fn settle(&mut self) {
         self.sync_etcd_data_dir();
+        // A command may have changed anything.
+        self.run_queue.take_in_all(&self.apiserver, &self.machines);
         for _ in 0..MAX_SETTLE_ROUNDS {
             let before = self.apiserver.store().revision();
             self.sync_all();
@@ -94,9 +110,15 @@ impl Cluster {
             .map(|c| c.syncs_done())
     }
 
+    /// One round: every component that does not rest, in order.
     fn sync_all(&mut self) {
         let now = self.clock.now();
-        for c in self.components.iter_mut() {
+        for (i, c) in self.components.iter_mut().enumerate() {
+            if self.run_queue.skips(i, now) {
+                #[cfg(test)]
+                check_rest(c.as_mut(), &mut self.apiserver, &mut self.machines, now);
+                continue;
+            }
             let mut ctx = SyncContext {
                 api: &mut self.apiserver,
                 machines: &mut self.machines,
@@ -107,6 +129,8 @@ impl Cluster {
             for e in std::mem::take(&mut ctx.events) {
                 events::record(ctx.api, now, &e);
             }
+            self.run_queue
+                .synced(i, c.as_ref(), &self.apiserver, &self.machines, now);
         }
     }
 
@@ -137,7 +161,8 @@ impl Cluster {
         let now = self.clock.now();
         self.components
             .iter()
-            .filter_map(|c| c.next_wakeup(now))
+            .enumerate()
+            .filter_map(|(i, c)| self.run_queue.next_wakeup(i, c.as_ref(), now))
             .filter(|t| *t > now)
             .min()
     }
@@ -171,6 +196,50 @@ impl Cluster {
             }
         }
     }
+}
+
+/// Test builds: the run queue skipped `c`, so its sync must do nothing
+/// at all — no write, request or event, no sync it counts, no machine
+/// touched. Run anyway, so every test checks every skip.
+#[cfg(test)]
+fn check_rest(
+    c: &mut dyn Component,
+    api: &mut ApiServer,
+    machines: &mut BTreeMap<String, Machine>,
+    now: Time,
+) {
+    let before = (
+        api.store().revision(),
+        api.requests(),
+        c.syncs_done(),
+        machines.values().map(Machine::changes).collect::<Vec<_>>(),
+        c.next_wakeup(now),
+    );
+    let mut ctx = SyncContext {
+        api,
+        machines,
+        now,
+        events: Vec::new(),
+    };
+    c.sync(&mut ctx);
+    assert!(
+        ctx.events.is_empty(),
+        "{} rested but recorded events",
+        c.name()
+    );
+    let after = (
+        api.store().revision(),
+        api.requests(),
+        c.syncs_done(),
+        machines.values().map(Machine::changes).collect::<Vec<_>>(),
+        c.next_wakeup(now),
+    );
+    assert_eq!(
+        before,
+        after,
+        "{} rested, but its sync did something",
+        c.name()
+    );
 }
 
 /// A component prints as its name: the reconcilers' own state is theirs.

@@ -137,6 +137,15 @@ pub fn created(obj: &Value) -> Time {
         .unwrap_or_default()
 }
 
+/// An object's labels without copying them (empty when it has none): a
+/// controller matches every pod of its own at each sync.
+pub fn labels_ref(obj: &Value) -> &Map<String, Value> {
+    static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    object::at(obj, "metadata.labels")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| NONE.get_or_init(Map::new))
+}
+
 pub fn labels(obj: &Value) -> Map<String, Value> {
     object::at(obj, "metadata.labels")
         .and_then(Value::as_object)

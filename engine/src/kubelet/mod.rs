@@ -416,6 +416,31 @@ impl Component for Kubelet {
         self.syncs_done
     }
 
+    fn node_agent(&self) -> Option<crate::cluster::run_queue::NodeAgent<'_>> {
+        Some(crate::cluster::run_queue::NodeAgent {
+            node: &self.node,
+            reads: &self.object_reads,
+        })
+    }
+
+    /// Idle (see [`Kubelet::still_idle`]) until a pod, the lease or the
+    /// node status is due; while a mirror pod is blocked it reads every
+    /// pod, more than its [`NodeAgent`] says, and does not rest.
+    ///
+    /// [`NodeAgent`]: crate::cluster::run_queue::NodeAgent
+    fn rest(&self) -> Option<crate::cluster::run_queue::Rest> {
+        if self.idle.is_none() || self.static_pods.blocked {
+            return None;
+        }
+        let lease = self.lease_renewed? + node_status::RENEW_INTERVAL;
+        let status = self.status_posted? + node_status::REPORT_FREQUENCY;
+        let until = self
+            .pod_syncs
+            .due_at()
+            .map_or(lease.min(status), |t| t.min(lease).min(status));
+        Some(crate::cluster::run_queue::Rest { until: Some(until) })
+    }
+
     fn next_wakeup(&self, now: Time) -> Option<Time> {
         let own = self.wakeups.iter().copied().filter(|t| *t > now).min();
         match (own, self.pod_syncs.next_wakeup(now)) {

@@ -137,6 +137,11 @@ impl PodSyncs {
         self.due.is_some_and(|t| t <= now)
     }
 
+    /// When the first pod's deadline comes ([`PodSyncs::any_due`] from then on).
+    pub fn due_at(&self) -> Option<Time> {
+        self.due
+    }
+
     pub fn take(&mut self) -> Vec<PodSync> {
         std::mem::take(&mut self.pods)
     }

@@ -29,24 +29,25 @@ pub struct DeploymentController {
     /// By Deployment uid: what its last sync read, when that sync sent no
     /// request and recorded no event, and the wake-up it asked.
     quiet: std::collections::BTreeMap<String, Quiet>,
-    /// The last moment at which the Deployment being synced decides as it
-    /// did (the clock enters its decisions only through the progress
-    /// deadline: until it passes, a sync with the same objects decides
-    /// the same and asks the same wake-up).
-    decided_until: Option<Time>,
+    /// Set by a sync: the first moment the clock alone may change what a
+    /// sync from the same objects does (a progress deadline passing).
+    stale_at: Option<Time>,
 }
 
-/// A quiet sync: what it read, the wake-up it asked and until when it
-/// holds (see `DeploymentController::decided_until`).
+/// A quiet sync of one Deployment (see `DeploymentController::quiet`).
+/// Another from the same objects before `stale_at` would be quiet too
+/// and ask the same wake-up: it is skipped, and its wake-up kept.
 #[derive(Debug)]
 struct Quiet {
     read: Read,
     wakeup: Option<Time>,
-    until: Option<Time>,
+    stale_at: Option<Time>,
 }
 
 /// What one Deployment's sync reads: the Deployment, the ReplicaSets of
-/// its namespace it controls or selects (it adopts and releases those),
+/// its namespace it controls and the orphans (it adopts and releases
+/// those: the watch cache's index, not a scan of the namespace, which
+/// made every sync of every Deployment cost the namespace's ReplicaSets),
 /// and for a Recreate rollout the pods (it waits for the old ones to go).
 /// The watch cache's objects themselves: a changed object is another one.
 /// Its sync decides from these alone (the time matters only where it asks
@@ -63,13 +64,7 @@ struct Read {
 impl Read {
     fn of(api: &crate::apiserver::ApiServer, d: &Arc<Value>) -> Read {
         let ns = object::namespace(d).unwrap_or("default");
-        let selector = object::at(d, "spec.selector");
-        let replica_sets = util::list(api, "replicasets", Some(ns))
-            .into_iter()
-            .filter(|rs| {
-                util::is_controlled_by(rs, d) || util::selector_matches(selector, &util::labels(rs))
-            })
-            .collect();
+        let replica_sets = api.replicasets_for_controller(ns, util::uid(d), true);
         let recreate = object::str_at(d, "spec.strategy.type") == Some("Recreate");
         let pods = util::res("pods")
             .filter(|_| recreate)
@@ -114,14 +109,14 @@ impl Component for DeploymentController {
         for d in util::list(ctx.api, "deployments", None) {
             let uid = util::uid(&d).to_string();
             let read = Read::of(ctx.api, &d);
-            if let Some(q) = self.quiet.remove(&uid) {
-                // Until its progress deadline passes, a Deployment waiting
-                // on it is as quiet as one with nothing to wait for.
-                if q.read.same(&read) && q.until.is_none_or(|u| ctx.now <= u) {
-                    self.wakeup = util::earliest(self.wakeup, q.wakeup);
-                    quiet.insert(uid, q);
-                    continue;
-                }
+            let last = self
+                .quiet
+                .remove(&uid)
+                .filter(|q| q.read.same(&read) && q.stale_at.is_none_or(|t| t > ctx.now));
+            if let Some(q) = last {
+                self.wakeup = util::earliest(self.wakeup, q.wakeup);
+                quiet.insert(uid, Quiet { read, ..q });
+                continue;
             }
             let (revision, requests, events) = (
                 ctx.api.store().revision(),
@@ -129,23 +124,21 @@ impl Component for DeploymentController {
                 ctx.events.len(),
             );
             let wakeup = self.wakeup.take();
-            self.decided_until = None;
+            self.stale_at = None;
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
             let asked = self.wakeup;
-            let until = self.decided_until.take();
             self.wakeup = util::earliest(wakeup, self.wakeup);
-            // Every wake-up it asks comes with the moment it is good until.
-            if (asked.is_none() || until.is_some())
-                && ctx.api.store().revision() == revision
+            if ctx.api.store().revision() == revision
                 && ctx.api.requests() == requests
                 && ctx.events.len() == events
             {
+                let stale_at = util::earliest(self.stale_at, asked);
                 quiet.insert(
                     uid,
                     Quiet {
                         read,
                         wakeup: asked,
-                        until,
+                        stale_at,
                     },
                 );
             }
@@ -604,8 +597,17 @@ impl DeploymentController {
                     conds.retain(|c| c["type"] != "Progressing");
                     conds.push(c);
                 } else if let Some(cur) = cur {
-                    let updated_at = cur["lastUpdateTime"].as_str().and_then(Time::parse_rfc3339);
-                    let from = updated_at.unwrap_or(ctx.now);
+                    let from = cur["lastUpdateTime"].as_str().and_then(Time::parse_rfc3339);
+                    // From the first millisecond past the deadline, the
+                    // same objects time out (without a time, any moment on
+                    // may differ).
+                    self.stale_at = util::earliest(
+                        self.stale_at,
+                        Some(from.map_or(ctx.now, |f| {
+                            f + Duration::from_secs(secs) + Duration::from_millis(1)
+                        })),
+                    );
+                    let from = from.unwrap_or(ctx.now);
                     let timed_out = cur["reason"] == "ProgressDeadlineExceeded"
                         || (cur["reason"] != "NewReplicaSetAvailable"
                             && from + Duration::from_secs(secs) < ctx.now);
@@ -627,14 +629,6 @@ impl DeploymentController {
                             self.wakeup,
                             Some(from + Duration::from_secs(secs) + Duration::from_millis(1000)),
                         );
-                        // Not timed out while `now` stays at or before the
-                        // deadline (without a last update, `from` is now:
-                        // only this instant decides the same).
-                        let until = match updated_at {
-                            Some(_) => from + Duration::from_secs(secs),
-                            None => ctx.now,
-                        };
-                        self.decided_until = util::earliest(self.decided_until, Some(until));
                     }
                 }
             }

@@ -84,13 +84,13 @@ impl ReplicaSetController {
         }
     }
     fn selects(&self, rs: &Value, pod: &Value) -> bool {
-        let labels = util::labels(pod);
+        let labels = util::labels_ref(pod);
         match self.kind {
-            Kind::ReplicaSet => util::selector_matches(object::at(rs, "spec.selector"), &labels),
+            Kind::ReplicaSet => util::selector_matches(object::at(rs, "spec.selector"), labels),
             Kind::ReplicationController => {
                 let sel = object::at(rs, "spec.selector")
                     .or_else(|| object::at(rs, "spec.template.metadata.labels"));
-                util::map_selector_matches(sel, &labels)
+                util::map_selector_matches(sel, labels)
             }
         }
     }
@@ -351,7 +351,7 @@ impl ReplicaSetController {
             .collect();
         let (mut full, mut ready, mut avail) = (0, 0, 0);
         for p in &pods {
-            let l = util::labels(p);
+            let l = util::labels_ref(p);
             if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
                 full += 1;
             }
