@@ -163,9 +163,9 @@ fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, YamlError> {
 /// Renders a value as kubectl's `-o yaml` does (sigs.k8s.io/yaml: block style,
 /// two-space indent, sequences not indented under their key).
 pub fn to_string(v: &Value) -> String {
-    let mut out = String::new();
-    emit::value_at_top(v, &mut out);
-    out
+    let mut e = emit::Emitter::new(0);
+    e.value_at_top(v);
+    e.out
 }
 
 /// The `v1 List` kubectl prints for several objects (`kubectl get pods -o
@@ -173,17 +173,21 @@ pub fn to_string(v: &Value) -> String {
 /// items, "kind": "List", "metadata": {"resourceVersion": ""}}`, written from
 /// the borrowed objects instead of a copy of them all.
 pub fn list_to_string(items: &[&Value]) -> String {
-    let mut out = String::from("apiVersion: v1\n");
+    // A pod is some 3 KB of YAML: one allocation up front instead of a
+    // dozen doublings (each a copy of everything written so far).
+    let mut e = emit::Emitter::new(items.len().saturating_mul(3072));
+    e.out.push_str("apiVersion: v1\n");
     if items.is_empty() {
-        out.push_str("items: []\n");
+        e.out.push_str("items: []\n");
     } else {
-        out.push_str("items:\n");
+        e.out.push_str("items:\n");
         for v in items {
-            emit::item(v, 0, &mut out);
+            e.item(v, 0);
         }
     }
-    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
-    out
+    e.out
+        .push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    e.out
 }
 
 mod emit {
@@ -191,19 +195,256 @@ mod emit {
     //! serde_yaml's own emitter indents sequences and quotes differently.
     //!
     //! `kubectl get -o yaml` runs through here for every object listed, so
-    //! the common case — a short plain string, a mapping's keys — is kept
-    //! free of allocations and of per-character work beyond one byte scan.
+    //! the common case — a short plain string, a mapping's keys — costs one
+    //! scan of its bytes and no allocation: a mapping's entries are sorted
+    //! on a stack shared by the whole document, and each entry's key is
+    //! looked at once, for both its order and its quoting.
     use serde_json::Value;
     use std::borrow::Cow;
+    use std::cmp::Ordering;
 
-    pub fn value_at_top(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(m) if !m.is_empty() => mapping(m, 0, out),
-            Value::Array(a) if !a.is_empty() => sequence(a, 0, out),
-            other => {
-                scalar(other, 0, out);
-                out.push('\n');
+    pub struct Emitter<'v> {
+        pub out: String,
+        /// The entries of the mappings being written, innermost last.
+        entries: Vec<Entry<'v>>,
+    }
+
+    /// A mapping entry, with what its key's bytes say about it.
+    #[derive(Clone, Copy)]
+    struct Entry<'v> {
+        key: &'v str,
+        value: &'v Value,
+        /// The key's first eight bytes, big-endian, zero-padded; when they
+        /// are all letters ([`Entry::letters`]) and two keys' prefixes
+        /// differ, [`key_order`] is the prefixes' order: the first
+        /// difference is between two letters, or one key ends there.
+        prefix: u64,
+        letters: bool,
+        /// Written as it is (no quotes).
+        plain: bool,
+    }
+
+    impl<'v> Entry<'v> {
+        fn new(key: &'v str, value: &'v Value) -> Self {
+            let b = key.as_bytes();
+            let mut prefix = 0u64;
+            let mut letters = !b.is_empty();
+            let mut all = WORD;
+            for (i, &c) in b.iter().enumerate() {
+                let k = class(c);
+                all &= k;
+                if i < 8 {
+                    letters &= k & LETTER != 0;
+                    prefix |= u64::from(c) << (56 - 8 * i);
+                }
             }
+            let plain = all & WORD != 0
+                && b.first().is_some_and(|&c| class(c) & LETTER != 0)
+                && !is_resolved_word(key);
+            Entry {
+                key,
+                value,
+                prefix,
+                letters,
+                plain,
+            }
+        }
+
+        fn order(&self, other: &Self) -> Ordering {
+            if self.letters && other.letters && self.prefix != other.prefix {
+                self.prefix.cmp(&other.prefix)
+            } else {
+                key_order(self.key, other.key)
+            }
+        }
+    }
+
+    impl<'v> Emitter<'v> {
+        pub fn new(capacity: usize) -> Self {
+            Emitter {
+                out: String::with_capacity(capacity),
+                entries: Vec::new(),
+            }
+        }
+
+        pub fn value_at_top(&mut self, v: &'v Value) {
+            match v {
+                Value::Object(m) if !m.is_empty() => self.mapping(m, 0, false),
+                Value::Array(a) if !a.is_empty() => self.sequence(a, 0),
+                other => {
+                    self.scalar(other, 0);
+                    self.out.push('\n');
+                }
+            }
+        }
+
+        /// A block mapping at `indent`; `after_dash`: its first key goes
+        /// on the line a sequence's dash started.
+        fn mapping(
+            &mut self,
+            m: &'v serde_json::Map<String, Value>,
+            indent: usize,
+            after_dash: bool,
+        ) {
+            let start = self.entries.len();
+            self.entries.extend(m.iter().map(|(k, v)| Entry::new(k, v)));
+            if let Some(mine) = self.entries.get_mut(start..) {
+                sort(mine);
+            }
+            let end = self.entries.len();
+            for i in start..end {
+                let Some(&e) = self.entries.get(i) else {
+                    break;
+                };
+                if i > start || !after_dash {
+                    pad(indent, &mut self.out);
+                }
+                if e.plain {
+                    self.out.push_str(e.key);
+                } else {
+                    self.flow(e.key, 0, false);
+                }
+                self.child(e.value, indent);
+            }
+            self.entries.truncate(start);
+        }
+
+        fn sequence(&mut self, a: &'v [Value], indent: usize) {
+            for v in a {
+                self.item(v, indent);
+            }
+        }
+
+        /// One entry of a block sequence: the dash at `indent`, then the value.
+        pub fn item(&mut self, v: &'v Value, indent: usize) {
+            pad(indent, &mut self.out);
+            match v {
+                Value::Object(m) if !m.is_empty() => {
+                    // First key on the dash line, the rest aligned under it.
+                    self.out.push_str("- ");
+                    self.mapping(m, indent + 2, true);
+                }
+                Value::Array(inner) if !inner.is_empty() => {
+                    self.out.push_str("-\n");
+                    self.sequence(inner, indent + 2);
+                }
+                other => {
+                    self.out.push_str("- ");
+                    self.scalar(other, indent + 2);
+                    self.out.push('\n');
+                }
+            }
+        }
+
+        /// A mapping's value, after its key.
+        fn child(&mut self, v: &'v Value, indent: usize) {
+            match v {
+                Value::Object(m) if !m.is_empty() => {
+                    self.out.push_str(":\n");
+                    self.mapping(m, indent + 2, false);
+                }
+                Value::Array(a) if !a.is_empty() => {
+                    self.out.push_str(":\n");
+                    self.sequence(a, indent);
+                }
+                other => {
+                    self.out.push_str(": ");
+                    self.scalar(other, indent + 2);
+                    self.out.push('\n');
+                }
+            }
+        }
+
+        /// A scalar, written where `out` ends; `indent` is where its
+        /// continuation lines (a literal block's, or a long string's folded
+        /// ones) start.
+        fn scalar(&mut self, v: &Value, indent: usize) {
+            let out = &mut self.out;
+            match v {
+                Value::Null => out.push_str("null"),
+                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Value::Number(n) => {
+                    if let Some(i) = n.as_u64() {
+                        push_u64(i, out);
+                    } else if let Some(i) = n.as_i64() {
+                        out.push('-');
+                        push_u64(i.unsigned_abs(), out);
+                    } else {
+                        use std::fmt::Write;
+                        let _ = write!(out, "{n}");
+                    }
+                }
+                Value::String(s) => {
+                    if is_word(s) && !is_resolved_word(s) {
+                        // Plain, and no space to fold at.
+                        out.push_str(s);
+                    } else {
+                        self.flow(s, indent, true);
+                    }
+                }
+                Value::Object(_) => out.push_str("{}"),
+                Value::Array(_) => out.push_str("[]"),
+            }
+        }
+
+        /// A string in the style go-yaml chooses for it; a value (`fold`)
+        /// is folded as go-yaml v2 folds long lines, a key never is.
+        fn flow(&mut self, s: &str, indent: usize, fold: bool) {
+            let style = style(s);
+            let out = &mut self.out;
+            match style {
+                Style::Literal => literal(s, indent, out),
+                // Nowhere to break: no space (the common case), written
+                // without a copy.
+                _ if !fold || !s.contains(' ') => match style {
+                    Style::Plain => out.push_str(s),
+                    Style::Single => single_quoted(s, out),
+                    Style::Double | Style::Literal => double_quoted(s, out),
+                },
+                _ => {
+                    let mut text = String::with_capacity(s.len() + 2);
+                    match style {
+                        Style::Plain => text.push_str(s),
+                        Style::Single => single_quoted(s, &mut text),
+                        Style::Double | Style::Literal => double_quoted(s, &mut text),
+                    }
+                    folded(&text, style, indent, out);
+                }
+            }
+        }
+    }
+
+    /// `entries` in go-yaml's key order. Small mappings (nearly all of an
+    /// object's) are sorted by insertion in place.
+    #[allow(clippy::indexing_slicing)] // 0 < j <= i < entries.len()
+    fn sort(entries: &mut [Entry<'_>]) {
+        if entries.len() <= 16 {
+            for i in 1..entries.len() {
+                let mut j = i;
+                while j > 0 && entries[j - 1].order(&entries[j]).is_gt() {
+                    entries.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        } else {
+            crate::sort::sort_by(entries, |a, b| a.order(b));
+        }
+    }
+
+    /// `n` in decimal, as Go's strconv (and serde_json) write it.
+    fn push_u64(mut n: u64, out: &mut String) {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            start -= 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in digits.get(start..).unwrap_or_default() {
+            out.push(char::from(d));
         }
     }
 
@@ -217,124 +458,27 @@ mod emit {
         }
     }
 
-    /// The entries in go-yaml's key order. Small mappings (nearly all of
-    /// an object's) are sorted by insertion in place: the shared merge sort
-    /// allocates a permutation and a scratch buffer per call.
-    #[allow(clippy::indexing_slicing)] // 0 < j <= i < entries.len()
-    fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-        let mut entries: Vec<_> = m.iter().collect();
-        if entries.len() <= 16 {
-            for i in 1..entries.len() {
-                let mut j = i;
-                while j > 0 && key_order(entries[j - 1].0, entries[j].0).is_gt() {
-                    entries.swap(j - 1, j);
-                    j -= 1;
-                }
-            }
-        } else {
-            crate::sort::sort_by(&mut entries, |a, b| key_order(a.0, b.0));
-        }
-        entries
-    }
-
-    fn mapping(m: &serde_json::Map<String, Value>, indent: usize, out: &mut String) {
-        for (k, v) in sorted(m) {
-            pad(indent, out);
-            out.push_str(&key(k));
-            child(v, indent, out);
-        }
-    }
-
-    fn sequence(a: &[Value], indent: usize, out: &mut String) {
-        for v in a {
-            item(v, indent, out);
-        }
-    }
-
-    /// One entry of a block sequence: the dash at `indent`, then the value.
-    pub fn item(v: &Value, indent: usize, out: &mut String) {
-        pad(indent, out);
-        match v {
-            Value::Object(m) if !m.is_empty() => {
-                // First key on the dash line, the rest aligned under it.
-                out.push_str("- ");
-                for (i, (k, val)) in sorted(m).into_iter().enumerate() {
-                    if i > 0 {
-                        pad(indent + 2, out);
-                    }
-                    out.push_str(&key(k));
-                    child(val, indent + 2, out);
-                }
-            }
-            Value::Array(inner) if !inner.is_empty() => {
-                out.push_str("-\n");
-                sequence(inner, indent + 2, out);
-            }
-            other => {
-                out.push_str("- ");
-                scalar(other, indent + 2, out);
-                out.push('\n');
-            }
-        }
-    }
-
-    /// A mapping's value, after its key.
-    fn child(v: &Value, indent: usize, out: &mut String) {
-        match v {
-            Value::Object(m) if !m.is_empty() => {
-                out.push_str(":\n");
-                mapping(m, indent + 2, out);
-            }
-            Value::Array(a) if !a.is_empty() => {
-                out.push_str(":\n");
-                sequence(a, indent, out);
-            }
-            other => {
-                out.push_str(": ");
-                scalar(other, indent + 2, out);
-                out.push('\n');
-            }
-        }
-    }
-
     fn pad(n: usize, out: &mut String) {
         const SPACES: &str = "                                ";
         let mut n = n;
         while n > 0 {
             let k = n.min(SPACES.len());
-            out.push_str(&SPACES[..k]);
+            out.push_str(SPACES.get(..k).unwrap_or_default());
             n -= k;
         }
     }
 
-    /// A scalar, written where `out` ends; `indent` is where its
-    /// continuation lines (a literal block's, or a long string's folded
-    /// ones) start.
-    fn scalar(v: &Value, indent: usize, out: &mut String) {
-        match v {
-            Value::Null => out.push_str("null"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{n}");
-            }
-            Value::String(s) => folded(s, indent, out),
-            Value::Object(_) => out.push_str("{}"),
-            Value::Array(_) => out.push_str("[]"),
-        }
-    }
-
-    /// The style go-yaml chooses for a string, and the string written in it.
-    fn string(s: &str, indent: usize) -> (Style, Cow<'_, str>) {
+    /// The style go-yaml chooses for a string.
+    fn style(s: &str) -> Style {
         if is_word(s) {
             return if is_resolved_word(s) {
-                (Style::Double, Cow::Owned(double_quoted(s)))
+                Style::Double
             } else {
-                (Style::Plain, Cow::Borrowed(s))
+                Style::Plain
             };
         }
         if resolves_to_non_string(s) {
-            return (Style::Double, Cow::Owned(double_quoted(s)));
+            return Style::Double;
         }
         // One pass over the bytes: a control character (other than a line
         // break) or a byte-order mark forces double quotes.
@@ -353,46 +497,53 @@ mod emit {
         }
         if newline {
             if special || s.starts_with(' ') || s.contains(" \n") {
-                return (Style::Double, Cow::Owned(double_quoted(s)));
+                return Style::Double;
             }
-            // Literal block, as go-yaml writes multi-line strings.
-            let chomp = if !s.ends_with('\n') {
-                "-"
-            } else if s.ends_with("\n\n") {
-                "+"
-            } else {
-                ""
-            };
-            let mut out = format!("|{chomp}");
-            let body = if chomp == "+" {
-                s.strip_suffix('\n').unwrap_or(s)
-            } else {
-                s.trim_end_matches('\n')
-            };
-            for line in body.split('\n') {
-                out.push('\n');
-                if !line.is_empty() {
-                    pad(indent, &mut out);
-                    out.push_str(line);
-                }
-            }
-            return (Style::Literal, Cow::Owned(out));
+            return Style::Literal;
         }
         if special {
-            return (Style::Double, Cow::Owned(double_quoted(s)));
+            return Style::Double;
         }
         if plain_not_allowed(s) {
-            return (
-                Style::Single,
-                Cow::Owned(format!("'{}'", s.replace('\'', "''"))),
-            );
+            return Style::Single;
         }
-        (Style::Plain, Cow::Borrowed(s))
+        Style::Plain
     }
 
-    fn key(k: &str) -> Cow<'_, str> {
-        // Keys are simple keys: never folded.
-        string(k, 0).1
+    /// A literal block, as go-yaml writes multi-line strings.
+    fn literal(s: &str, indent: usize, out: &mut String) {
+        let chomp = if !s.ends_with('\n') {
+            "-"
+        } else if s.ends_with("\n\n") {
+            "+"
+        } else {
+            ""
+        };
+        out.push('|');
+        out.push_str(chomp);
+        let body = if chomp == "+" {
+            s.strip_suffix('\n').unwrap_or(s)
+        } else {
+            s.trim_end_matches('\n')
+        };
+        for line in body.split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                pad(indent, out);
+                out.push_str(line);
+            }
+        }
+    }
+
+    fn single_quoted(s: &str, out: &mut String) {
+        out.push('\'');
+        for (i, part) in s.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str("''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
     }
 
     /// Past this column go-yaml v2 breaks a long flow scalar at its next
@@ -407,43 +558,29 @@ mod emit {
         Literal,
     }
 
-    /// A string value as go-yaml v2 writes it in block context, appended to
-    /// `out`: `string`'s choice of style, then the emitter's line folding —
-    /// at a space (not the first or last character, not followed by another
-    /// space, except in double quotes where the break is escaped) once the
-    /// line is past column 80, the rest going on an indented line.
-    fn folded(s: &str, indent: usize, out: &mut String) {
-        if is_word(s) && !is_resolved_word(s) {
-            // Plain, and no space to break at.
-            out.push_str(s);
-            return;
-        }
-        let (style, text) = string(s, indent);
+    /// A string value written in `style` (`text`, quotes included), as
+    /// go-yaml v2 writes it in block context, appended to `out`: the
+    /// emitter's line folding — at a space (not the first or last
+    /// character, not followed by another space, except in double quotes
+    /// where the break is escaped) once the line is past column 80, the
+    /// rest going on an indented line.
+    fn folded(text: &str, style: Style, indent: usize, out: &mut String) {
         let quote = match style {
             Style::Plain => "",
             Style::Single => "'",
-            Style::Double => "\"",
-            Style::Literal => {
-                out.push_str(&text);
-                return;
-            }
+            Style::Double | Style::Literal => "\"",
         };
         // Inside the quotes.
         let body = text
             .get(quote.len()..text.len() - quote.len())
             .unwrap_or_default();
-        // Nowhere to break: no space, or the line ends before a break
-        // would be allowed (the common case, and no copy of the characters;
-        // a string's bytes are at least its characters).
-        if !body.contains(' ') {
-            out.push_str(&text);
-            return;
-        }
+        // Nowhere to break: the line ends before a break would be allowed
+        // (a string's bytes are at least its characters).
         let column = column(out);
         if column + quote.len() + body.len() <= BEST_WIDTH
             || column + quote.len() + body.chars().count() <= BEST_WIDTH
         {
-            out.push_str(&text);
+            out.push_str(text);
             return;
         }
         let chars: Vec<char> = body.chars().collect();
@@ -487,16 +624,15 @@ mod emit {
         c == '\t' || c.is_control() || c == '\u{feff}'
     }
 
-    fn double_quoted(s: &str) -> String {
+    fn double_quoted(s: &str, out: &mut String) {
         if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            return serde_json::to_string(s).unwrap_or_default();
+            out.push_str(&serde_json::to_string(s).unwrap_or_default());
+            return;
         }
         // Nothing to escape (timestamps, numbers as strings).
-        let mut out = String::with_capacity(s.len() + 2);
         out.push('"');
         out.push_str(s);
         out.push('"');
-        out
     }
 
     /// A string of the commonest shape — a letter, then letters, digits and
