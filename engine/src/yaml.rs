@@ -173,21 +173,27 @@ pub fn to_string(v: &Value) -> String {
 /// items, "kind": "List", "metadata": {"resourceVersion": ""}}`, written from
 /// the borrowed objects instead of a copy of them all.
 pub fn list_to_string(items: &[&Value]) -> String {
+    let mut e = emit::Emitter::new(0);
+    e.out = list_head(items.len());
+    for v in items {
+        e.item(v, 0, false);
+    }
+    list_tail(e.out)
+}
+
+/// A `v1 List`'s text before its items; `len` of them will follow.
+fn list_head(len: usize) -> String {
     // A pod is some 3 KB of YAML: one allocation up front instead of a
     // dozen doublings (each a copy of everything written so far).
-    let mut e = emit::Emitter::new(items.len().saturating_mul(3072));
-    e.out.push_str("apiVersion: v1\n");
-    if items.is_empty() {
-        e.out.push_str("items: []\n");
-    } else {
-        e.out.push_str("items:\n");
-        for v in items {
-            e.item(v, 0);
-        }
-    }
-    e.out
-        .push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
-    e.out
+    let mut out = String::with_capacity(len.saturating_mul(3072).saturating_add(64));
+    out.push_str("apiVersion: v1\n");
+    out.push_str(if len == 0 { "items: []\n" } else { "items:\n" });
+    out
+}
+
+fn list_tail(mut out: String) -> String {
+    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    out
 }
 
 mod emit {
@@ -270,7 +276,7 @@ mod emit {
         pub fn value_at_top(&mut self, v: &'v Value) {
             match v {
                 Value::Object(m) if !m.is_empty() => self.mapping(m, 0, false),
-                Value::Array(a) if !a.is_empty() => self.sequence(a, 0),
+                Value::Array(a) if !a.is_empty() => self.sequence(a, 0, false),
                 other => {
                     self.scalar(other, 0);
                     self.out.push('\n');
@@ -309,15 +315,20 @@ mod emit {
             self.entries.truncate(start);
         }
 
-        fn sequence(&mut self, a: &'v [Value], indent: usize) {
-            for v in a {
-                self.item(v, indent);
+        /// A block sequence at `indent`; `after_dash`: its first dash goes
+        /// on the line an outer sequence's dash started (`- - a`).
+        fn sequence(&mut self, a: &'v [Value], indent: usize, after_dash: bool) {
+            for (i, v) in a.iter().enumerate() {
+                self.item(v, indent, after_dash && i == 0);
             }
         }
 
-        /// One entry of a block sequence: the dash at `indent`, then the value.
-        pub fn item(&mut self, v: &'v Value, indent: usize) {
-            pad(indent, &mut self.out);
+        /// One entry of a block sequence: the dash at `indent` (or where
+        /// `out` ends, `after_dash`), then the value.
+        pub fn item(&mut self, v: &'v Value, indent: usize, after_dash: bool) {
+            if !after_dash {
+                pad(indent, &mut self.out);
+            }
             match v {
                 Value::Object(m) if !m.is_empty() => {
                     // First key on the dash line, the rest aligned under it.
@@ -325,8 +336,8 @@ mod emit {
                     self.mapping(m, indent + 2, true);
                 }
                 Value::Array(inner) if !inner.is_empty() => {
-                    self.out.push_str("-\n");
-                    self.sequence(inner, indent + 2);
+                    self.out.push_str("- ");
+                    self.sequence(inner, indent + 2, true);
                 }
                 other => {
                     self.out.push_str("- ");
@@ -345,7 +356,7 @@ mod emit {
                 }
                 Value::Array(a) if !a.is_empty() => {
                     self.out.push_str(":\n");
-                    self.sequence(a, indent);
+                    self.sequence(a, indent, false);
                 }
                 other => {
                     self.out.push_str(": ");
@@ -496,7 +507,9 @@ mod emit {
             special = s.chars().any(|c| c != '\n' && is_special(c));
         }
         if newline {
-            if special || s.starts_with(' ') || s.contains(" \n") {
+            // A space before a line break or at the end cannot be in a
+            // literal block (libyaml's `space_break`, `trailing_space`).
+            if special || s.ends_with(' ') || s.contains(" \n") {
                 return Style::Double;
             }
             return Style::Literal;
@@ -520,6 +533,11 @@ mod emit {
             ""
         };
         out.push('|');
+        if s.starts_with([' ', '\n']) {
+            // The indentation indicator: the first line alone would not
+            // tell it (libyaml's best_indent, 2).
+            out.push('2');
+        }
         out.push_str(chomp);
         let body = if chomp == "+" {
             s.strip_suffix('\n').unwrap_or(s)
@@ -620,18 +638,69 @@ mod emit {
         out.push_str(quote);
     }
 
+    /// A character go-yaml's emitter will not write as it is (libyaml's
+    /// `is_printable`, line feed aside): controls, the byte-order mark,
+    /// U+FFFE/U+FFFF, and anything past U+FFFF (an emoji).
     fn is_special(c: char) -> bool {
-        c == '\t' || c.is_control() || c == '\u{feff}'
+        !matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}') || c == '\u{feff}'
     }
 
+    /// A double-quoted scalar as go-yaml writes it: `"` and `\\` escaped,
+    /// line breaks and the characters [`is_special`] names as YAML's
+    /// escapes (`\\0`, `\\a`, `\\e`, `\\xXX`, `\\uXXXX`, `\\UXXXXXXXX`, hex in
+    /// capitals), everything else as it is. go-yaml's byte-order-mark test
+    /// looks at the string's first bytes wherever it is in the string, so
+    /// after a leading byte-order mark every character is escaped.
     fn double_quoted(s: &str, out: &mut String) {
-        if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            out.push_str(&serde_json::to_string(s).unwrap_or_default());
+        out.push('"');
+        if !s
+            .bytes()
+            .any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b))
+        {
+            // Nothing to escape (timestamps, numbers as strings).
+            out.push_str(s);
+            out.push('"');
             return;
         }
-        // Nothing to escape (timestamps, numbers as strings).
-        out.push('"');
-        out.push_str(s);
+        let bom = s.starts_with('\u{feff}');
+        for c in s.chars() {
+            let escape = match c {
+                '\0' => "\\0",
+                '\x07' => "\\a",
+                '\x08' => "\\b",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\x0b' => "\\v",
+                '\x0c' => "\\f",
+                '\r' => "\\r",
+                '\x1b' => "\\e",
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\u{85}' => "\\N",
+                '\u{2028}' => "\\L",
+                '\u{2029}' => "\\P",
+                _ if bom || is_special(c) => "",
+                _ => {
+                    out.push(c);
+                    continue;
+                }
+            };
+            if !escape.is_empty() {
+                out.push_str(escape);
+                continue;
+            }
+            let (prefix, width) = match u32::from(c) {
+                0..=0xff => ('x', 2),
+                0x100..=0xffff => ('u', 4),
+                _ => ('U', 8),
+            };
+            out.push('\\');
+            out.push(prefix);
+            for i in (0..width).rev() {
+                let digit = (u32::from(c) >> (4 * i)) & 0xf;
+                out.push(char::from_digit(digit, 16).map_or('0', |d| d.to_ascii_uppercase()));
+            }
+        }
         out.push('"');
     }
 
@@ -653,7 +722,7 @@ mod emit {
     /// The first byte of one of the [`RESOLVED`] words.
     const RESOLVED_FIRST: u8 = 4;
 
-    #[allow(clippy::indexing_slicing)] // evaluated at compile time; bytes < 256, i < 40
+    #[allow(clippy::indexing_slicing)] // evaluated at compile time; bytes < 256, i < 39
     const CLASSES: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut c = 0;
@@ -703,6 +772,11 @@ mod emit {
             return true;
         }
         let blank_after = |i: usize| matches!(b.get(i + 1), None | Some(b' ' | b'\n'));
+        // A document marker's start (libyaml's analysis looks at the first
+        // three bytes only).
+        if b.starts_with(b"---") || b.starts_with(b"...") {
+            return true;
+        }
         match first {
             b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
             | b'"' | b'%' | b'@' | b'`' => return true,
@@ -717,20 +791,22 @@ mod emit {
     }
 
     /// The plain words YAML 1.1 reads as a bool, a null, an infinity or a
-    /// NaN (and the merge key), none longer than five bytes.
-    const RESOLVED: [&str; 40] = [
+    /// NaN, none longer than five bytes. (Not the merge key `<<`: go-yaml's
+    /// resolver looks words up only after a first character it has a hint
+    /// for, and `<` is not one.)
+    const RESOLVED: [&str; 39] = [
         "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
         "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
         ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
-        ".NaN", ".NAN", "<<",
+        ".NaN", ".NAN",
     ];
 
     /// [`RESOLVED`] as numbers, so that telling whether a key or a short
     /// value is one of them takes integer comparisons, not forty string
     /// comparisons (every key of every object printed asks).
-    #[allow(clippy::indexing_slicing)] // evaluated at compile time; i < 40
-    const RESOLVED_WORDS: [u64; 40] = {
-        let mut out = [0; 40];
+    #[allow(clippy::indexing_slicing)] // evaluated at compile time; i < 39
+    const RESOLVED_WORDS: [u64; 39] = {
+        let mut out = [0; 39];
         let mut i = 0;
         while i < RESOLVED.len() {
             out[i] = pack(RESOLVED[i].as_bytes());
@@ -767,7 +843,49 @@ mod emit {
         } else {
             Cow::Borrowed(s)
         };
-        is_go_int(&plain) || is_yaml_float(&plain) || is_timestamp(s)
+        is_go_int(&plain) || is_yaml_float(&plain) || is_timestamp(s) || is_base60_float(s)
+    }
+
+    /// go-yaml v2's `isBase60Float` (`1:20`, `-190:20:30.15`): YAML 1.1
+    /// sexagesimal numbers, which its encoder double-quotes although its
+    /// own resolver reads them as strings.
+    /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
+    fn is_base60_float(s: &str) -> bool {
+        let b = s.as_bytes();
+        let b = b
+            .strip_prefix(b"-")
+            .or_else(|| b.strip_prefix(b"+"))
+            .unwrap_or(b);
+        let [first, rest @ ..] = b else {
+            return false;
+        };
+        if !first.is_ascii_digit() || !rest.contains(&b':') {
+            return false;
+        }
+        let mut rest = rest;
+        while let [c, tail @ ..] = rest {
+            if !(c.is_ascii_digit() || *c == b'_') {
+                break;
+            }
+            rest = tail;
+        }
+        let mut groups = 0;
+        while let [b':', tail @ ..] = rest {
+            // `[0-5]?[0-9]`, greedily: after two digits only `:`, `.` or
+            // the end may follow, so one digit would not do better.
+            rest = match tail {
+                [b'0'..=b'5', b'0'..=b'9', more @ ..] => more,
+                [b'0'..=b'9', more @ ..] => more,
+                _ => return false,
+            };
+            groups += 1;
+        }
+        let fraction_ok = match rest {
+            [] => true,
+            [b'.', digits @ ..] => digits.iter().all(|c| c.is_ascii_digit() || *c == b'_'),
+            _ => false,
+        };
+        groups > 0 && fraction_ok
     }
 
     /// strconv.ParseInt(s, 0, 64) syntax: optional sign, then 0x/0o/0b/0-octal or decimal.
@@ -811,20 +929,96 @@ mod emit {
         mantissa_ok && exp_ok
     }
 
-    /// go-yaml v2 timestamps: `2006-1-2`, optionally followed by `T`/`t`/space and a time.
+    /// go-yaml v2's `parseTimestamp`: four digits and a dash, then Go's
+    /// `time.Parse` with one of `2006-1-2T15:4:5.999999999Z07:00` (`T` or
+    /// `t`), `2006-1-2 15:4:5.999999999` or `2006-1-2` — ranges checked
+    /// as Go checks them (month, the month's days, hour, minute, second,
+    /// zone offset).
     fn is_timestamp(s: &str) -> bool {
-        let mut parts = s.splitn(3, '-');
-        let (Some(y), Some(m), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+        let b = s.as_bytes();
+        let [y0, y1, y2, y3, b'-', rest @ ..] = b else {
             return false;
         };
-        let after = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-        let d_len = rest.len() - after.len();
-        y.len() == 4
-            && y.chars().all(|c| c.is_ascii_digit())
-            && (1..=2).contains(&m.len())
-            && m.chars().all(|c| c.is_ascii_digit())
-            && (1..=2).contains(&d_len)
-            && (after.is_empty() || after.starts_with(['T', 't', ' ']))
+        let year = [y0, y1, y2, y3].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(**c - b'0'))
+        });
+        let Some(year) = year else {
+            return false;
+        };
+        let Some((month, rest)) = go_getnum(rest) else {
+            return false;
+        };
+        let Some((day, rest)) = rest.strip_prefix(b"-").and_then(go_getnum) else {
+            return false;
+        };
+        if !(1..=12).contains(&month) || day < 1 || day > days_in(month, year) {
+            return false;
+        }
+        match rest {
+            [] => true,
+            [b'T' | b't', time @ ..] => time_of_day(time).is_some_and(|zone| match zone {
+                [b'Z'] => true,
+                [b'+' | b'-', h0, h1, b':', m0, m1] => {
+                    let two = |a: u8, b: u8| {
+                        (a.is_ascii_digit() && b.is_ascii_digit())
+                            .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+                    };
+                    two(*h0, *h1).is_some_and(|h| h <= 24) && two(*m0, *m1).is_some_and(|m| m <= 60)
+                }
+                _ => false,
+            }),
+            // A space in a layout matches any number of spaces (Go's `skip`).
+            [b' ', ..] => {
+                let time = rest
+                    .iter()
+                    .position(|c| *c != b' ')
+                    .and_then(|i| rest.get(i..));
+                time.and_then(time_of_day).is_some_and(<[u8]>::is_empty)
+            }
+            _ => false,
+        }
+    }
+
+    /// Go's `getnum(s, false)`: one or two digits.
+    fn go_getnum(s: &[u8]) -> Option<(u32, &[u8])> {
+        match s {
+            [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                Some((u32::from(a - b'0') * 10 + u32::from(b - b'0'), rest))
+            }
+            [a, rest @ ..] if a.is_ascii_digit() => Some((u32::from(a - b'0'), rest)),
+            _ => None,
+        }
+    }
+
+    /// `15:4:5.999999999`: the hour, minute and second in range and an
+    /// optional fraction (`.` or `,`, then digits); what follows it.
+    fn time_of_day(s: &[u8]) -> Option<&[u8]> {
+        let (hour, rest) = go_getnum(s)?;
+        let (minute, rest) = go_getnum(rest.strip_prefix(b":")?)?;
+        let (second, rest) = go_getnum(rest.strip_prefix(b":")?)?;
+        if hour >= 24 || minute >= 60 || second >= 60 {
+            return None;
+        }
+        Some(match rest {
+            [b'.' | b',', d, more @ ..] if d.is_ascii_digit() => {
+                let digits = more.iter().take_while(|c| c.is_ascii_digit()).count();
+                more.get(digits..)?
+            }
+            _ => rest,
+        })
+    }
+
+    fn days_in(month: u32, year: u32) -> u32 {
+        match month {
+            2 if year.is_multiple_of(4)
+                && (!year.is_multiple_of(100) || year.is_multiple_of(400)) =>
+            {
+                29
+            }
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
     }
 
     /// go-yaml v2 sorts map keys with a "natural" order: runs of digits
@@ -982,6 +1176,275 @@ mod tests {
                 m n o p q r s t u v w x y z a b c d"
         "#]]
         .assert_eq(&to_string(&cm));
+    }
+
+    /// Strings as kubectl 1.33 writes them: each expected text is what
+    /// `kubectl create configmap x --from-file=k=FILE --dry-run=client -o
+    /// yaml` printed after `k: ` with the string in FILE (sigs.k8s.io/yaml,
+    /// the path `-o yaml` takes). Not here: U+0085, U+2028 and U+2029,
+    /// which kubectl's JSON-to-YAML step folds before its emitter sees
+    /// them, and U+007F-U+009F, which it refuses to print.
+    #[test]
+    fn scalars_quote_as_kubectl_prints_them() {
+        let cases: &[(&str, &str)] = &[
+            ("yes", "\"yes\""),
+            ("no", "\"no\""),
+            ("on", "\"on\""),
+            ("off", "\"off\""),
+            ("y", "\"y\""),
+            ("n", "\"n\""),
+            ("Y", "\"Y\""),
+            ("N", "\"N\""),
+            ("~", "\"~\""),
+            ("null", "\"null\""),
+            ("Null", "\"Null\""),
+            ("NULL", "\"NULL\""),
+            ("true", "\"true\""),
+            ("True", "\"True\""),
+            ("TRUE", "\"TRUE\""),
+            ("false", "\"false\""),
+            ("FALSE", "\"FALSE\""),
+            ("", "\"\""),
+            ("0", "\"0\""),
+            ("012", "\"012\""),
+            ("0x1F", "\"0x1F\""),
+            ("0o17", "\"0o17\""),
+            ("0b101", "\"0b101\""),
+            ("1_000", "\"1_000\""),
+            ("1e3", "\"1e3\""),
+            ("1E3", "\"1E3\""),
+            ("1.5", "\"1.5\""),
+            ("-1.5", "\"-1.5\""),
+            (".5", "\".5\""),
+            ("5.", "\"5.\""),
+            ("+1", "\"+1\""),
+            ("-0", "\"-0\""),
+            ("1:2", "\"1:2\""),
+            ("1:20:30", "\"1:20:30\""),
+            ("190:20:30.15", "\"190:20:30.15\""),
+            ("-1:2", "\"-1:2\""),
+            ("1:60", "1:60"),
+            ("12:5x", "12:5x"),
+            (".inf", "\".inf\""),
+            (".NaN", "\".NaN\""),
+            ("-.inf", "\"-.inf\""),
+            ("+.INF", "\"+.INF\""),
+            (".nan", "\".nan\""),
+            ("inf", "inf"),
+            ("nan", "nan"),
+            ("NaN", "NaN"),
+            ("Infinity", "Infinity"),
+            ("2001-12-14", "\"2001-12-14\""),
+            (
+                "2001-12-14t21:59:43.10-05:00",
+                "\"2001-12-14t21:59:43.10-05:00\"",
+            ),
+            ("2001-12-14 21:59:43.10 -5", "2001-12-14 21:59:43.10 -5"),
+            ("2002-1-2", "\"2002-1-2\""),
+            ("2002-01-02T", "2002-01-02T"),
+            ("20021-01-02", "20021-01-02"),
+            ("2001-12-14x", "2001-12-14x"),
+            ("a:b", "a:b"),
+            ("a: b", "'a: b'"),
+            ("a:", "'a:'"),
+            ("a :b", "a :b"),
+            (":a", ":a"),
+            (": a", "': a'"),
+            ("-a", "-a"),
+            ("- a", "'- a'"),
+            ("-", "'-'"),
+            ("--", "--"),
+            ("---", "'---'"),
+            ("?", "'?'"),
+            ("? a", "'? a'"),
+            ("?a", "?a"),
+            ("#a", "'#a'"),
+            ("a#b", "a#b"),
+            ("a #b", "'a #b'"),
+            ("a# b", "a# b"),
+            ("[a]", "'[a]'"),
+            ("{a}", "'{a}'"),
+            ("a,b", "a,b"),
+            (",a", "',a'"),
+            ("&a", "'&a'"),
+            ("*a", "'*a'"),
+            ("!a", "'!a'"),
+            ("|a", "'|a'"),
+            (">a", "'>a'"),
+            ("'a", "'''a'"),
+            ("\"a", "'\"a'"),
+            ("%a", "'%a'"),
+            ("@a", "'@a'"),
+            ("`a", "'`a'"),
+            ("a'b", "a'b"),
+            ("a\"b", "a\"b"),
+            ("a\\b", "a\\b"),
+            (" a", "' a'"),
+            ("a ", "'a '"),
+            (" ", "' '"),
+            ("  ", "'  '"),
+            ("a  b", "a  b"),
+            ("\ta", "\"\\ta\""),
+            ("a\tb", "\"a\\tb\""),
+            ("a\n", "|\n    a"),
+            ("a\nb", "|-\n    a\n    b"),
+            ("a\nb\n", "|\n    a\n    b"),
+            ("a\nb\n\n", "|+\n    a\n    b\n"),
+            ("\na", "|2-\n\n    a"),
+            ("a\n\n", "|+\n    a\n"),
+            (" a\nb", "|2-\n     a\n    b"),
+            ("a \nb", "\"a \\nb\""),
+            ("a\n b", "|-\n    a\n     b"),
+            ("a\r\nb", "\"a\\r\\nb\""),
+            ("a\rb", "\"a\\rb\""),
+            ("é", "é"),
+            ("café", "café"),
+            ("あい", "あい"),
+            ("\u{1f600}", "\"\\U0001F600\""),
+            ("\u{a0}a", "\u{a0}a"),
+            ("a\u{a0}", "a\u{a0}"),
+            ("\u{feff}a", "\"\\uFEFF\\x61\""),
+            ("\u{200b}", "\u{200b}"),
+            ("<<", "<<"),
+            ("=", "="),
+            ("a=b", "a=b"),
+            ("a|b", "a|b"),
+            ("a>b", "a>b"),
+            ("...", "'...'"),
+            ("a...", "a..."),
+            ("....", "'....'"),
+            (".", "."),
+            ("/", "/"),
+            ("//", "//"),
+            ("a/b", "a/b"),
+            ("a-b", "a-b"),
+            ("1a", "1a"),
+            ("1-2", "1-2"),
+            ("1.2.3", "1.2.3"),
+            ("1.2.3.4", "1.2.3.4"),
+            ("0.0.0.0", "0.0.0.0"),
+            ("10.0.0.1", "10.0.0.1"),
+            (
+                "123456789012345678901234567890",
+                "\"123456789012345678901234567890\"",
+            ),
+            ("-", "'-'"),
+            ("+", "+"),
+            ("+-1", "+-1"),
+            ("0x", "0x"),
+            ("0xG", "0xG"),
+            ("08", "\"08\""),
+            ("09", "\"09\""),
+            ("0_1", "\"0_1\""),
+            ("1__0", "\"1__0\""),
+            ("_1", "_1"),
+            ("1_", "\"1_\""),
+            ("+.5", "\"+.5\""),
+            ("-.5", "\"-.5\""),
+            ("1.e5", "\"1.e5\""),
+            ("1e", "1e"),
+            ("e5", "e5"),
+            ("3.14e-2", "\"3.14e-2\""),
+            ("6.8523015e+5", "\"6.8523015e+5\""),
+            ("685.230_15e+03", "\"685.230_15e+03\""),
+            ("685_230.15", "\"685_230.15\""),
+            ("0.", "\"0.\""),
+            ("+0.", "\"+0.\""),
+            ("1.0e+10", "\"1.0e+10\""),
+            ("key:value with: colon", "'key:value with: colon'"),
+            ("http://example.com:80/path", "http://example.com:80/path"),
+            ("C:\\path", "C:\\path"),
+            ("*", "'*'"),
+            ("& a", "'& a'"),
+            ("a&", "a&"),
+            ("!", "'!'"),
+            ("%", "'%'"),
+            ("@", "'@'"),
+            ("`", "'`'"),
+            ("|", "'|'"),
+            (">", "'>'"),
+            ("'", "''''"),
+            ("\"", "'\"'"),
+            ("{", "'{'"),
+            ("}", "'}'"),
+            ("[", "'['"),
+            ("]", "']'"),
+            (",", "','"),
+            ("#", "'#'"),
+            ("true ", "'true '"),
+            (" true", "' true'"),
+            ("1 ", "'1 '"),
+            ("a\u{0}b", "\"a\\0b\""),
+            ("a\u{7}", "\"a\\a\""),
+            ("\u{ad}", "\u{ad}"),
+        ];
+        for (s, want) in cases {
+            let got = to_string(&serde_json::json!({ "data": { "k": s } }));
+            assert_eq!(got, format!("data:\n  k: {want}\n"), "{s:?}");
+        }
+    }
+
+    /// go-yaml v2's key order as kubectl 1.33 printed it for these keys
+    /// (digit runs by value, shorter runs first when equal, non-letters
+    /// before letters). With keys that start with digits its order is not
+    /// transitive and kubectl's output changes from run to run (its keys
+    /// come out of a Go map), so none are here.
+    #[test]
+    fn keys_sort_as_kubectl_sorts_them() {
+        let keys = [
+            "x9", "x10", "x09", "x1", "x01", "x001", "y0", "y00", "y0a", "y", "a-b", "a.b", "a_b",
+            "aB", "ab", "Ab", "B10", "B9", "b",
+        ];
+        let map: serde_json::Map<String, Value> = keys
+            .iter()
+            .map(|k| (k.to_string(), Value::from(1)))
+            .collect();
+        let got = to_string(&Value::Object(map));
+        let want = "Ab B9 B10 a-b a.b a_b aB ab b x1 x01 x001 x9 x09 x10 \"y\" y0 y00 y0a";
+        let got: Vec<&str> = got.lines().filter_map(|l| l.strip_suffix(": 1")).collect();
+        assert_eq!(got.join(" "), want);
+    }
+
+    /// Expected texts: kubectl 1.33's `label --local -f FILE x=y -o yaml`
+    /// of the same object.
+    #[test]
+    fn nested_sequences_start_on_the_dash_line() {
+        let v = serde_json::json!({"c": [[1, 2], [[3, {"a": 1, "b": [[4]]}], 5]], "d": {"e": [[{"f": 1, "g": 2}]]}});
+        expect![[r#"
+            c:
+            - - 1
+              - 2
+            - - - 3
+                - a: 1
+                  b:
+                  - - 4
+              - 5
+            d:
+              e:
+              - - f: 1
+                  g: 2
+        "#]]
+        .assert_eq(&to_string(&v));
+    }
+
+    #[test]
+    fn empty_maps_and_lists() {
+        let v =
+            serde_json::json!({"a": {}, "b": [], "c": [{}, [], [[]], {"d": []}], "e": {"f": {}}});
+        expect![[r#"
+            a: {}
+            b: []
+            c:
+            - {}
+            - []
+            - - []
+            - d: []
+            e:
+              f: {}
+        "#]]
+        .assert_eq(&to_string(&v));
+        assert_eq!(to_string(&serde_json::json!({})), "{}\n");
+        assert_eq!(to_string(&serde_json::json!([])), "[]\n");
     }
 
     #[test]
