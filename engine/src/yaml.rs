@@ -5,6 +5,9 @@
 //! form); YAML is only a surface for input and `-o yaml` output.
 
 use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Weak};
 
 /// A YAML document that did not parse, with go-yaml's message (`line 8:
 /// mapping values are not allowed in this context`), as kubectl shows it
@@ -179,6 +182,45 @@ pub fn list_to_string(items: &[&Value]) -> String {
         e.item(v, 0, false);
     }
     list_tail(e.out)
+}
+
+thread_local! {
+    /// The text of each item of the last List written by
+    /// [`list_to_string_shared`], by the address of the object it was
+    /// written from, with a `Weak` to that object. A pure memo: while the
+    /// `Weak` is held the address cannot be given to another object, and
+    /// an `Arc`'s value cannot be changed in place (`Arc::get_mut` and
+    /// `make_mut` refuse or move it while a `Weak` exists), so the same
+    /// address with a live object is the same bytes.
+    static SHARED_ITEMS: RefCell<BTreeMap<usize, (Weak<Value>, String)>> =
+        const { RefCell::new(BTreeMap::new()) };
+}
+
+/// [`list_to_string`] of objects shared with the apiserver's watch cache,
+/// where they stay unchanged until replaced: an item is written again
+/// only when its object is a new one (the real apiserver keeps an
+/// object's serializations the same way, in its watch cache's
+/// `cachingObject`). The memo keeps the items of this List only.
+pub fn list_to_string_shared(items: &[&Arc<Value>]) -> String {
+    let mut previous = SHARED_ITEMS.with(|m| std::mem::take(&mut *m.borrow_mut()));
+    let mut kept = BTreeMap::new();
+    let mut out = list_head(items.len());
+    let mut e = emit::Emitter::new(0);
+    for v in items {
+        let address = Arc::as_ptr(v) as usize;
+        let item = match previous.remove(&address) {
+            Some((weak, text)) if std::ptr::eq(weak.as_ptr(), Arc::as_ptr(v)) => text,
+            _ => {
+                e.item(v, 0, false);
+                let capacity = e.out.len() + e.out.len() / 4;
+                std::mem::replace(&mut e.out, String::with_capacity(capacity))
+            }
+        };
+        out.push_str(&item);
+        kept.insert(address, (Arc::downgrade(v), item));
+    }
+    SHARED_ITEMS.with(|m| *m.borrow_mut() = kept);
+    list_tail(out)
 }
 
 /// A `v1 List`'s text before its items; `len` of them will follow.
@@ -1126,6 +1168,33 @@ mod tests {
             let list = serde_json::json!({"apiVersion": "v1", "items": items[..n], "kind": "List", "metadata": {"resourceVersion": ""}});
             assert_eq!(list_to_string(&refs), to_string(&list));
         }
+    }
+
+    /// The memo of [`list_to_string_shared`] never shows an older text:
+    /// an object replaced (a new `Arc`), dropped, or listed in another
+    /// order is written as [`list_to_string`] writes it.
+    #[test]
+    fn shared_list_is_the_list() {
+        let pod = |name: &str, phase: &str| {
+            Arc::new(serde_json::json!({"metadata": {"name": name}, "status": {"phase": phase}}))
+        };
+        let check = |items: &[&Arc<Value>]| {
+            let plain: Vec<&Value> = items.iter().map(|a| &***a).collect();
+            assert_eq!(list_to_string_shared(items), list_to_string(&plain));
+        };
+        let (a, b) = (pod("a", "Pending"), pod("b", "Pending"));
+        check(&[&a, &b]);
+        check(&[&a, &b]);
+        check(&[&b, &a, &b]);
+        // `b` changes: the watch cache holds a new object.
+        let b = pod("b", "Running");
+        check(&[&a, &b]);
+        // Objects dropped and new ones made, perhaps where they were.
+        drop((a, b));
+        let fresh: Vec<Arc<Value>> = (0..64).map(|i| pod(&format!("p{i}"), "Failed")).collect();
+        check(&fresh.iter().collect::<Vec<_>>());
+        check(&[]);
+        check(&fresh.iter().rev().collect::<Vec<_>>());
     }
 
     #[test]
