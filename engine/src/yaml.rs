@@ -177,7 +177,9 @@ pub fn to_string(v: &Value) -> String {
 /// the borrowed objects instead of a copy of them all.
 pub fn list_to_string(items: &[&Value]) -> String {
     let mut e = emit::Emitter::new(0);
-    e.out = list_head(items.len());
+    // A pod is some 3 KB of YAML: one allocation up front instead of a
+    // dozen doublings (each a copy of everything written so far).
+    e.out = list_head(items.len(), items.len().saturating_mul(3072));
     for v in items {
         e.item(v, 0, false);
     }
@@ -203,31 +205,34 @@ thread_local! {
 /// `cachingObject`). The memo keeps the items of this List only.
 pub fn list_to_string_shared(items: &[&Arc<Value>]) -> String {
     let mut previous = SHARED_ITEMS.with(|m| std::mem::take(&mut *m.borrow_mut()));
-    let mut kept = BTreeMap::new();
-    let mut out = list_head(items.len());
     let mut e = emit::Emitter::new(0);
-    for v in items {
-        let address = Arc::as_ptr(v) as usize;
-        let item = match previous.remove(&address) {
+    let texts: Vec<String> = items
+        .iter()
+        .map(|v| match previous.remove(&(Arc::as_ptr(v) as usize)) {
             Some((weak, text)) if std::ptr::eq(weak.as_ptr(), Arc::as_ptr(v)) => text,
             _ => {
                 e.item(v, 0, false);
                 let capacity = e.out.len() + e.out.len() / 4;
                 std::mem::replace(&mut e.out, String::with_capacity(capacity))
             }
-        };
-        out.push_str(&item);
-        kept.insert(address, (Arc::downgrade(v), item));
+        })
+        .collect();
+    drop(previous);
+    // The exact size: no copy of megabytes when a guess falls short.
+    let mut out = list_head(items.len(), texts.iter().map(String::len).sum());
+    let mut kept = BTreeMap::new();
+    for (v, text) in items.iter().zip(texts) {
+        out.push_str(&text);
+        kept.insert(Arc::as_ptr(v) as usize, (Arc::downgrade(v), text));
     }
     SHARED_ITEMS.with(|m| *m.borrow_mut() = kept);
     list_tail(out)
 }
 
-/// A `v1 List`'s text before its items; `len` of them will follow.
-fn list_head(len: usize) -> String {
-    // A pod is some 3 KB of YAML: one allocation up front instead of a
-    // dozen doublings (each a copy of everything written so far).
-    let mut out = String::with_capacity(len.saturating_mul(3072).saturating_add(64));
+/// A `v1 List`'s text before its `len` items, in a string with room for
+/// `items_size` bytes of them and the rest.
+fn list_head(len: usize, items_size: usize) -> String {
+    let mut out = String::with_capacity(items_size.saturating_add(64));
     out.push_str("apiVersion: v1\n");
     out.push_str(if len == 0 { "items: []\n" } else { "items:\n" });
     out
