@@ -200,9 +200,9 @@ thread_local! {
 
 /// [`list_to_string`] of objects shared with the apiserver's watch cache,
 /// where they stay unchanged until replaced: an item is written again
-/// only when its object is a new one (the real apiserver keeps an
-/// object's serializations the same way, in its watch cache's
-/// `cachingObject`). The memo keeps the items of this List only.
+/// only when its object is a new one (as the real apiserver's watch cache
+/// serializes an object once for all its watchers, `cachingObject`; kubectl
+/// itself writes every time). The memo keeps the items of this List only.
 pub fn list_to_string_shared(items: &[&Arc<Value>]) -> String {
     let mut previous = SHARED_ITEMS.with(|m| std::mem::take(&mut *m.borrow_mut()));
     let mut e = emit::Emitter::new(0);
