@@ -349,10 +349,10 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         Output_::Yaml => {
             if !(single && errors.len() == 1) {
-                let items = items(&groups);
+                let items: Vec<&Arc<Value>> = groups.iter().flat_map(|g| &g.objects).collect();
                 out.out(match items.as_slice() {
                     [one] if single => crate::yaml::to_string(one),
-                    _ => crate::yaml::list_to_string(&items),
+                    _ => crate::yaml::list_to_string_shared(&items),
                 });
             }
         }
