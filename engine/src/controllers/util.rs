@@ -525,6 +525,12 @@ pub fn pods_controlled_by(api: &ApiServer, ns: &str, owner: &Value) -> Vec<Arc<V
     api.pods_for_controller(ns, uid(owner), false)
 }
 
+/// Whether two reads of the watch cache gave the very same objects, in the
+/// same order (a changed object is a new `Arc`): a quiet sync's test.
+pub fn same_objects(a: &[Arc<Value>], b: &[Arc<Value>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
+}
+
 /// Earliest of optional times.
 pub fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
     match (a, b) {

@@ -78,12 +78,7 @@ impl Read {
 
     fn same(&self, other: &Read) -> bool {
         Arc::ptr_eq(&self.deployment, &other.deployment)
-            && self.replica_sets.len() == other.replica_sets.len()
-            && self
-                .replica_sets
-                .iter()
-                .zip(&other.replica_sets)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
+            && util::same_objects(&self.replica_sets, &other.replica_sets)
             && self.pods == other.pods
     }
 }

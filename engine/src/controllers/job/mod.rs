@@ -60,13 +60,7 @@ impl Read {
     }
 
     fn same(&self, other: &Read) -> bool {
-        Arc::ptr_eq(&self.job, &other.job)
-            && self.pods.len() == other.pods.len()
-            && self
-                .pods
-                .iter()
-                .zip(&other.pods)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
+        Arc::ptr_eq(&self.job, &other.job) && util::same_objects(&self.pods, &other.pods)
     }
 }
 
