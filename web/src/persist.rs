@@ -20,6 +20,9 @@ pub enum Entry {
     Step(i64),
     /// The open editor closed: the saved text, or nothing (`:q!`).
     Editor(Option<String>),
+    /// A line typed at a command's question: its answer (replayed as
+    /// typed, but not a command of the history).
+    Answer(String),
     /// Ctrl-C at a command's question (`kubeadm upgrade apply`'s
     /// `[y/N]`): the command ended.
     Interrupt,
@@ -70,7 +73,11 @@ impl Journal {
     pub fn inputs(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter_map(|e| match e {
             Entry::Input(s) => Some(s.as_str()),
-            Entry::Step(_) | Entry::Editor(_) | Entry::Check(_) | Entry::Interrupt => None,
+            Entry::Step(_)
+            | Entry::Editor(_)
+            | Entry::Check(_)
+            | Entry::Interrupt
+            | Entry::Answer(_) => None,
         })
     }
 }
@@ -115,6 +122,8 @@ fn parse(raw: &str) -> Option<Journal> {
         .map(|e| {
             if let Some(s) = e.get("in").and_then(Value::as_str) {
                 Some(Entry::Input(s.to_string()))
+            } else if let Some(s) = e.get("answer").and_then(Value::as_str) {
+                Some(Entry::Answer(s.to_string()))
             } else if e.get("interrupt").is_some() {
                 Some(Entry::Interrupt)
             } else if let Some(answers) = e.get("check") {
@@ -157,6 +166,7 @@ fn to_json(journal: &Journal) -> String {
             Entry::Step(ms) => json!({ "step": ms }),
             Entry::Editor(saved) => json!({ "editor": saved }),
             Entry::Check(answers) => json!({ "check": answers }),
+            Entry::Answer(s) => json!({ "answer": s }),
             Entry::Interrupt => json!({ "interrupt": true }),
         })
         .collect();
@@ -322,15 +332,26 @@ mod tests {
     }
 
     #[test]
-    fn a_question_cancelled_with_ctrl_c_is_saved_so_a_reload_does_not_answer_it() {
+    fn a_question_s_answer_and_its_ctrl_c_are_saved_as_such_so_a_reload_replays_them() {
         let mut j = Journal::default();
         j.push(Entry::Input("kubeadm upgrade apply v1.33.6\n".into()));
         j.push(Entry::Interrupt);
+        j.push(Entry::Input("kubeadm upgrade apply v1.33.6\n".into()));
+        j.push(Entry::Answer("y\n".into()));
         j.push(Entry::Input("ls\n".into()));
         let saved = to_json(&j);
         assert_eq!(
             saved,
-            r#"{"seed":0,"lab":null,"entries":[{"in":"kubeadm upgrade apply v1.33.6\n"},{"interrupt":true},{"in":"ls\n"}]}"#
+            r#"{"seed":0,"lab":null,"entries":[{"in":"kubeadm upgrade apply v1.33.6\n"},{"interrupt":true},{"in":"kubeadm upgrade apply v1.33.6\n"},{"answer":"y\n"},{"in":"ls\n"}]}"#
+        );
+        // An answer is no command of the history.
+        assert_eq!(
+            j.inputs().collect::<Vec<_>>(),
+            [
+                "kubeadm upgrade apply v1.33.6\n",
+                "kubeadm upgrade apply v1.33.6\n",
+                "ls\n"
+            ]
         );
         assert_eq!(parse(&saved), Some(j));
     }

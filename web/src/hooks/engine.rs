@@ -55,9 +55,15 @@ impl Engine {
     pub fn run(&self, input: &str) -> Output {
         let out = {
             let mut s = self.state.borrow_mut();
+            // A line typed at a command's question is its answer, not a command.
+            let answering = s.sim.question().is_some();
             let out = s.sim.run(input);
             // Saved only after the command finished: a command that panics is never replayed.
-            s.journal.push(Entry::Input(input.to_string()));
+            s.journal.push(if answering {
+                Entry::Answer(input.to_string())
+            } else {
+                Entry::Input(input.to_string())
+            });
             persist::save(&s.journal);
             out
         };
@@ -298,6 +304,9 @@ fn boot() -> (EngineState, Option<String>) {
                     Entry::Input(s) => {
                         let _ = sim.run(s);
                         commands += 1;
+                    }
+                    Entry::Answer(s) => {
+                        let _ = sim.run(s);
                     }
                     Entry::Step(ms) => sim.step(Duration::from_millis(*ms)),
                     Entry::Interrupt => {
