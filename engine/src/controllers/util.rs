@@ -525,6 +525,22 @@ pub fn pods_controlled_by(api: &ApiServer, ns: &str, owner: &Value) -> Vec<Arc<V
     api.pods_for_controller(ns, uid(owner), false)
 }
 
+/// What a sync leaves that anyone can see: the store's revision, the
+/// requests sent and the events recorded. Equal before and after, the sync
+/// was quiet (the quiet skips of the Job and Deployment controllers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Footprint(i64, u64, usize);
+
+impl Footprint {
+    pub fn of(ctx: &SyncContext<'_>) -> Self {
+        Footprint(
+            ctx.api.store().revision(),
+            ctx.api.requests(),
+            ctx.events.len(),
+        )
+    }
+}
+
 /// Whether two reads of the watch cache gave the very same objects, in the
 /// same order (a changed object is a new `Arc`): a quiet sync's test.
 pub fn same_objects(a: &[Arc<Value>], b: &[Arc<Value>]) -> bool {

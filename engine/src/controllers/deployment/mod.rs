@@ -113,20 +113,13 @@ impl Component for DeploymentController {
                 quiet.insert(uid, Quiet { read, ..q });
                 continue;
             }
-            let (revision, requests, events) = (
-                ctx.api.store().revision(),
-                ctx.api.requests(),
-                ctx.events.len(),
-            );
+            let before = util::Footprint::of(ctx);
             let wakeup = self.wakeup.take();
             self.stale_at = None;
             self.sync_one(ctx, Arc::unwrap_or_clone(d));
             let asked = self.wakeup;
             self.wakeup = util::earliest(wakeup, self.wakeup);
-            if ctx.api.store().revision() == revision
-                && ctx.api.requests() == requests
-                && ctx.events.len() == events
-            {
+            if util::Footprint::of(ctx) == before {
                 let stale_at = util::earliest(self.stale_at, asked);
                 quiet.insert(
                     uid,

@@ -106,20 +106,12 @@ impl Component for JobController {
                 quiet.insert(uid, read);
                 continue;
             }
-            let (revision, requests, events) = (
-                ctx.api.store().revision(),
-                ctx.api.requests(),
-                ctx.events.len(),
-            );
+            let before = util::Footprint::of(ctx);
             let wakeup = self.wakeup.take();
             self.sync_one(ctx, Arc::unwrap_or_clone(job));
             let asked = self.wakeup.is_some();
             self.wakeup = util::earliest(wakeup, self.wakeup);
-            if !asked
-                && ctx.api.store().revision() == revision
-                && ctx.api.requests() == requests
-                && ctx.events.len() == events
-            {
+            if !asked && util::Footprint::of(ctx) == before {
                 quiet.insert(uid, read);
             }
         }
