@@ -32,10 +32,10 @@ pub struct Context<'a> {
     pub kubeconfig: bool,
     /// Where the kubeconfig is (`$KUBECONFIG` or `~/.kube/config`).
     pub kubeconfig_path: String,
-    /// The editor `kubectl edit` opens: "edit the file at this path on
-    /// kubectl's machine, return when saved". The shell runs
-    /// `$KUBE_EDITOR`/`$EDITOR` here; `None` when there is none.
-    pub editor: Option<&'a mut Editor<'a>>,
+    /// The terminal kubectl runs in, for what needs more than streams:
+    /// `kubectl edit`'s editor, `kubectl delete -i`'s question. `None`
+    /// when there is none (the browser's details view, a fuzz input).
+    pub terminal: Option<&'a mut (dyn Terminal + 'a)>,
     /// Whether a host can hold the terminal for a command that waits (the
     /// browser, with its timer and Ctrl-C key): `kubectl drain` then waits
     /// as a [`Job`] rather than all at once.
@@ -53,9 +53,16 @@ pub enum Job {
     Drain(cmd::drain::Evicting),
 }
 
-/// An editor: opens the file at a path on kubectl's machine and returns
-/// when it has been saved, with what it printed.
-pub type Editor<'e> = dyn FnMut(&mut Cluster, &str) -> Output + 'e;
+/// The terminal kubectl was started from, as the shell gives it.
+pub trait Terminal {
+    /// Opens the editor (`$KUBE_EDITOR`, `$EDITOR`, vi) on the file at
+    /// `path` on kubectl's machine; returns when it has been saved, with
+    /// what it printed (status [`crate::shell::editor::SUSPENDED`] while the
+    /// host's editor is open).
+    fn edit(&mut self, cluster: &mut Cluster, path: &str) -> Output;
+    /// Shows `prompt` and reads the line typed (see [`crate::shell::question`]).
+    fn ask(&mut self, prompt: &str) -> crate::shell::question::Asked;
+}
 
 /// What kubectl prints when it cannot reach an apiserver.
 pub const CONNECTION_REFUSED: &str = "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
