@@ -13,9 +13,11 @@ pub mod api;
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod cobra;
 pub mod controllers;
 pub mod etcd;
 pub mod events;
+pub mod go;
 #[cfg(test)]
 mod json_tests;
 pub mod kubectl;
