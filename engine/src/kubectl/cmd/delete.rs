@@ -214,23 +214,19 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         return out;
     }
     if p.string("wait") != Some("false") && dry == DryRun::None && !deleted.is_empty() {
-        ctx.cluster.settle();
-        // Wait as kubectl does: until every deleted object is gone.
-        let deadline = ctx.cluster.now() + WAIT_LIMIT;
-        loop {
-            let pending = deleted.iter().any(|(i, uid)| {
-                ctx.cluster
+        // Wait as kubectl does, watching: until every deleted object is
+        // gone, the clock moving from wakeup to wakeup (an object that
+        // never goes costs one look per change, not a round per second).
+        ctx.cluster.step_until(WAIT_LIMIT, |cluster| {
+            !deleted.iter().any(|(i, uid)| {
+                cluster
                     .apiserver
                     .get(i.res, i.ns.as_deref(), &i.name)
                     .is_ok_and(|o| {
                         crate::api::object::str_at(&o, "metadata.uid").unwrap_or_default() == uid
                     })
-            });
-            if !pending || ctx.cluster.now() >= deadline {
-                break;
-            }
-            ctx.cluster.step(Duration::from_secs(1));
-        }
+            })
+        });
     }
     builder::print_errors(&mut out, &errors);
     if !errors.is_empty() {
