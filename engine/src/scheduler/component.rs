@@ -199,21 +199,15 @@ struct Process {
 /// binary, configured through their own file view (a ConfigMap volume).
 fn pod_processes(
     machines: &BTreeMap<String, Machine>,
+    binaries: &mut SchedulerBinaries,
     api: Option<&ApiServer>,
     static_pods: &[StaticPod],
     now: Option<Time>,
 ) -> Vec<(Time, Process)> {
     let mut out = Vec::new();
-    for (machine, m) in machines {
-        for c in &m.runtime.containers {
-            let binary = c
-                .ctx
-                .argv
-                .first()
-                .map(|a| a.rsplit('/').next().unwrap_or(a));
-            if c.ctx.kind != Kind::Binary("kube-scheduler") || binary != Some("kube-scheduler") {
-                continue;
-            }
+    binaries.take_in(machines);
+    for ((machine, m), (_, _, found)) in machines.iter().zip(&binaries.machines) {
+        for c in found.iter().filter_map(|i| m.runtime.containers.get(*i)) {
             if c.exited.is_some() || now.is_some_and(|now| c.exit_by(now).is_some()) {
                 continue;
             }
@@ -279,6 +273,63 @@ fn pod_processes(
     out
 }
 
+/// Whether a container runs the kube-scheduler binary (image and argv).
+fn runs_scheduler_binary(c: &crate::kubelet::runtime::Container) -> bool {
+    let binary = c
+        .ctx
+        .argv
+        .first()
+        .map(|a| a.rsplit('/').next().unwrap_or(a));
+    c.ctx.kind == Kind::Binary("kube-scheduler") && binary == Some("kube-scheduler")
+}
+
+/// Per machine (in name order), the indexes of its containers that run the
+/// kube-scheduler binary, as of the machine's change count: a machine that
+/// did not change has the same containers, so [`pod_processes`] looks only
+/// at those, where it read every container of the cluster at every sync.
+#[derive(Debug, Default)]
+struct SchedulerBinaries {
+    machines: Vec<(String, u64, Vec<usize>)>,
+}
+
+impl SchedulerBinaries {
+    fn take_in(&mut self, machines: &BTreeMap<String, Machine>) {
+        let same_set = self.machines.len() == machines.len()
+            && self
+                .machines
+                .iter()
+                .zip(machines.keys())
+                .all(|((a, _, _), b)| a == b);
+        if !same_set {
+            self.machines = machines
+                .iter()
+                .map(|(n, m)| (n.clone(), m.changes(), Self::found(m)))
+                .collect();
+            return;
+        }
+        for ((_, seen, found), m) in self.machines.iter_mut().zip(machines.values()) {
+            if *seen != m.changes() {
+                *seen = m.changes();
+                *found = Self::found(m);
+            }
+        }
+        #[cfg(test)]
+        for ((name, _, found), m) in self.machines.iter().zip(machines.values()) {
+            assert_eq!(*found, Self::found(m), "kube-scheduler binaries on {name}");
+        }
+    }
+
+    fn found(m: &Machine) -> Vec<usize> {
+        m.runtime
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| runs_scheduler_binary(c))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
 /// Whether RBAC lets a ServiceAccount do what a scheduler must: watch pods
 /// and nodes, bind pods, and (with leader election) read its lease.
 fn authorized(api: &ApiServer, user: &str, config: &SchedulerConfig) -> bool {
@@ -325,6 +376,8 @@ pub struct KubeScheduler {
     /// files it was read from: the same manifest over the same files reads
     /// the same again, so it is read only after a change.
     configs: BTreeMap<(String, String), ConfigRead>,
+    /// Where kube-scheduler binaries run in ordinary pods' containers.
+    binaries: SchedulerBinaries,
 }
 
 /// A static pod's configuration, and what it was read from.
@@ -416,7 +469,7 @@ impl KubeScheduler {
             });
         }
         processes.extend(
-            pod_processes(machines, api, &static_pods, now)
+            pod_processes(machines, &mut self.binaries, api, &static_pods, now)
                 .into_iter()
                 .map(|(_, p)| p),
         );
