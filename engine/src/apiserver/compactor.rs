@@ -13,8 +13,12 @@
 
 use super::ApiServer;
 use crate::clock::{Duration, Time};
+use crate::cluster::control_plane::StaticPods;
 use crate::cluster::{Component, SyncContext};
 use crate::etcd::{Compare, CompareOp, CompareTarget, TxnOp};
+use crate::kubectl::flags::go_duration_ms;
+use crate::node::Machine;
+use std::collections::BTreeMap;
 
 /// The key every apiserver's compactor shares (outside `/registry/`).
 pub const COMPACT_REV_KEY: &str = "compact_rev_key";
@@ -75,29 +79,59 @@ impl ApiServer {
 }
 
 /// The compactor as a component of the cluster's control loop: it wakes
-/// every interval from the moment the apiserver first ran.
-#[derive(Debug)]
+/// every interval from the moment the apiserver first ran. The interval is
+/// the kube-apiserver manifest's `--etcd-compaction-interval` (a Go
+/// duration; `0` turns compaction off, as the flag documents). A manifest
+/// that changes it restarts the apiserver, and with it the compactor:
+/// its first round comes an interval later and, as after any start, only
+/// records a revision.
+#[derive(Debug, Default)]
 pub struct EtcdCompactor {
-    interval: Duration,
+    /// The interval of the current run (`None` before the first sync).
+    interval: Option<Duration>,
+    /// An interval fixed by the caller (tests), instead of the manifest's.
+    fixed: Option<Duration>,
+    static_pods: StaticPods,
+    /// The versions of the control-plane machines' files when the
+    /// manifest was last read: it is read again only when they change.
+    seen: Vec<u64>,
     next: Option<Time>,
     state: CompactState,
 }
 
 impl EtcdCompactor {
+    /// A compactor with a fixed interval, whatever the manifest says.
     pub fn new(interval: Duration) -> Self {
         EtcdCompactor {
-            interval,
-            next: None,
-            state: CompactState::default(),
+            fixed: Some(interval),
+            ..EtcdCompactor::default()
         }
+    }
+
+    /// The interval of the running kube-apiserver's manifest: its flag,
+    /// else the default (also without machines: unit tests).
+    fn configured_interval(&mut self, machines: &BTreeMap<String, Machine>) -> Duration {
+        if let Some(fixed) = self.fixed {
+            return fixed;
+        }
+        let versions: Vec<u64> = machines
+            .values()
+            .filter(|m| m.control_plane)
+            .map(|m| m.fs.version())
+            .collect();
+        if let Some(interval) = self.interval.filter(|_| versions == self.seen) {
+            return interval;
+        }
+        self.seen = versions;
+        self.static_pods
+            .running(machines, "kube-apiserver")
+            .first()
+            .and_then(|p| p.flag("etcd-compaction-interval"))
+            .and_then(|v| go_duration_ms(&v))
+            .map_or(DEFAULT_INTERVAL, Duration::from_millis)
     }
 }
 
-impl Default for EtcdCompactor {
-    fn default() -> Self {
-        EtcdCompactor::new(DEFAULT_INTERVAL)
-    }
-}
 
 impl Component for EtcdCompactor {
     fn name(&self) -> String {
@@ -105,19 +139,23 @@ impl Component for EtcdCompactor {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        // An interval of 0 turns compaction off, as the flag documents.
-        if self.interval <= Duration::ZERO {
+        let interval = self.configured_interval(ctx.machines);
+        if self.interval != Some(interval) {
+            // Started, or restarted with another interval: a new compactor.
+            self.interval = Some(interval);
+            self.state = CompactState::default();
+            // An interval of 0 turns compaction off, as the flag documents.
+            self.next = (interval > Duration::ZERO).then(|| ctx.now + interval);
             return;
         }
         let Some(next) = self.next else {
-            self.next = Some(ctx.now + self.interval);
             return;
         };
         if ctx.now < next {
             return;
         }
         self.state = ctx.api.compact_round(self.state);
-        self.next = Some(ctx.now + self.interval);
+        self.next = Some(ctx.now + interval);
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
