@@ -39,9 +39,10 @@ pub struct GarbageCollector {
     /// The nodes a pass must look at: what changed since, as the real
     /// collector's `attemptToDelete` queue holds them.
     dirty: BTreeSet<NodeKey>,
-    /// How many nodes the last pass looked at (the tests' measure of
-    /// what a pass costs).
+    /// How many nodes the last pass looked at, and how many times the
+    /// graph was listed (the tests' measures of what passes cost).
     looked_at: usize,
+    listings: u64,
 }
 
 impl GarbageCollector {
@@ -434,6 +435,7 @@ impl GarbageCollector {
         let graph = match followed {
             Some(g) => g,
             None => {
+                self.listings += 1;
                 let g = Graph::list(ctx.api);
                 dirty = g.nodes.keys().cloned().collect();
                 g
