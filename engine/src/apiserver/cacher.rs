@@ -687,11 +687,17 @@ impl Cacher {
     /// key with the prefix would read every key's bytes (a cache miss per
     /// object in a listing of thousands).
     pub fn prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
+        self.prefix_keyed(prefix).map(|(_, v)| v)
+    }
+
+    /// [`Cacher::prefix`], each object with its key.
+    pub fn prefix_keyed<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a Arc<Value>)> + 'a {
         let end = prefix_end(prefix);
         let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        self.objects
-            .range::<str, _>((Bound::Included(prefix), end))
-            .map(|(_, v)| v)
+        self.objects.range::<str, _>((Bound::Included(prefix), end))
     }
 }
 
