@@ -20,6 +20,7 @@ pub mod events;
 mod json_tests;
 pub mod kubectl;
 pub mod kubelet;
+pub mod maps;
 pub mod metrics;
 pub mod network;
 pub mod node;

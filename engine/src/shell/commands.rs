@@ -484,10 +484,10 @@ fn complete(session: &mut Session, args: &[String]) -> Output {
         for n in names {
             session.completions.insert(
                 n,
-                super::Completion {
+                Box::new(super::Completion {
                     function: function.clone(),
                     options: options.clone(),
-                },
+                }),
             );
         }
     }

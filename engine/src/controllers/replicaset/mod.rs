@@ -41,7 +41,7 @@ pub struct ReplicaSetController {
     /// ReplicaSets an informer event named.
     ///
     /// [`ApiServer::controller_pods_stamp`]: crate::apiserver::ApiServer::controller_pods_stamp
-    seen: BTreeMap<String, Seen>,
+    seen: crate::maps::BoxedMap<Seen>,
 }
 
 /// What one ReplicaSet's last sync started from (see `seen`).
@@ -136,7 +136,7 @@ impl Component for ReplicaSetController {
                 pods,
                 wakeup: self.wakeup,
             };
-            self.seen.insert(uid.to_string(), seen);
+            self.seen.insert(uid.to_string(), Box::new(seen));
         }
         self.wakeup = self.seen.values().filter_map(|s| s.wakeup).min();
     }
