@@ -374,10 +374,18 @@ pub struct KubeScheduler {
     /// Each static pod's configuration as last read (by machine and
     /// manifest file), with the manifest and the version of the machine's
     /// files it was read from: the same manifest over the same files reads
-    /// the same again, so it is read only after a change.
-    configs: BTreeMap<(String, String), ConfigRead>,
+    /// the same again, so it is read only after a change. Keyed by
+    /// [`config_key`]: a string key and a boxed value share the code of the
+    /// engine's other maps (`crate::maps`).
+    configs: crate::maps::BoxedMap<ConfigRead>,
     /// Where kube-scheduler binaries run in ordinary pods' containers.
     binaries: SchedulerBinaries,
+}
+
+/// The key of a static pod's configuration in `configs`: its machine and
+/// manifest file (a machine's name has no `/`, a file's path starts with one).
+fn config_key(machine: &str, file: &str) -> String {
+    format!("{machine}{file}")
 }
 
 /// A static pod's configuration, and what it was read from.
@@ -413,14 +421,17 @@ impl KubeScheduler {
         // order keeps it here).
         let mut ports: Vec<(String, String)> = Vec::new();
         let static_pods = self.static_pods.all(machines);
-        self.configs
-            .retain(|(m, f), _| static_pods.iter().any(|p| p.machine == *m && p.file == *f));
+        self.configs.retain(|key, _| {
+            static_pods
+                .iter()
+                .any(|p| *key == config_key(&p.machine, &p.file))
+        });
         for pod in static_pods
             .iter()
             .filter(|p| first_argument(p) == Some("kube-scheduler"))
         {
             let files = machines.get(&pod.machine).map(|m| m.fs.version());
-            let key = (pod.machine.clone(), pod.file.clone());
+            let key = config_key(&pod.machine, &pod.file);
             let current = self.configs.get(&key).is_some_and(|r| {
                 Some(r.files) == files && std::sync::Arc::ptr_eq(&r.manifest, &pod.manifest)
             });
@@ -430,7 +441,7 @@ impl KubeScheduler {
                     manifest: pod.manifest.clone(),
                     config: config_of(machines, pod),
                 };
-                self.configs.insert(key.clone(), read);
+                self.configs.insert(key.clone(), Box::new(read));
             }
             let Some(Ok(config)) = self.configs.get(&key).map(|r| r.config.clone()) else {
                 continue;
