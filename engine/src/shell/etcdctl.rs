@@ -11,7 +11,12 @@ use crate::shell::coreutils::base64_encode;
 use serde_json::json;
 
 mod cli;
+mod client;
+mod snapshot;
 mod table;
+mod zap;
+
+pub use snapshot::SnapshotWait;
 
 use cli::VERSION;
 const CLUSTER_ID: u64 = 0x8d7a_1c2b_5e3f_4a69;
@@ -216,10 +221,27 @@ pub fn run(
     ) {
         return out.fail("Error: unsupported output format").with_status(4);
     }
-    if let Err(e) = check_tls(session, cluster, &o) {
-        cluster.step(crate::clock::Duration::from_secs(5));
-        return out.fail(e);
+    let client = match client::config(session, cluster, &values) {
+        Ok(c) => c,
+        Err(failed) => {
+            out.extend(failed);
+            return out;
+        }
+    };
+    match path {
+        "snapshot save" => {
+            return snapshot_save(out, session, cluster, &client, word(0).unwrap_or_default())
+        }
+        "endpoint health" => return endpoint_health(out, session, cluster, &client),
+        _ => {}
     }
+    let endpoint = match client.wait_for_ready(session, cluster) {
+        Ok(ep) => ep,
+        Err(e) => {
+            out.extend(client.deadline_exceeded(cluster, "etcd-client", e));
+            return out;
+        }
+    };
     let unsupported_format = |out: Output| {
         out.fail(format!(
             "Error: {} not supported as output format",
@@ -229,8 +251,10 @@ pub fn run(
     };
     match (path, words.as_slice()) {
         ("get", [key, rest @ ..]) => {
-            let got = get(cluster.apiserver.store(), key, rest.first().map(String::as_str), &o);
-            out.extend(got);
+            match get(cluster.apiserver.store(), key, rest.first().map(String::as_str), &o) {
+                Ok(got) => out.extend(got),
+                Err(e) => out.extend(Output::default().fail(server_error(&client, cluster, &e))),
+            }
             out
         }
         ("compaction", [rev]) => {
@@ -248,7 +272,7 @@ pub fn run(
                     out.out(format!("compacted revision {rev}\n"));
                     out
                 }
-                Err(e) => out.fail(server_error(&e)),
+                Err(e) => out.fail(server_error(&client, cluster, &e)),
             }
         }
         ("put", [key, value]) => {
@@ -292,17 +316,11 @@ pub fn run(
             }
             out
         }
-        ("endpoint health", _) => {
-            out.out(
-                "127.0.0.1:2379 is healthy: successfully committed proposal: took = 9.816342ms\n",
-            );
-            out
-        }
         ("endpoint status", _) => {
             let size = size_text(cluster.apiserver.store().snapshot().len());
             let rev = cluster.apiserver.store().revision();
             let row = vec![
-                "127.0.0.1:2379".into(),
+                endpoint.clone(),
                 format!("{MEMBER_ID:x}"),
                 VERSION.into(),
                 size,
@@ -338,33 +356,80 @@ pub fn run(
             }
             out
         }
-        ("snapshot save", [file]) => {
-            let blob = cluster.apiserver.store().snapshot();
-            let path = fs::normalize(&session.cwd, file);
-            match session_fs_mut(session, cluster).map(|f| f.write(&path, &blob, false)) {
-                Some(Ok(())) => {
-                    out.err(format!("{{\"level\":\"info\",\"msg\":\"created temporary db file\",\"path\":\"{path}.part\"}}\n{{\"level\":\"info\",\"msg\":\"fetched snapshot\",\"endpoint\":\"127.0.0.1:2379\",\"size\":\"{}\"}}\n{{\"level\":\"info\",\"msg\":\"saved\",\"path\":\"{path}\"}}\n", size_text(blob.len())));
-                    out.out(format!("Snapshot saved at {file}\n"));
-                    out
-                }
-                Some(Err(e)) => out.fail(format!(
-                    "Error: could not open {path}.part ({})",
-                    e.text().to_lowercase()
-                )),
-                None => out.fail("Error: no file system"),
-            }
-        }
         // No alarm is ever raised here: the lists are empty.
         ("alarm list" | "alarm disarm", _) => out,
         ("defrag", _) if values.changed("data-dir") => out.fail(
             "Error: etcdctl defrag --data-dir is not simulated by Dinghy (defragment the running member instead: etcdctl defrag)",
         ),
         ("defrag", _) => {
-            out.out("Finished defragmenting etcd member[127.0.0.1:2379]\n");
+            out.out(format!("Finished defragmenting etcd member[{endpoint}]\n"));
             out
         }
         _ => out.fail(format!("Error: etcdctl {path} is not simulated by Dinghy")),
     }
+}
+
+/// `snapshot save FILE`: done, or the terminal held while it waits.
+fn snapshot_save(
+    out: Output,
+    session: &mut Session,
+    cluster: &mut Cluster,
+    client: &client::Config,
+    file: &str,
+) -> Output {
+    match snapshot::save(out, session, cluster, client, file) {
+        Ok(out) => out,
+        Err((out, wait)) => {
+            super::watch::hold_etcd_snapshot(session, wait);
+            out
+        }
+    }
+}
+
+/// A tick of a waiting `snapshot save` (see [`snapshot`]).
+pub fn snapshot_tick(
+    session: &mut Session,
+    cluster: &mut Cluster,
+    wait: SnapshotWait,
+) -> (Output, Option<Box<SnapshotWait>>) {
+    snapshot::tick(session, cluster, wait)
+}
+
+/// `endpoint health`: each endpoint through its own client (logger
+/// "client"), all at once; a failing one waits out the command timeout.
+fn endpoint_health(
+    mut out: Output,
+    session: &Session,
+    cluster: &mut Cluster,
+    client: &client::Config,
+) -> Output {
+    let start = cluster.now();
+    let results = client.wait_each(session, cluster, &client.endpoints, false);
+    // The healthy answer as they connect; the others at their deadline.
+    for (ep, _) in results.iter().filter(|(_, r)| r.is_ok()) {
+        out.out(format!(
+            "{ep} is healthy: successfully committed proposal: took = 9.816342ms\n"
+        ));
+    }
+    let failed: Vec<_> = results.into_iter().filter(|(_, r)| r.is_err()).collect();
+    if failed.is_empty() {
+        return out;
+    }
+    debug_assert_eq!(cluster.now(), start + client.command_timeout);
+    for (ep, r) in failed {
+        out.err(client.only(&ep).retry_warning(
+            cluster,
+            "client",
+            &format!(
+                "code = DeadlineExceeded desc = {}",
+                client::deadline_desc(r.err().flatten())
+            ),
+        ));
+        out.err(format!(
+            "{ep} is unhealthy: failed to commit proposal: context deadline exceeded\n"
+        ));
+    }
+    out.fail("Error: unhealthy cluster")
 }
 
 /// The flags' values as the command handlers read them.
@@ -537,33 +602,17 @@ fn restore(
 /// What etcdctl prints when the server refuses a request: the client's
 /// retry interceptor logs the gRPC error (it logs every failed attempt,
 /// even one it does not retry), then the command prints the error.
-fn server_error(e: &EtcdError) -> String {
-    format!("{{\"level\":\"warn\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.21/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc0002b2000/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = OutOfRange desc = {e}\"}}\nError: {e}")
-}
-
-fn check_tls(session: &Session, cluster: &Cluster, o: &Opts) -> Result<(), String> {
-    let (Some(ca), Some(cert), Some(key)) = (&o.cacert, &o.cert, &o.key) else {
-        return Err("{\"level\":\"warn\",\"logger\":\"etcd-client\",\"caller\":\"v3@v3.5.21/retry_interceptor.go:63\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc0002b2000/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"error reading server preface: EOF\\\"\"}\nError: context deadline exceeded".to_string());
-    };
-    let Some(fsys) = session_fs(session, cluster) else {
-        return Err("Error: no file system".into());
-    };
-    for f in [ca, cert, key] {
-        let p = fs::normalize(&session.cwd, f);
-        if !fsys.is_file(&p) {
-            return Err(format!("Error: open {f}: no such file or directory"));
-        }
-    }
-    // The etcd server trusts only the etcd CA's certificates.
-    let etcd_ca = fs::normalize(&session.cwd, ca) == "/etc/kubernetes/pki/etcd/ca.crt";
-    if !etcd_ca {
-        return Err("{\"level\":\"warn\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc0002b2000/127.0.0.1:2379\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority\\\"\"}\nError: context deadline exceeded".to_string());
-    }
-    Ok(())
+fn server_error(client: &client::Config, cluster: &Cluster, e: &EtcdError) -> String {
+    let warning = client.retry_warning(
+        cluster,
+        "etcd-client",
+        &format!("code = OutOfRange desc = {e}"),
+    );
+    format!("{warning}Error: {e}")
 }
 
 #[allow(clippy::indexing_slicing)] // writes into JSON objects built here by json!({...})
-fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
+fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Result<Output, EtcdError> {
     let mut out = Output::default();
     let req = RangeRequest {
         key: key.to_string(),
@@ -574,20 +623,17 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
         keys_only: o.keys_only,
         count_only: o.count_only,
     };
-    let resp = match store.range(&req) {
-        Ok(r) => r,
-        Err(e) => return out.fail(server_error(&e)),
-    };
+    let resp = store.range(&req)?;
     // Checked once the answer is there, as getCommandFunc does.
     if o.count_only && o.write_out != "fields" {
-        return out
+        return Ok(out
             .fail("Error: --count-only is only for `--write-out=fields`")
-            .with_status(128);
+            .with_status(128));
     }
     if o.print_value_only && o.write_out != "simple" {
-        return out
+        return Ok(out
             .fail("Error: print-value-only is only for `--write-out=simple`")
-            .with_status(128);
+            .with_status(128));
     }
     match o.write_out.as_str() {
         "json" => {
@@ -655,15 +701,17 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
             }
         }
         "protobuf" => {
-            return out.fail("Error: etcdctl -w protobuf is not simulated by Dinghy (try -w json)")
+            return Ok(
+                out.fail("Error: etcdctl -w protobuf is not simulated by Dinghy (try -w json)")
+            )
         }
         other => {
-            return out
+            return Ok(out
                 .fail(format!("Error: {other} not supported as output format"))
-                .with_status(4)
+                .with_status(4))
         }
     }
-    out
+    Ok(out)
 }
 
 fn snapshot_status(
@@ -705,7 +753,7 @@ fn snapshot_status(
 }
 
 /// etcd's humanized sizes: `20 kB`, `5.1 MB`.
-fn size_text(bytes: usize) -> String {
+pub(super) fn size_text(bytes: usize) -> String {
     let b = bytes as f64;
     if b < 1000.0 {
         format!("{bytes} B")

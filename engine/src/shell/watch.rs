@@ -56,6 +56,8 @@ pub enum FollowKind {
     /// A command that went on waiting (`kubectl drain`): each tick hands
     /// its state back to it; it ends when it leaves none.
     Job(crate::kubectl::Job),
+    /// `etcdctl snapshot save` waiting for its endpoint (no deadline).
+    EtcdSnapshot(Box<super::etcdctl::SnapshotWait>),
 }
 
 const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
@@ -289,7 +291,7 @@ fn hold(session: &mut Session, follow: Follow) {
 fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, text: &str) -> bool {
     match &follow.kind {
         FollowKind::Rollout => text.contains("successfully rolled out"),
-        FollowKind::Wait { .. } | FollowKind::Job(_) => true,
+        FollowKind::Wait { .. } | FollowKind::Job(_) | FollowKind::EtcdSnapshot(_) => true,
         FollowKind::Logs { phase_args } => {
             !phase_args.is_empty()
                 && matches!(
@@ -315,7 +317,36 @@ pub fn hold_job(session: &mut Session, args: &[String], job: crate::kubectl::Job
     );
 }
 
+/// `etcdctl snapshot save` holds the terminal until its endpoint answers.
+pub fn hold_etcd_snapshot(session: &mut Session, wait: Box<super::etcdctl::SnapshotWait>) {
+    hold(
+        session,
+        Follow {
+            args: vec!["etcdctl".into(), "snapshot".into(), "save".into()],
+            kind: FollowKind::EtcdSnapshot(wait),
+            seen: 0,
+            last: String::new(),
+        },
+    );
+}
+
 fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    if let FollowKind::EtcdSnapshot(wait) = follow.kind {
+        let (out, next) = super::etcdctl::snapshot_tick(session, cluster, *wait);
+        match next {
+            Some(wait) => {
+                follow.kind = FollowKind::EtcdSnapshot(wait);
+                if let Some(w) = session.foreground.as_mut() {
+                    w.follow = Some(follow);
+                }
+            }
+            None => {
+                session.foreground = None;
+                session.last_status = out.status;
+            }
+        }
+        return out;
+    }
     if matches!(follow.kind, FollowKind::Wait { .. }) {
         return wait_look(session, cluster, follow);
     }

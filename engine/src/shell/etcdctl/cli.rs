@@ -55,6 +55,21 @@ impl Values {
         self.changed.contains(name)
     }
 
+    /// A string slice's items: the values given, comma-separated (pflag
+    /// reads each as a CSV line), or the default (`[a,b]` in the table).
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        let v = self.get(name);
+        let v = if self.changed(name) {
+            v
+        } else {
+            v.trim_start_matches('[').trim_end_matches(']')
+        };
+        if v.is_empty() {
+            return Vec::new();
+        }
+        v.split(',').map(str::to_string).collect()
+    }
+
     /// pflag's `Set`: checks the value against the flag's type.
     pub fn set(&mut self, flag: &Flag, value: &str) -> Result<(), String> {
         let parsed = match flag.kind {
