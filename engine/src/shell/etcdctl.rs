@@ -462,22 +462,38 @@ fn apply_env(
     out: &mut Output,
 ) -> Result<(), Output> {
     let env_name = |f: &table::Flag| format!("ETCDCTL_{}", f.name.to_uppercase().replace('-', "_"));
-    let ts = now.rfc3339_micro();
+    let log = |level, caller, msg, field: &str| {
+        zap::Entry {
+            level,
+            ts: now,
+            logger: None,
+            caller,
+            msg,
+            fields: &[("environment-variable", zap::Value::Str(field))],
+        }
+        .line()
+    };
     for (key, value) in &session.env {
         // etcdctl's main unsets ETCDCTL_API before anything reads the rest.
         if !key.starts_with("ETCDCTL_") || key == "ETCDCTL_API" {
             continue;
         }
         let Some(flag) = inherited.iter().find(|f| env_name(f) == *key) else {
-            out.err(format!(
-                "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:93\",\"msg\":\"unrecognized environment variable\",\"environment-variable\":\"{key}={value}\"}}\n"
+            out.err(log(
+                "warn",
+                "flags/flag.go:93",
+                "unrecognized environment variable",
+                &format!("{key}={value}"),
             ));
             continue;
         };
         if values.changed(flag.name) {
             let mut failed = std::mem::take(out);
-            failed.err(format!(
-                "{{\"level\":\"fatal\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:85\",\"msg\":\"conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))\",\"environment-variable\":\"{key}\"}}\n"
+            failed.err(log(
+                "fatal",
+                "flags/flag.go:85",
+                "conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))",
+                key,
             ));
             failed.status = 1;
             return Err(failed);
