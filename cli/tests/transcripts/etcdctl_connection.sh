@@ -22,6 +22,9 @@ echo $?
 # One client per endpoint: the healthy answer at once, the other at its deadline.
 etcdctl $C --endpoints=127.0.0.1:2379,127.0.0.1:2380 endpoint health
 echo $?
+# Status asks each endpoint in turn: a failed one is reported, the rest printed.
+etcdctl $C --endpoints=127.0.0.1:2379,127.0.0.1:2378 endpoint status -w table
+echo $?
 etcdctl $C --endpoints=127.0.0.1:2379,127.0.0.1:2380 snapshot save /opt/a.db
 echo $?
 # Without certificates snapshot save waits for ever: Ctrl-C leaves the .part file.

@@ -233,6 +233,7 @@ pub fn run(
             return snapshot_save(out, session, cluster, &client, word(0).unwrap_or_default())
         }
         "endpoint health" => return endpoint_health(out, session, cluster, &client),
+        "endpoint status" => return endpoint_status(out, session, cluster, &client, &o.write_out),
         _ => {}
     }
     let endpoint = match client.wait_for_ready(session, cluster) {
@@ -316,46 +317,6 @@ pub fn run(
             }
             out
         }
-        ("endpoint status", _) => {
-            let size = size_text(cluster.apiserver.store().snapshot().len());
-            let rev = cluster.apiserver.store().revision();
-            let row = vec![
-                endpoint.clone(),
-                format!("{MEMBER_ID:x}"),
-                VERSION.into(),
-                size,
-                "true".into(),
-                "false".into(),
-                "2".into(),
-                rev.to_string(),
-                rev.to_string(),
-                String::new(),
-            ];
-            match o.write_out.as_str() {
-                "table" => out.out(ascii_table(
-                    &[
-                        "ENDPOINT",
-                        "ID",
-                        "VERSION",
-                        "DB SIZE",
-                        "IS LEADER",
-                        "IS LEARNER",
-                        "RAFT TERM",
-                        "RAFT INDEX",
-                        "RAFT APPLIED INDEX",
-                        "ERRORS",
-                    ],
-                    &[row],
-                    &[2, 3, 4, 5, 6, 7, 8],
-                )),
-                "simple" => out.out(format!(
-                    "{}, \n",
-                    row.get(..9).unwrap_or_default().join(", ")
-                )),
-                _ => return unsupported_format(out),
-            }
-            out
-        }
         // No alarm is ever raised here: the lists are empty.
         ("alarm list" | "alarm disarm", _) => out,
         ("defrag", _) if values.changed("data-dir") => out.fail(
@@ -393,6 +354,86 @@ pub fn snapshot_tick(
     wait: SnapshotWait,
 ) -> (Output, Option<Box<SnapshotWait>>) {
     snapshot::tick(session, cluster, wait)
+}
+
+/// `endpoint status`: one status call per endpoint, one after the other,
+/// each waiting up to the command timeout; a failed one is reported and
+/// the rest still printed, then the exit status is 1.
+fn endpoint_status(
+    mut out: Output,
+    session: &Session,
+    cluster: &mut Cluster,
+    client: &client::Config,
+    write_out: &str,
+) -> Output {
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for ep in &client.endpoints {
+        if let Err(e) = client.only(ep).wait_for_ready(session, cluster) {
+            out.err(client.retry_warning(
+                cluster,
+                "etcd-client",
+                &format!(
+                    "code = DeadlineExceeded desc = {}",
+                    client::deadline_desc(e)
+                ),
+            ));
+            out.err(format!(
+                "Failed to get the status of endpoint {ep} (context deadline exceeded)\n"
+            ));
+            failed = true;
+            continue;
+        }
+        let size = size_text(cluster.apiserver.store().snapshot().len());
+        let rev = cluster.apiserver.store().revision();
+        rows.push(vec![
+            ep.clone(),
+            format!("{MEMBER_ID:x}"),
+            VERSION.into(),
+            size,
+            "true".into(),
+            "false".into(),
+            "2".into(),
+            rev.to_string(),
+            rev.to_string(),
+            String::new(),
+        ]);
+    }
+    match write_out {
+        "table" => out.out(ascii_table(
+            &[
+                "ENDPOINT",
+                "ID",
+                "VERSION",
+                "DB SIZE",
+                "IS LEADER",
+                "IS LEARNER",
+                "RAFT TERM",
+                "RAFT INDEX",
+                "RAFT APPLIED INDEX",
+                "ERRORS",
+            ],
+            &rows,
+            &[2, 3, 4, 5, 6, 7, 8],
+        )),
+        "simple" => {
+            for row in &rows {
+                out.out(format!(
+                    "{}, \n",
+                    row.get(..9).unwrap_or_default().join(", ")
+                ));
+            }
+        }
+        other => {
+            return out
+                .fail(format!("Error: {other} not supported as output format"))
+                .with_status(4)
+        }
+    }
+    if failed {
+        out.status = 1;
+    }
+    out
 }
 
 /// `endpoint health`: each endpoint through its own client (logger
