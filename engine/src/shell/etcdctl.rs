@@ -23,7 +23,6 @@ const CLUSTER_ID: u64 = 0x8d7a_1c2b_5e3f_4a69;
 const MEMBER_ID: u64 = 0x6b4f_2a1e_9c8d_7e53;
 
 struct Opts {
-    words: Vec<String>,
     prefix: bool,
     keys_only: bool,
     print_value_only: bool,
@@ -31,82 +30,7 @@ struct Opts {
     limit: usize,
     rev: i64,
     write_out: String,
-    cacert: Option<String>,
-    cert: Option<String>,
-    key: Option<String>,
     data_dir: Option<String>,
-}
-
-fn parse(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts {
-        words: vec![],
-        prefix: false,
-        keys_only: false,
-        print_value_only: false,
-        count_only: false,
-        limit: 0,
-        rev: 0,
-        write_out: "simple".into(),
-        cacert: None,
-        cert: None,
-        key: None,
-        data_dir: None,
-    };
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if a.starts_with('-') => (n.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        let value = |i: &mut usize| -> Result<String, String> {
-            if let Some(v) = &inline {
-                return Ok(v.clone());
-            }
-            let v = args
-                .get(*i)
-                .cloned()
-                .ok_or_else(|| format!("flag needs an argument: {name}"))?;
-            *i += 1;
-            Ok(v)
-        };
-        match name.as_str() {
-            "--prefix" => o.prefix = true,
-            "--keys-only" => o.keys_only = true,
-            "--print-value-only" => o.print_value_only = true,
-            "--count-only" => o.count_only = true,
-            "--limit" => {
-                o.limit = value(&mut i)?
-                    .parse()
-                    .map_err(|_| "invalid argument for --limit".to_string())?
-            }
-            "--rev" => {
-                o.rev = value(&mut i)?
-                    .parse()
-                    .map_err(|_| "invalid argument for --rev".to_string())?
-            }
-            "-w" | "--write-out" => o.write_out = value(&mut i)?,
-            "--cacert" => o.cacert = Some(value(&mut i)?),
-            "--cert" => o.cert = Some(value(&mut i)?),
-            "--key" => o.key = Some(value(&mut i)?),
-            "--data-dir" => o.data_dir = Some(value(&mut i)?),
-            "--endpoints"
-            | "--dial-timeout"
-            | "--command-timeout"
-            | "--name"
-            | "--initial-cluster"
-            | "--initial-advertise-peer-urls"
-            | "--initial-cluster-token"
-            | "--wal-dir" => {
-                value(&mut i)?;
-            }
-            "--skip-hash-check" | "--mark-compacted" | "--physical" => {}
-            "--insecure-skip-tls-verify" | "--insecure-transport" | "--debug" | "--hex" => {}
-            n if n.starts_with('-') => return Err(format!("unknown flag: {n}")),
-            _ => o.words.push(a.clone()),
-        }
-    }
-    Ok(o)
 }
 
 pub fn run(
@@ -129,17 +53,18 @@ pub fn run(
             "Error: etcdctl with ETCDCTL_API=2 is not supported by this etcd (v3 store only)",
         );
     }
-    let (command, mut values, words, inherited) = match cli::parse(args) {
-        Ok(cli::Invocation::Help(text)) => {
-            out.out(text);
-            return out;
-        }
+    let (command, mut values, words, inherited) = match cli::parse(&cli::ETCDCTL, args) {
+        Ok(cli::Invocation::Help(text)) => return text,
         Ok(cli::Invocation::Run {
             command,
             values,
             args,
             inherited,
-        }) => (command, values, args, inherited),
+            said,
+        }) => {
+            out.extend(said);
+            (command, values, args, inherited)
+        }
         Err(failed) => return failed,
     };
     let path = command.path;
@@ -476,7 +401,6 @@ fn endpoint_health(
 /// The flags' values as the command handlers read them.
 fn opts_of(values: &cli::Values) -> Opts {
     Opts {
-        words: Vec::new(),
         prefix: values.bool("prefix"),
         keys_only: values.bool("keys-only"),
         print_value_only: values.bool("print-value-only"),
@@ -484,9 +408,6 @@ fn opts_of(values: &cli::Values) -> Opts {
         limit: values.get("limit").parse().unwrap_or(0),
         rev: values.get("rev").parse().unwrap_or(0),
         write_out: values.get("write-out").to_string(),
-        cacert: values.given("cacert").map(str::to_string),
-        cert: values.given("cert").map(str::to_string),
-        key: values.given("key").map(str::to_string),
         data_dir: values.given("data-dir").map(str::to_string),
     }
 }
@@ -555,9 +476,10 @@ fn apply_env(
     Ok(())
 }
 
-/// `etcdutl` (v3.5): the offline tool that works on data files.
+/// `etcdutl` (v3.5): the offline tool that works on data files, its
+/// command line read from its own table (`table::ETCDUTL_TABLE`).
 pub fn etcdutl(session: &mut Session, cluster: &mut Cluster, args: &[String]) -> Output {
-    let out = Output::default();
+    let mut out = Output::default();
     let on_control_plane = cluster
         .machine(&session.node)
         .is_some_and(|m| m.control_plane);
@@ -566,30 +488,48 @@ pub fn etcdutl(session: &mut Session, cluster: &mut Cluster, args: &[String]) ->
             .fail("bash: etcdutl: command not found")
             .with_status(127);
     }
-    let o = match parse(args) {
-        Ok(o) => o,
-        Err(e) => return out.fail(format!("Error: {e}")),
+    let (command, values, words) = match cli::parse(&cli::ETCDUTL, args) {
+        Ok(cli::Invocation::Help(text)) => return text,
+        Ok(cli::Invocation::Run {
+            command,
+            values,
+            args,
+            said,
+            ..
+        }) => {
+            out.extend(said);
+            (command, values, args)
+        }
+        Err(failed) => return failed,
     };
-    let cmd: Vec<&str> = o.words.iter().map(String::as_str).collect();
-    match cmd.as_slice() {
-        ["version"] => {
-            let mut out = out;
+    let bad_args = |out: Output, msg: &str| out.fail(format!("Error: {msg}")).with_status(128);
+    let file = words.first().filter(|_| words.len() == 1);
+    match command.path {
+        "version" => {
             out.out(format!("etcdutl version: {VERSION}\nAPI version: 3.5\n"));
             out
         }
-        ["snapshot", "status", file] => {
-            snapshot_status(session, cluster, file, &o.write_out, false)
-        }
-        ["snapshot", "restore", file] => {
-            restore(out, session, cluster, file, o.data_dir.as_deref())
-        }
-        ["snapshot", "restore"] | ["snapshot", "status"] => {
-            out.fail("Error: snapshot restore exactly one argument is required")
-        }
-        _ => out.fail(format!(
-            "Error: unknown command \"{}\" for \"etcdutl\"",
-            o.words.join(" ")
-        )),
+        "snapshot status" => match file {
+            Some(file) => snapshot_status(session, cluster, file, values.get("write-out"), false),
+            None => bad_args(out, "snapshot status requires exactly one argument"),
+        },
+        "snapshot restore" => match file {
+            Some(file) => {
+                let (bump, compacted) =
+                    (values.get("bump-revision"), values.bool("mark-compacted"));
+                if (bump == "0") == compacted {
+                    return bad_args(out, "--mark-compacted required if --revision-bump > 0");
+                }
+                let data_dir = values.given("data-dir").filter(|d| !d.is_empty());
+                restore(out, session, cluster, file, data_dir)
+            }
+            None => bad_args(out, "snapshot restore requires exactly one argument"),
+        },
+        "snapshot save" => bad_args(
+            out,
+            "In order to download snapshot use: `etcdctl snapshot save ...`",
+        ),
+        path => out.fail(format!("Error: etcdutl {path} is not simulated by Dinghy")),
     }
 }
 

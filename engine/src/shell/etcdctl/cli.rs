@@ -4,7 +4,7 @@
 //! a tabwriter that pads with tabs (`crate::go::tabwriter`). Only the table in [`super::table`] says
 //! which commands and flags there are.
 
-use super::table::{commands, Command, Flag, Kind};
+use super::table::{commands_of, Command, Flag, Kind, ETCDUTL_TABLE, TABLE};
 use crate::output::Output;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,11 +12,32 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const VERSION: &str = "3.5.21";
 const API_VERSION: &str = "3.5";
 
+/// A program read from a table: etcdctl prints etcd's own usage template
+/// (to stdout, by its usage function); etcdutl keeps cobra's default one
+/// (v1.1.3: to stderr on errors) with the usage alone as its help.
+pub struct Program {
+    pub name: &'static str,
+    table: &'static str,
+    cobra_template: bool,
+}
+
+pub const ETCDCTL: Program = Program {
+    name: "etcdctl",
+    table: TABLE,
+    cobra_template: false,
+};
+
+pub const ETCDUTL: Program = Program {
+    name: "etcdutl",
+    table: ETCDUTL_TABLE,
+    cobra_template: true,
+};
+
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Invocation {
     /// Print this command's help (`-h`, `help`, a group, etcdctl alone).
-    Help(String),
+    Help(Output),
     /// Run the command with its flags' values and its arguments.
     Run {
         command: Box<Command>,
@@ -24,6 +45,8 @@ pub enum Invocation {
         args: Vec<String>,
         /// The flags it inherits, which `ETCDCTL_*` variables may set.
         inherited: Vec<Flag>,
+        /// What cobra said before running it (a deprecated command).
+        said: Output,
     },
 }
 
@@ -75,6 +98,7 @@ impl Values {
         let parsed = match flag.kind {
             Kind::Bool => parse_bool(value).map(|b| b.to_string()),
             Kind::Int => parse_int(value).map(|i| i.to_string()),
+            Kind::Uint64 => parse_uint(value).map(|i| i.to_string()),
             Kind::Duration => parse_duration(value).map(|()| value.to_string()),
             Kind::String => Ok(value.to_string()),
             Kind::StringSlice => {
@@ -110,8 +134,9 @@ impl Values {
 
 /// cobra's `Execute` up to the command's `Run`: finds the command, parses
 /// its flags. `Err` is what the failure prints, with its exit status.
-pub fn parse(args: &[String]) -> Result<Invocation, Output> {
-    let tree = commands();
+pub fn parse(program: &Program, args: &[String]) -> Result<Invocation, Output> {
+    let tree = commands_of(program.table);
+    let name = program.name;
     let (index, rest) = find(&tree, args);
     let Some(command) = tree.get(index) else {
         return Err(Output::default().fail("Error: no command"));
@@ -127,55 +152,78 @@ pub fn parse(args: &[String]) -> Result<Invocation, Output> {
                 .filter(|c| c.name() != "help")
                 .map(|c| crate::cobra::Candidate::new(c.name()))
                 .collect();
-            let msg = crate::cobra::unknown_command(word, "etcdctl", &candidates);
+            let msg = crate::cobra::unknown_command(word, name, &candidates);
             let mut out = Output::default();
             out.err(format!(
-                "Error: {msg}\nRun 'etcdctl --help' for usage.\nError: {msg}\n"
+                "Error: {msg}\nRun '{name} --help' for usage.\nError: {msg}\n"
             ));
             out.status = 1;
             return Err(out);
         }
     }
+    let mut out = Output::default();
+    if let Some(why) = command.deprecated {
+        out.err(format!(
+            "Command {} is deprecated, {why}\n",
+            crate::go::quote(command.name())
+        ));
+    }
     let mut values = Values::default();
     for f in &flags {
         values.values.insert(f.name, f.default.to_string());
     }
+    // cobra prints the error and the usage, then the program's main prints
+    // the error again.
+    let failed = |mut out: Output, e: &str| {
+        out.err(format!("Error: {e}\n"));
+        if program.cobra_template {
+            out.err(format!("{}\n", help(program, &tree, index)));
+        } else {
+            // etcd's usage function writes the usage to stdout itself, so
+            // cobra's own line is empty.
+            out.out(help(program, &tree, index));
+            out.err("\n");
+        }
+        out.err(format!("Error: {e}\n"));
+        out.status = 1;
+        out
+    };
     let words = match parse_flags(&rest, &flags, &mut values) {
         Ok(words) => words,
-        Err(e) => {
-            // cobra prints the error and the usage (etcd's usage function
-            // writes it to stdout itself, so cobra's own line is empty),
-            // then etcdctl prints the error again.
-            let mut out = Output::default();
-            out.err(format!("Error: {e}\n"));
-            out.out(help(&tree, index));
-            out.err(format!("\nError: {e}\n"));
-            out.status = 1;
-            return Err(out);
-        }
+        Err(e) => return Err(failed(out, &e)),
     };
     if values.bool("help") || !command.runnable {
-        let text = help(&tree, index);
-        return Ok(Invocation::Help(text));
+        out.out(help(program, &tree, index));
+        return Ok(Invocation::Help(out));
     }
     if command.path == "help" {
         // cobra's help command: the help of the command its words name.
         let (target, rest) = find(&tree, &words);
-        let mut text = String::new();
         let target = if rest.is_empty() || words.is_empty() {
             target
         } else {
-            text.push_str(&format!("Unknown help topic [`{}`]\n", words.join("` `")));
+            out.out(format!("Unknown help topic [`{}`]\n", words.join("` `")));
             0
         };
-        text.push_str(&help(&tree, target));
-        return Ok(Invocation::Help(text));
+        out.out(help(program, &tree, target));
+        return Ok(Invocation::Help(out));
+    }
+    let missing: Vec<&str> = command
+        .required
+        .iter()
+        .copied()
+        .filter(|f| !values.changed(f))
+        .collect();
+    if !missing.is_empty() {
+        let e = format!("required flag(s) \"{}\" not set", missing.join("\", \""));
+        return Err(failed(out, &e));
     }
     Ok(Invocation::Run {
         command: Box::new(command.clone()),
         values,
         args: words,
         inherited: inherited_flags(&tree, index),
+        said: out,
     })
 }
 
@@ -358,8 +406,17 @@ fn inherited_flags(tree: &[Command], index: usize) -> Vec<Flag> {
     flags
 }
 
+/// The help of one command, in the program's template.
+fn help(program: &Program, tree: &[Command], index: usize) -> String {
+    if program.cobra_template {
+        cobra_usage(program, tree, index)
+    } else {
+        etcd_usage(tree, index)
+    }
+}
+
 /// etcd's usage template (`pkg/cobrautl/help.go`) for one command.
-fn help(tree: &[Command], index: usize) -> String {
+fn etcd_usage(tree: &[Command], index: usize) -> String {
     let Some(c) = tree.get(index) else {
         return String::new();
     };
@@ -369,7 +426,7 @@ fn help(tree: &[Command], index: usize) -> String {
     s.push_str(&format!(
         "\t{name} - {}\n\nUSAGE:\n\t{}\n",
         c.short,
-        use_line(tree, index)
+        use_line(&ETCDCTL, tree, index)
     ));
     if root {
         s.push_str(&format!("\nVERSION:\n\t{VERSION}\n"));
@@ -409,21 +466,134 @@ fn help(tree: &[Command], index: usize) -> String {
     crate::go::tabwriter::format_padded(&s, 0, 1, crate::go::tabwriter::Pad::Tabs { tabwidth: 8 })
 }
 
-/// cobra's `UseLine`: the parent's path, the command's `Use`, `[flags]`.
-fn use_line(tree: &[Command], index: usize) -> String {
+/// cobra's `UseLine`: the parent's path, the command's `Use`, `[flags]`
+/// (every command here has flags: `--help` at least).
+fn use_line(program: &Program, tree: &[Command], index: usize) -> String {
     let Some(c) = tree.get(index) else {
         return String::new();
     };
-    if index == 0 {
-        return format!("{} [flags]", c.usage);
+    let line = if index == 0 {
+        c.usage.to_string()
+    } else {
+        let parent = c
+            .parent
+            .and_then(|p| tree.get(p))
+            .map(|p| p.path)
+            .unwrap_or_default();
+        format!("{} {}", command_path(program, parent), c.usage)
+    };
+    if c.no_flags_in_use_line || line.contains("[flags]") {
+        return line;
     }
-    let parent = c
-        .parent
-        .and_then(|p| tree.get(p))
-        .map(|p| p.path)
-        .unwrap_or_default();
-    let parent = format!("etcdctl {parent}");
-    format!("{} {} [flags]", parent.trim_end(), c.usage)
+    format!("{line} [flags]")
+}
+
+/// cobra's `CommandPath`: the program's name and the words to the command.
+fn command_path(program: &Program, path: &str) -> String {
+    format!("{} {path}", program.name).trim_end().to_string()
+}
+
+/// cobra v1.1.3's default usage template for one command.
+fn cobra_usage(program: &Program, tree: &[Command], index: usize) -> String {
+    let Some(c) = tree.get(index) else {
+        return String::new();
+    };
+    let path = command_path(program, c.path);
+    let mut s = String::from("Usage:");
+    if c.runnable {
+        s.push_str(&format!("\n  {}", use_line(program, tree, index)));
+    }
+    let mut children: Vec<&Command> = c.children.iter().filter_map(|i| tree.get(*i)).collect();
+    crate::sort::sort_by_key(&mut children, |c| c.name());
+    // IsAvailableCommand: neither hidden nor deprecated, and runnable or a
+    // group with such commands; `help` is listed anyway.
+    let available = |c: &Command| {
+        c.name() == "help"
+            || (!c.hidden && c.deprecated.is_none() && (c.runnable || !c.children.is_empty()))
+    };
+    let listed: Vec<&&Command> = children.iter().filter(|c| available(c)).collect();
+    let has_subcommands = listed.iter().any(|c| c.name() != "help");
+    if has_subcommands {
+        s.push_str(&format!("\n  {path} [command]"));
+        // NamePadding: the longest name added, at least 11.
+        let pad = children
+            .iter()
+            .map(|c| c.name().len())
+            .max()
+            .unwrap_or(0)
+            .max(11);
+        s.push_str("\n\nAvailable Commands:");
+        for child in &listed {
+            s.push_str(&format!("\n  {:<pad$} {}", child.name(), child.short));
+        }
+    }
+    s.push_str("\n\nFlags:\n");
+    let mut local = local_flags(tree, index);
+    for f in &mut local {
+        if f.name == "help" {
+            f.usage = "";
+        }
+    }
+    s.push_str(&pflag_usages(local, c.name()));
+    let inherited = inherited_flags(tree, index);
+    if !inherited.is_empty() {
+        s.push_str("\n\nGlobal Flags:\n");
+        s.push_str(&pflag_usages(inherited, c.name()));
+    }
+    if has_subcommands {
+        s.push_str(&format!(
+            "\n\nUse \"{path} [command] --help\" for more information about a command."
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+/// pflag's `FlagUsages`: sorted by name, the type's name after the flag
+/// (none for booleans), usages aligned two spaces after the longest, a
+/// default that is not the zero value in parentheses; trailing
+/// whitespace trimmed as the template does.
+fn pflag_usages(mut flags: Vec<Flag>, command: &str) -> String {
+    crate::sort::sort_by_key(&mut flags, |f| f.name);
+    let heads: Vec<String> = flags
+        .iter()
+        .map(|f| {
+            let mut h = match f.shorthand {
+                Some(c) => format!("  -{c}, --{}", f.name),
+                None => format!("      --{}", f.name),
+            };
+            let type_name = match f.kind {
+                Kind::Bool => "",
+                Kind::String => "string",
+                Kind::Int => "int",
+                Kind::Duration => "duration",
+                Kind::StringSlice => "strings",
+                Kind::Uint64 => "uint",
+            };
+            if !type_name.is_empty() {
+                h.push(' ');
+                h.push_str(type_name);
+            }
+            h
+        })
+        .collect();
+    let width = heads.iter().map(String::len).max().unwrap_or(0);
+    let mut lines = Vec::new();
+    for (f, head) in flags.iter().zip(heads) {
+        let usage = if f.name == "help" {
+            format!("help for {command}")
+        } else {
+            f.usage.to_string()
+        };
+        let zero = matches!(f.default, "" | "false" | "0" | "0s" | "[]");
+        let default = match (zero, f.kind) {
+            (true, _) => String::new(),
+            (false, Kind::String) => format!(" (default {})", crate::go::quote(f.default)),
+            (false, _) => format!(" (default {})", f.default),
+        };
+        lines.push(format!("{head:<width$}   {usage}{default}"));
+    }
+    lines.join("\n").trim_end().to_string()
 }
 
 /// Every command below `index`, each group's children sorted by name and
@@ -478,6 +648,21 @@ fn parse_bool(s: &str) -> Result<bool, String> {
             "strconv.ParseBool: parsing {}: invalid syntax",
             crate::go::quote(s)
         )),
+    }
+}
+
+/// strconv.ParseUint(s, 0, 64), for pflag's uint64 flags.
+fn parse_uint(s: &str) -> Result<u64, String> {
+    let quoted = crate::go::quote(s);
+    if s.starts_with(['-', '+']) {
+        return Err(format!(
+            "strconv.ParseUint: parsing {quoted}: invalid syntax"
+        ));
+    }
+    match parse_int(s) {
+        Ok(i) => u64::try_from(i)
+            .map_err(|_| format!("strconv.ParseUint: parsing {quoted}: invalid syntax")),
+        Err(e) => Err(e.replace("ParseInt", "ParseUint")),
     }
 }
 
@@ -543,7 +728,7 @@ mod tests {
 
     #[test]
     fn prefixes_find_commands_and_flags_are_skipped() {
-        let tree = commands();
+        let tree = commands_of(TABLE);
         let (i, rest) = find(&tree, &args("--endpoints x snap sa f.db"));
         assert_eq!(tree.get(i).map(|c| c.path), Some("snapshot save"));
         assert_eq!(rest, args("--endpoints x f.db"));
@@ -558,7 +743,10 @@ mod tests {
             values,
             args: words,
             ..
-        }) = parse(&args("get -wjson --prefix /registry --limit=0x10 -- -x"))
+        }) = parse(
+            &ETCDCTL,
+            &args("get -wjson --prefix /registry --limit=0x10 -- -x"),
+        )
         else {
             panic!("no run");
         };
@@ -566,7 +754,7 @@ mod tests {
         assert!(values.bool("prefix"));
         assert_eq!(values.get("limit"), "16");
         assert_eq!(words, args("/registry -x"));
-        let Err(out) = parse(&args("get --limit abc k")) else {
+        let Err(out) = parse(&ETCDCTL, &args("get --limit abc k")) else {
             panic!("parsed");
         };
         assert!(out.text().starts_with("Error: invalid argument \"abc\" for \"--limit\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\n"), "{}", out.text());

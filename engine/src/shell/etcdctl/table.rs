@@ -10,6 +10,10 @@
 //! > TEXT                                 a line of the command's Long text
 //! - KIND NAME[,X] DEFAULT | USAGE        a flag of the command's own
 //! * KIND NAME[,X] DEFAULT | USAGE        a persistent flag, inherited below
+//! ? required NAME                        cobra's `MarkFlagRequired`
+//! ? hidden                               `Hidden` (not listed)
+//! ? no-flags-in-use-line                 `DisableFlagsInUseLine`
+//! ? deprecated TEXT                      `Deprecated` (said before it runs)
 //! ```
 //!
 //! Commands come in the order etcdctl adds them (`ctlv3/ctl.go`, then each
@@ -138,9 +142,9 @@ pub const TABLE: &str = r#"+ etcdctl | etcdctl | A simple command line client fo
 - string initial-advertise-peer-urls "http://localhost:2380" | List of this member's peer URLs to advertise to the rest of the cluster
 - string name "default" | Human-readable name for this member
 - bool skip-hash-check false | Ignore snapshot integrity hash value (required if copied from data directory)
-- int bump-revision 0 | How much to increase the latest revision after restore
+- uint64 bump-revision 0 | How much to increase the latest revision after restore
 - bool mark-compacted false | Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)
-- int initial-memory-map-size 0 | Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0
+- uint64 initial-memory-map-size 0 | Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0
 = snapshot status | status <filename> | [deprecated] Gets backend snapshot status of a given file
 > When --write-out is set to simple, this command prints out comma-separated status lists for each endpoint.
 > The items in the lists are hash, revision, total keys, total size.
@@ -206,6 +210,47 @@ pub const TABLE: &str = r#"+ etcdctl | etcdctl | A simple command line client fo
 > Simply type etcdctl help [path to command] for full details.
 "#;
 
+/// The commands and flags of etcdutl v3.5.21 (`etcdutl/ctl.go` and
+/// `etcdutl/etcdutl/*_command.go`), in the same form. etcdutl keeps cobra's
+/// own usage template (its help is the usage alone).
+pub const ETCDUTL_TABLE: &str = r#"+ etcdutl | etcdutl | An administrative command line tool for etcd3.
+* string write-out,w "simple" | set the output format (fields, json, protobuf, simple, table)
+= backup | backup | [legacy] offline backup of etcd directory
+- string data-dir "" | Path to the etcd data dir
+- string wal-dir "" | Path to the etcd wal dir
+- string backup-dir "" | Path to the backup dir
+- string backup-wal-dir "" | Path to the backup wal dir
+- bool with-v3 true | Backup v3 backend data
+? required data-dir
+? required backup-dir
+= defrag | defrag | Defragments the storage of the etcd
+- string data-dir "" | Required. Defragments a data directory not in use by etcd.
+? required data-dir
++ snapshot | snapshot <subcommand> | Manages etcd node snapshots
+= snapshot save | save <filename> | Stores an etcd node backend snapshot to a given file
+? hidden
+? no-flags-in-use-line
+? deprecated Use `etcdctl snapshot save` to download snapshot
+= snapshot restore | restore <filename> --data-dir {output dir} [options] | Restores an etcd member snapshot to an etcd directory
+- string data-dir "" | Path to the output data directory
+- string wal-dir "" | Path to the WAL directory (use --data-dir if none given)
+- string initial-cluster "default=http://localhost:2380" | Initial cluster configuration for restore bootstrap
+- string initial-cluster-token "etcd-cluster" | Initial cluster token for the etcd cluster during restore bootstrap
+- string initial-advertise-peer-urls "http://localhost:2380" | List of this member's peer URLs to advertise to the rest of the cluster
+- string name "default" | Human-readable name for this member
+- bool skip-hash-check false | Ignore snapshot integrity hash value (required if copied from data directory)
+- uint64 initial-memory-map-size 10737418240 | Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0
+- uint64 bump-revision 0 | How much to increase the latest revision after restore
+- bool mark-compacted false | Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)
+? required data-dir
+= snapshot status | status <filename> | Gets backend snapshot status of a given file
+= version | version | Prints the version of etcdutl
++ check | check <subcommand> | commands for checking properties
+= check v2store | v2store | Check custom content in v2store
+- string data-dir "" | Required. A data directory not in use by etcd.
+? required data-dir
+= help | help [command] | Help about any command
+"#;
 /// A flag's type, as pflag names it (`flag.Value.Type()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -214,6 +259,7 @@ pub enum Kind {
     Int,
     Duration,
     StringSlice,
+    Uint64,
 }
 
 /// One flag.
@@ -242,6 +288,11 @@ pub struct Command {
     pub parent: Option<usize>,
     /// Its subcommands, in the order they were added.
     pub children: Vec<usize>,
+    /// Flags cobra refuses to run without.
+    pub required: Vec<&'static str>,
+    pub hidden: bool,
+    pub no_flags_in_use_line: bool,
+    pub deprecated: Option<&'static str>,
 }
 
 impl Command {
@@ -252,9 +303,10 @@ impl Command {
 }
 
 /// The whole tree; the root is command 0.
-pub fn commands() -> Vec<Command> {
+/// The command tree a table describes.
+pub fn commands_of(table: &'static str) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
-    for line in TABLE.lines() {
+    for line in table.lines() {
         let (tag, rest) = line.split_at(line.len().min(1));
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
         match tag {
@@ -281,7 +333,22 @@ pub fn commands() -> Vec<Command> {
                     persistent: Vec::new(),
                     parent,
                     children: Vec::new(),
+                    required: Vec::new(),
+                    hidden: false,
+                    no_flags_in_use_line: false,
+                    deprecated: None,
                 });
+            }
+            "?" => {
+                let Some(c) = out.last_mut() else { continue };
+                let (what, arg) = rest.split_once(' ').unwrap_or((rest, ""));
+                match what {
+                    "required" => c.required.push(arg),
+                    "hidden" => c.hidden = true,
+                    "no-flags-in-use-line" => c.no_flags_in_use_line = true,
+                    "deprecated" => c.deprecated = Some(arg),
+                    _ => {}
+                }
             }
             ">" => {
                 if let Some(c) = out.last_mut() {
@@ -314,6 +381,7 @@ fn flag(line: &'static str) -> Option<Flag> {
         "int" => Kind::Int,
         "duration" => Kind::Duration,
         "stringSlice" => Kind::StringSlice,
+        "uint64" => Kind::Uint64,
         _ => return None,
     };
     let word = words.next()?;
@@ -341,7 +409,7 @@ mod tests {
 
     #[test]
     fn the_table_reads_into_a_tree_with_every_line_used() {
-        let cmds = commands();
+        let cmds = commands_of(TABLE);
         let root = cmds.first().map(|c| (c.name(), c.persistent.len()));
         assert_eq!(root, Some(("etcdctl", 18)));
         let save = cmds.iter().find(|c| c.path == "snapshot save");
