@@ -84,6 +84,19 @@ pub const CLUSTER_DNS: &str = "10.96.0.10";
 /// The cluster domain.
 pub const DOMAIN: &str = "cluster.local";
 
+/// A dotted IPv4 address as a number: four decimal parts of 0–255, else
+/// `None` (so `10.0.0.256` and `1.2.3` are not addresses).
+pub fn ipv4(s: &str) -> Option<u32> {
+    let parts: Vec<u32> = s
+        .split('.')
+        .map(|p| p.parse::<u32>().ok().filter(|n| *n < 256))
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [a, b, c, d] => Some((a << 24) | (b << 16) | (c << 8) | d),
+        _ => None,
+    }
+}
+
 /// The client a pod's processes are: its node, its resolver (by
 /// `dnsPolicy` and `hostNetwork`) and its image's build of the tools.
 /// `None` for a pod not on a node yet.

@@ -58,17 +58,10 @@ fn has_type(p: &Value, t: &str) -> bool {
     }
 }
 
-fn ipv4(s: &str) -> Option<u32> {
-    let p: Vec<u32> = s
-        .split('.')
-        .filter_map(|x| x.parse::<u8>().ok().map(u32::from))
-        .collect();
-    (p.len() == 4).then(|| (p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3])
-}
-
 fn in_cidr(ip: &str, cidr: &str) -> bool {
     let (net, bits) = cidr.split_once('/').unwrap_or((cidr, "32"));
-    let (Some(ip), Some(net), Ok(bits)) = (ipv4(ip), ipv4(net), bits.parse::<u32>()) else {
+    let (Some(ip), Some(net), Ok(bits)) = (super::ipv4(ip), super::ipv4(net), bits.parse::<u32>())
+    else {
         return false;
     };
     let mask = if bits == 0 {

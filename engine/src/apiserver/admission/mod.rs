@@ -107,7 +107,7 @@ pub fn service(obj: &mut Value, rng: &mut Rng, existing: &[Value]) -> Vec<FieldE
     let ip = if requested == "None" {
         "None".to_string()
     } else if !requested.is_empty() {
-        match parse_ip(&requested) {
+        match crate::network::ipv4(&requested) {
             Some(n) if in_range(n) => {
                 if used_ips.contains(&requested.as_str()) {
                     errs.push(FieldError::invalid(
@@ -185,17 +185,6 @@ pub fn service(obj: &mut Value, rng: &mut Rng, existing: &[Value]) -> Vec<FieldE
         }
     }
     errs
-}
-
-fn parse_ip(s: &str) -> Option<u32> {
-    let parts: Vec<u32> = s
-        .split('.')
-        .map(|p| p.parse::<u32>().ok().filter(|n| *n < 256))
-        .collect::<Option<_>>()?;
-    match parts.as_slice() {
-        [a, b, c, d] => Some((a << 24) | (b << 16) | (c << 8) | d),
-        _ => None,
-    }
 }
 
 fn in_range(n: u32) -> bool {

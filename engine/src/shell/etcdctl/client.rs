@@ -143,7 +143,7 @@ impl Config {
                 .find(|m| m.ip == host || m.hostname == host),
         };
         let Some(machine) = machine else {
-            if host.parse::<std::net::IpAddr>().is_ok() {
+            if crate::network::ipv4(host).is_some() || host.contains(':') {
                 // Nothing answers the SYN: the dial is still waiting.
                 return Err(None);
             }
