@@ -28,7 +28,7 @@ etcdctl get /registry/namespaces/default -w table
 etcdctl get /registry/namespaces/default -w yaml
 etcdctl alarm list
 etcdctl defrag
-etcdctl watch /registry --prefix
+etcdctl lease grant 60
 # A variable that names no flag is logged; one shadowed by its flag is fatal.
 ETCDCTL_FOO=bar etcdctl get /registry/namespaces/default --keys-only
 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt get /registry/namespaces/default --keys-only

@@ -49,3 +49,17 @@ etcdctl $C snapshot save /opt/while-restarting.db
 ls /opt
 sed -i 's/--snapshot-count=20000/--snapshot-count=10000/' /etc/kubernetes/manifests/etcd.yaml
 etcdctl $C --command-timeout=10s endpoint health
+# watch holds the terminal until Ctrl-C: from --rev it replays the history
+# (PUT/DELETE, the previous value with --prev-kv, then the key and value).
+kubectl create configmap cm1 --from-literal=a=b
+kubectl delete configmap cm1
+etcdctl $C watch /registry/configmaps/default/cm1 --rev=200 --prev-kv
+
+^C
+echo $?
+etcdctl $C watch
+echo $?
+etcdctl $C watch a b --prefix
+etcdctl $C compaction 250
+etcdctl $C watch /registry --prefix --rev=5
+echo $?

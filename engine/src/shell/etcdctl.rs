@@ -14,9 +14,8 @@ mod cli;
 mod client;
 mod snapshot;
 mod table;
+mod watch;
 mod zap;
-
-pub use snapshot::SnapshotWait;
 
 use cli::VERSION;
 const CLUSTER_ID: u64 = 0x8d7a_1c2b_5e3f_4a69;
@@ -159,6 +158,24 @@ pub fn run(
         }
         "endpoint health" => return endpoint_health(out, session, cluster, &client),
         "endpoint status" => return endpoint_status(out, session, cluster, &client, &o.write_out),
+        "watch" => {
+            let req = watch::Request {
+                words: &words,
+                prefix: values.bool("prefix"),
+                rev: values.get("rev").parse().unwrap_or(0),
+                prev_kv: values.bool("prev-kv"),
+                hex: values.bool("hex"),
+                interactive: values.bool("interactive"),
+            };
+            match watch::start(session, cluster, &client, req) {
+                Ok((first, job)) => {
+                    out.extend(first);
+                    super::watch::hold_etcdctl(session, Box::new(Job::Watch(*job)));
+                }
+                Err(failed) => out.extend(failed),
+            }
+            return out;
+        }
         _ => {}
     }
     let endpoint = match client.wait_for_ready(session, cluster) {
@@ -266,19 +283,37 @@ fn snapshot_save(
     match snapshot::save(out, session, cluster, client, file) {
         Ok(out) => out,
         Err((out, wait)) => {
-            super::watch::hold_etcd_snapshot(session, wait);
+            super::watch::hold_etcdctl(session, Box::new(Job::Snapshot(*wait)));
             out
         }
     }
 }
 
-/// A tick of a waiting `snapshot save` (see [`snapshot`]).
-pub fn snapshot_tick(
+/// An etcdctl command holding the terminal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// `snapshot save` waiting for its endpoint (see [`snapshot`]).
+    Snapshot(snapshot::SnapshotWait),
+    /// `watch` (see [`watch`]).
+    Watch(watch::WatchJob),
+}
+
+/// A second of a held etcdctl command; `None` once it has ended.
+pub fn job_tick(
     session: &mut Session,
     cluster: &mut Cluster,
-    wait: SnapshotWait,
-) -> (Output, Option<Box<SnapshotWait>>) {
-    snapshot::tick(session, cluster, wait)
+    job: Job,
+) -> (Output, Option<Box<Job>>) {
+    match job {
+        Job::Snapshot(wait) => {
+            let (out, next) = snapshot::tick(session, cluster, wait);
+            (out, next.map(|w| Box::new(Job::Snapshot(*w))))
+        }
+        Job::Watch(w) => {
+            let (out, next) = watch::tick(session, cluster, w);
+            (out, next.map(|w| Box::new(Job::Watch(*w))))
+        }
+    }
 }
 
 /// `endpoint status`: one status call per endpoint, one after the other,

@@ -56,8 +56,9 @@ pub enum FollowKind {
     /// A command that went on waiting (`kubectl drain`): each tick hands
     /// its state back to it; it ends when it leaves none.
     Job(crate::kubectl::Job),
-    /// `etcdctl snapshot save` waiting for its endpoint (no deadline).
-    EtcdSnapshot(Box<super::etcdctl::SnapshotWait>),
+    /// `etcdctl snapshot save` waiting for its endpoint (no deadline),
+    /// `etcdctl watch`.
+    Etcdctl(Box<super::etcdctl::Job>),
 }
 
 const FOLLOW_FLAGS: &[&str] = &["-f", "--follow", "--follow=true"];
@@ -291,7 +292,7 @@ fn hold(session: &mut Session, follow: Follow) {
 fn follow_done(session: &mut Session, cluster: &mut Cluster, follow: &Follow, text: &str) -> bool {
     match &follow.kind {
         FollowKind::Rollout => text.contains("successfully rolled out"),
-        FollowKind::Wait { .. } | FollowKind::Job(_) | FollowKind::EtcdSnapshot(_) => true,
+        FollowKind::Wait { .. } | FollowKind::Job(_) | FollowKind::Etcdctl(_) => true,
         FollowKind::Logs { phase_args } => {
             !phase_args.is_empty()
                 && matches!(
@@ -317,13 +318,14 @@ pub fn hold_job(session: &mut Session, args: &[String], job: crate::kubectl::Job
     );
 }
 
-/// `etcdctl snapshot save` holds the terminal until its endpoint answers.
-pub fn hold_etcd_snapshot(session: &mut Session, wait: Box<super::etcdctl::SnapshotWait>) {
+/// An etcdctl command holds the terminal (`snapshot save` until its
+/// endpoint answers, `watch` until Ctrl-C).
+pub fn hold_etcdctl(session: &mut Session, job: Box<super::etcdctl::Job>) {
     hold(
         session,
         Follow {
-            args: vec!["etcdctl".into(), "snapshot".into(), "save".into()],
-            kind: FollowKind::EtcdSnapshot(wait),
+            args: vec!["etcdctl".into()],
+            kind: FollowKind::Etcdctl(job),
             seen: 0,
             last: String::new(),
         },
@@ -331,11 +333,11 @@ pub fn hold_etcd_snapshot(session: &mut Session, wait: Box<super::etcdctl::Snaps
 }
 
 fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
-    if let FollowKind::EtcdSnapshot(wait) = follow.kind {
-        let (out, next) = super::etcdctl::snapshot_tick(session, cluster, *wait);
+    if let FollowKind::Etcdctl(job) = follow.kind {
+        let (out, next) = super::etcdctl::job_tick(session, cluster, *job);
         match next {
-            Some(wait) => {
-                follow.kind = FollowKind::EtcdSnapshot(wait);
+            Some(job) => {
+                follow.kind = FollowKind::Etcdctl(job);
                 if let Some(w) = session.foreground.as_mut() {
                     w.follow = Some(follow);
                 }
