@@ -11,10 +11,17 @@
 //!
 //! Each cached object already carries its `metadata.resourceVersion` (the
 //! key's `mod_revision`), exactly what a read from the store returned.
+//!
+//! Events are not cached, as kube-apiserver caches none by default
+//! (`DefaultWatchCacheSizes`: a watch cache of size 0 for `events`, in
+//! both API groups): a read of an Event decodes it from the store. The
+//! cache only files each Event's key under the object it is about, for
+//! the recorder's search for a repeat (`events_about`).
 
 use crate::api::object;
 use crate::etcd::{KeyValue, Store};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -69,6 +76,9 @@ pub(crate) struct Cacher {
     /// its `involvedObject.name`: the recorder's search for an earlier
     /// identical event (to count a repeat) reads these, not every Event.
     events_by_object: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Each Event's `involvedObject.name`, by key: where it is filed in
+    /// `events_by_object` (the Events themselves are not cached).
+    event_subjects: BTreeMap<String, String>,
     /// The count of the last change to an orphan pod (one that became,
     /// stayed or stopped being an orphan), by namespace.
     orphans_changed: BTreeMap<String, u64>,
@@ -186,13 +196,20 @@ fn unindex_owner(
 
 /// Where an Event is filed in `events_by_object`: the namespace of its key
 /// and the name of the object it is about ("" when it has none).
-fn event_subject(key: &str, obj: &Value) -> (String, String) {
+fn event_subject(key: &str, name: &str) -> (String, String) {
     let ns = key
         .strip_prefix(EVENTS)
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
-    let name = object::str_at(obj, "involvedObject.name").unwrap_or_default();
     (ns.to_string(), name.to_string())
+}
+
+/// The `involvedObject.name` of the Event stored in `kv` ("" when it has none).
+fn involved_name(kv: &KeyValue) -> String {
+    let obj = super::stored_json(&kv.value);
+    object::str_at(&obj, "involvedObject.name")
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Whether two versions of an object agree on everything the garbage
@@ -229,7 +246,26 @@ fn decode(kv: &KeyValue) -> Value {
         "metadata.resourceVersion",
         Value::String(kv.mod_revision.to_string()),
     );
+    fit(&mut obj);
     obj
+}
+
+/// Gives every map and array of `v` the capacity of its contents: the
+/// parser grows them by doubling, which leaves a cached pod holding about
+/// half as much again as it needs (29 KB instead of 19 KB, measured), for
+/// as long as the cache keeps it. The order of the keys stays.
+fn fit(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.values_mut().for_each(fit);
+            *map = std::mem::take(map).into_iter().collect();
+        }
+        Value::Array(items) => {
+            items.iter_mut().for_each(fit);
+            items.shrink_to_fit();
+        }
+        _ => {}
+    }
 }
 
 impl Cacher {
@@ -243,14 +279,12 @@ impl Cacher {
         self.replicasets_by_controller.clear();
         self.orphan_replicasets.clear();
         self.events_by_object.clear();
+        self.event_subjects.clear();
     }
 
     /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
     /// delete (`None`) of `key`; call before `objects` changes.
     fn index(&mut self, key: &str, new: Option<&Value>) {
-        if key.starts_with(EVENTS) {
-            return self.index_event(key, new);
-        }
         if key.starts_with(REPLICASETS) {
             return self.index_replicaset(key, new);
         }
@@ -302,14 +336,18 @@ impl Cacher {
         );
     }
 
-    /// Keeps `events_by_object` in step with a put or delete of an Event;
-    /// call before `objects` changes.
-    fn index_event(&mut self, key: &str, new: Option<&Value>) {
-        let old = self.objects.get(key).map(|o| event_subject(key, o));
-        let new = new.map(|o| event_subject(key, o));
+    /// Keeps `events_by_object` in step with a put (`Some`, the name of the
+    /// object the Event is about) or a delete of the Event at `key`.
+    fn index_event(&mut self, key: &str, new: Option<String>) {
+        let old = match &new {
+            Some(name) => self.event_subjects.insert(key.to_string(), name.clone()),
+            None => self.event_subjects.remove(key),
+        };
         if old == new {
             return;
         }
+        let old = old.map(|name| event_subject(key, &name));
+        let new = new.map(|name| event_subject(key, &name));
         if let Some(old) = old {
             if let Some(keys) = self.events_by_object.get_mut(&old) {
                 keys.remove(key);
@@ -387,9 +425,14 @@ impl Cacher {
             if let Some(first) = self.changed.first_mut() {
                 first.1 = self.changes;
             }
-            let (old, new) = match e.kv {
+            let (old, new) = match e.kv() {
+                // Not cached: only filed under the object it is about.
+                kv if e.key.starts_with(EVENTS) => {
+                    self.index_event(e.key, kv.as_deref().map(involved_name));
+                    (None, None)
+                }
                 Some(kv) => {
-                    let obj = decode(kv);
+                    let obj = decode(&kv);
                     if seg != "events"
                         && self
                             .objects
@@ -432,6 +475,7 @@ impl Cacher {
         self.objects = crate::sort::map(
             store
                 .iter()
+                .filter(|kv| !kv.key.starts_with(EVENTS))
                 .map(|kv| (kv.key.clone(), Arc::new(decode(kv)))),
         );
         self.pods_by_node.clear();
@@ -452,15 +496,9 @@ impl Cacher {
             );
         }
         self.events_by_object.clear();
-        for (key, obj) in self
-            .objects
-            .range::<str, _>((Bound::Included(EVENTS), Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(EVENTS))
-        {
-            self.events_by_object
-                .entry(event_subject(key, obj))
-                .or_default()
-                .insert(key.clone());
+        self.event_subjects.clear();
+        for kv in store.prefix(EVENTS) {
+            self.index_event(&kv.key, Some(involved_name(kv)));
         }
         // Every count before the reload is below `reloaded`: the stamps
         // below take the larger of the two.
@@ -612,14 +650,14 @@ impl Cacher {
     }
 
     /// The Events in `namespace` whose `involvedObject.name` is `name`
-    /// (with "" also those without one), in key order.
-    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+    /// (with "" also those without one), in key order, read from the store.
+    pub fn events_about(&self, store: &Store, namespace: &str, name: &str) -> Vec<Arc<Value>> {
         self.events_by_object
             .get(&(namespace.to_string(), name.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
-            .cloned()
+            .filter_map(|k| store.get(k))
+            .map(|kv| Arc::new(decode(kv)))
             .collect()
     }
 
@@ -678,20 +716,51 @@ impl Cacher {
         )
     }
 
-    pub fn get(&self, key: &str) -> Option<&Arc<Value>> {
-        self.objects.get(key)
+    /// The object at `key`: the cached one, or an Event decoded from `store`.
+    pub fn get<'a>(&'a self, store: &Store, key: &str) -> Option<Cow<'a, Arc<Value>>> {
+        if key.starts_with(EVENTS) {
+            return store.get(key).map(|kv| Cow::Owned(Arc::new(decode(kv))));
+        }
+        self.objects.get(key).map(Cow::Borrowed)
     }
 
-    /// The objects whose keys start with `prefix`, in key order. The range
+    /// The objects whose keys start with `prefix`, in key order: the cached
+    /// ones, and the Events among them decoded from `store`. The range
     /// ends at the first key past the prefix, found once: comparing each
     /// key with the prefix would read every key's bytes (a cache miss per
     /// object in a listing of thousands).
-    pub fn prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
+    pub fn prefix<'a>(
+        &'a self,
+        store: &'a Store,
+        prefix: &'a str,
+    ) -> Box<dyn Iterator<Item = Cow<'a, Arc<Value>>> + 'a> {
         let end = prefix_end(prefix);
         let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        self.objects
+        let cached = self
+            .objects
             .range::<str, _>((Bound::Included(prefix), end))
-            .map(|(_, v)| v)
+            .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)));
+        let events_prefix = if prefix.starts_with(EVENTS) {
+            prefix
+        } else if EVENTS.starts_with(prefix) {
+            EVENTS
+        } else {
+            return Box::new(cached.map(|(_, v)| v));
+        };
+        let events = store
+            .prefix(events_prefix)
+            .map(|kv| (kv.key.as_str(), Cow::Owned(Arc::new(decode(kv)))));
+        // Both in key order, and disjoint (no Event is cached): merged.
+        let (mut a, mut b) = (cached.peekable(), events.peekable());
+        Box::new(std::iter::from_fn(move || {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            next.map(|(_, v)| v)
+        }))
     }
 }
 
@@ -741,7 +810,7 @@ mod tests {
         cache.catch_up(&store);
         let listed = |p: &str| -> Vec<i64> {
             cache
-                .prefix(p)
+                .prefix(&store, p)
                 .filter_map(|v| v.get("i").and_then(Value::as_i64))
                 .collect()
         };

@@ -54,6 +54,7 @@ use crate::rng::Rng;
 use admission::Operation;
 use request::TraceRing;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A stored value as JSON, `Null` when it is not JSON. Read with
@@ -683,8 +684,8 @@ impl ApiServer {
         }
         let key = res.key(namespace, name);
         self.cache()
-            .get(&key)
-            .map(|o| Value::clone(o))
+            .get(&self.store, &key)
+            .map(|o| Value::clone(&o))
             .ok_or_else(|| ApiError::not_found(res, name))
     }
 
@@ -701,7 +702,9 @@ impl ApiServer {
         if res.stored_as().is_some() {
             return self.get(res, namespace, name).ok().map(Arc::new);
         }
-        self.cache().get(&res.key(namespace, name)).cloned()
+        self.cache()
+            .get(&self.store, &res.key(namespace, name))
+            .map(Cow::into_owned)
     }
 
     /// Objects of a resource in a namespace (all namespaces for `None`), in
@@ -718,8 +721,8 @@ impl ApiServer {
         }
         let prefix = res.prefix(namespace);
         self.cache()
-            .prefix(&prefix)
-            .map(|o| Value::clone(o))
+            .prefix(&self.store, &prefix)
+            .map(|o| Value::clone(&o))
             .collect()
     }
 
@@ -750,9 +753,9 @@ impl ApiServer {
         }
         let prefix = res.prefix(namespace);
         self.cache()
-            .prefix(&prefix)
+            .prefix(&self.store, &prefix)
             .filter(|o| keep(o))
-            .cloned()
+            .map(Cow::into_owned)
             .collect()
     }
 
@@ -870,7 +873,7 @@ impl ApiServer {
     pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
         #[cfg(test)]
         read_log::note("events", None);
-        self.cache().events_about(namespace, name)
+        self.cache().events_about(&self.store, namespace, name)
     }
 
     /// A stamp that moves when an object other than an Event is created or
