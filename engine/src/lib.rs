@@ -13,9 +13,11 @@ pub mod api;
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod cobra;
 pub mod controllers;
 pub mod etcd;
 pub mod events;
+pub mod go;
 #[cfg(test)]
 mod json_tests;
 pub mod kubectl;
@@ -218,12 +220,12 @@ impl Simulation {
     }
 
     /// The input ended (`dinghy shell`'s script, or its terminal's Ctrl-D):
-    /// a question still waiting reads end of file, an empty answer.
+    /// a question still waiting reads end of file.
     pub fn end_of_input(&mut self) -> Output {
-        match self.question() {
-            Some(_) => self.run(""),
-            None => Output::default(),
-        }
+        self.session.foreground = None;
+        let out = shell::end_of_input(&mut self.session, &mut self.cluster);
+        self.cluster.settle();
+        out
     }
 
     /// Whether a command holds the terminal (`watch`): the host then calls

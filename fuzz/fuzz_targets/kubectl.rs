@@ -26,7 +26,9 @@ fuzz_target!(|data: &[u8]| {
             stdin,
             kubeconfig: true,
             kubeconfig_path: "/root/.kube/config".to_string(),
-            editor: None,
+            terminal: None,
+            interactive: false,
+            job: None,
         };
         let out = kubectl::run(&mut ctx, &args);
         dinghy_fuzz::check_readable(&input, &out);

@@ -289,7 +289,7 @@ impl Parser {
         if !errs.is_empty() {
             return Err(format!(
                 "<nil>: Invalid value: {}: {}",
-                go_quote(&key),
+                crate::go::quote(&key),
                 errs.join("; ")
             ));
         }
@@ -412,7 +412,7 @@ fn new_requirement(key: String, op: Op, values: Vec<String>) -> Result<Requireme
             if v.parse::<i64>().is_err() {
                 errs.push(format!(
                     "values[{i}]: Invalid value: {}: for 'Gt', 'Lt' operators, the value must be an integer",
-                    go_quote(v)
+                    crate::go::quote(v)
                 ));
             }
         }
@@ -422,7 +422,7 @@ fn new_requirement(key: String, op: Op, values: Vec<String>) -> Result<Requireme
         if !e.is_empty() {
             errs.push(format!(
                 "values[{i}][{key}]: Invalid value: {}: {}",
-                go_quote(v),
+                crate::go::quote(v),
                 e.join("; ")
             ));
         }
@@ -432,10 +432,6 @@ fn new_requirement(key: String, op: Op, values: Vec<String>) -> Result<Requireme
         1 => Err(errs.concat()),
         _ => Err(format!("[{}]", errs.join(", "))),
     }
-}
-
-fn go_quote(s: &str) -> String {
-    format!("{s:?}")
 }
 
 impl LabelSelector {

@@ -121,7 +121,7 @@ fn decode_with(body: &Value, roundtrip: Roundtrip) -> Result<Decoded, String> {
 pub fn strict_error(unknown: &[String]) -> String {
     let parts: Vec<String> = unknown
         .iter()
-        .map(|f| format!("unknown field {}", super::field::go_quote(f)))
+        .map(|f| format!("unknown field {}", crate::go::quote(f)))
         .collect();
     format!("strict decoding error: {}", parts.join(", "))
 }

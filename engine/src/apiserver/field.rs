@@ -77,7 +77,7 @@ impl FieldError {
         let detail = if supported.is_empty() {
             String::new()
         } else {
-            let quoted: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
+            let quoted: Vec<String> = supported.iter().map(|s| crate::go::quote(s)).collect();
             format!("supported values: {}", quoted.join(", "))
         };
         Self::new(ErrorType::NotSupported, field, value, &detail)
@@ -96,7 +96,7 @@ impl FieldError {
         let mut s = match (&self.kind, &self.value) {
             (ErrorType::Required | ErrorType::Forbidden | ErrorType::TooLong, _)
             | (_, BadValue::Omit) => self.kind.text().to_string(),
-            (_, BadValue::Str(v)) => format!("{}: {}", self.kind.text(), go_quote(v)),
+            (_, BadValue::Str(v)) => format!("{}: {}", self.kind.text(), crate::go::quote(v)),
             (_, BadValue::Plain(v) | BadValue::GoSyntax(v)) => {
                 format!("{}: {}", self.kind.text(), v)
             }
@@ -141,35 +141,13 @@ pub fn invalid(kind: &str, group: &str, name: &str, errs: &[FieldError]) -> ApiE
         format!("{kind}.{group}")
     };
     ApiError::Invalid {
-        message: format!("{qualified} {} is invalid: {agg}", go_quote(name)),
+        message: format!("{qualified} {} is invalid: {agg}", crate::go::quote(name)),
         details: Some(StatusDetails {
             kind: kind.to_string(),
             name: name.to_string(),
             causes,
         }),
     }
-}
-
-/// Go's `%q` of a string (strconv.Quote), for the printable ASCII and
-/// common escapes; other characters are kept as they are.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `%#v` of a `map[string]string` (keys sorted, as Go prints maps).
@@ -184,14 +162,14 @@ pub fn go_string_map(v: Option<&Value>) -> String {
     crate::sort::sort(&mut pairs);
     let inner: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+        .map(|(k, v)| format!("{}:{}", crate::go::quote(k), crate::go::quote(v)))
         .collect();
     format!("map[string]string{{{}}}", inner.join(", "))
 }
 
 /// `%#v` of a `[]string`.
 pub fn go_string_slice(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+    let inner: Vec<String> = items.iter().map(|s| crate::go::quote(s)).collect();
     format!("[]string{{{}}}", inner.join(", "))
 }
 

@@ -2,7 +2,7 @@
 //! each check appends a [`FieldError`] in the order the real validators
 //! run, so that the aggregated message reads as the real one.
 
-use super::field::{go_quote, go_string_map, BadValue, FieldError};
+use super::field::{go_string_map, BadValue, FieldError};
 use serde_json::Value;
 
 mod immutable;
@@ -572,8 +572,8 @@ pub fn go_label_selector(sel: &Value) -> String {
                     .collect();
                 format!(
                     "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{}}}",
-                    go_quote(s(e, "key").unwrap_or_default()),
-                    go_quote(s(e, "operator").unwrap_or_default()),
+                    crate::go::quote(s(e, "key").unwrap_or_default()),
+                    crate::go::quote(s(e, "operator").unwrap_or_default()),
                     super::field::go_string_slice(&values)
                 )
             })

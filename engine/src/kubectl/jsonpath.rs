@@ -896,7 +896,7 @@ pub fn go_dump(v: &Value) -> String {
                 .map(|k| {
                     format!(
                         "{}:{}",
-                        go_quote(k),
+                        crate::go::quote(k),
                         m.get(k).map(go_dump_elem).unwrap_or_default()
                     )
                 })
@@ -914,37 +914,18 @@ pub fn go_dump(v: &Value) -> String {
 fn go_dump_elem(v: &Value) -> String {
     match v {
         Value::Null => "interface {}(nil)".into(),
-        Value::String(s) => go_quote(s),
+        Value::String(s) => crate::go::quote(s),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => number(n),
         other => go_dump(other),
     }
 }
 
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// kubectl's whole error text for a failed `-o jsonpath` (without the final newline handling).
 pub fn exec_error_text(t: &Template, err: &ExecError, obj: &Value) -> String {
     format!(
         "error: error executing jsonpath {}: Error executing template: {}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n\n",
-        go_quote(t.raw()),
+        crate::go::quote(t.raw()),
         err.0,
         t.raw(),
         go_dump(obj)

@@ -32,10 +32,10 @@ pub struct Context<'a> {
     pub kubeconfig: bool,
     /// Where the kubeconfig is (`$KUBECONFIG` or `~/.kube/config`).
     pub kubeconfig_path: String,
-    /// The editor `kubectl edit` opens: "edit the file at this path on
-    /// kubectl's machine, return when saved". The shell runs
-    /// `$KUBE_EDITOR`/`$EDITOR` here; `None` when there is none.
-    pub editor: Option<&'a mut Editor<'a>>,
+    /// The terminal kubectl runs in, for what needs more than streams:
+    /// `kubectl edit`'s editor, `kubectl delete -i`'s question. `None`
+    /// when there is none (the browser's details view, a fuzz input).
+    pub terminal: Option<&'a mut (dyn Terminal + 'a)>,
     /// Whether a host can hold the terminal for a command that waits (the
     /// browser, with its timer and Ctrl-C key): `kubectl drain` then waits
     /// as a [`Job`] rather than all at once.
@@ -53,9 +53,16 @@ pub enum Job {
     Drain(cmd::drain::Evicting),
 }
 
-/// An editor: opens the file at a path on kubectl's machine and returns
-/// when it has been saved, with what it printed.
-pub type Editor<'e> = dyn FnMut(&mut Cluster, &str) -> Output + 'e;
+/// The terminal kubectl was started from, as the shell gives it.
+pub trait Terminal {
+    /// Opens the editor (`$KUBE_EDITOR`, `$EDITOR`, vi) on the file at
+    /// `path` on kubectl's machine; returns when it has been saved, with
+    /// what it printed (status [`crate::shell::editor::SUSPENDED`] while the
+    /// host's editor is open).
+    fn edit(&mut self, cluster: &mut Cluster, path: &str) -> Output;
+    /// Shows `prompt` and reads the line typed (see [`crate::shell::question`]).
+    fn ask(&mut self, prompt: &str) -> crate::shell::question::Asked;
+}
 
 /// What kubectl prints when it cannot reach an apiserver.
 pub const CONNECTION_REFUSED: &str = "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
@@ -177,6 +184,70 @@ pub const COMMANDS: &[Command] = &[
     cmd::version::COMMAND,
 ];
 
+/// kubectl's commands in the order its root command adds them (by help
+/// group, then config, plugin, version, api-versions, api-resources,
+/// options), which is the order of cobra's "Did you mean this?" list; the
+/// ones Dinghy does not run are here too, as kubectl would name them.
+/// (`alpha` has no commands in 1.33, and `help` is never suggested.)
+pub const ROOT_COMMANDS: &[crate::cobra::Candidate<'static>] = {
+    use crate::cobra::Candidate as C;
+    &[
+        C::new("create"),
+        C::new("expose"),
+        C::new("run"),
+        C::new("set"),
+        C::new("explain"),
+        C {
+            name: "get",
+            suggest_for: &["list", "ps"],
+        },
+        C::new("edit"),
+        C {
+            name: "delete",
+            suggest_for: &["rm"],
+        },
+        C::new("rollout"),
+        C::new("scale"),
+        C::new("autoscale"),
+        C::new("certificate"),
+        C::new("cluster-info"),
+        C::new("top"),
+        C::new("cordon"),
+        C::new("uncordon"),
+        C::new("drain"),
+        C::new("taint"),
+        C::new("describe"),
+        C::new("logs"),
+        C::new("attach"),
+        C::new("exec"),
+        C::new("port-forward"),
+        C::new("proxy"),
+        C::new("cp"),
+        C::new("auth"),
+        C::new("debug"),
+        C::new("events"),
+        C::new("diff"),
+        C::new("apply"),
+        C::new("patch"),
+        C::new("replace"),
+        // kubectl's wait copied get's SuggestFor.
+        C {
+            name: "wait",
+            suggest_for: &["list", "ps"],
+        },
+        C::new("kustomize"),
+        C::new("label"),
+        C::new("annotate"),
+        C::new("completion"),
+        C::new("config"),
+        C::new("plugin"),
+        C::new("version"),
+        C::new("api-versions"),
+        C::new("api-resources"),
+        C::new("options"),
+    ]
+};
+
 /// Runs `kubectl <args>`.
 pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
     // Global flags may come before the verb (`kubectl -n dev get pods`):
@@ -208,9 +279,24 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         if !known {
             break;
         }
+        if takes_value && args.get(i + 1).is_none() {
+            let which = match a.strip_prefix("--") {
+                Some(_) => a.clone(),
+                None => format!("'{}' in {a}", a.chars().nth(1).unwrap_or('-')),
+            };
+            return Output::default().fail(format!(
+                "error: flag needs an argument: {which}\nSee 'kubectl --help' for usage."
+            ));
+        }
         let n = if takes_value { 2 } else { 1 };
         leading.extend(args.iter().skip(i).take(n).cloned());
         i += n;
+    }
+    if !leading.is_empty() && i == args.len() {
+        // Global flags and no command: the root command's help.
+        let mut out = Output::default();
+        out.out(help::root());
+        return out;
     }
     if let Some(rest) = args
         .get(i..)
@@ -263,7 +349,8 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
             ));
         }
         return Output::default().fail(format!(
-            "error: unknown command \"{verb}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+            "error: {}",
+            crate::cobra::unknown_command(verb, "kubectl", ROOT_COMMANDS)
         ));
     };
     let (command, rest) = cmd::resolve(command, after_verb);

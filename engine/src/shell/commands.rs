@@ -372,15 +372,13 @@ pub(super) fn kubectl_job(
     let node = session.node.clone();
     let cwd = session.cwd.clone();
     // `kubectl edit` runs the editor as the shell would: `$KUBE_EDITOR FILE`.
-    let editor_cmd = session
+    let editor = session
         .env
         .get("KUBE_EDITOR")
         .or_else(|| session.env.get("EDITOR"))
         .cloned()
         .unwrap_or_else(|| "vi".to_string());
-    let mut open = |cluster: &mut Cluster, path: &str| -> Output {
-        super::run_line(session, cluster, &format!("{editor_cmd} {path}"))
-    };
+    let mut terminal = ShellTerminal { session, editor };
     let mut ctx = kubectl::Context {
         kubeconfig,
         cluster,
@@ -389,12 +387,29 @@ pub(super) fn kubectl_job(
         cwd,
         stdin,
         kubeconfig_path,
-        editor: Some(&mut open),
+        terminal: Some(&mut terminal),
         interactive,
         job,
     };
     let out = kubectl::run(&mut ctx, args);
     (out, ctx.job)
+}
+
+/// The shell's terminal, as kubectl sees it.
+struct ShellTerminal<'s> {
+    session: &'s mut Session,
+    /// The editor command: `$KUBE_EDITOR`, `$EDITOR` or vi.
+    editor: String,
+}
+
+impl kubectl::Terminal for ShellTerminal<'_> {
+    fn edit(&mut self, cluster: &mut Cluster, path: &str) -> Output {
+        super::run_line(self.session, cluster, &format!("{} {path}", self.editor))
+    }
+
+    fn ask(&mut self, prompt: &str) -> super::question::Asked {
+        super::question::ask(self.session, prompt)
+    }
 }
 
 fn call_function(

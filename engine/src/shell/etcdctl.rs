@@ -10,7 +10,10 @@ use crate::output::Output;
 use crate::shell::coreutils::base64_encode;
 use serde_json::json;
 
-const VERSION: &str = "3.5.21";
+mod cli;
+mod table;
+
+use cli::VERSION;
 const CLUSTER_ID: u64 = 0x8d7a_1c2b_5e3f_4a69;
 const MEMBER_ID: u64 = 0x6b4f_2a1e_9c8d_7e53;
 
@@ -107,7 +110,7 @@ pub fn run(
     args: &[String],
     _stdin: Option<String>,
 ) -> Output {
-    let out = Output::default();
+    let mut out = Output::default();
     let on_control_plane = cluster
         .machine(&session.node)
         .is_some_and(|m| m.control_plane);
@@ -121,70 +124,144 @@ pub fn run(
             "Error: etcdctl with ETCDCTL_API=2 is not supported by this etcd (v3 store only)",
         );
     }
-    let o = match parse(args) {
-        Ok(o) => o,
-        Err(e) => return out.fail(format!("Error: {e}")),
+    let (command, mut values, words, inherited) = match cli::parse(args) {
+        Ok(cli::Invocation::Help(text)) => {
+            out.out(text);
+            return out;
+        }
+        Ok(cli::Invocation::Run {
+            command,
+            values,
+            args,
+            inherited,
+        }) => (command, values, args, inherited),
+        Err(failed) => return failed,
     };
-    let cmd: Vec<&str> = o.words.iter().map(String::as_str).collect();
-    match cmd.as_slice() {
-        ["version"] => {
-            let mut out = out;
+    let path = command.path;
+    // What each command checks of its arguments before it connects.
+    let bad_args = |msg: &str| {
+        Output::default()
+            .fail(format!("Error: {msg}"))
+            .with_status(128)
+    };
+    let word = |i: usize| words.get(i).map(String::as_str);
+    match path {
+        "version" => {
             out.out(format!("etcdctl version: {VERSION}\nAPI version: 3.5\n"));
             return out;
         }
-        ["snapshot", "status", file] => {
-            return snapshot_status(session, cluster, file, &o.write_out, true)
-        }
-        ["snapshot", "restore", file] => {
-            let mut out = out;
+        "snapshot status" | "snapshot restore" => {
+            let Some(file) = word(0).filter(|_| words.len() == 1) else {
+                return bad_args(&format!("{path} requires exactly one argument"));
+            };
+            let o = opts_of(&values);
+            if path == "snapshot status" {
+                return snapshot_status(session, cluster, file, &o.write_out, true);
+            }
             out.err("Deprecated: Use `etcdutl snapshot restore` instead.\n\n");
             return restore(out, session, cluster, file, o.data_dir.as_deref());
         }
-        [] => return out.fail("Error: unknown command \"\" for \"etcdctl\""),
+        "get" | "del" => {
+            let (prefix, from_key) = (values.bool("prefix"), values.bool("from-key"));
+            if words.is_empty() {
+                return bad_args(&format!(
+                    "{path} command needs one argument as key and an optional argument as range_end"
+                ));
+            }
+            if prefix && from_key {
+                return bad_args(
+                    "`--prefix` and `--from-key` cannot be set at the same time, choose one",
+                );
+            }
+            if path == "get" && values.bool("keys-only") && values.bool("count-only") {
+                return bad_args(
+                    "`--keys-only` and `--count-only` cannot be set at the same time, choose one",
+                );
+            }
+            if path == "get" && !matches!(values.get("consistency"), "l" | "s") {
+                return Output::default()
+                    .fail(format!(
+                        "Error: unknown consistency flag {}",
+                        crate::go::quote(values.get("consistency"))
+                    ))
+                    .with_status(4);
+            }
+            if words.len() > 1 && (prefix || from_key) {
+                return bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
+            }
+        }
+        "put" if words.len() != 2 => {
+            return bad_args("put command needs 1 argument and input from stdin or 2 arguments");
+        }
+        "compaction" if words.len() != 1 => {
+            return bad_args("compaction command needs 1 argument");
+        }
+        "snapshot save" if words.len() != 1 => {
+            return bad_args("snapshot save expects one argument");
+        }
+        "alarm disarm" | "alarm list" if !words.is_empty() => {
+            return bad_args(&format!("{path} command accepts no arguments"));
+        }
         _ => {}
     }
-    // Everything else talks to the server over TLS.
+    // mustClientFromCmd: the ETCDCTL_* variables set the global flags not
+    // given, the output format is chosen, then the connection is made.
+    if let Err(failed) = apply_env(session, cluster.now(), &inherited, &mut values, &mut out) {
+        return failed;
+    }
+    let o = opts_of(&values);
+    if !matches!(
+        o.write_out.as_str(),
+        "simple" | "fields" | "json" | "protobuf" | "table"
+    ) {
+        return out.fail("Error: unsupported output format").with_status(4);
+    }
     if let Err(e) = check_tls(session, cluster, &o) {
         cluster.step(crate::clock::Duration::from_secs(5));
         return out.fail(e);
     }
-    match cmd.as_slice() {
-        ["get", key, rest @ ..] => get(cluster.apiserver.store(), key, rest.first().copied(), &o),
-        ["compact" | "compaction", rev] => {
+    let unsupported_format = |out: Output| {
+        out.fail(format!(
+            "Error: {} not supported as output format",
+            o.write_out
+        ))
+        .with_status(4)
+    };
+    match (path, words.as_slice()) {
+        ("get", [key, rest @ ..]) => {
+            let got = get(cluster.apiserver.store(), key, rest.first().map(String::as_str), &o);
+            out.extend(got);
+            out
+        }
+        ("compaction", [rev]) => {
             let rev = match rev.parse::<i64>() {
                 Ok(r) => r,
                 Err(_) => {
                     return out.fail(format!(
-                        "Error: strconv.ParseInt: parsing \"{rev}\": invalid syntax"
+                        "Error: strconv.ParseInt: parsing {}: invalid syntax",
+                        crate::go::quote(rev)
                     ))
                 }
             };
             match cluster.apiserver.etcd_compact(rev) {
                 Ok(()) => {
-                    let mut out = out;
                     out.out(format!("compacted revision {rev}\n"));
                     out
                 }
                 Err(e) => out.fail(server_error(&e)),
             }
         }
-        ["compact" | "compaction", ..] => out
-            .fail("Error: compaction command needs 1 argument")
-            .with_status(128),
-        ["put", key, value] => {
+        ("put", [key, value]) => {
             cluster.apiserver.etcd_put(key, value.as_bytes().to_vec());
-            let mut out = out;
             out.out("OK\n");
             out
         }
-        ["del", key, ..] => {
+        ("del", [key, ..]) => {
             let n = cluster.apiserver.etcd_delete(key, o.prefix);
-            let mut out = out;
             out.out(format!("{n}\n"));
             out
         }
-        ["member", "list"] => {
-            let mut out = out;
+        ("member list", _) => {
             let ip = cluster
                 .machine(&session.node)
                 .map(|m| m.ip.clone())
@@ -197,8 +274,8 @@ pub fn run(
                 format!("https://{ip}:2379"),
                 "false".into(),
             ];
-            if o.write_out == "table" {
-                out.out(ascii_table(
+            match o.write_out.as_str() {
+                "table" => out.out(ascii_table(
                     &[
                         "ID",
                         "STATUS",
@@ -209,21 +286,19 @@ pub fn run(
                     ],
                     &[row.to_vec()],
                     &[5],
-                ));
-            } else {
-                out.out(format!("{}\n", row.join(", ")));
+                )),
+                "simple" => out.out(format!("{}\n", row.join(", "))),
+                _ => return unsupported_format(out),
             }
             out
         }
-        ["endpoint", "health"] => {
-            let mut out = out;
+        ("endpoint health", _) => {
             out.out(
                 "127.0.0.1:2379 is healthy: successfully committed proposal: took = 9.816342ms\n",
             );
             out
         }
-        ["endpoint", "status"] => {
-            let mut out = out;
+        ("endpoint status", _) => {
             let size = size_text(cluster.apiserver.store().snapshot().len());
             let rev = cluster.apiserver.store().revision();
             let row = vec![
@@ -238,8 +313,8 @@ pub fn run(
                 rev.to_string(),
                 String::new(),
             ];
-            if o.write_out == "table" {
-                out.out(ascii_table(
+            match o.write_out.as_str() {
+                "table" => out.out(ascii_table(
                     &[
                         "ENDPOINT",
                         "ID",
@@ -254,19 +329,18 @@ pub fn run(
                     ],
                     &[row],
                     &[2, 3, 4, 5, 6, 7, 8],
-                ));
-            } else {
-                out.out(format!(
+                )),
+                "simple" => out.out(format!(
                     "{}, \n",
                     row.get(..9).unwrap_or_default().join(", ")
-                ));
+                )),
+                _ => return unsupported_format(out),
             }
             out
         }
-        ["snapshot", "save", file] => {
+        ("snapshot save", [file]) => {
             let blob = cluster.apiserver.store().snapshot();
             let path = fs::normalize(&session.cwd, file);
-            let mut out = out;
             match session_fs_mut(session, cluster).map(|f| f.write(&path, &blob, false)) {
                 Some(Ok(())) => {
                     out.err(format!("{{\"level\":\"info\",\"msg\":\"created temporary db file\",\"path\":\"{path}.part\"}}\n{{\"level\":\"info\",\"msg\":\"fetched snapshot\",\"endpoint\":\"127.0.0.1:2379\",\"size\":\"{}\"}}\n{{\"level\":\"info\",\"msg\":\"saved\",\"path\":\"{path}\"}}\n", size_text(blob.len())));
@@ -280,11 +354,83 @@ pub fn run(
                 None => out.fail("Error: no file system"),
             }
         }
-        _ => out.fail(format!(
-            "Error: unknown command \"{}\" for \"etcdctl\"",
-            o.words.first().cloned().unwrap_or_default()
-        )),
+        // No alarm is ever raised here: the lists are empty.
+        ("alarm list" | "alarm disarm", _) => out,
+        ("defrag", _) if values.changed("data-dir") => out.fail(
+            "Error: etcdctl defrag --data-dir is not simulated by Dinghy (defragment the running member instead: etcdctl defrag)",
+        ),
+        ("defrag", _) => {
+            out.out("Finished defragmenting etcd member[127.0.0.1:2379]\n");
+            out
+        }
+        _ => out.fail(format!("Error: etcdctl {path} is not simulated by Dinghy")),
     }
+}
+
+/// The flags' values as the command handlers read them.
+fn opts_of(values: &cli::Values) -> Opts {
+    Opts {
+        words: Vec::new(),
+        prefix: values.bool("prefix"),
+        keys_only: values.bool("keys-only"),
+        print_value_only: values.bool("print-value-only"),
+        count_only: values.bool("count-only"),
+        limit: values.get("limit").parse().unwrap_or(0),
+        rev: values.get("rev").parse().unwrap_or(0),
+        write_out: values.get("write-out").to_string(),
+        cacert: values.given("cacert").map(str::to_string),
+        cert: values.given("cert").map(str::to_string),
+        key: values.given("key").map(str::to_string),
+        data_dir: values.given("data-dir").map(str::to_string),
+    }
+}
+
+/// etcd's `SetPflagsFromEnv` for the flags a command inherits:
+/// `ETCDCTL_CACERT` sets `--cacert` when the command line did not. A
+/// variable that names no flag is logged and left; one shadowed by its
+/// flag given on the command line is a fatal error.
+fn apply_env(
+    session: &Session,
+    now: crate::clock::Time,
+    inherited: &[table::Flag],
+    values: &mut cli::Values,
+    out: &mut Output,
+) -> Result<(), Output> {
+    let env_name = |f: &table::Flag| format!("ETCDCTL_{}", f.name.to_uppercase().replace('-', "_"));
+    let ts = now.rfc3339_micro();
+    for (key, value) in &session.env {
+        // etcdctl's main unsets ETCDCTL_API before anything reads the rest.
+        if !key.starts_with("ETCDCTL_") || key == "ETCDCTL_API" {
+            continue;
+        }
+        let Some(flag) = inherited.iter().find(|f| env_name(f) == *key) else {
+            out.err(format!(
+                "{{\"level\":\"warn\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:93\",\"msg\":\"unrecognized environment variable\",\"environment-variable\":\"{key}={value}\"}}\n"
+            ));
+            continue;
+        };
+        if values.changed(flag.name) {
+            let mut failed = std::mem::take(out);
+            failed.err(format!(
+                "{{\"level\":\"fatal\",\"ts\":\"{ts}\",\"caller\":\"flags/flag.go:85\",\"msg\":\"conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))\",\"environment-variable\":\"{key}\"}}\n"
+            ));
+            failed.status = 1;
+            return Err(failed);
+        }
+        if value.is_empty() {
+            continue;
+        }
+        if let Err(e) = values.set(flag, value) {
+            let mut failed = std::mem::take(out);
+            failed.err(format!(
+                "Error: invalid value {} for {key}: {e}\n",
+                crate::go::quote(value)
+            ));
+            failed.status = 1;
+            return Err(failed);
+        }
+    }
+    Ok(())
 }
 
 /// `etcdutl` (v3.5): the offline tool that works on data files.
@@ -432,6 +578,17 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
         Ok(r) => r,
         Err(e) => return out.fail(server_error(&e)),
     };
+    // Checked once the answer is there, as getCommandFunc does.
+    if o.count_only && o.write_out != "fields" {
+        return out
+            .fail("Error: --count-only is only for `--write-out=fields`")
+            .with_status(128);
+    }
+    if o.print_value_only && o.write_out != "simple" {
+        return out
+            .fail("Error: print-value-only is only for `--write-out=simple`")
+            .with_status(128);
+    }
     match o.write_out.as_str() {
         "json" => {
             let mut v = json!({ "header": { "cluster_id": CLUSTER_ID, "member_id": MEMBER_ID, "revision": resp.revision, "raft_term": 2 } });
@@ -457,10 +614,32 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
             }
             out.out(format!("{v}\n"));
         }
-        "simple" => {
-            if o.count_only {
-                out.out(format!("{}\n", resp.count));
+        "fields" => {
+            out.out(format!(
+                "\"ClusterID\" : {CLUSTER_ID}\n\"MemberID\" : {MEMBER_ID}\n\"Revision\" : {}\n\"RaftTerm\" : 2\n",
+                resp.revision
+            ));
+            for kv in &resp.kvs {
+                let value = if o.keys_only {
+                    String::new()
+                } else {
+                    String::from_utf8_lossy(&kv.value).into_owned()
+                };
+                out.out(format!(
+                    "\"Key\" : {}\n\"CreateRevision\" : {}\n\"ModRevision\" : {}\n\"Version\" : {}\n\"Value\" : {}\n\"Lease\" : 0\n",
+                    crate::go::quote(&kv.key),
+                    kv.create_revision,
+                    kv.mod_revision,
+                    kv.version,
+                    crate::go::quote(&value)
+                ));
             }
+            out.out(format!(
+                "\"More\" : {}\n\"Count\" : {}\n",
+                resp.more, resp.count
+            ));
+        }
+        "simple" => {
             for kv in &resp.kvs {
                 if o.keys_only {
                     out.out(format!("{}\n\n", kv.key));
@@ -475,10 +654,13 @@ fn get(store: &Store, key: &str, range_end: Option<&str>, o: &Opts) -> Output {
                 }
             }
         }
+        "protobuf" => {
+            return out.fail("Error: etcdctl -w protobuf is not simulated by Dinghy (try -w json)")
+        }
         other => {
-            return out.fail(format!(
-                "Error: unsupported output format {other:?} (use simple or json)"
-            ))
+            return out
+                .fail(format!("Error: {other} not supported as output format"))
+                .with_status(4)
         }
     }
     out

@@ -4,6 +4,9 @@
 //! word). Bash prints the expanded line before running it; a missing event
 //! is `bash: !foo: event not found` and nothing runs.
 
+/// The longest line history expansion may make (see [`expand`]).
+pub const MAX_EXPANDED: usize = 65_536;
+
 /// The input with its history references replaced, `Ok(None)` when it has
 /// none, or the text of bash's error. Only the first line is expanded: the
 /// lines after it are here-document bodies or continuations, pasted text
@@ -38,6 +41,14 @@ fn expand_line(line: &str, history: &[String]) -> Result<Option<String>, String>
             // `${!name}` is indirection, not history.
             '!' if !(in_single || i > 0 && crate::scan::char_at(&chars, i - 1) == '{') => {
                 if let Some((text, used)) = event(crate::scan::tail(&chars, i + 1), history)? {
+                    if out.len() + text.len() > MAX_EXPANDED {
+                        // bash would go on doubling the line (each `!!`
+                        // repeats the last one) until memory runs out; the
+                        // learner's page would freeze long before.
+                        return Err(format!(
+                            "dinghy: history expansion stopped: the line would be longer than {MAX_EXPANDED} characters"
+                        ));
+                    }
                     out.push_str(&text);
                     changed = true;
                     i += 1 + used;
@@ -115,6 +126,19 @@ mod tests {
             "echo one two".to_string(),
             "kubectl get nodes".to_string(),
         ]
+    }
+
+    #[test]
+    fn repeating_the_last_line_stops_before_the_line_grows_past_its_limit() {
+        let long = "echo ".to_string() + &"x".repeat(1000);
+        let history = vec![long];
+        let bangs = "!!".repeat(80);
+        let err = expand(&bangs, &history).err().unwrap_or_default();
+        assert!(
+            err.starts_with("dinghy: history expansion stopped"),
+            "{err}"
+        );
+        assert!(expand(&"!!".repeat(60), &history).is_ok_and(|l| l.is_some()));
     }
 
     #[test]

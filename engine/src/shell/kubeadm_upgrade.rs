@@ -304,6 +304,8 @@ fn apply(
             }
             None => match question::ask(session, QUESTION) {
                 Asked::Answer(a) => a,
+                // bufio's ReadString at end of file: an empty line.
+                Asked::EndOfInput => String::new(),
                 Asked::Suspended => return question::suspended(out),
             },
         };

@@ -152,6 +152,15 @@ impl Session {
     }
 }
 
+/// The input ended (a script ran out): a question still waiting reads end
+/// of file and its line runs to the end.
+pub fn end_of_input(session: &mut Session, cluster: &mut Cluster) -> Output {
+    let out = question::end_of_input(session, cluster);
+    session.env.remove(ABANDON);
+    session.loop_jump = None;
+    out
+}
+
 /// Runs one complete input (a line, or several lines when it continues).
 pub fn run(session: &mut Session, cluster: &mut Cluster, src: &str) -> Output {
     if session.question.waiting() {

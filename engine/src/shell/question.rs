@@ -15,7 +15,7 @@
 //! terminal, `dinghy shell` on a terminal, and a script fed to `dinghy
 //! shell`, whose next line is the answer just as `bash < script` hands a
 //! reading program the script's next line. At the end of the input the
-//! question reads end of file, an empty answer.
+//! question reads end of file ([`Asked::EndOfInput`]).
 
 use super::Session;
 use crate::output::{Output, Stream};
@@ -34,6 +34,8 @@ pub struct QuestionState {
     pub consumed: usize,
     /// What the terminal has shown of the suspended line's output.
     pub shown: Vec<(Stream, String)>,
+    /// The input ended after `answers`: the next read gets end of file.
+    pub eof: bool,
 }
 
 impl QuestionState {
@@ -50,6 +52,9 @@ pub enum Asked {
     Answer(String),
     /// No answer yet: the command returns [`suspended`] and the line waits.
     Suspended,
+    /// The input ended (a script ran out, Ctrl-D): the read fails, which a
+    /// program takes as "no" or as an empty line, each in its own way.
+    EndOfInput,
 }
 
 /// Asks `prompt` (printed as the program prints it, e.g. without a newline).
@@ -58,6 +63,9 @@ pub fn ask(session: &mut Session, prompt: &str) -> Asked {
     if let Some(answer) = q.answers.get(q.consumed).cloned() {
         q.consumed += 1;
         return Asked::Answer(answer);
+    }
+    if q.eof {
+        return Asked::EndOfInput;
     }
     q.prompt = Some(prompt.to_string());
     Asked::Suspended
@@ -73,15 +81,34 @@ pub fn suspended(mut out: Output) -> Output {
 /// The line the host sent while a question waits: the answer. The
 /// suspended line runs again; what the terminal showed already is left out.
 pub fn answer(session: &mut Session, cluster: &mut crate::cluster::Cluster, line: &str) -> Output {
-    let Some(pending) = session.question.pending_line.clone() else {
+    if session.question.pending_line.is_none() {
         return Output::default();
-    };
+    }
     // A program reads one line (bufio.Scanner): the rest is bash's.
     let first = line.split('\n').next().unwrap_or("");
     session
         .question
         .answers
         .push(first.trim_end_matches('\r').to_string());
+    rerun(session, cluster)
+}
+
+/// The input ended while a question waits (`dinghy shell`'s script ran
+/// out): the question reads end of file, and the line runs to its end.
+pub fn end_of_input(session: &mut Session, cluster: &mut crate::cluster::Cluster) -> Output {
+    if !session.question.waiting() {
+        return Output::default();
+    }
+    session.question.eof = true;
+    rerun(session, cluster)
+}
+
+/// Runs the suspended line again with the answers so far, leaving out what
+/// the terminal showed already.
+fn rerun(session: &mut Session, cluster: &mut crate::cluster::Cluster) -> Output {
+    let Some(pending) = session.question.pending_line.clone() else {
+        return Output::default();
+    };
     session.question.prompt = None;
     session.question.consumed = 0;
     let shown = std::mem::take(&mut session.question.shown);
@@ -225,5 +252,50 @@ mod session_tests {
             "{text}"
         );
         assert!(!text.contains("SUCCESS"), "{text}");
+    }
+}
+
+#[cfg(test)]
+mod kubectl_delete_tests {
+    use crate::Simulation;
+
+    const QUESTION: &str = "Do you want to continue? (y/n): ";
+
+    #[test]
+    fn delete_i_asks_at_the_terminal_and_enter_alone_keeps_it_reading() {
+        let mut sim = Simulation::new(1);
+        sim.run("kubectl run a --image=nginx\n");
+        let out = sim.run("kubectl delete pod a -i\n");
+        assert_eq!(
+            out.text(),
+            "You are about to delete the following 1 resource(s):\npod/a\n"
+        );
+        assert_eq!(sim.question(), Some(QUESTION));
+        // fmt.Fscan skips the empty line and goes on reading: no new
+        // question, nothing printed, nothing deleted yet.
+        let out = sim.run("\n");
+        assert_eq!(out.text(), "");
+        assert_eq!(sim.question(), Some(""));
+        let out = sim.run(" y \n");
+        assert_eq!(out.text(), "pod \"a\" deleted\n");
+        assert_eq!(sim.question(), None);
+        assert_eq!(
+            sim.run("kubectl get pod a\n").text(),
+            "Error from server (NotFound): pods \"a\" not found\n"
+        );
+    }
+
+    #[test]
+    fn delete_i_ended_by_ctrl_c_or_end_of_input_deletes_nothing() {
+        let mut sim = Simulation::new(1);
+        sim.run("kubectl run a --image=nginx\n");
+        sim.run("kubectl delete pod a -i\n");
+        assert_eq!(sim.interrupt().status, 130);
+        sim.run("kubectl delete pod a -i\n");
+        let out = sim.end_of_input();
+        assert_eq!(out.text(), "deletion is cancelled\n");
+        assert_eq!(out.status, 0);
+        assert_eq!(sim.question(), None);
+        assert_eq!(sim.run("kubectl get pod a -o name\n").text(), "pod/a\n");
     }
 }

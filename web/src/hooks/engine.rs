@@ -169,7 +169,7 @@ impl Engine {
             stdin: None,
             kubeconfig: true,
             kubeconfig_path: "/root/.kube/config".into(),
-            editor: None,
+            terminal: None,
             interactive: false,
             job: None,
         };

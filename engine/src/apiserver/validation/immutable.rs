@@ -6,7 +6,7 @@
 //! `replace` touches a field that is fixed at creation.
 
 use super::{arr, go_diff, go_field_name, go_label_selector, quantity_milli, s, Errs};
-use crate::apiserver::field::{go_quote, go_string_slice, BadValue, FieldError};
+use crate::apiserver::field::{go_string_slice, BadValue, FieldError};
 use serde_json::Value;
 
 const IMMUTABLE: &str = "field is immutable";
@@ -27,7 +27,7 @@ fn bad_value(v: Option<&Value>, go_type: &str) -> BadValue {
 fn go_value(v: &Value) -> String {
     match v {
         Value::Null => "nil".into(),
-        Value::String(s) => go_quote(s),
+        Value::String(s) => crate::go::quote(s),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Array(items) => {

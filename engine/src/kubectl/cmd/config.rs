@@ -78,9 +78,7 @@ pub const SUBCOMMANDS: &[Command] = &[
 fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
     match p.args.first() {
-        Some(sub) => out.fail(format!(
-            "error: unknown command \"{sub}\" for \"kubectl config\"\nRun 'kubectl config --help' for usage."
-        )),
+        Some(_) => super::unknown_subcommand(p, "config"),
         None => {
             out = out.fail(crate::kubectl::help::command(&COMMAND));
             out

@@ -111,10 +111,7 @@ fn service_group(_: &mut Context<'_>, p: &Parsed) -> Output {
 /// `unknown command` error.
 fn subgroup(p: &Parsed, name: &str) -> Output {
     if !p.args.is_empty() {
-        return Output::default().fail(format!(
-            "error: unknown command \"{}\"\nSee 'kubectl {name} -h' for help and examples",
-            p.args.join(" ")
-        ));
+        return super::unknown_subcommand(p, name);
     }
     let group = SUBCOMMANDS.iter().find(|c| c.name == name);
     let help = group.map(crate::kubectl::help::command).unwrap_or_default();

@@ -4,13 +4,14 @@
 //! virtual clock as a real wait would take time.
 
 use super::common::{dry_run, DryRun};
-use super::select::{select, Allow};
+use super::select::{select, Allow, Item};
 use crate::apiserver::{DeleteOptions, Propagation};
 use crate::clock::Duration;
 use crate::kubectl::builder::{self, VisitError};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::output::Output;
+use crate::shell::question::Asked;
 
 pub const COMMAND: Command = Command {
     name: "delete",
@@ -126,6 +127,28 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         .filter(|e| !(ignore_not_found && e.starts_with("Error from server (NotFound)")))
         .map(VisitError::Client)
         .collect();
+    if p.bool("interactive") {
+        // kubectl visits a preview of the same selection first: any error
+        // there (ContinueOnError aggregates them) ends the command before
+        // it asks, and nothing is deleted.
+        if !errors.is_empty() {
+            builder::print_errors(&mut out, &errors);
+            out.status = 1;
+            return out;
+        }
+        if sel.items.is_empty() {
+            out.out("No resources found\n");
+            return out;
+        }
+        match confirmation(ctx, p, &sel.items, &mut out) {
+            Confirmed::Yes => {}
+            Confirmed::No => {
+                out.out("deletion is cancelled\n");
+                return out;
+            }
+            Confirmed::Suspended => return crate::shell::question::suspended(out),
+        }
+    }
     let warn_cluster_scope = p.is_set("namespace") && !p.bool("all-namespaces");
     let mut warned = false;
     let operation = {
@@ -191,27 +214,76 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         return out;
     }
     if p.string("wait") != Some("false") && dry == DryRun::None && !deleted.is_empty() {
-        ctx.cluster.settle();
-        // Wait as kubectl does: until every deleted object is gone.
-        let deadline = ctx.cluster.now() + WAIT_LIMIT;
-        loop {
-            let pending = deleted.iter().any(|(i, uid)| {
-                ctx.cluster
+        // Wait as kubectl does, watching: until every deleted object is
+        // gone, the clock moving from wakeup to wakeup (an object that
+        // never goes costs one look per change, not a round per second).
+        ctx.cluster.step_until(WAIT_LIMIT, |cluster| {
+            !deleted.iter().any(|(i, uid)| {
+                cluster
                     .apiserver
                     .get(i.res, i.ns.as_deref(), &i.name)
                     .is_ok_and(|o| {
                         crate::api::object::str_at(&o, "metadata.uid").unwrap_or_default() == uid
                     })
-            });
-            if !pending || ctx.cluster.now() >= deadline {
-                break;
-            }
-            ctx.cluster.step(Duration::from_secs(1));
-        }
+            })
+        });
     }
     builder::print_errors(&mut out, &errors);
     if !errors.is_empty() {
         out.status = 1;
     }
     out
+}
+
+/// What `kubectl delete -i` was told.
+enum Confirmed {
+    Yes,
+    No,
+    /// The terminal has not answered yet: the line waits at the question.
+    Suspended,
+}
+
+/// kubectl's `confirmation`: the list of what will go, the question, and
+/// one word read with Go's `fmt.Fscan` from standard input — a pipe when
+/// there is one (not echoed), else the terminal. Fscan skips blank lines
+/// and stops at the end of the input (no); only "y", in either case, goes on.
+fn confirmation(ctx: &mut Context<'_>, p: &Parsed, items: &[Item], out: &mut Output) -> Confirmed {
+    out.out(format!(
+        "You are about to delete the following {} resource(s):\n",
+        items.len()
+    ));
+    for item in items {
+        out.out(format!("{}/{}\n", item.kind_name(), item.name));
+    }
+    const QUESTION: &str = "Do you want to continue? (y/n): ";
+    let yes = |word: &str| {
+        if word.eq_ignore_ascii_case("y") {
+            Confirmed::Yes
+        } else {
+            Confirmed::No
+        }
+    };
+    let piped = ctx.stdin.as_deref();
+    let terminal = ctx.terminal.as_mut().filter(|_| piped.is_none());
+    let Some(terminal) = terminal else {
+        out.out(QUESTION);
+        // `-f -` has read the pipe to its end already.
+        let rest = piped.filter(|_| !p.strings("filename").iter().any(|f| f == "-"));
+        return match rest.and_then(|text| text.split_whitespace().next()) {
+            Some(word) => yes(word),
+            None => Confirmed::No,
+        };
+    };
+    let mut prompt = QUESTION;
+    loop {
+        match terminal.ask(prompt) {
+            Asked::Answer(line) => match line.split_whitespace().next() {
+                Some(word) => return yes(word),
+                // Enter alone: the cursor moves on and Fscan keeps reading.
+                None => prompt = "",
+            },
+            Asked::EndOfInput => return Confirmed::No,
+            Asked::Suspended => return Confirmed::Suspended,
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! kubectl's `Edit cancelled, no valid changes were saved.`
 //!
 //! The editor itself is not kubectl's business here: the caller (the
-//! shell) passes it in [`Context::editor`] as "open this file, return when
+//! shell) passes it in [`Context::terminal`] as "open this file, return when
 //! it is saved" — `$KUBE_EDITOR`/`$EDITOR` as a command, or a terminal's
 //! full-screen editor. Without one, the temp file is written and kubectl
 //! says so, as it does when the editor cannot start.
@@ -176,13 +176,13 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         let path = temp_path(ctx, round);
         write(ctx, &path, &buf);
         let previous = edited.clone();
-        let Some(editor) = ctx.editor.as_mut() else {
+        let Some(terminal) = ctx.terminal.as_mut() else {
             out.err(format!(
                 "A copy of your changes has been stored to \"{path}\"\n"
             ));
             return out.fail("error: unable to launch the editor \"vi\"");
         };
-        let ed_out = editor(ctx.cluster, &path);
+        let ed_out = terminal.edit(ctx.cluster, &path);
         if ed_out.status == crate::shell::editor::SUSPENDED {
             // The editor is open in the host; this runs again when it is answered.
             return ed_out;

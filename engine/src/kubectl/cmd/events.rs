@@ -70,13 +70,8 @@ fn interval(e: &Value, now: Time) -> String {
 
 fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
-    if !p.args.is_empty() {
-        return out.fail(
-            "error: unknown command \"".to_string()
-                + &p.args[0]
-                + "\" for \"kubectl events\"\nRun 'kubectl events --help' for usage.",
-        );
-    }
+    // kubectl events takes no arguments and reads none: `kubectl events
+    // web` lists every event of the namespace (--for names an object).
     let all = p.bool("all-namespaces");
     let types: Vec<String> = p
         .strings("types")

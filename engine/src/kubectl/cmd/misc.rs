@@ -52,9 +52,7 @@ pub const TOP_SUBCOMMANDS: &[Command] = &[
 /// `kubectl top` alone: cobra's help on stderr, exit 1.
 fn run_top(_: &mut Context<'_>, p: &Parsed) -> Output {
     match p.args.first() {
-        Some(other) => Output::default().fail(format!(
-            "error: unknown command \"{other}\" for \"kubectl top\"\nRun 'kubectl top --help' for usage."
-        )),
+        Some(_) => super::unknown_subcommand(p, "top"),
         None => Output::default().fail(crate::kubectl::help::command(&TOP).trim_end()),
     }
 }
@@ -246,9 +244,7 @@ pub const AUTH_SUBCOMMANDS: &[Command] = &[
 fn run_auth_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
     match p.args.first() {
-        Some(sub) => out.fail(format!(
-            "error: unknown command \"{sub}\" for \"kubectl auth\"\nRun 'kubectl auth --help' for usage."
-        )),
+        Some(_) => super::unknown_subcommand(p, "auth"),
         None => out.fail(crate::kubectl::help::command(&AUTH)),
     }
 }

@@ -55,6 +55,15 @@ pub const SUBCOMMANDS: &[(&str, &[Command])] = &[
     ("top", misc::TOP_SUBCOMMANDS),
 ];
 
+/// A command group given words that name none of its commands: kubectl's
+/// `DefaultSubCommandRun` refuses them all, quoted as one.
+pub fn unknown_subcommand(p: &super::flags::Parsed, path: &str) -> crate::output::Output {
+    crate::output::Output::default().fail(format!(
+        "error: unknown command {}\nSee 'kubectl {path} -h' for help and examples",
+        crate::go::quote(&p.args.join(" "))
+    ))
+}
+
 /// Other names cobra accepts for a subcommand (its `Aliases`).
 const ALIASES: &[(&str, &str)] = &[
     ("create deploy", "create deployment"),

@@ -170,9 +170,7 @@ pub const SET_SUBCOMMANDS: &[Command] = &[Command {
 fn run_set_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     let out = Output::default();
     match p.args.first() {
-        Some(sub) => out.fail(format!(
-            "error: unknown command \"{sub}\" for \"kubectl set\"\nRun 'kubectl set --help' for usage."
-        )),
+        Some(_) => super::unknown_subcommand(p, "set"),
         None => out.fail(crate::kubectl::help::command(&SET)),
     }
 }

@@ -133,9 +133,7 @@ pub const SUBCOMMANDS: &[Command] = &[
 fn run_root(_: &mut Context<'_>, p: &Parsed) -> Output {
     let mut out = Output::default();
     match p.args.first() {
-        Some(sub) => out.fail(format!(
-            "error: unknown command \"{sub}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
-        )),
+        Some(_) => super::unknown_subcommand(p, "rollout"),
         None => {
             // cobra's help, on stdout, yet exit status 1.
             out.out(crate::kubectl::help::command(&COMMAND));

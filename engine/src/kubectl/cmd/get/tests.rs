@@ -14,7 +14,7 @@ fn get(cluster: &mut Cluster, line: &str) -> String {
         cwd: "/root".into(),
         stdin: None,
         kubeconfig_path: "/root/.kube/config".into(),
-        editor: None,
+        terminal: None,
         interactive: false,
         job: None,
     };
