@@ -22,6 +22,7 @@ pub mod go;
 mod json_tests;
 pub mod kubectl;
 pub mod kubelet;
+pub mod maps;
 pub mod metrics;
 pub mod network;
 pub mod node;

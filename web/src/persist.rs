@@ -192,8 +192,9 @@ pub struct LabProgress {
     pub solutions: Vec<String>,
 }
 
-/// Every lab's progress, by lab key (`pods`, or `file:<id>` for an instructor's lab).
-pub type Progress = BTreeMap<String, LabProgress>;
+/// Every lab's progress, by lab key (`pods`, or `file:<id>` for an instructor's lab),
+/// boxed to share a map's code with the engine's (`engine::maps`).
+pub type Progress = engine::maps::BoxedMap<LabProgress>;
 
 /// The saved progress; `Err` when the entry could not be read (it has then been removed).
 pub fn load_progress() -> Result<Progress, ()> {
@@ -215,7 +216,7 @@ fn parse_progress(raw: &str) -> Option<Progress> {
     if v.get("version")?.as_u64()? != 1 {
         return None;
     }
-    let labs: Vec<(String, LabProgress)> = v
+    let labs: Vec<(String, Box<LabProgress>)> = v
         .get("labs")?
         .as_object()?
         .iter()
@@ -236,12 +237,12 @@ fn parse_progress(raw: &str) -> Option<Progress> {
             let hints = engine::sort::map(hints);
             Some((
                 k.clone(),
-                LabProgress {
+                Box::new(LabProgress {
                     passed: list("passed")?,
                     answers: strings(l.get("answers")?)?,
                     hints,
                     solutions: list("solutions")?,
-                },
+                }),
             ))
         })
         .collect::<Option<_>>()?;
@@ -276,12 +277,12 @@ mod tests {
         let mut p = Progress::new();
         p.insert(
             "pods".into(),
-            LabProgress {
+            Box::new(LabProgress {
                 passed: vec!["count".into()],
                 answers: [("count".to_string(), "3".to_string())].into(),
                 hints: [("run".to_string(), 1)].into(),
                 solutions: vec![],
-            },
+            }),
         );
         let labs: Map<String, Value> = p
             .iter()

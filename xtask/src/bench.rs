@@ -105,7 +105,68 @@ use std::time::Instant;
 /// (explain's schema 62 KB, kubectl's help 17 KB, and ~160 KB raw of
 /// pointer tables — flag and command tables, string slices — at ~64 KB
 /// brotli, which compress poorly).
-pub const BROTLI_BUDGET: u64 = 1_027_700;
+///
+/// Session 12 (2026-11-25, branch `size`, main at 1b9ac1b, whose dist/ was
+/// 1,017,294 brotli). Measured as in session 11 (the wasm alone, wasm-opt
+/// -Oz --low-memory-unused, no `--converge`):
+///
+/// | change                                              | wasm brotli | delta   |
+/// |-----------------------------------------------------|-------------|---------|
+/// | main 1b9ac1b                                        | 1,008,221   |         |
+/// | the last two standard sorts (`collect` into a       | 1,005,011   |  -3,210 |
+/// |   BTreeSet/BTreeMap: the scheduler's changed keys,  |             |         |
+/// |   the run queue's machines) by insertion; kubectl's |             |         |
+/// |   parsed flags a list, not a map                    |             |         |
+/// | `engine::maps::BoxedMap`: string-keyed maps of      |   998,840   |  -6,171 |
+/// |   boxed values, which share one copy of BTreeMap's  |             |         |
+/// |   code (kubelet workers, probes, back-off; shell    |             |         |
+/// |   completions; the controllers' per-object stamps)  |             |         |
+/// | + node file systems, the web app's lab progress     |   997,530   |  -1,310 |
+/// | + quota usage, metrics-server's points and series,  |   991,604   |  -5,926 |
+/// |   `get -w`'s rows, lab task results; the kubelet's  |             |         |
+/// |   last pod syncs found by index                     |             |         |
+/// | + the HPA controller's last syncs, the scheduler's  | (see below) |         |
+/// |   static pod configurations                         |             |         |
+///
+/// BTreeMap's code is generated per key and value type (insert, remove,
+/// rebalancing: several KB of wasm each), but wasm-opt keeps one copy of
+/// identical functions: maps whose values have the same size and need no
+/// drop of their own already share it, and a `Box` makes any value such.
+/// Measured and not kept: wasm-opt `--generate-global-effects` (+347 B),
+/// `--traps-never-happen` (-145 B, not worth assuming no trap); kubectl's
+/// flag table as text instead of `Flag` records (the 769 records are
+/// ~4 KB of brotli, about what the text would cost: not done).
+///
+/// The full release build (`trunk build --release --public-url /dinghy/`,
+/// as `cargo xtask test` runs it, wasm-opt with `--converge`): wasm
+/// 3,301,264 raw, 988,070 brotli; dist/ 3,361,280 raw, 998,906 brotli
+/// (-18,388 from main). The goal of 1 MB (read as 1,000,000 B) is
+/// met, by 1.1 KB, and becomes the budget: growth past it now fails the
+/// check, so a feature that adds to the bundle must take as much out.
+///
+/// Raised again the same session (2026-11-25, session 12, said here and in
+/// its commit), because the session's other branches, merged after the size
+/// branch was measured, added back more than it took out: dist/ measured
+/// with the gate's own build (python's brotli, quality 11, equal to xtask's
+/// figure on the same dist/) at each step:
+///
+/// | tree                                                 | dist/ brotli |
+/// |------------------------------------------------------|--------------|
+/// | size branch alone (on 1b9ac1b)                       |      998,906 |
+/// | + lead's fidelity work (5fe67ba): etcdctl's command  |    1,011,408 |
+/// |   table, cobra/pflag reading and help; kubectl's     |              |
+/// |   suggestions; `delete -i`; drain/question code      |              |
+/// | + envelope (the ReplicaSet facts cache and dirty     |    1,031,277 |
+/// |   set, node lifecycle journal), labhour (the GC's    |              |
+/// |   incremental graph, CronJob sleep, null shortcut),  |              |
+/// |   the compaction interval (903d0b8)                  |              |
+///
+/// Most of the growth is new map types (each BTreeMap key/value pair is a
+/// copy of its code) and code: the next size work is to put the new maps
+/// behind `maps::BoxedMap` or sorted lists as the size branch did, and
+/// etcdctl's `Values`. The goal is missed by 31 KB; the budget is that
+/// build plus 1 %, so further growth still fails.
+pub const BROTLI_BUDGET: u64 = 1_041_600;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the

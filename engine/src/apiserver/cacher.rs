@@ -733,7 +733,16 @@ impl Cacher {
         &'a self,
         store: &'a Store,
         prefix: &'a str,
-    ) -> Box<dyn Iterator<Item = Cow<'a, Arc<Value>>> + 'a> {
+    ) -> impl Iterator<Item = Cow<'a, Arc<Value>>> + 'a {
+        self.prefix_keyed(store, prefix).map(|(_, v)| v)
+    }
+
+    /// [`Cacher::prefix`], each object with its key.
+    pub fn prefix_keyed<'a>(
+        &'a self,
+        store: &'a Store,
+        prefix: &'a str,
+    ) -> Box<dyn Iterator<Item = (&'a str, Cow<'a, Arc<Value>>)> + 'a> {
         let end = prefix_end(prefix);
         let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
         let cached = self
@@ -745,21 +754,18 @@ impl Cacher {
         } else if EVENTS.starts_with(prefix) {
             EVENTS
         } else {
-            return Box::new(cached.map(|(_, v)| v));
+            return Box::new(cached);
         };
         let events = store
             .prefix(events_prefix)
             .map(|kv| (kv.key.as_str(), Cow::Owned(Arc::new(decode(kv)))));
         // Both in key order, and disjoint (no Event is cached): merged.
         let (mut a, mut b) = (cached.peekable(), events.peekable());
-        Box::new(std::iter::from_fn(move || {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
-                (Some(_), Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, _) => b.next(),
-            };
-            next.map(|(_, v)| v)
+        Box::new(std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
         }))
     }
 }

@@ -132,7 +132,6 @@ impl EtcdCompactor {
     }
 }
 
-
 impl Component for EtcdCompactor {
     fn name(&self) -> String {
         "kube-apiserver/etcd-compactor".into()

@@ -51,27 +51,47 @@ pub fn decode(body: &Value) -> Result<Decoded, String> {
 }
 
 /// [`decode`] of a body the caller gives up: a clean body (see
-/// `schema::is_clean`) is the decoded object as it is, without the round
-/// trip's copies.
+/// `schema::shortcut`) is the decoded object as it is, less its `null`s,
+/// without the round trip's copies.
 pub fn decode_owned(body: Value) -> Result<Decoded, String> {
     let kind_of = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
-    if schema::is_clean(kind_of("apiVersion"), kind_of("kind"), &body) {
-        // Every engine test that writes checks the shortcut against the round trip.
-        #[cfg(test)]
-        assert_eq!(
-            decode(&body),
-            Ok(Decoded {
-                object: body.clone(),
-                unknown_fields: Vec::new()
-            }),
-            "a clean body decodes to itself"
-        );
-        return Ok(Decoded {
-            object: body,
-            unknown_fields: Vec::new(),
-        });
+    let Some(clean) = schema::shortcut(kind_of("apiVersion"), kind_of("kind"), &body) else {
+        return decode(&body);
+    };
+    // Every engine test that writes checks the shortcut against the round trip.
+    #[cfg(test)]
+    let expected = decode(&body);
+    let mut object = body;
+    if clean == schema::Clean::DroppingNulls {
+        drop_nulls(&mut object);
     }
-    decode(&body)
+    let decoded = Decoded {
+        object,
+        unknown_fields: Vec::new(),
+    };
+    #[cfg(test)]
+    assert_eq!(
+        expected,
+        Ok(decoded.clone()),
+        "a clean body decodes to itself ({clean:?})"
+    );
+    Ok(decoded)
+}
+
+/// [`strip_nulls`] in place: the keys and items that are `null` go, the
+/// rest keeps its order.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, v| !v.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(a) => {
+            a.retain(|v| !v.is_null());
+            a.iter_mut().for_each(drop_nulls);
+        }
+        _ => {}
+    }
 }
 
 /// The typed round trip of a body: `None` for kinds without a schema, else
@@ -648,11 +668,14 @@ mod tests {
             .filter(|v| v.get("kind").is_some())
             .collect();
         assert!(stored.len() > 50, "{}", stored.len());
-        let mut clean = 0;
+        let (mut clean, mut taken) = (0, 0);
         for obj in &stored {
             let kind = |k: &str| obj[k].as_str().unwrap_or_default().to_string();
             if schema::is_clean(&kind("apiVersion"), &kind("kind"), obj) {
                 clean += 1;
+            }
+            if schema::shortcut(&kind("apiVersion"), &kind("kind"), obj).is_some() {
+                taken += 1;
             }
             assert_eq!(decode_owned(obj.clone()), decode(obj), "{obj}");
             let spoilt = [
@@ -675,8 +698,10 @@ mod tests {
             }
         }
         // Most are (172 of 197): the rest hold a `null` (a template's
-        // `creationTimestamp: null`, as kubeadm's manifests have it).
+        // `creationTimestamp: null`, as kubeadm's manifests have it), at
+        // an optional field, which the shortcut drops: it takes them all.
         assert!(clean * 10 > stored.len() * 8, "{clean} of {}", stored.len());
+        assert_eq!(taken, stored.len());
         let pod = |c: Value| {
             json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
             "spec": {"containers": [c]}})
@@ -708,6 +733,64 @@ mod tests {
         let other = json!({"apiVersion": "example.com/v1", "kind": "Widget", "spec": {"a": [1, {"b": null}]}});
         assert!(!schema::is_clean("example.com/v1", "Widget", &other));
         assert_eq!(decode_owned(other.clone()), decode(&other));
+    }
+
+    /// A `null` at an optional field (client-go's nil pointers and zero
+    /// times) is dropped by the shortcut as by the round trip; a `null`
+    /// anywhere else still takes the round trip, which fixes it up or
+    /// fails as Go does.
+    #[test]
+    fn nulls_at_optional_fields_take_the_shortcut() {
+        let event = json!({"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": "e.1", "namespace": "default", "creationTimestamp": null},
+            "involvedObject": {"kind": "Pod", "name": "p"}, "reason": "Pulled",
+            "eventTime": null, "series": {"count": 2, "lastObservedTime": null}, "count": 1});
+        let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d", "labels": null},
+            "spec": {"selector": {"matchLabels": {"app": "d"}}, "strategy": {},
+                "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "d"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx",
+                        "resources": {}, "livenessProbe": null}]}}},
+            "status": null});
+        let widget = json!({"apiVersion": "example.com/v1", "kind": "Widget",
+            "spec": {"a": [1, null, {"b": null}]}});
+        for o in [&event, &deployment, &widget] {
+            let kind = |k: &str| o[k].as_str().unwrap_or_default().to_string();
+            assert_eq!(
+                schema::shortcut(&kind("apiVersion"), &kind("kind"), o),
+                Some(schema::Clean::DroppingNulls),
+                "{o}"
+            );
+            let d = decode_owned(o.clone()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(Ok(d.clone()), decode(o), "{o}");
+            assert!(!d.object.to_string().contains("null"), "{}", d.object);
+        }
+        expect_test::expect![[r#"{"apiVersion":"v1","kind":"Event","metadata":{"name":"e.1","namespace":"default"},"involvedObject":{"kind":"Pod","name":"p"},"reason":"Pulled","series":{"count":2},"count":1}"#]]
+        .assert_eq(&decode_owned(event.clone()).map(|d| d.object.to_string()).unwrap_or_default());
+        // Not optional (metadata, a list's item, a map's value, a required
+        // field, a free-form value's inside): the round trip decides.
+        let pod = |c: Value| {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
+            "spec": {"containers": [c]}})
+        };
+        let not_optional = [
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": null}),
+            pod(json!({"name": "a", "image": "nginx", "args": ["x", null]})),
+            pod(json!({"name": "a", "image": "nginx", "resources": {"limits": {"cpu": null}}})),
+            pod(json!({"name": null, "image": "nginx"})),
+            pod(json!(null)),
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e"},
+                "involvedObject": null, "series": {"count": 1}}),
+        ];
+        for o in not_optional {
+            let kind = |k: &str| o[k].as_str().unwrap_or_default().to_string();
+            assert_eq!(
+                schema::shortcut(&kind("apiVersion"), &kind("kind"), &o),
+                None,
+                "{o}"
+            );
+            assert_eq!(decode_owned(o.clone()), decode(&o), "{o}");
+        }
     }
 
     #[test]

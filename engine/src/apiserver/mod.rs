@@ -759,6 +759,20 @@ impl ApiServer {
             .collect()
     }
 
+    /// The cached objects of a resource stored as itself (not an older
+    /// served version), with their keys, in key order: what
+    /// [`ApiServer::list_shared`] gives, for a reader that follows the
+    /// changes by key (the garbage collector's graph).
+    pub fn list_keyed(&self, res: &Resource) -> Vec<(String, Arc<Value>)> {
+        #[cfg(test)]
+        read_log::note(res.plural, None);
+        let prefix = res.prefix(None);
+        self.cache()
+            .prefix_keyed(&self.store, &prefix)
+            .map(|(k, v)| (k.to_string(), Cow::into_owned(v)))
+            .collect()
+    }
+
     /// A stamp of the objects outside `resources`: it changes exactly when
     /// one of them is written or deleted (or the store is replaced), and
     /// never comes back to an earlier value. A component whose inputs are

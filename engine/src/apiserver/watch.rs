@@ -108,12 +108,10 @@ impl ApiServer {
     /// key order: what an informer's event handlers would have been told
     /// about. `None` when compaction took part of that log.
     pub fn keys_changed_since(&self, from: i64) -> Option<std::collections::BTreeSet<String>> {
-        Some(
-            self.store
-                .log_since(from)?
-                .map(|e| e.key.to_string())
-                .collect(),
-        )
+        // By insertion: `collect` would sort with a generic sort of its own.
+        Some(crate::sort::set(
+            self.store.log_since(from)?.map(|e| e.key.to_string()),
+        ))
     }
 
     /// The object stored under an etcd key, shared (a component's read).

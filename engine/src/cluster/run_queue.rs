@@ -168,10 +168,8 @@ impl RunQueue {
                 .zip(machines.keys())
                 .all(|(a, b)| a == b);
         if !same_set {
-            self.machines = machines
-                .iter()
-                .map(|(n, m)| (n.clone(), m.changes()))
-                .collect();
+            self.machines =
+                crate::sort::map(machines.iter().map(|(n, m)| (n.clone(), m.changes())));
             self.wake_all();
             return;
         }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 pub struct RateLimiter {
     base: Duration,
     max: Duration,
-    items: BTreeMap<String, Failures>,
+    items: crate::maps::BoxedMap<Failures>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -67,11 +67,11 @@ impl RateLimiter {
         let retry_at = now + delay;
         self.items.insert(
             uid.to_string(),
-            Failures {
+            Box::new(Failures {
                 generation,
                 count,
                 retry_at,
-            },
+            }),
         );
         retry_at
     }

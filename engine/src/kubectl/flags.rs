@@ -5,7 +5,6 @@
 //! value, `--` ending flags, flags anywhere among the arguments.
 
 use crate::scan;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlagKind {
@@ -158,29 +157,47 @@ pub struct Parsed {
     pub args: Vec<String>,
     /// Arguments after a `--` (`kubectl exec pod -- ls`), kept apart.
     pub after_dashes: Option<Vec<String>>,
-    values: BTreeMap<&'static str, Vec<String>>,
+    /// The values given, by flag, in the order the flags were first given. A
+    /// command line sets a handful of flags, so a list searched in order is
+    /// as quick as a map and adds no map type's code to the wasm bundle
+    /// (issue 11).
+    values: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Parsed {
+    fn values(&self, long: &str) -> Option<&Vec<String>> {
+        self.values.iter().find(|(l, _)| *l == long).map(|(_, v)| v)
+    }
+    /// The values of flag `long`, for the parser to fill: a new, empty
+    /// entry the first time the flag is given.
+    // `at` is an index of `values`: found there, or the entry just pushed.
+    #[allow(clippy::indexing_slicing)]
+    fn slot(&mut self, long: &'static str) -> &mut Vec<String> {
+        let at = match self.values.iter().position(|(l, _)| *l == long) {
+            Some(at) => at,
+            None => {
+                self.values.push((long, Vec::new()));
+                self.values.len() - 1
+            }
+        };
+        &mut self.values[at].1
+    }
     pub fn string(&self, long: &str) -> Option<&str> {
-        self.values
-            .get(long)
-            .and_then(|v| v.last())
-            .map(String::as_str)
+        self.values(long).and_then(|v| v.last()).map(String::as_str)
     }
     pub fn strings(&self, long: &str) -> Vec<String> {
-        self.values.get(long).cloned().unwrap_or_default()
+        self.values(long).cloned().unwrap_or_default()
     }
     pub fn bool(&self, long: &str) -> bool {
         self.string(long).is_some_and(|v| v == "true")
     }
     pub fn is_set(&self, long: &str) -> bool {
-        self.values.contains_key(long)
+        self.values(long).is_some()
     }
     /// Sets a flag as a command's own logic implies it (kubectl's
     /// `--all-pods` sets `--prefix`).
     pub fn imply(&mut self, long: &'static str, value: &str) {
-        self.values.insert(long, vec![value.to_string()]);
+        *self.slot(long) = vec![value.to_string()];
     }
 }
 
@@ -293,7 +310,7 @@ fn set(parsed: &mut Parsed, flag: &Flag, value: String, spelled: &str) -> Result
         (FlagKind::Bool, "0" | "f" | "FALSE" | "False") => "false".to_string(),
         _ => value,
     };
-    let slot = parsed.values.entry(flag.long).or_default();
+    let slot = parsed.slot(flag.long);
     if flag.kind == FlagKind::StringArray {
         slot.push(value);
     } else {

@@ -3,7 +3,7 @@
 //! an entry not touched for twice the maximum starts again at 10 s.
 
 use crate::clock::{Duration, Time};
-use std::collections::BTreeMap;
+use crate::maps::BoxedMap;
 
 /// The kubelet's initial back-off (`backOffPeriod`).
 pub const INITIAL: Duration = Duration::from_secs(10);
@@ -19,7 +19,7 @@ struct Entry {
 /// Back-off per key (a container of a pod, or an image of a pod).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Backoff {
-    entries: BTreeMap<String, Entry>,
+    entries: BoxedMap<Entry>,
 }
 
 fn expired(event: Time, last_update: Time) -> bool {
@@ -34,10 +34,13 @@ impl Backoff {
 
     /// `Next`: moves the back-off on (10 s the first time, then doubling).
     pub fn next(&mut self, key: &str, now: Time) {
-        let e = self.entries.entry(key.to_string()).or_insert(Entry {
-            backoff: Duration::default(),
-            last_update: now,
-        });
+        let e = self
+            .entries
+            .entry(key.to_string())
+            .or_insert(Box::new(Entry {
+                backoff: Duration::default(),
+                last_update: now,
+            }));
         if e.backoff == Duration::default() || expired(now, e.last_update) {
             e.backoff = INITIAL;
         } else {

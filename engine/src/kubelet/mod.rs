@@ -37,6 +37,7 @@ use crate::apiserver::ApiServer;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use crate::events::{Event, EventType, Source};
+use crate::maps::BoxedMap;
 use crate::node::Machine;
 use crate::rng::Rng;
 use backoff::Backoff;
@@ -138,7 +139,7 @@ struct Worker {
     /// Termination started (containers are being stopped).
     killing: bool,
     /// Liveness/readiness/startup results per container.
-    probes: BTreeMap<String, probes::State>,
+    probes: BoxedMap<probes::State>,
     /// The volume manager's progress with the pod's volumes.
     mounts: mount::Mounts,
     /// What its last status report was computed from, when that report
@@ -152,7 +153,7 @@ struct Worker {
 pub struct Kubelet {
     node: String,
     rng: Rng,
-    workers: BTreeMap<String, Worker>,
+    workers: BoxedMap<Worker>,
     crash_backoff: Backoff,
     image_backoff: Backoff,
     next_ip: u32,
@@ -580,15 +581,24 @@ impl Kubelet {
             self.crash_backoff.forget_prefix(&uid);
             self.image_backoff.forget_prefix(&uid);
         }
-        let mut last: BTreeMap<String, pod_syncs::PodSync> = crate::sort::map(
-            self.pod_syncs
-                .take()
-                .into_iter()
-                .map(|e| (e.uid.clone(), e)),
+        // The last syncs by pod uid: an index into them, as a map of the
+        // syncs themselves would add a map type's code to the wasm bundle
+        // (issue 11).
+        let mut taken: Vec<Option<pod_syncs::PodSync>> =
+            self.pod_syncs.take().into_iter().map(Some).collect();
+        let mut last: BTreeMap<String, usize> = crate::sort::map(
+            taken
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| Some((e.as_ref()?.uid.clone(), i))),
         );
         let mut synced = Vec::with_capacity(pods.len());
         for (pod, uid) in pods.into_iter().zip(live) {
-            match last.remove(&uid) {
+            let e = last
+                .remove(&uid)
+                .and_then(|i| taken.get_mut(i))
+                .and_then(Option::take);
+            match e {
                 Some(e)
                     if plan == pod_syncs::Plan::Changed
                         && Arc::ptr_eq(&e.pod, &pod)
@@ -646,7 +656,7 @@ impl Kubelet {
             }
             let mut w = self.new_worker(pod, machine, now);
             self.adopt(&mut w, pod, machine, api);
-            self.workers.insert(uid.clone(), w);
+            self.workers.insert(uid.clone(), Box::new(w));
         }
         let Some(mut w) = self.workers.remove(&uid) else {
             return;
@@ -941,7 +951,11 @@ impl Kubelet {
             });
             w.probes.insert(
                 name.clone(),
-                probes::State::adopted(&id_of(&machine.runtime, &w.uid, &name), spec, now),
+                Box::new(probes::State::adopted(
+                    &id_of(&machine.runtime, &w.uid, &name),
+                    spec,
+                    now,
+                )),
             );
             w.slots.insert(name, Slot::Started);
         }

@@ -300,7 +300,7 @@ pub(super) fn run(
             }
             // Without a readiness probe the container is ready once started.
             fresh.ready = probes[2].is_none();
-            *st = fresh;
+            **st = fresh;
         }
         while !st.killed {
             // The earliest probe due, startup first while not started.

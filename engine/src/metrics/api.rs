@@ -4,7 +4,7 @@
 //! metrics-server process. kubectl top and the HPA controller read it.
 
 use super::server::is_metrics_server;
-use super::store::{Series, Store};
+use super::store::Store;
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
 use crate::clock::{Duration, Time};
@@ -123,7 +123,7 @@ pub fn pods(store: &Store, keys: &[(String, String)]) -> Vec<PodMetrics> {
             // The earliest container sample stamps the pod.
             let (ts, window) = cs
                 .values()
-                .filter_map(|s: &Series| Some((s.last.ts, s.window()?)))
+                .filter_map(|s| Some((s.last.ts, s.window()?)))
                 .min_by_key(|(t, _)| *t)?;
             Some(PodMetrics {
                 namespace: k.0.clone(),

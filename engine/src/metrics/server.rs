@@ -14,6 +14,7 @@ use crate::cluster::{Component, SyncContext};
 use crate::kubelet::images::Kind;
 use crate::kubelet::runtime::Container;
 use crate::kubelet::usage;
+use crate::maps::BoxedMap;
 use crate::node::Machine;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -108,14 +109,11 @@ fn scrape(
     api: &ApiServer,
     machines: &BTreeMap<String, Machine>,
     tick: Time,
-) -> (
-    BTreeMap<String, Point>,
-    BTreeMap<PodKey, BTreeMap<String, Point>>,
-) {
+) -> (BoxedMap<Point>, BTreeMap<PodKey, BoxedMap<Point>>) {
     let load = load_by_pod(api, machines, tick);
     let node_res = resolve("nodes");
     let mut nodes = BTreeMap::new();
-    let mut pods: BTreeMap<PodKey, BTreeMap<String, Point>> = BTreeMap::new();
+    let mut pods: BTreeMap<PodKey, BoxedMap<Point>> = BTreeMap::new();
     for (name, m) in machines {
         let registered = node_res.is_some_and(|r| api.get(r, None, name).is_ok());
         if !m.kubelet_running || !registered {
@@ -134,22 +132,22 @@ fn scrape(
                 .or_default()
                 .insert(
                     c.name.clone(),
-                    Point {
+                    Box::new(Point {
                         start: c.started,
                         ts,
                         cpu_nano: u.cpu_nano,
                         memory: u.memory,
-                    },
+                    }),
                 );
         }
         nodes.insert(
             name.clone(),
-            Point {
+            Box::new(Point {
                 start: Time(0),
                 ts,
                 cpu_nano: total.cpu_nano,
                 memory: total.memory,
-            },
+            }),
         );
     }
     (nodes, pods)

@@ -6,6 +6,7 @@
 //! A pod is served only when every one of its containers is.
 
 use crate::clock::{Duration, Time};
+use crate::maps::BoxedMap;
 use std::collections::BTreeMap;
 
 /// A fresh container's minimum age for its start to count as a point.
@@ -42,8 +43,8 @@ pub type PodKey = (String, String);
 /// What one metrics-server process holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Store {
-    pub nodes: BTreeMap<String, Series>,
-    pub pods: BTreeMap<PodKey, BTreeMap<String, Series>>,
+    pub nodes: BoxedMap<Series>,
+    pub pods: BTreeMap<PodKey, BoxedMap<Series>>,
     /// The scrape ticks done (counted from the process start).
     pub ticks_done: Option<i64>,
 }
@@ -71,19 +72,19 @@ impl Store {
     /// Stores a scrape's points; what the scrape did not see is forgotten.
     pub fn record(
         &mut self,
-        nodes: BTreeMap<String, Point>,
-        pods: BTreeMap<PodKey, BTreeMap<String, Point>>,
+        nodes: BoxedMap<Point>,
+        pods: BTreeMap<PodKey, BoxedMap<Point>>,
         resolution: Duration,
     ) {
         self.nodes = crate::sort::map(nodes.into_iter().map(|(n, p)| {
-            let s = next(self.nodes.get(&n), p, resolution);
-            (n, s)
+            let s = next(self.nodes.get(&n).map(|s| &**s), *p, resolution);
+            (n, Box::new(s))
         }));
         self.pods = crate::sort::map(pods.into_iter().map(|(k, cs)| {
             let old = self.pods.get(&k);
             let cs = crate::sort::map(cs.into_iter().map(|(c, p)| {
-                let s = next(old.and_then(|o| o.get(&c)), p, resolution);
-                (c, s)
+                let s = next(old.and_then(|o| o.get(&c)).map(|s| &**s), *p, resolution);
+                (c, Box::new(s))
             }));
             (k, cs)
         }));
@@ -99,7 +100,7 @@ impl Store {
     }
 
     /// A pod's containers, when every one of them can be served.
-    pub fn pod(&self, key: &PodKey) -> Option<&BTreeMap<String, Series>> {
+    pub fn pod(&self, key: &PodKey) -> Option<&BoxedMap<Series>> {
         self.pods
             .get(key)
             .filter(|cs| !cs.is_empty() && cs.values().all(|s| s.prev_ts.is_some()))
@@ -123,7 +124,7 @@ mod tests {
     fn series_need_two_points_or_a_fresh_start() {
         let res = Duration::from_secs(15);
         let mut s = Store::default();
-        let one = |p: Point| BTreeMap::from([("n".to_string(), p)]);
+        let one = |p: Point| BoxedMap::from([("n".to_string(), Box::new(p))]);
         s.record(one(pt(0, 100)), BTreeMap::new(), res);
         assert!(!s.ready());
         s.record(one(pt(0, 115)), BTreeMap::new(), res);
@@ -140,9 +141,9 @@ mod tests {
         let key = ("default".to_string(), "web".to_string());
         let pods = BTreeMap::from([(
             key.clone(),
-            BTreeMap::from([
-                ("a".to_string(), pt(0, 100)),
-                ("b".to_string(), pt(89, 100)),
+            BoxedMap::from([
+                ("a".to_string(), Box::new(pt(0, 100))),
+                ("b".to_string(), Box::new(pt(89, 100))),
             ]),
         )]);
         s.record(BTreeMap::new(), pods, res);

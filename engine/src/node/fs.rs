@@ -3,7 +3,7 @@
 //! `/etc/kubernetes/manifests`, the kubelet's config, pki files, `/tmp`
 //! scratch files, etcd snapshots.
 
-use std::collections::BTreeMap;
+use crate::maps::BoxedMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -36,7 +36,7 @@ impl FsError {
 #[derive(Clone, Debug)]
 pub struct FileSystem {
     /// Absolute, normalized paths (`/`, `/etc`, `/etc/hosts`).
-    entries: BTreeMap<String, Entry>,
+    entries: BoxedMap<Entry>,
     /// Its contents' version (see [`FileSystem::version`]).
     version: u64,
 }
@@ -62,10 +62,11 @@ impl Eq for FileSystem {}
 impl Default for FileSystem {
     fn default() -> Self {
         let mut fs = FileSystem {
-            entries: BTreeMap::new(),
+            entries: BoxedMap::new(),
             version: next_version(),
         };
-        fs.entries.insert("/".into(), Entry::Dir { mode: 0o755 });
+        fs.entries
+            .insert("/".into(), Box::new(Entry::Dir { mode: 0o755 }));
         fs
     }
 }
@@ -111,19 +112,23 @@ impl FileSystem {
     }
 
     pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.entries.get(path)
+        self.entries.get(path).map(|e| &**e)
+    }
+
+    fn get_mut(&mut self, path: &str) -> Option<&mut Entry> {
+        self.entries.get_mut(path).map(|e| &mut **e)
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
-        matches!(self.entries.get(path), Some(Entry::Dir { .. }))
+        matches!(self.get(path), Some(Entry::Dir { .. }))
     }
 
     pub fn is_file(&self, path: &str) -> bool {
-        matches!(self.entries.get(path), Some(Entry::File { .. }))
+        matches!(self.get(path), Some(Entry::File { .. }))
     }
 
     pub fn read(&self, path: &str) -> Result<&[u8], FsError> {
-        match self.entries.get(path) {
+        match self.get(path) {
             Some(Entry::File { content, .. }) => Ok(content),
             Some(Entry::Dir { .. }) => Err(FsError::IsADirectory),
             None => Err(self.missing_error(path)),
@@ -139,7 +144,7 @@ impl FileSystem {
     fn missing_error(&self, path: &str) -> FsError {
         let mut p = parent(path);
         loop {
-            match self.entries.get(p) {
+            match self.get(p) {
                 Some(Entry::File { .. }) => return FsError::NotADirectory,
                 Some(Entry::Dir { .. }) => return FsError::NotFound,
                 None if p == "/" => return FsError::NotFound,
@@ -155,7 +160,7 @@ impl FileSystem {
         if !self.is_dir(dir) {
             return Err(self.missing_error(path));
         }
-        match self.entries.get_mut(path) {
+        match self.get_mut(path) {
             Some(Entry::Dir { .. }) => Err(FsError::IsADirectory),
             Some(Entry::File { content, .. }) => {
                 if !append {
@@ -167,10 +172,10 @@ impl FileSystem {
             None => {
                 self.entries.insert(
                     path.to_string(),
-                    Entry::File {
+                    Box::new(Entry::File {
                         content: data.to_vec(),
                         mode: 0o644,
-                    },
+                    }),
                 );
                 Ok(())
             }
@@ -184,11 +189,12 @@ impl FileSystem {
         for seg in path.split('/').filter(|s| !s.is_empty()) {
             cur.push('/');
             cur.push_str(seg);
-            match self.entries.get(&cur) {
+            match self.get(&cur) {
                 Some(Entry::Dir { .. }) => {}
                 Some(Entry::File { .. }) => return Err(FsError::Exists),
                 None => {
-                    self.entries.insert(cur.clone(), Entry::Dir { mode: 0o755 });
+                    self.entries
+                        .insert(cur.clone(), Box::new(Entry::Dir { mode: 0o755 }));
                 }
             }
         }
@@ -205,7 +211,7 @@ impl FileSystem {
             return Err(self.missing_error(path));
         }
         self.entries
-            .insert(path.to_string(), Entry::Dir { mode: 0o755 });
+            .insert(path.to_string(), Box::new(Entry::Dir { mode: 0o755 }));
         Ok(())
     }
 
@@ -215,17 +221,17 @@ impl FileSystem {
         let _ = self.mkdir_p(parent(path));
         self.entries.insert(
             path.to_string(),
-            Entry::File {
+            Box::new(Entry::File {
                 content: content.as_bytes().to_vec(),
                 mode,
-            },
+            }),
         );
     }
 
     /// Removes a file, or a directory with everything below it when `recursive`.
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
         self.version = next_version();
-        match self.entries.get(path) {
+        match self.get(path) {
             None => Err(self.missing_error(path)),
             Some(Entry::File { .. }) => {
                 self.entries.remove(path);
@@ -256,7 +262,7 @@ impl FileSystem {
             return Err(self.missing_error(to));
         }
         let prefix = format!("{from}/");
-        let moved: Vec<(String, Entry)> = self
+        let moved: Vec<(String, Box<Entry>)> = self
             .entries
             .iter()
             .filter(|(k, _)| *k == from || k.starts_with(&prefix))
@@ -270,7 +276,7 @@ impl FileSystem {
 
     /// Names directly inside a directory, sorted.
     pub fn list(&self, dir: &str) -> Result<Vec<String>, FsError> {
-        match self.entries.get(dir) {
+        match self.get(dir) {
             Some(Entry::Dir { .. }) => {}
             Some(Entry::File { .. }) => return Err(FsError::NotADirectory),
             None => return Err(self.missing_error(dir)),
@@ -309,7 +315,7 @@ impl FileSystem {
 
     pub fn set_mode(&mut self, path: &str, new_mode: u32) -> Result<(), FsError> {
         self.version = next_version();
-        match self.entries.get_mut(path) {
+        match self.get_mut(path) {
             Some(Entry::Dir { mode }) | Some(Entry::File { mode, .. }) => {
                 *mode = new_mode;
                 Ok(())

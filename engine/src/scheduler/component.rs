@@ -199,21 +199,15 @@ struct Process {
 /// binary, configured through their own file view (a ConfigMap volume).
 fn pod_processes(
     machines: &BTreeMap<String, Machine>,
+    binaries: &mut SchedulerBinaries,
     api: Option<&ApiServer>,
     static_pods: &[StaticPod],
     now: Option<Time>,
 ) -> Vec<(Time, Process)> {
     let mut out = Vec::new();
-    for (machine, m) in machines {
-        for c in &m.runtime.containers {
-            let binary = c
-                .ctx
-                .argv
-                .first()
-                .map(|a| a.rsplit('/').next().unwrap_or(a));
-            if c.ctx.kind != Kind::Binary("kube-scheduler") || binary != Some("kube-scheduler") {
-                continue;
-            }
+    binaries.take_in(machines);
+    for ((machine, m), (_, _, found)) in machines.iter().zip(&binaries.machines) {
+        for c in found.iter().filter_map(|i| m.runtime.containers.get(*i)) {
             if c.exited.is_some() || now.is_some_and(|now| c.exit_by(now).is_some()) {
                 continue;
             }
@@ -279,6 +273,63 @@ fn pod_processes(
     out
 }
 
+/// Whether a container runs the kube-scheduler binary (image and argv).
+fn runs_scheduler_binary(c: &crate::kubelet::runtime::Container) -> bool {
+    let binary = c
+        .ctx
+        .argv
+        .first()
+        .map(|a| a.rsplit('/').next().unwrap_or(a));
+    c.ctx.kind == Kind::Binary("kube-scheduler") && binary == Some("kube-scheduler")
+}
+
+/// Per machine (in name order), the indexes of its containers that run the
+/// kube-scheduler binary, as of the machine's change count: a machine that
+/// did not change has the same containers, so [`pod_processes`] looks only
+/// at those, where it read every container of the cluster at every sync.
+#[derive(Debug, Default)]
+struct SchedulerBinaries {
+    machines: Vec<(String, u64, Vec<usize>)>,
+}
+
+impl SchedulerBinaries {
+    fn take_in(&mut self, machines: &BTreeMap<String, Machine>) {
+        let same_set = self.machines.len() == machines.len()
+            && self
+                .machines
+                .iter()
+                .zip(machines.keys())
+                .all(|((a, _, _), b)| a == b);
+        if !same_set {
+            self.machines = machines
+                .iter()
+                .map(|(n, m)| (n.clone(), m.changes(), Self::found(m)))
+                .collect();
+            return;
+        }
+        for ((_, seen, found), m) in self.machines.iter_mut().zip(machines.values()) {
+            if *seen != m.changes() {
+                *seen = m.changes();
+                *found = Self::found(m);
+            }
+        }
+        #[cfg(test)]
+        for ((name, _, found), m) in self.machines.iter().zip(machines.values()) {
+            assert_eq!(*found, Self::found(m), "kube-scheduler binaries on {name}");
+        }
+    }
+
+    fn found(m: &Machine) -> Vec<usize> {
+        m.runtime
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| runs_scheduler_binary(c))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
 /// Whether RBAC lets a ServiceAccount do what a scheduler must: watch pods
 /// and nodes, bind pods, and (with leader election) read its lease.
 fn authorized(api: &ApiServer, user: &str, config: &SchedulerConfig) -> bool {
@@ -323,8 +374,18 @@ pub struct KubeScheduler {
     /// Each static pod's configuration as last read (by machine and
     /// manifest file), with the manifest and the version of the machine's
     /// files it was read from: the same manifest over the same files reads
-    /// the same again, so it is read only after a change.
-    configs: BTreeMap<(String, String), ConfigRead>,
+    /// the same again, so it is read only after a change. Keyed by
+    /// [`config_key`]: a string key and a boxed value share the code of the
+    /// engine's other maps (`crate::maps`).
+    configs: crate::maps::BoxedMap<ConfigRead>,
+    /// Where kube-scheduler binaries run in ordinary pods' containers.
+    binaries: SchedulerBinaries,
+}
+
+/// The key of a static pod's configuration in `configs`: its machine and
+/// manifest file (a machine's name has no `/`, a file's path starts with one).
+fn config_key(machine: &str, file: &str) -> String {
+    format!("{machine}{file}")
 }
 
 /// A static pod's configuration, and what it was read from.
@@ -360,14 +421,17 @@ impl KubeScheduler {
         // order keeps it here).
         let mut ports: Vec<(String, String)> = Vec::new();
         let static_pods = self.static_pods.all(machines);
-        self.configs
-            .retain(|(m, f), _| static_pods.iter().any(|p| p.machine == *m && p.file == *f));
+        self.configs.retain(|key, _| {
+            static_pods
+                .iter()
+                .any(|p| *key == config_key(&p.machine, &p.file))
+        });
         for pod in static_pods
             .iter()
             .filter(|p| first_argument(p) == Some("kube-scheduler"))
         {
             let files = machines.get(&pod.machine).map(|m| m.fs.version());
-            let key = (pod.machine.clone(), pod.file.clone());
+            let key = config_key(&pod.machine, &pod.file);
             let current = self.configs.get(&key).is_some_and(|r| {
                 Some(r.files) == files && std::sync::Arc::ptr_eq(&r.manifest, &pod.manifest)
             });
@@ -377,7 +441,7 @@ impl KubeScheduler {
                     manifest: pod.manifest.clone(),
                     config: config_of(machines, pod),
                 };
-                self.configs.insert(key.clone(), read);
+                self.configs.insert(key.clone(), Box::new(read));
             }
             let Some(Ok(config)) = self.configs.get(&key).map(|r| r.config.clone()) else {
                 continue;
@@ -416,7 +480,7 @@ impl KubeScheduler {
             });
         }
         processes.extend(
-            pod_processes(machines, api, &static_pods, now)
+            pod_processes(machines, &mut self.binaries, api, &static_pods, now)
                 .into_iter()
                 .map(|(_, p)| p),
         );

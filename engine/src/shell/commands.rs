@@ -499,10 +499,10 @@ fn complete(session: &mut Session, args: &[String]) -> Output {
         for n in names {
             session.completions.insert(
                 n,
-                super::Completion {
+                Box::new(super::Completion {
                     function: function.clone(),
                     options: options.clone(),
-                },
+                }),
             );
         }
     }

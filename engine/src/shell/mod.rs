@@ -64,7 +64,7 @@ pub struct Session {
     pub pending_stderr: String,
     /// `complete -F FUNCTION NAME`: the completion function per command name.
     /// `__start_kubectl` gives a command kubectl's completion.
-    pub completions: BTreeMap<String, Completion>,
+    pub completions: crate::maps::BoxedMap<Completion>,
     /// The unread input of the enclosing loop (`cmd | while read x`), for `read`.
     pub stdin: Option<String>,
     /// How many loops are running (for `break`/`continue`).
@@ -121,10 +121,10 @@ impl Session {
             completions: crate::sort::map(["kubectl", "k"].into_iter().map(|name| {
                 (
                     name.to_string(),
-                    Completion {
+                    Box::new(Completion {
                         function: "__start_kubectl".into(),
                         options: vec!["default".into()],
-                    },
+                    }),
                 )
             })),
         }

@@ -387,7 +387,7 @@ pub struct GetWatch {
     /// The `kubectl get` arguments without the watch flags.
     pub args: Vec<String>,
     /// `namespace/name` → (resourceVersion, last row printed or listed).
-    pub seen: std::collections::BTreeMap<String, (String, String)>,
+    pub seen: crate::maps::BoxedMap<(String, String)>,
     /// The table's column widths so far: kubectl's tabwriter remembers
     /// them between flushes (`tabwriter.RememberWidths`), so a wider cell
     /// pushes that row's later columns right and widens the column after.
@@ -521,7 +521,7 @@ pub fn start_get(session: &mut Session, cluster: &mut Cluster, args: &[String]) 
     }
     let snapshot = snapshot(session, cluster, &get.args, None);
     for (key, rv, row) in snapshot {
-        get.seen.insert(key, (rv, row));
+        get.seen.insert(key, Box::new((rv, row)));
     }
     if !only {
         out.out(listing);
@@ -556,7 +556,7 @@ fn start_get_objects(
         if !only {
             print_object(&mut out, &mut get, &text);
         }
-        get.seen.insert(key, (rv, text));
+        get.seen.insert(key, Box::new((rv, text)));
     }
     session.foreground = Some(Watch {
         interval: Duration::from_secs(1),
@@ -732,18 +732,18 @@ fn get_tick(session: &mut Session, cluster: &mut Cluster, mut get: GetWatch) -> 
     let now = snapshot(session, cluster, &get.args, get.format.clone());
     let mut events = vec![];
     for (key, rv, row) in &now {
-        if get.seen.get(key).is_none_or(|(old, _)| old != rv) {
+        if get.seen.get(key).is_none_or(|seen| seen.0 != *rv) {
             events.push(row.clone());
         }
     }
-    let keys = crate::sort::set(now.iter().map(|(k, _, _)| k));
-    for (key, (_, row)) in &get.seen {
-        if !keys.contains(key) {
+    let keys = crate::sort::set(now.iter().map(|(k, _, _)| k.as_str()));
+    for (key, seen) in &get.seen {
+        if !keys.contains(key.as_str()) {
             // DELETED: kubectl prints the object's last state.
-            events.push(row.clone());
+            events.push(seen.1.clone());
         }
     }
-    get.seen = crate::sort::map(now.into_iter().map(|(k, rv, row)| (k, (rv, row))));
+    get.seen = crate::sort::map(now.into_iter().map(|(k, rv, row)| (k, Box::new((rv, row)))));
     if get.format.is_some() {
         for text in events {
             print_object(&mut out, &mut get, &text);

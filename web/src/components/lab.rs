@@ -13,7 +13,6 @@ use crate::i18n::{use_t, Lang};
 use crate::markdown::Markdown;
 use crate::persist::{self, LabProgress, LabSource, Progress};
 use labs::{Lab, TaskResult};
-use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -139,7 +138,7 @@ pub fn lab_panel() -> Html {
         let progress = progress.clone();
         Callback::from(move |(key, p): (String, LabProgress)| {
             let mut all: Progress = (*progress).clone();
-            all.insert(key, p);
+            all.insert(key, Box::new(p));
             persist::save_progress(&all);
             progress.set(all);
         })
@@ -183,7 +182,10 @@ pub fn lab_panel() -> Html {
     let body = match (&open_lab, *browsing) {
         (Some((lab, source)), false) => {
             let key = progress_key(lab, source);
-            let mine = progress.get(&key).cloned().unwrap_or_default();
+            let mine = progress
+                .get(&key)
+                .map(|p| LabProgress::clone(p))
+                .unwrap_or_default();
             html! {
                 <LabView
                     engine={engine.clone()}
@@ -391,14 +393,15 @@ fn lab_view(props: &LabViewProps) -> Html {
     let lang = lab_lang(t);
     let lab = &props.lab.0;
     // The last grade of each task (not saved: a reload shows the passed marks).
-    let results = use_state(BTreeMap::<String, TaskResult>::new);
+    // Boxed, to share a map's code with the engine's (`engine::maps`).
+    let results = use_state(engine::maps::BoxedMap::<TaskResult>::new);
     let asking_solution = use_state(|| None::<String>);
     let confirm_reset = use_state(|| false);
     {
         // A different lab (or a reset) forgets the grades.
         let results = results.clone();
         use_effect_with(props.engine.generation(), move |_| {
-            results.set(BTreeMap::new())
+            results.set(engine::maps::BoxedMap::new())
         });
     }
 
@@ -436,7 +439,7 @@ fn lab_view(props: &LabViewProps) -> Html {
                 if r.passed {
                     p.passed.push(r.id.clone());
                 }
-                shown.insert(r.id.clone(), r);
+                shown.insert(r.id.clone(), Box::new(r));
             }
             results.set(shown);
             on_progress.emit(p);

@@ -11,7 +11,8 @@ use crate::etcd::Store;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-type Usage = BTreeMap<String, Q>;
+/// Boxed, to share a map's code with the engine's other maps (`crate::maps`).
+type Usage = crate::maps::BoxedMap<Q>;
 
 /// The core resources quota counts under their legacy names.
 const LEGACY: &[&str] = &[
@@ -49,9 +50,9 @@ fn container_usage(c: &Value) -> Usage {
                 .pointer(&format!("/resources/{bucket}/{r}"))
                 .and_then(Q::of)
             {
-                u.insert(format!("{prefix}{r}"), q);
+                u.insert(format!("{prefix}{r}"), Box::new(q));
                 if bucket == "requests" && r != "ephemeral-storage" {
-                    u.insert(r.to_string(), q);
+                    u.insert(r.to_string(), Box::new(q));
                 }
             }
         }
@@ -69,9 +70,9 @@ fn pod_terminal(pod: &Value) -> bool {
 /// What one object uses.
 pub fn usage(res: &Resource, obj: &Value) -> Usage {
     let mut u = Usage::new();
-    u.insert(count_name(res), Q::count(1));
+    u.insert(count_name(res), Box::new(Q::count(1)));
     if res.group.is_empty() && LEGACY.contains(&res.plural) {
-        u.insert(res.plural.to_string(), Q::count(1));
+        u.insert(res.plural.to_string(), Box::new(Q::count(1)));
     }
     match res.kind {
         "Pod" => {
@@ -87,8 +88,8 @@ pub fn usage(res: &Resource, obj: &Value) -> Usage {
                 .flatten()
             {
                 for (k, q) in container_usage(c) {
-                    let e = u.entry(k).or_insert(Q::count(0));
-                    *e = e.plus(q);
+                    let e = u.entry(k).or_insert_with(|| Box::new(Q::count(0)));
+                    **e = e.plus(*q);
                 }
             }
             for c in spec
@@ -98,9 +99,9 @@ pub fn usage(res: &Resource, obj: &Value) -> Usage {
                 .flatten()
             {
                 for (k, q) in container_usage(c) {
-                    let e = u.entry(k).or_insert(q);
+                    let e = u.entry(k).or_insert_with(|| q.clone());
                     if q.milli > e.milli {
-                        *e = q;
+                        **e = *q;
                     }
                 }
             }
@@ -111,14 +112,14 @@ pub fn usage(res: &Resource, obj: &Value) -> Usage {
                 .and_then(Value::as_str)
                 .unwrap_or("ClusterIP");
             if ty == "LoadBalancer" {
-                u.insert("services.loadbalancers".into(), Q::count(1));
+                u.insert("services.loadbalancers".into(), Box::new(Q::count(1)));
             }
             if ty == "NodePort" || ty == "LoadBalancer" {
                 let n = obj
                     .pointer("/spec/ports")
                     .and_then(Value::as_array)
                     .map_or(0, Vec::len);
-                u.insert("services.nodeports".into(), Q::count(n as i128));
+                u.insert("services.nodeports".into(), Box::new(Q::count(n as i128)));
             }
         }
         "PersistentVolumeClaim" => {
@@ -126,7 +127,7 @@ pub fn usage(res: &Resource, obj: &Value) -> Usage {
                 .pointer("/spec/resources/requests/storage")
                 .and_then(Q::of)
             {
-                u.insert("requests.storage".into(), q);
+                u.insert("requests.storage".into(), Box::new(q));
             }
         }
         _ => {}
@@ -155,8 +156,8 @@ fn namespace_usage(store: &Store, ns: &str, tracked: &[String]) -> Usage {
         }
         for obj in super::objects(store, res.plural, Some(ns)) {
             for (k, q) in usage(res, &obj) {
-                let e = total.entry(k).or_insert(Q::count(0));
-                *e = e.plus(q);
+                let e = total.entry(k).or_insert_with(|| Box::new(Q::count(0)));
+                **e = e.plus(*q);
             }
         }
     }
@@ -185,7 +186,7 @@ pub fn status(quota: &Value, used: &Usage) -> Value {
     let hard = quota.pointer("/spec/hard").cloned().unwrap_or(json!({}));
     let mut u = Map::new();
     for (k, h) in hard_of(quota) {
-        let q = used.get(&k).copied().unwrap_or(Q::count(0));
+        let q = used.get(&k).map(|q| **q).unwrap_or(Q::count(0));
         u.insert(
             k,
             json!(Q {
@@ -260,7 +261,7 @@ pub fn validate(
                 .copied()
                 .filter(|c| tracked.iter().any(|t| t == c))
                 .collect();
-            let mut missing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for key in ["containers", "initContainers"] {
                 for c in obj
                     .pointer(&format!("/spec/{key}"))
@@ -276,7 +277,7 @@ pub fn validate(
                                 .and_then(Value::as_str)
                                 .unwrap_or_default()
                                 .to_string();
-                            missing.entry(r).or_default().push(cname);
+                            missing.entry(r.to_string()).or_default().push(cname);
                         }
                     }
                 }
@@ -299,7 +300,7 @@ pub fn validate(
         let requested: Vec<(String, Q)> = requested_all
             .iter()
             .filter(|(k, q)| tracked.contains(k) && q.milli != 0)
-            .map(|(k, q)| (k.clone(), *q))
+            .map(|(k, q)| (k.clone(), **q))
             .collect();
         if requested.is_empty() {
             continue;
@@ -307,7 +308,7 @@ pub fn validate(
         let used = namespace_usage(store, ns, &tracked);
         let mut exceeded = Vec::new();
         for (k, q) in &requested {
-            let u = used.get(k).copied().unwrap_or(Q::count(0));
+            let u = used.get(k).map(|q| **q).unwrap_or(Q::count(0));
             if let Some((_, h)) = hard.iter().find(|(n, _)| n == k) {
                 if u.milli.saturating_add(q.milli) > h.milli {
                     exceeded.push(k.clone());
@@ -333,7 +334,7 @@ pub fn validate(
                     .unwrap_or(Q::count(0))
             });
             let usd = pick(&|k| {
-                let u = used.get(k).copied().unwrap_or(Q::count(0));
+                let u = used.get(k).map(|q| **q).unwrap_or(Q::count(0));
                 Q {
                     milli: u.milli,
                     binary: u.binary || hard_q(k).binary,
@@ -349,8 +350,10 @@ pub fn validate(
         }
         let mut new_used = used.clone();
         for (k, q) in &requested {
-            let e = new_used.entry(k.clone()).or_insert(Q::count(0));
-            *e = e.plus(*q);
+            let e = new_used
+                .entry(k.clone())
+                .or_insert_with(|| Box::new(Q::count(0)));
+            **e = e.plus(*q);
         }
         let mut updated = quota.clone();
         if let Some(m) = updated.as_object_mut() {

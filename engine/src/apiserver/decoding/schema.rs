@@ -66,22 +66,51 @@ pub fn roundtrip(api_version: &str, kind: &str, body: &Value) -> Option<Result<V
     Some(walk(schema, body, &format!("@{root}"), &mut path, 0))
 }
 
+/// How a body the shortcut takes decodes (see [`shortcut`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clean {
+    /// To itself.
+    AsIs,
+    /// To itself without its `null`s, every one of them at an optional
+    /// field (`creationTimestamp: null`, `eventTime: null`, as client-go
+    /// sends a nil pointer or a zero time), or anywhere in a kind without
+    /// a schema: the round trip gives `null` back for such a field and
+    /// decoding drops the key (`super::prune`, `super::strip_nulls`).
+    DroppingNulls,
+}
+
 /// Whether the typed round trip of `body` would succeed at once and leave
-/// it as it is: no `null` anywhere, no field its type lacks, every leaf of
-/// the type the table says (a quantity as a string), every required field
-/// there, within serde_json's nesting limit. Then `decode` hands back the
-/// body itself (see `super::decode_owned`): what controllers and kubelets
+/// it as it is, `null`s at optional fields aside: no other `null`, no
+/// field its type lacks, every leaf of the type the table says (a
+/// quantity as a string), every required field there, within serde_json's
+/// nesting limit. Then `decode` hands back the body itself, less those
+/// `null`s (see `super::decode_owned`): what controllers and kubelets
 /// send, objects read from the store and changed, almost always is, and
 /// this check allocates nothing where the round trip copies the body
-/// four times. Anything else — `false` — takes the round trip, which
+/// four times. Anything else — `None` — takes the round trip, which
 /// finds the errors and their texts.
-pub fn is_clean(api_version: &str, kind: &str, body: &Value) -> bool {
+pub fn shortcut(api_version: &str, kind: &str, body: &Value) -> Option<Clean> {
     let schema = schema();
-    match schema.kinds.get(&(api_version, kind)) {
+    let mut nulls = false;
+    let clean = match schema.kinds.get(&(api_version, kind)) {
         // No schema: decoding only drops the nulls.
-        None => clean_any(body, 0, usize::MAX),
-        Some(root) => clean_struct(schema, body, root, 0),
+        None => {
+            nulls = !clean_any(body, 0, usize::MAX);
+            true
+        }
+        Some(root) => clean_struct(schema, body, root, 0, &mut nulls),
+    };
+    match (clean, nulls) {
+        (false, _) => None,
+        (true, false) => Some(Clean::AsIs),
+        (true, true) => Some(Clean::DroppingNulls),
     }
+}
+
+/// Whether `body` decodes to itself (see [`shortcut`]).
+#[cfg(test)]
+pub fn is_clean(api_version: &str, kind: &str, body: &Value) -> bool {
+    shortcut(api_version, kind, body) == Some(Clean::AsIs)
 }
 
 /// The nesting `depth` one more array or object makes, if serde_json
@@ -90,33 +119,43 @@ fn entered(depth: usize) -> Option<usize> {
     (depth + 1 < RECURSION_LIMIT).then_some(depth + 1)
 }
 
-/// [`walk`]'s acceptance, for a clean body (see [`is_clean`]).
-fn clean(schema: &Schema, v: &Value, shape: &str, depth: usize) -> bool {
+/// [`walk`]'s acceptance, for a clean body (see [`shortcut`]); `nulls`
+/// is set at a `null` it accepts (an optional field's).
+fn clean(schema: &Schema, v: &Value, shape: &str, depth: usize, nulls: &mut bool) -> bool {
     use k8s_openapi::apimachinery::pkg::{api::resource::Quantity, util::intstr::IntOrString};
+    if let Some(inner) = shape.strip_prefix('?') {
+        if v.is_null() {
+            // `walk` gives it back as it is, and decoding drops the key.
+            *nulls = true;
+            return true;
+        }
+        return clean(schema, v, inner, depth, nulls);
+    }
     if v.is_null() {
-        // Decoding drops it.
+        // Anywhere else the round trip fixes it up, or fails.
         return false;
     }
-    if let Some(inner) = shape.strip_prefix('?') {
-        return clean(schema, v, inner, depth);
-    }
     if let Some(inner) = shape.strip_prefix('!') {
-        return clean(schema, v, inner, depth);
+        return clean(schema, v, inner, depth, nulls);
     }
     if let Some(inner) = shape.strip_prefix("[]") {
         let (Value::Array(items), Some(depth)) = (v, entered(depth)) else {
             return false;
         };
-        return items.iter().all(|item| clean(schema, item, inner, depth));
+        return items
+            .iter()
+            .all(|item| clean(schema, item, inner, depth, nulls));
     }
     if let Some(inner) = shape.strip_prefix("{}") {
         let (Value::Object(m), Some(depth)) = (v, entered(depth)) else {
             return false;
         };
-        return m.values().all(|item| clean(schema, item, inner, depth));
+        return m
+            .values()
+            .all(|item| clean(schema, item, inner, depth, nulls));
     }
     if let Some(ty) = shape.strip_prefix('@') {
-        return clean_struct(schema, v, ty, depth);
+        return clean_struct(schema, v, ty, depth, nulls);
     }
     let nowhere = Vec::new();
     match shape {
@@ -149,7 +188,7 @@ fn clean_any(v: &Value, depth: usize, limit: usize) -> bool {
     }
 }
 
-fn clean_struct(schema: &Schema, v: &Value, ty: &str, depth: usize) -> bool {
+fn clean_struct(schema: &Schema, v: &Value, ty: &str, depth: usize, nulls: &mut bool) -> bool {
     let (Value::Object(m), Some(depth)) = (v, entered(depth)) else {
         return false;
     };
@@ -159,7 +198,7 @@ fn clean_struct(schema: &Schema, v: &Value, ty: &str, depth: usize) -> bool {
             .binary_search_by(|(f, _)| (*f).cmp(k.as_str()))
             .ok()
             .and_then(|at| fields.get(at))
-            .is_some_and(|(_, shape)| clean(schema, item, shape, depth))
+            .is_some_and(|(_, shape)| clean(schema, item, shape, depth, nulls))
     });
     known
         && fields

@@ -13,7 +13,7 @@ use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use schedule::Schedule;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 const COMPONENT: &str = "cronjob-controller";
@@ -28,6 +28,25 @@ pub struct CronJobController {
     /// Warnings already given (CronJob uid, reason, message): a condition
     /// that persists across syncs is reported once, not at every settle.
     said: BTreeSet<String>,
+    /// By CronJob uid: what its last sync read, when that sync sent no
+    /// request and recorded no event, and the wake-up it asked (its next
+    /// schedule time). It sleeps until then (see [`Asleep`]).
+    asleep: BTreeMap<String, Asleep>,
+}
+
+/// A CronJob whose last sync was quiet. Until the wake-up that sync asked
+/// — its next scheduled time — a sync from the same CronJob and Jobs would
+/// be quiet too and ask the same wake-up: no scheduled time falls in
+/// between, so the most recent one is the same (or has passed its
+/// starting deadline, which only takes away a Job to create), and the
+/// warnings it might give were given. It is skipped, as the real
+/// controller requeues a CronJob after its next schedule time and
+/// otherwise only for an informer's event about it or its Jobs.
+#[derive(Debug)]
+struct Asleep {
+    cronjob: Arc<Value>,
+    jobs: Vec<Arc<Value>>,
+    wakeup: Option<Time>,
 }
 
 impl CronJobController {
@@ -46,9 +65,43 @@ impl Component for CronJobController {
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
+        let mut asleep = BTreeMap::new();
         for cj in util::list(ctx.api, "cronjobs", None) {
-            self.sync_one(ctx, Arc::unwrap_or_clone(cj));
+            let uid = util::uid(&cj).to_string();
+            let ns = object::namespace(&cj).unwrap_or("default");
+            let jobs: Vec<Arc<Value>> = util::list(ctx.api, "jobs", Some(ns))
+                .into_iter()
+                .filter(|j| util::is_controlled_by(j, &cj))
+                .collect();
+            let sleeping = self.asleep.remove(&uid).filter(|a| {
+                Arc::ptr_eq(&a.cronjob, &cj)
+                    && util::same_objects(&a.jobs, &jobs)
+                    && a.wakeup.is_none_or(|t| t > ctx.now)
+            });
+            if let Some(a) = sleeping {
+                #[cfg(test)]
+                self.check_asleep(ctx, &a);
+                self.wakeup = util::earliest(self.wakeup, a.wakeup);
+                asleep.insert(uid, a);
+                continue;
+            }
+            let before = util::Footprint::of(ctx);
+            let wakeup = self.wakeup.take();
+            self.sync_one(ctx, &cj, &jobs);
+            let asked = self.wakeup;
+            self.wakeup = util::earliest(wakeup, asked);
+            if util::Footprint::of(ctx) == before {
+                asleep.insert(
+                    uid,
+                    Asleep {
+                        cronjob: cj,
+                        jobs,
+                        wakeup: asked,
+                    },
+                );
+            }
         }
+        self.asleep = asleep;
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup
@@ -151,28 +204,41 @@ impl CronJobController {
         }
     }
 
+    /// Test builds: the sync a sleeping CronJob skips does nothing and
+    /// asks the same wake-up. Run anyway, so every test checks every skip.
+    #[cfg(test)]
+    fn check_asleep(&mut self, ctx: &mut SyncContext<'_>, a: &Asleep) {
+        let before = util::Footprint::of(ctx);
+        let wakeup = self.wakeup.take();
+        self.sync_one(ctx, &a.cronjob, &a.jobs);
+        assert_eq!(
+            util::Footprint::of(ctx),
+            before,
+            "a sleeping CronJob's sync did something"
+        );
+        assert_eq!(self.wakeup, a.wakeup, "a sleeping CronJob woke otherwise");
+        self.wakeup = wakeup;
+    }
+
+    /// One CronJob's sync, from it and the Jobs it controls.
     #[allow(clippy::indexing_slicing)] // serde_json::Value: a missing key reads as Null; writes go into JSON objects (built here or from the store)
-    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, cj: Value) {
-        let ns = object::namespace(&cj).unwrap_or("default").to_string();
-        let name = object::name(&cj).to_string();
-        let jobs: Vec<Arc<Value>> = util::list(ctx.api, "jobs", Some(&ns))
-            .into_iter()
-            .filter(|j| util::is_controlled_by(j, &cj))
-            .collect();
+    fn sync_one(&mut self, ctx: &mut SyncContext<'_>, cj: &Value, jobs: &[Arc<Value>]) {
+        let ns = object::namespace(cj).unwrap_or("default").to_string();
+        let name = object::name(cj).to_string();
         let mut active: Vec<Value> = Vec::new();
-        let mut last_successful = object::at(&cj, "status.lastSuccessfulTime").cloned();
-        for j in &jobs {
+        let mut last_successful = object::at(cj, "status.lastSuccessfulTime").cloned();
+        for j in jobs {
             match finished(j) {
                 None => active.push(job_ref(j)),
                 Some(kind) => {
-                    let was_active = object::at(&cj, "status.active")
+                    let was_active = object::at(cj, "status.active")
                         .and_then(Value::as_array)
                         .is_some_and(|a| a.iter().any(|r| r["uid"] == util::uid(j)));
                     if was_active {
                         event(
                             ctx,
                             COMPONENT,
-                            &cj,
+                            cj,
                             false,
                             "SawCompletedJob",
                             format!("Saw completed job: {}, status: {kind}", object::name(j)),
@@ -192,17 +258,17 @@ impl CronJobController {
                 }
             }
         }
-        let mut last_schedule = object::at(&cj, "status.lastScheduleTime").cloned();
-        let deleting = util::is_deleting(&cj);
-        let suspended = object::at(&cj, "spec.suspend").and_then(Value::as_bool) == Some(true);
-        let tz = object::str_at(&cj, "spec.timeZone");
-        let spec = object::str_at(&cj, "spec.schedule").unwrap_or("");
+        let mut last_schedule = object::at(cj, "status.lastScheduleTime").cloned();
+        let deleting = util::is_deleting(cj);
+        let suspended = object::at(cj, "spec.suspend").and_then(Value::as_bool) == Some(true);
+        let tz = object::str_at(cj, "spec.timeZone");
+        let spec = object::str_at(cj, "spec.schedule").unwrap_or("");
         match (Schedule::parse(spec), schedule::zone_offset(tz)) {
             (Err(e), _) => {
                 self.once(
                     ctx,
                     COMPONENT,
-                    &cj,
+                    cj,
                     true,
                     "UnparseableSchedule",
                     format!("unparseable schedule: {spec:?} : {e}"),
@@ -212,7 +278,7 @@ impl CronJobController {
                 self.once(
                     ctx,
                     COMPONENT,
-                    &cj,
+                    cj,
                     true,
                     "UnknownTimeZone",
                     format!("invalid timeZone: {:?}", tz.unwrap_or("")),
@@ -223,8 +289,8 @@ impl CronJobController {
                     .as_ref()
                     .and_then(Value::as_str)
                     .and_then(Time::parse_rfc3339)
-                    .unwrap_or_else(|| util::created(&cj));
-                let deadline = util::i64_at(&cj, "spec.startingDeadlineSeconds");
+                    .unwrap_or_else(|| util::created(cj));
+                let deadline = util::i64_at(cj, "spec.startingDeadlineSeconds");
                 if let Some(d) = deadline {
                     earliest = earliest.max(Time(ctx.now.0 - d.max(0) * 1000));
                 }
@@ -233,7 +299,7 @@ impl CronJobController {
                     self.once(
                         ctx,
                         COMPONENT,
-                        &cj,
+                        cj,
                         true,
                         "TooManyMissedTimes",
                         "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into(),
@@ -247,20 +313,20 @@ impl CronJobController {
                         self.once(
                             ctx,
                             COMPONENT,
-                            &cj,
+                            cj,
                             true,
                             "MissSchedule",
                             format!("Missed scheduled time to start a job: {}", at.rfc3339()),
                         );
                     } else if !exists {
                         let policy =
-                            object::str_at(&cj, "spec.concurrencyPolicy").unwrap_or("Allow");
+                            object::str_at(cj, "spec.concurrencyPolicy").unwrap_or("Allow");
                         let mut start = true;
                         if policy == "Forbid" && !active.is_empty() {
                             self.once(
                                 ctx,
                                 COMPONENT,
-                                &cj,
+                                cj,
                                 false,
                                 "JobAlreadyActive",
                                 "Not starting job because prior execution is running and concurrency policy is Forbid".into(),
@@ -273,7 +339,7 @@ impl CronJobController {
                                     event(
                                         ctx,
                                         COMPONENT,
-                                        &cj,
+                                        cj,
                                         false,
                                         "SuccessfulDelete",
                                         format!("Deleted job {n}"),
@@ -282,7 +348,7 @@ impl CronJobController {
                             }
                         }
                         if start {
-                            if let Some(j) = self.create_job(ctx, &cj, &ns, &job_name, at, offset) {
+                            if let Some(j) = self.create_job(ctx, cj, &ns, &job_name, at, offset) {
                                 active.push(job_ref(&j));
                             }
                             last_schedule = Some(json!(at.rfc3339()));
@@ -298,11 +364,11 @@ impl CronJobController {
         for (kind, limit) in [
             (
                 "Complete",
-                util::i64_at(&cj, "spec.successfulJobsHistoryLimit").unwrap_or(3),
+                util::i64_at(cj, "spec.successfulJobsHistoryLimit").unwrap_or(3),
             ),
             (
                 "Failed",
-                util::i64_at(&cj, "spec.failedJobsHistoryLimit").unwrap_or(1),
+                util::i64_at(cj, "spec.failedJobsHistoryLimit").unwrap_or(1),
             ),
         ] {
             let mut done: Vec<&Value> = jobs
@@ -318,7 +384,7 @@ impl CronJobController {
                     event(
                         ctx,
                         COMPONENT,
-                        &cj,
+                        cj,
                         false,
                         "SuccessfulDelete",
                         format!("Deleted job {n}"),

@@ -116,3 +116,46 @@ fn time_zone_and_job_names() {
         "2025-04-23T17:00:00+09:00"
     );
 }
+
+/// A CronJob sleeps until its next scheduled time: the syncs in between
+/// are skipped (test builds run them anyway and check they do nothing),
+/// yet one created or edited mid-sleep fires on its own schedule, and one
+/// whose Job changes looks at it.
+#[test]
+fn a_cronjob_sleeps_until_its_schedule_unless_it_or_its_jobs_change() {
+    let mut api = api();
+    let hello = apply(&mut api, "cronjobs", CJ, Time::EPOCH);
+    let mut c = CronJobController::new();
+    settle(&mut api, &mut [&mut c], at(0, 10));
+    let uid = util::uid(&hello).to_string();
+    assert!(c.asleep.contains_key(&uid), "asleep until 08:01");
+    assert_eq!(c.next_wakeup(at(0, 10)), Some(at(1, 0)));
+
+    // Mid-sleep: another CronJob every two minutes, and this one edited
+    // to every three.
+    let other = CJ
+        .replace("name: hello", "name: other")
+        .replace("*/1", "*/2");
+    apply(&mut api, "cronjobs", &other, at(0, 20));
+    let mut cj = util::get(&api, "cronjobs", Some("default"), "hello").unwrap_or_default();
+    cj["spec"]["schedule"] = json!("*/3 * * * *");
+    util::update(&mut api, "cronjobs", cj);
+    settle(&mut api, &mut [&mut c], at(0, 30));
+    assert_eq!(c.next_wakeup(at(0, 30)), Some(at(2, 0)));
+    settle(&mut api, &mut [&mut c], at(1, 0));
+    assert!(jobs(&api).is_empty(), "{:?}", jobs(&api));
+    settle(&mut api, &mut [&mut c], at(2, 0));
+    assert_eq!(jobs(&api), ["other-29089922"]);
+    assert_eq!(c.next_wakeup(at(2, 0)), Some(at(3, 0)));
+    settle(&mut api, &mut [&mut c], at(3, 0));
+    assert_eq!(jobs(&api), ["hello-29089923", "other-29089922"]);
+
+    // Its Job finishes mid-sleep: it looks, and records the success.
+    settle(&mut api, &mut [&mut c], at(3, 5));
+    assert!(c.asleep.contains_key(&uid));
+    complete(&mut api, "hello-29089923", at(3, 10));
+    settle(&mut api, &mut [&mut c], at(3, 10));
+    let cj = util::get(&api, "cronjobs", Some("default"), "hello").unwrap_or_default();
+    assert_eq!(cj["status"]["lastSuccessfulTime"], "2025-04-23T08:03:10Z");
+    assert!(cj["status"].get("active").is_none(), "{cj}");
+}

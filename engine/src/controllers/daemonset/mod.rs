@@ -31,7 +31,7 @@ pub struct DaemonSetController {
     /// the clock, through that wake-up, and its own back-off), so while
     /// they stay it would write nothing: it is skipped (as the
     /// ReplicaSet controller's are).
-    seen: BTreeMap<String, Seen>,
+    seen: crate::maps::BoxedMap<Seen>,
 }
 
 /// What one DaemonSet's last sync started from (see `seen`).
@@ -102,7 +102,7 @@ impl Component for DaemonSetController {
                 nodes: nodes_stamp,
                 wakeup: self.wakeup,
             };
-            self.seen.insert(uid, seen);
+            self.seen.insert(uid, Box::new(seen));
         }
         self.wakeup = self.seen.values().filter_map(|s| s.wakeup).min();
     }

@@ -28,7 +28,7 @@ pub struct DeploymentController {
     replica_sets: std::collections::BTreeSet<String>,
     /// By Deployment uid: what its last sync read, when that sync sent no
     /// request and recorded no event, and the wake-up it asked.
-    quiet: std::collections::BTreeMap<String, Quiet>,
+    quiet: crate::maps::BoxedMap<Quiet>,
     /// Set by a sync: the first moment the clock alone may change what a
     /// sync from the same objects does (a progress deadline passing).
     stale_at: Option<Time>,
@@ -110,7 +110,7 @@ impl Component for DeploymentController {
                 .filter(|q| q.read.same(&read) && q.stale_at.is_none_or(|t| t > ctx.now));
             if let Some(q) = last {
                 self.wakeup = util::earliest(self.wakeup, q.wakeup);
-                quiet.insert(uid, Quiet { read, ..q });
+                quiet.insert(uid, Box::new(Quiet { read, ..*q }));
                 continue;
             }
             let before = util::Footprint::of(ctx);
@@ -123,11 +123,11 @@ impl Component for DeploymentController {
                 let stale_at = util::earliest(self.stale_at, asked);
                 quiet.insert(
                     uid,
-                    Quiet {
+                    Box::new(Quiet {
                         read,
                         wakeup: asked,
                         stale_at,
-                    },
+                    }),
                 );
             }
         }

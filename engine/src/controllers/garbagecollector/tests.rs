@@ -164,3 +164,113 @@ fn after_an_idle_stretch_the_collector_still_sees_ownership() {
         .unwrap_or_else(|| panic!("kept is orphaned, not deleted"));
     assert!(kept["metadata"].get("ownerReferences").is_none(), "{kept}");
 }
+
+fn configmap(name: &str, owners: &[(&str, &str)]) -> serde_json::Value {
+    let refs: Vec<serde_json::Value> = owners
+        .iter()
+        .map(|(n, uid)| json!({"apiVersion": "v1", "kind": "ConfigMap", "name": n, "uid": uid}))
+        .collect();
+    let mut cm = json!({"metadata": {"name": name}});
+    if !refs.is_empty() {
+        cm["metadata"]["ownerReferences"] = json!(refs);
+    }
+    cm
+}
+
+fn put(api: &mut crate::apiserver::ApiServer, cm: serde_json::Value) -> String {
+    util::create(api, "configmaps", Some("default"), cm, Time::EPOCH)
+        .map(|o| util::uid(&o).to_string())
+        .unwrap_or_else(|| panic!("create"))
+}
+
+fn exists(api: &crate::apiserver::ApiServer, name: &str) -> bool {
+    util::get(api, "configmaps", Some("default"), name).is_some()
+}
+
+/// The graph follows the store's changes: a pass after one change looks
+/// at the nodes it concerns, not at every object, and still deletes a
+/// dependent whenever its owner goes — deleted, or replaced by an object
+/// of the same name and another uid — and keeps one whose owner stays.
+/// (Every pass in a test build also checks the graph against a listing
+/// and its requests against a pass over every object.)
+#[test]
+fn the_graph_follows_the_changes() {
+    let mut api = api();
+    let mut gc = GarbageCollector::new();
+    for i in 0..20 {
+        put(&mut api, configmap(&format!("other-{i}"), &[]));
+    }
+    let a = put(&mut api, configmap("a", &[]));
+    let b = put(&mut api, configmap("b", &[]));
+    put(&mut api, configmap("a-dep", &[("a", &a)]));
+    put(&mut api, configmap("b-dep", &[("b", &b)]));
+    put(&mut api, configmap("both", &[("a", &a), ("b", &b)]));
+    settle(&mut api, &mut [&mut gc], Time::EPOCH);
+    let all = gc.graph.as_ref().map_or(0, |g| g.nodes.len());
+    assert!(all > 20, "{all} objects");
+    assert_eq!(gc.listings, 1);
+
+    // The owner goes: its dependents are looked at, and one goes.
+    util::delete(&mut api, "configmaps", Some("default"), "a");
+    settle(&mut api, &mut [&mut gc], Time::EPOCH);
+    assert!(!exists(&api, "a-dep"));
+    assert!(exists(&api, "b-dep"));
+    let both = util::get(&api, "configmaps", Some("default"), "both").unwrap_or_default();
+    assert_eq!(
+        both["metadata"]["ownerReferences"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(gc.looked_at < 5, "looked at {} of {all}", gc.looked_at);
+
+    // Replaced under the same name: the reference names the old uid.
+    util::delete(&mut api, "configmaps", Some("default"), "b");
+    put(&mut api, configmap("b", &[]));
+    settle(&mut api, &mut [&mut gc], Time::EPOCH);
+    assert!(!exists(&api, "b-dep") && !exists(&api, "both"));
+
+    // An owner and a dependent made while the collector was quiet.
+    let c = put(&mut api, configmap("c", &[]));
+    put(&mut api, configmap("c-dep", &[("c", &c)]));
+    settle(&mut api, &mut [&mut gc], Time::EPOCH);
+    assert!(exists(&api, "c-dep"));
+    assert_eq!(gc.listings, 1, "followed the changes so far");
+    // More changes than the apiserver's journal keeps: the graph is
+    // listed again, and the collector still sees the owner gone.
+    util::delete(&mut api, "configmaps", Some("default"), "c");
+    for i in 0..1100 {
+        put(&mut api, configmap(&format!("filler-{i}"), &[]));
+    }
+    settle(&mut api, &mut [&mut gc], Time::EPOCH);
+    assert!(!exists(&api, "c-dep"));
+    assert_eq!(gc.listings, 2, "listed again");
+}
+
+/// In a cluster, the owner of running pods deleted at any moment — just
+/// created, mid-rollout, long settled — takes them with it (each pass
+/// checked against a pass over every object in test builds).
+#[test]
+fn dependents_go_whenever_the_owner_is_deleted() {
+    use crate::clock::Duration;
+    for wait in [0, 1, 3, 30] {
+        let mut c = crate::cluster::Cluster::new(1);
+        c.step(Duration::from_secs(5));
+        let now = c.now();
+        let rs = crate::yaml::parse_documents(RS)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+            .unwrap_or_default();
+        util::create(&mut c.apiserver, "replicasets", Some("default"), rs, now);
+        c.step(Duration::from_secs(wait));
+        let r = util::res("replicasets").unwrap_or_else(|| panic!("rs"));
+        let now = c.now();
+        c.apiserver
+            .delete_with(&r, Some("default"), "web", DeleteOptions::default(), now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        c.step(Duration::from_secs(40));
+        assert!(
+            names(&c.apiserver, "pods", "default").is_empty(),
+            "deleted after {wait} s: {:?}",
+            names(&c.apiserver, "pods", "default")
+        );
+    }
+}

@@ -35,7 +35,7 @@ pub struct JobController {
     /// By Job uid: what its last sync read, when that sync sent no
     /// request, recorded no event and asked no wake-up (a finished Job's,
     /// or a running one's between its pods' changes).
-    quiet: BTreeMap<String, Read>,
+    quiet: crate::maps::BoxedMap<Read>,
 }
 
 /// What one Job's sync reads: the Job and the pods it controls, the watch
@@ -103,7 +103,7 @@ impl Component for JobController {
             let uid = util::uid(&job).to_string();
             let read = Read::of(ctx.api, &job);
             if self.quiet.get(&uid).is_some_and(|q| q.same(&read)) {
-                quiet.insert(uid, read);
+                quiet.insert(uid, Box::new(read));
                 continue;
             }
             let before = util::Footprint::of(ctx);
@@ -112,7 +112,7 @@ impl Component for JobController {
             let asked = self.wakeup.is_some();
             self.wakeup = util::earliest(wakeup, self.wakeup);
             if !asked && util::Footprint::of(ctx) == before {
-                quiet.insert(uid, read);
+                quiet.insert(uid, Box::new(read));
             }
         }
         self.quiet = quiet;

@@ -22,12 +22,78 @@ const COMPONENT: &str = "taint-eviction-controller";
 #[derive(Debug, Default)]
 pub struct TaintEvictionController {
     wakeup: Option<Time>,
+    /// Each node's `NoExecute` taints (a node with none is left out), as
+    /// of the apiserver's change count `seen`: kept up from the changes to
+    /// Nodes since (what its node informer delivers), where reading every
+    /// node at every sync cost the cluster's size at each of its rounds.
+    no_execute: BTreeMap<String, Vec<Value>>,
+    /// `None` before the first sync: every node is read.
+    seen: Option<u64>,
 }
 
 impl TaintEvictionController {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Brings `no_execute` up to date: the nodes changed since the last
+    /// sync, or every node when the journal cannot tell which.
+    fn take_in_nodes(&mut self, api: &crate::apiserver::ApiServer) {
+        let count = api.change_count();
+        let changed = self.seen.and_then(|since| {
+            let mut names = std::collections::BTreeSet::new();
+            api.any_change_since(since, |change| {
+                if change.segment() == "minions" {
+                    names.extend(change.key.rsplit('/').next().map(String::from));
+                }
+                false
+            })
+            .map(|_| names)
+        });
+        match changed {
+            Some(names) => {
+                for name in names {
+                    let taints = util::get_shared(api, "nodes", None, &name)
+                        .map(|n| no_execute_taints(&n))
+                        .unwrap_or_default();
+                    if taints.is_empty() {
+                        self.no_execute.remove(&name);
+                    } else {
+                        self.no_execute.insert(name, taints);
+                    }
+                }
+            }
+            None => self.no_execute = every_no_execute_taint(api),
+        }
+        self.seen = Some(count);
+        #[cfg(test)]
+        assert_eq!(
+            self.no_execute,
+            every_no_execute_taint(api),
+            "the taint eviction controller missed a change to a node's taints"
+        );
+    }
+}
+
+/// A node's `NoExecute` taints.
+fn no_execute_taints(node: &Value) -> Vec<Value> {
+    object::at(node, "spec.taints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("effect").and_then(Value::as_str) == Some("NoExecute"))
+        .cloned()
+        .collect()
+}
+
+/// Every node's `NoExecute` taints, read from every node.
+fn every_no_execute_taint(api: &crate::apiserver::ApiServer) -> BTreeMap<String, Vec<Value>> {
+    crate::sort::map(
+        util::list(api, "nodes", None)
+            .into_iter()
+            .map(|n| (object::name(&n).to_string(), no_execute_taints(&n)))
+            .filter(|(_, t)| !t.is_empty()),
+    )
 }
 
 /// When a pod must go because of these `NoExecute` taints: `Some(now)`
@@ -80,24 +146,11 @@ impl Component for TaintEvictionController {
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
         self.wakeup = None;
-        let no_execute: BTreeMap<String, Vec<Value>> = crate::sort::map(
-            util::list(ctx.api, "nodes", None)
-                .into_iter()
-                .map(|n| {
-                    let t: Vec<Value> = object::at(&n, "spec.taints")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter(|t| t.get("effect").and_then(Value::as_str) == Some("NoExecute"))
-                        .cloned()
-                        .collect();
-                    (object::name(&n).to_string(), t)
-                })
-                .filter(|(_, t)| !t.is_empty()),
-        );
-        if no_execute.is_empty() {
+        self.take_in_nodes(ctx.api);
+        if self.no_execute.is_empty() {
             return;
         }
+        let no_execute = std::mem::take(&mut self.no_execute);
         for pod in util::list(ctx.api, "pods", None) {
             if util::is_deleting(&pod) {
                 continue;
@@ -113,6 +166,7 @@ impl Component for TaintEvictionController {
                 None => {}
             }
         }
+        self.no_execute = no_execute;
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {

@@ -19,6 +19,7 @@ use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// `--node-monitor-grace-period`, v1.33's default.
@@ -38,6 +39,19 @@ const CONDITIONS: [&str; 4] = ["Ready", "MemoryPressure", "DiskPressure", "PIDPr
 #[derive(Debug, Default)]
 pub struct NodeLifecycleController {
     wakeup: Option<Time>,
+    /// The apiserver's change count its last sync started from: the nodes
+    /// and Leases changed since are the ones to look at again (the real
+    /// controller's informers deliver those; its monitor loop then reads
+    /// every node, but a node whose Node and Lease did not change and whose
+    /// grace period has not run out would come out the same). `None`
+    /// before the first sync: every node is looked at.
+    seen: Option<u64>,
+    /// Per node, when its last look said to look again with nothing
+    /// changed: when its silence will be noticed, or (a node already lost)
+    /// at every sync. A node without a Lease waits for a change.
+    next: BTreeMap<String, Time>,
+    /// The same, by time.
+    due: BTreeSet<(Time, String)>,
 }
 
 impl NodeLifecycleController {
@@ -89,10 +103,31 @@ impl Component for NodeLifecycleController {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.wakeup = None;
-        for node in util::list(ctx.api, "nodes", None) {
-            self.sync_node(ctx, node);
+        let count = ctx.api.change_count();
+        match self.changed_since_last(ctx) {
+            Some(names) => {
+                // Changed or due, in name order (the full walk's order).
+                let due = self.due.iter().take_while(|(t, _)| *t <= ctx.now);
+                let mut names = names;
+                names.extend(due.map(|(_, n)| n.clone()));
+                for name in &names {
+                    let node = util::get_shared(ctx.api, "nodes", None, name);
+                    self.look(ctx, name, node);
+                }
+                #[cfg(test)]
+                self.check_skipped(ctx, &names);
+            }
+            None => {
+                self.next.clear();
+                self.due.clear();
+                for node in util::list(ctx.api, "nodes", None) {
+                    let name = object::name(&node).to_string();
+                    self.look(ctx, &name, Some(node));
+                }
+            }
         }
+        self.seen = Some(count);
+        self.wakeup = self.due.iter().map(|(t, _)| *t).find(|t| *t > ctx.now);
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -101,21 +136,86 @@ impl Component for NodeLifecycleController {
 }
 
 impl NodeLifecycleController {
-    /// `node` is the watch cache's: copied only to be written.
-    fn sync_node(&mut self, ctx: &mut SyncContext<'_>, node: Arc<Value>) {
+    /// The names of the nodes whose Node or Lease (in `kube-node-lease`)
+    /// changed since the last sync; `None` when every node must be looked
+    /// at (the first sync, a journal that no longer reaches that far back,
+    /// a restored store).
+    fn changed_since_last(&self, ctx: &SyncContext<'_>) -> Option<BTreeSet<String>> {
+        let since = self.seen?;
+        let mut names = BTreeSet::new();
+        let known = ctx.api.any_change_since(since, |change| {
+            let name = match change.segment() {
+                "minions" => change.key.rsplit('/').next(),
+                "leases" => change
+                    .key
+                    .strip_prefix("/registry/leases/kube-node-lease/")
+                    .filter(|n| !n.contains('/')),
+                _ => None,
+            };
+            names.extend(name.map(String::from));
+            false
+        });
+        known.map(|_| names)
+    }
+
+    /// Looks at the node `name` (gone: `None`) and files when to look
+    /// again.
+    fn look(&mut self, ctx: &mut SyncContext<'_>, name: &str, node: Option<Arc<Value>>) {
+        if let Some(t) = self.next.remove(name) {
+            self.due.remove(&(t, name.to_string()));
+        }
+        let Some(node) = node else { return };
+        if let Some(t) = self.sync_node(ctx, node) {
+            self.next.insert(name.to_string(), t);
+            self.due.insert((t, name.to_string()));
+        }
+    }
+
+    /// `node` is the watch cache's: copied only to be written. Returns
+    /// when to look at it again with nothing changed: when its silence
+    /// will be noticed, or now (a lost node: at every sync, as before).
+    fn sync_node(&mut self, ctx: &mut SyncContext<'_>, node: Arc<Value>) -> Option<Time> {
         let name = object::name(&node).to_string();
         let mut node = node;
+        let mut next = None;
         if let Some(beat) = last_heartbeat(ctx.api, &node) {
             let deadline = beat + NODE_MONITOR_GRACE_PERIOD;
             // The controller notices at its next monitor tick after the deadline.
             let noticed = tick_at_or_after(deadline);
             if ctx.now >= noticed {
                 node = self.mark_unknown(ctx, node);
+                next = Some(ctx.now);
             } else {
-                self.wakeup = util::earliest(self.wakeup, Some(noticed));
+                next = Some(noticed);
             }
         }
         self.taint(ctx, &name, &node);
+        next
+    }
+
+    /// Test builds: every node the sync did not look at (not changed, not
+    /// due) would have come out the same: no write, request or event, and
+    /// the same time to look again.
+    #[cfg(test)]
+    fn check_skipped(&mut self, ctx: &mut SyncContext<'_>, looked: &BTreeSet<String>) {
+        for node in util::list(ctx.api, "nodes", None) {
+            let name = object::name(&node).to_string();
+            if looked.contains(&name) {
+                continue;
+            }
+            let before = util::Footprint::of(ctx);
+            let next = self.sync_node(ctx, node);
+            assert_eq!(
+                before,
+                util::Footprint::of(ctx),
+                "node-controller skipped {name}, but a look would have written"
+            );
+            assert_eq!(
+                next,
+                self.next.get(&name).copied(),
+                "node-controller skipped {name}, but would look again at another time"
+            );
+        }
     }
 
     /// Turns the node's conditions `Unknown` (once), marks its pods not

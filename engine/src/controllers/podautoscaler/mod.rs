@@ -43,7 +43,7 @@ struct ScaleEvent {
 #[derive(Debug, Default)]
 pub struct HorizontalController {
     /// When each HPA (by uid) was last reconciled, and at which resourceVersion.
-    last: BTreeMap<String, (Time, String)>,
+    last: crate::maps::BoxedMap<(Time, String)>,
     recommendations: BTreeMap<String, Vec<Recommendation>>,
     scale_up_events: BTreeMap<String, Vec<ScaleEvent>>,
     scale_down_events: BTreeMap<String, Vec<ScaleEvent>>,
@@ -124,8 +124,8 @@ impl Component for HorizontalController {
                 .unwrap_or("")
                 .to_string();
             // A resync every period; a spec change is reconciled at once.
-            let generation_seen = self.last.get(&uid).is_some_and(|(_, r)| *r == rv);
-            let due = match self.last.get(&uid) {
+            let generation_seen = self.last.get(&uid).is_some_and(|last| last.1 == rv);
+            let due = match self.last.get(&uid).map(|last| &**last) {
                 Some((t, _)) => ctx.now >= *t + SYNC_PERIOD || !generation_seen,
                 None => true,
             };
@@ -136,9 +136,9 @@ impl Component for HorizontalController {
                     .and_then(|w| object::str_at(w, "metadata.resourceVersion"))
                     .unwrap_or(&rv)
                     .to_string();
-                self.last.insert(uid.clone(), (ctx.now, rv));
+                self.last.insert(uid.clone(), Box::new((ctx.now, rv)));
             }
-            if let Some((t, _)) = self.last.get(&uid) {
+            if let Some((t, _)) = self.last.get(&uid).map(|last| &**last) {
                 let next = *t + SYNC_PERIOD;
                 wakeup = Some(wakeup.map_or(next, |w: Time| w.min(next)));
             }

@@ -7,10 +7,10 @@
 use super::util::{self, event};
 use super::workqueue::RateLimiter;
 use crate::api::object;
-use crate::clock::Time;
+use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Which of the two kinds this instance manages.
@@ -42,6 +42,65 @@ pub struct ReplicaSetController {
     ///
     /// [`ApiServer::controller_pods_stamp`]: crate::apiserver::ApiServer::controller_pods_stamp
     seen: BTreeMap<String, Seen>,
+    /// Per ReplicaSet uid, what its last sync learnt of each pod it read
+    /// (see [`Facts`]).
+    facts: BTreeMap<String, PodFacts>,
+    /// The apiserver's change count the last sync started from: the
+    /// ReplicaSets to look at again are those the changes since name (its
+    /// own, its pods', an orphan of its namespace) and those whose wake-up
+    /// came, as the real controller's workqueue holds the keys its
+    /// informers' events enqueued. `None` before the first sync, or after
+    /// one that could not tell (every ReplicaSet is looked at).
+    since: Option<u64>,
+    /// Every ReplicaSet's key (`namespace/name`) by uid, kept from the
+    /// changes: a pod names its controller by uid.
+    keys: BTreeMap<String, String>,
+}
+
+/// What a sync needs to know of a pod, read from its JSON: a pure
+/// function of the pod and of the ReplicaSet's uid, selector and template
+/// labels. A ReplicaSet is synced again whenever one of its hundred pods
+/// changes, and each such sync read every pod's owner references,
+/// labels, phase and conditions again, though the other ninety-nine were
+/// the very same objects: the watch cache's `Arc`s, which a write
+/// replaces and never changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Facts {
+    /// Its controller is this ReplicaSet.
+    mine: bool,
+    /// The selector selects it.
+    matches: bool,
+    /// It has a controller (this ReplicaSet or another).
+    controlled: bool,
+    deleting: bool,
+    /// `controller.IsPodActive`.
+    active: bool,
+    /// It carries every label of the template (`fullyLabeledReplicas`).
+    full: bool,
+    ready: bool,
+    /// Since when it is Ready (`util::ready_since`).
+    ready_since: Option<Time>,
+}
+
+/// One ReplicaSet's [`Facts`], by the cached pod object they were read
+/// from (its address; the entry holds the object, so the address stays
+/// its own), with the selector and template labels they were read against.
+#[derive(Debug, Default)]
+struct PodFacts {
+    selection: (Option<Value>, Option<Value>),
+    by_pod: BTreeMap<usize, (Arc<Value>, Facts)>,
+}
+
+/// A ReplicaSet's uid and key (`namespace/name`).
+type UidAndKey = (String, String);
+
+/// What of a ReplicaSet the [`Facts`] of its pods depend on (besides its
+/// uid): its selector and its template's labels.
+fn selection(rs: &Value) -> (Option<&Value>, Option<&Value>) {
+    (
+        object::at(rs, "spec.selector"),
+        object::at(rs, "spec.template.metadata.labels"),
+    )
 }
 
 /// What one ReplicaSet's last sync started from (see `seen`).
@@ -69,7 +128,214 @@ impl ReplicaSetController {
             failures: RateLimiter::default_controller(),
             owners: Default::default(),
             seen: BTreeMap::new(),
+            facts: BTreeMap::new(),
+            since: None,
+            keys: BTreeMap::new(),
         }
+    }
+
+    /// The keys of the ReplicaSets a change since the last sync concerns
+    /// or whose wake-up is due at `now`, in key order; `None` when the
+    /// journal cannot tell. Takes in the ReplicaSets created and deleted.
+    fn dirty(&mut self, api: &crate::apiserver::ApiServer, now: Time) -> Option<BTreeSet<String>> {
+        let since = self.since?;
+        let segment = |plural: &str| {
+            util::res(plural)
+                .map(|r| r.etcd_prefix.split('/').next().unwrap_or_default())
+                .unwrap_or_default()
+        };
+        let (own, pods) = (segment(self.plural()), segment("pods"));
+        let mut uids: BTreeSet<String> = BTreeSet::new();
+        let mut namespaces: BTreeSet<String> = BTreeSet::new();
+        // Each change of a ReplicaSet, in order: the uid before, the uid
+        // and key after.
+        let mut written: Vec<(Option<String>, Option<UidAndKey>)> = Vec::new();
+        let key = |o: &Value| {
+            format!(
+                "{}/{}",
+                object::namespace(o).unwrap_or("default"),
+                object::name(o)
+            )
+        };
+        api.any_change_since(since, |change| {
+            let seg = change.segment();
+            if seg == own {
+                written.push((
+                    change.old.as_ref().map(|o| util::uid(o).to_string()),
+                    change
+                        .new
+                        .as_ref()
+                        .map(|o| (util::uid(o).to_string(), key(o))),
+                ));
+            } else if seg == pods {
+                for pod in change.versions() {
+                    match util::controller_of(pod) {
+                        None => {
+                            namespaces
+                                .insert(object::namespace(pod).unwrap_or("default").to_string());
+                        }
+                        Some(r) => {
+                            uids.extend(r.get("uid").and_then(Value::as_str).map(String::from));
+                        }
+                    }
+                }
+            }
+            false
+        })?;
+        for (old, new) in written {
+            if let Some(uid) = old {
+                self.keys.remove(&uid);
+                self.owners.remove(&uid);
+                uids.insert(uid);
+            }
+            if let Some((uid, key)) = new {
+                self.owners.insert(uid.clone());
+                self.keys.insert(uid.clone(), key);
+                uids.insert(uid);
+            }
+        }
+        let mut dirty = BTreeSet::new();
+        for uid in &uids {
+            match self.keys.get(uid) {
+                Some(key) => {
+                    dirty.insert(key.clone());
+                }
+                None => {
+                    // Gone: so is what was kept for it.
+                    self.failures.retain(|u| u != uid.as_str());
+                    self.seen.remove(uid);
+                    self.facts.remove(uid);
+                }
+            }
+        }
+        if !namespaces.is_empty() {
+            dirty.extend(
+                self.keys
+                    .values()
+                    .filter(|k| {
+                        k.split('/')
+                            .next()
+                            .is_some_and(|ns| namespaces.contains(ns))
+                    })
+                    .cloned(),
+            );
+        }
+        for (uid, s) in &self.seen {
+            if s.wakeup.is_some_and(|t| t <= now) {
+                dirty.extend(self.keys.get(uid).cloned());
+            }
+        }
+        Some(dirty)
+    }
+
+    /// Syncs `rs` unless it and the pods it reads are as its last sync
+    /// saw them and its wake-up has not come.
+    fn sync_if_changed(&mut self, ctx: &mut SyncContext<'_>, rs: &Arc<Value>) {
+        let ns = object::namespace(rs).unwrap_or("default");
+        let uid = util::uid(rs);
+        // Taken before the sync: its own writes make it run once more.
+        let pods = ctx.api.controller_pods_stamp(ns, uid, true);
+        if self.unchanged(rs, pods, ctx.now) {
+            return;
+        }
+        self.wakeup = None;
+        self.sync_one(ctx, rs);
+        let seen = Seen {
+            rs: Arc::clone(rs),
+            pods,
+            wakeup: self.wakeup,
+        };
+        self.seen.insert(uid.to_string(), seen);
+    }
+
+    /// Whether `rs`, with its pods at stamp `pods`, is as its last sync saw
+    /// it, and its wake-up has not come: a sync would do nothing.
+    fn unchanged(&self, rs: &Arc<Value>, pods: u64, now: Time) -> bool {
+        self.seen.get(util::uid(rs)).is_some_and(|s| {
+            Arc::ptr_eq(&s.rs, rs) && s.pods == pods && s.wakeup.is_none_or(|t| t > now)
+        })
+    }
+
+    /// Test builds: every ReplicaSet a sync did not look at would have been
+    /// skipped anyway, and the uids kept from the changes are every
+    /// ReplicaSet's.
+    #[cfg(test)]
+    fn check_skipped(
+        &self,
+        api: &crate::apiserver::ApiServer,
+        looked: &BTreeSet<String>,
+        now: Time,
+    ) {
+        let all = util::list(api, self.plural(), None);
+        assert_eq!(
+            self.owners,
+            util::uids(&all),
+            "{}: owners",
+            self.component()
+        );
+        for rs in &all {
+            let ns = object::namespace(rs).unwrap_or("default");
+            let key = format!("{ns}/{}", object::name(rs));
+            assert_eq!(self.keys.get(util::uid(rs)), Some(&key));
+            if looked.contains(&key) {
+                continue;
+            }
+            let pods = api.controller_pods_stamp(ns, util::uid(rs), true);
+            assert!(
+                self.unchanged(rs, pods, now),
+                "{} did not look at {key}, which changed",
+                self.component()
+            );
+        }
+    }
+
+    /// The [`Facts`] of `pod` for `rs`, read from its JSON.
+    fn read_facts(&self, rs: &Value, pod: &Value) -> Facts {
+        let labels = util::labels_ref(pod);
+        let full = object::at(rs, "spec.template.metadata.labels")
+            .and_then(Value::as_object)
+            .is_none_or(|t| t.iter().all(|(k, v)| labels.get(k) == Some(v)));
+        Facts {
+            mine: util::is_controlled_by(pod, rs),
+            matches: self.selects(rs, pod),
+            controlled: util::controller_of(pod).is_some(),
+            deleting: util::is_deleting(pod),
+            active: util::pod_active(pod),
+            full,
+            ready: util::pod_ready(pod),
+            ready_since: util::ready_since(pod),
+        }
+    }
+
+    /// The [`Facts`] of `pods` for `rs`, in order: those of a pod object
+    /// read before (against the same selector and template labels) as they
+    /// were, the others read now. Only these pods' are kept.
+    fn facts(&mut self, rs: &Value, pods: &[Arc<Value>]) -> Vec<Facts> {
+        let uid = util::uid(rs);
+        let mut cached = self.facts.remove(uid).unwrap_or_default();
+        let (selector, template) = selection(rs);
+        if cached.selection.0.as_ref() != selector || cached.selection.1.as_ref() != template {
+            cached = PodFacts {
+                selection: (selector.cloned(), template.cloned()),
+                by_pod: BTreeMap::new(),
+            };
+        }
+        let mut by_pod = BTreeMap::new();
+        let mut out = Vec::with_capacity(pods.len());
+        for pod in pods {
+            let at = Arc::as_ptr(pod) as usize;
+            let f = match cached.by_pod.remove(&at) {
+                Some((_, f)) => f,
+                None => self.read_facts(rs, pod),
+            };
+            #[cfg(test)]
+            assert_eq!(f, self.read_facts(rs, pod), "stale facts of a pod");
+            by_pod.insert(at, (Arc::clone(pod), f));
+            out.push(f);
+        }
+        cached.by_pod = by_pod;
+        self.facts.insert(uid.to_string(), cached);
+        out
     }
     fn plural(&self) -> &'static str {
         match self.kind {
@@ -112,32 +378,39 @@ impl Component for ReplicaSetController {
     }
 
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        let all = util::list(ctx.api, self.plural(), None);
-        let uids = crate::sort::set(all.iter().map(|rs| util::uid(rs)));
-        // A deleted ReplicaSet's back-off goes with it.
-        self.failures.retain(|uid| uids.contains(uid));
-        self.seen.retain(|uid, _| uids.contains(uid.as_str()));
-        self.owners = util::uids(&all);
-        for rs in &all {
-            let ns = object::namespace(rs).unwrap_or("default");
-            let uid = util::uid(rs);
-            // Taken before the sync: its own writes make it run once more.
-            let pods = ctx.api.controller_pods_stamp(ns, uid, true);
-            let unchanged = self.seen.get(uid).is_some_and(|s| {
-                Arc::ptr_eq(&s.rs, rs) && s.pods == pods && s.wakeup.is_none_or(|t| t > ctx.now)
-            });
-            if unchanged {
-                continue;
+        let count = ctx.api.change_count();
+        match self.dirty(ctx.api, ctx.now) {
+            Some(keys) => {
+                for key in &keys {
+                    let (ns, name) = key.split_once('/').unwrap_or_default();
+                    if let Some(rs) = util::get_shared(ctx.api, self.plural(), Some(ns), name) {
+                        self.sync_if_changed(ctx, &rs);
+                    }
+                }
+                #[cfg(test)]
+                self.check_skipped(ctx.api, &keys, ctx.now);
             }
-            self.wakeup = None;
-            self.sync_one(ctx, rs);
-            let seen = Seen {
-                rs: Arc::clone(rs),
-                pods,
-                wakeup: self.wakeup,
-            };
-            self.seen.insert(uid.to_string(), seen);
+            None => {
+                let all = util::list(ctx.api, self.plural(), None);
+                let uids = crate::sort::set(all.iter().map(|rs| util::uid(rs)));
+                // A deleted ReplicaSet's back-off goes with it.
+                self.failures.retain(|uid| uids.contains(uid));
+                self.seen.retain(|uid, _| uids.contains(uid.as_str()));
+                self.facts.retain(|uid, _| uids.contains(uid.as_str()));
+                self.owners = util::uids(&all);
+                self.keys = crate::sort::map(all.iter().map(|rs| {
+                    let ns = object::namespace(rs).unwrap_or("default");
+                    (
+                        util::uid(rs).to_string(),
+                        format!("{ns}/{}", object::name(rs)),
+                    )
+                }));
+                for rs in &all {
+                    self.sync_if_changed(ctx, rs);
+                }
+            }
         }
+        self.since = Some(count);
         self.wakeup = self.seen.values().filter_map(|s| s.wakeup).min();
     }
 
@@ -209,11 +482,12 @@ impl ReplicaSetController {
         // The cached pods themselves: only a pod that is written is copied.
         // Its own pods and the orphans: a pod another controller owns is
         // neither released nor adopted here.
-        let mut owned: Vec<Arc<Value>> = Vec::new();
-        for pod in ctx.api.pods_for_controller(&ns, &rs_uid, true) {
-            let mine = util::is_controlled_by(&pod, rs);
-            let matches = self.selects(rs, &pod);
-            if mine && !matches && !util::is_deleting(&pod) {
+        let mut owned: Vec<(Arc<Value>, Facts)> = Vec::new();
+        let pods = ctx.api.pods_for_controller(&ns, &rs_uid, true);
+        let facts = self.facts(rs, &pods);
+        for (pod, f) in pods.into_iter().zip(facts) {
+            let (mine, matches) = (f.mine, f.matches);
+            if mine && !matches && !f.deleting {
                 // Release: the pod's labels no longer match.
                 let mut p = Value::clone(&pod);
                 util::release(&mut p, &rs_uid);
@@ -222,26 +496,27 @@ impl ReplicaSetController {
             }
             if !mine
                 && matches
-                && util::controller_of(&pod).is_none()
-                && !util::is_deleting(&pod)
+                && !f.controlled
+                && !f.deleting
                 && !util::is_deleting(rs)
                 && !self.selector_empty(rs)
             {
                 let mut p = Value::clone(&pod);
                 util::adopt(&mut p, rs);
                 if let Some(p) = util::update(ctx.api, "pods", p) {
-                    owned.push(Arc::new(p));
+                    let f = self.read_facts(rs, &p);
+                    owned.push((Arc::new(p), f));
                 }
                 continue;
             }
             if mine {
-                owned.push(pod);
+                owned.push((pod, f));
             }
         }
         let active: Vec<&Value> = owned
             .iter()
-            .map(|p| &**p)
-            .filter(|p| util::pod_active(p))
+            .filter(|(_, f)| f.active)
+            .map(|(p, _)| &**p)
             .collect();
         let want = util::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
         let generation = util::i64_at(rs, "metadata.generation").unwrap_or(0);
@@ -341,27 +616,27 @@ impl ReplicaSetController {
             return;
         };
         let min_ready = util::i64_at(&rs, "spec.minReadySeconds").unwrap_or(0);
-        let template_labels = object::at(&rs, "spec.template.metadata.labels")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        let pods: Vec<Arc<Value>> = util::pods_controlled_by(ctx.api, ns, &rs)
-            .into_iter()
-            .filter(|p| util::pod_active(p))
-            .collect();
-        let (mut full, mut ready, mut avail) = (0, 0, 0);
-        for p in &pods {
-            let l = util::labels_ref(p);
-            if template_labels.iter().all(|(k, v)| l.get(k) == Some(v)) {
+        let pods = util::pods_controlled_by(ctx.api, ns, &rs);
+        let facts = self.facts(&rs, &pods);
+        let (mut replicas, mut full, mut ready, mut avail) = (0, 0, 0, 0);
+        for f in facts.iter().filter(|f| f.active) {
+            replicas += 1;
+            if f.full {
                 full += 1;
             }
-            if util::pod_ready(p) {
+            if f.ready {
                 ready += 1;
-                if util::pod_available(p, min_ready, ctx.now) {
+                // util::pod_available and util::available_at, from the facts.
+                let since = f.ready_since;
+                let available = min_ready <= 0
+                    || since.is_some_and(|t| t + Duration::from_secs(min_ready) <= ctx.now);
+                if available {
                     avail += 1;
                 } else {
-                    self.wakeup =
-                        util::earliest(self.wakeup, util::available_at(p, min_ready, ctx.now));
+                    let at = since
+                        .map(|t| t + Duration::from_secs(min_ready))
+                        .filter(|t| min_ready > 0 && *t > ctx.now);
+                    self.wakeup = util::earliest(self.wakeup, at);
                 }
             }
         }
@@ -401,7 +676,7 @@ impl ReplicaSetController {
         if ready > 0 {
             status.insert("readyReplicas".into(), json!(ready));
         }
-        status.insert("replicas".into(), json!(pods.len()));
+        status.insert("replicas".into(), json!(replicas));
         let status = Value::Object(status);
         // Compared before copying: an unchanged status is not written.
         if rs.get("status") == Some(&status) {

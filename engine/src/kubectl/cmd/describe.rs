@@ -4,16 +4,16 @@
 //! meets most (Pod, Deployment, ReplicaSet, Service, Node, Namespace,
 //! ConfigMap, Secret, ResourceQuota), written as the describers write them —
 //! tab-separated lines at indent levels, laid out by Go's tabwriter (see
-//! `gotab.rs`) — each ending with the object's Events. `describe/kinds.rs`
+//! `go/tabwriter.rs`) — each ending with the object's Events. `describe/kinds.rs`
 //! has the describers of the other kinds kubectl describes, and its generic
 //! describer for the rest.
 
 mod kinds;
 
-use super::gotab::{self, FLUSH};
 use super::select::{select, Allow, Item};
 use crate::api::{self, object};
 use crate::clock::Time;
+use crate::go::tabwriter::{self, FLUSH};
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::printers::{self, duration};
 use crate::kubectl::{Command, Context};
@@ -104,7 +104,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         }
         first = false;
         let text = describe(ctx, item, events, now);
-        out.out(gotab::format(&text, 0, 2));
+        out.out(tabwriter::format(&text, 0, 2));
     }
     for e in &errors {
         out.err(format!("{e}\n"));
@@ -1170,7 +1170,7 @@ fn pod_template(w: &mut W, t: &Value, now: Time) {
 pub fn pod_template_text(t: &Value) -> String {
     let mut w = W { s: String::new() };
     pod_template(&mut w, t, Time::EPOCH);
-    gotab::format(&w.s, 0, 2)
+    tabwriter::format(&w.s, 0, 2)
 }
 
 fn owned_replicasets(ctx: &Context<'_>, d: &Value) -> Vec<Value> {

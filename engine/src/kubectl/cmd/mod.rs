@@ -17,7 +17,6 @@ pub mod events;
 pub mod exec;
 pub mod expose;
 pub mod get;
-pub mod gotab;
 pub mod label;
 pub mod logs;
 pub mod misc;

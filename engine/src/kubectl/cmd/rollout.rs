@@ -401,7 +401,7 @@ fn run_history(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                     format!("{r}\t{cause}\n")
                 }))
                 .collect();
-            super::gotab::format(&rows.concat(), 0, 2)
+            crate::go::tabwriter::format(&rows.concat(), 0, 2)
         };
         let with = if revision > 0 {
             format!("with revision #{revision}")

@@ -1,7 +1,7 @@
 //! How etcdctl reads its command line: cobra v1.1.3 finds the command
 //! (unique prefixes match, `cobra.EnablePrefixMatching`), pflag v1.0.5
 //! parses its flags, and etcd's own usage template prints the help, through
-//! a tabwriter that pads with tabs. Only the table in [`super::table`] says
+//! a tabwriter that pads with tabs (`crate::go::tabwriter`). Only the table in [`super::table`] says
 //! which commands and flags there are.
 
 use super::table::{commands, Command, Flag, Kind};
@@ -101,9 +101,10 @@ pub fn parse(args: &[String]) -> Result<Invocation, Output> {
     let Some(command) = tree.get(index) else {
         return Err(Output::default().fail("Error: no command"));
     };
+    let flags = all_flags(&tree, index);
     // legacyArgs: only the root refuses words that name no command.
     if index == 0 {
-        if let Some(word) = strip_flags(&rest, &all_flags(&tree, index)).first() {
+        if let Some(word) = strip_flags(&rest, &flags).first() {
             let candidates: Vec<crate::cobra::Candidate<'_>> = command
                 .children
                 .iter()
@@ -120,7 +121,6 @@ pub fn parse(args: &[String]) -> Result<Invocation, Output> {
             return Err(out);
         }
     }
-    let flags = all_flags(&tree, index);
     let mut values = Values::default();
     for f in &flags {
         values.values.insert(f.name, f.default.to_string());
@@ -389,7 +389,9 @@ fn help(tree: &[Command], index: usize) -> String {
         s.push_str(&flag_usages(inherited_flags(tree, index), c.name()));
     }
     s.push('\n');
-    tab_pad(&s)
+    // etcd's usage goes through a tabwriter: minwidth 0, tabwidth 8,
+    // padding 1, padded with tabs.
+    crate::go::tabwriter::format_padded(&s, 0, 1, crate::go::tabwriter::Pad::Tabs { tabwidth: 8 })
 }
 
 /// cobra's `UseLine`: the parent's path, the command's `Use`, `[flags]`.
@@ -450,73 +452,6 @@ fn flag_usages(mut flags: Vec<Flag>, command: &str) -> String {
         s.push_str(&format!("\t{usage}\n"));
     }
     s
-}
-
-/// Go's text/tabwriter with minwidth 0, tabwidth 8, padding 1 and tabs as
-/// the padding character, over the whole text: a column of consecutive
-/// lines is as wide as its widest cell plus one, rounded up to a tab stop,
-/// and each cell is followed by as many tabs as reach it.
-pub fn tab_pad(text: &str) -> String {
-    let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
-    let mut widths: Vec<usize> = Vec::new();
-    let mut out = String::new();
-    format_block(&lines, 0, lines.len(), &mut widths, &mut out);
-    out
-}
-
-const TAB_WIDTH: usize = 8;
-
-/// tabwriter's `format`: finds the blocks of lines that have a cell in the
-/// next column, fixes that column's width per block, and recurses.
-fn format_block(
-    lines: &[Vec<&str>],
-    mut line0: usize,
-    line1: usize,
-    widths: &mut Vec<usize>,
-    out: &mut String,
-) {
-    let column = widths.len();
-    let mut this = line0;
-    while this < line1 {
-        let cells = |i: usize| lines.get(i).map_or(0, |l| l.len().saturating_sub(1));
-        if column >= cells(this) {
-            this += 1;
-            continue;
-        }
-        write_lines(lines, line0, this, widths, out);
-        line0 = this;
-        let mut width = 0;
-        while this < line1 && column < cells(this) {
-            let cell = lines
-                .get(this)
-                .and_then(|l| l.get(column))
-                .map_or(0, |c| c.chars().count());
-            width = width.max(cell + 1);
-            this += 1;
-        }
-        widths.push(width);
-        format_block(lines, line0, this, widths, out);
-        widths.pop();
-        line0 = this;
-    }
-    write_lines(lines, line0, line1, widths, out);
-}
-
-fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut String) {
-    for i in from..to {
-        let Some(line) = lines.get(i) else { continue };
-        for (j, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if let Some(w) = widths.get(j).filter(|_| j + 1 < line.len()) {
-                let cell_width = w.div_ceil(TAB_WIDTH) * TAB_WIDTH;
-                let pad = cell_width.saturating_sub(cell.chars().count());
-                out.push_str(&"\t".repeat(pad.div_ceil(TAB_WIDTH)));
-            }
-        }
-        if i + 1 < lines.len() {
-            out.push('\n');
-        }
-    }
 }
 
 /// strconv.ParseBool.
@@ -589,12 +524,6 @@ mod tests {
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
-    }
-
-    #[test]
-    fn tab_padding_rounds_columns_up_to_tab_stops() {
-        let text = "\ta\tx\n\tlonger name\ty\nNAME:\n";
-        assert_eq!(tab_pad(text), "\ta\t\tx\n\tlonger name\ty\nNAME:\n");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Go's formatting where our output must read as the Go programs' does.
 
+pub mod tabwriter;
+
 /// Go's `%q` of a string (`strconv.Quote`) for printable ASCII and the
 /// common escapes; other characters are kept as they are.
 pub fn quote(s: &str) -> String {
