@@ -15,8 +15,10 @@
 //! Events are not cached, as kube-apiserver caches none by default
 //! (`DefaultWatchCacheSizes`: a watch cache of size 0 for `events`, in
 //! both API groups): a read of an Event decodes it from the store. The
-//! cache only files each Event's key under the object it is about, for
-//! the recorder's search for a repeat (`events_about`).
+//! cache only files each Event's key under the object it is about, with a
+//! digest of what the recorder's search for a repeat compares
+//! (`events_about`), so that the search decodes only the Events that
+//! may be a repeat, not every Event about the object.
 
 use crate::api::object;
 use crate::etcd::{KeyValue, Store};
@@ -73,9 +75,10 @@ pub(crate) struct Cacher {
     /// uid, ownerReferences, finalizers or deletionTimestamp changed.
     ownership_changed: u64,
     /// The Events about each object, by the namespace of the Event's key and
-    /// its `involvedObject.name`: the recorder's search for an earlier
+    /// its `involvedObject.name`: each Event's key with its repeat key
+    /// (`events::repeat_key_of`). The recorder's search for an earlier
     /// identical event (to count a repeat) reads these, not every Event.
-    events_by_object: BTreeMap<(String, String), BTreeSet<String>>,
+    events_by_object: BTreeMap<(String, String), BTreeMap<String, u64>>,
     /// Each Event's `involvedObject.name`, by key: where it is filed in
     /// `events_by_object` (the Events themselves are not cached).
     event_subjects: BTreeMap<String, String>,
@@ -204,12 +207,12 @@ fn event_subject(key: &str, name: &str) -> (String, String) {
     (ns.to_string(), name.to_string())
 }
 
-/// The `involvedObject.name` of the Event stored in `kv` ("" when it has none).
-fn involved_name(kv: &KeyValue) -> String {
+/// Where the Event stored in `kv` is filed: its `involvedObject.name` (""
+/// when it has none), and its repeat key.
+fn event_filing(kv: &KeyValue) -> (String, u64) {
     let obj = super::stored_json(&kv.value);
-    object::str_at(&obj, "involvedObject.name")
-        .unwrap_or_default()
-        .to_string()
+    let name = object::str_at(&obj, "involvedObject.name").unwrap_or_default();
+    (name.to_string(), crate::events::repeat_key_of(&obj))
 }
 
 /// Whether two versions of an object agree on everything the garbage
@@ -337,18 +340,16 @@ impl Cacher {
     }
 
     /// Keeps `events_by_object` in step with a put (`Some`, the name of the
-    /// object the Event is about) or a delete of the Event at `key`.
-    fn index_event(&mut self, key: &str, new: Option<String>) {
+    /// object the Event is about and its repeat key) or a delete of the
+    /// Event at `key`.
+    fn index_event(&mut self, key: &str, new: Option<(String, u64)>) {
         let old = match &new {
-            Some(name) => self.event_subjects.insert(key.to_string(), name.clone()),
+            Some((name, _)) => self.event_subjects.insert(key.to_string(), name.clone()),
             None => self.event_subjects.remove(key),
         };
-        if old == new {
-            return;
-        }
         let old = old.map(|name| event_subject(key, &name));
-        let new = new.map(|name| event_subject(key, &name));
-        if let Some(old) = old {
+        let new = new.map(|(name, repeat)| (event_subject(key, &name), repeat));
+        if let Some(old) = old.filter(|old| new.as_ref().is_none_or(|(new, _)| new != old)) {
             if let Some(keys) = self.events_by_object.get_mut(&old) {
                 keys.remove(key);
                 if keys.is_empty() {
@@ -356,11 +357,11 @@ impl Cacher {
                 }
             }
         }
-        if let Some(new) = new {
+        if let Some((new, repeat)) = new {
             self.events_by_object
                 .entry(new)
                 .or_default()
-                .insert(key.to_string());
+                .insert(key.to_string(), repeat);
         }
     }
 
@@ -428,7 +429,7 @@ impl Cacher {
             let (old, new) = match e.kv() {
                 // Not cached: only filed under the object it is about.
                 kv if e.key.starts_with(EVENTS) => {
-                    self.index_event(e.key, kv.as_deref().map(involved_name));
+                    self.index_event(e.key, kv.as_deref().map(event_filing));
                     (None, None)
                 }
                 Some(kv) => {
@@ -498,7 +499,7 @@ impl Cacher {
         self.events_by_object.clear();
         self.event_subjects.clear();
         for kv in store.prefix(EVENTS) {
-            self.index_event(&kv.key, Some(involved_name(kv)));
+            self.index_event(&kv.key, Some(event_filing(kv)));
         }
         // Every count before the reload is below `reloaded`: the stamps
         // below take the larger of the two.
@@ -650,13 +651,21 @@ impl Cacher {
     }
 
     /// The Events in `namespace` whose `involvedObject.name` is `name`
-    /// (with "" also those without one), in key order, read from the store.
-    pub fn events_about(&self, store: &Store, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+    /// (with "" also those without one) and, given `repeat`, whose repeat
+    /// key is that, in key order, read from the store.
+    pub fn events_about(
+        &self,
+        store: &Store,
+        namespace: &str,
+        name: &str,
+        repeat: Option<u64>,
+    ) -> Vec<Arc<Value>> {
         self.events_by_object
             .get(&(namespace.to_string(), name.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|k| store.get(k))
+            .filter(|(_, r)| repeat.is_none_or(|repeat| **r == repeat))
+            .filter_map(|(k, _)| store.get(k))
             .map(|kv| Arc::new(decode(kv)))
             .collect()
     }

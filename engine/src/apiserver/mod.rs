@@ -882,12 +882,19 @@ impl ApiServer {
     }
 
     /// The Events in `namespace` about an object named `name`
-    /// (`involvedObject.name`), shared, in key order: the ones among
-    /// `list_shared(events, namespace)` that can be about it, from an index.
-    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+    /// (`involvedObject.name`) and, given `repeat`, whose
+    /// [`crate::events::repeat_key`] is that, in key order: the ones among
+    /// `list(events, namespace)` that can be about it, from an index.
+    pub fn events_about(
+        &self,
+        namespace: &str,
+        name: &str,
+        repeat: Option<u64>,
+    ) -> Vec<Arc<Value>> {
         #[cfg(test)]
         read_log::note("events", None);
-        self.cache().events_about(&self.store, namespace, name)
+        self.cache()
+            .events_about(&self.store, namespace, name, repeat)
     }
 
     /// A stamp that moves when an object other than an Event is created or
