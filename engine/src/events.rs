@@ -153,7 +153,7 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     // clock's nanoseconds differ, so take the next free nanosecond.
     let mut nanos = (now.0 as u128 * 1_000_000) as u64;
     let mut name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
-    while api.get(events, Some(&ns), &name).is_ok() {
+    while api.exists(events, Some(&ns), &name) {
         nanos += 1;
         name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
     }

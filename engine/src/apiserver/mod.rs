@@ -689,6 +689,16 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(res, name))
     }
 
+    /// Whether the object exists: [`ApiServer::get`]'s answer without the
+    /// object, read from the store's keys (an Event, not in the watch
+    /// cache, would be decoded for nothing).
+    pub fn exists(&self, res: &Resource, namespace: Option<&str>, name: &str) -> bool {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
+        let res = res.stored_as().unwrap_or(res);
+        self.store.get(&res.key(namespace, name)).is_some()
+    }
+
     /// [`ApiServer::get`] without copying: the cached object itself (a
     /// component's read of an object it may not change).
     pub fn get_shared(
