@@ -21,6 +21,7 @@ mod defaulting;
 mod delete;
 mod errors;
 mod field;
+mod fitted;
 #[cfg(test)]
 mod golden_tests;
 mod patch;
