@@ -487,6 +487,7 @@ impl Store {
         if let (Some(last), Some(kv)) = (hist.last_mut(), kv.as_ref()) {
             last.share_with(&kv.value);
         }
+        grow_by_half(hist);
         hist.push(Generation::new(rev, kv));
         self.log.push((rev, key.to_string()));
     }
@@ -579,6 +580,11 @@ impl Store {
                 at_or_before.saturating_sub(1)
             };
             hist.drain(..keep_from);
+            // A pod's generations drained to its last one would keep the
+            // room of all of them for as long as it lives.
+            if hist.capacity() > 2 * hist.len() {
+                hist.shrink_to_fit();
+            }
             // A key deleted before `rev` and not written since.
             !matches!(hist.as_slice(), [only] if only.kv.is_none() && only.revision < rev)
         });
@@ -604,6 +610,17 @@ impl Store {
         self.history
             .values()
             .filter_map(|h| h.last().and_then(|g| g.kv.as_ref()))
+    }
+}
+
+/// Makes room for one more generation in a key's history, growing it by
+/// half rather than doubling (and by one while it is short): most keys
+/// keep one to a few generations (an Event is written once, a pod a few
+/// times before compaction), and a `Vec`'s first allocation already holds
+/// four: an Event written once left three unused (about 300 bytes).
+fn grow_by_half(hist: &mut Vec<Generation>) {
+    if hist.len() == hist.capacity() {
+        hist.reserve_exact((hist.len() / 2).max(1));
     }
 }
 
