@@ -79,10 +79,9 @@ pub(crate) struct Cacher {
     /// its `involvedObject.name`: each Event's key with its repeat key
     /// (`events::repeat_key_of`). The recorder's search for an earlier
     /// identical event (to count a repeat) reads these, not every Event.
+    /// Where an Event was filed is found again from its previous value in
+    /// the store, when it moves or goes (rare: a repeat keeps its object).
     events_by_object: BTreeMap<(String, String), BTreeMap<String, u64>>,
-    /// Each Event's `involvedObject.name`, by key: where it is filed in
-    /// `events_by_object` (the Events themselves are not cached).
-    event_subjects: BTreeMap<String, String>,
     /// The count of the last change to an orphan pod (one that became,
     /// stayed or stopped being an orphan), by namespace.
     orphans_changed: BTreeMap<String, u64>,
@@ -273,7 +272,6 @@ impl Cacher {
         self.replicasets_by_controller.clear();
         self.orphan_replicasets.clear();
         self.events_by_object.clear();
-        self.event_subjects.clear();
     }
 
     /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
@@ -332,15 +330,28 @@ impl Cacher {
 
     /// Keeps `events_by_object` in step with a put (`Some`, the name of the
     /// object the Event is about and its repeat key) or a delete of the
-    /// Event at `key`.
-    fn index_event(&mut self, key: &str, new: Option<(String, u64)>) {
-        let old = match &new {
-            Some((name, _)) => self.event_subjects.insert(key.to_string(), name.clone()),
-            None => self.event_subjects.remove(key),
-        };
-        let old = old.map(|name| event_subject(key, &name));
+    /// Event at `key`; `previous` gives the Event's value before, the
+    /// one it was filed by (read only when the Event may have moved).
+    fn index_event<'a>(
+        &mut self,
+        key: &str,
+        new: Option<(String, u64)>,
+        previous: impl FnOnce() -> Option<Cow<'a, KeyValue>>,
+    ) {
         let new = new.map(|(name, repeat)| (event_subject(key, &name), repeat));
-        if let Some(old) = old.filter(|old| new.as_ref().is_none_or(|(new, _)| new != old)) {
+        if let Some((new, repeat)) = &new {
+            // A repeat's update: the same object, another count.
+            if let Some(r) = self
+                .events_by_object
+                .get_mut(new)
+                .and_then(|keys| keys.get_mut(key))
+            {
+                *r = *repeat;
+                return;
+            }
+        }
+        let old = previous().map(|kv| event_subject(key, &event_filing(&kv).0));
+        if let Some(old) = old {
             if let Some(keys) = self.events_by_object.get_mut(&old) {
                 keys.remove(key);
                 if keys.is_empty() {
@@ -420,7 +431,7 @@ impl Cacher {
             let (old, new) = match e.kv() {
                 // Not cached: only filed under the object it is about.
                 kv if e.key.starts_with(EVENTS) => {
-                    self.index_event(e.key, kv.as_deref().map(event_filing));
+                    self.index_event(e.key, kv.as_deref().map(event_filing), || e.prev_kv());
                     (None, None)
                 }
                 Some(kv) => {
@@ -488,9 +499,8 @@ impl Cacher {
             );
         }
         self.events_by_object.clear();
-        self.event_subjects.clear();
         for kv in store.prefix(EVENTS) {
-            self.index_event(&kv.key, Some(event_filing(kv)));
+            self.index_event(&kv.key, Some(event_filing(kv)), || None);
         }
         // Every count before the reload is below `reloaded`: the stamps
         // below take the larger of the two.
