@@ -108,10 +108,18 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
         }
         _ => a == b,
     };
-    // Only events about an object of this name can match (`same_object`
-    // compares the names too): the index's candidates, in the same order.
+    // Only events about an object of this name with the same repeat key
+    // can match (`same_object` compares the names too): the index's
+    // candidates, in the same order, compared in full.
+    let key = repeat_key(
+        Some(&ev.reason),
+        Some(&ev.message),
+        Some(ev.type_.as_str()),
+        &ev.source.component,
+        &involved,
+    );
     let existing = api
-        .events_about(&ns, object::name(&ev.regarding))
+        .events_about(&ns, object::name(&ev.regarding), Some(key))
         .into_iter()
         // The cheap comparisons first: most events differ in their reason.
         .find(|e| {
@@ -145,7 +153,7 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     // clock's nanoseconds differ, so take the next free nanosecond.
     let mut nanos = (now.0 as u128 * 1_000_000) as u64;
     let mut name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
-    while api.get(events, Some(&ns), &name).is_ok() {
+    while api.exists(events, Some(&ns), &name) {
         nanos += 1;
         name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
     }
@@ -226,11 +234,60 @@ fn involved_object(ev: &Event) -> Value {
     o
 }
 
-fn source_of(e: &Value) -> String {
+/// A digest of what the search for a repeat compares (client-go's
+/// `getEventKey`: source, involved object but its resourceVersion, type,
+/// reason and message), for the apiserver's index of Events: two events
+/// the search takes for one have the same key, so that it decodes only
+/// the stored Events whose key is the new one's (the Events are not in
+/// the watch cache) and still compares those in full — a shared key
+/// never makes a repeat.
+pub(crate) fn repeat_key(
+    reason: Option<&str>,
+    message: Option<&str>,
+    type_: Option<&str>,
+    component: &str,
+    involved: &Value,
+) -> u64 {
+    const INVOLVED: [&str; 6] = [
+        "apiVersion",
+        "kind",
+        "name",
+        "namespace",
+        "uid",
+        "fieldPath",
+    ];
+    let involved = INVOLVED.map(|k| involved.get(k).and_then(Value::as_str));
+    // FNV-1a; each part tagged (absent or present) and ended with a byte
+    // no UTF-8 text holds, so that no two lists of parts run together.
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    for part in [reason, message, type_, Some(component)]
+        .into_iter()
+        .chain(involved)
+    {
+        eat(u8::from(part.is_some()));
+        part.unwrap_or_default().bytes().for_each(&mut eat);
+        eat(0xff);
+    }
+    h
+}
+
+/// [`repeat_key`] of a stored Event.
+pub(crate) fn repeat_key_of(e: &Value) -> u64 {
+    let text = |k: &str| e.get(k).and_then(Value::as_str);
+    repeat_key(
+        text("reason"),
+        text("message"),
+        text("type"),
+        source_of(e),
+        &e["involvedObject"],
+    )
+}
+
+fn source_of(e: &Value) -> &str {
     object::str_at(e, "source.component")
         .or_else(|| object::str_at(e, "reportingComponent"))
         .unwrap_or("")
-        .to_string()
 }
 
 #[cfg(test)]

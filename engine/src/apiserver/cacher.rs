@@ -11,10 +11,20 @@
 //!
 //! Each cached object already carries its `metadata.resourceVersion` (the
 //! key's `mod_revision`), exactly what a read from the store returned.
+//!
+//! Events are not cached, as kube-apiserver caches none by default
+//! (`DefaultWatchCacheSizes`: a watch cache of size 0 for `events`, in
+//! both API groups): a read of an Event decodes it from the store. The
+//! cache only files each Event's key under the object it is about, with a
+//! digest of what the recorder's search for a repeat compares
+//! (`events_about`), so that the search decodes only the Events that
+//! may be a repeat, not every Event about the object.
 
+use super::fitted;
 use crate::api::object;
 use crate::etcd::{KeyValue, Store};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -66,9 +76,12 @@ pub(crate) struct Cacher {
     /// uid, ownerReferences, finalizers or deletionTimestamp changed.
     ownership_changed: u64,
     /// The Events about each object, by the namespace of the Event's key and
-    /// its `involvedObject.name`: the recorder's search for an earlier
+    /// its `involvedObject.name`: each Event's key with its repeat key
+    /// (`events::repeat_key_of`). The recorder's search for an earlier
     /// identical event (to count a repeat) reads these, not every Event.
-    events_by_object: BTreeMap<(String, String), BTreeSet<String>>,
+    /// Where an Event was filed is found again from its previous value in
+    /// the store, when it moves or goes (rare: a repeat keeps its object).
+    events_by_object: BTreeMap<(String, String), BTreeMap<String, u64>>,
     /// The count of the last change to an orphan pod (one that became,
     /// stayed or stopped being an orphan), by namespace.
     orphans_changed: BTreeMap<String, u64>,
@@ -186,13 +199,20 @@ fn unindex_owner(
 
 /// Where an Event is filed in `events_by_object`: the namespace of its key
 /// and the name of the object it is about ("" when it has none).
-fn event_subject(key: &str, obj: &Value) -> (String, String) {
+fn event_subject(key: &str, name: &str) -> (String, String) {
     let ns = key
         .strip_prefix(EVENTS)
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
-    let name = object::str_at(obj, "involvedObject.name").unwrap_or_default();
     (ns.to_string(), name.to_string())
+}
+
+/// Where the Event stored in `kv` is filed: its `involvedObject.name` (""
+/// when it has none), and its repeat key.
+fn event_filing(kv: &KeyValue) -> (String, u64) {
+    let obj = super::stored_json(&kv.value);
+    let name = object::str_at(&obj, "involvedObject.name").unwrap_or_default();
+    (name.to_string(), crate::events::repeat_key_of(&obj))
 }
 
 /// Whether two versions of an object agree on everything the garbage
@@ -221,14 +241,23 @@ fn pod_namespace(key: &str) -> &str {
 
 /// An object as a read returns it: the stored bytes decoded (bytes that are
 /// not JSON, written with `etcdctl put`, read as an object holding only
-/// `metadata.resourceVersion`, as before the cache), with its `resourceVersion`.
+/// `metadata.resourceVersion`, as before the cache), with its `resourceVersion`,
+/// every map and array at the capacity of its contents (see [`fitted`]).
 fn decode(kv: &KeyValue) -> Value {
-    let mut obj = super::stored_json(&kv.value);
+    let mut obj = fitted::decode(&kv.value);
     object::set(
         &mut obj,
         "metadata.resourceVersion",
         Value::String(kv.mod_revision.to_string()),
     );
+    // The stored object has no resourceVersion: its insert grew
+    // `metadata` (and the object, when it had no metadata).
+    if let Value::Object(top) = &mut obj {
+        if let Some(Value::Object(metadata)) = top.get_mut("metadata") {
+            fitted::fit_map(metadata);
+        }
+        fitted::fit_map(top);
+    }
     obj
 }
 
@@ -248,9 +277,6 @@ impl Cacher {
     /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
     /// delete (`None`) of `key`; call before `objects` changes.
     fn index(&mut self, key: &str, new: Option<&Value>) {
-        if key.starts_with(EVENTS) {
-            return self.index_event(key, new);
-        }
         if key.starts_with(REPLICASETS) {
             return self.index_replicaset(key, new);
         }
@@ -302,14 +328,29 @@ impl Cacher {
         );
     }
 
-    /// Keeps `events_by_object` in step with a put or delete of an Event;
-    /// call before `objects` changes.
-    fn index_event(&mut self, key: &str, new: Option<&Value>) {
-        let old = self.objects.get(key).map(|o| event_subject(key, o));
-        let new = new.map(|o| event_subject(key, o));
-        if old == new {
-            return;
+    /// Keeps `events_by_object` in step with a put (`Some`, the name of the
+    /// object the Event is about and its repeat key) or a delete of the
+    /// Event at `key`; `previous` gives the Event's value before, the
+    /// one it was filed by (read only when the Event may have moved).
+    fn index_event<'a>(
+        &mut self,
+        key: &str,
+        new: Option<(String, u64)>,
+        previous: impl FnOnce() -> Option<Cow<'a, KeyValue>>,
+    ) {
+        let new = new.map(|(name, repeat)| (event_subject(key, &name), repeat));
+        if let Some((new, repeat)) = &new {
+            // A repeat's update: the same object, another count.
+            if let Some(r) = self
+                .events_by_object
+                .get_mut(new)
+                .and_then(|keys| keys.get_mut(key))
+            {
+                *r = *repeat;
+                return;
+            }
         }
+        let old = previous().map(|kv| event_subject(key, &event_filing(&kv).0));
         if let Some(old) = old {
             if let Some(keys) = self.events_by_object.get_mut(&old) {
                 keys.remove(key);
@@ -318,11 +359,11 @@ impl Cacher {
                 }
             }
         }
-        if let Some(new) = new {
+        if let Some((new, repeat)) = new {
             self.events_by_object
                 .entry(new)
                 .or_default()
-                .insert(key.to_string());
+                .insert(key.to_string(), repeat);
         }
     }
 
@@ -387,9 +428,14 @@ impl Cacher {
             if let Some(first) = self.changed.first_mut() {
                 first.1 = self.changes;
             }
-            let (old, new) = match e.kv {
+            let (old, new) = match e.kv() {
+                // Not cached: only filed under the object it is about.
+                kv if e.key.starts_with(EVENTS) => {
+                    self.index_event(e.key, kv.as_deref().map(event_filing), || e.prev_kv());
+                    (None, None)
+                }
                 Some(kv) => {
-                    let obj = decode(kv);
+                    let obj = decode(&kv);
                     if seg != "events"
                         && self
                             .objects
@@ -432,6 +478,7 @@ impl Cacher {
         self.objects = crate::sort::map(
             store
                 .iter()
+                .filter(|kv| !kv.key.starts_with(EVENTS))
                 .map(|kv| (kv.key.clone(), Arc::new(decode(kv)))),
         );
         self.pods_by_node.clear();
@@ -452,15 +499,8 @@ impl Cacher {
             );
         }
         self.events_by_object.clear();
-        for (key, obj) in self
-            .objects
-            .range::<str, _>((Bound::Included(EVENTS), Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(EVENTS))
-        {
-            self.events_by_object
-                .entry(event_subject(key, obj))
-                .or_default()
-                .insert(key.clone());
+        for kv in store.prefix(EVENTS) {
+            self.index_event(&kv.key, Some(event_filing(kv)), || None);
         }
         // Every count before the reload is below `reloaded`: the stamps
         // below take the larger of the two.
@@ -612,14 +652,22 @@ impl Cacher {
     }
 
     /// The Events in `namespace` whose `involvedObject.name` is `name`
-    /// (with "" also those without one), in key order.
-    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+    /// (with "" also those without one) and, given `repeat`, whose repeat
+    /// key is that, in key order, read from the store.
+    pub fn events_about(
+        &self,
+        store: &Store,
+        namespace: &str,
+        name: &str,
+        repeat: Option<u64>,
+    ) -> Vec<Arc<Value>> {
         self.events_by_object
             .get(&(namespace.to_string(), name.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|k| self.objects.get(k))
-            .cloned()
+            .filter(|(_, r)| repeat.is_none_or(|repeat| **r == repeat))
+            .filter_map(|(k, _)| store.get(k))
+            .map(|kv| Arc::new(decode(kv)))
             .collect()
     }
 
@@ -678,26 +726,57 @@ impl Cacher {
         )
     }
 
-    pub fn get(&self, key: &str) -> Option<&Arc<Value>> {
-        self.objects.get(key)
+    /// The object at `key`: the cached one, or an Event decoded from `store`.
+    pub fn get<'a>(&'a self, store: &Store, key: &str) -> Option<Cow<'a, Arc<Value>>> {
+        if key.starts_with(EVENTS) {
+            return store.get(key).map(|kv| Cow::Owned(Arc::new(decode(kv))));
+        }
+        self.objects.get(key).map(Cow::Borrowed)
     }
 
-    /// The objects whose keys start with `prefix`, in key order. The range
+    /// The objects whose keys start with `prefix`, in key order: the cached
+    /// ones, and the Events among them decoded from `store`. The range
     /// ends at the first key past the prefix, found once: comparing each
     /// key with the prefix would read every key's bytes (a cache miss per
     /// object in a listing of thousands).
-    pub fn prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
-        self.prefix_keyed(prefix).map(|(_, v)| v)
+    pub fn prefix<'a>(
+        &'a self,
+        store: &'a Store,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = Cow<'a, Arc<Value>>> + 'a {
+        self.prefix_keyed(store, prefix).map(|(_, v)| v)
     }
 
     /// [`Cacher::prefix`], each object with its key.
     pub fn prefix_keyed<'a>(
         &'a self,
+        store: &'a Store,
         prefix: &'a str,
-    ) -> impl Iterator<Item = (&'a String, &'a Arc<Value>)> + 'a {
+    ) -> Box<dyn Iterator<Item = (&'a str, Cow<'a, Arc<Value>>)> + 'a> {
         let end = prefix_end(prefix);
         let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        self.objects.range::<str, _>((Bound::Included(prefix), end))
+        let cached = self
+            .objects
+            .range::<str, _>((Bound::Included(prefix), end))
+            .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)));
+        let events_prefix = if prefix.starts_with(EVENTS) {
+            prefix
+        } else if EVENTS.starts_with(prefix) {
+            EVENTS
+        } else {
+            return Box::new(cached);
+        };
+        let events = store
+            .prefix(events_prefix)
+            .map(|kv| (kv.key.as_str(), Cow::Owned(Arc::new(decode(kv)))));
+        // Both in key order, and disjoint (no Event is cached): merged.
+        let (mut a, mut b) = (cached.peekable(), events.peekable());
+        Box::new(std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        }))
     }
 }
 
@@ -747,7 +826,7 @@ mod tests {
         cache.catch_up(&store);
         let listed = |p: &str| -> Vec<i64> {
             cache
-                .prefix(p)
+                .prefix(&store, p)
                 .filter_map(|v| v.get("i").and_then(Value::as_i64))
                 .collect()
         };

@@ -21,6 +21,7 @@ mod defaulting;
 mod delete;
 mod errors;
 mod field;
+mod fitted;
 #[cfg(test)]
 mod golden_tests;
 mod patch;
@@ -54,6 +55,7 @@ use crate::rng::Rng;
 use admission::Operation;
 use request::TraceRing;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A stored value as JSON, `Null` when it is not JSON. Read with
@@ -683,9 +685,19 @@ impl ApiServer {
         }
         let key = res.key(namespace, name);
         self.cache()
-            .get(&key)
-            .map(|o| Value::clone(o))
+            .get(&self.store, &key)
+            .map(|o| Value::clone(&o))
             .ok_or_else(|| ApiError::not_found(res, name))
+    }
+
+    /// Whether the object exists: [`ApiServer::get`]'s answer without the
+    /// object, read from the store's keys (an Event, not in the watch
+    /// cache, would be decoded for nothing).
+    pub fn exists(&self, res: &Resource, namespace: Option<&str>, name: &str) -> bool {
+        #[cfg(test)]
+        read_log::note(res.plural, Some(name));
+        let res = res.stored_as().unwrap_or(res);
+        self.store.get(&res.key(namespace, name)).is_some()
     }
 
     /// [`ApiServer::get`] without copying: the cached object itself (a
@@ -701,7 +713,9 @@ impl ApiServer {
         if res.stored_as().is_some() {
             return self.get(res, namespace, name).ok().map(Arc::new);
         }
-        self.cache().get(&res.key(namespace, name)).cloned()
+        self.cache()
+            .get(&self.store, &res.key(namespace, name))
+            .map(Cow::into_owned)
     }
 
     /// Objects of a resource in a namespace (all namespaces for `None`), in
@@ -718,8 +732,8 @@ impl ApiServer {
         }
         let prefix = res.prefix(namespace);
         self.cache()
-            .prefix(&prefix)
-            .map(|o| Value::clone(o))
+            .prefix(&self.store, &prefix)
+            .map(|o| Value::clone(&o))
             .collect()
     }
 
@@ -750,9 +764,9 @@ impl ApiServer {
         }
         let prefix = res.prefix(namespace);
         self.cache()
-            .prefix(&prefix)
+            .prefix(&self.store, &prefix)
             .filter(|o| keep(o))
-            .cloned()
+            .map(Cow::into_owned)
             .collect()
     }
 
@@ -765,8 +779,8 @@ impl ApiServer {
         read_log::note(res.plural, None);
         let prefix = res.prefix(None);
         self.cache()
-            .prefix_keyed(&prefix)
-            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .prefix_keyed(&self.store, &prefix)
+            .map(|(k, v)| (k.to_string(), Cow::into_owned(v)))
             .collect()
     }
 
@@ -879,12 +893,19 @@ impl ApiServer {
     }
 
     /// The Events in `namespace` about an object named `name`
-    /// (`involvedObject.name`), shared, in key order: the ones among
-    /// `list_shared(events, namespace)` that can be about it, from an index.
-    pub fn events_about(&self, namespace: &str, name: &str) -> Vec<Arc<Value>> {
+    /// (`involvedObject.name`) and, given `repeat`, whose
+    /// [`crate::events::repeat_key`] is that, in key order: the ones among
+    /// `list(events, namespace)` that can be about it, from an index.
+    pub fn events_about(
+        &self,
+        namespace: &str,
+        name: &str,
+        repeat: Option<u64>,
+    ) -> Vec<Arc<Value>> {
         #[cfg(test)]
         read_log::note("events", None);
-        self.cache().events_about(namespace, name)
+        self.cache()
+            .events_about(&self.store, namespace, name, repeat)
     }
 
     /// A stamp that moves when an object other than an Event is created or

@@ -889,14 +889,40 @@ fn controller_and_event_indexes_follow_every_write() {
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let about = |api: &ApiServer, ns: &str, name: &str| -> Vec<String> {
-        api.events_about(ns, name)
+        api.events_about(ns, name, None)
             .iter()
             .map(|e| object::name(e).to_string())
             .collect()
     };
+    // The Events about `name` that may repeat the Event `like` (whose
+    // repeat key they share); checked against a scan of the namespace.
+    let repeating = |api: &ApiServer, name: &str, like: &str| -> Vec<String> {
+        let like = api
+            .get(&events, Some("default"), like)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let repeat = crate::events::repeat_key_of(&like);
+        let names = |v: &[Value]| -> Vec<String> {
+            v.iter().map(|e| object::name(e).to_string()).collect()
+        };
+        let scan: Vec<Value> = api
+            .list(&events, Some("default"))
+            .into_iter()
+            .filter(|e| e["involvedObject"]["name"] == name)
+            .filter(|e| crate::events::repeat_key_of(e) == repeat)
+            .collect();
+        let found: Vec<Value> = api
+            .events_about("default", name, Some(repeat))
+            .iter()
+            .map(|e| Value::clone(e))
+            .collect();
+        assert_eq!(names(&found), names(&scan), "{name} like {like}");
+        names(&found)
+    };
     let stamp = api.ownership_stamp();
     assert_eq!(about(&api, "default", "web"), ["e1", "e3"]);
     assert_eq!(about(&api, "dev", "web"), Vec::<String>::new());
+    assert_eq!(repeating(&api, "web", "e1"), ["e1", "e3"]);
+    assert_eq!(repeating(&api, "db", "e1"), Vec::<String>::new());
     assert_eq!(api.ownership_stamp(), stamp, "events do not count");
     // An event rewritten about another object moves between entries.
     let mut e = api
@@ -907,15 +933,47 @@ fn controller_and_event_indexes_follow_every_write() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(about(&api, "default", "web"), ["e1"]);
     assert_eq!(about(&api, "default", "db"), ["e2", "e3"]);
+    assert_eq!(repeating(&api, "db", "e2"), ["e2", "e3"]);
+    // An event rewritten with another reason takes another repeat key.
+    let mut e = api
+        .get(&events, Some("default"), "e2")
+        .unwrap_or_else(|e| panic!("{e}"));
+    e["reason"] = json!("Pulling");
+    api.update(&events, Some("default"), e)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(repeating(&api, "db", "e3"), ["e3"]);
+    assert_eq!(repeating(&api, "db", "e2"), ["e2"]);
+    assert_eq!(about(&api, "default", "db"), ["e2", "e3"]);
     api.delete(&events, Some("default"), "e2")
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(about(&api, "default", "db"), ["e3"]);
+    assert_eq!(repeating(&api, "db", "e3"), ["e3"]);
+    // After a compaction, an Event that moves leaves the entry it was
+    // filed in (found again from its value before, which compaction keeps).
+    let rev = api.store().revision();
+    api.etcd_compact(rev).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut e = api
+        .get(&events, Some("default"), "e1")
+        .unwrap_or_else(|e| panic!("{e}"));
+    e["involvedObject"]["name"] = json!("db");
+    api.update(&events, Some("default"), e)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(about(&api, "default", "web"), Vec::<String>::new());
+    assert_eq!(about(&api, "default", "db"), ["e1", "e3"]);
+    assert_eq!(repeating(&api, "db", "e3"), ["e1", "e3"]);
+    // Bytes that are not JSON, put with etcdctl: about no object, until
+    // they go.
+    api.etcd_put("/registry/events/default/raw", b"not json".to_vec());
+    assert_eq!(about(&api, "default", ""), [""]);
+    api.etcd_delete("/registry/events/default/raw", false);
+    assert_eq!(about(&api, "default", ""), Vec::<String>::new());
     // A restore rebuilds every index, and every stamp moves.
     let before = stamps(&api);
     let same = Store::restore(&api.store().snapshot()).unwrap_or_else(|e| panic!("{e:?}"));
     api.etcd_replace(same);
     check(&api);
-    assert_eq!(about(&api, "default", "db"), ["e3"]);
+    assert_eq!(about(&api, "default", "db"), ["e1", "e3"]);
+    assert_eq!(repeating(&api, "db", "e3"), ["e1", "e3"]);
     let after = stamps(&api);
     assert!(after.0 > before.0 && after.1 > before.1 && after.2 > before.2 && after.3 > before.3);
 }

@@ -116,7 +116,9 @@ impl ApiServer {
 
     /// The object stored under an etcd key, shared (a component's read).
     pub fn get_by_key(&self, key: &str) -> Option<std::sync::Arc<Value>> {
-        self.cache().get(key).cloned()
+        self.cache()
+            .get(&self.store, key)
+            .map(std::borrow::Cow::into_owned)
     }
 
     /// Every change after `revision`, across all resources: the new

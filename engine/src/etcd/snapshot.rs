@@ -167,10 +167,7 @@ impl Store {
         for kv in image.kvs {
             store.history.insert(
                 kv.key.clone(),
-                vec![Generation {
-                    revision: kv.mod_revision,
-                    kv: Some(kv),
-                }],
+                vec![Generation::new(kv.mod_revision, Some(kv))],
             );
         }
         Ok(store)

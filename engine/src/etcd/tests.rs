@@ -321,3 +321,57 @@ fn a_watch_may_start_at_the_compaction_revision() {
     assert!(s.log_since(3).is_some());
     assert!(s.log_since(2).is_none());
 }
+
+#[test]
+fn every_revision_reads_back_whole_though_only_the_newest_is_kept_whole() {
+    // Values that share starts and ends with the next one, one that shares
+    // nothing, one that is the next one's start, a delete and a re-create,
+    // an empty value.
+    let values = [
+        r#"{"metadata":{"name":"p"},"status":{"phase":"Pending"}}"#,
+        r#"{"metadata":{"name":"p"},"status":{"phase":"Running"}}"#,
+        r#"{"metadata":{"name":"p"},"status":{"phase":"Running","ready":true}}"#,
+        "xyz",
+        "x",
+        "xyzx",
+        "",
+        "abc",
+    ];
+    let mut s = Store::new();
+    let mut written = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if i == 6 {
+            assert_eq!(s.delete_range("k", false), 1);
+            written.push((s.revision(), None));
+        }
+        written.push((put(&mut s, "k", v), Some(v.as_bytes().to_vec())));
+    }
+    let read = |s: &Store, rev: i64| {
+        s.range(&RangeRequest {
+            revision: rev,
+            ..RangeRequest::key("k")
+        })
+        .ok()
+        .and_then(|r| r.kvs.first().map(|kv| kv.value.clone()))
+    };
+    for (rev, value) in &written {
+        assert_eq!(read(&s, *rev), value.clone(), "revision {rev}");
+    }
+    // What a watch from the first revision delivers: each value, and the
+    // one before it.
+    let events = s.watch("k", false, 1).unwrap_or_default();
+    let mut before = None;
+    for (e, (rev, value)) in events.iter().zip(&written) {
+        assert_eq!(e.kv.mod_revision, *rev);
+        assert_eq!(e.kv.value, value.clone().unwrap_or_default());
+        assert_eq!(e.prev_kv.as_ref().map(|p| p.value.clone()), before);
+        before = value.clone();
+    }
+    assert_eq!(events.len(), written.len());
+    // Compaction keeps what it must readable.
+    let (rev, _) = written[3];
+    s.compact(rev).unwrap_or_else(|e| panic!("{e}"));
+    for (r, value) in written.iter().filter(|(r, _)| *r >= rev) {
+        assert_eq!(read(&s, *r), value.clone(), "revision {r} after compaction");
+    }
+}
