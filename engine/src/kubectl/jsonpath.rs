@@ -772,7 +772,7 @@ fn write_go_json(v: &Value, s: &mut String) {
                 if i > 0 {
                     s.push(',');
                 }
-                go_json_string(k, s);
+                crate::go::json_string(k, s);
                 s.push(':');
                 if let Some(x) = m.get(k) {
                     write_go_json(x, s);
@@ -790,7 +790,7 @@ fn write_go_json(v: &Value, s: &mut String) {
             }
             s.push(']');
         }
-        Value::String(t) => go_json_string(t, s),
+        Value::String(t) => crate::go::json_string(t, s),
         Value::Number(n) => s.push_str(&number(n)),
         Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
         Value::Null => s.push_str("null"),
@@ -814,7 +814,7 @@ fn write_indent(v: &Value, level: usize, s: &mut String) {
             let n = keys.len();
             for (i, k) in keys.into_iter().enumerate() {
                 pad(level + 1, s);
-                go_json_string(k, s);
+                crate::go::json_string(k, s);
                 s.push_str(": ");
                 if let Some(x) = m.get(k) {
                     write_indent(x, level + 1, s);
@@ -842,25 +842,6 @@ fn write_indent(v: &Value, level: usize, s: &mut String) {
         }
         other => write_go_json(other, s),
     }
-}
-
-fn go_json_string(t: &str, s: &mut String) {
-    s.push('"');
-    for c in t.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                s.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
 }
 
 /// Go's `fmt.Sprintf("%v", v)` of a decoded value, as custom-columns prints

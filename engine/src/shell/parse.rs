@@ -336,6 +336,24 @@ impl<'a> Lexer<'a> {
                     flush(&mut bare, &mut parts);
                     parts.push(Part::Double(s));
                 }
+                '$' if self.chars.get(self.pos + 1) == Some(&'\'') => {
+                    // `$'…'`: bash's ANSI-C quoting, taken as is once its
+                    // backslash escapes are read.
+                    self.pos += 2;
+                    let start = self.pos;
+                    loop {
+                        match self.peek() {
+                            None => return Err(ParseError::Incomplete),
+                            Some('\'') => break,
+                            Some('\\') => self.pos += 2,
+                            Some(_) => self.pos += 1,
+                        }
+                    }
+                    let raw = scan::span(&self.chars, start, self.pos);
+                    self.pos += 1;
+                    flush(&mut bare, &mut parts);
+                    parts.push(Part::Single(ansi_c(raw)));
+                }
                 '$' if self.chars.get(self.pos + 1) == Some(&'(') => {
                     bare.push('$');
                     self.pos += 1;
@@ -375,6 +393,90 @@ impl<'a> Lexer<'a> {
         }
         Err(ParseError::Incomplete)
     }
+}
+
+/// The text of `$'…'` with bash's escapes read: `\n`, `\t`, … by name,
+/// `\NNN` octal, `\xHH` hex, `\uHHHH`/`\UHHHHHHHH` code points, `\cX`
+/// control characters; an unknown escape stays as written, and a NUL ends
+/// the string as it ends a C string.
+fn ansi_c(raw: &[char]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    let digits = |from: usize, max: usize, radix: u32| -> (u32, usize) {
+        let mut n = 0u32;
+        let mut k = 0;
+        while k < max {
+            match raw.get(from + k).and_then(|c| c.to_digit(radix)) {
+                Some(d) => n = n.saturating_mul(radix).saturating_add(d),
+                None => break,
+            }
+            k += 1;
+        }
+        (n, k)
+    };
+    while let Some(&c) = raw.get(i) {
+        i += 1;
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&e) = raw.get(i) else {
+            out.push('\\');
+            break;
+        };
+        i += 1;
+        let code = match e {
+            'a' => 7,
+            'b' => 8,
+            'e' | 'E' => 0x1b,
+            'f' => 0x0c,
+            'n' => 0x0a,
+            'r' => 0x0d,
+            't' => 0x09,
+            'v' => 0x0b,
+            '\\' | '\'' | '"' | '?' => e as u32,
+            '0'..='7' => {
+                let (n, k) = digits(i - 1, 3, 8);
+                i += k - 1;
+                n & 0xff
+            }
+            'x' | 'u' | 'U' => {
+                let max = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let (n, k) = digits(i, max, 16);
+                if k == 0 {
+                    out.push('\\');
+                    out.push(e);
+                    continue;
+                }
+                i += k;
+                n
+            }
+            'c' => match raw.get(i) {
+                Some(&x) => {
+                    i += 1;
+                    (x as u32) & 0x1f
+                }
+                None => {
+                    out.push_str("\\c");
+                    continue;
+                }
+            },
+            other => {
+                out.push('\\');
+                out.push(other);
+                continue;
+            }
+        };
+        if code == 0 {
+            break;
+        }
+        out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+    }
+    out
 }
 
 fn flush(bare: &mut String, parts: &mut Word) {

@@ -272,7 +272,7 @@ fn write_json(v: &Value, level: usize, s: &mut String) {
             let n = m.len();
             for (i, (k, x)) in m.iter().enumerate() {
                 pad(level + 1, s);
-                json_string(k, s);
+                crate::go::json_string(k, s);
                 s.push_str(": ");
                 write_json(x, level + 1, s);
                 if i + 1 != n {
@@ -298,30 +298,11 @@ fn write_json(v: &Value, level: usize, s: &mut String) {
         }
         Value::Object(_) => s.push_str("{}"),
         Value::Array(_) => s.push_str("[]"),
-        Value::String(t) => json_string(t, s),
+        Value::String(t) => crate::go::json_string(t, s),
         Value::Number(n) => s.push_str(&n.to_string()),
         Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
         Value::Null => s.push_str("null"),
     }
-}
-
-fn json_string(t: &str, s: &mut String) {
-    s.push('"');
-    for c in t.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                s.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
 }
 
 /// Standard base64 with padding (Secret data).
@@ -461,7 +442,7 @@ fn write_compact(v: &Value, s: &mut String) {
                 if i > 0 {
                     s.push(',');
                 }
-                json_string(k, s);
+                crate::go::json_string(k, s);
                 s.push(':');
                 write_compact(x, s);
             }

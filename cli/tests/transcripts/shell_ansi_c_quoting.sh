@@ -1,0 +1,10 @@
+# bash's $'…' quoting: backslash escapes read (named, octal, hex, \u, \c),
+# an escaped quote inside, a NUL ending the string. Go's encoding/json (as
+# kubectl v1.33 prints) names \b and \f and escapes <, > and & (checked
+# against kubectl.1.33 --dry-run=client).
+echo $'it\'s' $'\x41\u00e9\101' "$'not in double quotes'"
+echo $'a\0b' x
+printf '[%s]\n' $'tab\there' $'two\nlines'
+kubectl create configmap x --from-literal=a=$'\b\f<\x01' --dry-run=client -o json
+kubectl create configmap x --from-literal=a=$'\b\f<\x01' --dry-run=client -o jsonpath='{.data}'
+echo
