@@ -19,7 +19,7 @@ use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// `--node-monitor-grace-period`, v1.33's default.
@@ -51,8 +51,9 @@ pub struct NodeLifecycleController {
     /// at every sync. A node without a Lease waits for a change. (Read
     /// whole for the nodes due and the wake-up: a cluster has few nodes,
     /// and a second map by time would be one more copy of `BTreeMap`'s
-    /// code in the wasm bundle, issue 11.)
-    next: BTreeMap<String, Time>,
+    /// code in the wasm bundle, issue 11; boxed for the same reason,
+    /// `maps::BoxedMap`.)
+    next: crate::maps::BoxedMap<Time>,
 }
 
 impl NodeLifecycleController {
@@ -108,7 +109,7 @@ impl Component for NodeLifecycleController {
         match self.changed_since_last(ctx) {
             Some(names) => {
                 // Changed or due, in name order (the full walk's order).
-                let due = self.next.iter().filter(|(_, t)| **t <= ctx.now);
+                let due = self.next.iter().filter(|(_, t)| ***t <= ctx.now);
                 let mut names = names;
                 names.extend(due.map(|(n, _)| n.clone()));
                 for name in &names {
@@ -127,7 +128,12 @@ impl Component for NodeLifecycleController {
             }
         }
         self.seen = Some(count);
-        self.wakeup = self.next.values().copied().filter(|t| *t > ctx.now).min();
+        self.wakeup = self
+            .next
+            .values()
+            .map(|t| **t)
+            .filter(|t| *t > ctx.now)
+            .min();
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -164,7 +170,7 @@ impl NodeLifecycleController {
         self.next.remove(name);
         let Some(node) = node else { return };
         if let Some(t) = self.sync_node(ctx, node) {
-            self.next.insert(name.to_string(), t);
+            self.next.insert(name.to_string(), Box::new(t));
         }
     }
 
@@ -209,7 +215,7 @@ impl NodeLifecycleController {
             );
             assert_eq!(
                 next,
-                self.next.get(&name).copied(),
+                self.next.get(&name).map(|t| **t),
                 "node-controller skipped {name}, but would look again at another time"
             );
         }
