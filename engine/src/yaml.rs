@@ -193,10 +193,16 @@ thread_local! {
     /// `Weak` is held the address cannot be given to another object, and
     /// an `Arc`'s value cannot be changed in place (`Arc::get_mut` and
     /// `make_mut` refuse or move it while a `Weak` exists), so the same
-    /// address with a live object is the same bytes.
-    static SHARED_ITEMS: RefCell<BTreeMap<usize, (Weak<Value>, String)>> =
+    /// address with a live object is the same bytes. The entries are
+    /// boxed so that the map shares `BTreeMap`'s code with the other maps
+    /// of pointers by number (issue 11: the bundle's size).
+    static SHARED_ITEMS: RefCell<BTreeMap<usize, SharedItem>> =
         const { RefCell::new(BTreeMap::new()) };
 }
+
+/// An item's text with a `Weak` to the object it was written from (see
+/// `SHARED_ITEMS`).
+type SharedItem = Box<(Weak<Value>, String)>;
 
 /// [`list_to_string`] of objects shared with the apiserver's watch cache,
 /// where they stay unchanged until replaced: an item is written again
@@ -209,7 +215,7 @@ pub fn list_to_string_shared(items: &[&Arc<Value>]) -> String {
     let texts: Vec<String> = items
         .iter()
         .map(|v| match previous.remove(&(Arc::as_ptr(v) as usize)) {
-            Some((weak, text)) if std::ptr::eq(weak.as_ptr(), Arc::as_ptr(v)) => text,
+            Some(entry) if std::ptr::eq(entry.0.as_ptr(), Arc::as_ptr(v)) => entry.1,
             _ => {
                 e.item(v, 0, false);
                 let capacity = e.out.len() + e.out.len() / 4;
@@ -223,7 +229,7 @@ pub fn list_to_string_shared(items: &[&Arc<Value>]) -> String {
     let mut kept = BTreeMap::new();
     for (v, text) in items.iter().zip(texts) {
         out.push_str(&text);
-        kept.insert(Arc::as_ptr(v) as usize, (Arc::downgrade(v), text));
+        kept.insert(Arc::as_ptr(v) as usize, Box::new((Arc::downgrade(v), text)));
     }
     SHARED_ITEMS.with(|m| *m.borrow_mut() = kept);
     list_tail(out)

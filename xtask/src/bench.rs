@@ -166,7 +166,63 @@ use std::time::Instant;
 /// behind `maps::BoxedMap` or sorted lists as the size branch did, and
 /// etcdctl's `Values`. The goal is missed by 31 KB; the budget is that
 /// build plus 1 %, so further growth still fails.
-pub const BROTLI_BUDGET: u64 = 1_041_600;
+///
+/// Session 13 (2026-11-25, branch `size2`, main at 1bb06b2, whose dist/
+/// measured 3,477,080 raw, 1,030,679 brotli). Measured as in session 11
+/// (the wasm alone, wasm-opt -Oz --low-memory-unused, no `--converge`);
+/// what to change was found by building with `-C
+/// symbol-mangling-version=v0` (names with their type parameters) and
+/// running wasm-opt with `-g`, so the code left after its merging of
+/// identical functions is named: BTreeMap's code was 189 KB of it, and
+/// the changes below took 53 KB of it out.
+///
+/// | change                                              | wasm brotli | delta   |
+/// |-----------------------------------------------------|-------------|---------|
+/// | main 1bb06b2                                        | 1,021,641   |         |
+/// | the garbage collector's node keys a string (kind    | 1,008,573   | -13,068 |
+/// |   index in three digits, then the key) instead of a |             |         |
+/// |   `(usize, String)` pair, which had its own copy of |             |         |
+/// |   BTreeMap's code in five maps and sets and of the  |             |         |
+/// |   standard sort (a `collect`); the ReplicaSet       |             |         |
+/// |   controller's last syncs, pod facts and the facts  |             |         |
+/// |   by pod, CronJob's sleepers, the HPA's usage and   |             |         |
+/// |   the YAML list memo boxed; the node lifecycle      |             |         |
+/// |   controller's second map (by time) dropped: the    |             |         |
+/// |   nodes due and the wake-up are read from the first |             |         |
+/// | + etcdctl's flag values keyed by `String`; the      | 1,007,340   |  -1,233 |
+/// |   HPA's recommendations and scale events, the       |             |         |
+/// |   static pods per machine boxed                     |             |         |
+/// | + metrics-server's stores per container and the     | 1,005,524   |  -1,816 |
+/// |   collector's dependents boxed                      |             |         |
+///
+/// The last two `BTreeMap<String, Time>` (pod GC, node lifecycle) boxed
+/// as well: -99 B of dist/ (below), as boxing a value of 8 bytes shares
+/// little. Measured and not kept: boxing the maps of `Vec`s in the
+/// DaemonSet controller, taint eviction, quota admission and `create
+/// role`: the same dist/ to the byte (not understood).
+///
+/// The full release build (`/work/notes/bundle-size.sh`: `trunk build
+/// --release`, wasm-opt with `--converge`, python's brotli at quality 11):
+///
+/// | tree                                     | dist/ raw | dist/ brotli |
+/// |------------------------------------------|-----------|--------------|
+/// | main 1bb06b2                             | 3,477,080 |    1,030,679 |
+/// | the three steps above (de154ad)          | 3,402,541 |    1,014,006 |
+/// | + the two maps of times boxed (9441ab0)  | 3,401,110 |    1,013,907 |
+///
+/// (wasm 1,003,074, the JS glue 6,549, index.html 500, the stylesheet
+/// 3,784.) -16,772 B, half of what the session's other branches added:
+/// the 1 MB goal is still missed, by 13.9 KB. BTreeMap's code after
+/// wasm-opt went from 189 KB to 136 KB raw; what is left of it is mostly
+/// maps of strings every part uses (`String` to `String`, to `Arc<Value>`,
+/// sets of `String`: ~27 KB), one copy per remaining key/value pair
+/// (~1–4 KB each: the watch cache's events by `(String, String)`, 6 KB;
+/// etcd's history, 4 KB; the kubelet's slots, 2.7 KB; yew's queue), and
+/// the data section (265 KB brotli of the wasm's 1,003 KB: ~80 KB of it
+/// is binary, pointer tables and panic locations, which compress poorly).
+/// The budget is this build plus 1 %, lowered from 1,041,600: growth
+/// still fails the check, and the goal stays where it was.
+pub const BROTLI_BUDGET: u64 = 1_024_100;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the

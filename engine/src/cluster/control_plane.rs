@@ -207,8 +207,9 @@ fn parse_manifest(text: &str) -> Option<Value> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaticPods {
     /// Per machine, the pods its kubelet started when it last looked, and
-    /// the version of the machine's files it read them from.
-    seen: BTreeMap<String, (u64, Vec<StaticPod>)>,
+    /// the version of the machine's files it read them from. Boxed, for
+    /// the bundle's size (`maps::BoxedMap`).
+    seen: crate::maps::BoxedMap<(u64, Vec<StaticPod>)>,
 }
 
 impl StaticPods {
@@ -219,19 +220,15 @@ impl StaticPods {
         self.seen.retain(|name, _| machines.contains_key(name));
         for (name, m) in machines {
             let version = m.fs.version();
-            let current = self.seen.get(name).is_some_and(|(v, _)| *v == version);
+            let current = self.seen.get(name).is_some_and(|s| s.0 == version);
             // The same files give the same pods: read them again only
             // after a change.
             if (m.kubelet_running || !self.seen.contains_key(name)) && !current {
                 self.seen
-                    .insert(name.clone(), (version, manifests_of(name, m)));
+                    .insert(name.clone(), Box::new((version, manifests_of(name, m))));
             }
         }
-        self.seen
-            .values()
-            .flat_map(|(_, pods)| pods)
-            .cloned()
-            .collect()
+        self.seen.values().flat_map(|s| &s.1).cloned().collect()
     }
 
     /// The running static pods of a control-plane component: those whose

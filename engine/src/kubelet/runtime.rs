@@ -128,8 +128,9 @@ pub struct Runtime {
     pub sandboxes: Vec<Sandbox>,
     pub containers: Vec<Container>,
     /// What each metrics-server process on the node holds in memory, by
-    /// container ID (gone with the process, as its scrapes are).
-    pub metrics: std::collections::BTreeMap<String, crate::metrics::store::Store>,
+    /// container ID (gone with the process, as its scrapes are). Boxed,
+    /// for the bundle's size (`maps::BoxedMap`).
+    pub metrics: crate::maps::BoxedMap<crate::metrics::store::Store>,
 }
 
 impl Runtime {

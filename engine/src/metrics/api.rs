@@ -56,7 +56,7 @@ pub fn store<'a>(api: &ApiServer, machines: &'a BTreeMap<String, Machine>) -> Op
             .containers
             .iter()
             .filter(|c| c.pod_uid == uid && is_metrics_server(c) && c.running())
-            .find_map(|c| m.runtime.metrics.get(&c.id))
+            .find_map(|c| m.runtime.metrics.get(&c.id).map(|s| &**s))
     })
 }
 

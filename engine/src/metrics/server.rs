@@ -6,7 +6,7 @@
 //! whose kubelet is stopped does not answer, so it drops out of the
 //! metrics.
 
-use super::store::{PodKey, Point, Store};
+use super::store::{PodKey, Point};
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
 use crate::clock::{Duration, Time};
@@ -192,7 +192,7 @@ impl Component for MetricsServer {
                         .runtime
                         .metrics
                         .entry(id.clone())
-                        .or_insert_with(Store::default);
+                        .or_insert_with(Box::default);
                     store.record(nodes, pods, res);
                     store.ticks_done = Some(k);
                 }

@@ -31,7 +31,7 @@ pub struct CronJobController {
     /// By CronJob uid: what its last sync read, when that sync sent no
     /// request and recorded no event, and the wake-up it asked (its next
     /// schedule time). It sleeps until then (see [`Asleep`]).
-    asleep: BTreeMap<String, Asleep>,
+    asleep: crate::maps::BoxedMap<Asleep>,
 }
 
 /// A CronJob whose last sync was quiet. Until the wake-up that sync asked
@@ -93,11 +93,11 @@ impl Component for CronJobController {
             if util::Footprint::of(ctx) == before {
                 asleep.insert(
                     uid,
-                    Asleep {
+                    Box::new(Asleep {
                         cronjob: cj,
                         jobs,
                         wakeup: asked,
-                    },
+                    }),
                 );
             }
         }

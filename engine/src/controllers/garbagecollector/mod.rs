@@ -51,9 +51,21 @@ impl GarbageCollector {
     }
 }
 
-/// A node of the graph: its kind's place in [`Kinds::all`] and its key,
-/// in the order a listing of every kind meets the objects.
-type NodeKey = (usize, String);
+/// A node of the graph: its kind's place in [`Kinds::all`], in three
+/// digits, then its key (see [`node_key`]). Ordered as strings, the nodes
+/// come in the order a listing of every kind meets the objects.
+///
+/// A string rather than a `(usize, String)` pair for the wasm bundle's
+/// size (issue 11): `BTreeMap`'s code is generated per key type, and the
+/// graph's maps and sets then share that of the string-keyed ones.
+type NodeKey = String;
+
+/// The node of the object at `key` of the kind at `kind` in
+/// [`Kinds::all`]. The index has a fixed width (there are far fewer than
+/// a thousand kinds), so the string order is the pair's.
+fn node_key(kind: usize, key: &str) -> NodeKey {
+    format!("{kind:03}{key}")
+}
 
 /// The kinds the collector watches, resolved once.
 struct Kinds {
@@ -153,8 +165,9 @@ struct Graph {
     /// from a listing keeps it).
     by_uid: BTreeMap<String, BTreeSet<NodeKey>>,
     /// For each uid an ownerReference names: the nodes naming it, and how
-    /// many of their references do.
-    dependents: BTreeMap<String, BTreeMap<NodeKey, usize>>,
+    /// many of their references do. (Boxed: the map shares `BTreeMap`'s
+    /// code with the other boxed maps, `maps::BoxedMap`.)
+    dependents: crate::maps::BoxedMap<BTreeMap<NodeKey, usize>>,
     /// The nodes being deleted with the `orphan` or `foregroundDeletion`
     /// finalizer.
     finalizing: BTreeSet<NodeKey>,
@@ -169,7 +182,7 @@ impl Graph {
         };
         for (i, res) in kinds().all.iter().enumerate() {
             for (key, obj) in api.list_keyed(res) {
-                g.insert((i, key), obj);
+                g.insert(node_key(i, &key), obj);
             }
         }
         g
@@ -242,7 +255,7 @@ impl Graph {
                 {
                     continue;
                 }
-                let at = (i, change.key.clone());
+                let at = node_key(i, &change.key);
                 let old = self.remove(&at);
                 let changed = match (&old, &change.new) {
                     (Some(o), Some(n)) => !same_ownership(o, n),
@@ -271,7 +284,8 @@ impl Graph {
     }
 
     fn res(at: &NodeKey) -> Option<&'static Resource> {
-        kinds().all.get(at.0).copied()
+        let kind = at.get(..3)?.parse::<usize>().ok()?;
+        kinds().all.get(kind).copied()
     }
 
     /// The owner a reference names, if it exists: the object of its uid,
@@ -437,7 +451,7 @@ impl GarbageCollector {
             None => {
                 self.listings += 1;
                 let g = Graph::list(ctx.api);
-                dirty = g.nodes.keys().cloned().collect();
+                dirty = crate::sort::set(g.nodes.keys().cloned());
                 g
             }
         };
@@ -459,15 +473,12 @@ impl GarbageCollector {
         for a in &actions {
             self.act(ctx, &graph, a);
         }
-        self.dirty = actions
-            .iter()
-            .map(|a| match a {
-                Action::Release { dependent: at, .. }
-                | Action::RemoveFinalizer(at, _)
-                | Action::Delete(at, _)
-                | Action::KeepOwners(at, _) => at.clone(),
-            })
-            .collect();
+        self.dirty = crate::sort::set(actions.iter().map(|a| match a {
+            Action::Release { dependent: at, .. }
+            | Action::RemoveFinalizer(at, _)
+            | Action::Delete(at, _)
+            | Action::KeepOwners(at, _) => at.clone(),
+        }));
         self.graph = Some(graph);
         !actions.is_empty()
     }

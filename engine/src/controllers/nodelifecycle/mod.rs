@@ -19,7 +19,7 @@ use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// `--node-monitor-grace-period`, v1.33's default.
@@ -48,10 +48,12 @@ pub struct NodeLifecycleController {
     seen: Option<u64>,
     /// Per node, when its last look said to look again with nothing
     /// changed: when its silence will be noticed, or (a node already lost)
-    /// at every sync. A node without a Lease waits for a change.
-    next: BTreeMap<String, Time>,
-    /// The same, by time.
-    due: BTreeSet<(Time, String)>,
+    /// at every sync. A node without a Lease waits for a change. (Read
+    /// whole for the nodes due and the wake-up: a cluster has few nodes,
+    /// and a second map by time would be one more copy of `BTreeMap`'s
+    /// code in the wasm bundle, issue 11; boxed for the same reason,
+    /// `maps::BoxedMap`.)
+    next: crate::maps::BoxedMap<Time>,
 }
 
 impl NodeLifecycleController {
@@ -107,9 +109,9 @@ impl Component for NodeLifecycleController {
         match self.changed_since_last(ctx) {
             Some(names) => {
                 // Changed or due, in name order (the full walk's order).
-                let due = self.due.iter().take_while(|(t, _)| *t <= ctx.now);
+                let due = self.next.iter().filter(|(_, t)| ***t <= ctx.now);
                 let mut names = names;
-                names.extend(due.map(|(_, n)| n.clone()));
+                names.extend(due.map(|(n, _)| n.clone()));
                 for name in &names {
                     let node = util::get_shared(ctx.api, "nodes", None, name);
                     self.look(ctx, name, node);
@@ -119,7 +121,6 @@ impl Component for NodeLifecycleController {
             }
             None => {
                 self.next.clear();
-                self.due.clear();
                 for node in util::list(ctx.api, "nodes", None) {
                     let name = object::name(&node).to_string();
                     self.look(ctx, &name, Some(node));
@@ -127,7 +128,12 @@ impl Component for NodeLifecycleController {
             }
         }
         self.seen = Some(count);
-        self.wakeup = self.due.iter().map(|(t, _)| *t).find(|t| *t > ctx.now);
+        self.wakeup = self
+            .next
+            .values()
+            .map(|t| **t)
+            .filter(|t| *t > ctx.now)
+            .min();
     }
 
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
@@ -161,13 +167,10 @@ impl NodeLifecycleController {
     /// Looks at the node `name` (gone: `None`) and files when to look
     /// again.
     fn look(&mut self, ctx: &mut SyncContext<'_>, name: &str, node: Option<Arc<Value>>) {
-        if let Some(t) = self.next.remove(name) {
-            self.due.remove(&(t, name.to_string()));
-        }
+        self.next.remove(name);
         let Some(node) = node else { return };
         if let Some(t) = self.sync_node(ctx, node) {
-            self.next.insert(name.to_string(), t);
-            self.due.insert((t, name.to_string()));
+            self.next.insert(name.to_string(), Box::new(t));
         }
     }
 
@@ -212,7 +215,7 @@ impl NodeLifecycleController {
             );
             assert_eq!(
                 next,
-                self.next.get(&name).copied(),
+                self.next.get(&name).map(|t| **t),
                 "node-controller skipped {name}, but would look again at another time"
             );
         }

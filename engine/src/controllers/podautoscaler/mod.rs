@@ -16,7 +16,6 @@ use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use replicas::{Calc, MetricOutcome};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const COMPONENT: &str = "horizontal-pod-autoscaler";
 /// `--horizontal-pod-autoscaler-sync-period`.
@@ -44,9 +43,11 @@ struct ScaleEvent {
 pub struct HorizontalController {
     /// When each HPA (by uid) was last reconciled, and at which resourceVersion.
     last: crate::maps::BoxedMap<(Time, String)>,
-    recommendations: BTreeMap<String, Vec<Recommendation>>,
-    scale_up_events: BTreeMap<String, Vec<ScaleEvent>>,
-    scale_down_events: BTreeMap<String, Vec<ScaleEvent>>,
+    // Boxed (`maps::BoxedMap`): these maps share `BTreeMap`'s code with
+    // the other boxed maps (issue 11: the bundle's size).
+    recommendations: crate::maps::BoxedMap<Vec<Recommendation>>,
+    scale_up_events: crate::maps::BoxedMap<Vec<ScaleEvent>>,
+    scale_down_events: crate::maps::BoxedMap<Vec<ScaleEvent>>,
     wakeup: Option<Time>,
 }
 
@@ -582,8 +583,8 @@ impl HorizontalController {
                 .to_string();
             (list, select)
         };
-        let ups = self.scale_up_events.get(uid);
-        let downs = self.scale_down_events.get(uid);
+        let ups = self.scale_up_events.get(uid).map(|v| &**v);
+        let downs = self.scale_down_events.get(uid).map(|v| &**v);
         let (n, status, reason, msg) = if stabilized > current {
             let (ps, select) = policies("scaleUp");
             let mut limit = if select == "Min" { i64::MAX } else { i64::MIN };

@@ -9,6 +9,7 @@ use crate::api::selector::LabelSelector;
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
 use crate::clock::{Duration, Time};
+use crate::maps::BoxedMap;
 use crate::metrics::api as metrics;
 use crate::node::Machine;
 use serde_json::{json, Value};
@@ -150,14 +151,16 @@ impl Calc<'_> {
             .iter()
             .map(|p| (self.namespace.to_string(), object::name(p).to_string()))
             .collect();
-        let mut usage: BTreeMap<String, (i64, Time, Duration)> =
+        // Boxed: the map shares `BTreeMap`'s code with the other boxed
+        // maps (`maps::BoxedMap`, issue 11: the bundle's size).
+        let mut usage: BoxedMap<(i64, Time, Duration)> =
             crate::sort::map(metrics::pods(store, &keys).into_iter().map(|m| {
                 let v = if resource == "memory" {
                     m.memory() as i64 * 1000
                 } else {
                     m.cpu_nano().div_ceil(1_000_000) as i64
                 };
-                (m.name.clone(), (v, m.timestamp, m.window))
+                (m.name.clone(), Box::new((v, m.timestamp, m.window)))
             }));
         if usage.is_empty() {
             return fail(format!(
@@ -177,7 +180,7 @@ impl Calc<'_> {
                 ignored.push(name);
                 continue;
             }
-            let Some((_, ts, window)) = usage.get(&name).copied() else {
+            let Some((_, ts, window)) = usage.get(&name).map(|u| **u) else {
                 missing.push(name);
                 continue;
             };
@@ -237,25 +240,22 @@ impl Calc<'_> {
             }
             requests.insert(name, total);
         }
-        let ratio_of =
-            |usage: &BTreeMap<String, (i64, Time, Duration)>| -> Option<(f64, i64, i64)> {
-                let total: i64 = usage.values().map(|u| u.0).sum();
-                let avg = total / usage.len().max(1) as i64;
-                match (utilization, average) {
-                    (Some(target), _) => {
-                        let req: i64 = usage.keys().filter_map(|n| requests.get(n)).sum();
-                        if req == 0 {
-                            return None;
-                        }
-                        let util = total * 100 / req;
-                        Some((util as f64 / target as f64, util, avg))
+        let ratio_of = |usage: &BoxedMap<(i64, Time, Duration)>| -> Option<(f64, i64, i64)> {
+            let total: i64 = usage.values().map(|u| u.0).sum();
+            let avg = total / usage.len().max(1) as i64;
+            match (utilization, average) {
+                (Some(target), _) => {
+                    let req: i64 = usage.keys().filter_map(|n| requests.get(n)).sum();
+                    if req == 0 {
+                        return None;
                     }
-                    (None, Some(target)) if target > 0 => {
-                        Some((avg as f64 / target as f64, 0, avg))
-                    }
-                    _ => None,
+                    let util = total * 100 / req;
+                    Some((util as f64 / target as f64, util, avg))
                 }
-            };
+                (None, Some(target)) if target > 0 => Some((avg as f64 / target as f64, 0, avg)),
+                _ => None,
+            }
+        };
         let Some((ratio, util, raw)) = ratio_of(&usage) else {
             return fail(format!("{prefix}: no metrics returned matched known pods"));
         };
@@ -292,11 +292,14 @@ impl Calc<'_> {
             } else {
                 0
             };
-            usage.insert(n.clone(), (fill, self.now, Duration::from_secs(0)));
+            usage.insert(
+                n.clone(),
+                Box::new((fill, self.now, Duration::from_secs(0))),
+            );
         }
         if scale_up_with_unready {
             for n in &unready {
-                usage.insert(n.clone(), (0, self.now, Duration::from_secs(0)));
+                usage.insert(n.clone(), Box::new((0, self.now, Duration::from_secs(0))));
             }
         }
         let Some((new_ratio, _, _)) = ratio_of(&usage) else {

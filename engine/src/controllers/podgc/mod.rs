@@ -23,8 +23,8 @@ const QUARANTINE: Duration = Duration::from_secs(40);
 #[derive(Debug, Default)]
 pub struct PodGcController {
     /// Nodes pods are bound to but that were not found, with when that was
-    /// first seen.
-    missing_since: BTreeMap<String, Time>,
+    /// first seen. Boxed, for the bundle's size (`maps::BoxedMap`).
+    missing_since: crate::maps::BoxedMap<Time>,
     wakeup: Option<Time>,
 }
 
@@ -59,7 +59,7 @@ impl Component for PodGcController {
         self.missing_since.retain(|n, _| orphans.contains_key(n));
         self.wakeup = None;
         for (node, pods) in orphans {
-            let since = *self.missing_since.entry(node).or_insert(now);
+            let since = **self.missing_since.entry(node).or_insert(Box::new(now));
             let due = since + QUARANTINE;
             if now < due {
                 self.wakeup = util::earliest(self.wakeup, Some(due));

@@ -9,6 +9,7 @@ use super::workqueue::RateLimiter;
 use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
+use crate::maps::BoxedMap;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -41,10 +42,10 @@ pub struct ReplicaSetController {
     /// ReplicaSets an informer event named.
     ///
     /// [`ApiServer::controller_pods_stamp`]: crate::apiserver::ApiServer::controller_pods_stamp
-    seen: BTreeMap<String, Seen>,
+    seen: BoxedMap<Seen>,
     /// Per ReplicaSet uid, what its last sync learnt of each pod it read
     /// (see [`Facts`]).
-    facts: BTreeMap<String, PodFacts>,
+    facts: BoxedMap<PodFacts>,
     /// The apiserver's change count the last sync started from: the
     /// ReplicaSets to look at again are those the changes since name (its
     /// own, its pods', an orphan of its namespace) and those whose wake-up
@@ -85,10 +86,12 @@ struct Facts {
 /// One ReplicaSet's [`Facts`], by the cached pod object they were read
 /// from (its address; the entry holds the object, so the address stays
 /// its own), with the selector and template labels they were read against.
+/// The entries are boxed so that the map shares `BTreeMap`'s code with
+/// the other maps of pointers by number (issue 11: the bundle's size).
 #[derive(Debug, Default)]
 struct PodFacts {
     selection: (Option<Value>, Option<Value>),
-    by_pod: BTreeMap<usize, (Arc<Value>, Facts)>,
+    by_pod: BTreeMap<usize, Box<(Arc<Value>, Facts)>>,
 }
 
 /// A ReplicaSet's uid and key (`namespace/name`).
@@ -245,7 +248,7 @@ impl ReplicaSetController {
             pods,
             wakeup: self.wakeup,
         };
-        self.seen.insert(uid.to_string(), seen);
+        self.seen.insert(uid.to_string(), Box::new(seen));
     }
 
     /// Whether `rs`, with its pods at stamp `pods`, is as its last sync saw
@@ -315,7 +318,7 @@ impl ReplicaSetController {
         let mut cached = self.facts.remove(uid).unwrap_or_default();
         let (selector, template) = selection(rs);
         if cached.selection.0.as_ref() != selector || cached.selection.1.as_ref() != template {
-            cached = PodFacts {
+            *cached = PodFacts {
                 selection: (selector.cloned(), template.cloned()),
                 by_pod: BTreeMap::new(),
             };
@@ -324,13 +327,14 @@ impl ReplicaSetController {
         let mut out = Vec::with_capacity(pods.len());
         for pod in pods {
             let at = Arc::as_ptr(pod) as usize;
-            let f = match cached.by_pod.remove(&at) {
-                Some((_, f)) => f,
-                None => self.read_facts(rs, pod),
+            let entry = match cached.by_pod.remove(&at) {
+                Some(entry) => entry,
+                None => Box::new((Arc::clone(pod), self.read_facts(rs, pod))),
             };
+            let f = entry.1;
             #[cfg(test)]
             assert_eq!(f, self.read_facts(rs, pod), "stale facts of a pod");
-            by_pod.insert(at, (Arc::clone(pod), f));
+            by_pod.insert(at, entry);
             out.push(f);
         }
         cached.by_pod = by_pod;

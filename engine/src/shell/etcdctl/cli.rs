@@ -53,7 +53,10 @@ pub enum Invocation {
 /// The flags' values after parsing: given or default.
 #[derive(Clone, Debug, Default)]
 pub struct Values {
-    values: BTreeMap<&'static str, String>,
+    /// Keyed by `String`, not the flag's `&'static str`: the map then
+    /// shares `BTreeMap`'s code with the other maps of strings (issue 11:
+    /// the bundle's size).
+    values: BTreeMap<String, String>,
     changed: BTreeSet<&'static str>,
 }
 
@@ -113,7 +116,7 @@ impl Values {
         };
         match parsed {
             Ok(v) => {
-                self.values.insert(flag.name, v);
+                self.values.insert(flag.name.to_string(), v);
                 self.changed.insert(flag.name);
                 Ok(())
             }
@@ -170,7 +173,9 @@ pub fn parse(program: &Program, args: &[String]) -> Result<Invocation, Output> {
     }
     let mut values = Values::default();
     for f in &flags {
-        values.values.insert(f.name, f.default.to_string());
+        values
+            .values
+            .insert(f.name.to_string(), f.default.to_string());
     }
     // cobra prints the error and the usage, then the program's main prints
     // the error again.
