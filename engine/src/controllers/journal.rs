@@ -30,6 +30,9 @@ pub struct Named {
     pub gone: Vec<String>,
 }
 
+/// An object's uid and key.
+type UidAndKey = (String, String);
+
 /// `namespace/name`.
 pub fn key_of(o: &Value) -> String {
     format!(
@@ -107,7 +110,7 @@ impl Keys {
         let mut named = Named::default();
         // Each change of an own object, in order: the uid before, the uid
         // and key after.
-        let mut written: Vec<(Option<String>, Option<(String, String)>)> = Vec::new();
+        let mut written: Vec<(Option<String>, Option<UidAndKey>)> = Vec::new();
         api.any_change_since(since, |change| {
             each(change);
             let seg = change.segment();
