@@ -76,6 +76,30 @@ pub fn set(obj: &mut Value, path: &str, value: Value) {
     }
 }
 
+/// What an event names of the object it is about (`involvedObject`): its
+/// `apiVersion`, `kind`, name, namespace, uid and resourceVersion, as the
+/// object has them. An event holds this rather than a copy of the whole
+/// object: the kubelet records several events per pod, each of which
+/// copied the pod (spec and status) only for these six fields.
+pub fn reference(obj: &Value) -> Value {
+    let mut r = serde_json::Map::new();
+    for k in ["apiVersion", "kind"] {
+        if let Some(v) = obj.get(k) {
+            r.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(m) = obj.get("metadata").and_then(Value::as_object) {
+        let mut meta = serde_json::Map::new();
+        for k in ["name", "namespace", "uid", "resourceVersion"] {
+            if let Some(v) = m.get(k) {
+                meta.insert(k.into(), v.clone());
+            }
+        }
+        r.insert("metadata".into(), Value::Object(meta));
+    }
+    Value::Object(r)
+}
+
 #[cfg(test)]
 mod at_tests {
     use super::*;
@@ -105,6 +129,33 @@ mod at_tests {
         ] {
             let by_split = path.split('.').try_fold(&obj, |v, seg| v.get(seg));
             assert_eq!(at(&obj, path), by_split, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn a_reference_reads_as_its_object() {
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web",
+            "namespace": "default", "uid": "7f3c", "resourceVersion": "12",
+            "labels": {"app": "web"}}, "spec": {"containers": [{"name": "web"}]},
+            "status": {"phase": "Running"}});
+        for obj in [
+            pod,
+            json!({"kind": "Node", "metadata": {"name": "node01", "uid": 7}}),
+            json!({"metadata": "odd"}),
+            json!(null),
+        ] {
+            let r = reference(&obj);
+            for path in [
+                "apiVersion",
+                "kind",
+                "metadata.name",
+                "metadata.namespace",
+                "metadata.uid",
+                "metadata.resourceVersion",
+            ] {
+                assert_eq!(at(&r, path), at(&obj, path), "{path} of {obj}");
+            }
+            assert!(r.get("spec").is_none() && r.get("status").is_none());
         }
     }
 }

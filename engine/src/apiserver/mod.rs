@@ -19,6 +19,7 @@ mod conversion;
 mod decoding;
 mod defaulting;
 mod delete;
+mod encoding;
 mod errors;
 mod field;
 mod fitted;
@@ -312,11 +313,7 @@ impl ApiServer {
     /// Objects are stored without `resourceVersion`: it is the key's
     /// `mod_revision`, filled in on the way out, as the real apiserver does.
     fn encode(obj: &Value) -> Vec<u8> {
-        let mut obj = obj.clone();
-        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.remove("resourceVersion");
-        }
-        serde_json::to_vec(&obj).unwrap_or_default()
+        encoding::encode(obj)
     }
 
     /// `POST`: a new object. Fills `uid`, `creationTimestamp`, `generation`,

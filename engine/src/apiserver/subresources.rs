@@ -28,7 +28,7 @@ impl ApiServer {
         &mut self,
         res: &Resource,
         namespace: Option<&str>,
-        obj: Value,
+        mut obj: Value,
     ) -> Result<Value, ApiError> {
         let name = object::name(&obj).to_string();
         let mut t = self.begin("update", res, "status", namespace, &name);
@@ -52,9 +52,11 @@ impl ApiServer {
                     .and_then(|r| r.parse().ok())
                     .unwrap_or(0),
             };
-            let mut next = current.clone();
-            match obj.get("status") {
-                Some(st) => object::set(&mut next, "status", st.clone()),
+            let mut next = current;
+            // The body's status moves into the object (the body is not
+            // read again but for its labels and annotations).
+            match obj.as_object_mut().and_then(|m| m.remove("status")) {
+                Some(st) => object::set(&mut next, "status", st),
                 None => {
                     if let Some(m) = next.as_object_mut() {
                         m.remove("status");

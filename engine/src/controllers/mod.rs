@@ -20,6 +20,7 @@ pub mod disruption;
 pub mod endpoint;
 pub mod garbagecollector;
 pub mod job;
+pub mod journal;
 pub mod namespace;
 pub mod nodelifecycle;
 pub mod persistentvolume;

@@ -470,7 +470,7 @@ pub fn event(
     message: String,
 ) {
     ctx.events.push(Event {
-        regarding: regarding.clone(),
+        regarding: object::reference(regarding),
         field_path: None,
         type_: if warning {
             EventType::Warning

@@ -6,7 +6,7 @@
 //! when something changed.
 
 use super::runtime::Container;
-use super::{cname, restart_policy, specs, Kubelet, Slot, Worker};
+use super::{cname, restart_policy, specs, Slot, Worker};
 use crate::api::{object, resolve};
 use crate::apiserver::ApiServer;
 use crate::clock::Time;
@@ -307,17 +307,52 @@ fn condition(
     c
 }
 
-/// Computes the pod's status and writes it if it changed; says whether it
-/// wrote (or could not tell).
+/// Computes the pod's status and writes it if it changed (the status
+/// manager's `SetPodStatus`). Returns the [`ReportKey`] from which a
+/// report would write nothing, to skip the next one from the same inputs:
+/// `key` when the status was already as computed; after a write, `key` at
+/// the written object's resourceVersion, as the status manager compares
+/// its next status with the one it last set: the pod as written holds
+/// exactly that status, and the status computed from it with the same
+/// other inputs is that status again (each condition's time is the old
+/// one's while its status stays). `None` when it cannot tell (the write
+/// failed).
 pub(super) fn report(
-    kubelet: &Kubelet,
     w: &Worker,
     api: &mut ApiServer,
     machine: &Machine,
     pod: &Value,
     now: Time,
-    node: &str,
-) -> bool {
+    key: ReportKey,
+) -> Option<ReportKey> {
+    let status = status(w, machine, pod, now);
+    if pod.get("status") == Some(&status) {
+        return Some(key);
+    }
+    let res = resolve("pods")?;
+    // The body: the status, and what else `pods/status` takes of it (the
+    // labels and annotations, as they are); no resourceVersion, so no
+    // precondition. A copy of the whole pod was made for these before.
+    let mut meta = Map::new();
+    for k in ["name", "namespace", "labels", "annotations"] {
+        if let Some(v) = pod.get("metadata").and_then(|m| m.get(k)) {
+            meta.insert(k.into(), v.clone());
+        }
+    }
+    let body = json!({ "metadata": meta, "status": status });
+    let written = api.update_status(res, Some(&w.namespace), body).ok()?;
+    // `pods/status` keeps the stored spec: the status was computed from
+    // it unless the cached pod was behind the store.
+    (written.get("spec") == pod.get("spec")).then(|| ReportKey {
+        resource_version: object::str_at(&written, "metadata.resourceVersion")
+            .unwrap_or("")
+            .to_string(),
+        ..key
+    })
+}
+
+/// The pod's status as the kubelet computes it now (`generateAPIPodStatus`).
+pub(super) fn status(w: &Worker, machine: &Machine, pod: &Value, now: Time) -> Value {
     let (inits, apps) = specs(pod);
     let init_statuses: Vec<Value> = inits
         .iter()
@@ -426,19 +461,22 @@ pub(super) fn report(
         scheduled,
     ];
     let host_ip = machine.ip.clone();
+    // The lists go in as they are: `json!` would copy each (through
+    // `to_value`) only to drop the original.
     let mut status = json!({
-        "conditions": conditions,
+        "conditions": null,
         "hostIP": host_ip,
         "hostIPs": [{ "ip": host_ip }],
         "phase": phase,
         "qosClass": pod.pointer("/status/qosClass").cloned().unwrap_or(json!("BestEffort")),
         "startTime": w.seen.rfc3339(),
     });
+    status["conditions"] = Value::Array(conditions);
     if !statuses.is_empty() {
-        status["containerStatuses"] = json!(statuses);
+        status["containerStatuses"] = Value::Array(statuses);
     }
     if !init_statuses.is_empty() {
-        status["initContainerStatuses"] = json!(init_statuses);
+        status["initContainerStatuses"] = Value::Array(init_statuses);
     }
     if machine.runtime.sandbox(&w.uid).is_some() {
         status["podIP"] = json!(w.ip);
@@ -447,20 +485,7 @@ pub(super) fn report(
     if let Some(n) = pod.pointer("/status/nominatedNodeName") {
         status["nominatedNodeName"] = n.clone();
     }
-    let _ = (kubelet, node);
-    if pod.get("status") == Some(&status) {
-        return false;
-    }
-    let Some(res) = resolve("pods") else {
-        return true;
-    };
-    let mut next = pod.clone();
-    next["status"] = status;
-    if let Some(m) = next.pointer_mut("/metadata").and_then(Value::as_object_mut) {
-        m.remove("resourceVersion");
-    }
-    let _ = api.update_status(res, Some(&w.namespace), next);
-    true
+    status
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::apiserver::{ApiServer, DeleteOptions};
 use crate::clock::Time;
 use crate::node::Machine;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 const HASH: &str = "kubernetes.io/config.hash";
 const MIRROR: &str = "kubernetes.io/config.mirror";
@@ -133,8 +134,16 @@ fn desired(texts: &[String], node: &str, node_uid: &str, now: Time) -> Vec<(Stri
     out
 }
 
-/// Makes the mirror pods match the manifests.
-pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Machine, now: Time) {
+/// Makes the mirror pods match the manifests; `on_node`: the pods bound
+/// to the node (`ApiServer::pods_on_node`), which the kubelet's sync reads
+/// next (the mirror pods are among them).
+pub(super) fn sync(
+    k: &mut super::Kubelet,
+    api: &mut ApiServer,
+    machine: &mut Machine,
+    on_node: &[Arc<Value>],
+    now: Time,
+) {
     let (Some(pods), Some(nodes)) = (resolve("pods"), resolve("nodes")) else {
         return;
     };
@@ -156,8 +165,10 @@ pub(super) fn sync(k: &mut super::Kubelet, api: &mut ApiServer, machine: &mut Ma
     k.static_pods.hashes = want.iter().map(|(h, _)| h.clone()).collect();
     // Shared and filtered in the watch cache: this runs on every kubelet
     // sync, and copying every pod of the cluster here dominated settling.
-    let mut mirrors = api.pods_on_node(&node);
-    mirrors.retain(|p| mirror_hash(p).is_some());
+    let mirrors: Vec<&Arc<Value>> = on_node
+        .iter()
+        .filter(|p| mirror_hash(p).is_some())
+        .collect();
     let force = |api: &mut ApiServer, p: &Value| {
         let ns = object::namespace(p).unwrap_or("default").to_string();
         let _ = api.delete_with(

@@ -6,11 +6,14 @@
 //! rollback (the template set back to an old ReplicaSet's), pause, and the
 //! Progressing/Available conditions.
 
+use super::journal::{self, Keys};
 use super::util::{self, event};
 use crate::api::object;
 use crate::clock::{Duration, Time};
 use crate::cluster::{Component, SyncContext};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::ops::Bound::{Excluded, Unbounded};
 use std::sync::Arc;
 
 const COMPONENT: &str = "deployment-controller";
@@ -23,15 +26,27 @@ const HASH_LABEL: &str = "pod-template-hash";
 #[derive(Debug, Default)]
 pub struct DeploymentController {
     wakeup: Option<Time>,
-    /// The uids of every ReplicaSet at the last sync: the pods they
+    /// The uids of every ReplicaSet, kept from the changes: the pods they
     /// control concern it (a Recreate rollout waits for the old ones).
-    replica_sets: std::collections::BTreeSet<String>,
+    replica_sets: BTreeSet<String>,
     /// By Deployment uid: what its last sync read, when that sync sent no
     /// request and recorded no event, and the wake-up it asked.
     quiet: crate::maps::BoxedMap<Quiet>,
     /// Set by a sync: the first moment the clock alone may change what a
     /// sync from the same objects does (a progress deadline passing).
     stale_at: Option<Time>,
+    /// The apiserver's change count the last sync started from: the
+    /// Deployments to look at again are those the changes since name (see
+    /// [`journal`]; any pod's for a Recreate one), those whose last sync
+    /// was not quiet and those whose quiet went stale, as the real
+    /// controller's workqueue holds the keys its informers' events
+    /// enqueued. `None` before the first sync, or after one that could not
+    /// tell (every Deployment is looked at).
+    since: Option<u64>,
+    /// Every Deployment's key by uid, kept from the changes.
+    keys: Keys,
+    /// The keys of the Deployments whose last sync was not quiet.
+    busy: BTreeSet<String>,
 }
 
 /// A quiet sync of one Deployment (see `DeploymentController::quiet`).
@@ -89,6 +104,126 @@ impl DeploymentController {
     }
 }
 
+impl DeploymentController {
+    /// Syncs `d` unless what it reads is as its last quiet sync saw it and
+    /// that has not gone stale; the wake-up of a sync that was not quiet
+    /// joins `asked`.
+    fn visit(&mut self, ctx: &mut SyncContext<'_>, d: Arc<Value>, asked: &mut Option<Time>) {
+        let uid = util::uid(&d).to_string();
+        let key = journal::key_of(&d);
+        let read = Read::of(ctx.api, &d);
+        if self.skips(&uid, &read, ctx.now) {
+            return;
+        }
+        self.quiet.remove(&uid);
+        let before = util::Footprint::of(ctx);
+        self.wakeup = None;
+        self.stale_at = None;
+        self.sync_one(ctx, Arc::unwrap_or_clone(d));
+        let wakeup = self.wakeup;
+        if util::Footprint::of(ctx) == before {
+            self.busy.remove(&key);
+            let stale_at = util::earliest(self.stale_at, wakeup);
+            self.quiet.insert(
+                uid,
+                Box::new(Quiet {
+                    read,
+                    wakeup,
+                    stale_at,
+                }),
+            );
+        } else {
+            self.busy.insert(key);
+            *asked = util::earliest(*asked, wakeup);
+        }
+    }
+
+    /// Whether the Deployment of `uid`, reading `read`, would be quiet as
+    /// its last sync was.
+    fn skips(&self, uid: &str, read: &Read, now: Time) -> bool {
+        self.quiet
+            .get(uid)
+            .is_some_and(|q| q.read.same(read) && q.stale_at.is_none_or(|t| t > now))
+    }
+
+    /// The keys of the Deployments to look at (see `since`); `None` when
+    /// the journal cannot tell.
+    fn dirty(&mut self, ctx: &SyncContext<'_>, since: u64) -> Option<BTreeSet<String>> {
+        let mut keys = self.named(ctx, since)?;
+        keys.extend(self.busy.iter().cloned());
+        for (uid, q) in &self.quiet {
+            if q.stale_at.is_some_and(|t| t <= ctx.now) {
+                keys.extend(self.keys.get(uid).cloned());
+            }
+        }
+        Some(keys)
+    }
+
+    /// The keys of the Deployments the changes after `since` name: a
+    /// change of the Deployment or of a ReplicaSet it controls, of an
+    /// orphan ReplicaSet of its namespace, and of any pod for a Recreate
+    /// one (what [`Read`] reads). Takes in the Deployments and ReplicaSets
+    /// created and deleted.
+    fn named(&mut self, ctx: &SyncContext<'_>, since: u64) -> Option<BTreeSet<String>> {
+        let mut pods = false;
+        let replica_sets = &mut self.replica_sets;
+        let named =
+            self.keys
+                .read_changes(ctx.api, since, "deployments", "replicasets", |change| {
+                    if util::is_change_of(change, "replicasets") {
+                        if let Some(o) = &change.old {
+                            replica_sets.remove(util::uid(o));
+                        }
+                        if let Some(o) = &change.new {
+                            replica_sets.insert(util::uid(o).to_string());
+                        }
+                    } else if util::is_change_of(change, "pods") {
+                        pods = true;
+                    }
+                })?;
+        for uid in &named.gone {
+            self.quiet.remove(uid);
+        }
+        let mut keys = self.keys.of_named(&named);
+        if pods {
+            for (uid, q) in &self.quiet {
+                if q.read.pods.is_some() {
+                    keys.extend(self.keys.get(uid).cloned());
+                }
+            }
+        }
+        Some(keys)
+    }
+
+    /// Test builds: every Deployment a sync did not look at would have
+    /// been skipped, and the uids and keys kept from the changes are
+    /// every Deployment's and ReplicaSet's.
+    #[cfg(test)]
+    fn check_skipped(&self, ctx: &SyncContext<'_>, looked: &BTreeSet<String>) {
+        let all = util::list(ctx.api, "deployments", None);
+        assert_eq!(
+            self.replica_sets,
+            util::uids(&util::list(ctx.api, "replicasets", None)),
+            "deployment-controller: ReplicaSet uids"
+        );
+        assert_eq!(
+            self.keys.uids().cloned().collect::<BTreeSet<_>>(),
+            util::uids(&all),
+            "deployment-controller: uids"
+        );
+        for d in &all {
+            let key = journal::key_of(d);
+            assert_eq!(self.keys.get(util::uid(d)), Some(&key));
+            if !looked.contains(&key) {
+                assert!(
+                    self.skips(util::uid(d), &Read::of(ctx.api, d), ctx.now),
+                    "deployment-controller did not look at {key}, which changed"
+                );
+            }
+        }
+    }
+}
+
 impl Component for DeploymentController {
     fn name(&self) -> String {
         COMPONENT.into()
@@ -98,40 +233,54 @@ impl Component for DeploymentController {
         crate::controllers::LEASES_AND_EVENTS
     }
     fn sync(&mut self, ctx: &mut SyncContext<'_>) {
-        self.wakeup = None;
-        self.replica_sets = util::uids(&util::list(ctx.api, "replicasets", None));
-        let mut quiet = std::collections::BTreeMap::new();
-        for d in util::list(ctx.api, "deployments", None) {
-            let uid = util::uid(&d).to_string();
-            let read = Read::of(ctx.api, &d);
-            let last = self
-                .quiet
-                .remove(&uid)
-                .filter(|q| q.read.same(&read) && q.stale_at.is_none_or(|t| t > ctx.now));
-            if let Some(q) = last {
-                self.wakeup = util::earliest(self.wakeup, q.wakeup);
-                quiet.insert(uid, Box::new(Quiet { read, ..*q }));
-                continue;
+        let count = ctx.api.change_count();
+        let mut asked = None;
+        match self.since.and_then(|since| self.dirty(ctx, since)) {
+            Some(mut keys) => {
+                // In key order, as a scan would meet them; a sync's own
+                // writes may name a Deployment further on (an orphan
+                // adopted), which a scan would then sync too.
+                let mut after: Option<String> = None;
+                while let Some(key) = match &after {
+                    Some(k) => keys.range::<String, _>((Excluded(k), Unbounded)).next(),
+                    None => keys.iter().next(),
+                }
+                .cloned()
+                {
+                    let (ns, name) = key.split_once('/').unwrap_or_default();
+                    if let Some(d) = util::get_shared(ctx.api, "deployments", Some(ns), name) {
+                        let before = ctx.api.change_count();
+                        self.visit(ctx, d, &mut asked);
+                        if ctx.api.change_count() != before {
+                            match self.named(ctx, before) {
+                                Some(more) => keys.extend(more),
+                                None => keys.extend(self.keys.keys().cloned()),
+                            }
+                        }
+                    }
+                    after = Some(key);
+                }
+                #[cfg(test)]
+                self.check_skipped(ctx, &keys);
             }
-            let before = util::Footprint::of(ctx);
-            let wakeup = self.wakeup.take();
-            self.stale_at = None;
-            self.sync_one(ctx, Arc::unwrap_or_clone(d));
-            let asked = self.wakeup;
-            self.wakeup = util::earliest(wakeup, self.wakeup);
-            if util::Footprint::of(ctx) == before {
-                let stale_at = util::earliest(self.stale_at, asked);
-                quiet.insert(
-                    uid,
-                    Box::new(Quiet {
-                        read,
-                        wakeup: asked,
-                        stale_at,
-                    }),
-                );
+            None => {
+                let all = util::list(ctx.api, "deployments", None);
+                self.replica_sets = util::uids(&util::list(ctx.api, "replicasets", None));
+                self.keys = Keys::of(&all);
+                let uids = crate::sort::set(all.iter().map(|d| util::uid(d)));
+                self.quiet.retain(|uid, _| uids.contains(uid.as_str()));
+                self.busy.clear();
+                for d in all {
+                    self.visit(ctx, d, &mut asked);
+                }
             }
         }
-        self.quiet = quiet;
+        self.since = Some(count);
+        self.wakeup = self
+            .quiet
+            .values()
+            .map(|q| q.wakeup)
+            .fold(asked, util::earliest);
     }
     fn next_wakeup(&self, _now: Time) -> Option<Time> {
         self.wakeup

@@ -4,6 +4,7 @@
 //! (`pkg/controller/replicaset`): keep `replicas` pods matching the selector,
 //! adopting orphans and releasing pods whose labels no longer match.
 
+use super::journal::Keys;
 use super::util::{self, event};
 use super::workqueue::RateLimiter;
 use crate::api::object;
@@ -53,9 +54,8 @@ pub struct ReplicaSetController {
     /// informers' events enqueued. `None` before the first sync, or after
     /// one that could not tell (every ReplicaSet is looked at).
     since: Option<u64>,
-    /// Every ReplicaSet's key (`namespace/name`) by uid, kept from the
-    /// changes: a pod names its controller by uid.
-    keys: BTreeMap<String, String>,
+    /// Every ReplicaSet's key by uid, kept from the changes.
+    keys: Keys,
 }
 
 /// What a sync needs to know of a pod, read from its JSON: a pure
@@ -94,9 +94,6 @@ struct PodFacts {
     by_pod: BTreeMap<usize, Box<(Arc<Value>, Facts)>>,
 }
 
-/// A ReplicaSet's uid and key (`namespace/name`).
-type UidAndKey = (String, String);
-
 /// What of a ReplicaSet the [`Facts`] of its pods depend on (besides its
 /// uid): its selector and its template's labels.
 fn selection(rs: &Value) -> (Option<&Value>, Option<&Value>) {
@@ -133,7 +130,7 @@ impl ReplicaSetController {
             seen: BTreeMap::new(),
             facts: BTreeMap::new(),
             since: None,
-            keys: BTreeMap::new(),
+            keys: Keys::default(),
         }
     }
 
@@ -142,87 +139,24 @@ impl ReplicaSetController {
     /// journal cannot tell. Takes in the ReplicaSets created and deleted.
     fn dirty(&mut self, api: &crate::apiserver::ApiServer, now: Time) -> Option<BTreeSet<String>> {
         let since = self.since?;
-        let segment = |plural: &str| {
-            util::res(plural)
-                .map(|r| r.etcd_prefix.split('/').next().unwrap_or_default())
-                .unwrap_or_default()
-        };
-        let (own, pods) = (segment(self.plural()), segment("pods"));
-        let mut uids: BTreeSet<String> = BTreeSet::new();
-        let mut namespaces: BTreeSet<String> = BTreeSet::new();
-        // Each change of a ReplicaSet, in order: the uid before, the uid
-        // and key after.
-        let mut written: Vec<(Option<String>, Option<UidAndKey>)> = Vec::new();
-        let key = |o: &Value| {
-            format!(
-                "{}/{}",
-                object::namespace(o).unwrap_or("default"),
-                object::name(o)
-            )
-        };
-        api.any_change_since(since, |change| {
-            let seg = change.segment();
-            if seg == own {
-                written.push((
-                    change.old.as_ref().map(|o| util::uid(o).to_string()),
-                    change
-                        .new
-                        .as_ref()
-                        .map(|o| (util::uid(o).to_string(), key(o))),
-                ));
-            } else if seg == pods {
-                for pod in change.versions() {
-                    match util::controller_of(pod) {
-                        None => {
-                            namespaces
-                                .insert(object::namespace(pod).unwrap_or("default").to_string());
-                        }
-                        Some(r) => {
-                            uids.extend(r.get("uid").and_then(Value::as_str).map(String::from));
-                        }
-                    }
-                }
-            }
-            false
-        })?;
-        for (old, new) in written {
-            if let Some(uid) = old {
-                self.keys.remove(&uid);
-                self.owners.remove(&uid);
-                uids.insert(uid);
-            }
-            if let Some((uid, key)) = new {
-                self.owners.insert(uid.clone());
-                self.keys.insert(uid.clone(), key);
-                uids.insert(uid);
-            }
+        let named = self
+            .keys
+            .read_changes(api, since, self.plural(), "pods", |_| ())?;
+        for uid in &named.gone {
+            // Gone: so is what was kept for it.
+            self.owners.remove(uid);
+            self.failures.retain(|u| u != uid.as_str());
+            self.seen.remove(uid);
+            self.facts.remove(uid);
         }
-        let mut dirty = BTreeSet::new();
-        for uid in &uids {
-            match self.keys.get(uid) {
-                Some(key) => {
-                    dirty.insert(key.clone());
-                }
-                None => {
-                    // Gone: so is what was kept for it.
-                    self.failures.retain(|u| u != uid.as_str());
-                    self.seen.remove(uid);
-                    self.facts.remove(uid);
-                }
-            }
-        }
-        if !namespaces.is_empty() {
-            dirty.extend(
-                self.keys
-                    .values()
-                    .filter(|k| {
-                        k.split('/')
-                            .next()
-                            .is_some_and(|ns| namespaces.contains(ns))
-                    })
-                    .cloned(),
-            );
-        }
+        self.owners.extend(
+            named
+                .uids
+                .iter()
+                .filter(|u| self.keys.get(u).is_some())
+                .cloned(),
+        );
+        let mut dirty = self.keys.of_named(&named);
         for (uid, s) in &self.seen {
             if s.wakeup.is_some_and(|t| t <= now) {
                 dirty.extend(self.keys.get(uid).cloned());
@@ -402,13 +336,7 @@ impl Component for ReplicaSetController {
                 self.seen.retain(|uid, _| uids.contains(uid.as_str()));
                 self.facts.retain(|uid, _| uids.contains(uid.as_str()));
                 self.owners = util::uids(&all);
-                self.keys = crate::sort::map(all.iter().map(|rs| {
-                    let ns = object::namespace(rs).unwrap_or("default");
-                    (
-                        util::uid(rs).to_string(),
-                        format!("{ns}/{}", object::name(rs)),
-                    )
-                }));
+                self.keys = Keys::of(&all);
                 for rs in &all {
                     self.sync_if_changed(ctx, rs);
                 }

@@ -9,7 +9,7 @@ use super::super::framework::*;
 use super::super::types::PodInfo;
 use super::names;
 use crate::api::{object, resolve};
-use crate::apiserver::ApiServer;
+use crate::apiserver::{ApiError, ApiServer};
 use crate::clock::Time;
 use serde_json::{json, Value};
 
@@ -53,17 +53,23 @@ impl BindPlugin for DefaultBinder {
         let Some(pods) = resolve("pods") else {
             return Status::new(Code::Error, "pods resource not served");
         };
-        match api.get(pods, Some(&pod.namespace), &pod.name) {
-            Ok(obj)
+        // The cached pod itself: only its uid is read.
+        match api.get_shared(pods, Some(&pod.namespace), &pod.name) {
+            Some(obj)
                 if obj.pointer("/metadata/uid").and_then(Value::as_str)
                     == Some(pod.uid.as_str()) => {}
-            Ok(_) => {
+            Some(_) => {
                 return Status::new(
                     Code::Error,
                     format!("pod {}/{} changed identity", pod.namespace, pod.name),
                 )
             }
-            Err(e) => return Status::new(Code::Error, e.to_string()),
+            None => {
+                return Status::new(
+                    Code::Error,
+                    ApiError::not_found(pods, &pod.name).to_string(),
+                )
+            }
         }
         match api.bind(&pod.namespace, &pod.name, node, now) {
             Ok(_) => Status::success(),
