@@ -23,6 +23,7 @@
 use super::fitted;
 use crate::api::object;
 use crate::etcd::{KeyValue, Store};
+use crate::maps::BoxedMap;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -81,7 +82,10 @@ pub(crate) struct Cacher {
     /// identical event (to count a repeat) reads these, not every Event.
     /// Where an Event was filed is found again from its previous value in
     /// the store, when it moves or goes (rare: a repeat keeps its object).
-    events_by_object: BTreeMap<(String, String), BTreeMap<String, u64>>,
+    /// Keyed `namespace/name` (a namespace has no `/`) and boxed: a pair
+    /// key and an unboxed map value had their own copy of BTreeMap's code
+    /// in the wasm bundle (`maps::BoxedMap`).
+    events_by_object: BoxedMap<BTreeMap<String, u64>>,
     /// The count of the last change to an orphan pod (one that became,
     /// stayed or stopped being an orphan), by namespace.
     orphans_changed: BTreeMap<String, u64>,
@@ -198,13 +202,14 @@ fn unindex_owner(
 }
 
 /// Where an Event is filed in `events_by_object`: the namespace of its key
-/// and the name of the object it is about ("" when it has none).
-fn event_subject(key: &str, name: &str) -> (String, String) {
+/// and the name of the object it is about ("" when it has none), as
+/// `namespace/name`.
+fn event_subject(key: &str, name: &str) -> String {
     let ns = key
         .strip_prefix(EVENTS)
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
-    (ns.to_string(), name.to_string())
+    format!("{ns}/{name}")
 }
 
 /// Where the Event stored in `kv` is filed: its `involvedObject.name` (""
@@ -662,9 +667,9 @@ impl Cacher {
         repeat: Option<u64>,
     ) -> Vec<Arc<Value>> {
         self.events_by_object
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(&format!("{namespace}/{name}"))
             .into_iter()
-            .flatten()
+            .flat_map(|keys| keys.iter())
             .filter(|(_, r)| repeat.is_none_or(|repeat| **r == repeat))
             .filter_map(|(k, _)| store.get(k))
             .map(|kv| Arc::new(decode(kv)))

@@ -10,9 +10,9 @@ mod snapshot;
 
 pub use snapshot::{SnapshotError, SnapshotStatus};
 
+use crate::maps::BoxedMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 /// One key's current value and its revisions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +226,9 @@ pub struct Store {
     revision: i64,
     compact_revision: i64,
     /// Every key's history, oldest first; the last entry is the current state.
-    history: BTreeMap<String, Vec<Generation>>,
+    /// Boxed: its own key/value pair was a copy of BTreeMap's code in the
+    /// wasm bundle (`maps::BoxedMap`).
+    history: BoxedMap<Vec<Generation>>,
     /// The change log watchers read, ordered by revision: which key changed
     /// at which revision. The values themselves are read from `history`,
     /// which holds every revision the log reaches back to, so that a value

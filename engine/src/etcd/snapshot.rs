@@ -167,7 +167,7 @@ impl Store {
         for kv in image.kvs {
             store.history.insert(
                 kv.key.clone(),
-                vec![Generation::new(kv.mod_revision, Some(kv))],
+                Box::new(vec![Generation::new(kv.mod_revision, Some(kv))]),
             );
         }
         Ok(store)

@@ -249,7 +249,7 @@ fn compaction_keeps_the_latest_version_of_every_key() {
     assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 5, 3));
     // Only what a read at 4 or later can reach is kept: a's value at 4
     // (written at 3) and at 5.
-    assert_eq!(s.history.get("a").map(Vec::len), Some(2));
+    assert_eq!(s.history.get("a").map(|h| h.len()), Some(2));
     // Compacting again at or below the compaction revision fails; past
     // the current revision too.
     assert_eq!(

@@ -54,7 +54,7 @@ impl Kubelet {
             let ok = if sidecar {
                 last.is_some_and(|l| l.running()) && w.probes.get(name).is_none_or(|p| p.started)
             } else {
-                w.slots.get(name) == Some(&Slot::Done)
+                w.slots.get(name).is_some_and(|s| **s == Slot::Done)
                     && last.is_some_and(|l| l.exited.as_ref().is_some_and(|e| e.1 == 0))
             };
             if !ok {
@@ -90,7 +90,7 @@ impl Kubelet {
             event(pod, Some(&name), init, type_, reason, message, &node)
         };
         for _ in 0..MAX_STEPS {
-            let slot = w.slots.get(&name).cloned().unwrap_or(Slot::Idle);
+            let slot = w.slots.get(&name).map_or(Slot::Idle, |s| (**s).clone());
             let next = match slot {
                 Slot::Idle => Some(self.begin_pull(w, machine, c, now, events, &ev)),
                 Slot::Pulling {
@@ -270,7 +270,7 @@ impl Kubelet {
             };
             match next {
                 Some(s) => {
-                    w.slots.insert(name.clone(), s);
+                    w.slots.insert(name.clone(), Box::new(s));
                 }
                 None => return,
             }
@@ -588,7 +588,7 @@ impl Kubelet {
             c.stop_requested = Some((now, Duration::from_secs(grace)));
         }
         for s in w.slots.values_mut() {
-            *s = Slot::Done;
+            **s = Slot::Done;
         }
     }
 }

@@ -135,7 +135,9 @@ struct Worker {
     /// The sandbox is ready at this time.
     sandbox_at: Time,
     ip: String,
-    slots: BTreeMap<String, Slot>,
+    /// Boxed (`maps::BoxedMap`): a `Slot` value had its own copy of
+    /// BTreeMap's code in the wasm bundle.
+    slots: BoxedMap<Slot>,
     /// Termination started (containers are being stopped).
     killing: bool,
     /// Liveness/readiness/startup results per container.
@@ -753,7 +755,7 @@ impl Kubelet {
                 w.name
             );
         }
-        let finished = w.slots.values().all(|s| *s == Slot::Done);
+        let finished = w.slots.values().all(|s| **s == Slot::Done);
         if finished {
             // A finished pod's sandbox is stopped; its status says so at
             // the next sync.
@@ -778,9 +780,9 @@ impl Kubelet {
             None => self.allocate_ip(machine),
         };
         let (inits, apps) = specs(pod);
-        let mut slots = BTreeMap::new();
+        let mut slots = BoxedMap::new();
         for c in inits.iter().chain(apps.iter()) {
-            slots.insert(cname(c).to_string(), Slot::Idle);
+            slots.insert(cname(c).to_string(), Box::new(Slot::Idle));
         }
         let w = Worker {
             uid: uid.clone(),
@@ -971,7 +973,7 @@ impl Kubelet {
                     now,
                 )),
             );
-            w.slots.insert(name, Slot::Started);
+            w.slots.insert(name, Box::new(Slot::Started));
         }
     }
 }

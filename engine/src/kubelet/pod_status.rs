@@ -47,7 +47,7 @@ impl ReportKey {
             slots: w
                 .slots
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.clone(), (**v).clone()))
                 .collect(),
             probes: w
                 .probes
@@ -111,7 +111,7 @@ fn container_status(
 ) -> Value {
     let name = cname(spec);
     let (last, prev) = machine.runtime.latest(&w.uid, name);
-    let slot = w.slots.get(name).cloned().unwrap_or(Slot::Idle);
+    let slot = w.slots.get(name).map_or(Slot::Idle, |s| (**s).clone());
     let probe = w.probes.get(name);
     let mut st = Map::new();
     let waiting = |reason: &str, message: Option<&str>| {
@@ -504,7 +504,9 @@ mod tests {
             seen: Time::EPOCH,
             sandbox_at: Time::EPOCH,
             ip: "10.244.1.2".into(),
-            slots: [("web".to_string(), Slot::Started)].into_iter().collect(),
+            slots: [("web".to_string(), Box::new(Slot::Started))]
+                .into_iter()
+                .collect(),
             killing: false,
             probes: std::collections::BTreeMap::new(),
             mounts: Default::default(),
@@ -545,7 +547,7 @@ mod tests {
         assert_ne!(key(&w, &machine, &pod), probed);
         // The container's slot moved on.
         let before = key(&w, &machine, &pod);
-        w.slots.insert("web".into(), Slot::Done);
+        w.slots.insert("web".into(), Box::new(Slot::Done));
         assert_ne!(key(&w, &machine, &pod), before);
     }
 }

@@ -11,8 +11,6 @@
 //! (preemption) said something, ` <PostFilter message>` (which ends in its
 //! own period).
 
-use std::collections::BTreeMap;
-
 // Filter reasons, per plugin.
 pub const NODE_UNSCHEDULABLE: &str = "node(s) were unschedulable";
 pub const NODE_NAME: &str = "node(s) didn't match the requested node name";
@@ -101,16 +99,24 @@ pub fn fit_error(num_all_nodes: usize, d: &Diagnosis) -> String {
         msg.push_str(&d.pre_filter_msg);
         msg.push('.');
     } else {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        // Each reason with its count, in no order (sorted below): a list,
+        // not a map, for the wasm bundle's size; there are a few reasons.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        fn count<'a>(counts: &mut Vec<(&'a str, usize)>, r: &'a str, n: usize) {
+            match counts.iter_mut().find(|(c, _)| *c == r) {
+                Some((_, c)) => *c += n,
+                None => counts.push((r, n)),
+            }
+        }
         for reasons in &d.node_reasons {
             for r in reasons {
-                *counts.entry(r.as_str()).or_default() += 1;
+                count(&mut counts, r, 1);
             }
         }
         let absent = num_all_nodes.saturating_sub(d.node_reasons.len());
         if absent > 0 {
             for r in &d.absent_reasons {
-                *counts.entry(r.as_str()).or_default() += absent;
+                count(&mut counts, r, absent);
             }
         }
         let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
