@@ -165,10 +165,13 @@ fn go_selector(s: &Value) -> String {
     if s.is_null() {
         return "nil".into();
     }
-    let labels: BTreeMap<&String, &Value> = s["matchLabels"]
+    // In key order, as Go prints a map; a list, not a map, for the wasm
+    // bundle's size (its own copy of BTreeMap's code).
+    let mut labels: Vec<(&String, &Value)> = s["matchLabels"]
         .as_object()
-        .map(|m| crate::sort::map(m.iter()))
+        .map(|m| m.iter().collect())
         .unwrap_or_default();
+    crate::sort::sort_by(&mut labels, |a, b| a.0.cmp(b.0));
     let labels: String = labels
         .iter()
         .map(|(k, v)| format!("{k}: {},", v.as_str().unwrap_or("")))

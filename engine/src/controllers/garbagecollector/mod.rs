@@ -17,6 +17,7 @@ use crate::api::{object, Resource, RESOURCES};
 use crate::apiserver::{ApiServer, DeleteOptions, Propagation};
 use crate::clock::Time;
 use crate::cluster::{Component, SyncContext};
+use crate::maps::BoxedMap;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
@@ -74,8 +75,9 @@ struct Kinds {
     /// Each kind's key prefix (`/registry/pods/`).
     prefixes: Vec<String>,
     /// The kinds by the first segment of their prefix (a change's
-    /// `segment`).
-    by_segment: BTreeMap<&'static str, Vec<usize>>,
+    /// `segment`). Boxed (`maps::BoxedMap`): a `&str` key had its own
+    /// copy of BTreeMap's code in the wasm bundle.
+    by_segment: BoxedMap<Vec<usize>>,
 }
 
 fn kinds() -> &'static Kinds {
@@ -87,10 +89,10 @@ fn kinds() -> &'static Kinds {
             .filter(|r| !matches!(r.plural, "bindings" | "events"))
             .filter(|r| seen.insert(r.etcd_prefix))
             .collect();
-        let mut by_segment: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+        let mut by_segment: BoxedMap<Vec<usize>> = BoxedMap::new();
         for (i, r) in all.iter().enumerate() {
             let seg = r.etcd_prefix.split('/').next().unwrap_or_default();
-            by_segment.entry(seg).or_default().push(i);
+            by_segment.entry(seg.to_string()).or_default().push(i);
         }
         Kinds {
             prefixes: all.iter().map(|r| r.prefix(None)).collect(),
@@ -247,7 +249,7 @@ impl Graph {
             let Some(ids) = kinds.by_segment.get(change.segment()) else {
                 return false;
             };
-            for &i in ids {
+            for &i in ids.iter() {
                 if !kinds
                     .prefixes
                     .get(i)
