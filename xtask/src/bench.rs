@@ -232,7 +232,21 @@ use std::time::Instant;
 /// the disruption controller's printed labels a sorted list. The full
 /// dist/ (`/work/notes/bundle-size.sh`) of 0b712ef measured 1,030,206,
 /// and 1,027,624 (-2,582) after the first step.
-pub const BROTLI_BUDGET: u64 = 1_024_100;
+///
+/// Raised on 2026-11-26 (session 13), said here and in its commit: the
+/// merged tree (f9bfb17: the size branches, the memory and envelope work,
+/// and the lead's fidelity work) measures 3,439,722 raw, **1,027,373**
+/// brotli (`cargo xtask bench time`, 00:03 UTC). That is 3.3 KB smaller
+/// than the session began (1,030,679) but over the size branch's own
+/// budget of 1,024,100, which was that branch alone plus 1 %: the lead's
+/// etcdctl/etcdutl work (the Go client's connection and errors, one zap
+/// encoder, `snapshot save`'s wait, `watch`, etcdutl's own command table
+/// with cobra's default usage template, bash's `$'…'` quoting) added about
+/// 6 KB, and the memory and envelope branches (`apiserver/fitted.rs`,
+/// `encoding.rs`, `controllers/journal.rs`) about 5 KB. The budget is the
+/// merged build plus 1 % (below the 1,041,600 this session started with);
+/// the 1 MB goal is missed by 27 KB.
+pub const BROTLI_BUDGET: u64 = 1_037_700;
 
 /// Sizes of the files in `dir` (top level, as Trunk writes dist/): raw and
 /// brotli-compressed with Node's zlib (Node is already needed by the
