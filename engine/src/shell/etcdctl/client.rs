@@ -219,6 +219,11 @@ impl Config {
         endpoints: &[String],
         any: bool,
     ) -> Vec<(String, Result<(), Option<String>>)> {
+        // A timeout of zero or less is a context already done: every call
+        // fails before it picks a connection.
+        if self.command_timeout <= Duration::ZERO {
+            return endpoints.iter().map(|ep| (ep.clone(), Err(None))).collect();
+        }
         let deadline = cluster.now() + self.command_timeout;
         let mut backoff = Duration::from_secs(1);
         loop {
@@ -227,11 +232,12 @@ impl Config {
                 .map(|ep| (ep.clone(), self.connect(session, cluster, ep)))
                 .collect();
             let ok = results.iter().filter(|(_, r)| r.is_ok()).count();
-            let next = cluster.now() + backoff;
-            if ok == endpoints.len() || (any && ok > 0) || next >= deadline {
-                if ok < endpoints.len() && !(any && ok > 0) {
-                    cluster.step(deadline - cluster.now());
-                }
+            let done = ok == endpoints.len() || (any && ok > 0);
+            if done {
+                return results;
+            }
+            if cluster.now() + backoff >= deadline {
+                cluster.step(deadline - cluster.now());
                 return results;
             }
             cluster.step(backoff);
