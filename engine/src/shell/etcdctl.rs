@@ -154,7 +154,9 @@ pub fn run(
     };
     match path {
         "snapshot save" => {
-            return snapshot_save(out, session, cluster, &client, word(0).unwrap_or_default())
+            let (said, wait) =
+                snapshot::save(out, session, cluster, &client, word(0).unwrap_or_default());
+            return held(session, said, wait.map(Job::Snapshot));
         }
         "endpoint health" => return endpoint_health(out, session, cluster, &client),
         "endpoint status" => return endpoint_status(out, session, cluster, &client, &o.write_out),
@@ -167,14 +169,9 @@ pub fn run(
                 hex: values.bool("hex"),
                 interactive: values.bool("interactive"),
             };
-            match watch::start(session, cluster, &client, req) {
-                Ok((first, job)) => {
-                    out.extend(first);
-                    super::watch::hold_etcdctl(session, Box::new(Job::Watch(*job)));
-                }
-                Err(failed) => out.extend(failed),
-            }
-            return out;
+            let (first, job) = watch::start(session, cluster, &client, req);
+            out.extend(first);
+            return held(session, out, job.map(Job::Watch));
         }
         _ => {}
     }
@@ -272,21 +269,12 @@ pub fn run(
     }
 }
 
-/// `snapshot save FILE`: done, or the terminal held while it waits.
-fn snapshot_save(
-    out: Output,
-    session: &mut Session,
-    cluster: &mut Cluster,
-    client: &client::Config,
-    file: &str,
-) -> Output {
-    match snapshot::save(out, session, cluster, client, file) {
-        Ok(out) => out,
-        Err((out, wait)) => {
-            super::watch::hold_etcdctl(session, Box::new(Job::Snapshot(*wait)));
-            out
-        }
+/// A command's output, the terminal held by its job if it has one.
+fn held(session: &mut Session, out: Output, job: Option<Job>) -> Output {
+    if let Some(job) = job {
+        super::watch::hold_etcdctl(session, Box::new(job));
     }
+    out
 }
 
 /// An etcdctl command holding the terminal.
@@ -299,19 +287,15 @@ pub enum Job {
 }
 
 /// A second of a held etcdctl command; `None` once it has ended.
-pub fn job_tick(
-    session: &mut Session,
-    cluster: &mut Cluster,
-    job: Job,
-) -> (Output, Option<Box<Job>>) {
+pub fn job_tick(session: &mut Session, cluster: &mut Cluster, job: Job) -> (Output, Option<Job>) {
     match job {
         Job::Snapshot(wait) => {
             let (out, next) = snapshot::tick(session, cluster, wait);
-            (out, next.map(|w| Box::new(Job::Snapshot(*w))))
+            (out, next.map(Job::Snapshot))
         }
         Job::Watch(w) => {
             let (out, next) = watch::tick(session, cluster, w);
-            (out, next.map(|w| Box::new(Job::Watch(*w))))
+            (out, next.map(Job::Watch))
         }
     }
 }
