@@ -27,8 +27,9 @@ kubectl get pod e
 kubectl run f --rm -i --image=nginx:nope --pod-running-timeout=5s --port=80 --expose
 echo "rc=$?"
 kubectl get pod,svc f
-# Attached until the process ends, then its exit code.
-kubectl run g -it --restart=Never --image=busybox:1.28 -- sh -c 'sleep 5; echo done'
+# Attached until the process ends (what it wrote before the attach is not
+# shown: v1.33 has no pre-attach logs), then its exit code.
+kubectl run g -it --restart=Never --image=busybox:1.28 -- sh -c 'echo before; sleep 5; echo done'
 echo "rc=$?"
 kubectl get pod g
 kubectl run x --image=nginx -i --pod-running-timeout=0s

@@ -7,7 +7,7 @@
 
 use super::common::{self, create_error, dry_run, print, usage_error, DryRun};
 use crate::api;
-use crate::clock::Duration;
+use crate::clock::{Duration, Time};
 use crate::kubectl::flags::{go_duration_ms, Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::kubelet::server;
@@ -485,7 +485,7 @@ fn attach_and_wait(
     let restart = p.string("restart").unwrap_or("Always");
     match state(ctx.cluster) {
         PodState::Gone | PodState::Starting => return Some((GONE.into(), 1)),
-        PodState::Completed => print_logs(ctx, ns, name, false, out),
+        PodState::Completed => print_logs(ctx, ns, name, false, None, out),
         PodState::RunningAndReady => {
             // attach.go: the prompt hint, the session, and the reattach
             // hint for a pod that will start the process again.
@@ -493,13 +493,16 @@ fn attach_and_wait(
             if !quiet {
                 out.err("If you don't see a command prompt, try pressing enter.\n");
             }
+            // The session sees what the process writes from now on (v1.33
+            // shows no logs from before the attach).
+            let attached_at = ctx.cluster.now();
             let followed = ctx.cluster.step_until(ATTACH_GRACE, |cluster| {
                 get(cluster).is_some_and(|pod| process_ended(&pod, name).is_some())
             });
             let previous = get(ctx.cluster)
                 .and_then(|pod| process_ended(&pod, name))
                 .unwrap_or(false);
-            print_logs(ctx, ns, name, previous, out);
+            print_logs(ctx, ns, name, previous, Some(attached_at), out);
             if !quiet && p.bool("stdin") && p.bool("tty") && restart == "Always" {
                 out.out(format!(
                     "Session ended, resume using 'kubectl attach {name} -c {name} -i -t' command when the pod is running\n"
@@ -567,15 +570,24 @@ fn attach_and_wait(
 }
 
 /// The container's log, as kubectl's logOpts prints it.
-fn print_logs(ctx: &mut Context<'_>, ns: &str, name: &str, previous: bool, out: &mut Output) {
+fn print_logs(
+    ctx: &mut Context<'_>,
+    ns: &str,
+    name: &str,
+    previous: bool,
+    after: Option<Time>,
+    out: &mut Output,
+) {
     let Ok(t) = server::target(&ctx.cluster.apiserver, ns, name, None) else {
         return;
     };
     let now = ctx.cluster.now();
     let cluster = &mut *ctx.cluster;
     if let Ok(lines) = server::logs(&cluster.apiserver, &mut cluster.machines, &t, previous, now) {
-        for (_, l) in lines {
-            out.out(format!("{l}\n"));
+        for (at, l) in lines {
+            if after.is_none_or(|a| at > a) {
+                out.out(format!("{l}\n"));
+            }
         }
     }
 }
