@@ -27,8 +27,9 @@ type Mirrors = Vec<(String, Value)>;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StaticPods {
     hashes: Vec<String>,
-    /// The manifests' texts last read, and the mirror pods made of them.
-    cache: Option<(Vec<String>, Mirrors)>,
+    /// The manifests' texts last read and the node's UID then, and the
+    /// mirror pods made of them (which name the node as their owner).
+    cache: Option<(Vec<String>, String, Mirrors)>,
     /// A mirror pod its last sync could not create: a pod of its name is
     /// bound elsewhere (or to no node), or the create failed. Its next
     /// sync tries again, so until then any pod's change may concern the
@@ -153,13 +154,13 @@ pub(super) fn sync(
         .and_then(|n| object::str_at(&n, "metadata.uid").map(String::from))
         .unwrap_or_default();
     let texts = manifests(machine);
-    if !matches!(&k.static_pods.cache, Some((t, _)) if *t == texts) {
+    if !matches!(&k.static_pods.cache, Some((t, u, _)) if *t == texts && *u == node_uid) {
         let w = desired(&texts, &node, &node_uid, now);
-        k.static_pods.cache = Some((texts, w));
+        k.static_pods.cache = Some((texts, node_uid.clone(), w));
     }
     // Borrowed from the cache: a mirror pod is copied only to be created.
     let want: &[(String, Value)] = match &k.static_pods.cache {
-        Some((_, w)) => w,
+        Some((_, _, w)) => w,
         None => &[],
     };
     k.static_pods.hashes = want.iter().map(|(h, _)| h.clone()).collect();
@@ -197,8 +198,16 @@ pub(super) fn sync(
             force(api, m);
         }
     }
-    // A mirror for every manifest.
+    // A mirror for every manifest — once the node is registered: the
+    // mirror client names the Node as the pod's owner and refuses without
+    // its UID ("failed to get node info"), so a deleted Node gets no mirror
+    // pods (the garbage collector would delete each at once, and the
+    // kubelet create it again, without end).
     let mut blocked = false;
+    if node_uid.is_empty() {
+        k.static_pods.blocked = !want.is_empty();
+        return;
+    }
     for (_, pod) in want {
         let ns = object::namespace(pod).unwrap_or("default").to_string();
         if let Some(there) = api.get_shared(pods, Some(&ns), object::name(pod)) {
