@@ -27,5 +27,17 @@ echo 'export GREETING=hi' > /root/vars.sh
 . /root/vars.sh
 echo $GREETING
 source /root/missing.sh
+# An alias is read again as shell words where the command's name is: it may
+# set variables for the command, quote, redirect, and name another alias.
+alias ver='ETCDCTL_API=3 printenv ETCDCTL_API'
+ver
+FOO=1 ver
+alias v2=ver
+v2
+alias quoted='echo "a  b"'
+quoted c
+alias tofile='echo saved > /tmp/alias.txt'
+tofile; cat /tmp/alias.txt
+printenv ETCDCTL_API || echo "unset after the command"
 exit 3
 echo not reached

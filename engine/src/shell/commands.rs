@@ -24,6 +24,7 @@ pub const PROGRAMS: &[&str] = &[
     "echo",
     "egrep",
     "env",
+    "printenv",
     "etcdctl",
     "etcdutl",
     "nano",
@@ -223,6 +224,21 @@ pub fn run(
         "env" => {
             for (k, v) in session.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')) {
                 out.out(format!("{k}={v}\n"));
+            }
+        }
+        // GNU printenv: every variable as `env` prints them, or the values
+        // of those named; status 1 when one is not set.
+        "printenv" if args.is_empty() => {
+            for (k, v) in session.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')) {
+                out.out(format!("{k}={v}\n"));
+            }
+        }
+        "printenv" => {
+            for a in args {
+                match session.env.get(a.as_str()).filter(|_| !a.contains('=')) {
+                    Some(v) => out.out(format!("{v}\n")),
+                    None => out.status = 1,
+                }
             }
         }
         "alias" => {

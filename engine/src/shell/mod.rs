@@ -324,12 +324,51 @@ fn run_pipeline(
     out
 }
 
+/// bash's alias expansion: the command's name — the first word after the
+/// assignments, when it is unquoted and names an alias — is replaced by the
+/// alias's text read again as shell words, so an alias may hold
+/// assignments, quotes and redirections (`alias e='ETCDCTL_API=3 etcdctl
+/// --cacert="/etc/…"'`). The words it brings are looked at again, for
+/// another alias, but an alias is never expanded inside itself. `None`
+/// when there is nothing to expand, or when the text is more than one
+/// simple command (left to the word-by-word expansion in [`run_simple`]).
+fn expand_alias(session: &Session, cmd: &SimpleCommand) -> Option<SimpleCommand> {
+    let mut cmd = cmd.clone();
+    let mut used: Vec<String> = Vec::new();
+    loop {
+        let at = cmd
+            .words
+            .iter()
+            .position(|w| assignment_value(w).is_none())?;
+        let name = match cmd.words.get(at).map(Vec::as_slice) {
+            Some([Part::Bare(name)]) if !used.contains(name) => name.clone(),
+            _ => break,
+        };
+        let Some(text) = session.aliases.get(&name) else {
+            break;
+        };
+        let script = parse::parse(text).ok()?;
+        let [(_, pipeline)] = script.items.as_slice() else {
+            return None;
+        };
+        let [alias] = pipeline.as_slice() else {
+            return None;
+        };
+        cmd.words.splice(at..=at, alias.words.iter().cloned());
+        cmd.redirects.splice(0..0, alias.redirects.iter().cloned());
+        used.push(name);
+    }
+    (!used.is_empty()).then_some(cmd)
+}
+
 fn run_simple(
     session: &mut Session,
     cluster: &mut Cluster,
     cmd: &SimpleCommand,
     stdin: Option<String>,
 ) -> Output {
+    let aliased = expand_alias(session, cmd);
+    let cmd = aliased.as_ref().unwrap_or(cmd);
     // `((expression))`: an arithmetic command, true when not zero.
     if let Some([Part::Bare(s)]) = cmd.words.first().map(Vec::as_slice) {
         if let Some(expr) = s.strip_prefix("((").and_then(|r| r.strip_suffix("))")) {
@@ -425,8 +464,9 @@ fn run_simple(
         }
     }
     let temporary = !argv.is_empty() && assignments > 0;
-    // Aliases apply to the first word, as in interactive bash.
-    if let Some(first) = argv.first() {
+    // An alias whose text is more than one simple command: its words, as
+    // they are split.
+    if let Some(first) = argv.first().filter(|_| aliased.is_none()) {
         if let Some(alias) = session.aliases.get(first) {
             let expanded: Vec<String> = alias.split_whitespace().map(String::from).collect();
             argv.splice(0..1, expanded);
