@@ -26,7 +26,7 @@ use crate::etcd::{KeyValue, Store};
 use crate::maps::BoxedMap;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -35,10 +35,10 @@ pub(crate) struct Cacher {
     /// The store revision the cache reflects; `None` before the first load.
     revision: Option<i64>,
     /// Live keys, in key order (the store's order), decoded.
-    objects: BTreeMap<String, Arc<Value>>,
-    /// The keys of the pods bound to each node (`spec.nodeName`), the
-    /// index behind the kubelet's `fieldSelector=spec.nodeName=…` watch.
-    pods_by_node: BTreeMap<String, BTreeSet<String>>,
+    objects: Objects,
+    /// The pods bound to each node (`spec.nodeName`), the index behind the
+    /// kubelet's `fieldSelector=spec.nodeName=…` watch.
+    pods_by_node: BoxedMap<Objects>,
     /// How many changes the cache has taken in (each put or delete it
     /// replayed, each reload): a count that never repeats, unlike the
     /// store's revision, which a restored store may take back.
@@ -61,14 +61,14 @@ pub(crate) struct Cacher {
     /// `controller: true`), by key: what a ReplicaSet, a DaemonSet or a Job
     /// owns, found without reading every pod of the namespace (the
     /// controllers' informers index pods the same way).
-    pods_by_controller: BTreeMap<String, BTreeSet<String>>,
+    pods_by_controller: BoxedMap<Objects>,
     /// The pods no controller owns (candidates for adoption), by key.
-    orphan_pods: BTreeSet<String>,
+    orphan_pods: Objects,
     /// The same two indexes for ReplicaSets (a Deployment's own, and
     /// those it may adopt): a Deployment's sync reads these rather than
     /// every ReplicaSet of its namespace.
-    replicasets_by_controller: BTreeMap<String, BTreeSet<String>>,
-    orphan_replicasets: BTreeSet<String>,
+    replicasets_by_controller: BoxedMap<Objects>,
+    orphan_replicasets: Objects,
     /// The count of the last change to a pod of each controller (a pod
     /// that joined, left, changed or went), by controller uid.
     controller_changed: BTreeMap<String, u64>,
@@ -94,6 +94,14 @@ pub(crate) struct Cacher {
     /// which watches only its node's pods, is told about.
     node_pods_changed: BTreeMap<String, u64>,
 }
+
+/// Cached objects by key. The indexes hold the objects themselves, as an
+/// informer's indexer does, not only their keys: a listing from an index
+/// then reads no key of `objects` again (a search among every object of
+/// the cluster, comparing keys that share their first tens of bytes, for
+/// each of a ReplicaSet's pods at each of its syncs). The same map type as
+/// `objects` and `BoxedMap`, so no more of BTreeMap's code in the wasm.
+type Objects = BTreeMap<String, Arc<Value>>;
 
 /// How many changes the journal keeps. A reader further behind is told
 /// the journal cannot answer (and runs as if everything changed).
@@ -156,48 +164,52 @@ fn controller_of(obj: &Value) -> Option<Option<&str>> {
     }
 }
 
-/// Files `key` under its controller's uid, or among the orphans.
-fn index_owner(
-    by_controller: &mut BTreeMap<String, BTreeSet<String>>,
-    orphans: &mut BTreeSet<String>,
-    key: &str,
+/// The index `owner` files an object in: its controller's (created with
+/// `create`), or the orphans'; `None` for neither.
+fn owner_index<'a>(
+    by_controller: &'a mut BoxedMap<Objects>,
+    orphans: &'a mut Objects,
     owner: Option<Option<&str>>,
-) {
-    match owner {
-        Some(Some(uid)) => {
-            by_controller
-                .entry(uid.to_string())
-                .or_default()
-                .insert(key.to_string());
-        }
-        Some(None) => {
-            orphans.insert(key.to_string());
-        }
-        None => {}
+    create: bool,
+) -> Option<&'a mut Objects> {
+    match owner? {
+        Some(uid) if create => Some(by_controller.entry(uid.to_string()).or_default()),
+        Some(uid) => by_controller.get_mut(uid).map(|b| &mut **b),
+        None => Some(orphans),
     }
 }
 
-/// Takes `key` out of the index it was filed in under `owner` (the
-/// reverse of [`index_owner`]); a controller left with no keys goes.
-fn unindex_owner(
-    by_controller: &mut BTreeMap<String, BTreeSet<String>>,
-    orphans: &mut BTreeSet<String>,
+/// Moves the object at `key` from the index of owner `old` to that of
+/// `new` (`obj`: the object now; `None` when deleted). An object that
+/// keeps its owner has its entry's object replaced, its key kept.
+fn reindex_owner(
+    by_controller: &mut BoxedMap<Objects>,
+    orphans: &mut Objects,
     key: &str,
-    owner: Option<Option<&str>>,
+    old: Option<Option<&str>>,
+    new: Option<Option<&str>>,
+    obj: Option<&Arc<Value>>,
 ) {
-    match owner {
-        Some(Some(uid)) => {
-            if let Some(keys) = by_controller.get_mut(uid) {
-                keys.remove(key);
-                if keys.is_empty() {
-                    by_controller.remove(uid);
-                }
+    if let Some(obj) = obj.filter(|_| old.is_some() && old == new) {
+        if let Some(entry) =
+            owner_index(by_controller, orphans, new, false).and_then(|i| i.get_mut(key))
+        {
+            *entry = Arc::clone(obj);
+            return;
+        }
+    }
+    if let Some(index) = owner_index(by_controller, orphans, old, false) {
+        index.remove(key);
+        if index.is_empty() {
+            if let Some(Some(uid)) = old {
+                by_controller.remove(uid);
             }
         }
-        Some(None) => {
-            orphans.remove(key);
+    }
+    if let Some(obj) = obj {
+        if let Some(index) = owner_index(by_controller, orphans, new, true) {
+            index.insert(key.to_string(), Arc::clone(obj));
         }
-        None => {}
     }
 }
 
@@ -281,7 +293,7 @@ impl Cacher {
 
     /// Keeps [`Cacher::pods_by_node`] in step with a put (`Some`) or a
     /// delete (`None`) of `key`; call before `objects` changes.
-    fn index(&mut self, key: &str, new: Option<&Value>) {
+    fn index(&mut self, key: &str, new: Option<&Arc<Value>>) {
         if key.starts_with(REPLICASETS) {
             return self.index_replicaset(key, new);
         }
@@ -289,46 +301,44 @@ impl Cacher {
             return;
         }
         self.index_controller(key, new);
+        let obj = new;
         let old = self.objects.get(key).and_then(|o| node_of(o));
-        let new = new.and_then(node_of);
+        let new = new.and_then(|o| node_of(o));
         for n in [old, new].into_iter().flatten() {
             self.node_pods_changed.insert(n.to_string(), self.changes);
         }
-        if old == new {
-            return;
-        }
         if let Some(n) = old {
-            if let Some(keys) = self.pods_by_node.get_mut(n) {
-                keys.remove(key);
-                if keys.is_empty() {
+            if let Some(pods) = self.pods_by_node.get_mut(n) {
+                if let Some((entry, obj)) = pods.get_mut(key).zip(obj.filter(|_| old == new)) {
+                    // Still there: the entry's object is replaced.
+                    *entry = Arc::clone(obj);
+                    return;
+                }
+                pods.remove(key);
+                if pods.is_empty() {
                     self.pods_by_node.remove(n);
                 }
             }
         }
-        if let Some(n) = new {
+        if let (Some(n), Some(obj)) = (new, obj) {
             self.pods_by_node
                 .entry(n.to_string())
                 .or_default()
-                .insert(key.to_string());
+                .insert(key.to_string(), Arc::clone(obj));
         }
     }
 
     /// Keeps the ReplicaSet controller indexes in step with a put or a
     /// delete of the ReplicaSet at `key`; call before `objects` changes.
-    fn index_replicaset(&mut self, key: &str, new: Option<&Value>) {
+    fn index_replicaset(&mut self, key: &str, new: Option<&Arc<Value>>) {
         let old_obj = self.objects.get(key).map(Arc::clone);
         let old = old_obj.as_deref().and_then(controller_of);
-        let new = new.and_then(controller_of);
-        unindex_owner(
+        reindex_owner(
             &mut self.replicasets_by_controller,
             &mut self.orphan_replicasets,
             key,
             old,
-        );
-        index_owner(
-            &mut self.replicasets_by_controller,
-            &mut self.orphan_replicasets,
-            key,
+            new.and_then(|o| controller_of(o)),
             new,
         );
     }
@@ -377,10 +387,11 @@ impl Cacher {
     /// call before `objects` changes. Every change to a pod counts for the
     /// controller it had and the one it has (or the orphans of its
     /// namespace).
-    fn index_controller(&mut self, key: &str, new: Option<&Value>) {
+    fn index_controller(&mut self, key: &str, new: Option<&Arc<Value>>) {
+        let obj = new;
         let old_obj = self.objects.get(key).map(Arc::clone);
         let old = old_obj.as_deref().and_then(controller_of);
-        let new = new.and_then(controller_of);
+        let new = new.and_then(|o| controller_of(o));
         let changes = self.changes;
         for owner in [old, new].into_iter().flatten() {
             match owner {
@@ -393,17 +404,13 @@ impl Cacher {
                 }
             }
         }
-        unindex_owner(
+        reindex_owner(
             &mut self.pods_by_controller,
             &mut self.orphan_pods,
             key,
             old,
-        );
-        index_owner(
-            &mut self.pods_by_controller,
-            &mut self.orphan_pods,
-            key,
             new,
+            obj,
         );
     }
 
@@ -440,17 +447,16 @@ impl Cacher {
                     (None, None)
                 }
                 Some(kv) => {
-                    let obj = decode(&kv);
+                    let new = Arc::new(decode(&kv));
                     if seg != "events"
                         && self
                             .objects
                             .get(e.key)
-                            .is_none_or(|old| !same_ownership(old, &obj))
+                            .is_none_or(|old| !same_ownership(old, &new))
                     {
                         self.ownership_changed = self.changes;
                     }
-                    self.index(e.key, Some(&obj));
-                    let new = Arc::new(obj);
+                    self.index(e.key, Some(&new));
                     let old = self.objects.insert(e.key.to_string(), Arc::clone(&new));
                     (old, Some(new))
                 }
@@ -496,11 +502,13 @@ impl Cacher {
             .range::<str, _>((Bound::Included(REPLICASETS), Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(REPLICASETS))
         {
-            index_owner(
+            reindex_owner(
                 &mut self.replicasets_by_controller,
                 &mut self.orphan_replicasets,
                 key,
+                None,
                 controller_of(obj),
+                Some(obj),
             );
         }
         self.events_by_object.clear();
@@ -523,20 +531,16 @@ impl Cacher {
                 self.pods_by_node
                     .entry(n.to_string())
                     .or_default()
-                    .insert(key.clone());
+                    .insert(key.clone(), Arc::clone(obj));
             }
-            match controller_of(obj) {
-                Some(Some(uid)) => {
-                    self.pods_by_controller
-                        .entry(uid.to_string())
-                        .or_default()
-                        .insert(key.clone());
-                }
-                Some(None) => {
-                    self.orphan_pods.insert(key.clone());
-                }
-                None => {}
-            }
+            reindex_owner(
+                &mut self.pods_by_controller,
+                &mut self.orphan_pods,
+                key,
+                None,
+                controller_of(obj),
+                Some(obj),
+            );
         }
         self.revision = Some(store.revision());
     }
@@ -552,8 +556,7 @@ impl Cacher {
         self.pods_by_node
             .get(node)
             .into_iter()
-            .flatten()
-            .filter_map(|k| self.objects.get(k))
+            .flat_map(|p| p.values())
     }
 
     /// The pods in `namespace` controlled by `uid`, and with `orphans` also
@@ -595,40 +598,36 @@ impl Cacher {
     /// and, with `orphans`, those in `orphan_keys`, in key order.
     fn owned_by(
         &self,
-        by_controller: &BTreeMap<String, BTreeSet<String>>,
-        orphan_keys: &BTreeSet<String>,
+        by_controller: &BoxedMap<Objects>,
+        orphan_objects: &Objects,
         prefix: &str,
         uid: &str,
         orphans: bool,
     ) -> Vec<Arc<Value>> {
-        let in_ns = |k: &&String| k.starts_with(prefix);
-        let owned = by_controller.get(uid).into_iter().flatten().filter(in_ns);
-        let keys: Vec<&String> = if orphans {
-            let orphan = orphan_keys
-                .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-                .take_while(|k| k.starts_with(prefix));
-            // Both in key order, and disjoint: merged, as a scan of the
-            // namespace would meet them.
-            let mut all: Vec<&String> = Vec::new();
-            let (mut a, mut b) = (owned.peekable(), orphan.peekable());
-            loop {
-                let next = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) if x <= y => a.next(),
-                    (Some(_), Some(_)) => b.next(),
-                    (Some(_), None) => a.next(),
-                    (None, Some(_)) => b.next(),
-                    (None, None) => break,
-                };
-                all.extend(next);
-            }
-            all
-        } else {
-            owned.collect()
-        };
-        keys.into_iter()
-            .filter_map(|k| self.objects.get(k))
-            .cloned()
-            .collect()
+        let in_ns = |(k, _): &(&String, &Arc<Value>)| k.starts_with(prefix);
+        let owned = by_controller.get(uid).into_iter().flat_map(|o| o.iter());
+        let mut all: Vec<Arc<Value>> = Vec::new();
+        if !orphans {
+            all.extend(owned.filter(in_ns).map(|(_, o)| Arc::clone(o)));
+            return all;
+        }
+        let orphan = orphan_objects
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(prefix));
+        // Both in key order, and disjoint: merged, as a scan of the
+        // namespace would meet them.
+        let (mut a, mut b) = (owned.filter(in_ns).peekable(), orphan.peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            all.extend(next.map(|(_, o)| Arc::clone(o)));
+        }
+        all
     }
 
     /// A stamp that moves exactly when a pod of controller `uid` changes
@@ -719,14 +718,17 @@ impl Cacher {
         if since >= self.changes {
             return Some(false);
         }
-        // The journal holds consecutive counts up to `changes`.
-        if self.journal.front()?.count > since + 1 {
+        // The journal holds consecutive counts up to `changes`: the first
+        // change after `since` is found by its count, not by a walk over
+        // the older ones (most readers are a few changes behind).
+        let first = self.journal.front()?.count;
+        if first > since + 1 {
             return None;
         }
+        let skip = usize::try_from(since + 1 - first).ok()?;
         Some(
             self.journal
-                .iter()
-                .skip_while(|c| c.count <= since)
+                .range(skip.min(self.journal.len())..)
                 .any(matters),
         )
     }

@@ -83,15 +83,16 @@ struct Facts {
     ready_since: Option<Time>,
 }
 
-/// One ReplicaSet's [`Facts`], by the cached pod object they were read
-/// from (its address; the entry holds the object, so the address stays
-/// its own), with the selector and template labels they were read against.
-/// The entries are boxed so that the map shares `BTreeMap`'s code with
-/// the other maps of pointers by number (issue 11: the bundle's size).
+/// One ReplicaSet's [`Facts`] at its last read of its pods: each cached
+/// pod object read (held, so that no other object takes its address) with
+/// its facts, in key order as the watch cache lists them, and the selector
+/// and template labels they were read against. The next read walks both
+/// lists side by side: a pod that is the very same object keeps its facts,
+/// and only the pods written since are read again.
 #[derive(Debug, Default)]
 struct PodFacts {
     selection: (Option<Value>, Option<Value>),
-    by_pod: BTreeMap<usize, Box<(Arc<Value>, Facts)>>,
+    pods: Vec<(Arc<Value>, Facts)>,
 }
 
 /// What of a ReplicaSet the [`Facts`] of its pods depend on (besides its
@@ -254,24 +255,44 @@ impl ReplicaSetController {
         if cached.selection.0.as_ref() != selector || cached.selection.1.as_ref() != template {
             *cached = PodFacts {
                 selection: (selector.cloned(), template.cloned()),
-                by_pod: BTreeMap::new(),
+                ..PodFacts::default()
             };
         }
-        let mut by_pod = BTreeMap::new();
-        let mut out = Vec::with_capacity(pods.len());
+        // Both lists are in key order, and the pods of one namespace:
+        // in name order. Most syncs change a few pods of a hundred; a map
+        // of the facts by pod, built or searched at each sync, was most
+        // of the sync's cost.
+        let mut before = std::mem::take(&mut cached.pods).into_iter().peekable();
+        let mut kept = Vec::with_capacity(pods.len());
         for pod in pods {
-            let at = Arc::as_ptr(pod) as usize;
-            let entry = match cached.by_pod.remove(&at) {
-                Some(entry) => entry,
-                None => Box::new((Arc::clone(pod), self.read_facts(rs, pod))),
-            };
-            let f = entry.1;
+            let mut known = None;
+            while let Some((p, f)) = before.peek() {
+                if Arc::ptr_eq(p, pod) {
+                    known = Some(*f);
+                    before.next();
+                    break;
+                }
+                match object::name(p).cmp(object::name(pod)) {
+                    // Gone (or not read this time: an orphan).
+                    std::cmp::Ordering::Less => {
+                        before.next();
+                    }
+                    // Written since: read again.
+                    std::cmp::Ordering::Equal => {
+                        before.next();
+                        break;
+                    }
+                    // New.
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            let f = known.unwrap_or_else(|| self.read_facts(rs, pod));
             #[cfg(test)]
             assert_eq!(f, self.read_facts(rs, pod), "stale facts of a pod");
-            by_pod.insert(at, entry);
-            out.push(f);
+            kept.push((Arc::clone(pod), f));
         }
-        cached.by_pod = by_pod;
+        let out = kept.iter().map(|(_, f)| *f).collect();
+        cached.pods = kept;
         self.facts.insert(uid.to_string(), cached);
         out
     }
