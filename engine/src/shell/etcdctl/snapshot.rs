@@ -53,7 +53,7 @@ pub fn save(
             return Ok(out
                 .fail(format!(
                     "Error: could not open {part} (open {part}: {})",
-                    e.text().to_lowercase()
+                    crate::case::to_lowercase(e.text())
                 ))
                 .with_status(5))
         }
@@ -169,7 +169,7 @@ fn attempt(
             return Ok(out
                 .fail(format!(
                     "Error: could not rename {part} to {file} ({})",
-                    e.text().to_lowercase()
+                    crate::case::to_lowercase(e.text())
                 ))
                 .with_status(5))
         }
