@@ -150,12 +150,22 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     }
     // Names as the recorder makes them: `<object>.<unix nanoseconds in hex>`.
     // Several events at one virtual instant would share a name; the real
-    // clock's nanoseconds differ, so take the next free nanosecond.
-    let mut nanos = (now.0 as u128 * 1_000_000) as u64;
-    let mut name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
+    // clock's nanoseconds differ, so take the next free nanosecond — from
+    // where the last event about this object at this instant left off
+    // ([`EventNames`]), not from the instant itself: a ReplicaSet creating
+    // thousands of pods at one instant probed every taken name again for
+    // each new event (quadratic).
+    let base = (now.0 as u128 * 1_000_000) as u64;
+    let event_name = |nanos: u64| format!("{}.{:x}", object::name(&ev.regarding), nanos);
+    let memo_key = format!("{ns}/{}", object::name(&ev.regarding));
+    let mut nanos = match api.event_names().resume(base, &memo_key) {
+        Some(next) if api.exists(events, Some(&ns), &event_name(next - 1)) => next,
+        _ => base,
+    };
+    let mut name = event_name(nanos);
     while api.exists(events, Some(&ns), &name) {
         nanos += 1;
-        name = format!("{}.{:x}", object::name(&ev.regarding), nanos);
+        name = event_name(nanos);
     }
     let mut e = json!({
         "apiVersion": "v1",
@@ -198,15 +208,53 @@ pub fn record(api: &mut ApiServer, now: Time, ev: &Event) {
     // Several events about one object at one instant: the real names
     // differ in their nanoseconds, so take the next free one.
     for bump in 0..64u64 {
-        e["metadata"]["name"] = json!(format!(
-            "{}.{:x}",
-            object::name(&ev.regarding),
-            nanos + bump
-        ));
+        e["metadata"]["name"] = json!(event_name(nanos + bump));
         match api.create(events, Some(&ns), e.clone(), now) {
             Err(crate::apiserver::ApiError::AlreadyExists { .. }) => continue,
-            _ => return,
+            Ok(_) => {
+                api.event_names_mut().gave(base, memo_key, nanos + bump);
+                return;
+            }
+            Err(_) => return,
         }
+    }
+}
+
+/// Where the recorder goes on naming events about an object at the
+/// current instant: the nanosecond after the last name it gave. Only the
+/// instant of the last event is kept (names at an earlier one never collide
+/// with new ones). The names between the instant and the one remembered are
+/// all taken unless events were deleted meanwhile; the recorder checks that
+/// the last one it gave still exists and otherwise searches from the
+/// instant again.
+#[derive(Debug, Default)]
+pub struct EventNames {
+    base: u64,
+    /// Per `namespace/object`: how far past `base` the next name is. A
+    /// `usize` for the wasm bundle's sake: `BTreeMap<String, usize>`'s
+    /// code is there already.
+    next: std::collections::BTreeMap<String, usize>,
+}
+
+impl EventNames {
+    /// The nanosecond to try first for `key` at `base`, if a name was given
+    /// to it at this instant.
+    pub fn resume(&self, base: u64, key: &str) -> Option<u64> {
+        if self.base != base {
+            return None;
+        }
+        let offset = *self.next.get(key)?;
+        Some(base + offset as u64)
+    }
+
+    fn gave(&mut self, base: u64, key: String, nanos: u64) {
+        if self.base != base {
+            self.base = base;
+            self.next.clear();
+        }
+        let offset =
+            usize::try_from(nanos.saturating_sub(base).saturating_add(1)).unwrap_or(usize::MAX);
+        self.next.insert(key, offset);
     }
 }
 
@@ -337,6 +385,58 @@ mod tests {
     /// resourceVersion), type, reason and message make one Event whose
     /// `count` and `lastTimestamp` move; the name and `firstTimestamp`
     /// stay the first occurrence's. Another message is another Event.
+    /// Events about one object at one instant take successive
+    /// nanoseconds, and the search for a free name starts where the last
+    /// one left off: the 200th event probes one name, not 200 (the
+    /// quadratic search made `kubectl scale --replicas=4000` cost 6.6 CPU-s
+    /// instead of 2.0). A deleted name is found again.
+    #[test]
+    fn names_at_one_instant_follow_on_without_searching_again() {
+        let mut api = api();
+        let t0 = Time::EPOCH + Duration::from_secs(60);
+        let created = |i: usize| Event {
+            regarding: pod("10"),
+            field_path: None,
+            type_: EventType::Normal,
+            reason: "SuccessfulCreate".into(),
+            message: format!("Created pod: web-{i}"),
+            source: Source::component("replicaset-controller"),
+        };
+        for i in 0..200 {
+            record(&mut api, t0, &created(i));
+        }
+        let base = (t0.0 as u128 * 1_000_000) as u64;
+        let name = |n: u64| format!("web.{n:x}");
+        let ((), reads) =
+            crate::apiserver::read_log::record(|| record(&mut api, t0, &created(200)));
+        let probed: Vec<_> = reads
+            .iter()
+            .filter(|(plural, name)| *plural == "events" && name.is_some())
+            .collect();
+        assert!(
+            probed.len() <= 3,
+            "{} names probed: {probed:?}",
+            probed.len()
+        );
+        let Some(res) = resolve("events") else {
+            panic!("events")
+        };
+        for n in [0, 199, 200] {
+            assert!(api.exists(res, Some("default"), &name(base + n)), "{n}");
+        }
+        assert!(!api.exists(res, Some("default"), &name(base + 201)));
+        // The last name given deleted: the search starts from the instant
+        // again and takes the first free one.
+        api.delete(res, Some("default"), &name(base + 200))
+            .unwrap_or_else(|e| panic!("{e}"));
+        record(&mut api, t0, &created(201));
+        assert!(api.exists(res, Some("default"), &name(base + 200)));
+        // A later instant starts at its own nanosecond.
+        let t1 = t0 + Duration::from_secs(1);
+        record(&mut api, t1, &created(202));
+        assert!(api.exists(res, Some("default"), &name(base + 1_000_000_000)));
+    }
+
     #[test]
     fn repeats_aggregate_with_count() {
         let mut api = api();

@@ -24,6 +24,59 @@ pub(crate) fn span<T>(s: &[T], from: usize, to: usize) -> &[T] {
     s.get(from..to).unwrap_or_default()
 }
 
+/// Just past the `)` that closes the `(` at `open`, read as bash reads a
+/// `$(…)`, `<(…)` or `( … )`: nested parentheses count, and none counts
+/// inside single quotes, `$'…'` (where `\'` does not end it), double
+/// quotes (where a `$(…)` opens a nested one) or after a backslash. `None`
+/// when it is not closed yet. Generic over bytes and chars: every character
+/// it looks for is ASCII, so the same scan reads UTF-8 bytes.
+pub(crate) fn closing_paren<T: Copy + Into<u32>>(s: &[T], open: usize) -> Option<usize> {
+    let at = |i: usize| s.get(i).map(|&c| char::from_u32(c.into()).unwrap_or('\0'));
+    let mut depth = 0usize;
+    let mut i = open;
+    let mut dollar = false;
+    while let Some(c) = at(i) {
+        let after_dollar = std::mem::replace(&mut dollar, false);
+        match c {
+            '\\' => i += 1,
+            '$' => dollar = true,
+            '\'' => {
+                i += 1;
+                loop {
+                    match at(i)? {
+                        '\\' if after_dollar => i += 1,
+                        '\'' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            '"' => {
+                i += 1;
+                loop {
+                    match at(i)? {
+                        '\\' => i += 1,
+                        '"' => break,
+                        '$' if at(i + 1) == Some('(') => i = closing_paren(s, i + 1)? - 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +91,38 @@ mod tests {
         assert_eq!(span(&[1, 2, 3], 1, 2), &[2]);
         assert_eq!(span(&[1, 2, 3], 2, 1), &[] as &[i32]);
         assert_eq!(span(&[1, 2, 3], 0, 9), &[] as &[i32]);
+    }
+
+    #[test]
+    fn closing_paren_skips_what_bash_quotes() {
+        let end = |s: &str| {
+            let chars: Vec<char> = s.chars().collect();
+            let by_chars = closing_paren(&chars, 0)
+                .and_then(|e| chars.get(..e).map(|c| c.iter().collect::<String>()));
+            let by_bytes =
+                closing_paren(s.as_bytes(), 0).and_then(|e| s.get(..e).map(String::from));
+            assert_eq!(by_chars, by_bytes, "{s}");
+            by_chars
+        };
+        assert_eq!(end("(a (b) c) d").as_deref(), Some("(a (b) c)"));
+        assert_eq!(end("(echo 'x)') y").as_deref(), Some("(echo 'x)')"));
+        assert_eq!(
+            end(r#"(echo "a\")b)") z"#).as_deref(),
+            Some(r#"(echo "a\")b)")"#)
+        );
+        assert_eq!(end(r"(echo a\)b) z").as_deref(), Some(r"(echo a\)b)"));
+        assert_eq!(
+            end(r"(echo $'it\'s)') z").as_deref(),
+            Some(r"(echo $'it\'s)')")
+        );
+        // In plain single quotes a backslash is a character: 'a\' ends there.
+        assert_eq!(end(r"(echo 'a\') z").as_deref(), Some(r"(echo 'a\')"));
+        assert_eq!(
+            end(r#"(echo "$(echo ")")") z"#).as_deref(),
+            Some(r#"(echo "$(echo ")")")"#)
+        );
+        assert_eq!(end("(é (ü) ') ') x").as_deref(), Some("(é (ü) ') ')"));
+        assert_eq!(end("(echo 'open"), None);
+        assert_eq!(end("(echo (a)"), None);
     }
 }

@@ -63,7 +63,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
                 "--",
                 &format!("-max_total_time={seconds}"),
                 // A learner's command that takes seconds is a bug too.
-                "-timeout=20",
+                &format!("-timeout={}", timeout()),
                 "-rss_limit_mb=2048",
                 "-print_final_stats=1",
             ])
@@ -76,6 +76,17 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         })?;
     }
     Ok(())
+}
+
+/// libFuzzer's -timeout, in wall-clock seconds: 20, or
+/// DINGHY_FUZZ_TIMEOUT. A run at nice 19 beside builds is starved of CPU
+/// for tens of seconds at a time, which reads as a timeout of an input that
+/// takes a fraction of a second alone; such runs give a longer one.
+fn timeout() -> u64 {
+    std::env::var("DINGHY_FUZZ_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20)
 }
 
 /// Merges the committed and scratch corpora of `t` into an empty directory
@@ -97,7 +108,12 @@ fn minimize_corpus(target_dir: &std::path::Path, t: &str) -> Result<(), String> 
         .arg(&merged)
         .arg(&committed)
         .arg(&scratch)
-        .args(["--", "-merge=1", "-timeout=20", "-rss_limit_mb=2048"])
+        .args([
+            "--",
+            "-merge=1",
+            &format!("-timeout={}", timeout()),
+            "-rss_limit_mb=2048",
+        ])
         .current_dir(root().join("fuzz"));
     run(&mut cmd)?;
     let is_regression =

@@ -22,6 +22,8 @@ echo $?
 # One client per endpoint: the healthy answer at once, the other at its deadline.
 etcdctl $C --endpoints=127.0.0.1:2379,127.0.0.1:2380 endpoint health
 echo $?
+# A timeout of zero or less: every call fails at once, the healthy one too.
+etcdctl $C --endpoints=127.0.0.1:2378,127.0.0.1:2379 --command-timeout=-3s endpoint health
 # Status asks each endpoint in turn: a failed one is reported, the rest printed.
 etcdctl $C --endpoints=127.0.0.1:2379,127.0.0.1:2378 endpoint status -w table
 echo $?

@@ -17,3 +17,7 @@ etcdutl defrag --data-dir /var/lib/etcd
 etcdutl version
 etcdutl vers
 etcdutl foo
+# etcdctl's own snapshot status/restore say they are deprecated first, then
+# run etcdutl's, argument checks included.
+etcdctl snapshot status
+etcdctl snapshot restore /x --bump-revision=5

@@ -8,3 +8,12 @@ printf '[%s]\n' $'tab\there' $'two\nlines'
 kubectl create configmap x --from-literal=a=$'\b\f<\x01' --dry-run=client -o json
 kubectl create configmap x --from-literal=a=$'\b\f<\x01' --dry-run=client -o jsonpath='{.data}'
 echo
+# Inside $(…) the closing parenthesis is found as bash finds it: not in
+# quotes, $'…' (where \' does not end it), nor after a backslash; a $(…)
+# inside double quotes nests.
+echo $(echo $'it\'s')
+echo $(echo "a\"b)")
+echo $(echo a\)b)
+echo "$(echo 'x)')"
+echo "$(echo "$(echo ")")")"
+for w in $(echo "one)" 'two)'); do echo "[$w]"; done

@@ -85,6 +85,8 @@ pub struct ApiServer {
     /// Table conversion `kubectl get` asks for, made once per version of
     /// a pod rather than at every listing.
     rows: crate::kubectl::printers::rows_cache::RowsCache,
+    /// The event recorder's place in naming events at the current instant.
+    event_names: crate::events::EventNames,
 }
 
 /// A body sent to an older version's endpoint is in that version unless
@@ -123,7 +125,16 @@ impl ApiServer {
             now: Time::EPOCH,
             cache: Default::default(),
             rows: Default::default(),
+            event_names: Default::default(),
         }
+    }
+
+    pub(crate) fn event_names(&self) -> &crate::events::EventNames {
+        &self.event_names
+    }
+
+    pub(crate) fn event_names_mut(&mut self) -> &mut crate::events::EventNames {
+        &mut self.event_names
     }
 
     /// Read access to the store, for `etcdctl` and tests. Writing goes through requests.

@@ -106,27 +106,7 @@ pub(crate) fn keywords(text: &str) -> Vec<Keyword<'_>> {
                 b'\\' => i += 2,
                 b'(' => {
                     // `$(…)`, `<(…)`, `((…))`: to the matching parenthesis.
-                    let mut depth = 0;
-                    while i < b.len() {
-                        match scan::byte(b, i) {
-                            b'(' => depth += 1,
-                            b')' => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            b'\'' => {
-                                i += 1;
-                                while b.get(i).is_some_and(|&c| c != b'\'') {
-                                    i += 1;
-                                }
-                            }
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                    i += 1;
+                    i = scan::closing_paren(b, i).unwrap_or(b.len());
                 }
                 _ => i += 1,
             }
@@ -167,7 +147,11 @@ pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
         .position(|k| matches!(k.word, "for" | "while" | "until" | "(" | "{"))?;
     let first = kws.get(start)?;
     if first.word == "(" {
-        return Some(closing_paren(text, first.start).map(|end| (first.start, end)));
+        return Some(
+            scan::closing_paren(text.as_bytes(), first.start)
+                .map(|end| (first.start, end))
+                .ok_or(()),
+        );
     }
     let (open, close): (&[&str], &str) = match first.word {
         "{" => (&["{"], "}"),
@@ -185,44 +169,6 @@ pub(crate) fn first_loop(text: &str) -> Option<Result<(usize, usize), ()>> {
         }
     }
     Some(Err(()))
-}
-
-/// The end (just past it) of the `)` that closes the `(` at `open`,
-/// quotes and backslashes skipped.
-fn closing_paren(text: &str, open: usize) -> Result<usize, ()> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'(' => depth += 1,
-            b')' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Ok(i + 1);
-                }
-            }
-            b'\'' => {
-                i += 1;
-                while b.get(i).is_some_and(|&c| c != b'\'') {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while b.get(i).is_some_and(|&c| c != b'"') {
-                    if b.get(i) == Some(&b'\\') {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\\' => i += 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    Err(())
 }
 
 /// Whether every loop in a text has its `done`.

@@ -775,28 +775,13 @@ fn expand_text(session: &mut Session, cluster: &mut Cluster, s: &str) -> String 
             }
         }
         if next == '(' {
-            // Command substitution: find the matching parenthesis.
-            let mut depth = 0;
-            let mut j = i + 1;
-            while j < chars.len() {
-                match scan::char_at(&chars, j) {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-            let inner: String = scan::span(&chars, i + 2, j.min(chars.len()))
-                .iter()
-                .collect();
+            // Command substitution: to the matching parenthesis (or the
+            // end of an unclosed one).
+            let end = scan::closing_paren(&chars, i + 1).unwrap_or(chars.len() + 1);
+            let inner: String = scan::span(&chars, i + 2, end - 1).iter().collect();
             let result = run(&mut session.clone_for_subshell(), cluster, &inner);
             out.push_str(result.stdout().trim_end_matches('\n'));
-            i = j + 1;
+            i = end;
             continue;
         }
         if next == '?' {

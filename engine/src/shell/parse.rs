@@ -311,6 +311,13 @@ impl<'a> Lexer<'a> {
                                 self.pos += 1;
                                 break;
                             }
+                            // A `$(…)` inside double quotes is read whole:
+                            // its own quotes nest (`"$(echo ")")"`).
+                            Some('$') if self.chars.get(self.pos + 1) == Some(&'(') => {
+                                s.push('$');
+                                self.pos += 1;
+                                s.push_str(&self.balanced()?);
+                            }
                             Some('\\') => {
                                 let next = self.chars.get(self.pos + 1).copied();
                                 match next {
@@ -371,27 +378,10 @@ impl<'a> Lexer<'a> {
 
     /// Reads `( … )` with nesting and quotes, returned with its parentheses.
     fn balanced(&mut self) -> Result<String, ParseError> {
-        let mut depth = 0;
-        let mut s = String::new();
-        let mut quote: Option<char> = None;
-        while let Some(c) = self.peek() {
-            self.pos += 1;
-            s.push(c);
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '(') => depth += 1,
-                (None, ')') => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Ok(s);
-                    }
-                }
-                _ => {}
-            }
-        }
-        Err(ParseError::Incomplete)
+        let end = scan::closing_paren(&self.chars, self.pos).ok_or(ParseError::Incomplete)?;
+        let s = scan::span(&self.chars, self.pos, end).iter().collect();
+        self.pos = end;
+        Ok(s)
     }
 }
 

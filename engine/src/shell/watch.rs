@@ -332,42 +332,46 @@ pub fn hold_etcdctl(session: &mut Session, job: Box<super::etcdctl::Job>) {
     );
 }
 
-fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
-    if let FollowKind::Etcdctl(job) = follow.kind {
-        let (out, next) = super::etcdctl::job_tick(session, cluster, *job);
-        match next {
-            Some(job) => {
-                follow.kind = FollowKind::Etcdctl(job);
-                if let Some(w) = session.foreground.as_mut() {
-                    w.follow = Some(follow);
-                }
-            }
-            None => {
-                session.foreground = None;
-                session.last_status = out.status;
+/// A held job's tick is over: it holds the terminal in its next state, or
+/// it has ended and its status is the command's.
+fn carry_on(
+    session: &mut Session,
+    mut follow: Follow,
+    next: Option<FollowKind>,
+    out: Output,
+) -> Output {
+    match next {
+        Some(kind) => {
+            follow.kind = kind;
+            if let Some(w) = session.foreground.as_mut() {
+                w.follow = Some(follow);
             }
         }
-        return out;
+        None => {
+            session.foreground = None;
+            session.last_status = out.status;
+        }
+    }
+    out
+}
+
+fn follow_tick(session: &mut Session, cluster: &mut Cluster, mut follow: Follow) -> Output {
+    // A job hands its state to each tick and takes the next one back.
+    match std::mem::replace(&mut follow.kind, FollowKind::Rollout) {
+        FollowKind::Etcdctl(job) => {
+            let (out, next) = super::etcdctl::job_tick(session, cluster, *job);
+            let next = next.map(|j| FollowKind::Etcdctl(Box::new(j)));
+            return carry_on(session, follow, next, out);
+        }
+        FollowKind::Job(job) => {
+            let (out, next) =
+                super::commands::kubectl_job(session, cluster, &follow.args, None, Some(job), true);
+            return carry_on(session, follow, next.map(FollowKind::Job), out);
+        }
+        kind => follow.kind = kind,
     }
     if matches!(follow.kind, FollowKind::Wait { .. }) {
         return wait_look(session, cluster, follow);
-    }
-    if let FollowKind::Job(job) = follow.kind {
-        let (out, next) =
-            super::commands::kubectl_job(session, cluster, &follow.args, None, Some(job), true);
-        match next {
-            Some(job) => {
-                follow.kind = FollowKind::Job(job);
-                if let Some(w) = session.foreground.as_mut() {
-                    w.follow = Some(follow);
-                }
-            }
-            None => {
-                session.foreground = None;
-                session.last_status = out.status;
-            }
-        }
-        return out;
     }
     let mut out = Output::default();
     let now = super::commands::kubectl(session, cluster, &follow.args, None);

@@ -107,15 +107,22 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             return finish(out, &errors);
         }
         ctx.cluster.settle();
-        let deadline = ctx.cluster.now() + Duration::from_secs(300);
-        while deleted
-            .iter()
-            .any(|(r, ns, n)| ctx.cluster.apiserver.get(r, ns.as_deref(), n).is_ok())
-        {
-            if ctx.cluster.now() >= deadline {
-                return out.fail("error: timed out waiting for the condition");
-            }
-            ctx.cluster.step(Duration::from_secs(1));
+        // Waits (up to five minutes) for what it deleted to be gone. kubectl
+        // polls once a second (PollUntilContextTimeout, immediate): the
+        // cluster runs from wakeup to wakeup to the moment it went, then to
+        // the poll that sees it.
+        let start = ctx.cluster.now();
+        let gone = ctx.cluster.step_until(Duration::from_secs(300), |cluster| {
+            !deleted
+                .iter()
+                .any(|(r, ns, n)| cluster.apiserver.exists(r, ns.as_deref(), n))
+        });
+        if !gone {
+            return out.fail("error: timed out waiting for the condition");
+        }
+        let into_poll = (ctx.cluster.now() - start).as_millis() % 1000;
+        if into_poll > 0 {
+            ctx.cluster.step(Duration::from_millis(1000 - into_poll));
         }
         for (info, ns) in targets {
             let mut obj = info.object.clone();

@@ -10,6 +10,7 @@ use super::select::{item_error, select, Allow, Item};
 use crate::api::{self, object};
 use crate::apiserver::PatchType;
 use crate::clock::Duration;
+use crate::cluster::Cluster;
 use crate::kubectl::flags::{Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::output::Output;
@@ -266,31 +267,43 @@ fn run_status(ctx: &mut Context<'_>, p: &Parsed) -> Output {
                 item.res.kind
             ));
         }
-        ctx.cluster.settle();
-        let deadline = ctx.cluster.now() + WATCH_LIMIT;
-        let mut last = String::new();
-        loop {
-            let d = match ctx
-                .cluster
+        // rollout_status.go watches the object: the status is printed at
+        // the first (listed) version and at every change of it, until the
+        // rollout is done. The clock runs from wakeup to wakeup
+        // (`step_until`), and the Deployment is read again only when the
+        // store changed.
+        let mut seen: Option<String> = None;
+        let mut failed: Option<String> = None;
+        let mut look = |cluster: &Cluster| {
+            let d = match cluster
                 .apiserver
                 .get(item.res, item.ns.as_deref(), &item.name)
             {
                 Ok(d) => d,
-                Err(_) => return out.fail("error: object has been deleted"),
+                Err(_) => {
+                    failed = Some("error: object has been deleted".into());
+                    return true;
+                }
             };
+            let version = object::str_at(&d, "metadata.resourceVersion").map(String::from);
+            if seen.is_some() && seen == version {
+                return false;
+            }
+            seen = version;
             match deployment_status(&d, revision) {
-                Err(e) => return out.fail(e),
+                Err(e) => {
+                    failed = Some(e);
+                    true
+                }
                 Ok((msg, done)) => {
-                    if msg != last {
-                        out.out(&msg);
-                        last = msg;
-                    }
-                    if done || !watch || ctx.cluster.now() >= deadline {
-                        break;
-                    }
+                    out.out(&msg);
+                    done || !watch
                 }
             }
-            ctx.cluster.step(Duration::from_secs(1));
+        };
+        ctx.cluster.step_until(WATCH_LIMIT, &mut look);
+        if let Some(e) = failed {
+            return out.fail(e);
         }
     }
     out

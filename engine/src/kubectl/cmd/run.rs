@@ -7,7 +7,8 @@
 
 use super::common::{self, create_error, dry_run, print, usage_error, DryRun};
 use crate::api;
-use crate::kubectl::flags::{Flag, Parsed};
+use crate::clock::{Duration, Time};
+use crate::kubectl::flags::{go_duration_ms, Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::kubelet::server;
 use crate::output::Output;
@@ -127,6 +128,18 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
     let image = match p.string("image") {
         Some(i) if !i.is_empty() => i.to_string(),
         _ => return fail("error: required flag(s) \"image\" not set".into()),
+    };
+    // cmdutil.GetPodRunningTimeoutFlag, read in Complete before the
+    // restart policy is looked at.
+    let pod_running_timeout = match go_duration_ms(p.string("pod-running-timeout").unwrap_or("1m"))
+    {
+        Some(ms) if ms > 0 => Duration::from_millis(ms),
+        _ => {
+            return fail(usage_error(
+                "--pod-running-timeout must be higher than zero",
+                "run",
+            ))
+        }
     };
     let restart = p.string("restart").unwrap_or("Always");
     if !matches!(restart, "Always" | "OnFailure" | "Never") {
@@ -273,10 +286,14 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
             },
             "status": { "loadBalancer": {} },
         });
-        if !emit(ctx, p, dry, svc, &mut out) {
+        if interactive {
+            // run.go prints what it created only when it does not attach,
+            // and an attached run goes on past a Service it failed to create.
+            emit(ctx, p, dry, svc, &mut Output::default());
+        } else if !emit(ctx, p, dry, svc, &mut out) {
             return out;
         }
-        if matches!(p.string("output"), Some("yaml")) {
+        if !interactive && matches!(p.string("output"), Some("yaml")) {
             out.out("---\n");
         }
     }
@@ -285,7 +302,7 @@ fn run(ctx: &mut Context<'_>, p: &Parsed) -> Output {
         if dry != DryRun::Client {
             super::common::save_config(p, &mut pod);
         }
-        return attach(ctx, p, pod, &name, out);
+        return attach(ctx, p, pod, &name, pod_running_timeout, out);
     }
     // The second `---` before the pod is the YAML printer's own (it writes
     // one before every object but the first).
@@ -328,7 +345,87 @@ fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, mut obj: Value, out: &mu
 
 /// `-i`/`-t`: the pod is created; with nothing to attach to, the session
 /// ends at once, and kubectl's closing lines follow.
-fn attach(ctx: &mut Context<'_>, p: &Parsed, pod: Value, name: &str, mut out: Output) -> Output {
+/// How the pod `kubectl run --attach` waits for stands, read the way
+/// kubectl's watch conditions read it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum PodState {
+    /// Gone (deleted while waiting).
+    Gone,
+    /// Not yet running and ready.
+    Starting,
+    /// Running with the Ready condition true: kubectl attaches.
+    RunningAndReady,
+    /// Phase Succeeded or Failed.
+    Completed,
+}
+
+fn pod_state(pod: Option<&Value>) -> PodState {
+    let Some(pod) = pod else {
+        return PodState::Gone;
+    };
+    match pod.pointer("/status/phase").and_then(Value::as_str) {
+        Some("Succeeded" | "Failed") => PodState::Completed,
+        Some("Running") if condition_true(pod, "Ready") => PodState::RunningAndReady,
+        _ => PodState::Starting,
+    }
+}
+
+fn condition_true(pod: &Value, kind: &str) -> bool {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|l| {
+            l.iter().any(|c| {
+                c.get("type").and_then(Value::as_str) == Some(kind)
+                    && c.get("status").and_then(Value::as_str) == Some("True")
+            })
+        })
+}
+
+/// Whether the process an attached session follows has ended, and whether
+/// its output is now the previous instance's (the container was started
+/// again under restartPolicy Always or OnFailure).
+fn process_ended(pod: &Value, container: &str) -> Option<bool> {
+    if pod_state(Some(pod)) == PodState::Completed {
+        return Some(false);
+    }
+    let c = pod
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(container))?;
+    if c.pointer("/state/terminated").is_some() {
+        Some(false)
+    } else if c.pointer("/lastState/terminated").is_some() {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// How long an attached process is followed before the session is given
+/// up: this simulation has no terminal to hold open for it, so a process
+/// that keeps running (a shell, a server) ends the session after this.
+const ATTACH_GRACE: Duration = Duration::from_secs(10);
+
+/// `--attach` (the default with `-i`): run.go's attach path. The pod is
+/// created, then kubectl waits up to --pod-running-timeout for it to be
+/// running and ready (`podRunningAndReady`) and attaches, or shows its logs
+/// if it has already completed; with restartPolicy Never or OnFailure it
+/// then waits for the pod to finish and exits with the container's code.
+/// `--rm` deletes what was created on the way out (a deferred call in
+/// kubectl), so `pod "x" deleted` comes before any error.
+///
+/// The waits step the cluster from wakeup to wakeup (`step_until`), the
+/// way a watch waits: a settle per simulated second made one `run -i` cost
+/// seconds of real time over a large cluster.
+fn attach(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    pod: Value,
+    name: &str,
+    pod_running_timeout: Duration,
+    mut out: Output,
+) -> Output {
     let Some(res) = api::resolve("pods") else {
         return out;
     };
@@ -343,54 +440,154 @@ fn attach(ctx: &mut Context<'_>, p: &Parsed, pod: Value, name: &str, mut out: Ou
         out.status = 1;
         return out;
     }
-    ctx.cluster.settle();
-    // kubectl waits for the pod to run; a command that has already ended
-    // by then is shown through its logs (what the learner sees of
-    // `kubectl run t --rm -it --image=busybox:1.28 -- nslookup web`).
-    let mut running_for = 0;
-    for _ in 0..60 {
-        let phase = ctx
-            .cluster
-            .apiserver
-            .get(res, Some(&ns), name)
-            .ok()
-            .and_then(|p| {
-                p.pointer("/status/phase")
-                    .and_then(Value::as_str)
-                    .map(String::from)
-            });
-        if matches!(phase.as_deref(), Some("Succeeded" | "Failed")) {
-            if let Ok(t) = server::target(&ctx.cluster.apiserver, &ns, name, None) {
-                let now = ctx.cluster.now();
-                let cluster = &mut *ctx.cluster;
-                if let Ok(lines) =
-                    server::logs(&cluster.apiserver, &mut cluster.machines, &t, false, now)
-                {
-                    for (_, l) in lines {
-                        out.out(format!("{l}\n"));
-                    }
-                }
-            }
-            break;
-        }
-        // A process still running after a while waits for a terminal
-        // this simulation cannot attach.
-        if phase.as_deref() == Some("Running") {
-            running_for += 1;
-            if running_for > 10 {
-                break;
-            }
-        }
-        ctx.cluster.step(crate::clock::Duration::from_secs(1));
-    }
+    let error = attach_and_wait(ctx, p, res, &ns, name, pod_running_timeout, &mut out);
     if p.bool("rm") {
         if ctx.cluster.apiserver.delete(res, Some(&ns), name).is_ok() {
             out.out(format!("pod \"{name}\" deleted\n"));
         }
-    } else if p.bool("tty") {
-        out.out(format!(
-            "Session ended, resume using 'kubectl attach {name} -c {name} -i -t' command when the pod is running\n"
-        ));
+        if p.bool("expose") {
+            if let Some(svc) = api::resolve("services") {
+                if ctx.cluster.apiserver.delete(svc, Some(&ns), name).is_ok() {
+                    out.out(format!("service \"{name}\" deleted\n"));
+                }
+            }
+        }
+    }
+    if let Some((message, code)) = error {
+        out.err(message);
+        out.status = code;
     }
     out
+}
+
+/// The wait, attach and exit-code steps; returns the error kubectl would
+/// print (with its exit code) after the deferred deletion.
+fn attach_and_wait(
+    ctx: &mut Context<'_>,
+    p: &Parsed,
+    res: &'static api::Resource,
+    ns: &str,
+    name: &str,
+    timeout: Duration,
+    out: &mut Output,
+) -> Option<(String, i32)> {
+    const TIMED_OUT: &str = "error: timed out waiting for the condition\n";
+    // The watch conditions' NotFound for a deleted pod names no pod.
+    const GONE: &str = "Error from server (NotFound): pods \"\" not found\n";
+    let get = |cluster: &crate::cluster::Cluster| cluster.apiserver.get(res, Some(ns), name).ok();
+    let state = |cluster: &crate::cluster::Cluster| pod_state(get(cluster).as_ref());
+    if !ctx
+        .cluster
+        .step_until(timeout, |cluster| state(cluster) != PodState::Starting)
+    {
+        return Some((TIMED_OUT.into(), 1));
+    }
+    let restart = p.string("restart").unwrap_or("Always");
+    match state(ctx.cluster) {
+        PodState::Gone | PodState::Starting => return Some((GONE.into(), 1)),
+        PodState::Completed => print_logs(ctx, ns, name, false, None, out),
+        PodState::RunningAndReady => {
+            // attach.go: the prompt hint, the session, and the reattach
+            // hint for a pod that will start the process again.
+            let quiet = p.bool("quiet");
+            if !quiet {
+                out.err("If you don't see a command prompt, try pressing enter.\n");
+            }
+            // The session sees what the process writes from now on (v1.33
+            // shows no logs from before the attach).
+            let attached_at = ctx.cluster.now();
+            let followed = ctx.cluster.step_until(ATTACH_GRACE, |cluster| {
+                get(cluster).is_some_and(|pod| process_ended(&pod, name).is_some())
+            });
+            let previous = get(ctx.cluster)
+                .and_then(|pod| process_ended(&pod, name))
+                .unwrap_or(false);
+            print_logs(ctx, ns, name, previous, Some(attached_at), out);
+            if !quiet && p.bool("stdin") && p.bool("tty") && restart == "Always" {
+                out.out(format!(
+                    "Session ended, resume using 'kubectl attach {name} -c {name} -i -t' command when the pod is running\n"
+                ));
+            }
+            if !followed {
+                // The process is still running: a real session would hold
+                // the terminal until it ends; this one stops here.
+                return None;
+            }
+        }
+    }
+    if !matches!(restart, "Never" | "OnFailure") {
+        return None;
+    }
+    let succeeded_only = restart == "OnFailure";
+    let finished = |cluster: &crate::cluster::Cluster| {
+        get(cluster).is_none_or(
+            |pod| match pod.pointer("/status/phase").and_then(Value::as_str) {
+                Some("Succeeded") => true,
+                Some("Failed") => !succeeded_only,
+                _ => false,
+            },
+        )
+    };
+    if !ctx.cluster.step_until(timeout, finished) {
+        return Some((TIMED_OUT.into(), 1));
+    }
+    let Some(pod) = get(ctx.cluster) else {
+        return Some((GONE.into(), 1));
+    };
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match phase {
+        "Succeeded" => None,
+        "Failed" => {
+            let terminated = pod.pointer("/status/containerStatuses/0/state/terminated");
+            let code = terminated
+                .and_then(|t| t.get("exitCode"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            match terminated {
+                Some(t) if code != 0 => {
+                    let field = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("");
+                    let mut message = format!(
+                        "pod {ns}/{name} terminated ({})\n{}",
+                        field("reason"),
+                        field("message")
+                    );
+                    if !message.ends_with('\n') {
+                        message.push('\n');
+                    }
+                    Some((message, i32::try_from(code).unwrap_or(1)))
+                }
+                _ => Some((
+                    format!("error: pod {ns}/{name} failed with unknown exit code\n"),
+                    1,
+                )),
+            }
+        }
+        other => Some((format!("error: pod {ns}/{name} left in phase {other}\n"), 1)),
+    }
+}
+
+/// The container's log, as kubectl's logOpts prints it.
+fn print_logs(
+    ctx: &mut Context<'_>,
+    ns: &str,
+    name: &str,
+    previous: bool,
+    after: Option<Time>,
+    out: &mut Output,
+) {
+    let Ok(t) = server::target(&ctx.cluster.apiserver, ns, name, None) else {
+        return;
+    };
+    let now = ctx.cluster.now();
+    let cluster = &mut *ctx.cluster;
+    if let Ok(lines) = server::logs(&cluster.apiserver, &mut cluster.machines, &t, previous, now) {
+        for (at, l) in lines {
+            if after.is_none_or(|a| at > a) {
+                out.out(format!("{l}\n"));
+            }
+        }
+    }
 }

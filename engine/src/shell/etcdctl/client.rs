@@ -97,14 +97,7 @@ impl Config {
             .first()
             .map(String::as_str)
             .unwrap_or_default();
-        let authority = match first.split_once("://") {
-            Some((_, rest)) => rest,
-            None => first
-                .strip_prefix("unixs:")
-                .or_else(|| first.strip_prefix("unix:"))
-                .unwrap_or(first),
-        };
-        format!("etcd-endpoints://0xc0002b2000/{authority}")
+        format!("etcd-endpoints://0xc0002b2000/{}", authority(first))
     }
 
     /// Connects to one endpoint. `Err` is grpc's connection error (the text
@@ -116,19 +109,14 @@ impl Config {
         cluster: &Cluster,
         endpoint: &str,
     ) -> Result<(), Option<String>> {
-        let (scheme, address) = match endpoint.split_once("://") {
-            Some((s, rest)) => (s, rest.split('/').next().unwrap_or(rest)),
-            None => ("", endpoint),
-        };
-        if scheme.starts_with("unix") || endpoint.starts_with("unix:") {
-            let path = address
-                .strip_prefix("unixs:")
-                .or_else(|| address.strip_prefix("unix:"))
-                .unwrap_or(address);
+        let scheme = endpoint.split_once("://").map_or("", |(s, _)| s);
+        let address = authority(endpoint);
+        if endpoint.starts_with("unix") {
             return Err(Some(dialing(&format!(
-                "dial unix {path}: connect: no such file or directory"
+                "dial unix {address}: connect: no such file or directory"
             ))));
         }
+        let address = address.split('/').next().unwrap_or(address);
         let Some((host, port)) = address.rsplit_once(':') else {
             return Err(Some(dialing(&format!(
                 "dial tcp: address {address}: missing port in address"
@@ -219,6 +207,11 @@ impl Config {
         endpoints: &[String],
         any: bool,
     ) -> Vec<(String, Result<(), Option<String>>)> {
+        // A timeout of zero or less is a context already done: every call
+        // fails before it picks a connection.
+        if self.command_timeout <= Duration::ZERO {
+            return endpoints.iter().map(|ep| (ep.clone(), Err(None))).collect();
+        }
         let deadline = cluster.now() + self.command_timeout;
         let mut backoff = Duration::from_secs(1);
         loop {
@@ -227,11 +220,12 @@ impl Config {
                 .map(|ep| (ep.clone(), self.connect(session, cluster, ep)))
                 .collect();
             let ok = results.iter().filter(|(_, r)| r.is_ok()).count();
-            let next = cluster.now() + backoff;
-            if ok == endpoints.len() || (any && ok > 0) || next >= deadline {
-                if ok < endpoints.len() && !(any && ok > 0) {
-                    cluster.step(deadline - cluster.now());
-                }
+            let done = ok == endpoints.len() || (any && ok > 0);
+            if done {
+                return results;
+            }
+            if cluster.now() + backoff >= deadline {
+                cluster.step(deadline - cluster.now());
                 return results;
             }
             cluster.step(backoff);
@@ -274,6 +268,18 @@ impl Config {
             ],
         }
         .line()
+    }
+}
+
+/// clientv3's `authority`: what follows `scheme://`, or a `unix:`/`unixs:`
+/// address without its prefix, or the endpoint as it is.
+fn authority(endpoint: &str) -> &str {
+    match endpoint.split_once("://") {
+        Some((_, rest)) => rest,
+        None => endpoint
+            .strip_prefix("unixs:")
+            .or_else(|| endpoint.strip_prefix("unix:"))
+            .unwrap_or(endpoint),
     }
 }
 

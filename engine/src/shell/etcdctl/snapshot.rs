@@ -29,35 +29,34 @@ pub struct SnapshotWait {
     backoff: Duration,
 }
 
-/// Runs `snapshot save FILE`; `Err` holds the terminal with the wait.
+/// Runs `snapshot save FILE`: its output, and the wait that holds the
+/// terminal if the endpoint does not answer.
 pub fn save(
     mut out: Output,
     session: &mut Session,
     cluster: &mut Cluster,
     client: &Config,
     file: &str,
-) -> Result<Output, (Output, Box<SnapshotWait>)> {
+) -> (Output, Option<SnapshotWait>) {
     if client.endpoints.len() != 1 {
-        return Ok(out
-            .fail(format!(
-                "Error: snapshot must be requested to one selected node, not multiple [{}]",
-                client.endpoints.join(" ")
-            ))
-            .with_status(5));
+        let msg = format!(
+            "Error: snapshot must be requested to one selected node, not multiple [{}]",
+            client.endpoints.join(" ")
+        );
+        return (out.fail(msg).with_status(5), None);
     }
     let part = format!("{file}.part");
     let part_path = fs::normalize(&session.cwd, &part);
     match session_fs_mut(session, cluster).map(|f| f.write(&part_path, b"", false)) {
         Some(Ok(())) => {}
         Some(Err(e)) => {
-            return Ok(out
-                .fail(format!(
-                    "Error: could not open {part} (open {part}: {})",
-                    crate::case::to_lowercase(e.text())
-                ))
-                .with_status(5))
+            let msg = format!(
+                "Error: could not open {part} (open {part}: {})",
+                crate::case::to_lowercase(e.text())
+            );
+            return (out.fail(msg).with_status(5), None);
         }
-        None => return Ok(out.fail("Error: no file system").with_status(5)),
+        None => return (out.fail("Error: no file system").with_status(5), None),
     }
     out.err(
         Entry {
@@ -86,14 +85,11 @@ pub fn tick(
     session: &mut Session,
     cluster: &mut Cluster,
     wait: SnapshotWait,
-) -> (Output, Option<Box<SnapshotWait>>) {
+) -> (Output, Option<SnapshotWait>) {
     if cluster.now() < wait.next_try {
-        return (Output::default(), Some(Box::new(wait)));
+        return (Output::default(), Some(wait));
     }
-    match attempt(Output::default(), session, cluster, wait) {
-        Ok(out) => (out, None),
-        Err((out, wait)) => (out, Some(wait)),
-    }
+    attempt(Output::default(), session, cluster, wait)
 }
 
 fn attempt(
@@ -101,12 +97,12 @@ fn attempt(
     session: &mut Session,
     cluster: &mut Cluster,
     mut wait: SnapshotWait,
-) -> Result<Output, (Output, Box<SnapshotWait>)> {
+) -> (Output, Option<SnapshotWait>) {
     let endpoint = wait.client.endpoints.first().cloned().unwrap_or_default();
     if wait.client.connect(session, cluster, &endpoint).is_err() {
         wait.next_try = cluster.now() + wait.backoff;
         wait.backoff = super::client::next_backoff(wait.backoff);
-        return Err((out, Box::new(wait)));
+        return (out, Some(wait));
     }
     let blob = cluster.apiserver.store().snapshot();
     let now = cluster.now();
@@ -166,14 +162,13 @@ fn attempt(
     match written {
         Some(Ok(())) => {}
         Some(Err(e)) => {
-            return Ok(out
-                .fail(format!(
-                    "Error: could not rename {part} to {file} ({})",
-                    crate::case::to_lowercase(e.text())
-                ))
-                .with_status(5))
+            let msg = format!(
+                "Error: could not rename {part} to {file} ({})",
+                crate::case::to_lowercase(e.text())
+            );
+            return (out.fail(msg).with_status(5), None);
         }
-        None => return Ok(out.fail("Error: no file system").with_status(5)),
+        None => return (out.fail("Error: no file system").with_status(5), None),
     }
     out.err(entry(
         None,
@@ -182,7 +177,7 @@ fn attempt(
         &[("path", Value::Str(file))],
     ));
     out.out(format!("Snapshot saved at {file}\n"));
-    Ok(out)
+    (out, None)
 }
 
 /// go-humanize's `Time` for an instant `ago` in the past: "now" under a

@@ -38,36 +38,36 @@ pub struct Request<'a> {
     pub interactive: bool,
 }
 
-/// Starts the watch: `Err` when the arguments are refused or the watch
-/// ends at once; else the terminal is held with the job.
+/// Starts the watch: its first output, and the job that holds the
+/// terminal (`None` when the arguments are refused or it ended at once).
 pub fn start(
     session: &Session,
     cluster: &mut Cluster,
     client: &Config,
     req: Request<'_>,
-) -> Result<(Output, Box<WatchJob>), Output> {
-    let bad = |msg: &str| {
-        Output::default()
+) -> (Output, Option<WatchJob>) {
+    let refused = |msg: &str, status| {
+        let out = Output::default()
             .fail(format!("Error: {msg}"))
-            .with_status(128)
+            .with_status(status);
+        (out, None)
     };
     if req.interactive {
-        return Err(
-            Output::default().fail("Error: etcdctl watch --interactive is not simulated by Dinghy")
-        );
+        return refused("etcdctl watch --interactive is not simulated by Dinghy", 1);
     }
     // `--` and the command after it run for each event.
     if req.words.len() > 2 {
-        return Err(Output::default().fail(
-            "Error: etcdctl watch with a command to run per event is not simulated by Dinghy",
-        ));
+        return refused(
+            "etcdctl watch with a command to run per event is not simulated by Dinghy",
+            1,
+        );
     }
     let Some(key) = req.words.first() else {
-        return Err(bad("bad number of arguments"));
+        return refused("bad number of arguments", 128);
     };
     let range_end = req.words.get(1).cloned();
     if range_end.is_some() && req.prefix {
-        return Err(bad("`range_end` and `--prefix` are mutually exclusive"));
+        return refused("`range_end` and `--prefix` are mutually exclusive", 128);
     }
     let job = WatchJob {
         client: client.clone(),
@@ -78,10 +78,7 @@ pub fn start(
         hex: req.hex,
         next: req.rev.max(0),
     };
-    match tick(session, cluster, job) {
-        (out, Some(job)) => Ok((out, job)),
-        (out, None) => Err(out),
-    }
+    tick(session, cluster, job)
 }
 
 /// Prints what happened since the last tick; `None` once the watch ended.
@@ -89,12 +86,12 @@ pub fn tick(
     session: &Session,
     cluster: &mut Cluster,
     mut job: WatchJob,
-) -> (Output, Option<Box<WatchJob>>) {
+) -> (Output, Option<WatchJob>) {
     let mut out = Output::default();
     let endpoint = job.client.endpoints.first().cloned().unwrap_or_default();
     if job.client.connect(session, cluster, &endpoint).is_err() {
         // The stream waits for a ready connection, for ever.
-        return (out, Some(Box::new(job)));
+        return (out, Some(job));
     }
     let store = cluster.apiserver.store();
     let from = if job.next > 0 {
@@ -102,7 +99,14 @@ pub fn tick(
     } else {
         store.revision() + 1
     };
-    match store.watch("", true, from) {
+    // The store filters by prefix (a single key is its own prefix); a
+    // range is filtered here.
+    let scope = if job.range_end.is_some() {
+        ""
+    } else {
+        job.key.as_str()
+    };
+    match store.watch(scope, true, from) {
         Ok(events) => {
             for e in events.iter().filter(|e| job.covers(&e.kv.key)) {
                 out.out(match e.kind {
@@ -117,7 +121,7 @@ pub fn tick(
                 out.out(job.kv(&e.kv));
             }
             job.next = store.revision() + 1;
-            (out, Some(Box::new(job)))
+            (out, Some(job))
         }
         Err(e @ EtcdError::Compacted { .. }) => {
             out.err(format!("watch was canceled ({e})\n"));
