@@ -24,10 +24,10 @@ impl<'a> Candidate<'a> {
 /// within two edits of what was typed (ignoring case) or starting with it,
 /// and those that name it in their `SuggestFor`.
 pub fn suggestions<'a>(typed: &str, commands: &[Candidate<'a>]) -> Vec<&'a str> {
-    let lower = typed.to_lowercase();
+    let lower = crate::case::to_lowercase(typed);
     let mut out = Vec::new();
     for c in commands {
-        let name = c.name.to_lowercase();
+        let name = crate::case::to_lowercase(c.name);
         if distance(lower.as_bytes(), name.as_bytes()) <= 2 || name.starts_with(&lower) {
             out.push(c.name);
         }

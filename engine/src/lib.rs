@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod apiserver;
+pub mod case;
 pub mod clock;
 pub mod cluster;
 pub mod cobra;

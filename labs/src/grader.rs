@@ -553,10 +553,7 @@ fn running(
 
 /// Normalises an answer: trimmed, inner whitespace collapsed, lowercase.
 fn normalise(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    engine::case::to_lowercase(&s.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Grades a question's answer; the expected answer may be computed now.

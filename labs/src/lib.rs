@@ -65,7 +65,7 @@ pub fn list() -> Vec<Summary> {
             path: l.path.clone(),
             title: l.spec.title.clone(),
             topic: l.spec.topic.clone(),
-            difficulty: format!("{:?}", l.spec.difficulty).to_lowercase(),
+            difficulty: engine::case::to_lowercase(&format!("{:?}", l.spec.difficulty)),
             minutes: l.spec.minutes,
             tasks: l.spec.tasks.len(),
             missing: {

@@ -567,11 +567,7 @@ fn struct_name(kind: &str, parent: &[&str]) -> String {
 }
 
 fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+    crate::case::upper_first(s)
 }
 
 fn at<'a>(v: &'a Value, path: &[Seg]) -> Option<&'a Value> {

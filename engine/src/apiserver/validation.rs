@@ -594,7 +594,10 @@ fn selector_and_template(kind: &str, spec: &Value, required: bool, errs: &mut Er
         Some(sel) if selector_is_empty(sel) => errs.push(FieldError::invalid(
             "spec.selector",
             BadValue::GoSyntax(go_label_selector(sel)),
-            &format!("empty selector is invalid for {}", kind.to_lowercase()),
+            &format!(
+                "empty selector is invalid for {}",
+                crate::case::to_lowercase(kind)
+            ),
         )),
         _ => {}
     }
@@ -989,13 +992,7 @@ fn go_field_name(json: &str) -> String {
         "nodeName" => "NodeName".into(),
         "hostIPC" => "HostIPC".into(),
         "hostPID" => "HostPID".into(),
-        other => {
-            let mut c = other.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                None => String::new(),
-            }
-        }
+        other => crate::case::upper_first(other),
     }
 }
 

@@ -75,11 +75,9 @@ impl Keys {
     /// The keys of the objects `named` names: by uid, and every one of
     /// the namespaces of its orphans.
     pub fn of_named(&self, named: &Named) -> BTreeSet<String> {
-        let mut keys: BTreeSet<String> = named
-            .uids
-            .iter()
-            .filter_map(|u| self.0.get(u).cloned())
-            .collect();
+        // By insertion, not `collect` (which sorts with the standard sort,
+        // its own copy in the wasm: see `crate::sort::set`).
+        let mut keys = crate::sort::set(named.uids.iter().filter_map(|u| self.0.get(u).cloned()));
         keys.extend(
             self.0
                 .values()

@@ -324,7 +324,7 @@ fn service_links(api: &ApiServer, ns: &str) -> Vec<(String, String)> {
         if ip.is_empty() || ip == "None" {
             continue;
         }
-        let name = object::name(&s).to_uppercase().replace('-', "_");
+        let name = crate::case::to_uppercase(object::name(&s)).replace('-', "_");
         let ports = s
             .pointer("/spec/ports")
             .and_then(Value::as_array)
@@ -342,14 +342,18 @@ fn service_links(api: &ApiServer, ns: &str) -> Vec<(String, String)> {
         out.push((format!("{name}_SERVICE_PORT"), port(first).to_string()));
         out.push((
             format!("{name}_PORT"),
-            format!("{}://{ip}:{}", proto(first).to_lowercase(), port(first)),
+            format!(
+                "{}://{ip}:{}",
+                crate::case::to_lowercase(&proto(first)),
+                port(first)
+            ),
         ));
         for p in &ports {
             if let Some(pn) = p.get("name").and_then(Value::as_str) {
                 out.push((
                     format!(
                         "{name}_SERVICE_PORT_{}",
-                        pn.to_uppercase().replace('-', "_")
+                        crate::case::to_uppercase(pn).replace('-', "_")
                     ),
                     port(p).to_string(),
                 ));
@@ -358,9 +362,9 @@ fn service_links(api: &ApiServer, ns: &str) -> Vec<(String, String)> {
             let base = format!("{name}_PORT_{}_{pr}", port(p));
             out.push((
                 base.clone(),
-                format!("{}://{ip}:{}", pr.to_lowercase(), port(p)),
+                format!("{}://{ip}:{}", crate::case::to_lowercase(&pr), port(p)),
             ));
-            out.push((format!("{base}_PROTO"), pr.to_lowercase()));
+            out.push((format!("{base}_PROTO"), crate::case::to_lowercase(&pr)));
             out.push((format!("{base}_PORT"), port(p).to_string()));
             out.push((format!("{base}_ADDR"), ip.to_string()));
         }

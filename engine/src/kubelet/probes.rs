@@ -91,11 +91,8 @@ fn probe(p: &Value, spec: &Value, c: &Container, machine: &Machine, t: Time) -> 
     if let Some(h) = p.get("httpGet") {
         let port = h.get("port").and_then(|v| port(spec, v)).unwrap_or(80);
         let path = h.get("path").and_then(Value::as_str).unwrap_or("/");
-        let scheme = h
-            .get("scheme")
-            .and_then(Value::as_str)
-            .unwrap_or("HTTP")
-            .to_lowercase();
+        let scheme =
+            crate::case::to_lowercase(h.get("scheme").and_then(Value::as_str).unwrap_or("HTTP"));
         let host = h.get("host").and_then(Value::as_str).unwrap_or(ip);
         if !serving(port) {
             return Err(format!(

@@ -292,7 +292,7 @@ fn check_config(m: &Machine) -> Result<(), String> {
     let text = m.fs.read_to_string(path).map_err(|e| {
         load(format!(
             "failed to read kubelet config file \"{path}\", error: open {path}: {}",
-            e.text().to_lowercase()
+            crate::case::to_lowercase(e.text())
         ))
     })?;
     let doc = crate::yaml::parse_documents(&text)

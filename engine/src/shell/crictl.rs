@@ -159,7 +159,7 @@ fn ps(rt: &Runtime, args: &[String], now: Time) -> Output {
     let quiet = has(args, &["-q", "--quiet"]);
     let name = flag_value(args, &["--name"]);
     let pod = flag_value(args, &["-p", "--pod"]);
-    let state = flag_value(args, &["-s", "--state"]).map(str::to_lowercase);
+    let state = flag_value(args, &["-s", "--state"]).map(crate::case::to_lowercase);
     let mut list: Vec<_> = rt
         .containers
         .iter()

@@ -430,7 +430,12 @@ fn apply_env(
     values: &mut cli::Values,
     out: &mut Output,
 ) -> Result<(), Output> {
-    let env_name = |f: &table::Flag| format!("ETCDCTL_{}", f.name.to_uppercase().replace('-', "_"));
+    let env_name = |f: &table::Flag| {
+        format!(
+            "ETCDCTL_{}",
+            crate::case::to_uppercase(f.name).replace('-', "_")
+        )
+    };
     let log = |level, caller, msg, field: &str| {
         zap::Entry {
             level,
@@ -606,7 +611,10 @@ fn restore(
             )
         });
     if let Err(e) = written {
-        return out.fail(format!("Error: mkdir {shown}: {}", e.text().to_lowercase()));
+        return out.fail(format!(
+            "Error: mkdir {shown}: {}",
+            crate::case::to_lowercase(e.text())
+        ));
     }
     out.err(format!(
         "{ts}\tinfo\tsnapshot/v3_snapshot.go:265\trestoring snapshot\t{fields}\n\

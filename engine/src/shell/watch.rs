@@ -652,7 +652,7 @@ fn objects(
                 Format::Yaml => crate::yaml::to_string(o),
                 Format::Json => format!("{}\n", crate::kubectl::jsonpath::go_json_indent(o)),
                 Format::Name => {
-                    let kind = o["kind"].as_str().unwrap_or("").to_lowercase();
+                    let kind = crate::case::to_lowercase(o["kind"].as_str().unwrap_or(""));
                     let kind = crate::api::resolve(&kind).map_or(kind, |r| r.singular_for_name());
                     format!("{kind}/{}\n", meta("name"))
                 }

@@ -14,18 +14,17 @@ pub fn events_feed() -> Html {
         return html! {};
     };
     let view = engine.with(|s| s.view());
-    let needle = filter.to_lowercase();
+    let needle = engine::case::to_lowercase(&filter);
     let shown: Vec<_> = view
         .events
         .iter()
         .rev()
         .filter(|e| {
             needle.is_empty()
-                || format!(
+                || engine::case::to_lowercase(&format!(
                     "{} {} {} {} {}",
                     e.type_, e.reason, e.object, e.message, e.namespace
-                )
-                .to_lowercase()
+                ))
                 .contains(&needle)
         })
         .take(200)

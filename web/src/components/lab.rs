@@ -269,7 +269,7 @@ fn summaries() -> Vec<Summary> {
             id: l.spec.id,
             title: l.spec.title,
             topic: l.spec.topic,
-            difficulty: format!("{:?}", l.spec.difficulty).to_lowercase(),
+            difficulty: engine::case::to_lowercase(&format!("{:?}", l.spec.difficulty)),
             minutes: l.spec.minutes,
             tasks: l.spec.tasks.len(),
         })
@@ -471,7 +471,7 @@ fn lab_view(props: &LabViewProps) -> Html {
                 <button class="link-button" onclick={props.on_catalog.reform(|_| ())}>{ format!("← {}", t.text("all-labs")) }</button>
                 <span class="lab-meta">
                     <span class="topic">{ &lab.spec.topic }</span>
-                    <span class={classes!("difficulty", format!("{:?}", lab.spec.difficulty).to_lowercase())}>{ t.text(&format!("{:?}", lab.spec.difficulty).to_lowercase()) }</span>
+                    <span class={classes!("difficulty", engine::case::to_lowercase(&format!("{:?}", lab.spec.difficulty)))}>{ t.text(&engine::case::to_lowercase(&format!("{:?}", lab.spec.difficulty))) }</span>
                 </span>
             </div>
             <h2 class="lab-heading">{ title(&lab.spec.title, lang) }</h2>

@@ -60,7 +60,7 @@ enum WaitFor {
 }
 
 fn wait_for(cond: &str) -> Result<WaitFor, String> {
-    match cond.to_lowercase().as_str() {
+    match crate::case::to_lowercase(cond).as_str() {
         "create" => return Ok(WaitFor::Create),
         "delete" => return Ok(WaitFor::Delete),
         _ => {}

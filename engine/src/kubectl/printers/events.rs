@@ -40,7 +40,7 @@ fn count(o: &Value, _: Time) -> String {
 }
 
 fn target(o: &Value, _: Time) -> String {
-    let kind = s(o, "involvedObject.kind").to_lowercase();
+    let kind = crate::case::to_lowercase(s(o, "involvedObject.kind"));
     let name = s(o, "involvedObject.name");
     if name.is_empty() {
         kind

@@ -149,7 +149,7 @@ fn header(cols: &[(usize, &Column)], opts: &TableOptions) -> Vec<String> {
     }
     header.extend(cols.iter().map(|(_, c)| c.header.to_string()));
     for l in &opts.label_columns {
-        header.push(l.rsplit('/').next().unwrap_or(l).to_uppercase());
+        header.push(crate::case::to_uppercase(l.rsplit('/').next().unwrap_or(l)));
     }
     if opts.show_labels {
         header.push("LABELS".into());

@@ -326,7 +326,7 @@ pub const CONTROLLERREVISION: &[Column] = &[
                     .rsplit_once('/')
                     .map(|(g, _)| g)
                     .unwrap_or("");
-                let kind = s(r, "kind").to_lowercase();
+                let kind = crate::case::to_lowercase(s(r, "kind"));
                 if group.is_empty() {
                     format!("{kind}/{}", s(r, "name"))
                 } else {

@@ -52,7 +52,7 @@ pub fn save(
         Some(Err(e)) => {
             let msg = format!(
                 "Error: could not open {part} (open {part}: {})",
-                e.text().to_lowercase()
+                crate::case::to_lowercase(e.text())
             );
             return (out.fail(msg).with_status(5), None);
         }
@@ -164,7 +164,7 @@ fn attempt(
         Some(Err(e)) => {
             let msg = format!(
                 "Error: could not rename {part} to {file} ({})",
-                e.text().to_lowercase()
+                crate::case::to_lowercase(e.text())
             );
             return (out.fail(msg).with_status(5), None);
         }

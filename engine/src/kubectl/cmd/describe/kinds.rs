@@ -1608,15 +1608,11 @@ fn smart_label(field: &str) -> String {
         .filter(|(_, c)| !c.is_empty())
         .map(|(_, c)| {
             let part: String = c.into_iter().collect();
-            let upper = part.to_uppercase();
+            let upper = crate::case::to_uppercase(&part);
             if ["API", "URL", "UID", "OSB", "GUID"].contains(&upper.as_str()) {
                 upper
             } else {
-                let mut cs = part.chars();
-                match cs.next() {
-                    Some(f) => f.to_uppercase().chain(cs).collect(),
-                    None => String::new(),
-                }
+                crate::case::upper_first(&part)
             }
         })
         .collect::<Vec<_>>()
