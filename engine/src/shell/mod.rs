@@ -750,7 +750,28 @@ pub(crate) fn expand_word(
 /// file to read its output from, `/dev/fd/63` as in bash. The file lasts
 /// until the command using it ends.
 fn process_substitution(session: &mut Session, cluster: &mut Cluster, inner: &str) -> String {
+    // The substituted command's own commands clear the descriptors when
+    // they end, as a command does: the earlier `<(…)` of this command keep
+    // theirs (`cat <(echo a) <(echo b)` reads both).
+    let earlier: Vec<(String, String)> = session_fs(session, cluster)
+        .map(|f| {
+            f.list(PROC_FD_DIR)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|n| {
+                    let path = format!("{PROC_FD_DIR}/{n}");
+                    f.read_to_string(&path).ok().map(|text| (path, text))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let result = run_line(&mut session.clone_for_subshell(), cluster, inner);
+    if let Some(fsys) = session_fs_mut(session, cluster) {
+        let _ = fsys.mkdir_p(PROC_FD_DIR);
+        for (path, text) in &earlier {
+            let _ = fsys.write(path, text.as_bytes(), false);
+        }
+    }
     // Its errors reach the terminal, as the substituted process's stderr does.
     let errors = result.stderr();
     if !errors.is_empty() {
@@ -889,6 +910,10 @@ impl Session {
     fn clone_for_subshell(&self) -> Session {
         let mut s = self.clone();
         s.history.clear();
+        // The parent's errors waiting to be shown are its own: a subshell
+        // that carried them would hand them back with its own, and each
+        // `<(…)` of a line doubled them (100 of them: 22 GB).
+        s.pending_stderr.clear();
         s
     }
 }
