@@ -8,6 +8,7 @@
 use super::common::{self, create_error, dry_run, print, usage_error, DryRun};
 use crate::api;
 use crate::clock::{Duration, Time};
+use crate::controllers::util::{phase, pod_ready};
 use crate::kubectl::flags::{go_duration_ms, Flag, Parsed};
 use crate::kubectl::{Command, Context};
 use crate::kubelet::server;
@@ -343,8 +344,6 @@ fn emit(ctx: &mut Context<'_>, p: &Parsed, dry: DryRun, mut obj: Value, out: &mu
     }
 }
 
-/// `-i`/`-t`: the pod is created; with nothing to attach to, the session
-/// ends at once, and kubectl's closing lines follow.
 /// How the pod `kubectl run --attach` waits for stands, read the way
 /// kubectl's watch conditions read it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -363,22 +362,11 @@ fn pod_state(pod: Option<&Value>) -> PodState {
     let Some(pod) = pod else {
         return PodState::Gone;
     };
-    match pod.pointer("/status/phase").and_then(Value::as_str) {
-        Some("Succeeded" | "Failed") => PodState::Completed,
-        Some("Running") if condition_true(pod, "Ready") => PodState::RunningAndReady,
+    match phase(pod) {
+        "Succeeded" | "Failed" => PodState::Completed,
+        "Running" if pod_ready(pod) => PodState::RunningAndReady,
         _ => PodState::Starting,
     }
-}
-
-fn condition_true(pod: &Value, kind: &str) -> bool {
-    pod.pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .is_some_and(|l| {
-            l.iter().any(|c| {
-                c.get("type").and_then(Value::as_str) == Some(kind)
-                    && c.get("status").and_then(Value::as_str) == Some("True")
-            })
-        })
 }
 
 /// Whether the process an attached session follows has ended, and whether
@@ -520,13 +508,11 @@ fn attach_and_wait(
     }
     let succeeded_only = restart == "OnFailure";
     let finished = |cluster: &crate::cluster::Cluster| {
-        get(cluster).is_none_or(
-            |pod| match pod.pointer("/status/phase").and_then(Value::as_str) {
-                Some("Succeeded") => true,
-                Some("Failed") => !succeeded_only,
-                _ => false,
-            },
-        )
+        get(cluster).is_none_or(|pod| match phase(&pod) {
+            "Succeeded" => true,
+            "Failed" => !succeeded_only,
+            _ => false,
+        })
     };
     if !ctx.cluster.step_until(timeout, finished) {
         return Some((TIMED_OUT.into(), 1));
@@ -534,11 +520,7 @@ fn attach_and_wait(
     let Some(pod) = get(ctx.cluster) else {
         return Some((GONE.into(), 1));
     };
-    let phase = pod
-        .pointer("/status/phase")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    match phase {
+    match phase(&pod) {
         "Succeeded" => None,
         "Failed" => {
             let terminated = pod.pointer("/status/containerStatuses/0/state/terminated");
