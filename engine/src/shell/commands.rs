@@ -221,14 +221,9 @@ pub fn run(
                 }
             }
         }
-        "env" => {
-            for (k, v) in session.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')) {
-                out.out(format!("{k}={v}\n"));
-            }
-        }
         // GNU printenv: every variable as `env` prints them, or the values
         // of those named; status 1 when one is not set.
-        "printenv" if args.is_empty() => {
+        "env" | "printenv" if name == "env" || args.is_empty() => {
             for (k, v) in session.env.iter().filter(|(k, _)| !k.starts_with('\u{0}')) {
                 out.out(format!("{k}={v}\n"));
             }
