@@ -39,6 +39,9 @@ quoted c
 alias tofile='echo saved > /tmp/alias.txt'
 tofile; cat /tmp/alias.txt
 printenv ETCDCTL_API || echo "unset after the command"
+alias setx='X=1'
+setx
+echo "X=$X"
 # Process substitution: each <(…) its own descriptor, read after the others
 # ran; each one's errors shown once (they doubled from one <(…) to the next).
 echo <(missing-a) <(missing-b) <(missing-c)

@@ -333,20 +333,26 @@ fn run_pipeline(
 /// when there is nothing to expand, or when the text is more than one
 /// simple command (left to the word-by-word expansion in [`run_simple`]).
 fn expand_alias(session: &Session, cmd: &SimpleCommand) -> Option<SimpleCommand> {
-    let mut cmd = cmd.clone();
+    // Copied only once an alias is found: this runs for every command.
+    let mut expanded: Option<SimpleCommand> = None;
     let mut used: Vec<String> = Vec::new();
     loop {
-        let at = cmd
+        let current = expanded.as_ref().unwrap_or(cmd);
+        let Some(at) = current
             .words
             .iter()
-            .position(|w| assignment_value(w).is_none())?;
-        let name = match cmd.words.get(at).map(Vec::as_slice) {
-            Some([Part::Bare(name)]) if !used.contains(name) => name.clone(),
-            _ => break,
-        };
-        let Some(text) = session.aliases.get(&name) else {
+            .position(|w| assignment_value(w).is_none())
+        else {
             break;
         };
+        let name = match current.words.get(at).map(Vec::as_slice) {
+            Some([Part::Bare(name)]) if !used.contains(name) => name,
+            _ => break,
+        };
+        let Some(text) = session.aliases.get(name) else {
+            break;
+        };
+        let name = name.clone();
         let script = parse::parse(text).ok()?;
         let [(_, pipeline)] = script.items.as_slice() else {
             return None;
@@ -354,11 +360,12 @@ fn expand_alias(session: &Session, cmd: &SimpleCommand) -> Option<SimpleCommand>
         let [alias] = pipeline.as_slice() else {
             return None;
         };
-        cmd.words.splice(at..=at, alias.words.iter().cloned());
-        cmd.redirects.splice(0..0, alias.redirects.iter().cloned());
+        let next = expanded.get_or_insert_with(|| cmd.clone());
+        next.words.splice(at..=at, alias.words.iter().cloned());
+        next.redirects.splice(0..0, alias.redirects.iter().cloned());
         used.push(name);
     }
-    (!used.is_empty()).then_some(cmd)
+    expanded
 }
 
 fn run_simple(
