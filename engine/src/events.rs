@@ -381,10 +381,6 @@ mod tests {
             .join("---\n")
     }
 
-    /// client-go's correlator: the same source, object (whatever its
-    /// resourceVersion), type, reason and message make one Event whose
-    /// `count` and `lastTimestamp` move; the name and `firstTimestamp`
-    /// stay the first occurrence's. Another message is another Event.
     /// Events about one object at one instant take successive
     /// nanoseconds, and the search for a free name starts where the last
     /// one left off: the 200th event probes one name, not 200 (the
@@ -437,6 +433,10 @@ mod tests {
         assert!(api.exists(res, Some("default"), &name(base + 1_000_000_000)));
     }
 
+    /// client-go's correlator: the same source, object (whatever its
+    /// resourceVersion), type, reason and message make one Event whose
+    /// `count` and `lastTimestamp` move; the name and `firstTimestamp`
+    /// stay the first occurrence's. Another message is another Event.
     #[test]
     fn repeats_aggregate_with_count() {
         let mut api = api();
